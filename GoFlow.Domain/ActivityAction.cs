@@ -1,0 +1,12 @@
+namespace GoFlow.Domain;
+
+/// <summary>The actions written to a workflow's activity log.</summary>
+public static class ActivityAction
+{
+    public const string WorkflowCreated = "WORKFLOW_CREATED";
+    public const string TaskStarted = "TASK_STARTED";
+    public const string TaskCompleted = "TASK_COMPLETED";
+    public const string TaskFailed = "TASK_FAILED";
+    public const string WorkflowCompleted = "WORKFLOW_COMPLETED";
+    public const string WorkflowFailed = "WORKFLOW_FAILED";
+}

@@ -1,0 +1,37 @@
+using System.Text.Json;
+
+namespace GoFlow.Domain;
+
+/// <summary>
+/// The small JSON objects stored in an activity row's <c>details</c>. Built here so that every store
+/// writes the same shape for the same action.
+/// </summary>
+public static class ActivityDetails
+{
+    public static string ForWorkflow(string workflowName) =>
+        Write(writer => writer.WriteString("workflow_name", workflowName));
+
+    public static string ForTask(string taskName, int attempt, string? error = null) =>
+        Write(writer =>
+        {
+            writer.WriteString("task_name", taskName);
+            writer.WriteNumber("attempt", attempt);
+            if (error is not null)
+            {
+                writer.WriteString("error", error);
+            }
+        });
+
+    private static string Write(Action<Utf8JsonWriter> writeProperties)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writeProperties(writer);
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

@@ -1,0 +1,82 @@
+namespace GoFlow.Domain;
+
+/// <summary>
+/// One run of a workflow definition. It owns the workflow's state machine (docs/state-machine.md);
+/// an illegal transition throws <see cref="DomainException"/>.
+/// </summary>
+public sealed class WorkflowInstance
+{
+    private WorkflowInstance(WorkflowId id, string workflowName, string currentInput, DateTimeOffset now)
+    {
+        Id = id;
+        WorkflowName = workflowName;
+        Status = WorkflowStatus.Pending;
+        CurrentInput = currentInput;
+        CreatedAt = now;
+        UpdatedAt = now;
+    }
+
+    public WorkflowId Id { get; }
+
+    public string WorkflowName { get; }
+
+    public WorkflowStatus Status { get; private set; }
+
+    /// <summary>The JSON object the current step receives; after the last step, the workflow's final output.</summary>
+    public string CurrentInput { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; }
+
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    /// <summary>Creates a PENDING instance together with its first task, PENDING too, that receives <paramref name="input"/>.</summary>
+    public static (WorkflowInstance Workflow, WorkflowTask FirstTask) Create(
+        WorkflowDefinition definition, string input, DateTimeOffset now)
+    {
+        var workflow = new WorkflowInstance(WorkflowId.New(now), definition.Name, input, now);
+        var firstTask = WorkflowTask.Create(workflow.Id, definition.FirstStep, input, now);
+        return (workflow, firstTask);
+    }
+
+    /// <summary>PENDING to RUNNING: its first task was claimed.</summary>
+    public void Start(DateTimeOffset now)
+    {
+        Require(WorkflowStatus.Pending, "start");
+        Status = WorkflowStatus.Running;
+        UpdatedAt = now;
+    }
+
+    /// <summary>RUNNING stays RUNNING: a step completed and the next one receives <paramref name="nextInput"/>.</summary>
+    public void Advance(string nextInput, DateTimeOffset now)
+    {
+        Require(WorkflowStatus.Running, "advance");
+        CurrentInput = nextInput;
+        UpdatedAt = now;
+    }
+
+    /// <summary>RUNNING to COMPLETED: the last step completed with <paramref name="output"/>.</summary>
+    public void Complete(string output, DateTimeOffset now)
+    {
+        Require(WorkflowStatus.Running, "complete");
+        Status = WorkflowStatus.Completed;
+        CurrentInput = output;
+        UpdatedAt = now;
+    }
+
+    /// <summary>RUNNING to FAILED: a step failed for good.</summary>
+    public void Fail(DateTimeOffset now)
+    {
+        Require(WorkflowStatus.Running, "fail");
+        Status = WorkflowStatus.Failed;
+        UpdatedAt = now;
+    }
+
+    private void Require(WorkflowStatus expected, string transition)
+    {
+        if (Status != expected)
+        {
+            throw new DomainException(
+                $"Cannot {transition} workflow {Id}: it is {Status.ToName()}, not {expected.ToName()}.");
+        }
+    }
+}

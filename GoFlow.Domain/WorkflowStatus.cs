@@ -1,0 +1,10 @@
+namespace GoFlow.Domain;
+
+/// <summary>The lifecycle of a workflow instance; see docs/state-machine.md.</summary>
+public enum WorkflowStatus
+{
+    Pending,
+    Running,
+    Completed,
+    Failed,
+}

@@ -1,0 +1,12 @@
+using GoFlow.Ports.Driven;
+
+namespace GoFlow.Ports.Driving;
+
+/// <summary>Claims PENDING tasks for a worker to run.</summary>
+public interface IClaimTasks
+{
+    Task<IReadOnlyList<ClaimedTask>> ClaimAsync(ClaimTasksCommand command, CancellationToken cancellationToken);
+}
+
+/// <summary>Claim up to <paramref name="MaxTasks"/> tasks for <paramref name="WorkerId"/>, each held for <paramref name="LeaseDuration"/>.</summary>
+public sealed record ClaimTasksCommand(string WorkerId, int MaxTasks, TimeSpan LeaseDuration);

@@ -1,0 +1,9 @@
+using GoFlow.Domain;
+
+namespace GoFlow.Ports.Driving;
+
+/// <summary>Lists the workflows that can be started.</summary>
+public interface IListWorkflowDefinitions
+{
+    IReadOnlyList<WorkflowDefinition> List();
+}

@@ -1,0 +1,30 @@
+using System.Text.Json;
+using GoFlow.Ports.ReadModels;
+
+namespace GoFlow.Ports.Driving;
+
+/// <summary>Starts a new instance of a defined workflow.</summary>
+public interface IStartWorkflow
+{
+    Task<StartWorkflowResult> StartAsync(StartWorkflowCommand command, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Start <paramref name="WorkflowName"/> on <paramref name="InputPayload"/>: a JSON object, or null when the caller
+/// left it out (the workflow then starts on <c>{}</c>).
+/// </summary>
+public sealed record StartWorkflowCommand(string? WorkflowName, JsonElement? InputPayload);
+
+/// <summary>What starting a workflow came to.</summary>
+public abstract record StartWorkflowResult
+{
+    private StartWorkflowResult()
+    {
+    }
+
+    /// <summary>The workflow was stored PENDING and its first task queued.</summary>
+    public sealed record Started(WorkflowView Workflow) : StartWorkflowResult;
+
+    /// <summary>The command was refused; nothing was stored. Errors are keyed by request field name.</summary>
+    public sealed record Invalid(IReadOnlyDictionary<string, string[]> Errors) : StartWorkflowResult;
+}
