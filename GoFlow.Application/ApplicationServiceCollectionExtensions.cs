@@ -1,0 +1,51 @@
+using FluentValidation;
+using GoFlow.Application.Definitions;
+using GoFlow.Application.Tasks;
+using GoFlow.Application.UseCases;
+using GoFlow.Ports.Driven;
+using GoFlow.Ports.Driving;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace GoFlow.Application;
+
+public static class ApplicationServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the use cases and the workflow definitions of the <c>Workflows</c> configuration section,
+    /// validated at start against the registered task handlers.
+    /// </summary>
+    public static IServiceCollection AddGoFlowApplication(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IWorkAvailableSignal, NoWorkAvailableSignal>();
+
+        services.AddOptions<WorkflowsOptions>()
+            .BindConfiguration(WorkflowsOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WorkflowsOptions>, WorkflowsOptionsValidator>();
+        services.AddSingleton<IWorkflowDefinitions, ConfiguredWorkflowDefinitions>();
+
+        services.AddSingleton<IValidator<StartWorkflowCommand>, StartWorkflowCommandValidator>();
+        services.AddScoped<IStartWorkflow, StartWorkflow>();
+        services.AddScoped<IGetWorkflow, GetWorkflow>();
+        services.AddScoped<IGetWorkflowActivity, GetWorkflowActivity>();
+        services.AddScoped<IListWorkflowDefinitions, ListWorkflowDefinitions>();
+        services.AddScoped<IClaimTasks, ClaimTasks>();
+        services.AddScoped<IExecuteTask, ExecuteTask>();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers <typeparamref name="THandler"/> as the handler of the task named <paramref name="taskName"/>,
+    /// a new instance for every attempt.
+    /// </summary>
+    public static IServiceCollection AddGoFlowTaskHandler<THandler>(this IServiceCollection services, string taskName)
+        where THandler : class, ITaskHandler
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskName);
+        services.AddKeyedTransient<ITaskHandler, THandler>(taskName);
+        return services;
+    }
+}

@@ -1,0 +1,41 @@
+using GoFlow.Ports.Driven;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace GoFlow.Application.Definitions;
+
+/// <summary>
+/// Checks at start that every definition has tasks and that every task has a registered <see cref="ITaskHandler"/>,
+/// so a typo in configuration stops the host instead of failing workflows at run time.
+/// </summary>
+internal sealed class WorkflowsOptionsValidator(IServiceProviderIsKeyedService keyedServices)
+    : IValidateOptions<WorkflowsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WorkflowsOptions options)
+    {
+        var failures = new List<string>();
+        foreach (var (workflowName, workflow) in options)
+        {
+            if (workflow.Tasks.Count == 0)
+            {
+                failures.Add($"Workflows:{workflowName}:Tasks is empty: a workflow needs at least one task.");
+            }
+
+            foreach (var taskName in workflow.Tasks)
+            {
+                if (string.IsNullOrWhiteSpace(taskName))
+                {
+                    failures.Add($"Workflows:{workflowName}:Tasks has a blank task name.");
+                }
+                else if (!keyedServices.IsKeyedService(typeof(ITaskHandler), taskName))
+                {
+                    failures.Add(
+                        $"Workflows:{workflowName} names task '{taskName}', but no handler is registered for it " +
+                        $"(services.AddGoFlowTaskHandler<THandler>(\"{taskName}\")).");
+                }
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,43 @@
+using FluentValidation;
+using GoFlow.Domain;
+using GoFlow.Ports.Driven;
+using GoFlow.Ports.Driving;
+using GoFlow.Ports.ReadModels;
+
+namespace GoFlow.Application.UseCases;
+
+internal sealed class StartWorkflow(
+    IValidator<StartWorkflowCommand> validator,
+    IWorkflowDefinitions definitions,
+    IWorkflowRepository repository,
+    IWorkAvailableSignal workAvailable,
+    TimeProvider clock) : IStartWorkflow
+{
+    private const string EmptyObject = "{}";
+
+    public async Task<StartWorkflowResult> StartAsync(StartWorkflowCommand command, CancellationToken cancellationToken)
+    {
+        var validation = validator.Validate(command);
+        if (!validation.IsValid)
+        {
+            return new StartWorkflowResult.Invalid(new Dictionary<string, string[]>(validation.ToDictionary()));
+        }
+
+        var definition = definitions.Find(command.WorkflowName!)
+            ?? throw new InvalidOperationException("The validator let an unknown workflow name through.");
+
+        // The payload is kept as the client wrote it, so what is read back is what was sent.
+        var input = command.InputPayload?.GetRawText() ?? EmptyObject;
+        var (workflow, firstTask) = WorkflowInstance.Create(definition, input, clock.GetUtcNow());
+        await repository.CreateAsync(workflow, firstTask, cancellationToken);
+        workAvailable.Notify();
+
+        return new StartWorkflowResult.Started(new WorkflowView(
+            workflow.Id,
+            workflow.WorkflowName,
+            workflow.Status,
+            workflow.CurrentInput,
+            workflow.CreatedAt,
+            workflow.UpdatedAt));
+    }
+}

@@ -1,0 +1,27 @@
+using GoFlow.Ports.Driven;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace GoFlow.Worker;
+
+public static class WorkerServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the polling worker, configured by the <c>Worker</c> section and validated at start, and the
+    /// in-process signal that wakes it when this process queues a task.
+    /// </summary>
+    public static IServiceCollection AddGoFlowWorker(this IServiceCollection services)
+    {
+        services.AddOptions<WorkerOptions>()
+            .BindConfiguration(WorkerOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<WorkAvailableSignal>();
+        services.Replace(ServiceDescriptor.Singleton<IWorkAvailableSignal>(
+            provider => provider.GetRequiredService<WorkAvailableSignal>()));
+        services.AddHostedService<TaskWorker>();
+        return services;
+    }
+}

@@ -1,0 +1,26 @@
+using GoFlow.Domain;
+using GoFlow.Ports.Driven;
+using Moq;
+
+namespace GoFlow.Application.Tests.Builders;
+
+internal static class TestDefinitions
+{
+    public static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+
+    public static readonly WorkflowDefinition OrderProcess =
+        new("OrderProcess", ["ValidateOrder", "DeductMoney", "SendEmail"]);
+
+    public static readonly WorkflowDefinition UserOnboarding =
+        new("UserOnboarding", ["CreateAccount", "SendWelcomeEmail", "AssignRole"]);
+
+    /// <summary>A definitions port that knows OrderProcess and UserOnboarding.</summary>
+    public static IWorkflowDefinitions Port()
+    {
+        var definitions = new Mock<IWorkflowDefinitions>();
+        definitions.SetupGet(port => port.All).Returns([OrderProcess, UserOnboarding]);
+        definitions.Setup(port => port.Find(It.IsAny<string>()))
+            .Returns((string name) => new[] { OrderProcess, UserOnboarding }.FirstOrDefault(d => d.Name == name));
+        return definitions.Object;
+    }
+}

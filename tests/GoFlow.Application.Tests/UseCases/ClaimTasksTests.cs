@@ -1,0 +1,24 @@
+using GoFlow.Application.Tests.Builders;
+using GoFlow.Application.UseCases;
+using GoFlow.Ports.Driven;
+using GoFlow.Ports.Driving;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+
+namespace GoFlow.Application.Tests.UseCases;
+
+public sealed class ClaimTasksTests
+{
+    [Test]
+    public async Task ClaimAsync_Always_AsksTheQueueForALeaseFromNow()
+    {
+        var queue = new Mock<ITaskQueue>();
+        queue.Setup(q => q.ClaimAsync(It.IsAny<TaskClaim>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        var useCase = new ClaimTasks(queue.Object, new FakeTimeProvider(TestDefinitions.Now));
+
+        await useCase.ClaimAsync(new ClaimTasksCommand("worker-1", 10, TimeSpan.FromSeconds(30)), default);
+
+        var expected = new TaskClaim("worker-1", 10, TestDefinitions.Now, TestDefinitions.Now.AddSeconds(30));
+        queue.Verify(q => q.ClaimAsync(expected, It.IsAny<CancellationToken>()), Times.Once);
+    }
+}

@@ -1,0 +1,165 @@
+using System.Text.Json.Nodes;
+using GoFlow.Application.Tests.Builders;
+using GoFlow.Application.UseCases;
+using GoFlow.Domain;
+using GoFlow.Ports.Driven;
+using GoFlow.Ports.Driving;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+
+namespace GoFlow.Application.Tests.UseCases;
+
+public sealed class ExecuteTaskTests
+{
+    private readonly Mock<ITaskQueue> _queue = new();
+    private readonly Mock<IWorkAvailableSignal> _workAvailable = new();
+    private readonly Mock<ITaskHandler> _handler = new();
+    private readonly FakeTimeProvider _clock = new(TestDefinitions.Now);
+    private TaskCompletion? _completion;
+    private TaskFailure? _failure;
+
+    [SetUp]
+    public void RecordWhatTheQueueIsTold()
+    {
+        _queue.Setup(queue => queue.CompleteAsync(It.IsAny<TaskCompletion>(), It.IsAny<CancellationToken>()))
+            .Callback((TaskCompletion completion, CancellationToken _) => _completion = completion)
+            .ReturnsAsync(true);
+        _queue.Setup(queue => queue.FailAsync(It.IsAny<TaskFailure>(), It.IsAny<CancellationToken>()))
+            .Callback((TaskFailure failure, CancellationToken _) => _failure = failure)
+            .ReturnsAsync(true);
+    }
+
+    [Test]
+    public async Task ExecuteAsync_HandlerReturns_CompletesWithItsOutputAndQueuesTheNextStep()
+    {
+        _handler.Setup(handler => handler.HandleAsync(It.IsAny<JsonObject>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((JsonObject input, CancellationToken _) =>
+            {
+                input["validated"] = true;
+                return input;
+            });
+        var task = new ClaimedTaskBuilder().AtStep(0).WithInput("""{"order_id":"A-1"}""").Build();
+
+        var outcome = await CreateUseCase("ValidateOrder").ExecuteAsync(task, default);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome, Is.EqualTo(TaskExecutionOutcome.Completed));
+            Assert.That(_completion!.Task, Is.EqualTo(task));
+            Assert.That(_completion.OutputPayload, Is.EqualTo("""{"order_id":"A-1","validated":true}"""));
+            Assert.That(_completion.NextStep, Is.EqualTo(new WorkflowStep(1, "DeductMoney")));
+            Assert.That(_completion.Now, Is.EqualTo(TestDefinitions.Now));
+        });
+        _workAvailable.Verify(signal => signal.Notify(), Times.Once);
+    }
+
+    [Test]
+    public async Task ExecuteAsync_LastStep_CompletesWithNoNextStepAndWakesNobody()
+    {
+        SetUpHandlerReturningItsInput();
+        var task = new ClaimedTaskBuilder().AtStep(2).Build();
+
+        var outcome = await CreateUseCase("SendEmail").ExecuteAsync(task, default);
+
+        Assert.That(outcome, Is.EqualTo(TaskExecutionOutcome.Completed));
+        Assert.That(_completion!.NextStep, Is.Null);
+        _workAvailable.VerifyNoOtherCalls();
+    }
+
+    [Test]
+    public async Task ExecuteAsync_HandlerThrows_FailsWithItsMessageAndCompletesNothing()
+    {
+        _handler.Setup(handler => handler.HandleAsync(It.IsAny<JsonObject>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException("amount must be a number greater than 0."));
+
+        var outcome = await CreateUseCase("ValidateOrder").ExecuteAsync(new ClaimedTaskBuilder().Build(), default);
+
+        Assert.That(outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(_failure!.Error, Is.EqualTo("amount must be a number greater than 0."));
+        Assert.That(_completion, Is.Null);
+    }
+
+    [Test]
+    public async Task ExecuteAsync_NoHandlerRegistered_FailsNamingTheTask()
+    {
+        var outcome = await CreateUseCase("SomethingElse").ExecuteAsync(new ClaimedTaskBuilder().Build(), default);
+
+        Assert.That(outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(_failure!.Error, Does.Contain("ValidateOrder"));
+    }
+
+    [Test]
+    public async Task ExecuteAsync_WorkflowNoLongerDefined_FailsWithoutRunningAHandler()
+    {
+        var task = new ClaimedTaskBuilder().OfWorkflow("Retired").Build();
+
+        var outcome = await CreateUseCase("ValidateOrder").ExecuteAsync(task, default);
+
+        Assert.That(outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(_failure!.Error, Does.Contain("Retired"));
+        _handler.VerifyNoOtherCalls();
+    }
+
+    [Test]
+    public async Task ExecuteAsync_StepRenamedInTheDefinition_FailsWithoutRunningAHandler()
+    {
+        var task = new ClaimedTaskBuilder().Named("OldName").Build();
+
+        var outcome = await CreateUseCase("OldName").ExecuteAsync(task, default);
+
+        Assert.That(outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        _handler.VerifyNoOtherCalls();
+    }
+
+    [Test]
+    public async Task ExecuteAsync_QueueRejectsTheResult_ReportsRejectedAndWakesNobody()
+    {
+        SetUpHandlerReturningItsInput();
+        _queue.Setup(queue => queue.CompleteAsync(It.IsAny<TaskCompletion>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(false);
+
+        var outcome = await CreateUseCase("ValidateOrder").ExecuteAsync(new ClaimedTaskBuilder().Build(), default);
+
+        Assert.That(outcome, Is.EqualTo(TaskExecutionOutcome.Rejected));
+        _workAvailable.VerifyNoOtherCalls();
+    }
+
+    [Test]
+    public void ExecuteAsync_CancelledWhileTheHandlerRuns_ThrowsAndRecordsNothing()
+    {
+        using var shutdown = new CancellationTokenSource();
+        _handler.Setup(handler => handler.HandleAsync(It.IsAny<JsonObject>(), It.IsAny<CancellationToken>()))
+            .Returns(async (JsonObject _, CancellationToken token) =>
+            {
+                await shutdown.CancelAsync();
+                token.ThrowIfCancellationRequested();
+                return new JsonObject();
+            });
+
+        Assert.That(
+            async () => await CreateUseCase("ValidateOrder").ExecuteAsync(new ClaimedTaskBuilder().Build(), shutdown.Token),
+            Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(_completion, Is.Null);
+        Assert.That(_failure, Is.Null);
+    }
+
+    private void SetUpHandlerReturningItsInput() =>
+        _handler.Setup(handler => handler.HandleAsync(It.IsAny<JsonObject>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((JsonObject input, CancellationToken _) => input);
+
+    private ExecuteTask CreateUseCase(string handledTaskName)
+    {
+        var services = new ServiceCollection()
+            .AddKeyedSingleton(handledTaskName, _handler.Object)
+            .BuildServiceProvider();
+        return new ExecuteTask(
+            _queue.Object,
+            TestDefinitions.Port(),
+            services,
+            _workAvailable.Object,
+            _clock,
+            NullLogger<ExecuteTask>.Instance);
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using GoFlow.Application.Tests.Builders;
+using GoFlow.Application.UseCases;
+using GoFlow.Domain;
+using GoFlow.Ports.Driven;
+using GoFlow.Ports.Driving;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+
+namespace GoFlow.Application.Tests.UseCases;
+
+public sealed class StartWorkflowTests
+{
+    private readonly Mock<IWorkflowRepository> _repository = new();
+    private readonly Mock<IWorkAvailableSignal> _workAvailable = new();
+    private readonly FakeTimeProvider _clock = new(TestDefinitions.Now);
+
+    [Test]
+    public async Task StartAsync_KnownWorkflow_StoresPendingWorkflowWithItsFirstTask()
+    {
+        WorkflowInstance? stored = null;
+        WorkflowTask? firstTask = null;
+        _repository
+            .Setup(repository => repository.CreateAsync(
+                It.IsAny<WorkflowInstance>(), It.IsAny<WorkflowTask>(), It.IsAny<CancellationToken>()))
+            .Callback((WorkflowInstance workflow, WorkflowTask task, CancellationToken _) =>
+            {
+                stored = workflow;
+                firstTask = task;
+            })
+            .Returns(Task.CompletedTask);
+
+        var result = await CreateUseCase().StartAsync(Command("OrderProcess", """{"order_id": "A-1"}"""), default);
+
+        var started = result as StartWorkflowResult.Started;
+        Assert.That(started, Is.Not.Null);
+        Assert.Multiple(() =>
+        {
+            Assert.That(stored!.Status, Is.EqualTo(WorkflowStatus.Pending));
+            Assert.That(stored.WorkflowName, Is.EqualTo("OrderProcess"));
+            Assert.That(stored.CurrentInput, Is.EqualTo("""{"order_id": "A-1"}"""));
+            Assert.That(stored.CreatedAt, Is.EqualTo(TestDefinitions.Now));
+            Assert.That(firstTask!.TaskName, Is.EqualTo("ValidateOrder"));
+            Assert.That(firstTask.StepIndex, Is.Zero);
+            Assert.That(firstTask.InputPayload, Is.EqualTo("""{"order_id": "A-1"}"""));
+            Assert.That(started!.Workflow.Id, Is.EqualTo(stored.Id));
+            Assert.That(started.Workflow.Status, Is.EqualTo(WorkflowStatus.Pending));
+        });
+    }
+
+    [Test]
+    public async Task StartAsync_PayloadLeftOut_StartsOnEmptyObject()
+    {
+        var result = await CreateUseCase().StartAsync(new StartWorkflowCommand("UserOnboarding", null), default);
+
+        Assert.That(((StartWorkflowResult.Started)result).Workflow.CurrentInput, Is.EqualTo("{}"));
+    }
+
+    [Test]
+    public async Task StartAsync_Started_WakesTheWorker()
+    {
+        await CreateUseCase().StartAsync(Command("OrderProcess", "{}"), default);
+
+        _workAvailable.Verify(signal => signal.Notify(), Times.Once);
+    }
+
+    [TestCase(null)]
+    [TestCase("")]
+    public async Task StartAsync_MissingWorkflowName_IsInvalidAndStoresNothing(string? workflowName)
+    {
+        var result = await CreateUseCase().StartAsync(new StartWorkflowCommand(workflowName, null), default);
+
+        var invalid = result as StartWorkflowResult.Invalid;
+        Assert.That(invalid, Is.Not.Null);
+        Assert.That(invalid!.Errors["workflow_name"], Has.Some.Contains("required"));
+        VerifyNothingStored();
+    }
+
+    [Test]
+    public async Task StartAsync_UnknownWorkflowName_IsInvalidAndListsTheDefinedWorkflows()
+    {
+        var result = await CreateUseCase().StartAsync(Command("Payroll", "{}"), default);
+
+        var message = ((StartWorkflowResult.Invalid)result).Errors["workflow_name"].Single();
+        Assert.That(message, Does.Contain("Payroll").And.Contain("OrderProcess").And.Contain("UserOnboarding"));
+        VerifyNothingStored();
+    }
+
+    [Test]
+    public async Task StartAsync_WorkflowNameLongerThanTheColumn_IsInvalid()
+    {
+        var result = await CreateUseCase().StartAsync(Command(new string('x', 256), "{}"), default);
+
+        Assert.That(((StartWorkflowResult.Invalid)result).Errors, Contains.Key("workflow_name"));
+        VerifyNothingStored();
+    }
+
+    [TestCase("[1, 2]")]
+    [TestCase("\"text\"")]
+    [TestCase("42")]
+    [TestCase("null")]
+    public async Task StartAsync_PayloadNotAnObject_IsInvalidAndStoresNothing(string payload)
+    {
+        var result = await CreateUseCase().StartAsync(Command("OrderProcess", payload), default);
+
+        var invalid = result as StartWorkflowResult.Invalid;
+        Assert.That(invalid, Is.Not.Null);
+        Assert.That(invalid!.Errors["input_payload"], Has.Some.Contains("JSON object"));
+        VerifyNothingStored();
+    }
+
+    private static StartWorkflowCommand Command(string workflowName, string payload)
+    {
+        using var document = JsonDocument.Parse(payload);
+        return new StartWorkflowCommand(workflowName, document.RootElement.Clone());
+    }
+
+    private StartWorkflow CreateUseCase()
+    {
+        var definitions = TestDefinitions.Port();
+        return new StartWorkflow(
+            new StartWorkflowCommandValidator(definitions),
+            definitions,
+            _repository.Object,
+            _workAvailable.Object,
+            _clock);
+    }
+
+    private void VerifyNothingStored()
+    {
+        _repository.VerifyNoOtherCalls();
+        _workAvailable.VerifyNoOtherCalls();
+    }
+}

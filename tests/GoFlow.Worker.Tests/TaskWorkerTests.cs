@@ -1,0 +1,307 @@
+using System.Collections.Concurrent;
+using GoFlow.Domain;
+using GoFlow.Ports.Driven;
+using GoFlow.Ports.Driving;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Moq;
+
+namespace GoFlow.Worker.Tests;
+
+public sealed class TaskWorkerTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
+
+    private readonly Mock<IClaimTasks> _claimTasks = new();
+    private readonly Mock<IExecuteTask> _executeTask = new();
+    private readonly WorkAvailableSignal _workAvailable = new();
+    private readonly ConcurrentQueue<ClaimTasksCommand> _claims = new();
+    private readonly WorkerOptions _options = new()
+    {
+        PollInterval = TimeSpan.FromHours(1),
+        ErrorBackoff = TimeSpan.FromMilliseconds(10),
+        BatchSize = 10,
+        MaxConcurrency = 4,
+        WorkerId = "worker-under-test",
+    };
+
+    [Test]
+    public async Task ExecuteAsync_TasksClaimed_RunsEachOnce()
+    {
+        var tasks = Tasks(3);
+        ClaimReturns(tasks);
+        var executed = new ConcurrentBag<ClaimedTask>();
+        var allDone = new TaskCompletionSource();
+        _executeTask.Setup(e => e.ExecuteAsync(It.IsAny<ClaimedTask>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((ClaimedTask task, CancellationToken _) =>
+            {
+                executed.Add(task);
+                if (executed.Count == tasks.Count)
+                {
+                    allDone.TrySetResult();
+                }
+
+                return TaskExecutionOutcome.Completed;
+            });
+
+        await RunWorkerUntilAsync(allDone.Task);
+
+        Assert.That(executed, Is.EquivalentTo(tasks));
+        Assert.That(_claims.First(), Is.EqualTo(new ClaimTasksCommand("worker-under-test", 4, _options.LeaseDuration)));
+    }
+
+    [Test]
+    public async Task ExecuteAsync_MoreTasksThanMaxConcurrency_NeverRunsMoreAtOnce()
+    {
+        _options.MaxConcurrency = 2;
+        var tasks = Tasks(6);
+        ClaimReturns(tasks);
+        var running = 0;
+        var mostAtOnce = 0;
+        var finished = 0;
+        var allDone = new TaskCompletionSource();
+        _executeTask.Setup(e => e.ExecuteAsync(It.IsAny<ClaimedTask>(), It.IsAny<CancellationToken>()))
+            .Returns(async (ClaimedTask _, CancellationToken _) =>
+            {
+                var now = Interlocked.Increment(ref running);
+                InterlockedMax(ref mostAtOnce, now);
+                await Task.Delay(20);
+                Interlocked.Decrement(ref running);
+                if (Interlocked.Increment(ref finished) == tasks.Count)
+                {
+                    allDone.TrySetResult();
+                }
+
+                return TaskExecutionOutcome.Completed;
+            });
+
+        await RunWorkerUntilAsync(allDone.Task);
+
+        Assert.That(mostAtOnce, Is.EqualTo(2));
+        Assert.That(_claims.Max(claim => claim.MaxTasks), Is.LessThanOrEqualTo(2));
+    }
+
+    [Test]
+    public async Task ExecuteAsync_OneTaskThrows_TheOthersStillRun()
+    {
+        var tasks = Tasks(3);
+        ClaimReturns(tasks);
+        var succeeded = new ConcurrentBag<ClaimedTask>();
+        var othersDone = new TaskCompletionSource();
+        _executeTask.Setup(e => e.ExecuteAsync(It.IsAny<ClaimedTask>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((ClaimedTask task, CancellationToken _) =>
+            {
+                if (task == tasks[0])
+                {
+                    throw new InvalidOperationException("the database went away");
+                }
+
+                succeeded.Add(task);
+                if (succeeded.Count == 2)
+                {
+                    othersDone.TrySetResult();
+                }
+
+                return TaskExecutionOutcome.Completed;
+            });
+
+        await RunWorkerUntilAsync(othersDone.Task);
+
+        Assert.That(succeeded, Is.EquivalentTo(tasks.Skip(1)));
+    }
+
+    [Test]
+    public async Task ExecuteAsync_ClaimFails_KeepsPollingAndRunsWhatItClaimsLater()
+    {
+        var task = Tasks(1)[0];
+        var calls = 0;
+        _claimTasks.Setup(c => c.ClaimAsync(It.IsAny<ClaimTasksCommand>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((ClaimTasksCommand _, CancellationToken _) => Interlocked.Increment(ref calls) switch
+            {
+                <= 2 => throw new InvalidOperationException("Unable to connect to any of the specified MySQL hosts."),
+                3 => [task],
+                _ => [],
+            });
+        var ran = new TaskCompletionSource<ClaimedTask>();
+        _executeTask.Setup(e => e.ExecuteAsync(It.IsAny<ClaimedTask>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((ClaimedTask claimed, CancellationToken _) =>
+            {
+                ran.TrySetResult(claimed);
+                return TaskExecutionOutcome.Completed;
+            });
+
+        await RunWorkerUntilAsync(ran.Task);
+
+        Assert.That(await ran.Task, Is.EqualTo(task));
+    }
+
+    [Test]
+    public async Task ExecuteAsync_NotifiedWhileIdle_ClaimsWithoutWaitingForThePoll()
+    {
+        var task = Tasks(1)[0];
+        var firstPollDone = new TaskCompletionSource();
+        var calls = 0;
+        _claimTasks.Setup(c => c.ClaimAsync(It.IsAny<ClaimTasksCommand>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((ClaimTasksCommand _, CancellationToken _) =>
+            {
+                if (Interlocked.Increment(ref calls) == 1)
+                {
+                    firstPollDone.TrySetResult();
+                    return [];
+                }
+
+                return [task];
+            });
+        var ran = new TaskCompletionSource();
+        _executeTask.Setup(e => e.ExecuteAsync(task, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() =>
+            {
+                ran.TrySetResult();
+                return TaskExecutionOutcome.Completed;
+            });
+
+        // The poll interval is an hour: only the notification can bring the second claim within the deadline.
+        await RunWorkerUntilAsync(firstPollDone.Task.ContinueWith(_ => _workAvailable.Notify(), TaskScheduler.Default)
+            .ContinueWith(_ => ran.Task, TaskScheduler.Default).Unwrap());
+
+        Assert.That(calls, Is.GreaterThanOrEqualTo(2));
+    }
+
+    [Test]
+    public async Task StopAsync_TaskRunning_StopsClaimingAndLetsItFinish()
+    {
+        var task = Tasks(1)[0];
+        var claimedOnce = 0;
+        _claimTasks.Setup(c => c.ClaimAsync(It.IsAny<ClaimTasksCommand>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((ClaimTasksCommand _, CancellationToken _) =>
+                Interlocked.Exchange(ref claimedOnce, 1) == 0 ? [task] : []);
+        var started = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var cancelledWhileRunning = false;
+        _executeTask.Setup(e => e.ExecuteAsync(task, It.IsAny<CancellationToken>()))
+            .Returns(async (ClaimedTask _, CancellationToken token) =>
+            {
+                started.TrySetResult();
+                await release.Task;
+                cancelledWhileRunning = token.IsCancellationRequested;
+                return TaskExecutionOutcome.Completed;
+            });
+        using var worker = CreateWorker();
+        await worker.StartAsync(CancellationToken.None);
+        await started.Task.WaitAsync(Deadline);
+
+        var stopping = worker.StopAsync(CancellationToken.None);
+        var claimsAtStop = _claims.Count;
+        Assert.That(stopping.IsCompleted, Is.False, "stop waits for the running task");
+        release.SetResult();
+        await stopping.WaitAsync(Deadline);
+
+        Assert.That(cancelledWhileRunning, Is.False);
+        Assert.That(_claims, Has.Count.EqualTo(claimsAtStop));
+    }
+
+    [Test]
+    public async Task StopAsync_ShutdownDeadlinePasses_CancelsTheRunningTask()
+    {
+        var task = Tasks(1)[0];
+        ClaimReturns([task]);
+        var started = new TaskCompletionSource();
+        var cancelled = false;
+        _executeTask.Setup(e => e.ExecuteAsync(task, It.IsAny<CancellationToken>()))
+            .Returns(async (ClaimedTask _, CancellationToken token) =>
+            {
+                started.TrySetResult();
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, token);
+                }
+                finally
+                {
+                    cancelled = token.IsCancellationRequested;
+                }
+
+                return TaskExecutionOutcome.Completed;
+            });
+        using var worker = CreateWorker();
+        await worker.StartAsync(CancellationToken.None);
+        await started.Task.WaitAsync(Deadline);
+
+        using var deadline = new CancellationTokenSource();
+        var stopping = worker.StopAsync(deadline.Token);
+        await deadline.CancelAsync();
+
+        await stopping.WaitAsync(Deadline);
+        await worker.ExecuteTask!.WaitAsync(Deadline);
+        Assert.That(cancelled, Is.True);
+    }
+
+    private static List<ClaimedTask> Tasks(int count) =>
+    [
+        .. Enumerable.Range(1, count).Select(i => new ClaimedTask(
+            new TaskId(i),
+            WorkflowId.New(DateTimeOffset.UnixEpoch.AddDays(i)),
+            "OrderProcess",
+            0,
+            "ValidateOrder",
+            "{}",
+            1,
+            "worker-under-test",
+            DateTimeOffset.UnixEpoch.AddDays(1))),
+    ];
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value
+               && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+
+    /// <summary>Hands out <paramref name="tasks"/> as claims ask for them, then nothing.</summary>
+    private void ClaimReturns(IReadOnlyList<ClaimedTask> tasks)
+    {
+        var remaining = new ConcurrentQueue<ClaimedTask>(tasks);
+        _claimTasks.Setup(c => c.ClaimAsync(It.IsAny<ClaimTasksCommand>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((ClaimTasksCommand command, CancellationToken _) =>
+            {
+                _claims.Enqueue(command);
+                var batch = new List<ClaimedTask>();
+                while (batch.Count < command.MaxTasks && remaining.TryDequeue(out var task))
+                {
+                    batch.Add(task);
+                }
+
+                return batch;
+            });
+    }
+
+    private TaskWorker CreateWorker()
+    {
+        var services = new ServiceCollection()
+            .AddScoped(_ => _claimTasks.Object)
+            .AddScoped(_ => _executeTask.Object)
+            .BuildServiceProvider();
+        return new TaskWorker(
+            services.GetRequiredService<IServiceScopeFactory>(),
+            _workAvailable,
+            Options.Create(_options),
+            TimeProvider.System,
+            NullLogger<TaskWorker>.Instance);
+    }
+
+    private async Task RunWorkerUntilAsync(Task condition)
+    {
+        using var worker = CreateWorker();
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            await condition.WaitAsync(Deadline);
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+    }
+}
