@@ -33,8 +33,10 @@ internal sealed partial class TaskWorker(
 
     public override void Dispose()
     {
-        _freeSlots.Dispose();
-        _cancelRunningTasks.Dispose();
+        // The host may dispose the worker while StopAsync is still running (WebApplicationFactory does), so the
+        // token source and the semaphore are only cancelled here, never disposed: neither holds an OS handle
+        // unless its wait handle is asked for, which this class never does.
+        _cancelRunningTasks.Cancel();
         base.Dispose();
     }
 

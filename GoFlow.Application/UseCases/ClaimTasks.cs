@@ -7,7 +7,7 @@ internal sealed class ClaimTasks(ITaskQueue queue, TimeProvider clock) : IClaimT
 {
     public Task<IReadOnlyList<ClaimedTask>> ClaimAsync(ClaimTasksCommand command, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.GetStoreNow();
         var claim = new TaskClaim(command.WorkerId, command.MaxTasks, now, now + command.LeaseDuration);
         return queue.ClaimAsync(claim, cancellationToken);
     }

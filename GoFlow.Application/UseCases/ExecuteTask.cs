@@ -63,7 +63,7 @@ internal sealed partial class ExecuteTask(
         // Past this point the handler's work is done: the result is written even while the host is stopping,
         // because dropping it would run the handler again. A crash before this commit does run it again
         // (at-least-once): the task stays RUNNING until its lease ends and is then claimed anew.
-        var completion = new TaskCompletion(task, output, nextStep, clock.GetUtcNow());
+        var completion = new TaskCompletion(task, output, nextStep, clock.GetStoreNow());
         if (!await queue.CompleteAsync(completion, CancellationToken.None))
         {
             LogResultRejected(task.TaskName, task.WorkflowId.ToString(), task.Attempt);
@@ -80,7 +80,7 @@ internal sealed partial class ExecuteTask(
 
     private async Task<TaskExecutionOutcome> FailAsync(ClaimedTask task, string error)
     {
-        var failure = new TaskFailure(task, error, clock.GetUtcNow());
+        var failure = new TaskFailure(task, error, clock.GetStoreNow());
         if (!await queue.FailAsync(failure, CancellationToken.None))
         {
             LogResultRejected(task.TaskName, task.WorkflowId.ToString(), task.Attempt);

@@ -28,7 +28,7 @@ internal sealed class StartWorkflow(
 
         // The payload is kept as the client wrote it, so what is read back is what was sent.
         var input = command.InputPayload?.GetRawText() ?? EmptyObject;
-        var (workflow, firstTask) = WorkflowInstance.Create(definition, input, clock.GetUtcNow());
+        var (workflow, firstTask) = WorkflowInstance.Create(definition, input, clock.GetStoreNow());
         await repository.CreateAsync(workflow, firstTask, cancellationToken);
         workAvailable.Notify();
 

@@ -1,0 +1,26 @@
+using GoFlow.Adapters.Http.Contracts;
+using GoFlow.Ports.Driving;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace GoFlow.Adapters.Http.Apis;
+
+/// <summary>/workflow-definitions: the workflows that can be started.</summary>
+internal static class WorkflowDefinitionsApi
+{
+    public static RouteGroupBuilder MapWorkflowDefinitionsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/workflow-definitions").WithTags("Workflow definitions");
+
+        group.MapGet("/", ListWorkflowDefinitions).WithName(nameof(ListWorkflowDefinitions));
+
+        return group;
+    }
+
+    public static Ok<DataResponse<IReadOnlyList<WorkflowDefinitionResponse>>> ListWorkflowDefinitions(
+        [FromServices] IListWorkflowDefinitions listWorkflowDefinitions) =>
+        ApiResults.Definitions(listWorkflowDefinitions.List());
+}

@@ -1,0 +1,52 @@
+using GoFlow.Adapters.Http.Json;
+using GoFlow.Domain;
+using GoFlow.Ports.ReadModels;
+
+namespace GoFlow.Adapters.Http.Contracts;
+
+/// <summary>Turns the ports' read models into the answers' shapes.</summary>
+internal static class ResponseMapper
+{
+    public static WorkflowResponse ToResponse(WorkflowView workflow) => new(
+        workflow.Id.ToString(),
+        workflow.WorkflowName,
+        workflow.Status.ToName(),
+        new RawJson(workflow.CurrentInput),
+        workflow.CreatedAt.UtcDateTime,
+        workflow.UpdatedAt.UtcDateTime);
+
+    public static WorkflowWithTasksResponse ToResponse(WorkflowDetails details)
+    {
+        var workflow = details.Workflow;
+        return new WorkflowWithTasksResponse(
+            workflow.Id.ToString(),
+            workflow.WorkflowName,
+            workflow.Status.ToName(),
+            new RawJson(workflow.CurrentInput),
+            workflow.CreatedAt.UtcDateTime,
+            workflow.UpdatedAt.UtcDateTime,
+            // The port promises step order; sorting again keeps the answer right whatever a store returns.
+            [.. details.Tasks.OrderBy(task => task.StepIndex).ThenBy(task => task.Id.Value).Select(ToResponse)]);
+    }
+
+    public static TaskResponse ToResponse(TaskView task) => new(
+        task.Id.Value,
+        task.TaskName,
+        task.Status.ToName(),
+        task.Attempt,
+        new RawJson(task.InputPayload),
+        RawJson.FromNullable(task.OutputPayload),
+        task.Error,
+        task.CreatedAt.UtcDateTime,
+        task.UpdatedAt.UtcDateTime);
+
+    public static ActivityResponse ToResponse(ActivityLogEntry entry) => new(
+        entry.Id,
+        entry.TaskId?.Value,
+        entry.Action,
+        RawJson.FromNullable(entry.Details),
+        entry.CreatedAt.UtcDateTime);
+
+    public static WorkflowDefinitionResponse ToResponse(WorkflowDefinition definition) =>
+        new(definition.Name, definition.TaskNames);
+}

@@ -1,0 +1,47 @@
+using GoFlow.Adapters.Http.Json;
+
+namespace GoFlow.Adapters.Http.Contracts;
+
+// The answers' shapes. Property names become snake_case through the adapter's JSON options (AddGoFlowHttp);
+// times are UTC DateTimes so that they serialise as ISO 8601 with a trailing Z.
+
+internal sealed record DataResponse<T>(T Data);
+
+internal sealed record MessageResponse<T>(string Message, T Data);
+
+internal sealed record WorkflowResponse(
+    string Id,
+    string WorkflowName,
+    string Status,
+    RawJson CurrentInput,
+    DateTime CreatedAt,
+    DateTime UpdatedAt);
+
+internal sealed record WorkflowWithTasksResponse(
+    string Id,
+    string WorkflowName,
+    string Status,
+    RawJson CurrentInput,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    IReadOnlyList<TaskResponse> Tasks);
+
+internal sealed record TaskResponse(
+    long Id,
+    string TaskName,
+    string Status,
+    int Attempt,
+    RawJson InputPayload,
+    RawJson? OutputPayload,
+    string? Error,
+    DateTime CreatedAt,
+    DateTime UpdatedAt);
+
+internal sealed record ActivityResponse(
+    long Id,
+    long? TaskId,
+    string Action,
+    RawJson? Details,
+    DateTime CreatedAt);
+
+internal sealed record WorkflowDefinitionResponse(string Name, IReadOnlyList<string> Tasks);

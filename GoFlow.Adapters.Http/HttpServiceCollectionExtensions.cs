@@ -1,0 +1,59 @@
+using System.Text.Json;
+using GoFlow.Adapters.Http.Apis;
+using GoFlow.Adapters.Http.Problems;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GoFlow.Adapters.Http;
+
+/// <summary>The HTTP adapter's entry points: register it, put its middleware in the pipeline, map its routes.</summary>
+public static class HttpServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers problem details (RFC 9457) for every error answer, the exception handler that turns unexpected
+    /// exceptions into a 500 problem without internals, and snake_case JSON for the endpoints.
+    /// The driving ports (<c>IStartWorkflow</c>, <c>IGetWorkflow</c>, ...) are registered by the application.
+    /// </summary>
+    public static IServiceCollection AddGoFlowHttp(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<UnexpectedExceptionHandler>();
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            // Problem documents keep their RFC member names (ProblemDetails names them itself) and the errors' keys
+            // stay the request's field names; ASP.NET Core spells the trace id member through this policy: trace_id.
+            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        });
+
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the exception handler and status-code pages, so that unexpected errors, unknown routes (404) and
+    /// wrong methods (405) all answer as <c>application/problem+json</c>. Call it before mapping endpoints.
+    /// </summary>
+    public static IApplicationBuilder UseGoFlowHttp(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        return app;
+    }
+
+    /// <summary>Maps /workflows and /workflow-definitions.</summary>
+    public static IEndpointRouteBuilder MapWorkflowEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+
+        endpoints.MapWorkflowsApi();
+        endpoints.MapWorkflowDefinitionsApi();
+
+        return endpoints;
+    }
+}

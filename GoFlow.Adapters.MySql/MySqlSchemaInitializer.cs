@@ -1,0 +1,72 @@
+using Dapper;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MySqlConnector;
+
+namespace GoFlow.Adapters.MySql;
+
+/// <summary>
+/// Applies schema.sql at start when <see cref="MySqlOptions.ApplySchemaOnStart"/> is on: creates the database when it
+/// is missing, then runs the schema, which only creates the tables that are missing. Its start completes before the
+/// hosted services registered after it (the worker) start, so they always find the tables.
+/// </summary>
+internal sealed partial class MySqlSchemaInitializer(
+    IOptions<MySqlOptions> options, MySqlDataSource dataSource, ILogger<MySqlSchemaInitializer> logger) : IHostedService
+{
+    private const string SchemaResourceName = "GoFlow.Adapters.MySql.schema.sql";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.ApplySchemaOnStart)
+        {
+            await ApplyAsync(cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task ApplyAsync(CancellationToken cancellationToken)
+    {
+        var settings = MySqlConnectionSettings.Build(options.Value);
+        var database = settings.Database;
+        await CreateDatabaseIfMissingAsync(settings, database, cancellationToken);
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(ReadSchema(), cancellationToken: cancellationToken));
+        LogSchemaApplied(logger, database, settings.Server);
+    }
+
+    private async Task CreateDatabaseIfMissingAsync(
+        MySqlConnectionStringBuilder settings, string database, CancellationToken cancellationToken)
+    {
+        // A connection to the server itself, since the database may not exist yet; not pooled, as it is used once.
+        var server = new MySqlConnectionStringBuilder(settings.ConnectionString) { Database = string.Empty, Pooling = false };
+        await using var connection = new MySqlConnection(server.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+
+        // Asked first so that a user who may use the database but not create databases can still start.
+        var existing = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            MySqlSql.CountDatabasesNamed, new { Name = database }, cancellationToken: cancellationToken));
+        if (existing == 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                MySqlSql.CreateDatabase(database), cancellationToken: cancellationToken));
+            LogDatabaseCreated(logger, database, settings.Server);
+        }
+    }
+
+    private static string ReadSchema()
+    {
+        using var stream = typeof(MySqlSchemaInitializer).Assembly.GetManifestResourceStream(SchemaResourceName)
+            ?? throw new InvalidOperationException($"The embedded resource {SchemaResourceName} is missing from the build.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created MySQL database {Database} on {Server}")]
+    private static partial void LogDatabaseCreated(ILogger logger, string database, string server);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied the GoFlow schema to MySQL database {Database} on {Server}")]
+    private static partial void LogSchemaApplied(ILogger logger, string database, string server);
+}

@@ -1,0 +1,34 @@
+using GoFlow.Ports.Driven;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MySqlConnector;
+
+namespace GoFlow.Adapters.MySql;
+
+public static class MySqlServiceCollectionExtensions
+{
+    /// <summary>
+    /// Stores GoFlow's workflows in MySQL: binds and validates <see cref="MySqlOptions"/> from the <c>MySql</c>
+    /// configuration section (a bad value stops the host at start), and registers the connection pool
+    /// (<see cref="MySqlDataSource"/>), <see cref="IWorkflowRepository"/>, <see cref="ITaskQueue"/> and the start-up step
+    /// that applies schema.sql. Register it before the worker, so the schema is in place before the worker starts.
+    /// </summary>
+    public static IServiceCollection AddGoFlowMySql(this IServiceCollection services)
+    {
+        services.AddOptions<MySqlOptions>()
+            .BindConfiguration(MySqlOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MySqlOptions>, MySqlOptionsValidator>());
+
+        services.AddSingleton(provider => MySqlConnectionSettings.CreateDataSource(
+            provider.GetRequiredService<IOptions<MySqlOptions>>().Value,
+            provider.GetService<ILoggerFactory>()));
+        services.AddSingleton<IWorkflowRepository, MySqlWorkflowRepository>();
+        services.AddSingleton<ITaskQueue, MySqlTaskQueue>();
+        services.AddHostedService<MySqlSchemaInitializer>();
+        return services;
+    }
+}

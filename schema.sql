@@ -1,0 +1,70 @@
+-- GoFlow's canonical schema, for MySQL 8.0+ and MariaDB 10.6+.
+-- The host applies it at start (MySql:ApplySchemaOnStart), so every statement must be safe to run again.
+-- The original engine's table and column names are kept; lease, attempt, error, step and scheduling columns are added.
+--
+-- Conventions:
+-- * Times are UTC with microseconds, DATETIME(6). The application writes the times of its own clock (TimeProvider);
+--   nothing here reads the database clock, so no column has a time default.
+-- * Status columns are VARCHAR(16), not ENUM, so that a later status (CANCELLED, say) needs no ALTER TABLE.
+--   The values are GoFlow.Domain.StatusNames: PENDING, RUNNING, COMPLETED, FAILED.
+-- * Workflow ids are version 7 UUIDs in their 36-character text form: time-ordered, so inserts land at the end of
+--   the primary key. The column is ASCII because a UUID needs no more, which keeps every key that holds it short.
+-- * Ids that grow with every task or log row are BIGINT AUTO_INCREMENT.
+
+CREATE TABLE IF NOT EXISTS workflow_instances (
+    id            CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    workflow_name VARCHAR(255) NOT NULL,
+    status        VARCHAR(16)  NOT NULL,
+    current_input JSON         NOT NULL,
+    created_at    DATETIME(6)  NOT NULL,
+    updated_at    DATETIME(6)  NOT NULL,
+    PRIMARY KEY (id),
+    -- Serves listing workflows by status, newest or oldest first.
+    KEY idx_workflow_instances_status_created (status, created_at)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS tasks (
+    id                   BIGINT       NOT NULL AUTO_INCREMENT,
+    workflow_instance_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    step_index           INT          NOT NULL,
+    task_name            VARCHAR(255) NOT NULL,
+    status               VARCHAR(16)  NOT NULL,
+    -- How many times the task was claimed; the attempt now running while RUNNING.
+    attempt              INT          NOT NULL DEFAULT 0,
+    input_payload        JSON         NOT NULL,
+    output_payload       JSON         NULL,
+    error_message        TEXT         NULL,
+    -- The worker that holds the task while it is RUNNING, and until when.
+    lease_owner          VARCHAR(100) NULL,
+    lease_expires_at     DATETIME(6)  NULL,
+    -- When the task may run: its creation time, or later for a retry that waits out its backoff.
+    scheduled_at         DATETIME(6)  NOT NULL,
+    created_at           DATETIME(6)  NOT NULL,
+    updated_at           DATETIME(6)  NOT NULL,
+    PRIMARY KEY (id),
+    -- One task per step of a workflow: a completion that ran twice cannot queue the next step twice.
+    -- It also serves reading a workflow's tasks in step order, and the foreign key below.
+    UNIQUE KEY uq_tasks_workflow_step (workflow_instance_id, step_index),
+    -- Serves the claim: status = PENDING AND scheduled_at <= now ORDER BY scheduled_at, id ... FOR UPDATE SKIP LOCKED
+    -- reads the due tasks in order straight from this index and locks only the rows it returns.
+    KEY idx_tasks_claim (status, scheduled_at, id),
+    -- Serves the recovery sweep that finds RUNNING tasks whose lease has expired.
+    KEY idx_tasks_lease (status, lease_expires_at),
+    CONSTRAINT fk_tasks_workflow_instance
+        FOREIGN KEY (workflow_instance_id) REFERENCES workflow_instances (id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS activity_logs (
+    id                   BIGINT      NOT NULL AUTO_INCREMENT,
+    workflow_instance_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    -- The task the row is about; NULL for a row about the whole workflow (WORKFLOW_CREATED, WORKFLOW_COMPLETED, ...).
+    task_id              BIGINT      NULL,
+    action               VARCHAR(64) NOT NULL,
+    details              JSON        NULL,
+    created_at           DATETIME(6) NOT NULL,
+    PRIMARY KEY (id),
+    -- Serves reading one workflow's log oldest first (by id, the insertion order), and the foreign key below.
+    KEY idx_activity_logs_workflow (workflow_instance_id, id),
+    CONSTRAINT fk_activity_logs_workflow_instance
+        FOREIGN KEY (workflow_instance_id) REFERENCES workflow_instances (id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;

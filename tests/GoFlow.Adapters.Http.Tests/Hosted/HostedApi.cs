@@ -1,0 +1,56 @@
+using GoFlow.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace GoFlow.Adapters.Http.Tests.Hosted;
+
+/// <summary>
+/// The real GoFlow host (GoFlow.Host's Program: application, MySQL adapter, worker, this adapter) in memory,
+/// on a fresh database of its own.
+/// </summary>
+internal sealed class HostedApi : IAsyncDisposable
+{
+    private readonly WebApplicationFactory<Program> _factory;
+
+    private HostedApi(TestDatabase database, WebApplicationFactory<Program> factory)
+    {
+        Database = database;
+        _factory = factory;
+        Client = factory.CreateClient();
+    }
+
+    public TestDatabase Database { get; }
+
+    public HttpClient Client { get; }
+
+    public static async Task<HostedApi> StartAsync()
+    {
+        var database = await TestDatabase.CreateAsync();
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+            builder.UseSetting("MySql:ConnectionString", database.ConnectionString));
+        return new HostedApi(database, factory);
+    }
+
+    /// <summary>How many rows the three tables hold: what a refused request must leave unchanged.</summary>
+    public async Task<StoredRows> CountRowsAsync() => new(
+        await Database.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM workflow_instances"),
+        await Database.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM tasks"),
+        await Database.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM activity_logs"));
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        try
+        {
+            // The host (and its worker) stops before its database is dropped.
+            await _factory.DisposeAsync();
+        }
+        finally
+        {
+            // Dropped even when stopping the host failed, so that no test database is left behind.
+            await Database.DisposeAsync();
+        }
+    }
+}
+
+internal sealed record StoredRows(long Workflows, long Tasks, long ActivityRows);

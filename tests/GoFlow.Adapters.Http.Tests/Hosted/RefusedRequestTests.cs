@@ -1,0 +1,81 @@
+using GoFlow.Adapters.Http.Tests.Support;
+
+namespace GoFlow.Adapters.Http.Tests.Hosted;
+
+/// <summary>
+/// Every refused POST /workflows through the real host: a problem answer, and nothing stored. This fixture's database
+/// never receives a valid request, so every table must stay empty.
+/// </summary>
+public sealed class RefusedRequestTests
+{
+    private HostedApi _api = null!;
+
+    [OneTimeSetUp]
+    public async Task StartHost() => _api = await HostedApi.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task StopHost() => await _api.DisposeAsync();
+
+    [TearDown]
+    public async Task NothingWasStored() =>
+        Assert.That(await _api.CountRowsAsync(), Is.EqualTo(new StoredRows(0, 0, 0)));
+
+    [TestCase("""{"input_payload": {"order_id": "A-1"}}""", TestName = "PostWorkflows_NameLeftOut_Answers400NamingWorkflowName")]
+    [TestCase("""{"workflow_name": "", "input_payload": {}}""", TestName = "PostWorkflows_NameEmpty_Answers400NamingWorkflowName")]
+    [TestCase("""{"workflow_name": null}""", TestName = "PostWorkflows_NameNull_Answers400NamingWorkflowName")]
+    [TestCase("""{"workflow_name": 42}""", TestName = "PostWorkflows_NameNotAString_Answers400NamingWorkflowName")]
+    public async Task PostWorkflows_NameMissingOrWrong_Answers400NamingWorkflowName(string body)
+    {
+        using var response = await _api.Client.PostAsync("/workflows", HttpJson.Body(body));
+
+        var problem = await HttpJson.ReadProblemAsync(response, 400);
+        Assert.That(problem["errors"]?["workflow_name"]?.AsArray(), Is.Not.Empty, problem.ToJsonString());
+    }
+
+    [Test]
+    public async Task PostWorkflows_UnknownName_Answers400ListingTheDefinedWorkflows()
+    {
+        using var response = await _api.Client.PostAsync("/workflows", HttpJson.Body("""{"workflow_name": "ShipParcel"}"""));
+
+        var problem = await HttpJson.ReadProblemAsync(response, 400);
+        var error = problem["errors"]?["workflow_name"]?[0]?.GetValue<string>();
+        Assert.That(error, Does.Contain("ShipParcel").And.Contain("OrderProcess").And.Contain("UserOnboarding"));
+    }
+
+    [TestCase("[1, 2]")]
+    [TestCase("\"{\\\"order_id\\\": \\\"A-1\\\"}\"")]
+    [TestCase("null")]
+    [TestCase("42")]
+    public async Task PostWorkflows_PayloadNotAnObject_Answers400NamingInputPayload(string payload)
+    {
+        using var response = await _api.Client.PostAsync(
+            "/workflows", HttpJson.Body($$"""{"workflow_name": "OrderProcess", "input_payload": {{payload}}}"""));
+
+        var problem = await HttpJson.ReadProblemAsync(response, 400);
+        Assert.That(problem["errors"]?["input_payload"]?[0]?.GetValue<string>(), Does.StartWith("input_payload must be a JSON object"));
+    }
+
+    [TestCase("""{"workflow_name": "OrderProcess", """)]
+    [TestCase("""{'workflow_name': 'OrderProcess'}""")]
+    [TestCase("")]
+    [TestCase("""["OrderProcess"]""")]
+    [TestCase("\"OrderProcess\"")]
+    [TestCase("""{"workflow_name": "OrderProcess", "workflow_name": "UserOnboarding"}""")]
+    public async Task PostWorkflows_MalformedOrNotAnObject_Answers400(string body)
+    {
+        using var response = await _api.Client.PostAsync("/workflows", HttpJson.Body(body));
+
+        await HttpJson.ReadProblemAsync(response, 400);
+    }
+
+    [TestCase("text/plain")]
+    [TestCase("application/xml")]
+    [TestCase(null)]
+    public async Task PostWorkflows_BodyNotJson_Answers415(string? contentType)
+    {
+        using var response = await _api.Client.PostAsync(
+            "/workflows", HttpJson.Body("""{"workflow_name": "OrderProcess"}""", contentType));
+
+        await HttpJson.ReadProblemAsync(response, 415);
+    }
+}

@@ -1,0 +1,105 @@
+using GoFlow.Ports.Driving;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Moq;
+
+namespace GoFlow.Adapters.Http.Tests.Support;
+
+/// <summary>
+/// The HTTP adapter alone, wired exactly as the host wires it (AddGoFlowHttp, UseGoFlowHttp, MapWorkflowEndpoints),
+/// with Moq'd driving ports behind it: fast tests of the mapping, no database, no application.
+/// </summary>
+internal sealed class AdapterApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private AdapterApp(WebApplication app, HttpClient client, AdapterAppPorts ports, RecordingLoggerProvider logs)
+    {
+        _app = app;
+        Client = client;
+        Ports = ports;
+        Logs = logs;
+    }
+
+    public HttpClient Client { get; }
+
+    public AdapterAppPorts Ports { get; }
+
+    /// <summary>Everything the adapter logged, so tests can check that the full error reached the log.</summary>
+    public RecordingLoggerProvider Logs { get; }
+
+    /// <summary>
+    /// Starts the adapter in memory, or on a real Kestrel bound to 127.0.0.1 (<paramref name="onKestrel"/>): the in-memory
+    /// server enforces no body size limit.
+    /// </summary>
+    public static async Task<AdapterApp> StartAsync(bool onKestrel = false)
+    {
+        var ports = new AdapterAppPorts();
+        var logs = new RecordingLoggerProvider();
+
+        // Production, so that nothing of the development exception page can stand in for the adapter's own handling.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+        if (onKestrel)
+        {
+            builder.WebHost.UseKestrel();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
+        builder.Logging.ClearProviders().AddProvider(logs);
+        builder.Services
+            .AddGoFlowHttp()
+            .AddSingleton(ports.StartWorkflow.Object)
+            .AddSingleton(ports.GetWorkflow.Object)
+            .AddSingleton(ports.GetWorkflowActivity.Object)
+            .AddSingleton(ports.ListWorkflowDefinitions.Object);
+
+        var app = builder.Build();
+        app.UseGoFlowHttp();
+        app.MapWorkflowEndpoints();
+        await app.StartAsync();
+
+        HttpClient client;
+        if (!onKestrel)
+        {
+            client = app.GetTestClient();
+        }
+        else
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
+                .Addresses.Single();
+            client = new HttpClient { BaseAddress = new Uri(address) };
+        }
+
+        return new AdapterApp(app, client, ports, logs);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>The driving ports the adapter calls, as mocks.</summary>
+internal sealed class AdapterAppPorts
+{
+    public Mock<IStartWorkflow> StartWorkflow { get; } = new();
+
+    public Mock<IGetWorkflow> GetWorkflow { get; } = new();
+
+    public Mock<IGetWorkflowActivity> GetWorkflowActivity { get; } = new();
+
+    public Mock<IListWorkflowDefinitions> ListWorkflowDefinitions { get; } = new();
+}
