@@ -1,0 +1,78 @@
+using System.Xml.Linq;
+
+namespace GoFlow.ArchitectureTests.Support;
+
+/// <summary>
+/// Reads the references a project declares in MSBuild files. The compiler drops references nothing uses, so the
+/// compiled assembly alone can hide a forbidden ProjectReference or PackageReference; the files cannot.
+/// </summary>
+public static class ProjectFile
+{
+    private static readonly string[] AspNetCoreSdks = ["Microsoft.NET.Sdk.Web", "Microsoft.NET.Sdk.Razor"];
+
+    /// <summary>
+    /// The references of production project <paramref name="project"/>: its .csproj plus what the build files
+    /// around it add to every project (Directory.Build.props/.targets, Directory.Packages.props' global packages).
+    /// </summary>
+    public static IReadOnlyList<Reference> ReadReferences(string repositoryRoot, string project)
+    {
+        var projectDirectory = Path.Combine(repositoryRoot, project);
+        string[] files =
+        [
+            Path.Combine(projectDirectory, project + ".csproj"),
+            Path.Combine(projectDirectory, "Directory.Build.props"),
+            Path.Combine(projectDirectory, "Directory.Build.targets"),
+            Path.Combine(repositoryRoot, "Directory.Build.props"),
+            Path.Combine(repositoryRoot, "Directory.Build.targets"),
+            Path.Combine(repositoryRoot, "Directory.Packages.props"),
+        ];
+
+        return
+        [
+            .. files
+                .Where(File.Exists)
+                .SelectMany(file => Read(XDocument.Load(file), Path.GetRelativePath(repositoryRoot, file))),
+        ];
+    }
+
+    /// <summary>The references one MSBuild file declares. Conditions are ignored: a reference under any condition counts.</summary>
+    public static IEnumerable<Reference> Read(XDocument document, string source)
+    {
+        ArgumentNullException.ThrowIfNull(document.Root);
+
+        var sdks = (document.Root.Attribute("Sdk")?.Value ?? string.Empty)
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Concat(document.Root.Elements().Where(e => e.Name.LocalName == "Sdk").Select(e => e.Attribute("Name")?.Value ?? string.Empty))
+            .Select(sdk => sdk.Split('/')[0]);
+        foreach (var sdk in sdks.Where(sdk => AspNetCoreSdks.Contains(sdk, StringComparer.OrdinalIgnoreCase)))
+        {
+            yield return new Reference(ReferenceKind.Framework, "Microsoft.AspNetCore.App", $"{source} Sdk={sdk}");
+        }
+
+        foreach (var item in document.Descendants().Where(e => e.Parent?.Name.LocalName == "ItemGroup"))
+        {
+            var include = item.Attribute("Include")?.Value;
+            if (string.IsNullOrWhiteSpace(include))
+            {
+                // <PackageReference Update="..."/> changes an existing item; it adds no reference.
+                continue;
+            }
+
+            var kind = item.Name.LocalName switch
+            {
+                "ProjectReference" => ReferenceKind.Project,
+                "PackageReference" or "GlobalPackageReference" => ReferenceKind.Package,
+                "FrameworkReference" => ReferenceKind.Framework,
+                _ => (ReferenceKind?)null,
+            };
+
+            if (kind is { } referenceKind)
+            {
+                var name = referenceKind == ReferenceKind.Project
+                    ? Path.GetFileNameWithoutExtension(include.Replace('\\', '/'))
+                    : include;
+                yield return new Reference(referenceKind, name, source);
+            }
+        }
+    }
+}
