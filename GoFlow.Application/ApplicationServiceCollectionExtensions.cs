@@ -21,6 +21,10 @@ public static class ApplicationServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IWorkAvailableSignal, NoWorkAvailableSignal>();
 
+        services.AddOptions<TaskPolicyOptions>()
+            .BindConfiguration(TaskPolicyOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddOptions<WorkflowsOptions>()
             .BindConfiguration(WorkflowsOptions.SectionName)
             .ValidateOnStart();
@@ -34,6 +38,9 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<IListWorkflowDefinitions, ListWorkflowDefinitions>();
         services.AddScoped<IClaimTasks, ClaimTasks>();
         services.AddScoped<IExecuteTask, ExecuteTask>();
+        services.AddScoped<IRenewLeases, RenewLeases>();
+        services.AddScoped<IRecoverExpiredTasks, RecoverExpiredTasks>();
+        services.AddScoped<IReleaseTask, ReleaseTask>();
         return services;
     }
 

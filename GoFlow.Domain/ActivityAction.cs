@@ -7,6 +7,9 @@ public static class ActivityAction
     public const string TaskStarted = "TASK_STARTED";
     public const string TaskCompleted = "TASK_COMPLETED";
     public const string TaskFailed = "TASK_FAILED";
+    public const string TaskRetryScheduled = "TASK_RETRY_SCHEDULED";
+    public const string TaskLeaseExpired = "TASK_LEASE_EXPIRED";
+    public const string TaskReleased = "TASK_RELEASED";
     public const string WorkflowCompleted = "WORKFLOW_COMPLETED";
     public const string WorkflowFailed = "WORKFLOW_FAILED";
 }

@@ -11,7 +11,7 @@ public static class ActivityDetails
     public static string ForWorkflow(string workflowName) =>
         Write(writer => writer.WriteString("workflow_name", workflowName));
 
-    public static string ForTask(string taskName, int attempt, string? error = null) =>
+    public static string ForTask(string taskName, int attempt, string? error = null, DateTimeOffset? retryAt = null) =>
         Write(writer =>
         {
             writer.WriteString("task_name", taskName);
@@ -19,6 +19,11 @@ public static class ActivityDetails
             if (error is not null)
             {
                 writer.WriteString("error", error);
+            }
+
+            if (retryAt is { } due)
+            {
+                writer.WriteString("retry_at", due.UtcDateTime);
             }
         });
 

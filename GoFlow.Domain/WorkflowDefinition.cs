@@ -3,7 +3,8 @@ namespace GoFlow.Domain;
 /// <summary>A named, ordered list of task names: the tasks of a workflow run one after the other in this order.</summary>
 public sealed class WorkflowDefinition
 {
-    public WorkflowDefinition(string name, IReadOnlyList<string> taskNames)
+    /// <param name="policies">The policy of each task, in the same order; every task gets <see cref="TaskPolicy.Default"/> when null.</param>
+    public WorkflowDefinition(string name, IReadOnlyList<string> taskNames, IReadOnlyList<TaskPolicy>? policies = null)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
@@ -20,16 +21,30 @@ public sealed class WorkflowDefinition
             throw new DomainException($"Workflow definition '{name}' has a blank task name.");
         }
 
+        if (policies is not null && policies.Count != taskNames.Count)
+        {
+            throw new DomainException(
+                $"Workflow definition '{name}' has {taskNames.Count} tasks but {policies.Count} task policies.");
+        }
+
         Name = name;
         TaskNames = [.. taskNames];
+        Steps = [.. taskNames.Select((taskName, index) => new WorkflowStep(index, taskName, policies?[index] ?? TaskPolicy.Default))];
     }
 
     public string Name { get; }
 
     public IReadOnlyList<string> TaskNames { get; }
 
+    /// <summary>The steps in the order they run, each with its task's policy.</summary>
+    public IReadOnlyList<WorkflowStep> Steps { get; }
+
     /// <summary>The step a new instance starts with.</summary>
-    public WorkflowStep FirstStep => new(0, TaskNames[0]);
+    public WorkflowStep FirstStep => Steps[0];
+
+    /// <summary>The step at <paramref name="stepIndex"/>, or null when there is none.</summary>
+    public WorkflowStep? StepAt(int stepIndex) =>
+        stepIndex >= 0 && stepIndex < Steps.Count ? Steps[stepIndex] : null;
 
     /// <summary>The step that follows <paramref name="stepIndex"/>, or null when that step is the last.</summary>
     public WorkflowStep? StepAfter(int stepIndex)
@@ -39,10 +54,16 @@ public sealed class WorkflowDefinition
             throw new DomainException($"Workflow '{Name}' has no step {stepIndex}.");
         }
 
-        var next = stepIndex + 1;
-        return next < TaskNames.Count ? new WorkflowStep(next, TaskNames[next]) : null;
+        return StepAt(stepIndex + 1);
     }
 }
 
-/// <summary>One position in a workflow definition: its zero-based index and the task that runs there.</summary>
-public sealed record WorkflowStep(int Index, string TaskName);
+/// <summary>One position in a workflow definition: its zero-based index, the task that runs there and how.</summary>
+public sealed record WorkflowStep(int Index, string TaskName, TaskPolicy Policy)
+{
+    /// <summary>A step with the default policy.</summary>
+    public WorkflowStep(int index, string taskName)
+        : this(index, taskName, TaskPolicy.Default)
+    {
+    }
+}

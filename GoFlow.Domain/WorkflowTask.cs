@@ -6,13 +6,18 @@ namespace GoFlow.Domain;
 /// </summary>
 public sealed class WorkflowTask
 {
+    /// <summary>The error an attempt whose lease expired leaves behind.</summary>
+    public const string LeaseExpiredError = "The worker running this attempt stopped renewing its lease.";
+
     private WorkflowTask(WorkflowId workflowId, WorkflowStep step, string input, DateTimeOffset now)
     {
         WorkflowId = workflowId;
         StepIndex = step.Index;
         TaskName = step.TaskName;
+        MaxAttempts = step.Policy.MaxAttempts;
         Status = WorkflowTaskStatus.Pending;
         InputPayload = input;
+        ScheduledAt = now;
         CreatedAt = now;
         UpdatedAt = now;
     }
@@ -33,6 +38,12 @@ public sealed class WorkflowTask
 
     /// <summary>How many times the task was claimed; the attempt now running when RUNNING.</summary>
     public int Attempt { get; private set; }
+
+    /// <summary>How many attempts the task gets in all; after the last one fails, the task fails for good.</summary>
+    public int MaxAttempts { get; }
+
+    /// <summary>When a PENDING task may be claimed: its creation, or when a retry is due.</summary>
+    public DateTimeOffset ScheduledAt { get; private set; }
 
     /// <summary>The worker that holds the task while it is RUNNING.</summary>
     public string? LeaseOwner { get; private set; }
@@ -68,6 +79,9 @@ public sealed class WorkflowTask
         UpdatedAt = now;
     }
 
+    /// <summary>Whether the attempt now running may be followed by another.</summary>
+    public bool HasAttemptsLeft => Attempt < MaxAttempts;
+
     /// <summary>RUNNING to COMPLETED with the handler's <paramref name="output"/>; the lease ends.</summary>
     public void Complete(string owner, string output, DateTimeOffset now)
     {
@@ -83,6 +97,63 @@ public sealed class WorkflowTask
         RequireHeldBy(owner, "fail");
         Status = WorkflowTaskStatus.Failed;
         Error = error;
+        ReleaseLease(now);
+    }
+
+    /// <summary>
+    /// RUNNING to PENDING after a failed attempt that has attempts left: it may be claimed again from
+    /// <paramref name="retryAt"/>; the error is kept as the last error.
+    /// </summary>
+    public void ScheduleRetry(string owner, string error, DateTimeOffset retryAt, DateTimeOffset now)
+    {
+        RequireHeldBy(owner, "retry");
+        if (!HasAttemptsLeft)
+        {
+            throw new DomainException(
+                $"Cannot retry task {TaskName} of workflow {WorkflowId}: all {MaxAttempts} attempts are used.");
+        }
+
+        Status = WorkflowTaskStatus.Pending;
+        Error = error;
+        ScheduledAt = retryAt;
+        ReleaseLease(now);
+    }
+
+    /// <summary>
+    /// RUNNING to PENDING, or to FAILED on the last attempt: the lease ran out, so its holder is presumed dead.
+    /// The attempt counts.
+    /// </summary>
+    public void ExpireLease(DateTimeOffset now)
+    {
+        Require(WorkflowTaskStatus.Running, "expire the lease of");
+        if (LeaseExpiresAt > now)
+        {
+            throw new DomainException($"The lease of task {TaskName} of workflow {WorkflowId} has not expired yet.");
+        }
+
+        Error = LeaseExpiredError;
+        if (HasAttemptsLeft)
+        {
+            Status = WorkflowTaskStatus.Pending;
+            ScheduledAt = now;
+        }
+        else
+        {
+            Status = WorkflowTaskStatus.Failed;
+        }
+
+        ReleaseLease(now);
+    }
+
+    /// <summary>
+    /// RUNNING to PENDING without using up the attempt: its holder stops (a graceful shutdown) and hands it back.
+    /// </summary>
+    public void Release(string owner, DateTimeOffset now)
+    {
+        RequireHeldBy(owner, "release");
+        Status = WorkflowTaskStatus.Pending;
+        Attempt--;
+        ScheduledAt = now;
         ReleaseLease(now);
     }
 

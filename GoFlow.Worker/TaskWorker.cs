@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using GoFlow.Domain;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,9 +11,13 @@ namespace GoFlow.Worker;
 
 /// <summary>
 /// Claims PENDING tasks in batches and runs each in its own DI scope, at most <see cref="WorkerOptions.MaxConcurrency"/>
-/// at a time. Stopping the host stops claiming at once; the tasks already running get the host's shutdown timeout
-/// to finish, then their cancellation token fires.
+/// at a time, renewing their leases while they run and taking back the tasks of workers that died.
 /// </summary>
+/// <remarks>
+/// Stopping is in two stages, as in Hangfire's stopping / shutdown tokens: when the host stops, the worker stops
+/// claiming at once and lets the running tasks finish; when the host's shutdown timeout passes, their cancellation
+/// token fires and the tasks still running are released back to PENDING without using up an attempt.
+/// </remarks>
 internal sealed partial class TaskWorker(
     IServiceScopeFactory scopes,
     WorkAvailableSignal workAvailable,
@@ -19,16 +25,35 @@ internal sealed partial class TaskWorker(
     TimeProvider clock,
     ILogger<TaskWorker> logger) : BackgroundService
 {
+    /// <summary>How long a task cancelled at the shutdown deadline gets to release itself before the worker does it.</summary>
+    private static readonly TimeSpan ReleaseGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>The most expired tasks one recovery sweep takes back.</summary>
+    private const int RecoveryBatchSize = 100;
+
     private readonly WorkerOptions _options = options.Value;
     private readonly SemaphoreSlim _freeSlots = new(options.Value.MaxConcurrency, options.Value.MaxConcurrency);
-    private readonly CancellationTokenSource _cancelRunningTasks = new();
+    private readonly CancellationTokenSource _shutdownDeadline = new();
+    private readonly ConcurrentDictionary<TaskId, RunningTask> _running = new();
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         // base.StopAsync stops the claim loop and waits for it, and the loop waits for the running tasks.
         // It returns early when the host's shutdown deadline passes: the tasks still running are told to stop.
         await base.StopAsync(cancellationToken);
-        await _cancelRunningTasks.CancelAsync();
+        await _shutdownDeadline.CancelAsync();
+        if (_running.IsEmpty || ExecuteTask is null)
+        {
+            return;
+        }
+
+        // A handler that ignores its cancellation token keeps running; its task is handed back all the same, and
+        // its late result is rejected, because the task is no longer held by this attempt.
+        await Task.WhenAny(ExecuteTask, Task.Delay(ReleaseGrace, clock, CancellationToken.None));
+        foreach (var running in _running.Values)
+        {
+            await ReleaseAsync(running.Task);
+        }
     }
 
     public override void Dispose()
@@ -36,13 +61,19 @@ internal sealed partial class TaskWorker(
         // The host may dispose the worker while StopAsync is still running (WebApplicationFactory does), so the
         // token source and the semaphore are only cancelled here, never disposed: neither holds an OS handle
         // unless its wait handle is asked for, which this class never does.
-        _cancelRunningTasks.Cancel();
+        _shutdownDeadline.Cancel();
         base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         LogStarted(_options.WorkerId);
+
+        // Heartbeats go on after claiming stops, for as long as tasks still run.
+        using var heartbeatStop = new CancellationTokenSource();
+        var heartbeat = RepeatAsync(_options.HeartbeatInterval, RenewLeasesAsync, heartbeatStop.Token);
+        var recovery = RepeatAsync(_options.RecoveryInterval, RecoverExpiredTasksAsync, stoppingToken);
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -63,6 +94,8 @@ internal sealed partial class TaskWorker(
         }
 
         await WaitForRunningTasksAsync();
+        await heartbeatStop.CancelAsync();
+        await Task.WhenAll(heartbeat, recovery);
         LogStopped(_options.WorkerId);
     }
 
@@ -116,7 +149,9 @@ internal sealed partial class TaskWorker(
 
     private async Task RunAsync(ClaimedTask task)
     {
-        var cancellationToken = _cancelRunningTasks.Token;
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_shutdownDeadline.Token);
+        var running = new RunningTask(task, cancellation);
+        _running[task.Id] = running;
         try
         {
             using var logScope = logger.BeginScope(new Dictionary<string, object>
@@ -128,23 +163,116 @@ internal sealed partial class TaskWorker(
             });
             await using var scope = scopes.CreateAsyncScope();
             var executeTask = scope.ServiceProvider.GetRequiredService<IExecuteTask>();
-            await executeTask.ExecuteAsync(task, cancellationToken);
+            await executeTask.ExecuteAsync(task, cancellation.Token);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (_shutdownDeadline.IsCancellationRequested)
         {
-            // At-least-once: the task stays claimed and runs again once its lease has ended.
-            LogTaskAbandoned(task.TaskName, task.WorkflowId.ToString(), task.Attempt);
+            await ReleaseAsync(task);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // The heartbeat found the lease gone: another worker holds the task now, and this attempt's result
+            // would be rejected anyway.
+            LogLeaseLost(task.TaskName, task.WorkflowId.ToString(), task.Attempt);
         }
 #pragma warning disable CA1031 // One task's failure must never stop the others or the loop.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            // At-least-once: whatever was not recorded is retried once the task's lease has ended.
+            // At-least-once: whatever was not recorded runs again once the task's lease has ended.
             LogTaskCrashed(exception, task.TaskName, task.WorkflowId.ToString(), task.Attempt);
         }
         finally
         {
+            _running.TryRemove(KeyValuePair.Create(task.Id, running));
             _freeSlots.Release();
+        }
+    }
+
+    private async Task RenewLeasesAsync(CancellationToken cancellationToken)
+    {
+        var running = _running.Values.ToList();
+        if (running.Count == 0)
+        {
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var renewLeases = scope.ServiceProvider.GetRequiredService<IRenewLeases>();
+        var held = (await renewLeases.RenewAsync(
+            new RenewLeasesCommand(
+                _options.WorkerId,
+                [.. running.Select(r => new HeldTask(r.Task.Id, r.Task.Attempt))],
+                _options.LeaseDuration),
+            cancellationToken)).ToHashSet();
+
+        foreach (var lost in running.Where(r => !held.Contains(r.Task.Id)))
+        {
+            // Either the task finished since the list was taken (nothing to stop) or its lease was taken over.
+            if (_running.TryGetValue(lost.Task.Id, out var current) && current == lost)
+            {
+                lost.Stop();
+            }
+        }
+    }
+
+    private async Task RecoverExpiredTasksAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var recover = scope.ServiceProvider.GetRequiredService<IRecoverExpiredTasks>();
+        var recovered = await recover.RecoverAsync(RecoveryBatchSize, cancellationToken);
+        if (recovered > 0)
+        {
+            LogRecovered(recovered);
+        }
+    }
+
+    private async Task ReleaseAsync(ClaimedTask task)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var releaseTask = scope.ServiceProvider.GetRequiredService<IReleaseTask>();
+            if (await releaseTask.ReleaseAsync(task, CancellationToken.None))
+            {
+                LogReleased(task.TaskName, task.WorkflowId.ToString(), task.Attempt);
+            }
+        }
+#pragma warning disable CA1031 // Stopping goes on; an unreleased task is recovered when its lease ends.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogReleaseFailed(exception, task.TaskName, task.WorkflowId.ToString());
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> every <paramref name="interval"/> until stopped; a failed run is logged.</summary>
+    private async Task RepeatAsync(TimeSpan interval, Func<CancellationToken, Task> action, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(interval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                try
+                {
+                    await action(stop);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    break;
+                }
+#pragma warning disable CA1031 // A failed heartbeat or sweep (the database is down) is tried again next tick.
+                catch (Exception exception)
+#pragma warning restore CA1031
+                {
+                    LogUpkeepFailed(exception);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopped between two ticks.
         }
     }
 
@@ -169,6 +297,22 @@ internal sealed partial class TaskWorker(
         }
     }
 
+    /// <summary>A task this worker runs, and the way to stop it.</summary>
+    private sealed record RunningTask(ClaimedTask Task, CancellationTokenSource Cancellation)
+    {
+        public void Stop()
+        {
+            try
+            {
+                Cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The task ended between the check and the cancel: there is nothing left to stop.
+            }
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker {WorkerId} started")]
     private partial void LogStarted(string workerId);
 
@@ -178,9 +322,23 @@ internal sealed partial class TaskWorker(
     [LoggerMessage(Level = LogLevel.Error, Message = "Claiming tasks failed; trying again in {Backoff}")]
     private partial void LogPollFailed(Exception exception, TimeSpan backoff);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing leases or recovering expired tasks failed; trying again at the next tick")]
+    private partial void LogUpkeepFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Took back {Count} tasks whose lease had expired")]
+    private partial void LogRecovered(int count);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Task {TaskName} of workflow {WorkflowId}, attempt {Attempt}, was released by shutdown; it runs again without using up an attempt")]
+    private partial void LogReleased(string taskName, string workflowId, int attempt);
+
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Task {TaskName} of workflow {WorkflowId}, attempt {Attempt}, was stopped by shutdown; it runs again after its lease ends")]
-    private partial void LogTaskAbandoned(string taskName, string workflowId, int attempt);
+        Message = "Task {TaskName} of workflow {WorkflowId} could not be released; it runs again after its lease ends")]
+    private partial void LogReleaseFailed(Exception exception, string taskName, string workflowId);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Task {TaskName} of workflow {WorkflowId}, attempt {Attempt}, was stopped: its lease was lost")]
+    private partial void LogLeaseLost(string taskName, string workflowId, int attempt);
 
     [LoggerMessage(Level = LogLevel.Error,
         Message = "Task {TaskName} of workflow {WorkflowId}, attempt {Attempt}, could not be recorded; it runs again after its lease ends")]

@@ -23,16 +23,28 @@ public sealed class WorkerOptions
     public int MaxConcurrency { get; set; } = 10;
 
     /// <summary>
-    /// How long a claimed task is held before another worker may take it over. Default 5 minutes.
+    /// How long a claimed task is held without a heartbeat before it is presumed abandoned and another worker may
+    /// take it over. Default 30 seconds; must be longer than <see cref="HeartbeatInterval"/>.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the worker renews the leases of the tasks it is running. Default 10 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// How long the worker waits before polling again after the database failed. Default 5 seconds.
+    /// How often the worker looks for tasks whose lease expired (their worker died) and takes them back.
+    /// Default 10 seconds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")]
+    public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long the worker waits before polling again after the database failed. Default 2 seconds.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
-    public TimeSpan ErrorBackoff { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ErrorBackoff { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// The name this worker claims tasks under (the lease owner). Default: machine name, process id and a random

@@ -1,6 +1,7 @@
 using GoFlow.Ports.Driven;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace GoFlow.Worker;
 
@@ -16,6 +17,7 @@ public static class WorkerServiceCollectionExtensions
             .BindConfiguration(WorkerOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WorkAvailableSignal>();

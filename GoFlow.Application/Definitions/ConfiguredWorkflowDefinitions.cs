@@ -9,11 +9,11 @@ internal sealed class ConfiguredWorkflowDefinitions : IWorkflowDefinitions
 {
     private readonly Dictionary<string, WorkflowDefinition> _byName;
 
-    public ConfiguredWorkflowDefinitions(IOptions<WorkflowsOptions> options)
+    public ConfiguredWorkflowDefinitions(IOptions<WorkflowsOptions> options, IOptions<TaskPolicyOptions> defaults)
     {
         _byName = options.Value.ToDictionary(
             entry => entry.Key,
-            entry => new WorkflowDefinition(entry.Key, entry.Value.Tasks),
+            entry => TaskPolicies.ToDefinition(entry.Key, entry.Value, defaults.Value),
             StringComparer.Ordinal);
         All = [.. _byName.Values.OrderBy(definition => definition.Name, StringComparer.Ordinal)];
     }

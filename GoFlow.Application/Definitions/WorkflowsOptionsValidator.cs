@@ -1,3 +1,4 @@
+using GoFlow.Domain;
 using GoFlow.Ports.Driven;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -8,8 +9,9 @@ namespace GoFlow.Application.Definitions;
 /// Checks at start that every definition has tasks and that every task has a registered <see cref="ITaskHandler"/>,
 /// so a typo in configuration stops the host instead of failing workflows at run time.
 /// </summary>
-internal sealed class WorkflowsOptionsValidator(IServiceProviderIsKeyedService keyedServices)
-    : IValidateOptions<WorkflowsOptions>
+internal sealed class WorkflowsOptionsValidator(
+    IServiceProviderIsKeyedService keyedServices,
+    IOptions<TaskPolicyOptions> defaults) : IValidateOptions<WorkflowsOptions>
 {
     public ValidateOptionsResult Validate(string? name, WorkflowsOptions options)
     {
@@ -32,6 +34,23 @@ internal sealed class WorkflowsOptionsValidator(IServiceProviderIsKeyedService k
                     failures.Add(
                         $"Workflows:{workflowName} names task '{taskName}', but no handler is registered for it " +
                         $"(services.AddGoFlowTaskHandler<THandler>(\"{taskName}\")).");
+                }
+            }
+
+            foreach (var configuredTask in workflow.TaskSettings.Keys.Except(workflow.Tasks))
+            {
+                failures.Add($"Workflows:{workflowName}:TaskSettings names '{configuredTask}', which is not one of its tasks.");
+            }
+
+            if (failures.Count == 0)
+            {
+                try
+                {
+                    TaskPolicies.ToDefinition(workflowName, workflow, defaults.Value);
+                }
+                catch (DomainException exception)
+                {
+                    failures.Add($"Workflows:{workflowName} has an invalid retry or timeout setting: {exception.Message}");
                 }
             }
         }

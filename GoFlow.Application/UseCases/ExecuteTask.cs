@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GoFlow.Domain;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +9,8 @@ using Microsoft.Extensions.Logging;
 namespace GoFlow.Application.UseCases;
 
 /// <summary>
-/// The step logic: run the claimed task's handler, then record its output (and queue the next step) or its failure.
+/// The step logic: run the claimed task's handler within its timeout, then record its output (and queue the next
+/// step), a retry, or its failure.
 /// </summary>
 internal sealed partial class ExecuteTask(
     ITaskQueue queue,
@@ -18,53 +20,72 @@ internal sealed partial class ExecuteTask(
     TimeProvider clock,
     ILogger<ExecuteTask> logger) : IExecuteTask
 {
+    /// <summary>The first wait before recording a result again while the store is unreachable; it doubles up to 5 s.</summary>
+    private static readonly TimeSpan FirstRecordingRetry = TimeSpan.FromMilliseconds(200);
+
     public async Task<TaskExecutionOutcome> ExecuteAsync(ClaimedTask task, CancellationToken cancellationToken)
     {
         var definition = definitions.Find(task.WorkflowName);
-        if (definition is null
-            || task.StepIndex >= definition.TaskNames.Count
-            || definition.TaskNames[task.StepIndex] != task.TaskName)
+        var step = definition?.StepAt(task.StepIndex);
+        if (definition is null || step is null || step.TaskName != task.TaskName)
         {
             return await FailAsync(
                 task,
-                $"Workflow '{task.WorkflowName}' has no step {task.StepIndex} named '{task.TaskName}' in its definition.");
+                $"Workflow '{task.WorkflowName}' has no step {task.StepIndex} named '{task.TaskName}' in its definition.",
+                retryAt: null,
+                cancellationToken);
         }
 
         var handler = services.GetKeyedService<ITaskHandler>(task.TaskName);
         if (handler is null)
         {
-            return await FailAsync(task, $"No handler is registered for task '{task.TaskName}'.");
+            return await FailAsync(
+                task, $"No handler is registered for task '{task.TaskName}'.", retryAt: null, cancellationToken);
         }
 
         string output;
+        using var timeout = new CancellationTokenSource(step.Policy.Timeout, clock);
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
             var input = JsonNode.Parse(task.InputPayload) as JsonObject
                 ?? throw new JsonException("The task's input is not a JSON object.");
-            var result = await handler.HandleAsync(input, cancellationToken)
+            var result = await handler.HandleAsync(input, attempt.Token)
                 ?? throw new InvalidOperationException($"The handler of task '{task.TaskName}' returned no output.");
             output = result.ToJsonString();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Shutdown: the attempt is abandoned, not failed; the task stays claimed until its lease ends.
+            // Shutdown or a lost lease: the attempt is abandoned, not failed; the worker decides what becomes of it.
             throw;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            LogTimedOut(task.TaskName, task.WorkflowId.ToString(), task.Attempt, step.Policy.Timeout);
+            return await FailAttemptAsync(task, step.Policy, $"The attempt timed out after {step.Policy.Timeout}.", cancellationToken);
+        }
+        catch (PermanentTaskFailureException exception)
+        {
+            LogHandlerFailed(exception, task.TaskName, task.WorkflowId.ToString(), task.Attempt);
+            return await FailAsync(task, exception.Message, retryAt: null, cancellationToken);
         }
 #pragma warning disable CA1031 // Any exception a handler throws is that attempt's failure, recorded as such.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
             LogHandlerFailed(exception, task.TaskName, task.WorkflowId.ToString(), task.Attempt);
-            return await FailAsync(task, exception.Message);
+            return await FailAttemptAsync(task, step.Policy, exception.Message, cancellationToken);
         }
 
         var nextStep = definition.StepAfter(task.StepIndex);
 
-        // Past this point the handler's work is done: the result is written even while the host is stopping,
-        // because dropping it would run the handler again. A crash before this commit does run it again
-        // (at-least-once): the task stays RUNNING until its lease ends and is then claimed anew.
-        var completion = new TaskCompletion(task, output, nextStep, clock.GetStoreNow());
-        if (!await queue.CompleteAsync(completion, CancellationToken.None))
+        // At-least-once checkpoint: until this commit succeeds the handler's work is not recorded, and a crash here
+        // runs it again once the lease ends. The write itself is not cancelled by shutdown: dropping a finished
+        // result would run the handler again for nothing.
+        var recorded = await RecordAsync(
+            () => queue.CompleteAsync(new TaskCompletion(task, output, nextStep, clock.GetStoreNow()), CancellationToken.None),
+            cancellationToken);
+        if (!recorded)
         {
             LogResultRejected(task.TaskName, task.WorkflowId.ToString(), task.Attempt);
             return TaskExecutionOutcome.Rejected;
@@ -78,16 +99,52 @@ internal sealed partial class ExecuteTask(
         return TaskExecutionOutcome.Completed;
     }
 
-    private async Task<TaskExecutionOutcome> FailAsync(ClaimedTask task, string error)
+    /// <summary>Fails the attempt: a retry after the backoff while attempts are left, else the task for good.</summary>
+    private Task<TaskExecutionOutcome> FailAttemptAsync(
+        ClaimedTask task, TaskPolicy policy, string error, CancellationToken cancellationToken)
     {
-        var failure = new TaskFailure(task, error, clock.GetStoreNow());
-        if (!await queue.FailAsync(failure, CancellationToken.None))
+        DateTimeOffset? retryAt = task.Attempt < task.MaxAttempts
+            ? clock.GetStoreNow() + policy.Backoff.DelayAfter(task.Attempt, Random.Shared.NextDouble())
+            : null;
+        return FailAsync(task, error, retryAt, cancellationToken);
+    }
+
+    private async Task<TaskExecutionOutcome> FailAsync(
+        ClaimedTask task, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken)
+    {
+        var recorded = await RecordAsync(
+            () => queue.FailAsync(new TaskFailure(task, error, retryAt, clock.GetStoreNow()), CancellationToken.None),
+            cancellationToken);
+        if (!recorded)
         {
             LogResultRejected(task.TaskName, task.WorkflowId.ToString(), task.Attempt);
             return TaskExecutionOutcome.Rejected;
         }
 
-        return TaskExecutionOutcome.Failed;
+        return retryAt is null ? TaskExecutionOutcome.Failed : TaskExecutionOutcome.RetryScheduled;
+    }
+
+    /// <summary>
+    /// Writes a result, trying again while the store is unreachable (a database restart, say) so that a finished
+    /// attempt is not lost to a short outage; the worker keeps the lease alive meanwhile. Stops trying when
+    /// <paramref name="cancellationToken"/> fires, leaving the task to lease recovery.
+    /// </summary>
+    private async Task<bool> RecordAsync(Func<Task<bool>> write, CancellationToken cancellationToken)
+    {
+        var wait = FirstRecordingRetry;
+        while (true)
+        {
+            try
+            {
+                return await write();
+            }
+            catch (StoreUnavailableException exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogRecordingDeferred(exception, wait);
+                await Task.Delay(wait, clock, cancellationToken);
+                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
@@ -95,6 +152,14 @@ internal sealed partial class ExecuteTask(
     private partial void LogHandlerFailed(Exception exception, string taskName, string workflowId, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Task {TaskName} of workflow {WorkflowId} timed out on attempt {Attempt} after {Timeout}")]
+    private partial void LogTimedOut(string taskName, string workflowId, int attempt, TimeSpan timeout);
+
+    [LoggerMessage(Level = LogLevel.Warning,
         Message = "The result of task {TaskName} of workflow {WorkflowId}, attempt {Attempt}, was rejected: the task is no longer held by this worker")]
     private partial void LogResultRejected(string taskName, string workflowId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "The store is unreachable; recording the task's result again in {Wait}")]
+    private partial void LogRecordingDeferred(Exception exception, TimeSpan wait);
 }

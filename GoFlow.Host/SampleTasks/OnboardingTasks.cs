@@ -4,7 +4,9 @@ using GoFlow.Ports.Driven;
 
 namespace GoFlow.Host.SampleTasks;
 
-/// <summary>UserOnboarding, step 1: creates the account of a user with a valid-looking email.</summary>
+/// <summary>
+/// UserOnboarding, step 1: creates the account of a user with a valid-looking email; a bad email fails for good.
+/// </summary>
 internal sealed class CreateAccount : ITaskHandler
 {
     public Task<JsonObject> HandleAsync(JsonObject input, CancellationToken cancellationToken)
@@ -13,7 +15,7 @@ internal sealed class CreateAccount : ITaskHandler
             || email.GetValueKind() != JsonValueKind.String
             || !email.GetValue<string>().Contains('@', StringComparison.Ordinal))
         {
-            throw new InvalidOperationException("email is required and must contain '@'.");
+            throw new PermanentTaskFailureException("email is required and must contain '@'.");
         }
 
         input["account_id"] = Guid.NewGuid().ToString("D");

@@ -4,7 +4,10 @@ using GoFlow.Ports.Driven;
 
 namespace GoFlow.Host.SampleTasks;
 
-/// <summary>OrderProcess, step 1: refuses an order without an id or with an amount that is not a positive number.</summary>
+/// <summary>
+/// OrderProcess, step 1: refuses an order without an id or with an amount that is not a positive number.
+/// A bad order stays bad, so the failure is permanent: no retries.
+/// </summary>
 internal sealed class ValidateOrder : ITaskHandler
 {
     public Task<JsonObject> HandleAsync(JsonObject input, CancellationToken cancellationToken)
@@ -13,12 +16,12 @@ internal sealed class ValidateOrder : ITaskHandler
             || orderId.GetValueKind() == JsonValueKind.Null
             || (orderId.GetValueKind() == JsonValueKind.String && orderId.GetValue<string>().Length == 0))
         {
-            throw new InvalidOperationException("order_id is required.");
+            throw new PermanentTaskFailureException("order_id is required.");
         }
 
         if (!SampleInput.TryGetNumber(input, "amount", out var amount) || amount <= 0)
         {
-            throw new InvalidOperationException("amount must be a number greater than 0.");
+            throw new PermanentTaskFailureException("amount must be a number greater than 0.");
         }
 
         input["validated"] = true;

@@ -25,11 +25,37 @@ public interface ITaskQueue
     Task<bool> CompleteAsync(TaskCompletion completion, CancellationToken cancellationToken);
 
     /// <summary>
-    /// In one transaction: the task becomes FAILED with the error, its workflow FAILED, with TASK_FAILED
-    /// and WORKFLOW_FAILED activity rows.
+    /// Records a failed attempt, in one transaction. With <see cref="TaskFailure.RetryAt"/>: the task goes back to
+    /// PENDING, due at that time, keeping the attempt count and the error as its last error, with a
+    /// TASK_RETRY_SCHEDULED row. Without: the task becomes FAILED with the error and its workflow FAILED, with
+    /// TASK_FAILED and WORKFLOW_FAILED rows.
     /// </summary>
     /// <returns>False, changing nothing, when the task is no longer held by this claim.</returns>
     Task<bool> FailAsync(TaskFailure failure, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Extends the leases of the tasks that <see cref="LeaseRenewal.Owner"/> still holds (same owner, same attempt,
+    /// RUNNING) to <see cref="LeaseRenewal.LeaseExpiresAt"/>.
+    /// </summary>
+    /// <returns>The ids of the tasks whose lease was extended; the others are no longer held by their claim.</returns>
+    Task<IReadOnlyList<TaskId>> RenewLeasesAsync(LeaseRenewal renewal, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Hands a claimed task back unfinished: it becomes PENDING, due now, and the attempt is not counted,
+    /// with a TASK_RELEASED row. Used when a worker stops before the task could finish.
+    /// </summary>
+    /// <returns>False, changing nothing, when the task is no longer held by this claim.</returns>
+    Task<bool> ReleaseAsync(ClaimedTask task, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Finds up to <paramref name="maxTasks"/> RUNNING tasks whose lease ended before <paramref name="now"/> (their
+    /// worker died or stalled) and takes them back, skipping rows another transaction has locked: each gets a
+    /// TASK_LEASE_EXPIRED row; with attempts left it becomes PENDING, due now, else it becomes FAILED with
+    /// <see cref="GoFlow.Domain.WorkflowTask.LeaseExpiredError"/> and its workflow FAILED (TASK_FAILED,
+    /// WORKFLOW_FAILED rows). The expired attempt counts.
+    /// </summary>
+    /// <returns>How many tasks were taken back.</returns>
+    Task<int> RecoverExpiredLeasesAsync(DateTimeOffset now, int maxTasks, CancellationToken cancellationToken);
 }
 
 /// <summary>A request to claim tasks for <paramref name="Owner"/> until <paramref name="LeaseExpiresAt"/>.</summary>
@@ -44,11 +70,25 @@ public sealed record ClaimedTask(
     string TaskName,
     string InputPayload,
     int Attempt,
+    int MaxAttempts,
     string LeaseOwner,
     DateTimeOffset LeaseExpiresAt);
 
 /// <summary>A claimed task finished with <paramref name="OutputPayload"/>; <paramref name="NextStep"/> is null after the last step.</summary>
 public sealed record TaskCompletion(ClaimedTask Task, string OutputPayload, WorkflowStep? NextStep, DateTimeOffset Now);
 
-/// <summary>A claimed task failed for good with <paramref name="Error"/>.</summary>
-public sealed record TaskFailure(ClaimedTask Task, string Error, DateTimeOffset Now);
+/// <summary>
+/// A claimed task's attempt failed with <paramref name="Error"/>: it runs again from <paramref name="RetryAt"/>,
+/// or, when that is null, it has failed for good.
+/// </summary>
+public sealed record TaskFailure(ClaimedTask Task, string Error, DateTimeOffset? RetryAt, DateTimeOffset Now);
+
+/// <summary>Extend the leases <paramref name="Owner"/> holds on <paramref name="Tasks"/> until <paramref name="LeaseExpiresAt"/>.</summary>
+public sealed record LeaseRenewal(
+    string Owner,
+    IReadOnlyList<HeldTask> Tasks,
+    DateTimeOffset LeaseExpiresAt,
+    DateTimeOffset Now);
+
+/// <summary>A task a worker believes it holds: the id and the attempt it claimed.</summary>
+public sealed record HeldTask(TaskId Id, int Attempt);

@@ -6,8 +6,9 @@ namespace GoFlow.Ports.Driving;
 public interface IExecuteTask
 {
     /// <summary>
-    /// Runs the handler and completes or fails the task. Throws <see cref="OperationCanceledException"/>
-    /// only when <paramref name="cancellationToken"/> fired; the task is then left as it was claimed.
+    /// Runs the handler within the task's timeout and records the outcome. Throws <see cref="OperationCanceledException"/>
+    /// only when <paramref name="cancellationToken"/> fired (shutdown, or the lease was lost); the task is then left
+    /// as it was claimed.
     /// </summary>
     Task<TaskExecutionOutcome> ExecuteAsync(ClaimedTask task, CancellationToken cancellationToken);
 }
@@ -17,7 +18,10 @@ public enum TaskExecutionOutcome
     /// <summary>The handler returned and its output was recorded.</summary>
     Completed,
 
-    /// <summary>The handler threw, or no handler or definition exists; the failure was recorded.</summary>
+    /// <summary>The attempt failed and another one was scheduled.</summary>
+    RetryScheduled,
+
+    /// <summary>The task failed for good (attempts used up, a permanent failure, no handler or definition); recorded.</summary>
     Failed,
 
     /// <summary>The store refused the result: the task was no longer held by this claim.</summary>

@@ -11,13 +11,18 @@ public sealed record WorkflowView(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
 
-/// <summary>A task as a read shows it. Payloads are JSON object text.</summary>
+/// <summary>
+/// A task as a read shows it. Payloads are JSON object text. <paramref name="Error"/> is the last attempt's error;
+/// <paramref name="ScheduledAt"/> is when a PENDING task may run (a retry's due time).
+/// </summary>
 public sealed record TaskView(
     TaskId Id,
     int StepIndex,
     string TaskName,
     WorkflowTaskStatus Status,
     int Attempt,
+    int MaxAttempts,
+    DateTimeOffset ScheduledAt,
     string InputPayload,
     string? OutputPayload,
     string? Error,

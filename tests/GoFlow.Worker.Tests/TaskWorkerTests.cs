@@ -15,11 +15,16 @@ public sealed class TaskWorkerTests
 
     private readonly Mock<IClaimTasks> _claimTasks = new();
     private readonly Mock<IExecuteTask> _executeTask = new();
+    private readonly Mock<IRenewLeases> _renewLeases = new();
+    private readonly Mock<IRecoverExpiredTasks> _recoverExpiredTasks = new();
+    private readonly Mock<IReleaseTask> _releaseTask = new();
     private readonly WorkAvailableSignal _workAvailable = new();
     private readonly ConcurrentQueue<ClaimTasksCommand> _claims = new();
     private readonly WorkerOptions _options = new()
     {
         PollInterval = TimeSpan.FromHours(1),
+        HeartbeatInterval = TimeSpan.FromHours(1),
+        RecoveryInterval = TimeSpan.FromHours(1),
         ErrorBackoff = TimeSpan.FromMilliseconds(10),
         BatchSize = 10,
         MaxConcurrency = 4,
@@ -202,7 +207,7 @@ public sealed class TaskWorkerTests
     }
 
     [Test]
-    public async Task StopAsync_ShutdownDeadlinePasses_CancelsTheRunningTask()
+    public async Task StopAsync_ShutdownDeadlinePasses_CancelsTheRunningTaskAndReleasesIt()
     {
         var task = Tasks(1)[0];
         ClaimReturns([task]);
@@ -223,6 +228,7 @@ public sealed class TaskWorkerTests
 
                 return TaskExecutionOutcome.Completed;
             });
+        _releaseTask.Setup(r => r.ReleaseAsync(task, It.IsAny<CancellationToken>())).ReturnsAsync(true);
         using var worker = CreateWorker();
         await worker.StartAsync(CancellationToken.None);
         await started.Task.WaitAsync(Deadline);
@@ -230,10 +236,144 @@ public sealed class TaskWorkerTests
         using var deadline = new CancellationTokenSource();
         var stopping = worker.StopAsync(deadline.Token);
         await deadline.CancelAsync();
-
         await stopping.WaitAsync(Deadline);
         await worker.ExecuteTask!.WaitAsync(Deadline);
+
         Assert.That(cancelled, Is.True);
+        _releaseTask.Verify(r => r.ReleaseAsync(task, It.IsAny<CancellationToken>()), Times.AtLeastOnce);
+    }
+
+    [Test]
+    public async Task StopAsync_HandlerIgnoresCancellation_ReleasesItsTaskAnyway()
+    {
+        var task = Tasks(1)[0];
+        ClaimReturns([task]);
+        var started = new TaskCompletionSource();
+        var neverEnds = new TaskCompletionSource<TaskExecutionOutcome>();
+        _executeTask.Setup(e => e.ExecuteAsync(task, It.IsAny<CancellationToken>()))
+            .Returns(() =>
+            {
+                started.TrySetResult();
+                return neverEnds.Task;
+            });
+        var released = new TaskCompletionSource();
+        _releaseTask.Setup(r => r.ReleaseAsync(task, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() =>
+            {
+                released.TrySetResult();
+                return true;
+            });
+        using var worker = CreateWorker();
+        await worker.StartAsync(CancellationToken.None);
+        await started.Task.WaitAsync(Deadline);
+
+        using var deadline = new CancellationTokenSource();
+        var stopping = worker.StopAsync(deadline.Token);
+        await deadline.CancelAsync();
+        await stopping.WaitAsync(Deadline);
+
+        Assert.That(released.Task.IsCompleted, Is.True);
+        neverEnds.SetResult(TaskExecutionOutcome.Rejected);
+    }
+
+    [Test]
+    public async Task Heartbeat_TasksRunning_RenewsTheirLeases()
+    {
+        _options.HeartbeatInterval = TimeSpan.FromMilliseconds(20);
+        var task = Tasks(1)[0];
+        ClaimReturns([task]);
+        var release = new TaskCompletionSource();
+        _executeTask.Setup(e => e.ExecuteAsync(task, It.IsAny<CancellationToken>()))
+            .Returns(async () =>
+            {
+                await release.Task;
+                return TaskExecutionOutcome.Completed;
+            });
+        var renewed = new TaskCompletionSource<RenewLeasesCommand>();
+        _renewLeases.Setup(r => r.RenewAsync(It.IsAny<RenewLeasesCommand>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((RenewLeasesCommand command, CancellationToken _) =>
+            {
+                renewed.TrySetResult(command);
+                return [.. command.Tasks.Select(t => t.Id)];
+            });
+
+        await RunWorkerUntilAsync(renewed.Task.ContinueWith(_ => release.SetResult(), TaskScheduler.Default));
+
+        var command = await renewed.Task;
+        Assert.That(command.WorkerId, Is.EqualTo("worker-under-test"));
+        Assert.That(command.Tasks, Is.EqualTo(new[] { new HeldTask(task.Id, task.Attempt) }));
+        Assert.That(command.LeaseDuration, Is.EqualTo(_options.LeaseDuration));
+    }
+
+    [Test]
+    public async Task Heartbeat_LeaseLost_StopsTheTaskWithoutReleasingIt()
+    {
+        _options.HeartbeatInterval = TimeSpan.FromMilliseconds(20);
+        var task = Tasks(1)[0];
+        ClaimReturns([task]);
+        var stopped = new TaskCompletionSource();
+        _executeTask.Setup(e => e.ExecuteAsync(task, It.IsAny<CancellationToken>()))
+            .Returns(async (ClaimedTask _, CancellationToken token) =>
+            {
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, token);
+                }
+                finally
+                {
+                    stopped.TrySetResult();
+                }
+
+                return TaskExecutionOutcome.Completed;
+            });
+        _renewLeases.Setup(r => r.RenewAsync(It.IsAny<RenewLeasesCommand>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([]);
+
+        await RunWorkerUntilAsync(stopped.Task);
+
+        _releaseTask.VerifyNoOtherCalls();
+    }
+
+    [Test]
+    public async Task Recovery_Periodically_TakesBackExpiredTasks()
+    {
+        _options.RecoveryInterval = TimeSpan.FromMilliseconds(20);
+        ClaimReturns([]);
+        var swept = new TaskCompletionSource<int>();
+        _recoverExpiredTasks.Setup(r => r.RecoverAsync(It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((int max, CancellationToken _) =>
+            {
+                swept.TrySetResult(max);
+                return 0;
+            });
+
+        await RunWorkerUntilAsync(swept.Task);
+
+        Assert.That(await swept.Task, Is.GreaterThan(0));
+    }
+
+    [Test]
+    public async Task Recovery_StoreDown_KeepsSweeping()
+    {
+        _options.RecoveryInterval = TimeSpan.FromMilliseconds(20);
+        ClaimReturns([]);
+        var calls = 0;
+        var sweptAgain = new TaskCompletionSource();
+        _recoverExpiredTasks.Setup(r => r.RecoverAsync(It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() =>
+            {
+                if (Interlocked.Increment(ref calls) == 1)
+                {
+                    throw new StoreUnavailableException("Connection refused", new IOException());
+                }
+
+                sweptAgain.TrySetResult();
+                return 0;
+            });
+
+        await RunWorkerUntilAsync(sweptAgain.Task);
+
+        Assert.That(calls, Is.GreaterThanOrEqualTo(2));
     }
 
     private static List<ClaimedTask> Tasks(int count) =>
@@ -246,6 +386,7 @@ public sealed class TaskWorkerTests
             "ValidateOrder",
             "{}",
             1,
+            3,
             "worker-under-test",
             DateTimeOffset.UnixEpoch.AddDays(1))),
     ];
@@ -282,6 +423,9 @@ public sealed class TaskWorkerTests
         var services = new ServiceCollection()
             .AddScoped(_ => _claimTasks.Object)
             .AddScoped(_ => _executeTask.Object)
+            .AddScoped(_ => _renewLeases.Object)
+            .AddScoped(_ => _recoverExpiredTasks.Object)
+            .AddScoped(_ => _releaseTask.Object)
             .BuildServiceProvider();
         return new TaskWorker(
             services.GetRequiredService<IServiceScopeFactory>(),

@@ -10,6 +10,8 @@ internal sealed class ClaimedTaskBuilder
     private string _taskName = TestDefinitions.OrderProcess.TaskNames[0];
     private string _workflowName = TestDefinitions.OrderProcess.Name;
     private string _input = """{"order_id":"A-1","amount":42}""";
+    private int _attempt = 1;
+    private int _maxAttempts = 3;
 
     public ClaimedTaskBuilder AtStep(int stepIndex)
     {
@@ -36,6 +38,13 @@ internal sealed class ClaimedTaskBuilder
         return this;
     }
 
+    public ClaimedTaskBuilder OnAttempt(int attempt, int of)
+    {
+        _attempt = attempt;
+        _maxAttempts = of;
+        return this;
+    }
+
     public ClaimedTask Build() => new(
         new TaskId(7),
         WorkflowId.New(TestDefinitions.Now),
@@ -43,7 +52,8 @@ internal sealed class ClaimedTaskBuilder
         _stepIndex,
         _taskName,
         _input,
-        Attempt: 1,
+        _attempt,
+        _maxAttempts,
         LeaseOwner: "worker-1",
         LeaseExpiresAt: TestDefinitions.Now.AddMinutes(5));
 }

@@ -8,8 +8,14 @@ internal static class TestDefinitions
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>Retries wait 10 s, then 20 s; an attempt may take 1 s.</summary>
+    public static readonly TaskPolicy Policy = new(
+        MaxAttempts: 3,
+        Timeout: TimeSpan.FromSeconds(1),
+        new RetryBackoff(TimeSpan.FromSeconds(10), 2.0, TimeSpan.FromMinutes(1)));
+
     public static readonly WorkflowDefinition OrderProcess =
-        new("OrderProcess", ["ValidateOrder", "DeductMoney", "SendEmail"]);
+        new("OrderProcess", ["ValidateOrder", "DeductMoney", "SendEmail"], [Policy, Policy, Policy]);
 
     public static readonly WorkflowDefinition UserOnboarding =
         new("UserOnboarding", ["CreateAccount", "SendWelcomeEmail", "AssignRole"]);

@@ -12,9 +12,9 @@ public sealed class WorkflowDefinitionsTests
     [Test]
     public void ConfiguredWorkflowDefinitions_Always_ListsByNameAndFindsCaseSensitively()
     {
-        var definitions = new ConfiguredWorkflowDefinitions(Options.Create(Configured(
-            ("UserOnboarding", ["CreateAccount"]),
-            ("OrderProcess", ["ValidateOrder", "DeductMoney"]))));
+        var definitions = new ConfiguredWorkflowDefinitions(
+            Options.Create(Configured(("UserOnboarding", ["CreateAccount"]), ("OrderProcess", ["ValidateOrder", "DeductMoney"]))),
+            Options.Create(new TaskPolicyOptions()));
 
         Assert.Multiple(() =>
         {
@@ -66,12 +66,59 @@ public sealed class WorkflowDefinitionsTests
             Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("'Missing'"));
     }
 
+    [Test]
+    public void ConfiguredWorkflowDefinitions_SettingsAtEachLevel_TaskWinsOverWorkflowOverWorker()
+    {
+        var workflows = Configured(("OrderProcess", ["ValidateOrder", "DeductMoney", "SendEmail"]));
+        var orderProcess = workflows["OrderProcess"];
+        orderProcess.MaxAttempts = 5;
+        orderProcess.RetryBaseDelay = TimeSpan.FromSeconds(3);
+        orderProcess.TaskSettings["DeductMoney"] = new TaskPolicyOverrides { MaxAttempts = 10, TaskTimeout = TimeSpan.FromSeconds(7) };
+        var worker = new TaskPolicyOptions { MaxAttempts = 2, TaskTimeout = TimeSpan.FromMinutes(1), RetryMaxDelay = TimeSpan.FromMinutes(2) };
+
+        var steps = new ConfiguredWorkflowDefinitions(Options.Create(workflows), Options.Create(worker))
+            .Find("OrderProcess")!.Steps;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(steps[0].Policy.MaxAttempts, Is.EqualTo(5), "the workflow's value");
+            Assert.That(steps[1].Policy.MaxAttempts, Is.EqualTo(10), "the task's value");
+            Assert.That(steps[1].Policy.Timeout, Is.EqualTo(TimeSpan.FromSeconds(7)), "the task's value");
+            Assert.That(steps[2].Policy.Timeout, Is.EqualTo(TimeSpan.FromMinutes(1)), "the Worker section's value");
+            Assert.That(steps[2].Policy.Backoff.BaseDelay, Is.EqualTo(TimeSpan.FromSeconds(3)), "the workflow's value");
+            Assert.That(steps[2].Policy.Backoff.MaxDelay, Is.EqualTo(TimeSpan.FromMinutes(2)), "the Worker section's value");
+        });
+    }
+
+    [Test]
+    public void Validate_TaskSettingsForAnUnknownTask_FailsNamingIt()
+    {
+        var workflows = Configured(("OrderProcess", ["ValidateOrder"]));
+        workflows["OrderProcess"].TaskSettings["DeductMoney"] = new TaskPolicyOverrides { MaxAttempts = 2 };
+
+        var result = Validator("ValidateOrder").Validate(null, workflows);
+
+        Assert.That(result.FailureMessage, Does.Contain("TaskSettings names 'DeductMoney'"));
+    }
+
+    [Test]
+    public void Validate_RetrySettingThatBreaksARule_FailsNamingTheWorkflow()
+    {
+        var workflows = Configured(("OrderProcess", ["ValidateOrder"]));
+        workflows["OrderProcess"].RetryMaxDelay = TimeSpan.FromMilliseconds(1);
+
+        var result = Validator("ValidateOrder").Validate(null, workflows);
+
+        Assert.That(result.Failed, Is.True);
+        Assert.That(result.FailureMessage, Does.Contain("Workflows:OrderProcess has an invalid retry or timeout setting"));
+    }
+
     private static WorkflowsOptionsValidator Validator(params string[] handledTasks)
     {
         var keyed = new Mock<IServiceProviderIsKeyedService>();
         keyed.Setup(k => k.IsKeyedService(typeof(ITaskHandler), It.IsAny<object?>()))
             .Returns((Type _, object? key) => handledTasks.Contains(key as string));
-        return new WorkflowsOptionsValidator(keyed.Object);
+        return new WorkflowsOptionsValidator(keyed.Object, Options.Create(new TaskPolicyOptions()));
     }
 
     private static WorkflowsOptions Configured(params (string Name, string[] Tasks)[] workflows)

@@ -49,7 +49,7 @@ public sealed class ExecuteTaskTests
             Assert.That(outcome, Is.EqualTo(TaskExecutionOutcome.Completed));
             Assert.That(_completion!.Task, Is.EqualTo(task));
             Assert.That(_completion.OutputPayload, Is.EqualTo("""{"order_id":"A-1","validated":true}"""));
-            Assert.That(_completion.NextStep, Is.EqualTo(new WorkflowStep(1, "DeductMoney")));
+            Assert.That(_completion.NextStep, Is.EqualTo(TestDefinitions.OrderProcess.Steps[1]));
             Assert.That(_completion.Now, Is.EqualTo(TestDefinitions.Now));
         });
         _workAvailable.Verify(signal => signal.Notify(), Times.Once);
@@ -69,16 +69,100 @@ public sealed class ExecuteTaskTests
     }
 
     [Test]
-    public async Task ExecuteAsync_HandlerThrows_FailsWithItsMessageAndCompletesNothing()
+    public async Task ExecuteAsync_HandlerThrowsWithAttemptsLeft_SchedulesARetryAfterTheBackoff()
     {
-        _handler.Setup(handler => handler.HandleAsync(It.IsAny<JsonObject>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new InvalidOperationException("amount must be a number greater than 0."));
+        HandlerThrows(new InvalidOperationException("the payment service did not answer"));
+        var task = new ClaimedTaskBuilder().OnAttempt(2, of: 3).Build();
 
-        var outcome = await CreateUseCase("ValidateOrder").ExecuteAsync(new ClaimedTaskBuilder().Build(), default);
+        var outcome = await CreateUseCase("ValidateOrder").ExecuteAsync(task, default);
+
+        // The second failed attempt waits 20 s (10 s doubled), of which the second half is jitter.
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome, Is.EqualTo(TaskExecutionOutcome.RetryScheduled));
+            Assert.That(_failure!.Error, Is.EqualTo("the payment service did not answer"));
+            Assert.That(_failure.RetryAt, Is.InRange(TestDefinitions.Now.AddSeconds(10), TestDefinitions.Now.AddSeconds(20)));
+            Assert.That(_completion, Is.Null);
+        });
+    }
+
+    [Test]
+    public async Task ExecuteAsync_HandlerThrowsOnTheLastAttempt_FailsForGood()
+    {
+        HandlerThrows(new InvalidOperationException("the payment service did not answer"));
+        var task = new ClaimedTaskBuilder().OnAttempt(3, of: 3).Build();
+
+        var outcome = await CreateUseCase("ValidateOrder").ExecuteAsync(task, default);
+
+        Assert.That(outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(_failure!.RetryAt, Is.Null);
+    }
+
+    [Test]
+    public async Task ExecuteAsync_PermanentFailure_FailsForGoodOnTheFirstAttempt()
+    {
+        HandlerThrows(new PermanentTaskFailureException("amount must be a number greater than 0."));
+        var task = new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build();
+
+        var outcome = await CreateUseCase("ValidateOrder").ExecuteAsync(task, default);
 
         Assert.That(outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
         Assert.That(_failure!.Error, Is.EqualTo("amount must be a number greater than 0."));
-        Assert.That(_completion, Is.Null);
+        Assert.That(_failure.RetryAt, Is.Null);
+    }
+
+    [Test]
+    public async Task ExecuteAsync_HandlerOverrunsItsTimeout_CancelsItAndCountsAFailedAttempt()
+    {
+        var handlerCancelled = false;
+        _handler.Setup(handler => handler.HandleAsync(It.IsAny<JsonObject>(), It.IsAny<CancellationToken>()))
+            .Returns(async (JsonObject _, CancellationToken token) =>
+            {
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, token);
+                }
+                finally
+                {
+                    handlerCancelled = token.IsCancellationRequested;
+                }
+
+                return new JsonObject();
+            });
+        var useCase = CreateUseCase("ValidateOrder");
+
+        var execution = useCase.ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build(), default);
+        _clock.Advance(TestDefinitions.Policy.Timeout);
+        var outcome = await execution.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(handlerCancelled, Is.True);
+            Assert.That(outcome, Is.EqualTo(TaskExecutionOutcome.RetryScheduled));
+            Assert.That(_failure!.Error, Does.Contain("timed out"));
+        });
+    }
+
+    [Test]
+    public async Task ExecuteAsync_StoreUnreachableWhileRecording_RecordsOnceItIsBack()
+    {
+        SetUpHandlerReturningItsInput();
+        var calls = 0;
+        _queue.Setup(queue => queue.CompleteAsync(It.IsAny<TaskCompletion>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => ++calls < 3
+                ? throw new StoreUnavailableException("Connection refused", new IOException())
+                : true);
+        var useCase = CreateUseCase("ValidateOrder");
+
+        var execution = useCase.ExecuteAsync(new ClaimedTaskBuilder().Build(), default);
+        while (!execution.IsCompleted)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(10);
+        }
+
+        Assert.That(await execution, Is.EqualTo(TaskExecutionOutcome.Completed));
+        Assert.That(calls, Is.EqualTo(3));
     }
 
     [Test]
@@ -144,6 +228,10 @@ public sealed class ExecuteTaskTests
         Assert.That(_completion, Is.Null);
         Assert.That(_failure, Is.Null);
     }
+
+    private void HandlerThrows(Exception exception) =>
+        _handler.Setup(handler => handler.HandleAsync(It.IsAny<JsonObject>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(exception);
 
     private void SetUpHandlerReturningItsInput() =>
         _handler.Setup(handler => handler.HandleAsync(It.IsAny<JsonObject>(), It.IsAny<CancellationToken>()))

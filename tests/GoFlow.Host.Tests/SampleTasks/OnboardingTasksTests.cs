@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using GoFlow.Host.SampleTasks;
+using GoFlow.Ports.Driven;
 
 namespace GoFlow.Host.Tests.SampleTasks;
 
@@ -23,7 +24,7 @@ public sealed class OnboardingTasksTests
     {
         Assert.That(
             async () => await new CreateAccount().HandleAsync(Json(input), default),
-            Throws.InvalidOperationException.With.Message.Contains("email"));
+            Throws.InstanceOf<PermanentTaskFailureException>().With.Message.Contains("email"));
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using GoFlow.Host.SampleTasks;
+using GoFlow.Ports.Driven;
 
 namespace GoFlow.Host.Tests.SampleTasks;
 
@@ -24,7 +25,7 @@ public sealed class OrderTasksTests
     {
         Assert.That(
             async () => await new ValidateOrder().HandleAsync(Json(input), default),
-            Throws.InvalidOperationException.With.Message.StartsWith(field));
+            Throws.InstanceOf<PermanentTaskFailureException>().With.Message.StartsWith(field));
     }
 
     [Test]

@@ -1,0 +1,13 @@
+using GoFlow.Domain;
+using GoFlow.Ports.Driven;
+
+namespace GoFlow.Ports.Driving;
+
+/// <summary>Extends the leases of the tasks a worker is still running (its heartbeat).</summary>
+public interface IRenewLeases
+{
+    /// <returns>The ids of the tasks still held; the worker stops the others, whose results would be rejected.</returns>
+    Task<IReadOnlyList<TaskId>> RenewAsync(RenewLeasesCommand command, CancellationToken cancellationToken);
+}
+
+public sealed record RenewLeasesCommand(string WorkerId, IReadOnlyList<HeldTask> Tasks, TimeSpan LeaseDuration);

@@ -1,0 +1,68 @@
+using GoFlow.Application.Tests.Builders;
+using GoFlow.Application.UseCases;
+using GoFlow.Domain;
+using GoFlow.Ports.Driven;
+using GoFlow.Ports.Driving;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+
+namespace GoFlow.Application.Tests.UseCases;
+
+public sealed class LeaseUpkeepTests
+{
+    private readonly Mock<ITaskQueue> _queue = new();
+    private readonly Mock<IWorkAvailableSignal> _workAvailable = new();
+    private readonly FakeTimeProvider _clock = new(TestDefinitions.Now);
+
+    [Test]
+    public async Task RenewAsync_TasksHeld_ExtendsTheirLeaseFromNow()
+    {
+        HeldTask[] held = [new(new TaskId(1), 1), new(new TaskId(2), 3)];
+        _queue.Setup(q => q.RenewLeasesAsync(It.IsAny<LeaseRenewal>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([new TaskId(2)]);
+
+        var stillHeld = await new RenewLeases(_queue.Object, _clock)
+            .RenewAsync(new RenewLeasesCommand("worker-1", held, TimeSpan.FromSeconds(30)), default);
+
+        Assert.That(stillHeld, Is.EqualTo(new[] { new TaskId(2) }));
+        _queue.Verify(q => q.RenewLeasesAsync(
+            It.Is<LeaseRenewal>(r => r.Owner == "worker-1" && r.Tasks.SequenceEqual(held)
+                && r.LeaseExpiresAt == TestDefinitions.Now.AddSeconds(30) && r.Now == TestDefinitions.Now),
+            It.IsAny<CancellationToken>()));
+    }
+
+    [Test]
+    public async Task RenewAsync_NothingRunning_AsksTheStoreNothing()
+    {
+        var stillHeld = await new RenewLeases(_queue.Object, _clock)
+            .RenewAsync(new RenewLeasesCommand("worker-1", [], TimeSpan.FromSeconds(30)), default);
+
+        Assert.That(stillHeld, Is.Empty);
+        _queue.VerifyNoOtherCalls();
+    }
+
+    [TestCase(0, false)]
+    [TestCase(4, true)]
+    public async Task RecoverAsync_TasksTakenBack_WakeTheWorkerOnlyWhenThereAreAny(int recovered, bool wakes)
+    {
+        _queue.Setup(q => q.RecoverExpiredLeasesAsync(TestDefinitions.Now, 100, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(recovered);
+
+        var count = await new RecoverExpiredTasks(_queue.Object, _workAvailable.Object, _clock).RecoverAsync(100, default);
+
+        Assert.That(count, Is.EqualTo(recovered));
+        _workAvailable.Verify(signal => signal.Notify(), wakes ? Times.Once() : Times.Never());
+    }
+
+    [Test]
+    public async Task ReleaseAsync_Held_HandsTheTaskBackNowAndWakesTheWorker()
+    {
+        var task = new ClaimedTaskBuilder().Build();
+        _queue.Setup(q => q.ReleaseAsync(task, TestDefinitions.Now, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+
+        var released = await new ReleaseTask(_queue.Object, _workAvailable.Object, _clock).ReleaseAsync(task, default);
+
+        Assert.That(released, Is.True);
+        _workAvailable.Verify(signal => signal.Notify(), Times.Once);
+    }
+}
