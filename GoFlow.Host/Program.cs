@@ -10,17 +10,29 @@ DotEnvFile.LoadFromWorkingDirectory();
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddLegacyEnvironmentVariables();
 builder.WebHost.UseGoFlowServerAddress(builder.Configuration);
+var roles = HostRoles.From(builder.Configuration);
 
 builder.Services
     .AddGoFlowApplication()
     .AddGoFlowMySql()
-    .AddGoFlowHttp()
-    .AddGoFlowWorker()
     .AddSampleTaskHandlers();
+if (roles.Api)
+{
+    builder.Services.AddGoFlowHttp();
+}
+
+if (roles.Worker)
+{
+    builder.Services.AddGoFlowWorker();
+}
 
 var app = builder.Build();
-app.UseGoFlowHttp();
-app.MapWorkflowEndpoints();
+if (roles.Api)
+{
+    app.UseGoFlowHttp();
+    app.MapWorkflowEndpoints();
+}
+
 app.Run();
 
 /// <summary>The entry point, public so that tests can host it with WebApplicationFactory.</summary>
