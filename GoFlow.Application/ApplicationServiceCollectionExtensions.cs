@@ -1,6 +1,7 @@
 using FluentValidation;
 using GoFlow.Application.Definitions;
 using GoFlow.Application.Tasks;
+using GoFlow.Application.Telemetry;
 using GoFlow.Application.UseCases;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
@@ -20,6 +21,7 @@ public static class ApplicationServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IWorkAvailableSignal, NoWorkAvailableSignal>();
+        services.TryAddSingleton<EngineTelemetry>();
 
         services.AddOptions<TaskPolicyOptions>()
             .BindConfiguration(TaskPolicyOptions.SectionName)

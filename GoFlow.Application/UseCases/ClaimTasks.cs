@@ -1,14 +1,25 @@
+using GoFlow.Application.Telemetry;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
 
 namespace GoFlow.Application.UseCases;
 
-internal sealed class ClaimTasks(ITaskQueue queue, TimeProvider clock) : IClaimTasks
+internal sealed class ClaimTasks(ITaskQueue queue, EngineTelemetry telemetry, TimeProvider clock) : IClaimTasks
 {
-    public Task<IReadOnlyList<ClaimedTask>> ClaimAsync(ClaimTasksCommand command, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ClaimedTask>> ClaimAsync(ClaimTasksCommand command, CancellationToken cancellationToken)
     {
         var now = clock.GetStoreNow();
         var claim = new TaskClaim(command.WorkerId, command.MaxTasks, now, now + command.LeaseDuration);
-        return queue.ClaimAsync(claim, cancellationToken);
+        var claimed = await queue.ClaimAsync(claim, cancellationToken);
+        if (claimed.Count > 0)
+        {
+            telemetry.ClaimBatch(claimed.Count);
+            foreach (var task in claimed)
+            {
+                telemetry.TaskClaimed(task.WorkflowName, task.TaskName);
+            }
+        }
+
+        return claimed;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GoFlow.Application.Telemetry;
 using GoFlow.Domain;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
@@ -17,6 +18,7 @@ internal sealed partial class ExecuteTask(
     IWorkflowDefinitions definitions,
     IServiceProvider services,
     IWorkAvailableSignal workAvailable,
+    EngineTelemetry telemetry,
     TimeProvider clock,
     ILogger<ExecuteTask> logger) : IExecuteTask
 {
@@ -24,6 +26,36 @@ internal sealed partial class ExecuteTask(
     private static readonly TimeSpan FirstRecordingRetry = TimeSpan.FromMilliseconds(200);
 
     public async Task<TaskExecutionOutcome> ExecuteAsync(ClaimedTask task, CancellationToken cancellationToken)
+    {
+        using var span = EngineTelemetry.ActivitySource.StartActivity("goflow.task.execute");
+        span?.SetTag("workflow_name", task.WorkflowName)
+            .SetTag("workflow_id", task.WorkflowId.ToString())
+            .SetTag("task_name", task.TaskName)
+            .SetTag("task_id", task.Id.Value)
+            .SetTag("attempt", task.Attempt);
+        var started = clock.GetTimestamp();
+        var outcome = await RunAndRecordAsync(task, cancellationToken);
+        var duration = clock.GetElapsedTime(started);
+        span?.SetTag("outcome", outcome.ToString());
+        switch (outcome)
+        {
+            case TaskExecutionOutcome.Completed:
+                telemetry.AttemptCompleted(task.WorkflowName, task.TaskName, duration);
+                break;
+            case TaskExecutionOutcome.RetryScheduled:
+                telemetry.AttemptFailed(task.WorkflowName, task.TaskName, duration, retried: true);
+                break;
+            case TaskExecutionOutcome.Failed:
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
+                telemetry.AttemptFailed(task.WorkflowName, task.TaskName, duration, retried: false);
+                telemetry.WorkflowFailed(task.WorkflowName);
+                break;
+        }
+
+        return outcome;
+    }
+
+    private async Task<TaskExecutionOutcome> RunAndRecordAsync(ClaimedTask task, CancellationToken cancellationToken)
     {
         var definition = definitions.Find(task.WorkflowName);
         var step = definition?.StepAt(task.StepIndex);
@@ -91,7 +123,11 @@ internal sealed partial class ExecuteTask(
             return TaskExecutionOutcome.Rejected;
         }
 
-        if (nextStep is not null)
+        if (nextStep is null)
+        {
+            telemetry.WorkflowCompleted(task.WorkflowName);
+        }
+        else
         {
             workAvailable.Notify();
         }

@@ -1,4 +1,5 @@
 using FluentValidation;
+using GoFlow.Application.Telemetry;
 using GoFlow.Domain;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
@@ -11,6 +12,7 @@ internal sealed class StartWorkflow(
     IWorkflowDefinitions definitions,
     IWorkflowRepository repository,
     IWorkAvailableSignal workAvailable,
+    EngineTelemetry telemetry,
     TimeProvider clock) : IStartWorkflow
 {
     private const string EmptyObject = "{}";
@@ -28,8 +30,11 @@ internal sealed class StartWorkflow(
 
         // The payload is kept as the client wrote it, so what is read back is what was sent.
         var input = command.InputPayload?.GetRawText() ?? EmptyObject;
+        using var span = EngineTelemetry.ActivitySource.StartActivity("goflow.workflow.start");
         var (workflow, firstTask) = WorkflowInstance.Create(definition, input, clock.GetStoreNow());
+        span?.SetTag("workflow_name", workflow.WorkflowName).SetTag("workflow_id", workflow.Id.ToString());
         await repository.CreateAsync(workflow, firstTask, cancellationToken);
+        telemetry.WorkflowStarted(workflow.WorkflowName);
         workAvailable.Notify();
 
         return new StartWorkflowResult.Started(new WorkflowView(

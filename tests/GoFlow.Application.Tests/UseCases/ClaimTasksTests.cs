@@ -14,7 +14,8 @@ public sealed class ClaimTasksTests
     {
         var queue = new Mock<ITaskQueue>();
         queue.Setup(q => q.ClaimAsync(It.IsAny<TaskClaim>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
-        var useCase = new ClaimTasks(queue.Object, new FakeTimeProvider(TestDefinitions.Now));
+        using var telemetry = new TestTelemetry();
+        var useCase = new ClaimTasks(queue.Object, telemetry.Engine, new FakeTimeProvider(TestDefinitions.Now));
 
         await useCase.ClaimAsync(new ClaimTasksCommand("worker-1", 10, TimeSpan.FromSeconds(30)), default);
 

@@ -4,7 +4,9 @@ using GoFlow.Application.UseCases;
 using GoFlow.Domain;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
+using GoFlow.Application.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
@@ -17,8 +19,12 @@ public sealed class ExecuteTaskTests
     private readonly Mock<IWorkAvailableSignal> _workAvailable = new();
     private readonly Mock<ITaskHandler> _handler = new();
     private readonly FakeTimeProvider _clock = new(TestDefinitions.Now);
+    private readonly TestTelemetry _telemetry = new();
     private TaskCompletion? _completion;
     private TaskFailure? _failure;
+
+    [TearDown]
+    public void DisposeTelemetry() => _telemetry.Dispose();
 
     [SetUp]
     public void RecordWhatTheQueueIsTold()
@@ -165,6 +171,32 @@ public sealed class ExecuteTaskTests
         Assert.That(calls, Is.EqualTo(3));
     }
 
+    [TestCase(0, "goflow.task.attempts.completed")]
+    [TestCase(2, "goflow.workflows.completed")]
+    public async Task ExecuteAsync_Completed_CountsTheAttemptAndTheWorkflowAfterTheLastStep(int step, string instrument)
+    {
+        SetUpHandlerReturningItsInput();
+        using var counted = new MetricCollector<long>(_telemetry, EngineTelemetry.Name, instrument);
+
+        await CreateUseCase(TestDefinitions.OrderProcess.TaskNames[step])
+            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(step).Build(), default);
+
+        Assert.That(counted.GetMeasurementSnapshot().Sum(m => m.Value), Is.EqualTo(1));
+    }
+
+    [TestCase(1, "goflow.task.attempts.retried")]
+    [TestCase(3, "goflow.task.attempts.failed")]
+    [TestCase(3, "goflow.workflows.failed")]
+    public async Task ExecuteAsync_Failed_CountsARetryOrAFailure(int attempt, string instrument)
+    {
+        HandlerThrows(new InvalidOperationException("flaky"));
+        using var counted = new MetricCollector<long>(_telemetry, EngineTelemetry.Name, instrument);
+
+        await CreateUseCase("ValidateOrder").ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(attempt, of: 3).Build(), default);
+
+        Assert.That(counted.GetMeasurementSnapshot().Sum(m => m.Value), Is.EqualTo(1));
+    }
+
     [Test]
     public async Task ExecuteAsync_NoHandlerRegistered_FailsNamingTheTask()
     {
@@ -247,6 +279,7 @@ public sealed class ExecuteTaskTests
             TestDefinitions.Port(),
             services,
             _workAvailable.Object,
+            _telemetry.Engine,
             _clock,
             NullLogger<ExecuteTask>.Instance);
     }

@@ -4,6 +4,8 @@ using GoFlow.Application.UseCases;
 using GoFlow.Domain;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
+using GoFlow.Application.Telemetry;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 
@@ -14,6 +16,10 @@ public sealed class StartWorkflowTests
     private readonly Mock<IWorkflowRepository> _repository = new();
     private readonly Mock<IWorkAvailableSignal> _workAvailable = new();
     private readonly FakeTimeProvider _clock = new(TestDefinitions.Now);
+    private readonly TestTelemetry _telemetry = new();
+
+    [TearDown]
+    public void DisposeTelemetry() => _telemetry.Dispose();
 
     [Test]
     public async Task StartAsync_KnownWorkflow_StoresPendingWorkflowWithItsFirstTask()
@@ -62,6 +68,18 @@ public sealed class StartWorkflowTests
         await CreateUseCase().StartAsync(Command("OrderProcess", "{}"), default);
 
         _workAvailable.Verify(signal => signal.Notify(), Times.Once);
+    }
+
+    [Test]
+    public async Task StartAsync_Started_CountsTheWorkflowByName()
+    {
+        using var started = new MetricCollector<long>(_telemetry, EngineTelemetry.Name, "goflow.workflows.started");
+
+        await CreateUseCase().StartAsync(Command("OrderProcess", "{}"), default);
+
+        var measurement = started.GetMeasurementSnapshot().Single();
+        Assert.That(measurement.Value, Is.EqualTo(1));
+        Assert.That(measurement.Tags["workflow_name"], Is.EqualTo("OrderProcess"));
     }
 
     [TestCase(null)]
@@ -123,6 +141,7 @@ public sealed class StartWorkflowTests
             definitions,
             _repository.Object,
             _workAvailable.Object,
+            _telemetry.Engine,
             _clock);
     }
 

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace GoFlow.Application.Telemetry;
+
+/// <summary>
+/// The engine's metrics and traces, under the one name <see cref="Name"/> (the meter and the activity source), so a
+/// host switches all of them on with <c>AddMeter(EngineTelemetry.Name)</c> and <c>AddSource(EngineTelemetry.Name)</c>.
+/// Instrument names follow the OpenTelemetry conventions; <c>workflow_name</c> and <c>task_name</c> are the tags.
+/// </summary>
+public sealed class EngineTelemetry : IDisposable
+{
+    public const string Name = "GoFlow";
+
+    /// <summary>The activity source of the engine's spans: starting a workflow, running a task attempt.</summary>
+    public static readonly ActivitySource ActivitySource = new(Name);
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _workflowsStarted;
+    private readonly Counter<long> _workflowsCompleted;
+    private readonly Counter<long> _workflowsFailed;
+    private readonly Counter<long> _attemptsStarted;
+    private readonly Counter<long> _attemptsCompleted;
+    private readonly Counter<long> _attemptsFailed;
+    private readonly Counter<long> _attemptsRetried;
+    private readonly Histogram<double> _taskDuration;
+    private readonly Counter<long> _claimBatches;
+    private readonly Histogram<int> _claimBatchSize;
+
+    public EngineTelemetry(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(Name);
+        _workflowsStarted = _meter.CreateCounter<long>("goflow.workflows.started", "{workflow}", "Workflows started.");
+        _workflowsCompleted = _meter.CreateCounter<long>("goflow.workflows.completed", "{workflow}", "Workflows whose last task completed.");
+        _workflowsFailed = _meter.CreateCounter<long>("goflow.workflows.failed", "{workflow}", "Workflows that failed for good.");
+        _attemptsStarted = _meter.CreateCounter<long>("goflow.task.attempts.started", "{attempt}", "Task attempts claimed by a worker.");
+        _attemptsCompleted = _meter.CreateCounter<long>("goflow.task.attempts.completed", "{attempt}", "Task attempts whose result was recorded.");
+        _attemptsFailed = _meter.CreateCounter<long>("goflow.task.attempts.failed", "{attempt}", "Task attempts that failed for good.");
+        _attemptsRetried = _meter.CreateCounter<long>("goflow.task.attempts.retried", "{attempt}", "Failed task attempts with a retry scheduled.");
+        _taskDuration = _meter.CreateHistogram<double>("goflow.task.duration", "s", "How long a task attempt's handler ran.");
+        _claimBatches = _meter.CreateCounter<long>("goflow.worker.claim.batches", "{batch}", "Claim round trips that found at least one task.");
+        _claimBatchSize = _meter.CreateHistogram<int>("goflow.worker.claim.batch_size", "{task}", "Tasks claimed in one round trip.");
+    }
+
+    public void WorkflowStarted(string workflowName) => _workflowsStarted.Add(1, Workflow(workflowName));
+
+    public void WorkflowCompleted(string workflowName) => _workflowsCompleted.Add(1, Workflow(workflowName));
+
+    public void WorkflowFailed(string workflowName) => _workflowsFailed.Add(1, Workflow(workflowName));
+
+    public void TaskClaimed(string workflowName, string taskName) => _attemptsStarted.Add(1, Task(workflowName, taskName));
+
+    public void ClaimBatch(int size)
+    {
+        _claimBatches.Add(1);
+        _claimBatchSize.Record(size);
+    }
+
+    public void AttemptCompleted(string workflowName, string taskName, TimeSpan duration)
+    {
+        _attemptsCompleted.Add(1, Task(workflowName, taskName));
+        _taskDuration.Record(duration.TotalSeconds, Task(workflowName, taskName, "completed"));
+    }
+
+    public void AttemptFailed(string workflowName, string taskName, TimeSpan duration, bool retried)
+    {
+        (retried ? _attemptsRetried : _attemptsFailed).Add(1, Task(workflowName, taskName));
+        _taskDuration.Record(duration.TotalSeconds, Task(workflowName, taskName, "failed"));
+    }
+
+    public void Dispose() => _meter.Dispose();
+
+    private static KeyValuePair<string, object?> Workflow(string workflowName) => new("workflow_name", workflowName);
+
+    private static TagList Task(string workflowName, string taskName, string? outcome = null)
+    {
+        var tags = new TagList { { "workflow_name", workflowName }, { "task_name", taskName } };
+        if (outcome is not null)
+        {
+            tags.Add("outcome", outcome);
+        }
+
+        return tags;
+    }
+}
