@@ -31,6 +31,10 @@ CREATE TABLE IF NOT EXISTS tasks (
     status               VARCHAR(16)  NOT NULL,
     -- How many times the task was claimed; the attempt now running while RUNNING.
     attempt              INT          NOT NULL DEFAULT 0,
+    -- How many attempts the task gets in all (its step's policy, fixed when the task is created); when the attempt
+    -- that fails or whose lease expires is the last, the task and its workflow fail for good.
+    -- Added after the first release: MySqlSchemaInitializer adds it to a tasks table created without it.
+    max_attempts         INT          NOT NULL DEFAULT 3,
     input_payload        JSON         NOT NULL,
     output_payload       JSON         NULL,
     error_message        TEXT         NULL,
@@ -48,7 +52,8 @@ CREATE TABLE IF NOT EXISTS tasks (
     -- Serves the claim: status = PENDING AND scheduled_at <= now ORDER BY scheduled_at, id ... FOR UPDATE SKIP LOCKED
     -- reads the due tasks in order straight from this index and locks only the rows it returns.
     KEY idx_tasks_claim (status, scheduled_at, id),
-    -- Serves the recovery sweep that finds RUNNING tasks whose lease has expired.
+    -- Serves the recovery sweep: status = RUNNING AND lease_expires_at < now ORDER BY lease_expires_at ... FOR UPDATE
+    -- SKIP LOCKED reads the expired leases, earliest first, straight from this index.
     KEY idx_tasks_lease (status, lease_expires_at),
     CONSTRAINT fk_tasks_workflow_instance
         FOREIGN KEY (workflow_instance_id) REFERENCES workflow_instances (id)

@@ -12,6 +12,8 @@ internal sealed record TaskRow(
     string TaskName,
     string Status,
     int Attempt,
+    int MaxAttempts,
+    DateTime ScheduledAt,
     string InputPayload,
     string? OutputPayload,
     string? ErrorMessage,
@@ -31,5 +33,13 @@ internal sealed record ClaimedTaskRow(
     string TaskName,
     string InputPayload,
     int Attempt,
+    int MaxAttempts,
     string LeaseOwner,
     DateTime LeaseExpiresAt);
+
+internal sealed record ExpiredLeaseRow(long Id, Guid WorkflowInstanceId, string TaskName, int Attempt, int MaxAttempts)
+{
+    public bool HasAttemptsLeft => Attempt < MaxAttempts;
+}
+
+internal sealed record WorkflowNameRow(Guid Id, string WorkflowName);

@@ -8,8 +8,9 @@ namespace GoFlow.Adapters.MySql;
 
 /// <summary>
 /// Applies schema.sql at start when <see cref="MySqlOptions.ApplySchemaOnStart"/> is on: creates the database when it
-/// is missing, then runs the schema, which only creates the tables that are missing. Its start completes before the
-/// hosted services registered after it (the worker) start, so they always find the tables.
+/// is missing, runs the schema, which only creates the tables that are missing, then adds the columns a table created
+/// by an earlier release lacks (<see cref="MySqlSql.AddedColumns"/>). Its start completes before the hosted services
+/// registered after it (the worker) start, so they always find the tables as this release expects them.
 /// </summary>
 internal sealed partial class MySqlSchemaInitializer(
     IOptions<MySqlOptions> options, MySqlDataSource dataSource, ILogger<MySqlSchemaInitializer> logger) : IHostedService
@@ -34,7 +35,31 @@ internal sealed partial class MySqlSchemaInitializer(
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(ReadSchema(), cancellationToken: cancellationToken));
+        await AddMissingColumnsAsync(connection, database, cancellationToken);
         LogSchemaApplied(logger, database, settings.Server);
+    }
+
+    private async Task AddMissingColumnsAsync(MySqlConnection connection, string database, CancellationToken cancellationToken)
+    {
+        foreach (var (table, column, add) in MySqlSql.AddedColumns)
+        {
+            var existing = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                MySqlSql.CountColumnsNamed, new { Table = table, Column = column }, cancellationToken: cancellationToken));
+            if (existing > 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition(add, cancellationToken: cancellationToken));
+                LogColumnAdded(logger, table, column, database);
+            }
+            catch (MySqlException exception) when (exception.ErrorCode == MySqlErrorCode.DuplicateFieldName)
+            {
+                // Another host starting at the same moment added it first.
+            }
+        }
     }
 
     private async Task CreateDatabaseIfMissingAsync(
@@ -66,6 +91,9 @@ internal sealed partial class MySqlSchemaInitializer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created MySQL database {Database} on {Server}")]
     private static partial void LogDatabaseCreated(ILogger logger, string database, string server);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Added column {Table}.{Column} to MySQL database {Database}")]
+    private static partial void LogColumnAdded(ILogger logger, string table, string column, string database);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied the GoFlow schema to MySQL database {Database} on {Server}")]
     private static partial void LogSchemaApplied(ILogger logger, string database, string server);

@@ -7,155 +7,365 @@ using MySqlConnector;
 namespace GoFlow.Adapters.MySql;
 
 /// <remarks>
-/// Transactions run at READ COMMITTED: the claim's locking read then locks only the rows it returns, not the gaps
-/// between index entries, so it never blocks a concurrent insert of a new PENDING task. Every transaction touches
-/// tasks, then workflow_instances, then activity_logs (see <see cref="MySqlSql"/>).
+/// Transactions run at READ COMMITTED: the locking reads (claim, sweep) then lock only the rows they return, not the
+/// gaps between index entries, so they never block a concurrent insert of a new PENDING task. Every transaction touches
+/// tasks, then workflow_instances, then activity_logs (see <see cref="MySqlSql"/>). Every write a holder makes is guarded
+/// by its claim and checks the row count before anything else is written.
 /// </remarks>
 internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
 {
-    public async Task<IReadOnlyList<ClaimedTask>> ClaimAsync(TaskClaim claim, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(claim.MaxTasks);
-        var now = MySqlTime.ToDatabase(claim.Now);
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction =
-            await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-
-        var candidates = (await connection.QueryAsync<ClaimCandidateRow>(new CommandDefinition(
-            MySqlSql.SelectClaimCandidates,
-            new { Now = now, claim.MaxTasks },
-            transaction,
-            cancellationToken: cancellationToken))).AsList();
-        if (candidates.Count == 0)
+    public Task<IReadOnlyList<ClaimedTask>> ClaimAsync(TaskClaim claim, CancellationToken cancellationToken) =>
+        MySqlAvailability.RunAsync<IReadOnlyList<ClaimedTask>>(async () =>
         {
-            await transaction.CommitAsync(cancellationToken);
-            return [];
-        }
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(claim.MaxTasks);
+            var now = MySqlTime.ToDatabase(claim.Now);
 
-        var taskIds = candidates.Select(candidate => candidate.Id).ToArray();
-        await connection.ExecuteAsync(new CommandDefinition(
-            MySqlSql.MarkTasksRunning,
-            new { TaskIds = taskIds, claim.Owner, LeaseExpiresAt = MySqlTime.ToDatabase(claim.LeaseExpiresAt), Now = now },
-            transaction,
-            cancellationToken: cancellationToken));
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction =
+                await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            MySqlSql.StartWorkflows,
-            new { WorkflowIds = candidates.Select(candidate => candidate.WorkflowInstanceId).Distinct().ToArray(), Now = now },
-            transaction,
-            cancellationToken: cancellationToken));
+            var candidates = (await connection.QueryAsync<ClaimCandidateRow>(new CommandDefinition(
+                MySqlSql.SelectClaimCandidates,
+                new { Now = now, claim.MaxTasks },
+                transaction,
+                cancellationToken: cancellationToken))).AsList();
+            if (candidates.Count == 0)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                return [];
+            }
 
-        // Read back rather than rebuild: the stored attempt and lease are what later writes are guarded by.
-        var claimed = (await connection.QueryAsync<ClaimedTaskRow>(new CommandDefinition(
-            MySqlSql.SelectClaimedTasks,
-            new { TaskIds = taskIds, claim.Owner },
-            transaction,
-            cancellationToken: cancellationToken))).Select(ToClaimedTask).ToList();
-
-        await ActivityLog.AppendAsync(
-            transaction,
-            [.. claimed.Select(task => new NewActivity(
-                task.WorkflowId,
-                task.Id,
-                ActivityAction.TaskStarted,
-                ActivityDetails.ForTask(task.TaskName, task.Attempt),
-                claim.Now))],
-            cancellationToken);
-
-        await transaction.CommitAsync(cancellationToken);
-        return claimed;
-    }
-
-    public async Task<bool> CompleteAsync(TaskCompletion completion, CancellationToken cancellationToken)
-    {
-        var task = completion.Task;
-        var now = MySqlTime.ToDatabase(completion.Now);
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction =
-            await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-
-        var held = await connection.ExecuteAsync(new CommandDefinition(
-            MySqlSql.CompleteTask,
-            new { TaskId = task.Id.Value, completion.OutputPayload, Owner = task.LeaseOwner, task.Attempt, Now = now },
-            transaction,
-            cancellationToken: cancellationToken));
-        if (held == 0)
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return false;
-        }
-
-        var activity = new List<NewActivity>
-        {
-            new(task.WorkflowId, task.Id, ActivityAction.TaskCompleted, ActivityDetails.ForTask(task.TaskName, task.Attempt), completion.Now),
-        };
-
-        if (completion.NextStep is { } next)
-        {
+            var taskIds = candidates.Select(candidate => candidate.Id).ToArray();
             await connection.ExecuteAsync(new CommandDefinition(
-                MySqlSql.InsertTask,
+                MySqlSql.MarkTasksRunning,
+                new { TaskIds = taskIds, claim.Owner, LeaseExpiresAt = MySqlTime.ToDatabase(claim.LeaseExpiresAt), Now = now },
+                transaction,
+                cancellationToken: cancellationToken));
+
+            await connection.ExecuteAsync(new CommandDefinition(
+                MySqlSql.StartWorkflows,
+                new { WorkflowIds = candidates.Select(candidate => candidate.WorkflowInstanceId).Distinct().ToArray(), Now = now },
+                transaction,
+                cancellationToken: cancellationToken));
+
+            // Read back rather than rebuild: the stored attempt and lease are what later writes are guarded by.
+            var claimed = (await connection.QueryAsync<ClaimedTaskRow>(new CommandDefinition(
+                MySqlSql.SelectClaimedTasks,
+                new { TaskIds = taskIds, claim.Owner },
+                transaction,
+                cancellationToken: cancellationToken))).Select(ToClaimedTask).ToList();
+
+            await ActivityLog.AppendAsync(
+                transaction,
+                [.. claimed.Select(task => new NewActivity(
+                    task.WorkflowId,
+                    task.Id,
+                    ActivityAction.TaskStarted,
+                    ActivityDetails.ForTask(task.TaskName, task.Attempt),
+                    claim.Now))],
+                cancellationToken);
+
+            await transaction.CommitAsync(cancellationToken);
+            return claimed;
+        });
+
+    public Task<bool> CompleteAsync(TaskCompletion completion, CancellationToken cancellationToken) =>
+        MySqlAvailability.RunAsync(async () =>
+        {
+            var task = completion.Task;
+            var now = MySqlTime.ToDatabase(completion.Now);
+
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction =
+                await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+
+            if (!await UpdateHeldTaskAsync(
+                transaction,
+                MySqlSql.CompleteTask,
+                new { TaskId = task.Id.Value, completion.OutputPayload, Owner = task.LeaseOwner, task.Attempt, Now = now },
+                cancellationToken))
+            {
+                return false;
+            }
+
+            var activity = new List<NewActivity>
+            {
+                new(task.WorkflowId, task.Id, ActivityAction.TaskCompleted, ActivityDetails.ForTask(task.TaskName, task.Attempt), completion.Now),
+            };
+
+            if (completion.NextStep is { } next)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    MySqlSql.InsertTask,
+                    new
+                    {
+                        WorkflowId = task.WorkflowId.Value,
+                        StepIndex = next.Index,
+                        next.TaskName,
+                        Status = StatusNames.Pending,
+                        Attempt = 0,
+                        next.Policy.MaxAttempts,
+                        InputPayload = completion.OutputPayload,
+                        ScheduledAt = now,
+                        CreatedAt = now,
+                        UpdatedAt = now,
+                    },
+                    transaction,
+                    cancellationToken: cancellationToken));
+                await UpdateRunningWorkflowAsync(
+                    transaction, MySqlSql.AdvanceWorkflow, task.WorkflowId, completion.OutputPayload, now, cancellationToken);
+            }
+            else
+            {
+                await UpdateRunningWorkflowAsync(
+                    transaction, MySqlSql.CompleteWorkflow, task.WorkflowId, completion.OutputPayload, now, cancellationToken);
+                activity.Add(new(
+                    task.WorkflowId, null, ActivityAction.WorkflowCompleted, ActivityDetails.ForWorkflow(task.WorkflowName), completion.Now));
+            }
+
+            await ActivityLog.AppendAsync(transaction, activity, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        });
+
+    public Task<bool> FailAsync(TaskFailure failure, CancellationToken cancellationToken) =>
+        MySqlAvailability.RunAsync(async () =>
+        {
+            var task = failure.Task;
+            var now = MySqlTime.ToDatabase(failure.Now);
+
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction =
+                await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+
+            if (failure.RetryAt is { } retryAt)
+            {
+                if (!await UpdateHeldTaskAsync(
+                    transaction,
+                    MySqlSql.ScheduleTaskRetry,
+                    new
+                    {
+                        TaskId = task.Id.Value,
+                        failure.Error,
+                        RetryAt = MySqlTime.ToDatabase(retryAt),
+                        Owner = task.LeaseOwner,
+                        task.Attempt,
+                        Now = now,
+                    },
+                    cancellationToken))
+                {
+                    return false;
+                }
+
+                // The workflow stays RUNNING while its task waits for the retry: nothing to write there.
+                await ActivityLog.AppendAsync(
+                    transaction,
+                    [new(task.WorkflowId, task.Id, ActivityAction.TaskRetryScheduled,
+                        ActivityDetails.ForTask(task.TaskName, task.Attempt, failure.Error, retryAt), failure.Now)],
+                    cancellationToken);
+            }
+            else
+            {
+                if (!await UpdateHeldTaskAsync(
+                    transaction,
+                    MySqlSql.FailTask,
+                    new { TaskId = task.Id.Value, failure.Error, Owner = task.LeaseOwner, task.Attempt, Now = now },
+                    cancellationToken))
+                {
+                    return false;
+                }
+
+                await UpdateRunningWorkflowAsync(
+                    transaction, MySqlSql.FailWorkflow, task.WorkflowId, currentInput: null, now, cancellationToken);
+                await ActivityLog.AppendAsync(
+                    transaction,
+                    [
+                        new(task.WorkflowId, task.Id, ActivityAction.TaskFailed, ActivityDetails.ForTask(task.TaskName, task.Attempt, failure.Error), failure.Now),
+                        new(task.WorkflowId, null, ActivityAction.WorkflowFailed, ActivityDetails.ForWorkflow(task.WorkflowName), failure.Now),
+                    ],
+                    cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        });
+
+    public Task<IReadOnlyList<TaskId>> RenewLeasesAsync(LeaseRenewal renewal, CancellationToken cancellationToken) =>
+        MySqlAvailability.RunAsync<IReadOnlyList<TaskId>>(async () =>
+        {
+            if (renewal.Tasks.Count == 0)
+            {
+                return [];
+            }
+
+            var parameters = new DynamicParameters(new
+            {
+                renewal.Owner,
+                LeaseExpiresAt = MySqlTime.ToDatabase(renewal.LeaseExpiresAt),
+                Now = MySqlTime.ToDatabase(renewal.Now),
+            });
+            for (var i = 0; i < renewal.Tasks.Count; i++)
+            {
+                parameters.Add($"Id{i}", renewal.Tasks[i].Id.Value);
+                parameters.Add($"Attempt{i}", renewal.Tasks[i].Attempt);
+            }
+
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction =
+                await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+
+            // The update and the read that tells which rows it extended go in one round trip; a heartbeat writes no
+            // activity row, or a long task would flood its log.
+            var renewed = await connection.QueryAsync<long>(new CommandDefinition(
+                MySqlSql.RenewLeases(renewal.Tasks.Count), parameters, transaction, cancellationToken: cancellationToken));
+            var result = renewed.Select(id => new TaskId(id)).ToList();
+
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        });
+
+    public Task<bool> ReleaseAsync(ClaimedTask task, DateTimeOffset now, CancellationToken cancellationToken) =>
+        MySqlAvailability.RunAsync(async () =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction =
+                await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+
+            if (!await UpdateHeldTaskAsync(
+                transaction,
+                MySqlSql.ReleaseTask,
+                new { TaskId = task.Id.Value, Owner = task.LeaseOwner, task.Attempt, Now = MySqlTime.ToDatabase(now) },
+                cancellationToken))
+            {
+                return false;
+            }
+
+            await ActivityLog.AppendAsync(
+                transaction,
+                [new(task.WorkflowId, task.Id, ActivityAction.TaskReleased, ActivityDetails.ForTask(task.TaskName, task.Attempt), now)],
+                cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        });
+
+    public Task<int> RecoverExpiredLeasesAsync(DateTimeOffset now, int maxTasks, CancellationToken cancellationToken) =>
+        MySqlAvailability.RunAsync(async () =>
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTasks);
+            var databaseNow = MySqlTime.ToDatabase(now);
+
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction =
+                await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+
+            var expired = (await connection.QueryAsync<ExpiredLeaseRow>(new CommandDefinition(
+                MySqlSql.SelectExpiredLeases,
+                new { Now = databaseNow, MaxTasks = maxTasks },
+                transaction,
+                cancellationToken: cancellationToken))).AsList();
+            if (expired.Count == 0)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                return 0;
+            }
+
+            var requeueIds = expired.Where(task => task.HasAttemptsLeft).Select(task => task.Id).ToArray();
+            var failing = expired.Where(task => !task.HasAttemptsLeft).ToList();
+            var statements = new List<string>();
+            if (requeueIds.Length > 0)
+            {
+                statements.Add(MySqlSql.RequeueExpiredTasks);
+            }
+
+            if (failing.Count > 0)
+            {
+                statements.Add(MySqlSql.FailExpiredTasks);
+            }
+
+            var updated = await connection.ExecuteAsync(new CommandDefinition(
+                string.Join(";\n", statements),
                 new
                 {
-                    WorkflowId = task.WorkflowId.Value,
-                    StepIndex = next.Index,
-                    next.TaskName,
-                    Status = StatusNames.Pending,
-                    Attempt = 0,
-                    InputPayload = completion.OutputPayload,
-                    ScheduledAt = now,
-                    CreatedAt = now,
-                    UpdatedAt = now,
+                    RequeueIds = requeueIds,
+                    FailIds = failing.Select(task => task.Id).ToArray(),
+                    Error = WorkflowTask.LeaseExpiredError,
+                    Now = databaseNow,
                 },
                 transaction,
                 cancellationToken: cancellationToken));
-            await UpdateRunningWorkflowAsync(
-                transaction, MySqlSql.AdvanceWorkflow, task.WorkflowId, completion.OutputPayload, now, cancellationToken);
-        }
-        else
-        {
-            await UpdateRunningWorkflowAsync(
-                transaction, MySqlSql.CompleteWorkflow, task.WorkflowId, completion.OutputPayload, now, cancellationToken);
-            activity.Add(new(
-                task.WorkflowId, null, ActivityAction.WorkflowCompleted, ActivityDetails.ForWorkflow(task.WorkflowName), completion.Now));
-        }
+            if (updated != expired.Count)
+            {
+                // The rows are locked by the read above, so only a broken invariant gets here.
+                throw new InvalidOperationException(
+                    $"The lease sweep locked {expired.Count} expired tasks but could update only {updated}; nothing was changed.");
+            }
 
-        await ActivityLog.AppendAsync(transaction, activity, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return true;
+            var activity = expired
+                .SelectMany(task => ExpiryActivity(task, now))
+                .ToList();
+            if (failing.Count > 0)
+            {
+                activity.AddRange(await FailWorkflowsAsync(transaction, failing, now, cancellationToken));
+            }
+
+            await ActivityLog.AppendAsync(transaction, activity, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return expired.Count;
+        });
+
+    private static IEnumerable<NewActivity> ExpiryActivity(ExpiredLeaseRow task, DateTimeOffset now)
+    {
+        var workflowId = new WorkflowId(task.WorkflowInstanceId);
+        var taskId = new TaskId(task.Id);
+        var details = ActivityDetails.ForTask(task.TaskName, task.Attempt, WorkflowTask.LeaseExpiredError);
+        yield return new(workflowId, taskId, ActivityAction.TaskLeaseExpired, details, now);
+        if (!task.HasAttemptsLeft)
+        {
+            yield return new(workflowId, taskId, ActivityAction.TaskFailed, details, now);
+        }
     }
 
-    public async Task<bool> FailAsync(TaskFailure failure, CancellationToken cancellationToken)
+    /// <summary>
+    /// The workflows of tasks that expired on their last attempt become FAILED: one round trip for the update and the
+    /// names their WORKFLOW_FAILED rows carry. Each is RUNNING, as its task was, or the invariant is broken.
+    /// </summary>
+    private static async Task<IReadOnlyList<NewActivity>> FailWorkflowsAsync(
+        IDbTransaction transaction, IReadOnlyList<ExpiredLeaseRow> failing, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var task = failure.Task;
-        var now = MySqlTime.ToDatabase(failure.Now);
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction =
-            await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-
-        var held = await connection.ExecuteAsync(new CommandDefinition(
-            MySqlSql.FailTask,
-            new { TaskId = task.Id.Value, failure.Error, Owner = task.LeaseOwner, task.Attempt, Now = now },
+        var workflowIds = failing.Select(task => task.WorkflowInstanceId).Distinct().ToArray();
+        await using var results = await transaction.Connection!.QueryMultipleAsync(new CommandDefinition(
+            MySqlSql.FailWorkflowsAndSelectNames,
+            new { WorkflowIds = workflowIds, Now = MySqlTime.ToDatabase(now) },
             transaction,
             cancellationToken: cancellationToken));
+        var failed = await results.ReadSingleAsync<long>();
+        if (failed != workflowIds.Length)
+        {
+            throw new InvalidOperationException(
+                $"{workflowIds.Length - failed} of the workflows whose task expired on its last attempt are not " +
+                $"{StatusNames.Running}; nothing was changed.");
+        }
+
+        var names = await results.ReadAsync<WorkflowNameRow>();
+        return [.. names.Select(row => new NewActivity(
+            new WorkflowId(row.Id), null, ActivityAction.WorkflowFailed, ActivityDetails.ForWorkflow(row.WorkflowName), now))];
+    }
+
+    /// <summary>
+    /// Runs one of the guarded task updates. 0 rows means the caller no longer holds the claim: the transaction is rolled
+    /// back before anything else is written, and the caller is told so.
+    /// </summary>
+    private static async Task<bool> UpdateHeldTaskAsync(
+        MySqlTransaction transaction, string sql, object parameters, CancellationToken cancellationToken)
+    {
+        var held = await transaction.Connection!.ExecuteAsync(new CommandDefinition(
+            sql, parameters, transaction, cancellationToken: cancellationToken));
         if (held == 0)
         {
             await transaction.RollbackAsync(cancellationToken);
             return false;
         }
 
-        await UpdateRunningWorkflowAsync(
-            transaction, MySqlSql.FailWorkflow, task.WorkflowId, currentInput: null, now, cancellationToken);
-        await ActivityLog.AppendAsync(
-            transaction,
-            [
-                new(task.WorkflowId, task.Id, ActivityAction.TaskFailed, ActivityDetails.ForTask(task.TaskName, task.Attempt, failure.Error), failure.Now),
-                new(task.WorkflowId, null, ActivityAction.WorkflowFailed, ActivityDetails.ForWorkflow(task.WorkflowName), failure.Now),
-            ],
-            cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return true;
     }
 
@@ -191,6 +401,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
         row.TaskName,
         row.InputPayload,
         row.Attempt,
+        row.MaxAttempts,
         row.LeaseOwner,
         MySqlTime.FromDatabase(row.LeaseExpiresAt));
 }

@@ -120,13 +120,14 @@ public sealed class WorkflowTask
     }
 
     /// <summary>
-    /// RUNNING to PENDING, or to FAILED on the last attempt: the lease ran out, so its holder is presumed dead.
+    /// RUNNING to PENDING, or to FAILED on the last attempt: the lease ended before <paramref name="now"/>, so its
+    /// holder is presumed dead.
     /// The attempt counts.
     /// </summary>
     public void ExpireLease(DateTimeOffset now)
     {
         Require(WorkflowTaskStatus.Running, "expire the lease of");
-        if (LeaseExpiresAt > now)
+        if (LeaseExpiresAt >= now)
         {
             throw new DomainException($"The lease of task {TaskName} of workflow {WorkflowId} has not expired yet.");
         }

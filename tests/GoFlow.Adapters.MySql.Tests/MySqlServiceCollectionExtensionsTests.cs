@@ -1,4 +1,4 @@
-using GoFlow.Adapters.MySql.Tests.Builders;
+using GoFlow.Storage.ContractTests.Builders;
 using GoFlow.Ports.Driven;
 using GoFlow.Testing;
 using Microsoft.Extensions.Configuration;

@@ -60,14 +60,14 @@ public sealed class RetryAndLeaseTransitionTests
     {
         var task = Running(TwoAttempts, claims: 1);
 
-        task.ExpireLease(TaskBuilder.LeaseExpiresAt);
+        task.ExpireLease(TaskBuilder.LeaseExpiresAt.AddSeconds(1));
 
         Assert.Multiple(() =>
         {
             Assert.That(task.Status, Is.EqualTo(WorkflowTaskStatus.Pending));
             Assert.That(task.Attempt, Is.EqualTo(1));
             Assert.That(task.Error, Is.EqualTo(WorkflowTask.LeaseExpiredError));
-            Assert.That(task.ScheduledAt, Is.EqualTo(TaskBuilder.LeaseExpiresAt));
+            Assert.That(task.ScheduledAt, Is.EqualTo(TaskBuilder.LeaseExpiresAt.AddSeconds(1)));
             Assert.That(task.LeaseOwner, Is.Null);
         });
     }
@@ -84,11 +84,12 @@ public sealed class RetryAndLeaseTransitionTests
     }
 
     [Test]
-    public void ExpireLease_LeaseStillRunning_Throws()
+    public void ExpireLease_LeaseNotEndedBeforeNow_Throws()
     {
         var task = Running(TwoAttempts, claims: 1);
 
         Assert.That(() => task.ExpireLease(TestClock.Later(2)), Throws.InstanceOf<DomainException>());
+        Assert.That(() => task.ExpireLease(TaskBuilder.LeaseExpiresAt), Throws.InstanceOf<DomainException>());
         Assert.That(task.Status, Is.EqualTo(WorkflowTaskStatus.Running));
     }
 

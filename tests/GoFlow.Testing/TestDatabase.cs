@@ -50,12 +50,15 @@ public sealed class TestDatabase : IAsyncDisposable
     public static string SchemaPath => Path.Combine(RepositoryRoot, "schema.sql");
 
     /// <summary>Creates the database and applies schema.sql to it.</summary>
-    public static async Task<TestDatabase> CreateAsync()
+    public static async Task<TestDatabase> CreateAsync() => await CreateAsync(await File.ReadAllTextAsync(SchemaPath));
+
+    /// <summary>Creates the database and applies <paramref name="schema"/> to it (an older schema, say).</summary>
+    public static async Task<TestDatabase> CreateAsync(string schema)
     {
         var database = Reserve();
         await database.ExecuteOnServerAsync(
             $"CREATE DATABASE `{database.Name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-        await database.ExecuteAsync(await File.ReadAllTextAsync(SchemaPath));
+        await database.ExecuteAsync(schema);
         return database;
     }
 

@@ -1,17 +1,29 @@
 using GoFlow.Domain;
 using GoFlow.Ports.Driven;
 
-namespace GoFlow.Adapters.MySql.Tests.Builders;
+namespace GoFlow.Storage.ContractTests.Builders;
 
-/// <summary>New workflow instances with their first task; an OrderProcess created at <see cref="TestTimes.Start"/> unless told otherwise.</summary>
-internal sealed class WorkflowBuilder
+/// <summary>
+/// New workflow instances with their first task: an OrderProcess (ValidateOrder, DeductMoney, SendEmail, default
+/// policies) created at <see cref="TestTimes.Start"/> unless told otherwise.
+/// </summary>
+public sealed class WorkflowBuilder
 {
     private string _name = "OrderProcess";
     private string[] _taskNames = ["ValidateOrder", "DeductMoney", "SendEmail"];
+    private int[]? _maxAttempts;
     private string _input = """{"order_id":"A-1","amount":42}""";
     private DateTimeOffset _createdAt = TestTimes.Start;
 
-    public WorkflowDefinition Definition => new(_name, _taskNames);
+    public WorkflowDefinition Definition => new(
+        _name,
+        _taskNames,
+        _maxAttempts is null
+            ? null
+            : [.. _taskNames.Select((_, index) => new TaskPolicy(
+                _maxAttempts.Length == 1 ? _maxAttempts[0] : _maxAttempts[index],
+                TaskPolicy.Default.Timeout,
+                TaskPolicy.Default.Backoff))]);
 
     public WorkflowBuilder Named(string name)
     {
@@ -22,6 +34,13 @@ internal sealed class WorkflowBuilder
     public WorkflowBuilder WithTasks(params string[] taskNames)
     {
         _taskNames = taskNames;
+        return this;
+    }
+
+    /// <summary>One value for every step, or one value per step.</summary>
+    public WorkflowBuilder WithMaxAttempts(params int[] maxAttempts)
+    {
+        _maxAttempts = maxAttempts;
         return this;
     }
 

@@ -1,0 +1,66 @@
+using GoFlow.Ports.Driven;
+using MySqlConnector;
+
+namespace GoFlow.Adapters.MySql;
+
+/// <summary>
+/// Turns the driver's "the server cannot be reached" failures (down, refusing, restarting, the connection lost in the
+/// middle of a command) into the port's <see cref="StoreUnavailableException"/>, which callers treat as temporary: the
+/// worker backs off, the API answers 503. Every public method of the two stores runs through <see cref="RunAsync{T}"/>.
+/// Anything else (a broken invariant, bad SQL, a constraint) passes through unchanged: it is a bug, not an outage.
+/// </summary>
+internal static class MySqlAvailability
+{
+    // MariaDB's ER_CONNECTION_KILLED ("Connection was killed"), sent when a server shuts down or an admin kills the
+    // session; MySqlErrorCode has no name for it.
+    private const int MariaDbConnectionKilled = 1927;
+
+    private static readonly HashSet<MySqlErrorCode> ServerUnavailableCodes =
+    [
+        MySqlErrorCode.UnableToConnectToHost,
+        MySqlErrorCode.ServerShutdown,
+        MySqlErrorCode.ConnectionCountError,
+        MySqlErrorCode.ClientInteractionTimeout,
+        (MySqlErrorCode)MariaDbConnectionKilled,
+    ];
+
+    public static async Task<T> RunAsync<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (Exception exception) when (IsConnectionFailure(exception))
+        {
+            throw new StoreUnavailableException($"The MySQL database cannot be reached: {exception.Message}", exception);
+        }
+    }
+
+    public static Task RunAsync(Func<Task> operation) =>
+        RunAsync(async () =>
+        {
+            await operation();
+            return true;
+        });
+
+    /// <summary>Whether <paramref name="exception"/>, or any exception inside it, says the server could not be reached.</summary>
+    public static bool IsConnectionFailure(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case MySqlException mySql when ServerUnavailableCodes.Contains(mySql.ErrorCode):
+                // The transport failed: refused, reset, or closed halfway through a response (EndOfStreamException).
+                case System.Net.Sockets.SocketException:
+                case IOException:
+                case MySqlProtocolException:
+                    return true;
+                default:
+                    continue;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,41 @@
+using GoFlow.Storage.ContractTests;
+
+namespace GoFlow.Adapters.MySql.Tests.Contract;
+
+// The storage contract (tests/GoFlow.Storage.ContractTests) run against the MySQL stores, one fixture per contract, each
+// with a database of its own.
+
+internal sealed class MySqlWorkflowRepositoryContractTests : WorkflowRepositoryContract
+{
+    protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
+}
+
+internal sealed class MySqlTaskQueueClaimContractTests : TaskQueueClaimContract
+{
+    protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
+}
+
+internal sealed class MySqlTaskQueueCompletionContractTests : TaskQueueCompletionContract
+{
+    protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
+}
+
+internal sealed class MySqlTaskQueueRetryContractTests : TaskQueueRetryContract
+{
+    protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
+}
+
+internal sealed class MySqlTaskQueueLeaseContractTests : TaskQueueLeaseContract
+{
+    protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
+}
+
+internal sealed class MySqlTaskQueueRecoveryContractTests : TaskQueueRecoveryContract
+{
+    protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
+}
+
+internal sealed class MySqlTaskQueueConcurrencyContractTests : TaskQueueConcurrencyContract
+{
+    protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
+}

@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Sockets;
+using GoFlow.Domain;
+using GoFlow.Ports.Driven;
+using GoFlow.Storage.ContractTests.Builders;
+using MySqlConnector;
+
+namespace GoFlow.Adapters.MySql.Tests;
+
+/// <summary>
+/// A database that cannot be reached is reported as <see cref="StoreUnavailableException"/> by every public method of
+/// both stores, whether the server refuses the connection or drops it in the middle of a command.
+/// </summary>
+internal sealed class MySqlAvailabilityTests : MySqlDatabaseFixture
+{
+    private static readonly DateTimeOffset Now = TestTimes.Start.AddSeconds(1);
+
+    private static readonly ClaimedTask SomeClaimedTask = new(
+        new TaskId(1), WorkflowId.New(TestTimes.Start), "OrderProcess", 0, "ValidateOrder", "{}", 1, 3, "worker-a",
+        Now + TestTimes.Lease);
+
+    /// <summary>Every public method of the two stores, called with plausible arguments.</summary>
+    private static readonly Dictionary<string, Func<IWorkflowRepository, ITaskQueue, Task>> Operations = new()
+    {
+        ["CreateAsync"] = (repository, _) =>
+        {
+            var (workflow, firstTask) = new WorkflowBuilder().Build();
+            return repository.CreateAsync(workflow, firstTask, CancellationToken.None);
+        },
+        ["FindAsync"] = (repository, _) => repository.FindAsync(WorkflowId.New(TestTimes.Start), CancellationToken.None),
+        ["GetActivityAsync"] = (repository, _) => repository.GetActivityAsync(WorkflowId.New(TestTimes.Start), CancellationToken.None),
+        ["ClaimAsync"] = (_, queue) => queue.ClaimAsync(new ClaimBuilder().Build(), CancellationToken.None),
+        ["CompleteAsync"] = (_, queue) => queue.CompleteAsync(new TaskCompletion(SomeClaimedTask, "{}", null, Now), CancellationToken.None),
+        ["FailAsync"] = (_, queue) => queue.FailAsync(new TaskFailure(SomeClaimedTask, "boom", null, Now), CancellationToken.None),
+        ["FailAsync with retry"] = (_, queue) => queue.FailAsync(new TaskFailure(SomeClaimedTask, "boom", Now.AddSeconds(1), Now), CancellationToken.None),
+        ["RenewLeasesAsync"] = (_, queue) => queue.RenewLeasesAsync(
+            new LeaseRenewal("worker-a", [new HeldTask(SomeClaimedTask.Id, 1)], Now + TestTimes.Lease, Now), CancellationToken.None),
+        ["ReleaseAsync"] = (_, queue) => queue.ReleaseAsync(SomeClaimedTask, Now, CancellationToken.None),
+        ["RecoverExpiredLeasesAsync"] = (_, queue) => queue.RecoverExpiredLeasesAsync(Now, 10, CancellationToken.None),
+    };
+
+    private static IEnumerable<string> OperationNames => Operations.Keys;
+
+    [TestCaseSource(nameof(OperationNames))]
+    public async Task PublicMethod_ServerRefusesConnections_ThrowsStoreUnavailable(string operation)
+    {
+        await using var dataSource = MySqlConnectionSettings.CreateDataSource(new MySqlOptions
+        {
+            ConnectionString = $"Server=127.0.0.1;Port={ClosedPort()};User ID=goflow;Password=goflow;Database=goflow",
+        });
+
+        var call = Operations[operation](new MySqlWorkflowRepository(dataSource), new MySqlTaskQueue(dataSource));
+
+        var thrown = Assert.ThrowsAsync<StoreUnavailableException>(async () => await call);
+        Assert.That(thrown!.InnerException, Is.InstanceOf<MySqlException>());
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task CompleteAsync_ConnectionLostMidCommand_ThrowsStoreUnavailableAndChangesNothing(
+        CancellationToken cancellationToken)
+    {
+        var workflow = await new WorkflowBuilder().Named("Single").WithTasks("Only").CreateAsync(Storage.Repository);
+        var claimed = await Storage.Queue.ClaimAsync(new ClaimBuilder().Build(), cancellationToken);
+        var before = await Storage.SnapshotAsync();
+
+        // Another transaction holds the task's row, so the completion's UPDATE waits on it; the server then drops the
+        // completion's connection while the command is in flight.
+        await using var blocker = new MySqlConnection(Database.ConnectionString);
+        await blocker.OpenAsync(cancellationToken);
+        await using var blockerTransaction = await blocker.BeginTransactionAsync(cancellationToken);
+        await using (var lockRow = new MySqlCommand("SELECT id FROM tasks FOR UPDATE", blocker, blockerTransaction))
+        {
+            await lockRow.ExecuteScalarAsync(cancellationToken);
+        }
+
+        var completion = Storage.Queue.CompleteAsync(new TaskCompletion(claimed[0], "{}", null, Now), cancellationToken);
+        var waitingConnection = await WaitForConnectionRunningAsync("UPDATE tasks", cancellationToken);
+        await Database.ExecuteAsync($"KILL CONNECTION {waitingConnection}");
+
+        var thrown = Assert.ThrowsAsync<StoreUnavailableException>(async () => await completion);
+        await blockerTransaction.RollbackAsync(cancellationToken);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(thrown!.InnerException, Is.InstanceOf<MySqlException>());
+            Assert.That(await Storage.SnapshotAsync(), Is.EqualTo(before), "the lost transaction rolled back");
+            Assert.That((await Storage.Repository.FindAsync(workflow.Id, cancellationToken))!.Tasks[0].Status,
+                Is.EqualTo(WorkflowTaskStatus.Running), "the store works again at once");
+        }
+    }
+
+    [Test]
+    public async Task PublicMethod_ServerRejectsTheStatement_PassesTheErrorOnUnchanged()
+    {
+        var (workflow, firstTask) = new WorkflowBuilder().Build();
+        await Storage.Repository.CreateAsync(workflow, firstTask, CancellationToken.None);
+
+        // The same workflow twice: a duplicate key is a bug in the caller, not an outage.
+        var thrown = Assert.ThrowsAsync<MySqlException>(async () =>
+            await Storage.Repository.CreateAsync(workflow, firstTask, CancellationToken.None));
+
+        Assert.That(thrown!.ErrorCode, Is.EqualTo(MySqlErrorCode.DuplicateKeyEntry));
+    }
+
+    [Test]
+    public void IsConnectionFailure_TransportFailuresAnywhereInside_AreOutages()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(MySqlAvailability.IsConnectionFailure(new SocketException((int)SocketError.ConnectionRefused)), Is.True);
+            Assert.That(MySqlAvailability.IsConnectionFailure(
+                new InvalidOperationException("wrapped", new EndOfStreamException())), Is.True);
+            Assert.That(MySqlAvailability.IsConnectionFailure(new InvalidOperationException("a bug")), Is.False);
+            Assert.That(MySqlAvailability.IsConnectionFailure(new OperationCanceledException()), Is.False);
+        }
+    }
+
+    /// <summary>A TCP port on 127.0.0.1 that nothing listens on: bound once by the system, then closed.</summary>
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>The id of the connection of this test's database whose current statement starts with <paramref name="statement"/>.</summary>
+    private async Task<long> WaitForConnectionRunningAsync(string statement, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var ids = await Database.QueryAsync<long>(
+                "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND INFO LIKE CONCAT(@Statement, '%')",
+                new { Statement = statement });
+            if (ids.Count > 0)
+            {
+                return ids[0];
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using GoFlow.Domain;
+using GoFlow.Ports.Driven;
+using GoFlow.Storage.ContractTests;
+using GoFlow.Testing;
+using MySqlConnector;
+
+namespace GoFlow.Adapters.MySql.Tests;
+
+/// <summary>
+/// The MySQL stores plugged into the storage contract: a fresh database of their own (<see cref="TestDatabase"/>), wired
+/// as the host wires them, and the contract's inspection helpers as plain SQL.
+/// </summary>
+internal sealed class MySqlStorageUnderTest : IStorageUnderTest
+{
+    private readonly MySqlDataSource _dataSource;
+
+    private MySqlStorageUnderTest(TestDatabase database)
+    {
+        Database = database;
+        _dataSource = MySqlConnectionSettings.CreateDataSource(new MySqlOptions { ConnectionString = database.ConnectionString });
+        Repository = new MySqlWorkflowRepository(_dataSource);
+        Queue = new MySqlTaskQueue(_dataSource);
+    }
+
+    public TestDatabase Database { get; }
+
+    public IWorkflowRepository Repository { get; }
+
+    public ITaskQueue Queue { get; }
+
+    public static async Task<MySqlStorageUnderTest> CreateAsync() => new(await TestDatabase.CreateAsync());
+
+    public Task ResetAsync() => Database.ResetAsync();
+
+    public async Task<TaskLease?> ReadLeaseAsync(TaskId id)
+    {
+        var rows = await Database.QueryAsync<(string? Owner, DateTime? ExpiresAt)>(
+            "SELECT lease_owner, lease_expires_at FROM tasks WHERE id = @Id", new { Id = id.Value });
+        if (rows.Count != 1)
+        {
+            throw new InvalidOperationException($"There is no task {id}.");
+        }
+
+        return rows[0] is { Owner: { } owner, ExpiresAt: { } expiresAt }
+            ? new TaskLease(owner, MySqlTime.FromDatabase(expiresAt))
+            : null;
+    }
+
+    public async Task<string> SnapshotAsync()
+    {
+        var workflows = await Database.QueryAsync<string>(
+            "SELECT JSON_ARRAY(id, workflow_name, status, current_input, created_at, updated_at) FROM workflow_instances ORDER BY id");
+        var tasks = await Database.QueryAsync<string>(
+            """
+            SELECT JSON_ARRAY(id, workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload,
+                              output_payload, error_message, lease_owner, lease_expires_at, scheduled_at, created_at, updated_at)
+            FROM tasks ORDER BY id
+            """);
+        var activity = await Database.QueryAsync<string>(
+            "SELECT JSON_ARRAY(id, workflow_instance_id, task_id, action, details, created_at) FROM activity_logs ORDER BY id");
+        return string.Join('\n', workflows.Concat(tasks).Concat(activity));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _dataSource.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
