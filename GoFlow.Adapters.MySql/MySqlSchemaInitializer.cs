@@ -17,11 +17,33 @@ internal sealed partial class MySqlSchemaInitializer(
 {
     private const string SchemaResourceName = "GoFlow.Adapters.MySql.schema.sql";
 
+    /// <summary>The longest wait between two tries while the server cannot be reached at start.</summary>
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.ApplySchemaOnStart)
+        if (!options.Value.ApplySchemaOnStart)
         {
-            await ApplyAsync(cancellationToken);
+            return;
+        }
+
+        // A host started while the database is down (or still starting) waits for it instead of exiting, as the
+        // worker does during an outage; any other error (no permission, bad SQL) stops the start.
+        var delay = TimeSpan.FromMilliseconds(250);
+        while (true)
+        {
+            try
+            {
+                await ApplyAsync(cancellationToken);
+                return;
+            }
+            catch (Exception exception) when (MySqlAvailability.IsConnectionFailure(exception)
+                                              && !cancellationToken.IsCancellationRequested)
+            {
+                LogDatabaseUnreachable(logger, exception, delay);
+                await Task.Delay(delay, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+            }
         }
     }
 
@@ -97,4 +119,7 @@ internal sealed partial class MySqlSchemaInitializer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied the GoFlow schema to MySQL database {Database} on {Server}")]
     private static partial void LogSchemaApplied(ILogger logger, string database, string server);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The MySQL server cannot be reached; applying the schema again in {Delay}")]
+    private static partial void LogDatabaseUnreachable(ILogger logger, Exception exception, TimeSpan delay);
 }

@@ -56,6 +56,31 @@ internal sealed class MySqlAvailabilityTests : MySqlDatabaseFixture
     }
 
     [Test]
+    public async Task SchemaInitializerStart_ServerUnreachable_KeepsTryingUntilStopped()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(new MySqlOptions
+        {
+            ConnectionString = $"Server=127.0.0.1;Port={ClosedPort()};User ID=goflow;Password=goflow;Database=goflow",
+        });
+        await using var dataSource = MySqlConnectionSettings.CreateDataSource(options.Value);
+        var logs = new Microsoft.Extensions.Logging.Testing.FakeLogger<MySqlSchemaInitializer>();
+        var initializer = new MySqlSchemaInitializer(options, dataSource, logs);
+        using var stopping = new CancellationTokenSource();
+
+        var start = initializer.StartAsync(stopping.Token);
+        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(30);
+        while (logs.Collector.Count < 2)
+        {
+            Assert.That(TimeProvider.System.GetUtcNow(), Is.LessThan(deadline), "no second try within 30 s");
+            Assert.That(start.IsCompleted, Is.False, "the start gave up while the server was unreachable");
+            await Task.Delay(50);
+        }
+
+        await stopping.CancelAsync();
+        Assert.That(async () => await start, Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
     [CancelAfter(60_000)]
     public async Task CompleteAsync_ConnectionLostMidCommand_ThrowsStoreUnavailableAndChangesNothing(
         CancellationToken cancellationToken)
