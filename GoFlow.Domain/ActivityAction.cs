@@ -12,4 +12,6 @@ public static class ActivityAction
     public const string TaskReleased = "TASK_RELEASED";
     public const string WorkflowCompleted = "WORKFLOW_COMPLETED";
     public const string WorkflowFailed = "WORKFLOW_FAILED";
+    public const string WorkflowCancelled = "WORKFLOW_CANCELLED";
+    public const string WorkflowRetried = "WORKFLOW_RETRIED";
 }

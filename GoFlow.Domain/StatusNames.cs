@@ -1,7 +1,7 @@
 namespace GoFlow.Domain;
 
 /// <summary>
-/// The status strings GoFlow stores and shows (the original engine's: PENDING, RUNNING, COMPLETED, FAILED).
+/// The status strings GoFlow stores and shows (the original engine's PENDING, RUNNING, COMPLETED, FAILED, and CANCELLED).
 /// One mapping, so the API and every store spell a status the same way.
 /// </summary>
 public static class StatusNames
@@ -10,6 +10,7 @@ public static class StatusNames
     public const string Running = "RUNNING";
     public const string Completed = "COMPLETED";
     public const string Failed = "FAILED";
+    public const string Cancelled = "CANCELLED";
 
     public static string ToName(this WorkflowStatus status) => status switch
     {
@@ -17,6 +18,7 @@ public static class StatusNames
         WorkflowStatus.Running => Running,
         WorkflowStatus.Completed => Completed,
         WorkflowStatus.Failed => Failed,
+        WorkflowStatus.Cancelled => Cancelled,
         _ => throw new DomainException($"Unknown workflow status {status}."),
     };
 
@@ -26,6 +28,7 @@ public static class StatusNames
         WorkflowTaskStatus.Running => Running,
         WorkflowTaskStatus.Completed => Completed,
         WorkflowTaskStatus.Failed => Failed,
+        WorkflowTaskStatus.Cancelled => Cancelled,
         _ => throw new DomainException($"Unknown task status {status}."),
     };
 
@@ -35,6 +38,7 @@ public static class StatusNames
         Running => WorkflowStatus.Running,
         Completed => WorkflowStatus.Completed,
         Failed => WorkflowStatus.Failed,
+        Cancelled => WorkflowStatus.Cancelled,
         _ => throw new DomainException($"Unknown workflow status '{name}'."),
     };
 
@@ -44,6 +48,7 @@ public static class StatusNames
         Running => WorkflowTaskStatus.Running,
         Completed => WorkflowTaskStatus.Completed,
         Failed => WorkflowTaskStatus.Failed,
+        Cancelled => WorkflowTaskStatus.Cancelled,
         _ => throw new DomainException($"Unknown task status '{name}'."),
     };
 }

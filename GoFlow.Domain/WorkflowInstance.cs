@@ -71,6 +71,38 @@ public sealed class WorkflowInstance
         UpdatedAt = now;
     }
 
+    /// <summary>Whether the workflow has ended: COMPLETED, FAILED or CANCELLED.</summary>
+    public static bool IsFinished(WorkflowStatus status) =>
+        status is WorkflowStatus.Completed or WorkflowStatus.Failed or WorkflowStatus.Cancelled;
+
+    /// <summary>PENDING or RUNNING to CANCELLED: an operator stopped it; no further step runs.</summary>
+    public void Cancel(DateTimeOffset now)
+    {
+        if (IsFinished(Status))
+        {
+            throw new DomainException($"Cannot cancel workflow {Id}: it is {Status.ToName()} already.");
+        }
+
+        Status = WorkflowStatus.Cancelled;
+        UpdatedAt = now;
+    }
+
+    /// <summary>
+    /// FAILED or CANCELLED to PENDING: an operator resumes it from the step that failed or was cancelled; the steps
+    /// that completed are not run again.
+    /// </summary>
+    public void Retry(DateTimeOffset now)
+    {
+        if (Status is not (WorkflowStatus.Failed or WorkflowStatus.Cancelled))
+        {
+            throw new DomainException(
+                $"Cannot retry workflow {Id}: it is {Status.ToName()}, not {StatusNames.Failed} or {StatusNames.Cancelled}.");
+        }
+
+        Status = WorkflowStatus.Pending;
+        UpdatedAt = now;
+    }
+
     private void Require(WorkflowStatus expected, string transition)
     {
         if (Status != expected)

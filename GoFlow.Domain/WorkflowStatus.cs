@@ -7,4 +7,5 @@ public enum WorkflowStatus
     Running,
     Completed,
     Failed,
+    Cancelled,
 }

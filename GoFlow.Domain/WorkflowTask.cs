@@ -158,6 +158,37 @@ public sealed class WorkflowTask
         ReleaseLease(now);
     }
 
+    /// <summary>PENDING or RUNNING to CANCELLED, with its workflow; a running attempt's late result is then rejected.</summary>
+    public void Cancel(DateTimeOffset now)
+    {
+        if (Status is not (WorkflowTaskStatus.Pending or WorkflowTaskStatus.Running))
+        {
+            throw new DomainException(
+                $"Cannot cancel task {TaskName} of workflow {WorkflowId}: it is {Status.ToName()} already.");
+        }
+
+        Status = WorkflowTaskStatus.Cancelled;
+        ReleaseLease(now);
+    }
+
+    /// <summary>
+    /// FAILED or CANCELLED to PENDING, due now, with a fresh attempt budget: its workflow is retried from this step,
+    /// on the same input. The last error is kept until an attempt succeeds.
+    /// </summary>
+    public void Retry(DateTimeOffset now)
+    {
+        if (Status is not (WorkflowTaskStatus.Failed or WorkflowTaskStatus.Cancelled))
+        {
+            throw new DomainException(
+                $"Cannot retry task {TaskName} of workflow {WorkflowId}: it is {Status.ToName()}, not {StatusNames.Failed} or {StatusNames.Cancelled}.");
+        }
+
+        Status = WorkflowTaskStatus.Pending;
+        Attempt = 0;
+        ScheduledAt = now;
+        ReleaseLease(now);
+    }
+
     private void ReleaseLease(DateTimeOffset now)
     {
         LeaseOwner = null;

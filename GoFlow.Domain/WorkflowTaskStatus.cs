@@ -7,4 +7,5 @@ public enum WorkflowTaskStatus
     Running,
     Completed,
     Failed,
+    Cancelled,
 }

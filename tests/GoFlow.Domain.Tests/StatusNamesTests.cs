@@ -55,7 +55,7 @@ public sealed class StatusNamesTests
     }
 
     [TestCase("failed")]
-    [TestCase("CANCELLED")]
+    [TestCase("RETRYING")]
     [TestCase("")]
     public void ToTaskStatus_UnknownName_ThrowsDomainException(string name)
     {
