@@ -43,6 +43,10 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<IRenewLeases, RenewLeases>();
         services.AddScoped<IRecoverExpiredTasks, RecoverExpiredTasks>();
         services.AddScoped<IReleaseTask, ReleaseTask>();
+        services.AddScoped<IListWorkflows, ListWorkflows>();
+        services.AddScoped<ICancelWorkflow, CancelWorkflow>();
+        services.AddScoped<IRetryWorkflow, RetryWorkflow>();
+        services.AddScoped<IPurgeFinishedWorkflows, PurgeFinishedWorkflows>();
         return services;
     }
 

@@ -40,7 +40,7 @@ public sealed class WorkflowTask
     public int Attempt { get; private set; }
 
     /// <summary>How many attempts the task gets in all; after the last one fails, the task fails for good.</summary>
-    public int MaxAttempts { get; }
+    public int MaxAttempts { get; private set; }
 
     /// <summary>When a PENDING task may be claimed: its creation, or when a retry is due.</summary>
     public DateTimeOffset ScheduledAt { get; private set; }
@@ -172,10 +172,11 @@ public sealed class WorkflowTask
     }
 
     /// <summary>
-    /// FAILED or CANCELLED to PENDING, due now, with a fresh attempt budget: its workflow is retried from this step,
-    /// on the same input. The last error is kept until an attempt succeeds.
+    /// FAILED or CANCELLED to PENDING, due now, with <paramref name="freshAttempts"/> more attempts: its workflow is
+    /// retried from this step, on the same input. Attempt numbers go on counting up, never back, so a late result of
+    /// an earlier attempt stays fenced out. The last error is kept until an attempt succeeds.
     /// </summary>
-    public void Retry(DateTimeOffset now)
+    public void Retry(int freshAttempts, DateTimeOffset now)
     {
         if (Status is not (WorkflowTaskStatus.Failed or WorkflowTaskStatus.Cancelled))
         {
@@ -183,8 +184,13 @@ public sealed class WorkflowTask
                 $"Cannot retry task {TaskName} of workflow {WorkflowId}: it is {Status.ToName()}, not {StatusNames.Failed} or {StatusNames.Cancelled}.");
         }
 
+        if (freshAttempts < 1)
+        {
+            throw new DomainException($"A retried task needs at least one attempt, not {freshAttempts}.");
+        }
+
         Status = WorkflowTaskStatus.Pending;
-        Attempt = 0;
+        MaxAttempts = Attempt + freshAttempts;
         ScheduledAt = now;
         ReleaseLease(now);
     }

@@ -8,8 +8,8 @@ namespace GoFlow.Worker;
 public static class WorkerServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the polling worker, configured by the <c>Worker</c> section and validated at start, and the
-    /// in-process signal that wakes it when this process queues a task.
+    /// Registers the polling worker, configured by the <c>Worker</c> section and validated at start, the
+    /// in-process signal that wakes it when this process queues a task, and the retention sweep (<c>Retention</c>).
     /// </summary>
     public static IServiceCollection AddGoFlowWorker(this IServiceCollection services)
     {
@@ -24,6 +24,12 @@ public static class WorkerServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IWorkAvailableSignal>(
             provider => provider.GetRequiredService<WorkAvailableSignal>()));
         services.AddHostedService<TaskWorker>();
+
+        services.AddOptions<RetentionOptions>()
+            .BindConfiguration(RetentionOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddHostedService<RetentionSweeper>();
         return services;
     }
 }

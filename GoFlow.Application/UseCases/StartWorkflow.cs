@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using FluentValidation;
 using GoFlow.Application.Telemetry;
 using GoFlow.Domain;
@@ -33,7 +35,25 @@ internal sealed class StartWorkflow(
         using var span = EngineTelemetry.ActivitySource.StartActivity("goflow.workflow.start");
         var (workflow, firstTask) = WorkflowInstance.Create(definition, input, clock.GetStoreNow());
         span?.SetTag("workflow_name", workflow.WorkflowName).SetTag("workflow_id", workflow.Id.ToString());
-        await repository.CreateAsync(workflow, firstTask, cancellationToken);
+
+        if (command.IdempotencyKey is { } key)
+        {
+            var fingerprint = Fingerprint(definition.Name, input);
+            var created = await repository.CreateOnceAsync(
+                workflow, firstTask, new IdempotencyKey(key, fingerprint), cancellationToken);
+            if (created is IdempotentCreateResult.KeyTaken taken)
+            {
+                return taken.RequestFingerprint == fingerprint
+                    ? new StartWorkflowResult.AlreadyStarted(taken.Existing)
+                    : new StartWorkflowResult.KeyReused(
+                        $"Idempotency-Key '{key}' was already used for a different request (workflow {taken.Existing.Id}).");
+            }
+        }
+        else
+        {
+            await repository.CreateAsync(workflow, firstTask, cancellationToken);
+        }
+
         telemetry.WorkflowStarted(workflow.WorkflowName);
         workAvailable.Notify();
 
@@ -45,4 +65,11 @@ internal sealed class StartWorkflow(
             workflow.CreatedAt,
             workflow.UpdatedAt));
     }
+
+    /// <summary>
+    /// What makes two start requests "the same" for an idempotency key: the workflow name and the payload as sent,
+    /// byte for byte (two payloads that differ only in spacing count as different requests).
+    /// </summary>
+    internal static string Fingerprint(string workflowName, string input) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(workflowName + "\n" + input)));
 }

@@ -11,6 +11,9 @@ internal sealed class StartWorkflowCommandValidator : AbstractValidator<StartWor
     /// <summary>The width of <c>workflow_instances.workflow_name</c>.</summary>
     public const int MaxWorkflowNameLength = 255;
 
+    /// <summary>The width of <c>workflow_instances.idempotency_key</c>.</summary>
+    public const int MaxIdempotencyKeyLength = 255;
+
     public StartWorkflowCommandValidator(IWorkflowDefinitions definitions)
     {
         RuleFor(command => command.WorkflowName)
@@ -24,6 +27,11 @@ internal sealed class StartWorkflowCommandValidator : AbstractValidator<StartWor
                 $"Unknown workflow '{command.WorkflowName}'. Defined workflows: " +
                 string.Join(", ", definitions.All.Select(definition => definition.Name)) + ".")
             .OverridePropertyName("workflow_name");
+
+        RuleFor(command => command.IdempotencyKey)
+            .Must(key => key is null || (key.Length is > 0 and <= MaxIdempotencyKeyLength && !key.Any(char.IsControl)))
+            .WithMessage($"The Idempotency-Key header must be 1 to {MaxIdempotencyKeyLength} characters, none of them control characters.")
+            .OverridePropertyName("idempotency_key");
 
         RuleFor(command => command.InputPayload)
             .Must(payload => payload is null || payload.Value.ValueKind == JsonValueKind.Object)

@@ -11,9 +11,10 @@ public interface IStartWorkflow
 
 /// <summary>
 /// Start <paramref name="WorkflowName"/> on <paramref name="InputPayload"/>: a JSON object, or null when the caller
-/// left it out (the workflow then starts on <c>{}</c>).
+/// left it out (the workflow then starts on <c>{}</c>). With an <paramref name="IdempotencyKey"/>, the same key with
+/// the same request starts one workflow however often it is sent.
 /// </summary>
-public sealed record StartWorkflowCommand(string? WorkflowName, JsonElement? InputPayload);
+public sealed record StartWorkflowCommand(string? WorkflowName, JsonElement? InputPayload, string? IdempotencyKey = null);
 
 /// <summary>What starting a workflow came to.</summary>
 public abstract record StartWorkflowResult
@@ -27,4 +28,10 @@ public abstract record StartWorkflowResult
 
     /// <summary>The command was refused; nothing was stored. Errors are keyed by request field name.</summary>
     public sealed record Invalid(IReadOnlyDictionary<string, string[]> Errors) : StartWorkflowResult;
+
+    /// <summary>The idempotency key was used before by the same request: this is the workflow it started.</summary>
+    public sealed record AlreadyStarted(WorkflowView Workflow) : StartWorkflowResult;
+
+    /// <summary>The idempotency key was used before by a different request; nothing was stored.</summary>
+    public sealed record KeyReused(string Detail) : StartWorkflowResult;
 }

@@ -106,12 +106,14 @@ public sealed class CancelAndRetryTransitionTests
     {
         var task = new TaskBuilder().InStatus(WorkflowTaskStatus.Failed).Build();
 
-        task.Retry(TestClock.Later(30));
+        task.Retry(freshAttempts: 3, TestClock.Later(30));
 
         Assert.Multiple(() =>
         {
             Assert.That(task.Status, Is.EqualTo(WorkflowTaskStatus.Pending));
-            Assert.That(task.Attempt, Is.Zero);
+            Assert.That(task.Attempt, Is.EqualTo(1), "attempt numbers never go back");
+            Assert.That(task.MaxAttempts, Is.EqualTo(4));
+            Assert.That(task.HasAttemptsLeft, Is.True);
             Assert.That(task.ScheduledAt, Is.EqualTo(TestClock.Later(30)));
             Assert.That(task.Error, Is.EqualTo(TaskBuilder.Error), "the last error is kept");
         });
@@ -124,8 +126,17 @@ public sealed class CancelAndRetryTransitionTests
     {
         var task = new TaskBuilder().InStatus(status).Build();
 
-        Assert.That(() => task.Retry(TestClock.Later(30)), Throws.InstanceOf<DomainException>());
+        Assert.That(() => task.Retry(3, TestClock.Later(30)), Throws.InstanceOf<DomainException>());
         Assert.That(task.Status, Is.EqualTo(status));
+    }
+
+    [Test]
+    public void TaskRetry_NoFreshAttempt_Throws()
+    {
+        var task = new TaskBuilder().InStatus(WorkflowTaskStatus.Failed).Build();
+
+        Assert.That(() => task.Retry(0, TestClock.Later(30)), Throws.InstanceOf<DomainException>());
+        Assert.That(task.Status, Is.EqualTo(WorkflowTaskStatus.Failed));
     }
 
     [Test]

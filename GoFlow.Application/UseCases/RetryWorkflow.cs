@@ -1,0 +1,41 @@
+using GoFlow.Domain;
+using GoFlow.Ports.Driven;
+using GoFlow.Ports.Driving;
+
+namespace GoFlow.Application.UseCases;
+
+internal sealed class RetryWorkflow(
+    IWorkflowRepository repository,
+    IWorkflowDefinitions definitions,
+    IWorkAvailableSignal workAvailable,
+    TimeProvider clock) : IRetryWorkflow
+{
+    public async Task<WorkflowChangeResult> RetryAsync(WorkflowId id, CancellationToken cancellationToken)
+    {
+        var details = await repository.FindAsync(id, cancellationToken);
+        if (details is null)
+        {
+            return new WorkflowChangeResult(WorkflowChangeOutcome.NotFound, null);
+        }
+
+        var stopped = details.Tasks.LastOrDefault(task =>
+            task.Status is WorkflowTaskStatus.Failed or WorkflowTaskStatus.Cancelled);
+        if (details.Workflow.Status is not (WorkflowStatus.Failed or WorkflowStatus.Cancelled) || stopped is null)
+        {
+            return new WorkflowChangeResult(WorkflowChangeOutcome.Conflict, details.Workflow.Status);
+        }
+
+        // The fresh budget is what the step's policy grants today; a definition removed since falls back to one try.
+        var freshAttempts = definitions.Find(details.Workflow.WorkflowName)?.StepAt(stopped.StepIndex)?.Policy.MaxAttempts ?? 1;
+
+        // The store guards the change by both statuses, so a concurrent retry or cancel cannot make it twice.
+        var result = await repository.RetryAsync(
+            new WorkflowRetry(id, stopped.StepIndex, freshAttempts, clock.GetStoreNow()), cancellationToken);
+        if (result.Outcome == WorkflowChangeOutcome.Changed)
+        {
+            workAvailable.Notify();
+        }
+
+        return result;
+    }
+}
