@@ -1,10 +1,14 @@
 using System.Text.Json;
 using GoFlow.Adapters.Http.Apis;
 using GoFlow.Adapters.Http.Problems;
+using GoFlow.Adapters.Http.Security;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace GoFlow.Adapters.Http;
 
@@ -14,11 +18,22 @@ public static class HttpServiceCollectionExtensions
     /// <summary>
     /// Registers problem details (RFC 9457) for every error answer, the exception handler that turns unexpected
     /// exceptions into a 500 problem without internals, and snake_case JSON for the endpoints.
+    /// Binds and validates <see cref="ApiOptions"/> from the <c>Api</c> section (a bad value stops the host at start),
+    /// registers the API key check that <see cref="UseGoFlowHttp"/> puts in the pipeline, and the start-up check that
+    /// refuses to listen beyond loopback without keys (see <see cref="ApiOptions.AllowAnonymous"/>).
     /// The driving ports (<c>IStartWorkflow</c>, <c>IGetWorkflow</c>, ...) are registered by the application.
     /// </summary>
     public static IServiceCollection AddGoFlowHttp(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+
+        services.AddOptions<ApiOptions>()
+            .BindConfiguration(ApiOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>());
+        services.TryAddSingleton(provider => new ApiKeys(provider.GetRequiredService<IOptions<ApiOptions>>().Value.Keys));
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, ListenAddressGuard>());
 
         services.AddProblemDetails();
         services.AddExceptionHandler<UnexpectedExceptionHandler>();
@@ -34,7 +49,9 @@ public static class HttpServiceCollectionExtensions
 
     /// <summary>
     /// Adds the exception handler and status-code pages, so that unexpected errors, unknown routes (404) and
-    /// wrong methods (405) all answer as <c>application/problem+json</c>. Call it before mapping endpoints.
+    /// wrong methods (405) all answer as <c>application/problem+json</c>, then the API key check, which (when keys
+    /// are configured) answers 401 to every request without a valid key except the health checks, <c>/health</c>
+    /// and below. Call it before mapping endpoints.
     /// </summary>
     public static IApplicationBuilder UseGoFlowHttp(this IApplicationBuilder app)
     {
@@ -42,6 +59,7 @@ public static class HttpServiceCollectionExtensions
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<ApiKeyMiddleware>();
 
         return app;
     }

@@ -1,5 +1,4 @@
 using GoFlow.Adapters.Http;
-using GoFlow.Adapters.MySql;
 using GoFlow.Application;
 using GoFlow.Host.Configuration;
 using GoFlow.Host.SampleTasks;
@@ -14,7 +13,7 @@ var roles = HostRoles.From(builder.Configuration);
 
 builder.Services
     .AddGoFlowApplication()
-    .AddGoFlowMySql()
+    .AddGoFlowStorage(builder.Configuration)
     .AddSampleTaskHandlers();
 if (roles.Api)
 {

@@ -44,9 +44,10 @@ else
     if ! bash scripts/mariadb.sh status >/dev/null 2>&1; then
         started_database=true
     fi
-    # Assigned first: `eval "$(...)"` would hide a failed start behind eval's own success.
+    # Assigned first: `eval "$(...)"` would hide a failed start behind eval's own success. Only GOFLOW_TEST_MYSQL is
+    # taken: the DB_* lines would make every test host choose MySQL, the SQLite ones included.
     database_env="$(bash scripts/mariadb.sh start)"
-    eval "$database_env"
+    eval "$(grep '^export GOFLOW_TEST_MYSQL=' <<<"$database_env")"
 fi
 export GOFLOW_TEST_MYSQL
 

@@ -33,6 +33,8 @@ internal static class ApiResults
         {
             StartWorkflowBody.UnsupportedMediaType unsupported => TypedResults.Problem(
                 unsupported.Detail, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type"),
+            StartWorkflowBody.TooLarge tooLarge => TypedResults.Problem(
+                tooLarge.Detail, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large"),
             StartWorkflowBody.Malformed malformed => TypedResults.Problem(
                 malformed.Detail, statusCode: StatusCodes.Status400BadRequest, title: "Malformed request body"),
             StartWorkflowBody.InvalidField invalid => TypedResults.ValidationProblem(

@@ -1,24 +1,24 @@
 using System.Text.Json;
 using GoFlow.Ports.Driving;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
 namespace GoFlow.Adapters.Http.Apis;
 
 /// <summary>
 /// Reads the body of POST /workflows by hand rather than through model binding, so that every way a body can be
-/// wrong (not JSON, broken JSON, not an object, a payload that is not an object) gets this adapter's own answer.
+/// wrong (not JSON, too large, broken JSON, not valid Unicode, nested too deep, not an object, a payload that is not
+/// an object) gets this adapter's own answer, before anything reaches the use case or the database.
 /// </summary>
 internal static class StartWorkflowRequestReader
 {
     public const string WorkflowNameField = "workflow_name";
     public const string InputPayloadField = "input_payload";
 
-    // Duplicate keys are refused (400) rather than "last wins": a payload with duplicates means different things to
-    // different readers (MySQL keeps the last key, MariaDB stores the text as sent), so it is stopped at the door.
-    private static readonly JsonDocumentOptions DocumentOptions = new() { AllowDuplicateProperties = false };
+    private const int ReadChunkBytes = 16 * 1024;
 
-    public static async Task<StartWorkflowBody> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<StartWorkflowBody> ReadAsync(HttpRequest request, ApiOptions limits, CancellationToken cancellationToken)
     {
         if (!IsUtf8Json(request.ContentType))
         {
@@ -26,11 +26,30 @@ internal static class StartWorkflowRequestReader
                 $"The request body must be JSON sent as application/json; the Content-Type was {Describe(request.ContentType)}.");
         }
 
+        var body = await ReadBodyAsync(request, limits.MaxRequestBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return new StartWorkflowBody.TooLarge($"The request body is larger than {limits.MaxRequestBodyBytes} bytes.");
+        }
+
+        var text = SkipByteOrderMark(body.Value);
+        if (StartWorkflowBodyCheck.Check(text.Span, limits.MaxPayloadDepth) is { } refusal)
+        {
+            return refusal;
+        }
+
         JsonDocument document;
         try
         {
-            // A body over the server's size limit throws BadHttpRequestException (413) here; the exception handler answers it.
-            document = await JsonDocument.ParseAsync(request.Body, DocumentOptions, cancellationToken);
+            document = JsonDocument.Parse(text, new JsonDocumentOptions
+            {
+                // Duplicate keys are refused (400) rather than "last wins": a payload with duplicates means different
+                // things to different readers (MySQL keeps the last key, MariaDB stores the text as sent), so it is
+                // stopped at the door.
+                AllowDuplicateProperties = false,
+                // The check above has held the nesting to this already.
+                MaxDepth = limits.MaxPayloadDepth + 1,
+            });
         }
         catch (JsonException exception)
         {
@@ -82,6 +101,44 @@ internal static class StartWorkflowRequestReader
         }
     }
 
+    /// <summary>The body, or null when it is larger than <paramref name="limit"/> bytes (the rest is left unread).</summary>
+    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        // The server enforces the limit too where it can (Kestrel): it then stops reading a chunked body at the limit
+        // and throws BadHttpRequestException (413), which the exception handler answers, and does not drain a
+        // declared body over it. The checks below make the limit hold on any server.
+        var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = limit;
+        }
+
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        // Not disposed: a MemoryStream holds no resource, and its array is the result.
+        var buffer = new MemoryStream((int)Math.Min(request.ContentLength ?? ReadChunkBytes, limit));
+        var chunk = new byte[ReadChunkBytes];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+
+    // RFC 8259 lets a parser ignore a leading byte order mark; the stream parser used before did, so this one does too.
+    private static ReadOnlyMemory<byte> SkipByteOrderMark(ReadOnlyMemory<byte> body) =>
+        body.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? body[3..] : body;
+
     private static bool IsUtf8Json(string? contentType)
     {
         if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
@@ -128,9 +185,12 @@ internal abstract record StartWorkflowBody
     /// <summary>The body is not declared as (UTF-8) JSON.</summary>
     public sealed record UnsupportedMediaType(string Detail) : StartWorkflowBody;
 
-    /// <summary>The body is not JSON, or not a JSON object.</summary>
+    /// <summary>The body is larger than <see cref="ApiOptions.MaxRequestBodyBytes"/>.</summary>
+    public sealed record TooLarge(string Detail) : StartWorkflowBody;
+
+    /// <summary>The body is not JSON, not valid Unicode, nested too deep, or not a JSON object.</summary>
     public sealed record Malformed(string Detail) : StartWorkflowBody;
 
-    /// <summary>The body is a JSON object but one of its fields has the wrong type.</summary>
+    /// <summary>The body is a JSON object but one of its fields has the wrong type or is nested too deep.</summary>
     public sealed record InvalidField(string Field, string Message) : StartWorkflowBody;
 }

@@ -6,41 +6,33 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 namespace GoFlow.Adapters.Http.Apis;
 
 /// <summary>/workflows: start a workflow, read it with its tasks, read its activity log.</summary>
 internal static class WorkflowsApi
 {
-    /// <summary>
-    /// The largest POST /workflows body, 1 MiB; a larger one is answered 413. The payload is stored in a JSON column
-    /// and carried from task to task, so the limit sits far below the database's packet size (16 MiB on MariaDB):
-    /// a payload the database would refuse must be refused here, as the client's error, not fail there as a 500.
-    /// </summary>
-    public const long MaxStartRequestBytes = 1024 * 1024;
-
     public static RouteGroupBuilder MapWorkflowsApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/workflows").WithTags("Workflows");
 
-        // Routing applies this limit to the server's body-size feature (Kestrel) before the handler reads the body.
-        group.MapPost("/", StartWorkflow)
-            .WithName(nameof(StartWorkflow))
-            .WithMetadata(new RequestSizeLimitAttribute(MaxStartRequestBytes));
+        group.MapPost("/", StartWorkflow).WithName(nameof(StartWorkflow));
         group.MapGet("/{id}", GetWorkflow).WithName(nameof(GetWorkflow));
         group.MapGet("/{id}/activity", GetWorkflowActivity).WithName(nameof(GetWorkflowActivity));
 
         return group;
     }
 
-    // The body is read by hand (no bound parameter), so content type, JSON syntax and field types are answered here
-    // instead of by the framework's binder.
+    // The body is read by hand (no bound parameter), so content type, size, JSON syntax, nesting and field types are
+    // answered here instead of by the framework's binder, under the limits of ApiOptions.
     public static async Task<Results<Created<MessageResponse<WorkflowResponse>>, ValidationProblem, ProblemHttpResult>> StartWorkflow(
         HttpRequest request,
         [FromServices] IStartWorkflow startWorkflow,
+        [FromServices] IOptions<ApiOptions> options,
         CancellationToken cancellationToken)
     {
-        var body = await StartWorkflowRequestReader.ReadAsync(request, cancellationToken);
+        var body = await StartWorkflowRequestReader.ReadAsync(request, options.Value, cancellationToken);
         if (body is not StartWorkflowBody.Command command)
         {
             return ApiResults.Refused(body);

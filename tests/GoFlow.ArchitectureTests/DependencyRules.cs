@@ -1,5 +1,6 @@
 using GoFlow.Adapters.Http;
 using GoFlow.Adapters.MySql;
+using GoFlow.Adapters.Sqlite;
 using GoFlow.Application;
 using GoFlow.ArchitectureTests.Support;
 using GoFlow.Domain;
@@ -20,6 +21,7 @@ public static class DependencyRules
     public const string Worker = "GoFlow.Worker";
     public const string Http = "GoFlow.Adapters.Http";
     public const string MySql = "GoFlow.Adapters.MySql";
+    public const string Sqlite = "GoFlow.Adapters.Sqlite";
     public const string Host = "GoFlow.Host";
 
     public static IReadOnlyList<DependencyRule> All { get; } =
@@ -46,8 +48,10 @@ public static class DependencyRules
             AllowedProjects: Set(Domain, Ports), PackagePolicy.Any),
         new(MySql, ProjectRole.Adapter, typeof(MySqlOptions).Assembly,
             AllowedProjects: Set(Domain, Ports), PackagePolicy.Any),
+        new(Sqlite, ProjectRole.Adapter, typeof(SqliteOptions).Assembly,
+            AllowedProjects: Set(Domain, Ports), PackagePolicy.Any),
         new(Host, ProjectRole.CompositionRoot, typeof(Program).Assembly,
-            AllowedProjects: Set(Domain, Ports, Application, Worker, Http, MySql), PackagePolicy.Any),
+            AllowedProjects: Set(Domain, Ports, Application, Worker, Http, MySql, Sqlite), PackagePolicy.Any),
     ];
 
     public static DependencyRule For(string project) =>

@@ -1,5 +1,6 @@
 using System.Text;
 using GoFlow.Adapters.Http.Apis;
+using GoFlow.Adapters.Http.Tests.Support;
 using GoFlow.Ports.Driving;
 using Microsoft.AspNetCore.Http;
 
@@ -87,15 +88,177 @@ public sealed class StartWorkflowRequestReaderTests
         Assert.That(((StartWorkflowBody.Malformed)body).Detail, Does.StartWith("The request body is not valid JSON"));
     }
 
-    [Test]
-    public async Task ReadAsync_PayloadNestedDeeperThanTheParserAllows_ReturnsMalformed()
+    [TestCase(31)]
+    [TestCase(1)]
+    [TestCase(2)]
+    public async Task ReadAsync_PayloadObjectsNestedToTheLimit_ReturnsCommandWithThePayload(int depth)
     {
-        const int Depth = 100;
-        var payload = string.Concat(Enumerable.Repeat("{\"a\":", Depth)) + "1" + new string('}', Depth);
+        var payload = JsonText.NestedObjects(depth);
 
-        var body = await ReadAsync($$"""{"workflow_name": "OrderProcess", "input_payload": {{payload}}}""");
+        var command = AssertCommand(await ReadAsync(StartBody(payload), limits: Limits(maxPayloadDepth: depth)));
+
+        Assert.That(command.InputPayload?.GetRawText(), Is.EqualTo(payload));
+    }
+
+    [TestCase(31)]
+    [TestCase(1)]
+    [TestCase(2)]
+    public async Task ReadAsync_PayloadObjectsNestedOneLevelPastTheLimit_ReturnsInvalidInputPayload(int depth)
+    {
+        var body = await ReadAsync(StartBody(JsonText.NestedObjects(depth + 1)), limits: Limits(maxPayloadDepth: depth));
+
+        AssertTooDeep(body, depth);
+    }
+
+    [Test]
+    public async Task ReadAsync_DefaultLimits_AllowThirtyOneLevelsAndRefuseThirtyTwo()
+    {
+        var atLimit = await ReadAsync(StartBody(JsonText.NestedObjects(31)));
+        var pastLimit = await ReadAsync(StartBody(JsonText.NestedObjects(32)));
+
+        AssertCommand(atLimit);
+        AssertTooDeep(pastLimit, 31);
+    }
+
+    // The payload object is level 1; every object or array inside another adds one; scalars add none.
+    [TestCase("""{}""", 1)]
+    [TestCase("""{"a": 1, "b": "x", "c": null, "d": true}""", 1)]
+    [TestCase("""{"a": []}""", 2)]
+    [TestCase("""{"a": [1, "two", null]}""", 2)]
+    [TestCase("""{"a": {"b": 1}, "c": [2]}""", 2)]
+    [TestCase("""{"a": [{"b": [3]}]}""", 4)]
+    [TestCase("""{"a": [[[]]], "b": {}}""", 4)]
+    [TestCase("""{"deep": {"x": {"y": {}}}, "flat": 1}""", 4)]
+    public async Task ReadAsync_PayloadDepth_CountsNestedObjectsAndArrays(string payload, int depth)
+    {
+        var atDepth = await ReadAsync(StartBody(payload), limits: Limits(maxPayloadDepth: depth));
+        var oneShort = await ReadAsync(StartBody(payload), limits: Limits(maxPayloadDepth: depth - 1));
+
+        AssertCommand(atDepth);
+        if (depth > 1)
+        {
+            AssertTooDeep(oneShort, depth - 1);
+        }
+    }
+
+    [TestCase(100)]
+    [TestCase(10_000)]
+    [TestCase(400_000)]
+    public async Task ReadAsync_PayloadArraysNestedFarPastTheLimit_ReturnsInvalidInputPayloadQuickly(int depth)
+    {
+        var payload = "{\"a\":" + new string('[', depth) + new string(']', depth) + "}";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var body = await ReadAsync(StartBody(payload), limits: Limits(maxRequestBodyBytes: ApiOptions.MaxRequestBodyBytesLimit));
+
+        AssertTooDeep(body, 31);
+        // A document parser spends seconds on such nesting; the check stops at the first level too deep.
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1)));
+    }
+
+    [Test]
+    public async Task ReadAsync_PayloadTooDeepButTruncated_StillNamesInputPayload()
+    {
+        var body = await ReadAsync("""{"workflow_name": "OrderProcess", "input_payload": """ + new string('[', 100));
+
+        AssertTooDeep(body, 31);
+    }
+
+    [Test]
+    public async Task ReadAsync_OtherPropertyNestedPastTheBodyLimit_ReturnsMalformed()
+    {
+        var body = await ReadAsync(
+            """{"workflow_name": "OrderProcess", "extra": """ + JsonText.NestedObjects(40) + "}");
+
+        Assert.That(body, Is.EqualTo(new StartWorkflowBody.Malformed("The request body is nested more than 32 levels deep.")));
+    }
+
+    [Test]
+    public async Task ReadAsync_NameNestedDeep_ReturnsMalformedRatherThanFailing()
+    {
+        var body = await ReadAsync("""{"workflow_name": """ + new string('[', 5000) + new string(']', 5000) + "}");
 
         Assert.That(body, Is.TypeOf<StartWorkflowBody.Malformed>());
+    }
+
+    [TestCase(new byte[] { 0xC3, 0x28 }, TestName = "ReadAsync_InvalidUtf8_TruncatedSequence_ReturnsMalformed")]
+    [TestCase(new byte[] { 0xFF }, TestName = "ReadAsync_InvalidUtf8_ByteFF_ReturnsMalformed")]
+    [TestCase(new byte[] { 0xC0, 0xAF }, TestName = "ReadAsync_InvalidUtf8_Overlong_ReturnsMalformed")]
+    [TestCase(new byte[] { 0xED, 0xA0, 0x80 }, TestName = "ReadAsync_InvalidUtf8_EncodedSurrogate_ReturnsMalformed")]
+    [TestCase(new byte[] { 0xF4, 0x90, 0x80, 0x80 }, TestName = "ReadAsync_InvalidUtf8_PastU10FFFF_ReturnsMalformed")]
+    public async Task ReadAsync_InvalidUtf8InAString_ReturnsMalformed(byte[] invalid)
+    {
+        byte[] text =
+        [
+            .. Encoding.UTF8.GetBytes("""{"workflow_name": "OrderProcess", "input_payload": {"note": "a"""),
+            .. invalid,
+            .. Encoding.UTF8.GetBytes("\"}}"),
+        ];
+
+        var body = await ReadAsync(text);
+
+        Assert.That(body, Is.EqualTo(new StartWorkflowBody.Malformed("The request body is not valid UTF-8.")));
+    }
+
+    [TestCase("""{"workflow_name": "OrderProcess", "input_payload": {"note": "\ud800"}}""")]
+    [TestCase("""{"workflow_name": "OrderProcess", "input_payload": {"note": "x\udc00y"}}""")]
+    [TestCase("""{"workflow_name": "OrderProcess", "input_payload": {"note": "\ude00\ud83d"}}""")]
+    [TestCase("""{"workflow_name": "OrderProcess", "input_payload": {"\ud83d": 1}}""")]
+    [TestCase("""{"workflow_name": "Order\ud800Process"}""")]
+    [TestCase("""{"workflow_name": "OrderProcess", "extra": ["\udfff"]}""")]
+    public async Task ReadAsync_UnpairedSurrogateEscape_ReturnsMalformed(string text)
+    {
+        var body = await ReadAsync(text);
+
+        Assert.That(body, Is.TypeOf<StartWorkflowBody.Malformed>());
+        Assert.That(((StartWorkflowBody.Malformed)body).Detail, Does.StartWith("The request body is not valid Unicode"));
+    }
+
+    [Test]
+    public async Task ReadAsync_EscapedSurrogatePairAndRawNonAscii_AreKeptAsSent()
+    {
+        const string Payload = """{"emoji": "\ud83d\ude00", "raw": "é😀", "escaped": "\u00e9\n\"\\\/"}""";
+
+        var command = AssertCommand(await ReadAsync(StartBody(Payload)));
+
+        Assert.That(command.InputPayload?.GetRawText(), Is.EqualTo(Payload));
+    }
+
+    [Test]
+    public async Task ReadAsync_LeadingByteOrderMark_IsIgnored()
+    {
+        byte[] text = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("""{"workflow_name": "OrderProcess"}""")];
+
+        var command = AssertCommand(await ReadAsync(text));
+
+        Assert.That(command.WorkflowName, Is.EqualTo("OrderProcess"));
+    }
+
+    [Test]
+    public async Task ReadAsync_BodyOverTheLimit_ReturnsTooLarge()
+    {
+        var text = StartBody("""{"note": "this body is longer than sixty-four bytes"}""");
+
+        var declared = await ReadAsync(text, limits: Limits(maxRequestBodyBytes: 64));
+        var undeclared = await ReadAsync(Encoding.UTF8.GetBytes(text), limits: Limits(maxRequestBodyBytes: 64), declareLength: false);
+
+        var expected = new StartWorkflowBody.TooLarge("The request body is larger than 64 bytes.");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(declared, Is.EqualTo(expected));
+            Assert.That(undeclared, Is.EqualTo(expected));
+        }
+    }
+
+    [Test]
+    public async Task ReadAsync_BodyExactlyAtTheLimit_ReturnsCommand()
+    {
+        var text = StartBody("{}");
+        var bytes = Encoding.UTF8.GetBytes(text);
+
+        var body = await ReadAsync(bytes, limits: Limits(maxRequestBodyBytes: bytes.Length), declareLength: false);
+
+        AssertCommand(body);
     }
 
     [TestCase("[]", "an array")]
@@ -143,13 +306,33 @@ public sealed class StartWorkflowRequestReaderTests
         Assert.That(body, Is.TypeOf<StartWorkflowBody.UnsupportedMediaType>());
     }
 
-    private static async Task<StartWorkflowBody> ReadAsync(string text, string? contentType = "application/json")
+    private static Task<StartWorkflowBody> ReadAsync(
+        string text, string? contentType = "application/json", ApiOptions? limits = null) =>
+        ReadAsync(Encoding.UTF8.GetBytes(text), contentType, limits);
+
+    private static async Task<StartWorkflowBody> ReadAsync(
+        byte[] bytes, string? contentType = "application/json", ApiOptions? limits = null, bool declareLength = true)
     {
         var context = new DefaultHttpContext();
         context.Request.Method = HttpMethods.Post;
         context.Request.ContentType = contentType;
-        context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(text));
-        return await StartWorkflowRequestReader.ReadAsync(context.Request, CancellationToken.None);
+        context.Request.ContentLength = declareLength ? bytes.Length : null;
+        context.Request.Body = new MemoryStream(bytes);
+        return await StartWorkflowRequestReader.ReadAsync(context.Request, limits ?? new ApiOptions(), CancellationToken.None);
+    }
+
+    private static ApiOptions Limits(int maxPayloadDepth = 31, int maxRequestBodyBytes = 1024 * 1024) =>
+        new() { MaxPayloadDepth = maxPayloadDepth, MaxRequestBodyBytes = maxRequestBodyBytes };
+
+    private static string StartBody(string payload) =>
+        $$"""{"workflow_name": "OrderProcess", "input_payload": {{payload}}}""";
+
+    private static void AssertTooDeep(StartWorkflowBody body, int limit)
+    {
+        Assert.That(body, Is.TypeOf<StartWorkflowBody.InvalidField>(), body.ToString());
+        var invalid = (StartWorkflowBody.InvalidField)body;
+        Assert.That(invalid.Field, Is.EqualTo("input_payload"));
+        Assert.That(invalid.Message, Does.StartWith($"input_payload is nested more than {limit} levels deep"));
     }
 
     private static StartWorkflowCommand AssertCommand(StartWorkflowBody body)

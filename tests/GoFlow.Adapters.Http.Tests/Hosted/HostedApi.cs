@@ -1,6 +1,8 @@
+using GoFlow.Ports.Driven;
 using GoFlow.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GoFlow.Adapters.Http.Tests.Hosted;
 
@@ -23,12 +25,31 @@ internal sealed class HostedApi : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<HostedApi> StartAsync()
+    /// <summary>Starts the host on a fresh database, with <paramref name="settings"/> added to its configuration.</summary>
+    public static async Task<HostedApi> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var database = await TestDatabase.CreateAsync();
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-            builder.UseSetting("MySql:ConnectionString", database.ConnectionString));
-        return new HostedApi(database, factory);
+        {
+            builder.UseSetting("MySql:ConnectionString", database.ConnectionString);
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            {
+                builder.UseSetting(key, value);
+            }
+        });
+        var api = new HostedApi(database, factory);
+        try
+        {
+            // The host picks its store from its configuration; these tests are about the real MySQL database.
+            var queue = factory.Services.GetRequiredService<ITaskQueue>();
+            Assert.That(queue.GetType().Name, Is.EqualTo("MySqlTaskQueue"), "the host must run on the test's MySQL database");
+            return api;
+        }
+        catch
+        {
+            await api.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>How many rows the three tables hold: what a refused request must leave unchanged.</summary>

@@ -42,6 +42,80 @@ public sealed class RefusedRequestTests
         Assert.That(error, Does.Contain("ShipParcel").And.Contain("OrderProcess").And.Contain("UserOnboarding"));
     }
 
+    [Test]
+    public async Task PostWorkflows_NameLongerThanTheColumn_Answers400NamingWorkflowName()
+    {
+        var name = new string('N', 256);
+
+        using var response = await _api.Client.PostAsync("/workflows", HttpJson.Body($$"""{"workflow_name": "{{name}}"}"""));
+
+        var problem = await HttpJson.ReadProblemAsync(response, 400);
+        Assert.That(problem["errors"]?["workflow_name"]?[0]?.GetValue<string>(), Is.EqualTo("workflow_name is longer than 255 characters."));
+    }
+
+    [Test]
+    public async Task PostWorkflows_UnknownNameOfExactlyTheColumnWidth_Answers400AsUnknown()
+    {
+        var name = new string('N', 255);
+
+        using var response = await _api.Client.PostAsync("/workflows", HttpJson.Body($$"""{"workflow_name": "{{name}}"}"""));
+
+        var problem = await HttpJson.ReadProblemAsync(response, 400);
+        Assert.That(problem["errors"]?["workflow_name"]?[0]?.GetValue<string>(), Does.StartWith("Unknown workflow"));
+    }
+
+    [Test]
+    public async Task PostWorkflows_PayloadObjectsOnePastTheDepthLimit_Answers400NamingInputPayload()
+    {
+        var payload = JsonText.NestedObjects(new ApiOptions().MaxPayloadDepth + 1);
+
+        await AssertPayloadTooDeepAsync(payload);
+    }
+
+    [Test]
+    public async Task PostWorkflows_PayloadArraysFarPastTheDepthLimit_Answers400NamingInputPayload()
+    {
+        await AssertPayloadTooDeepAsync(JsonText.NestedArrays(100_000));
+    }
+
+    [Test]
+    public async Task PostWorkflows_BodyOverTheSizeLimit_Answers413()
+    {
+        var note = new string('x', new ApiOptions().MaxRequestBodyBytes);
+
+        using var response = await _api.Client.PostAsync(
+            "/workflows", HttpJson.Body($$$"""{"workflow_name": "OrderProcess", "input_payload": {"note": "{{{note}}}"}}"""));
+
+        await HttpJson.ReadProblemAsync(response, 413);
+    }
+
+    [Test]
+    public async Task PostWorkflows_InvalidUtf8_Answers400()
+    {
+        byte[] body =
+        [
+            .. System.Text.Encoding.UTF8.GetBytes("""{"workflow_name": "OrderProcess", "input_payload": {"note": """),
+            0x22, 0xC3, 0x28, 0x22, 0x7D, 0x7D,
+        ];
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        using var response = await _api.Client.PostAsync("/workflows", content);
+
+        var problem = await HttpJson.ReadProblemAsync(response, 400);
+        Assert.That(problem["detail"]?.GetValue<string>(), Is.EqualTo("The request body is not valid UTF-8."));
+    }
+
+    [Test]
+    public async Task PostWorkflows_UnpairedSurrogateEscape_Answers400()
+    {
+        using var response = await _api.Client.PostAsync(
+            "/workflows", HttpJson.Body("""{"workflow_name": "OrderProcess", "input_payload": {"note": "\ud800"}}"""));
+
+        var problem = await HttpJson.ReadProblemAsync(response, 400);
+        Assert.That(problem["detail"]?.GetValue<string>(), Does.StartWith("The request body is not valid Unicode"));
+    }
+
     [TestCase("[1, 2]")]
     [TestCase("\"{\\\"order_id\\\": \\\"A-1\\\"}\"")]
     [TestCase("null")]
@@ -77,5 +151,16 @@ public sealed class RefusedRequestTests
             "/workflows", HttpJson.Body("""{"workflow_name": "OrderProcess"}""", contentType));
 
         await HttpJson.ReadProblemAsync(response, 415);
+    }
+
+    private async Task AssertPayloadTooDeepAsync(string payload)
+    {
+        using var response = await _api.Client.PostAsync(
+            "/workflows", HttpJson.Body($$"""{"workflow_name": "OrderProcess", "input_payload": {{payload}}}"""));
+
+        var problem = await HttpJson.ReadProblemAsync(response, 400);
+        Assert.That(
+            problem["errors"]?["input_payload"]?[0]?.GetValue<string>(),
+            Does.StartWith($"input_payload is nested more than {new ApiOptions().MaxPayloadDepth} levels deep"));
     }
 }

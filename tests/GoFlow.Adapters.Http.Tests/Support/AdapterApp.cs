@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,9 @@ namespace GoFlow.Adapters.Http.Tests.Support;
 /// </summary>
 internal sealed class AdapterApp : IAsyncDisposable
 {
+    /// <summary>A route the test app maps below <c>/health</c>, to prove health checks need no key.</summary>
+    public const string DummyHealthPath = "/health/live";
+
     private readonly WebApplication _app;
 
     private AdapterApp(WebApplication app, HttpClient client, AdapterAppPorts ports, RecordingLoggerProvider logs)
@@ -37,9 +41,10 @@ internal sealed class AdapterApp : IAsyncDisposable
 
     /// <summary>
     /// Starts the adapter in memory, or on a real Kestrel bound to 127.0.0.1 (<paramref name="onKestrel"/>): the in-memory
-    /// server enforces no body size limit.
+    /// server enforces no body size limit of its own. <paramref name="settings"/> are added to its configuration
+    /// (<c>Api:Keys:0</c>, ...).
     /// </summary>
-    public static async Task<AdapterApp> StartAsync(bool onKestrel = false)
+    public static async Task<AdapterApp> StartAsync(bool onKestrel = false, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var ports = new AdapterAppPorts();
         var logs = new RecordingLoggerProvider();
@@ -56,7 +61,8 @@ internal sealed class AdapterApp : IAsyncDisposable
             builder.WebHost.UseTestServer();
         }
 
-        builder.Logging.ClearProviders().AddProvider(logs);
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
         builder.Services
             .AddGoFlowHttp()
             .AddSingleton(ports.StartWorkflow.Object)
@@ -67,6 +73,8 @@ internal sealed class AdapterApp : IAsyncDisposable
         var app = builder.Build();
         app.UseGoFlowHttp();
         app.MapWorkflowEndpoints();
+        // Stands in for the health checks, which are mapped outside this adapter's routes.
+        app.MapGet(DummyHealthPath, () => "alive");
         await app.StartAsync();
 
         HttpClient client;

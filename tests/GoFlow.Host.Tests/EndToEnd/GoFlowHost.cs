@@ -3,15 +3,16 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using GoFlow.Domain;
-using GoFlow.Testing;
+using GoFlow.Ports.Driven;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GoFlow.Host.Tests.EndToEnd;
 
 /// <summary>
-/// The whole GoFlow host in memory (REST API, application, MySQL adapter and the real polling worker) on a fresh
-/// database, driven the way a client drives it: over HTTP only.
+/// The whole GoFlow host in memory (REST API, application, the MySQL or SQLite adapter and the real polling worker) on a
+/// fresh database, driven the way a client drives it: over HTTP only.
 /// </summary>
 internal sealed class GoFlowHost : IAsyncDisposable
 {
@@ -20,23 +21,35 @@ internal sealed class GoFlowHost : IAsyncDisposable
 
     private readonly WebApplicationFactory<Program> _factory;
 
-    private GoFlowHost(TestDatabase database, WebApplicationFactory<Program> factory)
+    private GoFlowHost(TestStore database, WebApplicationFactory<Program> factory)
     {
         Database = database;
         _factory = factory;
         Client = factory.CreateClient();
     }
 
-    public TestDatabase Database { get; }
+    public TestStore Database { get; }
 
     public HttpClient Client { get; }
 
-    public static async Task<GoFlowHost> StartAsync()
+    public static async Task<GoFlowHost> StartAsync(Store store)
     {
-        var database = await TestDatabase.CreateAsync();
+        var database = await TestStore.CreateAsync(store);
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-            builder.UseSetting("MySql:ConnectionString", database.ConnectionString));
-        return new GoFlowHost(database, factory);
+            builder.UseSetting(database.Setting.Key, database.Setting.Value));
+        var host = new GoFlowHost(database, factory);
+        try
+        {
+            // The host picks its store from its configuration; make sure it picked the one under test.
+            var queue = factory.Services.GetRequiredService<ITaskQueue>();
+            Assert.That(queue.GetType().Name, Is.EqualTo(database.QueueTypeName), $"the host must run on {store}");
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>POST /workflows; returns the new workflow's id.</summary>

@@ -2,12 +2,14 @@ using System.Text.Json.Nodes;
 
 namespace GoFlow.Host.Tests.EndToEnd;
 
-public sealed class OrderProcessTests
+[TestFixture(Store.MySql)]
+[TestFixture(Store.Sqlite)]
+public sealed class OrderProcessTests(Store store)
 {
     private GoFlowHost _host = null!;
 
     [OneTimeSetUp]
-    public async Task StartHost() => _host = await GoFlowHost.StartAsync();
+    public async Task StartHost() => _host = await GoFlowHost.StartAsync(store);
 
     [OneTimeTearDown]
     public async Task StopHost() => await _host.DisposeAsync();

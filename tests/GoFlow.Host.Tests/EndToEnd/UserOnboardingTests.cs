@@ -2,12 +2,14 @@ using GoFlow.Domain;
 
 namespace GoFlow.Host.Tests.EndToEnd;
 
-public sealed class UserOnboardingTests
+[TestFixture(Store.MySql)]
+[TestFixture(Store.Sqlite)]
+public sealed class UserOnboardingTests(Store store)
 {
     private GoFlowHost _host = null!;
 
     [OneTimeSetUp]
-    public async Task StartHost() => _host = await GoFlowHost.StartAsync();
+    public async Task StartHost() => _host = await GoFlowHost.StartAsync(store);
 
     [OneTimeTearDown]
     public async Task StopHost() => await _host.DisposeAsync();

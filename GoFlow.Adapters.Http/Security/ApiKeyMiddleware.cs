@@ -1,0 +1,124 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+
+namespace GoFlow.Adapters.Http.Security;
+
+/// <summary>
+/// When API keys are configured, lets a request through only with <c>Authorization: Bearer &lt;key&gt;</c> naming one of
+/// them, except the health checks; anything else gets a 401 problem with <c>WWW-Authenticate: Bearer</c>. It runs
+/// before any endpoint, so unknown routes and wrong methods get 401 too: an anonymous caller learns nothing about
+/// the API.
+/// </summary>
+/// <remarks>
+/// Neither the header nor the key is ever logged; a refusal is logged with its reason only.
+/// </remarks>
+internal sealed partial class ApiKeyMiddleware(
+    RequestDelegate next,
+    ApiKeys keys,
+    IProblemDetailsService problemDetailsService,
+    IOptions<HttpJsonOptions> jsonOptions,
+    ILogger<ApiKeyMiddleware> logger)
+{
+    /// <summary>The health checks live at and below this path and never need a key: probes carry no secrets.</summary>
+    public const string HealthPathPrefix = "/health";
+
+    private const string BearerPrefix = "Bearer ";
+    private const string BearerChallenge = "Bearer realm=\"GoFlow\"";
+    private const string InvalidKeyChallenge = BearerChallenge + ", error=\"invalid_token\"";
+
+    /// <summary>
+    /// Whether <paramref name="path"/> is a health check: <c>/health</c> itself or a path below it, whole segments only
+    /// (<c>/healthz</c> and <c>/health-report</c> are not), case-insensitive like routing.
+    /// </summary>
+    public static bool IsExempt(PathString path) =>
+        path.StartsWithSegments(HealthPathPrefix, StringComparison.OrdinalIgnoreCase);
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!keys.AreRequired || IsExempt(context.Request.Path))
+        {
+            await next(context);
+            return;
+        }
+
+        var refusal = Check(context.Request.Headers.Authorization);
+        if (refusal is null)
+        {
+            await next(context);
+            return;
+        }
+
+        LogRefused(logger, context.Request.Method, context.Request.Path, refusal.Reason);
+        await RefuseAsync(context, refusal);
+    }
+
+    private Refusal? Check(Microsoft.Extensions.Primitives.StringValues authorization)
+    {
+        if (authorization.Count == 0)
+        {
+            return Refusal.NoKey;
+        }
+
+        var value = authorization.Count == 1 ? authorization[0] : null;
+        if (value is null || !value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return Refusal.NotBearer;
+        }
+
+        var presented = value[BearerPrefix.Length..].Trim();
+        if (presented.Length == 0)
+        {
+            return Refusal.NoKey;
+        }
+
+        return keys.Accepts(presented) ? null : Refusal.WrongKey;
+    }
+
+    private async Task RefuseAsync(HttpContext context, Refusal refusal)
+    {
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = refusal.Challenge;
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status401Unauthorized,
+            Title = "Unauthorized",
+            Detail = refusal.Detail,
+        };
+
+        var written = await problemDetailsService.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = problem,
+        });
+        if (!written)
+        {
+            // No writer accepted the client's Accept header; the answer is still a problem document.
+            await context.Response.WriteAsJsonAsync(
+                problem, jsonOptions.Value.SerializerOptions, "application/problem+json", context.RequestAborted);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused {Method} {Path} with 401: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string method, string path, string reason);
+
+    private sealed record Refusal(string Reason, string Detail, string Challenge)
+    {
+        public static readonly Refusal NoKey = new(
+            "no API key",
+            "This API needs an API key: send it as 'Authorization: Bearer <key>'.",
+            BearerChallenge);
+
+        public static readonly Refusal NotBearer = new(
+            "an Authorization header that is not one Bearer credential",
+            "Send the API key as 'Authorization: Bearer <key>', in one Authorization header.",
+            BearerChallenge);
+
+        public static readonly Refusal WrongKey = new(
+            "an API key that is not configured",
+            "The API key is not valid.",
+            InvalidKeyChallenge);
+    }
+}

@@ -1,0 +1,34 @@
+using System.Data;
+using Dapper;
+using GoFlow.Domain;
+
+namespace GoFlow.Adapters.Sqlite;
+
+/// <summary>A row to append to activity_logs; <see cref="TaskId"/> is null for a row about the whole workflow.</summary>
+internal sealed record NewActivity(WorkflowId WorkflowId, TaskId? TaskId, string Action, string Details, DateTimeOffset CreatedAt);
+
+/// <summary>Appends activity rows inside the caller's transaction.</summary>
+internal static class ActivityLog
+{
+    public static async Task AppendAsync(
+        IDbTransaction transaction, IReadOnlyList<NewActivity> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        await transaction.Connection!.ExecuteAsync(new CommandDefinition(
+            SqliteSql.InsertActivityLog,
+            rows.Select(row => new
+            {
+                WorkflowId = SqliteIds.ToDatabase(row.WorkflowId),
+                TaskId = row.TaskId?.Value,
+                row.Action,
+                row.Details,
+                CreatedAt = SqliteTime.ToDatabase(row.CreatedAt),
+            }),
+            transaction,
+            cancellationToken: cancellationToken));
+    }
+}

@@ -1,0 +1,159 @@
+using Dapper;
+using GoFlow.Ports.Driven;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace GoFlow.Adapters.Sqlite;
+
+/// <summary>
+/// The database file and how to talk to it: opens one connection per operation (Microsoft.Data.Sqlite pools them by
+/// connection string, so opening is cheap), sets each one up the same way, runs reads and writes in the right kind of
+/// transaction, and turns "the database cannot be used now" into <see cref="StoreUnavailableException"/>.
+/// </summary>
+/// <remarks>
+/// Concurrency: SQLite allows one writer per file at a time. Every transaction that writes begins with
+/// <c>BEGIN IMMEDIATE</c>, which takes the file's write lock before the first statement, so two claimers (threads of
+/// this process or other processes) run one after the other and the second sees what the first committed: it cannot
+/// pick the same task. In WAL mode readers never wait for the writer, nor the writer for readers.
+/// </remarks>
+internal sealed class SqliteDatabase
+{
+    // Writers of this process queue here, first come first served, before they ask SQLite for the lock. SQLite's own
+    // busy handler sleeps and retries in no order, so a thread that commits and begins again at once could keep the
+    // lock while the others starve; since SQLite admits one writer anyway, queueing costs no throughput. The lock is
+    // still SQLite's: BEGIN IMMEDIATE guards against other processes (and against other instances of this class).
+    private readonly SemaphoreSlim _writers = new(1, 1);
+    private readonly string _connectionString;
+    private readonly string _configureConnection;
+    private readonly TimeSpan _busyTimeout;
+
+    public SqliteDatabase(SqliteOptions options)
+    {
+        FilePath = Path.GetFullPath(options.Path);
+        _busyTimeout = options.BusyTimeout;
+        _configureConnection = SqliteSql.ConfigureConnection((int)Math.Ceiling(options.BusyTimeout.TotalMilliseconds));
+        _connectionString = BuildConnectionString(FilePath, options.BusyTimeout, SqliteOpenMode.ReadWrite);
+        CreatingConnectionString = BuildConnectionString(FilePath, options.BusyTimeout, SqliteOpenMode.ReadWriteCreate);
+    }
+
+    /// <summary>The database file's full path.</summary>
+    public string FilePath { get; }
+
+    /// <summary>
+    /// The settings of the start-up step, the one place that may create the file. Every other connection opens an
+    /// existing file only, so a missing file is reported as unavailable rather than silently replaced by an empty one.
+    /// </summary>
+    public string CreatingConnectionString { get; }
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> in a write transaction begun with BEGIN IMMEDIATE. Waits up to
+    /// <see cref="SqliteOptions.BusyTimeout"/> for this process's other writers and again for SQLite's lock, then
+    /// gives up with <see cref="StoreUnavailableException"/>. The operation commits; a transaction it leaves
+    /// uncommitted is rolled back.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(
+        Func<SqliteConnection, SqliteTransaction, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        // SQLite runs in this process, so Microsoft.Data.Sqlite's async calls complete synchronously: without this, a
+        // caller that loops over the store (a worker draining the queue, a recovery sweep) would keep its thread for the
+        // whole loop, where a network database would have given it back at every call. Yielding first lets the rest of
+        // the process (requests, the other workers, writers about to queue) run between operations.
+        await Task.Yield();
+        if (!await _writers.WaitAsync(_busyTimeout, cancellationToken))
+        {
+            var message = $"The SQLite database {FilePath} cannot be written now: other writers of this process held it " +
+                $"for longer than the busy timeout ({_busyTimeout:c}).";
+            throw new StoreUnavailableException(message, new TimeoutException(message));
+        }
+
+        try
+        {
+            return await RunAsync(
+                async connection =>
+                {
+                    await using var transaction = connection.BeginTransaction(deferred: false);
+                    return await operation(connection, transaction);
+                },
+                cancellationToken);
+        }
+        finally
+        {
+            _writers.Release();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> in a read transaction (a deferred BEGIN), so that all its statements see the
+    /// same commit; in WAL mode it neither waits for the writer nor holds it up.
+    /// </summary>
+    public Task<T> ReadAsync<T>(
+        Func<SqliteConnection, SqliteTransaction, Task<T>> operation, CancellationToken cancellationToken) =>
+        RunAsync(
+            async connection =>
+            {
+                await using var transaction = connection.BeginTransaction(deferred: true);
+                return await operation(connection, transaction);
+            },
+            cancellationToken);
+
+    /// <summary>Opens a connection with <paramref name="connectionString"/> and sets it up; the caller disposes it.</summary>
+    public async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+
+            // Per-connection settings, not stored in the file, so set on every open; a pooled connection has them
+            // already, and setting them again costs no I/O.
+            await connection.ExecuteAsync(new CommandDefinition(_configureConnection, cancellationToken: cancellationToken));
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Opens a connection set up as every operation's is; the caller disposes it.</summary>
+    public Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(_connectionString, cancellationToken);
+
+    /// <summary>
+    /// Whether the error means the database cannot be used for now, rather than a bug in a statement: the write lock
+    /// stayed taken past the busy timeout, or the file cannot be opened, read or written (missing, no permission, disk
+    /// full or failing). Callers treat those as temporary: the worker backs off, the API answers 503.
+    /// </summary>
+    public static bool IsUnavailable(SqliteException exception) => exception.SqliteErrorCode is
+        raw.SQLITE_BUSY or raw.SQLITE_LOCKED or raw.SQLITE_CANTOPEN or raw.SQLITE_IOERR or raw.SQLITE_FULL;
+
+    private async Task<T> RunAsync<T>(Func<SqliteConnection, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(_connectionString, cancellationToken);
+            return await operation(connection);
+        }
+        catch (SqliteException exception) when (IsUnavailable(exception))
+        {
+            throw new StoreUnavailableException(
+                $"The SQLite database {FilePath} cannot be used now: {exception.Message}", exception);
+        }
+    }
+
+    private static string BuildConnectionString(string filePath, TimeSpan busyTimeout, SqliteOpenMode mode) =>
+        new SqliteConnectionStringBuilder
+        {
+            DataSource = filePath,
+            Mode = mode,
+            // A private cache per connection: a shared cache locks tables between connections of this process and
+            // fails at once with SQLITE_LOCKED instead of waiting out the busy timeout.
+            Cache = SqliteCacheMode.Private,
+            ForeignKeys = true,
+            Pooling = true,
+            // Microsoft.Data.Sqlite retries a busy statement itself until this many seconds have passed since the
+            // statement began (30 by default). SQLite's busy_timeout, set on every connection, does the waiting; this
+            // makes the driver give up with it, rounded up to whole seconds, rather than retry on.
+            DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
+        }.ToString();
+}

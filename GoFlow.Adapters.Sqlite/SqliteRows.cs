@@ -1,0 +1,43 @@
+namespace GoFlow.Adapters.Sqlite;
+
+// The shapes Dapper reads rows into, one per query in SqliteSql; constructor parameters follow the selected columns in
+// order. Their types are SQLite's own, because Dapper picks a constructor only when the types match exactly: INTEGER
+// arrives as long (narrowed where the row is mapped), and workflow ids and times as the TEXT they are stored as,
+// parsed in one place each (SqliteIds, SqliteTime).
+
+internal sealed record WorkflowRow(
+    string Id, string WorkflowName, string Status, string CurrentInput, string CreatedAt, string UpdatedAt);
+
+internal sealed record TaskRow(
+    long Id,
+    long StepIndex,
+    string TaskName,
+    string Status,
+    long Attempt,
+    long MaxAttempts,
+    string ScheduledAt,
+    string InputPayload,
+    string? OutputPayload,
+    string? ErrorMessage,
+    string CreatedAt,
+    string UpdatedAt);
+
+internal sealed record ActivityRow(
+    long Id, string WorkflowInstanceId, long? TaskId, string Action, string? Details, string CreatedAt);
+
+internal sealed record ClaimCandidateRow(long Id, string WorkflowInstanceId);
+
+internal sealed record ClaimedTaskRow(
+    long Id,
+    string WorkflowInstanceId,
+    string WorkflowName,
+    long StepIndex,
+    string TaskName,
+    string InputPayload,
+    long Attempt,
+    long MaxAttempts,
+    string LeaseOwner,
+    string LeaseExpiresAt);
+
+internal sealed record ExpiredLeaseRow(
+    long Id, string WorkflowInstanceId, string WorkflowName, string TaskName, long Attempt, long MaxAttempts);

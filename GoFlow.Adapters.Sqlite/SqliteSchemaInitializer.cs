@@ -1,0 +1,87 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GoFlow.Adapters.Sqlite;
+
+/// <summary>
+/// Prepares the database file at start when <see cref="SqliteOptions.ApplySchemaOnStart"/> is on: creates its folder
+/// and the file when missing, switches it to write-ahead logging and applies schema.sqlite.sql, which only creates the
+/// tables and indexes that are missing. Its start completes before the hosted services registered after it (the
+/// worker) start, so they always find the tables.
+/// </summary>
+internal sealed partial class SqliteSchemaInitializer(
+    IOptions<SqliteOptions> options, SqliteDatabase database, ILogger<SqliteSchemaInitializer> logger) : IHostedService
+{
+    private const string SchemaResourceName = "GoFlow.Adapters.Sqlite.schema.sqlite.sql";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.ApplySchemaOnStart)
+        {
+            await ApplyAsync(cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task ApplyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PrepareAsync(cancellationToken);
+        }
+        catch (SqliteException exception)
+        {
+            // SQLite's messages ("unable to open database file") do not say which file.
+            throw new InvalidOperationException(
+                $"Cannot prepare the SQLite database {database.FilePath} (Sqlite:Path): {exception.Message}", exception);
+        }
+
+        LogSchemaApplied(logger, database.FilePath);
+    }
+
+    private async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        if (Path.GetDirectoryName(database.FilePath) is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        // Not pooled: this is the one connection that may create the file, and it is used once.
+        var settings = new SqliteConnectionStringBuilder(database.CreatingConnectionString) { Pooling = false };
+        await using var connection = await database.OpenAsync(settings.ToString(), cancellationToken);
+
+        var journalMode = await connection.ExecuteScalarAsync<string>(
+            new CommandDefinition(SqliteSql.UseWriteAheadLog, cancellationToken: cancellationToken));
+        if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            // Some file systems (network shares among them) cannot hold a WAL file. GoFlow still works, but a write then
+            // blocks every read, and a network share is no place for SQLite's locks anyway.
+            LogNoWriteAheadLog(logger, database.FilePath, journalMode ?? "unknown");
+        }
+
+        await using (var transaction = connection.BeginTransaction(deferred: false))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(ReadSchema(), transaction: transaction, cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    private static string ReadSchema()
+    {
+        using var stream = typeof(SqliteSchemaInitializer).Assembly.GetManifestResourceStream(SchemaResourceName)
+            ?? throw new InvalidOperationException($"The embedded resource {SchemaResourceName} is missing from the build.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied the GoFlow schema to SQLite database {Path}")]
+    private static partial void LogSchemaApplied(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "SQLite database {Path} could not use write-ahead logging (journal mode is {JournalMode}): writes will block reads")]
+    private static partial void LogNoWriteAheadLog(ILogger logger, string path, string journalMode);
+}

@@ -1,0 +1,216 @@
+using System.Globalization;
+using GoFlow.Domain;
+
+namespace GoFlow.Adapters.Sqlite;
+
+/// <summary>
+/// Every SQL statement of the SQLite adapter. Columns are aliased to the names of the row records they fill
+/// (SqliteRows.cs), so Dapper maps them without global naming conventions. Times are TEXT in
+/// <see cref="SqliteTime"/>'s sortable form, so comparing them as text compares the instants.
+/// </summary>
+/// <remarks>
+/// Every transaction that writes begins with BEGIN IMMEDIATE (see <see cref="SqliteDatabase"/>), so it holds the one
+/// write lock of the file from its first statement: the guards below cannot be raced, and a guard that matches no row
+/// means the caller's claim is gone. The statements still touch tables in the MySQL adapter's order (tasks, then
+/// workflow_instances, then activity_logs), so both adapters read the same way.
+/// </remarks>
+internal static class SqliteSql
+{
+    private const string Pending = StatusNames.Pending;
+    private const string Running = StatusNames.Running;
+    private const string Completed = StatusNames.Completed;
+    private const string Failed = StatusNames.Failed;
+
+    /// <summary>
+    /// The settings each connection needs, which SQLite keeps per connection rather than in the file.
+    /// <c>synchronous = FULL</c> makes every commit wait until the write-ahead log is on disk. WAL mode's usual NORMAL
+    /// would be faster but can lose the last commits on a power cut or an OS crash, and GoFlow has answered for them by
+    /// then: a 201 for a started workflow, or a completed task whose handler would otherwise run again.
+    /// </summary>
+    public static string ConfigureConnection(int busyTimeoutMilliseconds) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"PRAGMA busy_timeout = {busyTimeoutMilliseconds}; PRAGMA synchronous = FULL;");
+
+    /// <summary>
+    /// Write-ahead logging, kept in the file once set: readers see the last commit without waiting for a writer, and a
+    /// writer does not wait for readers. Answers the journal mode now in effect.
+    /// </summary>
+    public const string UseWriteAheadLog = "PRAGMA journal_mode = WAL";
+
+    public const string InsertWorkflow = """
+        INSERT INTO workflow_instances (id, workflow_name, status, current_input, created_at, updated_at)
+        VALUES (@Id, @WorkflowName, @Status, @CurrentInput, @CreatedAt, @UpdatedAt)
+        """;
+
+    /// <summary>Inserts a task; used both when a workflow is created and when a step completes.</summary>
+    public const string InsertTask = """
+        INSERT INTO tasks
+            (workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload, scheduled_at,
+             created_at, updated_at)
+        VALUES
+            (@WorkflowId, @StepIndex, @TaskName, @Status, @Attempt, @MaxAttempts, @InputPayload, @ScheduledAt,
+             @CreatedAt, @UpdatedAt)
+        """;
+
+    /// <summary>Two result sets: the workflow (none when it does not exist), then its tasks in step order.</summary>
+    public const string SelectWorkflowAndTasks = """
+        SELECT id AS Id, workflow_name AS WorkflowName, status AS Status, current_input AS CurrentInput,
+               created_at AS CreatedAt, updated_at AS UpdatedAt
+        FROM workflow_instances
+        WHERE id = @Id;
+
+        SELECT id AS Id, step_index AS StepIndex, task_name AS TaskName, status AS Status, attempt AS Attempt,
+               max_attempts AS MaxAttempts, scheduled_at AS ScheduledAt, input_payload AS InputPayload,
+               output_payload AS OutputPayload, error_message AS ErrorMessage, created_at AS CreatedAt,
+               updated_at AS UpdatedAt
+        FROM tasks
+        WHERE workflow_instance_id = @Id
+        ORDER BY step_index;
+        """;
+
+    /// <summary>Two result sets: whether the workflow exists (a count), then its activity rows oldest first.</summary>
+    public const string SelectActivity = """
+        SELECT COUNT(*) FROM workflow_instances WHERE id = @Id;
+
+        SELECT id AS Id, workflow_instance_id AS WorkflowInstanceId, task_id AS TaskId, action AS Action,
+               details AS Details, created_at AS CreatedAt
+        FROM activity_logs
+        WHERE workflow_instance_id = @Id
+        ORDER BY id;
+        """;
+
+    /// <summary>
+    /// The due PENDING tasks, oldest first. SQLite has no SKIP LOCKED and needs none: the claim holds the file's write
+    /// lock (BEGIN IMMEDIATE) before this read, so no other claimer can be between this read and the updates that
+    /// follow. Served by idx_tasks_claim.
+    /// </summary>
+    public const string SelectClaimCandidates = $"""
+        SELECT id AS Id, workflow_instance_id AS WorkflowInstanceId
+        FROM tasks
+        WHERE status = '{Pending}' AND scheduled_at <= @Now
+        ORDER BY scheduled_at, id
+        LIMIT @MaxTasks
+        """;
+
+    public const string MarkTasksRunning = $"""
+        UPDATE tasks
+        SET status = '{Running}', attempt = attempt + 1, lease_owner = @Owner, lease_expires_at = @LeaseExpiresAt,
+            updated_at = @Now
+        WHERE id IN @TaskIds AND status = '{Pending}'
+        """;
+
+    /// <summary>A workflow becomes RUNNING when its first task is claimed; later steps find it RUNNING already.</summary>
+    public const string StartWorkflows = $"""
+        UPDATE workflow_instances
+        SET status = '{Running}', updated_at = @Now
+        WHERE id IN @WorkflowIds AND status = '{Pending}'
+        """;
+
+    public const string SelectClaimedTasks = $"""
+        SELECT t.id AS Id, t.workflow_instance_id AS WorkflowInstanceId, w.workflow_name AS WorkflowName,
+               t.step_index AS StepIndex, t.task_name AS TaskName, t.input_payload AS InputPayload,
+               t.attempt AS Attempt, t.max_attempts AS MaxAttempts, t.lease_owner AS LeaseOwner,
+               t.lease_expires_at AS LeaseExpiresAt
+        FROM tasks t
+        JOIN workflow_instances w ON w.id = t.workflow_instance_id
+        WHERE t.id IN @TaskIds AND t.status = '{Running}' AND t.lease_owner = @Owner
+        ORDER BY t.scheduled_at, t.id
+        """;
+
+    // Every write that answers a claim (complete, fail, retry, renew, release) is guarded by the claim: the status it
+    // requires, the lease owner and the attempt. 0 rows means the caller no longer holds the claim (its lease expired
+    // and the task was taken back, or another attempt has it now), and the transaction changes nothing.
+    private const string HeldByClaim =
+        $"id = @TaskId AND status = '{Running}' AND lease_owner = @Owner AND attempt = @Attempt";
+
+    public const string CompleteTask = $"""
+        UPDATE tasks
+        SET status = '{Completed}', output_payload = @OutputPayload, lease_owner = NULL, lease_expires_at = NULL,
+            updated_at = @Now
+        WHERE {HeldByClaim}
+        """;
+
+    public const string FailTask = $"""
+        UPDATE tasks
+        SET status = '{Failed}', error_message = @Error, lease_owner = NULL, lease_expires_at = NULL, updated_at = @Now
+        WHERE {HeldByClaim}
+        """;
+
+    /// <summary>A failed attempt with attempts left: PENDING again, due at @RetryAt, the error kept as the last one.</summary>
+    public const string ScheduleRetry = $"""
+        UPDATE tasks
+        SET status = '{Pending}', error_message = @Error, scheduled_at = @RetryAt, lease_owner = NULL,
+            lease_expires_at = NULL, updated_at = @Now
+        WHERE {HeldByClaim}
+        """;
+
+    public const string RenewLease = $"""
+        UPDATE tasks
+        SET lease_expires_at = @LeaseExpiresAt, updated_at = @Now
+        WHERE {HeldByClaim}
+        """;
+
+    /// <summary>Handed back unfinished: PENDING, due now, and the attempt it was claimed with no longer counts.</summary>
+    public const string ReleaseTask = $"""
+        UPDATE tasks
+        SET status = '{Pending}', attempt = attempt - 1, scheduled_at = @Now, lease_owner = NULL,
+            lease_expires_at = NULL, updated_at = @Now
+        WHERE {HeldByClaim}
+        """;
+
+    /// <summary>RUNNING tasks whose lease ended before @Now, the earliest expiry first. Served by idx_tasks_lease.</summary>
+    public const string SelectExpiredLeases = $"""
+        SELECT t.id AS Id, t.workflow_instance_id AS WorkflowInstanceId, w.workflow_name AS WorkflowName,
+               t.task_name AS TaskName, t.attempt AS Attempt, t.max_attempts AS MaxAttempts
+        FROM tasks t
+        JOIN workflow_instances w ON w.id = t.workflow_instance_id
+        WHERE t.status = '{Running}' AND t.lease_expires_at < @Now
+        ORDER BY t.lease_expires_at, t.id
+        LIMIT @MaxTasks
+        """;
+
+    // Taking back an expired lease is guarded by the lease having expired and by the attempt read just before; which of
+    // the two applies is decided by the attempts left, as WorkflowTask.ExpireLease does.
+    private const string LeaseExpired =
+        $"id = @TaskId AND status = '{Running}' AND attempt = @Attempt AND lease_expires_at < @Now";
+
+    public const string ExpireLeaseForRetry = $"""
+        UPDATE tasks
+        SET status = '{Pending}', error_message = @Error, scheduled_at = @Now, lease_owner = NULL,
+            lease_expires_at = NULL, updated_at = @Now
+        WHERE {LeaseExpired} AND attempt < max_attempts
+        """;
+
+    public const string ExpireLeaseForGood = $"""
+        UPDATE tasks
+        SET status = '{Failed}', error_message = @Error, lease_owner = NULL, lease_expires_at = NULL, updated_at = @Now
+        WHERE {LeaseExpired} AND attempt >= max_attempts
+        """;
+
+    public const string AdvanceWorkflow = $"""
+        UPDATE workflow_instances
+        SET current_input = @CurrentInput, updated_at = @Now
+        WHERE id = @WorkflowId AND status = '{Running}'
+        """;
+
+    public const string CompleteWorkflow = $"""
+        UPDATE workflow_instances
+        SET status = '{Completed}', current_input = @CurrentInput, updated_at = @Now
+        WHERE id = @WorkflowId AND status = '{Running}'
+        """;
+
+    public const string FailWorkflow = $"""
+        UPDATE workflow_instances
+        SET status = '{Failed}', updated_at = @Now
+        WHERE id = @WorkflowId AND status = '{Running}'
+        """;
+
+    /// <summary>
+    /// One activity row. Dapper runs it once per row of a batch; each run is a call into the library in this process,
+    /// with no round trip to save, so there is no multi-row form to build.
+    /// </summary>
+    public const string InsertActivityLog = """
+        INSERT INTO activity_logs (workflow_instance_id, task_id, action, details, created_at)
+        VALUES (@WorkflowId, @TaskId, @Action, @Details, @CreatedAt)
+        """;
+}

@@ -1,0 +1,72 @@
+-- GoFlow's schema for the embedded SQLite store (GoFlow.Adapters.Sqlite), SQLite 3.35+.
+-- Keep it column for column in step with schema.sql, the canonical MySQL schema: same tables, same columns in the
+-- same order, same keys and indexes, same defaults. A column added there is added here in the same change.
+-- The host applies it at start (Sqlite:ApplySchemaOnStart), so every statement must be safe to run again.
+--
+-- Where SQLite differs, and why:
+-- * Times are TEXT, ISO 8601 UTC with exactly six fractional digits and a Z (2030-01-01T08:00:00.123456Z):
+--   fixed width, so comparing and sorting the text is comparing and sorting the instants (claims compare
+--   scheduled_at and lease_expires_at with the application's "now" this way). Microseconds, as DATETIME(6) keeps.
+--   The application writes the times of its own clock; no column has a time default.
+-- * JSON columns are TEXT holding the payload exactly as given, so it reads back byte for byte.
+-- * Workflow ids are TEXT holding the UUID's 36-character form, as CHAR(36) does.
+-- * BIGINT AUTO_INCREMENT ids are INTEGER PRIMARY KEY AUTOINCREMENT: the rowid, never reused, so ids grow with every
+--   row as they do in MySQL.
+-- * Status columns are TEXT (SQLite does not enforce VARCHAR lengths); the values are GoFlow.Domain.StatusNames.
+-- * Foreign keys are enforced because the adapter turns them on for every connection (Foreign Keys=True).
+
+CREATE TABLE IF NOT EXISTS workflow_instances (
+    id            TEXT    NOT NULL PRIMARY KEY,
+    workflow_name TEXT    NOT NULL,
+    status        TEXT    NOT NULL,
+    current_input TEXT    NOT NULL,
+    created_at    TEXT    NOT NULL,
+    updated_at    TEXT    NOT NULL
+);
+
+-- Serves listing workflows by status, newest or oldest first.
+CREATE INDEX IF NOT EXISTS idx_workflow_instances_status_created ON workflow_instances (status, created_at);
+
+CREATE TABLE IF NOT EXISTS tasks (
+    id                   INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    workflow_instance_id TEXT    NOT NULL REFERENCES workflow_instances (id),
+    step_index           INTEGER NOT NULL,
+    task_name            TEXT    NOT NULL,
+    status               TEXT    NOT NULL,
+    -- How many times the task was claimed; the attempt now running while RUNNING.
+    attempt              INTEGER NOT NULL DEFAULT 0,
+    -- How many attempts the task gets in all, the first included (its step's policy when it was created).
+    max_attempts         INTEGER NOT NULL DEFAULT 3,
+    input_payload        TEXT    NOT NULL,
+    output_payload       TEXT    NULL,
+    error_message        TEXT    NULL,
+    -- The worker that holds the task while it is RUNNING, and until when.
+    lease_owner          TEXT    NULL,
+    lease_expires_at     TEXT    NULL,
+    -- When the task may run: its creation time, or later for a retry that waits out its backoff.
+    scheduled_at         TEXT    NOT NULL,
+    created_at           TEXT    NOT NULL,
+    updated_at           TEXT    NOT NULL,
+    -- One task per step of a workflow: a completion that ran twice cannot queue the next step twice.
+    -- It also serves reading a workflow's tasks in step order, and the foreign key.
+    CONSTRAINT uq_tasks_workflow_step UNIQUE (workflow_instance_id, step_index)
+);
+
+-- Serves the claim: status = PENDING AND scheduled_at <= now ORDER BY scheduled_at, id.
+CREATE INDEX IF NOT EXISTS idx_tasks_claim ON tasks (status, scheduled_at, id);
+
+-- Serves the recovery sweep that finds RUNNING tasks whose lease has expired.
+CREATE INDEX IF NOT EXISTS idx_tasks_lease ON tasks (status, lease_expires_at);
+
+CREATE TABLE IF NOT EXISTS activity_logs (
+    id                   INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    workflow_instance_id TEXT    NOT NULL REFERENCES workflow_instances (id),
+    -- The task the row is about; NULL for a row about the whole workflow (WORKFLOW_CREATED, WORKFLOW_COMPLETED, ...).
+    task_id              INTEGER NULL,
+    action               TEXT    NOT NULL,
+    details              TEXT    NULL,
+    created_at           TEXT    NOT NULL
+);
+
+-- Serves reading one workflow's log oldest first (by id, the insertion order), and the foreign key.
+CREATE INDEX IF NOT EXISTS idx_activity_logs_workflow ON activity_logs (workflow_instance_id, id);

@@ -1,0 +1,41 @@
+using GoFlow.Adapters.Sqlite.Tests.Support;
+using GoFlow.Storage.ContractTests;
+
+namespace GoFlow.Adapters.Sqlite.Tests;
+
+// The storage contract (tests/GoFlow.Storage.ContractTests), run against the SQLite adapter on a real file.
+
+internal sealed class SqliteWorkflowRepositoryContractTests : WorkflowRepositoryContract
+{
+    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
+}
+
+internal sealed class SqliteTaskQueueClaimContractTests : TaskQueueClaimContract
+{
+    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
+}
+
+internal sealed class SqliteTaskQueueCompletionContractTests : TaskQueueCompletionContract
+{
+    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
+}
+
+internal sealed class SqliteTaskQueueRetryContractTests : TaskQueueRetryContract
+{
+    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
+}
+
+internal sealed class SqliteTaskQueueLeaseContractTests : TaskQueueLeaseContract
+{
+    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
+}
+
+internal sealed class SqliteTaskQueueRecoveryContractTests : TaskQueueRecoveryContract
+{
+    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
+}
+
+internal sealed class SqliteTaskQueueConcurrencyContractTests : TaskQueueConcurrencyContract
+{
+    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
+}

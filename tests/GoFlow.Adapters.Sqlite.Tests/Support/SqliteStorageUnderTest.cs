@@ -1,0 +1,70 @@
+using Dapper;
+using GoFlow.Domain;
+using GoFlow.Ports.Driven;
+using GoFlow.Storage.ContractTests;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GoFlow.Adapters.Sqlite.Tests.Support;
+
+/// <summary>The SQLite adapter plugged into the storage contract: a fresh file, the schema applied as the host applies it.</summary>
+internal sealed class SqliteStorageUnderTest : IStorageUnderTest
+{
+    private readonly TestSqliteFile _file;
+
+    private SqliteStorageUnderTest(TestSqliteFile file, SqliteDatabase database)
+    {
+        _file = file;
+        Repository = new SqliteWorkflowRepository(database);
+        Queue = new SqliteTaskQueue(database);
+    }
+
+    public IWorkflowRepository Repository { get; }
+
+    public ITaskQueue Queue { get; }
+
+    public static async Task<IStorageUnderTest> CreateAsync()
+    {
+        var file = new TestSqliteFile();
+        var options = file.Options();
+        var database = new SqliteDatabase(options);
+        await new SqliteSchemaInitializer(
+                Microsoft.Extensions.Options.Options.Create(options), database, NullLogger<SqliteSchemaInitializer>.Instance)
+            .ApplyAsync(CancellationToken.None);
+        return new SqliteStorageUnderTest(file, database);
+    }
+
+    public async Task ResetAsync()
+    {
+        await using var connection = _file.Connect();
+        await connection.ExecuteAsync("DELETE FROM activity_logs; DELETE FROM tasks; DELETE FROM workflow_instances;");
+    }
+
+    public async Task<TaskLease?> ReadLeaseAsync(TaskId id)
+    {
+        var rows = await _file.QueryAsync<(string? Owner, string? ExpiresAt)>(
+            "SELECT lease_owner, lease_expires_at FROM tasks WHERE id = @Id", new { Id = id.Value });
+        var row = rows.Single();
+        return row.Owner is null ? null : new TaskLease(row.Owner, SqliteTime.FromDatabase(row.ExpiresAt!));
+    }
+
+    public async Task<string> SnapshotAsync()
+    {
+        var workflows = await _file.QueryAsync<string>(
+            "SELECT json_array(id, workflow_name, status, current_input, created_at, updated_at) FROM workflow_instances ORDER BY id");
+        var tasks = await _file.QueryAsync<string>(
+            """
+            SELECT json_array(id, workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload,
+                              output_payload, error_message, lease_owner, lease_expires_at, scheduled_at, created_at, updated_at)
+            FROM tasks ORDER BY id
+            """);
+        var activity = await _file.QueryAsync<string>(
+            "SELECT json_array(id, workflow_instance_id, task_id, action, details, created_at) FROM activity_logs ORDER BY id");
+        return string.Join('\n', workflows.Concat(tasks).Concat(activity));
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _file.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
