@@ -26,7 +26,9 @@ public static class MySqlServiceCollectionExtensions
         services.AddSingleton(provider => MySqlConnectionSettings.CreateDataSource(
             provider.GetRequiredService<IOptions<MySqlOptions>>().Value,
             provider.GetService<ILoggerFactory>()));
-        services.AddSingleton<IWorkflowRepository, MySqlWorkflowRepository>();
+        services.AddSingleton<MySqlWorkflowRepository>();
+        services.AddSingleton<IWorkflowRepository>(provider => provider.GetRequiredService<MySqlWorkflowRepository>());
+        services.AddSingleton<IWorkflowRetention>(provider => provider.GetRequiredService<MySqlWorkflowRepository>());
         services.AddSingleton<ITaskQueue, MySqlTaskQueue>();
         services.AddHostedService<MySqlSchemaInitializer>();
         return services;

@@ -7,7 +7,7 @@ using MySqlConnector;
 
 namespace GoFlow.Adapters.MySql;
 
-internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWorkflowRepository
+internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWorkflowRepository, IWorkflowRetention
 {
     public Task CreateAsync(WorkflowInstance workflow, WorkflowTask firstTask, CancellationToken cancellationToken) =>
         MySqlAvailability.RunAsync(async () =>
@@ -127,4 +127,21 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
         row.Action,
         row.Details,
         MySqlTime.FromDatabase(row.CreatedAt));
+
+    // Issue 5 (operations API): implemented next; these stubs keep the solution building meanwhile.
+    public Task<IdempotentCreateResult> CreateOnceAsync(
+        WorkflowInstance workflow, WorkflowTask firstTask, IdempotencyKey key, CancellationToken cancellationToken) =>
+        throw new NotImplementedException();
+
+    public Task<WorkflowPage> ListAsync(WorkflowListQuery query, CancellationToken cancellationToken) =>
+        throw new NotImplementedException();
+
+    public Task<WorkflowChangeResult> CancelAsync(WorkflowId id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        throw new NotImplementedException();
+
+    public Task<WorkflowChangeResult> RetryAsync(WorkflowRetry retry, CancellationToken cancellationToken) =>
+        throw new NotImplementedException();
+
+    public Task<int> DeleteFinishedAsync(DateTimeOffset finishedBefore, int maxWorkflows, CancellationToken cancellationToken) =>
+        throw new NotImplementedException();
 }

@@ -23,7 +23,9 @@ public static class SqliteServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteOptions>, SqliteOptionsValidator>());
 
         services.AddSingleton(provider => new SqliteDatabase(provider.GetRequiredService<IOptions<SqliteOptions>>().Value));
-        services.AddSingleton<IWorkflowRepository, SqliteWorkflowRepository>();
+        services.AddSingleton<SqliteWorkflowRepository>();
+        services.AddSingleton<IWorkflowRepository>(provider => provider.GetRequiredService<SqliteWorkflowRepository>());
+        services.AddSingleton<IWorkflowRetention>(provider => provider.GetRequiredService<SqliteWorkflowRepository>());
         services.AddSingleton<ITaskQueue, SqliteTaskQueue>();
         services.AddHostedService<SqliteSchemaInitializer>();
         return services;

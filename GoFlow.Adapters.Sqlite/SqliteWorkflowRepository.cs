@@ -5,7 +5,7 @@ using GoFlow.Ports.ReadModels;
 
 namespace GoFlow.Adapters.Sqlite;
 
-internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkflowRepository
+internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkflowRepository, IWorkflowRetention
 {
     public Task CreateAsync(WorkflowInstance workflow, WorkflowTask firstTask, CancellationToken cancellationToken) =>
         database.WriteAsync(
@@ -131,4 +131,21 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
         row.Action,
         row.Details,
         SqliteTime.FromDatabase(row.CreatedAt));
+
+    // Issue 5 (operations API): implemented next; these stubs keep the solution building meanwhile.
+    public Task<IdempotentCreateResult> CreateOnceAsync(
+        WorkflowInstance workflow, WorkflowTask firstTask, IdempotencyKey key, CancellationToken cancellationToken) =>
+        throw new NotImplementedException();
+
+    public Task<WorkflowPage> ListAsync(WorkflowListQuery query, CancellationToken cancellationToken) =>
+        throw new NotImplementedException();
+
+    public Task<WorkflowChangeResult> CancelAsync(WorkflowId id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        throw new NotImplementedException();
+
+    public Task<WorkflowChangeResult> RetryAsync(WorkflowRetry retry, CancellationToken cancellationToken) =>
+        throw new NotImplementedException();
+
+    public Task<int> DeleteFinishedAsync(DateTimeOffset finishedBefore, int maxWorkflows, CancellationToken cancellationToken) =>
+        throw new NotImplementedException();
 }
