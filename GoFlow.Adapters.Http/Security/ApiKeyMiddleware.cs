@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace GoFlow.Adapters.Http.Security;
@@ -55,7 +56,7 @@ internal sealed partial class ApiKeyMiddleware(
         await RefuseAsync(context, refusal);
     }
 
-    private Refusal? Check(Microsoft.Extensions.Primitives.StringValues authorization)
+    private Refusal? Check(StringValues authorization)
     {
         if (authorization.Count == 0)
         {

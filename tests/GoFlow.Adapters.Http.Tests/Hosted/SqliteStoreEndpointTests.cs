@@ -116,7 +116,9 @@ public sealed class SqliteStoreEndpointTests
     [TestCase("""{"workflow_name": "OrderProcess", "input_payload": [1, 2]}""", "input_payload")]
     public async Task PostWorkflows_InvalidRequest_Answers400AndStoresNothing(string body, string field)
     {
-        var before = await CountAsync("SELECT (SELECT COUNT(*) FROM workflow_instances) + (SELECT COUNT(*) FROM tasks)");
+        // Workflows only: this host's worker keeps adding tasks to the workflows other tests started, and a refused
+        // start cannot store a task without storing its workflow.
+        var before = await CountAsync("SELECT COUNT(*) FROM workflow_instances");
 
         using var response = await _client.PostAsync("/workflows", HttpJson.Body(body));
 
@@ -124,8 +126,7 @@ public sealed class SqliteStoreEndpointTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(problem["errors"]?[field]?.AsArray(), Is.Not.Empty, problem.ToJsonString());
-            Assert.That(await CountAsync("SELECT (SELECT COUNT(*) FROM workflow_instances) + (SELECT COUNT(*) FROM tasks)"),
-                Is.EqualTo(before));
+            Assert.That(await CountAsync("SELECT COUNT(*) FROM workflow_instances"), Is.EqualTo(before));
         }
     }
 

@@ -259,7 +259,8 @@ internal sealed class StartBodyGenerator(Random random, ApiOptions limits)
             1 => low,
             _ => low + high,
         };
-        var text = "\"" + RandomAscii(5) + escape + RandomAscii(5) + "\"";
+        // Letters only around the escape: a backslash before it would turn it into plain text ("\\ud800").
+        var text = "\"" + RandomLetters(5) + escape + RandomLetters(5) + "\"";
         var payload = random.Next(2) == 0 ? "{\"note\":" + text + "}" : "{" + text + ":1}";
         return Json("unpaired-surrogate", Body(Pick(WorkflowNames), payload), FuzzExpectation.Refused);
     }
@@ -477,6 +478,17 @@ internal sealed class StartBodyGenerator(Random random, ApiOptions limits)
         for (var index = 0; index < length; index++)
         {
             text[index] = (char)random.Next(0x20, 0x7F);
+        }
+
+        return new string(text);
+    }
+
+    private string RandomLetters(int length)
+    {
+        var text = new char[length];
+        for (var index = 0; index < length; index++)
+        {
+            text[index] = (char)random.Next('a', 'z' + 1);
         }
 
         return new string(text);

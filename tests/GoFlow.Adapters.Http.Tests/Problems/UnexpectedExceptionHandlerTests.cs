@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using GoFlow.Adapters.Http.Tests.Support;
+using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
 using Microsoft.Extensions.Logging;
 using Moq;
@@ -45,6 +46,30 @@ public sealed class UnexpectedExceptionHandlerTests
         var errors = app.Logs.Entries.Where(entry => entry.Level == LogLevel.Error).ToList();
         Assert.That(errors, Has.Some.Matches<LogEntry>(entry =>
             ReferenceEquals(entry.Exception, thrown) && entry.Message.Contains(traceId, StringComparison.Ordinal)));
+    }
+
+    [Test]
+    public async Task StoreUnavailable_Answers503ProblemWithRetryAfterAndNoInternals()
+    {
+        await using var app = await AdapterApp.StartAsync();
+        var thrown = new StoreUnavailableException(
+            "The MySQL store is unavailable.", new InvalidOperationException(SecretMessage));
+        app.Ports.GetWorkflow
+            .Setup(port => port.GetAsync(It.IsAny<GetWorkflowQuery>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(thrown);
+
+        using var response = await app.Client.GetAsync($"/workflows/{ReadModels.WorkflowId}");
+
+        var text = await response.Content.ReadAsStringAsync();
+        var problem = await HttpJson.ReadProblemAsync(response, 503);
+        var traceId = problem[HttpJson.TraceIdMember]!.GetValue<string>();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(response.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(5)));
+            Assert.That(text, Does.Not.Contain("hunter2").And.Not.Contain("MySQL").And.Not.Contain("workflow_instances"));
+            Assert.That(app.Logs.Entries, Has.Some.Matches<LogEntry>(entry => entry.Level == LogLevel.Warning
+                && ReferenceEquals(entry.Exception, thrown) && entry.Message.Contains(traceId, StringComparison.Ordinal)));
+        }
     }
 
     [Test]
