@@ -11,6 +11,9 @@ builder.Configuration.AddLegacyEnvironmentVariables();
 builder.WebHost.UseGoFlowServerAddress(builder.Configuration);
 var roles = HostRoles.From(builder.Configuration);
 
+// How long running tasks get to finish on SIGTERM before they are released (HostOptions:ShutdownTimeout, default 30 s).
+builder.Services.Configure<HostOptions>(builder.Configuration.GetSection("HostOptions"));
+
 builder.Services
     .AddGoFlowApplication()
     .AddGoFlowStorage(builder.Configuration)
