@@ -9,7 +9,8 @@ namespace GoFlow.Host.Tests.Reliability;
 /// <summary>
 /// A real GoFlow.Host process (<c>dotnet GoFlow.Host.dll</c>), configured through environment variables only, bound to
 /// 127.0.0.1 on a free port, with its stdout and stderr written to a log file for diagnostics. It can be stopped with
-/// SIGTERM (a graceful stop) or SIGKILL (a crash); disposing it always kills it, by its pid, if it still runs.
+/// SIGTERM (a graceful stop) or SIGKILL (a crash), and frozen with SIGSTOP; disposing it always kills it, by its pid,
+/// if it still runs.
 /// </summary>
 internal sealed class HostProcess : IAsyncDisposable
 {
@@ -29,6 +30,7 @@ internal sealed class HostProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly Lock _logLock = new();
+    private OrphanGuard? _orphanGuard;
 
     private HostProcess(string name, HostSettings settings, int port, Process process, StreamWriter log, string logPath)
     {
@@ -97,6 +99,7 @@ internal sealed class HostProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, line) => host.WriteLog("err", line.Data);
         host.WriteLog("test", $"starting {name}: {string.Join(' ', settings.ToEnvironment(port).Select(kv => $"{kv.Key}={kv.Value}"))}");
         process.Start();
+        host._orphanGuard = OrphanGuard.Watch(process.Id, HostAssemblyPath(), "KILL");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -181,6 +184,7 @@ internal sealed class HostProcess : IAsyncDisposable
         }
         finally
         {
+            _orphanGuard?.Dispose();
             _process.Dispose();
             lock (_logLock)
             {

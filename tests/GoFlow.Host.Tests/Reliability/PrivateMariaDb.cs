@@ -16,6 +16,8 @@ internal sealed class PrivateMariaDb : IAsyncDisposable
 
     private const string ConnectionStringExport = "export GOFLOW_TEST_MYSQL='";
 
+    private OrphanGuard? _orphanGuard;
+
     private PrivateMariaDb(string dataDirectory, int port)
     {
         DataDirectory = dataDirectory;
@@ -57,6 +59,12 @@ internal sealed class PrivateMariaDb : IAsyncDisposable
         var export = output.Split('\n').FirstOrDefault(line => line.StartsWith(ConnectionStringExport, StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"mariadb.sh start printed no GOFLOW_TEST_MYSQL line:\n{output}");
         ServerConnectionString = export[ConnectionStringExport.Length..].TrimEnd().TrimEnd('\'');
+
+        // The script detaches the server from its caller (setsid): should this test process die before its teardown,
+        // the guard stops the server and deletes its data.
+        var pid = int.Parse(await File.ReadAllTextAsync(Path.Combine(DataDirectory, "mysqld.pid"), cancellationToken), CultureInfo.InvariantCulture);
+        _orphanGuard?.Dispose();
+        _orphanGuard = OrphanGuard.Watch(pid, DataDirectory, "TERM", thenRun: $"rm -rf '{DataDirectory}'");
     }
 
     /// <summary>Stops the server; the script returns once mariadbd has exited.</summary>
@@ -71,6 +79,7 @@ internal sealed class PrivateMariaDb : IAsyncDisposable
         }
         finally
         {
+            _orphanGuard?.Dispose();
             if (Directory.Exists(DataDirectory))
             {
                 Directory.Delete(DataDirectory, recursive: true);
