@@ -5,8 +5,8 @@
 -- Conventions:
 -- * Times are UTC with microseconds, DATETIME(6). The application writes the times of its own clock (TimeProvider);
 --   nothing here reads the database clock, so no column has a time default.
--- * Status columns are VARCHAR(16), not ENUM, so that a later status (CANCELLED, say) needs no ALTER TABLE.
---   The values are GoFlow.Domain.StatusNames: PENDING, RUNNING, COMPLETED, FAILED.
+-- * Status columns are VARCHAR(16), not ENUM, so that a later status needs no ALTER TABLE (CANCELLED needed none).
+--   The values are GoFlow.Domain.StatusNames: PENDING, RUNNING, COMPLETED, FAILED, CANCELLED.
 -- * Workflow ids are version 7 UUIDs in their 36-character text form: time-ordered, so inserts land at the end of
 --   the primary key. The column is ASCII because a UUID needs no more, which keeps every key that holds it short.
 -- * Ids that grow with every task or log row are BIGINT AUTO_INCREMENT.
@@ -18,9 +18,24 @@ CREATE TABLE IF NOT EXISTS workflow_instances (
     current_input JSON         NOT NULL,
     created_at    DATETIME(6)  NOT NULL,
     updated_at    DATETIME(6)  NOT NULL,
+    -- The Idempotency-Key of the request that started the workflow, NULL when it came without one, and the SHA-256
+    -- (hex) of what that request asked for, to tell a repeated request from a different one under the same key.
+    -- Compared byte for byte (utf8mb4_bin), so keys that differ only in case are different keys. utf8mb4_bin pads
+    -- with spaces when comparing, so a key and the same key with trailing spaces would collide; HTTP trims those.
+    -- Added after the first release: MySqlSchemaInitializer adds both to a workflow_instances table created without them.
+    idempotency_key     VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
+    request_fingerprint CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NULL,
     PRIMARY KEY (id),
-    -- Serves listing workflows by status, newest or oldest first.
-    KEY idx_workflow_instances_status_created (status, created_at)
+    -- At most one workflow per key: two requests with the same key cannot both insert (many NULLs are allowed).
+    UNIQUE KEY uq_workflow_instances_idempotency_key (idempotency_key),
+    -- The list, newest first (ORDER BY created_at DESC, id DESC), one page at a time: each of these reads a page
+    -- straight from the index, starting after the last row of the previous page, so a late page costs what the first
+    -- does. Unfiltered; filtered by status; filtered by workflow name. A created_at range narrows the same scan.
+    KEY idx_workflow_instances_created (created_at, id),
+    KEY idx_workflow_instances_status_created (status, created_at, id),
+    KEY idx_workflow_instances_name_created (workflow_name, created_at, id),
+    -- Serves the retention sweep: finished workflows (by status) that last changed before a cutoff.
+    KEY idx_workflow_instances_status_updated (status, updated_at)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
 
 CREATE TABLE IF NOT EXISTS tasks (

@@ -13,6 +13,8 @@
 -- * BIGINT AUTO_INCREMENT ids are INTEGER PRIMARY KEY AUTOINCREMENT: the rowid, never reused, so ids grow with every
 --   row as they do in MySQL.
 -- * Status columns are TEXT (SQLite does not enforce VARCHAR lengths); the values are GoFlow.Domain.StatusNames.
+-- * Columns added after the first release go at the end of their table, where ALTER TABLE ADD COLUMN puts them in a
+--   file created before them (SqliteSchemaInitializer does), and where schema.sql has them too.
 -- * Foreign keys are enforced because the adapter turns them on for every connection (Foreign Keys=True).
 
 CREATE TABLE IF NOT EXISTS workflow_instances (
@@ -21,11 +23,26 @@ CREATE TABLE IF NOT EXISTS workflow_instances (
     status        TEXT    NOT NULL,
     current_input TEXT    NOT NULL,
     created_at    TEXT    NOT NULL,
-    updated_at    TEXT    NOT NULL
+    updated_at    TEXT    NOT NULL,
+    -- The Idempotency-Key of the request that started the workflow, NULL when it came without one, and the SHA-256
+    -- (hex) of what that request asked for. Compared byte for byte (SQLite's BINARY collation).
+    -- Added after the first release: SqliteSchemaInitializer adds both to a workflow_instances table created without them.
+    idempotency_key     TEXT    NULL,
+    request_fingerprint TEXT    NULL
 );
 
--- Serves listing workflows by status, newest or oldest first.
-CREATE INDEX IF NOT EXISTS idx_workflow_instances_status_created ON workflow_instances (status, created_at);
+-- At most one workflow per key: two requests with the same key cannot both insert (many NULLs are allowed).
+CREATE UNIQUE INDEX IF NOT EXISTS uq_workflow_instances_idempotency_key ON workflow_instances (idempotency_key);
+
+-- The list, newest first (ORDER BY created_at DESC, id DESC), one page at a time: each of these reads a page straight
+-- from the index, starting after the last row of the previous page. Unfiltered; by status; by workflow name.
+-- The id is spelled out: SQLite appends the rowid to an index, not the id.
+CREATE INDEX IF NOT EXISTS idx_workflow_instances_created ON workflow_instances (created_at, id);
+CREATE INDEX IF NOT EXISTS idx_workflow_instances_status_created ON workflow_instances (status, created_at, id);
+CREATE INDEX IF NOT EXISTS idx_workflow_instances_name_created ON workflow_instances (workflow_name, created_at, id);
+
+-- Serves the retention sweep: finished workflows (by status) that last changed before a cutoff.
+CREATE INDEX IF NOT EXISTS idx_workflow_instances_status_updated ON workflow_instances (status, updated_at);
 
 CREATE TABLE IF NOT EXISTS tasks (
     id                   INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,

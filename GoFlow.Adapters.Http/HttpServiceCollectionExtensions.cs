@@ -1,5 +1,8 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using GoFlow.Adapters.Http.Apis;
+using GoFlow.Adapters.Http.Health;
+using GoFlow.Adapters.Http.OpenApi;
 using GoFlow.Adapters.Http.Problems;
 using GoFlow.Adapters.Http.Security;
 using Microsoft.AspNetCore.Builder;
@@ -21,6 +24,7 @@ public static class HttpServiceCollectionExtensions
     /// Binds and validates <see cref="ApiOptions"/> from the <c>Api</c> section (a bad value stops the host at start),
     /// registers the API key check that <see cref="UseGoFlowHttp"/> puts in the pipeline, and the start-up check that
     /// refuses to listen beyond loopback without keys (see <see cref="ApiOptions.AllowAnonymous"/>).
+    /// Registers the OpenAPI document that <see cref="MapWorkflowEndpoints"/> serves.
     /// The driving ports (<c>IStartWorkflow</c>, <c>IGetWorkflow</c>, ...) are registered by the application.
     /// </summary>
     public static IServiceCollection AddGoFlowHttp(this IServiceCollection services)
@@ -35,13 +39,22 @@ public static class HttpServiceCollectionExtensions
         services.TryAddSingleton(provider => new ApiKeys(provider.GetRequiredService<IOptions<ApiOptions>>().Value.Keys));
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, ListenAddressGuard>());
 
+        // The probes' service; each adapter adds its own checks (tagged "ready" for the readiness probe).
+        services.AddHealthChecks();
+
         services.AddProblemDetails();
         services.AddExceptionHandler<UnexpectedExceptionHandler>();
+        services.AddOpenApi(GoFlowOpenApi.DocumentName, GoFlowOpenApi.Configure);
         services.ConfigureHttpJsonOptions(options =>
         {
             // Problem documents keep their RFC member names (ProblemDetails names them itself) and the errors' keys
             // stay the request's field names; ASP.NET Core spells the trace id member through this policy: trace_id.
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+
+            // Numbers are written as numbers, and no body is bound through these options (POST /workflows is read by
+            // hand), so the web default of also reading numbers from strings would only make the OpenAPI schemas
+            // describe every integer as "integer or string".
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
 
         return services;
@@ -64,13 +77,29 @@ public static class HttpServiceCollectionExtensions
         return app;
     }
 
-    /// <summary>Maps /workflows and /workflow-definitions.</summary>
+    /// <summary>
+    /// Maps the probes: <c>GET /health/live</c> (no check: the process answers) and <c>GET /health/ready</c> (the
+    /// health checks registered with the tag <c>ready</c>: the store's and the worker's), each a JSON report,
+    /// <c>{"status": "Healthy", "checks": [{"name", "status", "description"}]}</c>, with 200 when healthy and 503
+    /// otherwise. They need no API key.
+    /// </summary>
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+
+        return HealthEndpoints.MapHealthEndpoints(endpoints);
+    }
+
+    /// <summary>Maps /workflows, /workflow-definitions and the OpenAPI document at /openapi/v1.json.</summary>
     public static IEndpointRouteBuilder MapWorkflowEndpoints(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
 
         endpoints.MapWorkflowsApi();
         endpoints.MapWorkflowDefinitionsApi();
+
+        // The API's own description, behind the API keys like every route outside /health.
+        endpoints.MapOpenApi(GoFlowOpenApi.DocumentPath);
 
         return endpoints;
     }

@@ -6,6 +6,22 @@ namespace GoFlow.Adapters.MySql;
 internal sealed record WorkflowRow(
     Guid Id, string WorkflowName, string Status, string CurrentInput, DateTime CreatedAt, DateTime UpdatedAt);
 
+/// <summary>A workflow read by its idempotency key, with the fingerprint of the request that stored it.</summary>
+internal sealed record KeyedWorkflowRow(
+    Guid Id,
+    string WorkflowName,
+    string Status,
+    string CurrentInput,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    string RequestFingerprint)
+{
+    public WorkflowRow Workflow => new(Id, WorkflowName, Status, CurrentInput, CreatedAt, UpdatedAt);
+}
+
+/// <summary>What an operator's change needs to know about a workflow: its name for the activity row, and its status.</summary>
+internal sealed record WorkflowStateRow(string WorkflowName, string Status);
+
 internal sealed record TaskRow(
     long Id,
     int StepIndex,
@@ -43,3 +59,9 @@ internal sealed record ExpiredLeaseRow(long Id, Guid WorkflowInstanceId, string 
 }
 
 internal sealed record WorkflowNameRow(Guid Id, string WorkflowName);
+
+/// <summary>A task or activity row of a workflow the retention sweep is deleting.</summary>
+internal sealed record ChildRow(Guid WorkflowInstanceId, long Id);
+
+/// <summary>How many task or activity rows a workflow has.</summary>
+internal sealed record ChildCountRow(Guid WorkflowInstanceId, long Total);

@@ -8,8 +8,8 @@ namespace GoFlow.Adapters.MySql;
 
 /// <summary>
 /// Applies schema.sql at start when <see cref="MySqlOptions.ApplySchemaOnStart"/> is on: creates the database when it
-/// is missing, runs the schema, which only creates the tables that are missing, then adds the columns a table created
-/// by an earlier release lacks (<see cref="MySqlSql.AddedColumns"/>). Its start completes before the hosted services
+/// is missing, runs the schema, which only creates the tables that are missing, then adds the columns and indexes a
+/// table created by an earlier release lacks (<see cref="MySqlSql.AddedColumns"/>, <see cref="MySqlSql.AddedIndexes"/>). Its start completes before the hosted services
 /// registered after it (the worker) start, so they always find the tables as this release expects them.
 /// </summary>
 internal sealed partial class MySqlSchemaInitializer(
@@ -58,6 +58,7 @@ internal sealed partial class MySqlSchemaInitializer(
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(ReadSchema(), cancellationToken: cancellationToken));
         await AddMissingColumnsAsync(connection, database, cancellationToken);
+        await AddMissingIndexesAsync(connection, database, cancellationToken);
         LogSchemaApplied(logger, database, settings.Server);
     }
 
@@ -78,6 +79,29 @@ internal sealed partial class MySqlSchemaInitializer(
                 LogColumnAdded(logger, table, column, database);
             }
             catch (MySqlException exception) when (exception.ErrorCode == MySqlErrorCode.DuplicateFieldName)
+            {
+                // Another host starting at the same moment added it first.
+            }
+        }
+    }
+
+    private async Task AddMissingIndexesAsync(MySqlConnection connection, string database, CancellationToken cancellationToken)
+    {
+        foreach (var (table, index, add) in MySqlSql.AddedIndexes)
+        {
+            var existing = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                MySqlSql.CountIndexesNamed, new { Table = table, Index = index }, cancellationToken: cancellationToken));
+            if (existing > 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition(add, cancellationToken: cancellationToken));
+                LogIndexAdded(logger, index, table, database);
+            }
+            catch (MySqlException exception) when (exception.ErrorCode == MySqlErrorCode.DuplicateKeyName)
             {
                 // Another host starting at the same moment added it first.
             }
@@ -116,6 +140,9 @@ internal sealed partial class MySqlSchemaInitializer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Added column {Table}.{Column} to MySQL database {Database}")]
     private static partial void LogColumnAdded(ILogger logger, string table, string column, string database);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Added index {Index} to table {Table} of MySQL database {Database}")]
+    private static partial void LogIndexAdded(ILogger logger, string index, string table, string database);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied the GoFlow schema to MySQL database {Database} on {Server}")]
     private static partial void LogSchemaApplied(ILogger logger, string database, string server);

@@ -9,11 +9,18 @@ namespace GoFlow.Adapters.MySql;
 
 public static class MySqlServiceCollectionExtensions
 {
+    /// <summary>The tag of the checks a readiness probe runs (the HTTP adapter's <c>/health/ready</c>).</summary>
+    private const string ReadyTag = "ready";
+
+    /// <summary>A probe wants an answer quickly; a database that takes longer than this is not ready.</summary>
+    private static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromSeconds(3);
+
     /// <summary>
     /// Stores GoFlow's workflows in MySQL: binds and validates <see cref="MySqlOptions"/> from the <c>MySql</c>
     /// configuration section (a bad value stops the host at start), and registers the connection pool
     /// (<see cref="MySqlDataSource"/>), <see cref="IWorkflowRepository"/>, <see cref="ITaskQueue"/> and the start-up step
     /// that applies schema.sql. Register it before the worker, so the schema is in place before the worker starts.
+    /// Adds the health check <c>mysql</c>, tagged <c>ready</c>: the database answers and its tables are there.
     /// </summary>
     public static IServiceCollection AddGoFlowMySql(this IServiceCollection services)
     {
@@ -31,6 +38,7 @@ public static class MySqlServiceCollectionExtensions
         services.AddSingleton<IWorkflowRetention>(provider => provider.GetRequiredService<MySqlWorkflowRepository>());
         services.AddSingleton<ITaskQueue, MySqlTaskQueue>();
         services.AddHostedService<MySqlSchemaInitializer>();
+        services.AddHealthChecks().AddCheck<MySqlHealthCheck>(MySqlHealthCheck.Name, tags: [ReadyTag], timeout: HealthCheckTimeout);
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using GoFlow.Domain;
+using GoFlow.Ports.ReadModels;
 
 namespace GoFlow.Adapters.MySql;
 
@@ -11,8 +12,10 @@ namespace GoFlow.Adapters.MySql;
 /// <remarks>
 /// Lock order: every transaction touches the tables in one fixed order, tasks, then workflow_instances, then
 /// activity_logs, so that two transactions never wait on each other's rows in opposite orders (a deadlock).
-/// Creating a workflow is the one exception, forced by the foreign keys: it inserts the workflow row before its task,
-/// which is harmless because no other transaction can see, and so lock, rows that are not yet committed.
+/// Two exceptions, each safe for its own reason. Creating a workflow, forced by the foreign keys: it inserts the
+/// workflow row before its task, which is harmless because no other transaction can see, and so lock, rows that are
+/// not yet committed. The retention sweep, which starts from the workflow rows but never waits for a lock (see
+/// <see cref="SelectFinishedWorkflows"/>), and a transaction that waits for nothing closes no cycle.
 /// </remarks>
 internal static class MySqlSql
 {
@@ -20,6 +23,12 @@ internal static class MySqlSql
     private const string Running = StatusNames.Running;
     private const string Completed = StatusNames.Completed;
     private const string Failed = StatusNames.Failed;
+    private const string Cancelled = StatusNames.Cancelled;
+
+    /// <summary>The workflow_instances columns a <see cref="WorkflowRow"/> is read from, in its order.</summary>
+    private const string WorkflowColumns =
+        "id AS Id, workflow_name AS WorkflowName, status AS Status, current_input AS CurrentInput, " +
+        "created_at AS CreatedAt, updated_at AS UpdatedAt";
 
     public const string CountDatabasesNamed =
         "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = @Name";
@@ -40,6 +49,34 @@ internal static class MySqlSql
     public static readonly IReadOnlyList<(string Table, string Column, string Add)> AddedColumns =
     [
         ("tasks", "max_attempts", "ALTER TABLE tasks ADD COLUMN max_attempts INT NOT NULL DEFAULT 3 AFTER attempt"),
+        ("workflow_instances", "idempotency_key",
+            "ALTER TABLE workflow_instances ADD COLUMN idempotency_key VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL AFTER updated_at"),
+        ("workflow_instances", "request_fingerprint",
+            "ALTER TABLE workflow_instances ADD COLUMN request_fingerprint CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NULL AFTER idempotency_key"),
+    ];
+
+    /// <summary>Whether an index exists in the current database: MySQL 8 has no ADD INDEX IF NOT EXISTS.</summary>
+    public const string CountIndexesNamed = """
+        SELECT COUNT(*) FROM information_schema.STATISTICS
+        WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = @Table AND INDEX_NAME = @Index
+        """;
+
+    /// <summary>
+    /// The indexes added to schema.sql after its first release, each with the statement that adds it to a table created
+    /// before it; they run after <see cref="AddedColumns"/>. The first release's idx_workflow_instances_status_created is
+    /// (status, created_at), without the id that schema.sql now spells out; it is left as it is, because InnoDB appends
+    /// the primary key to every secondary index, which makes the two the same index.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Table, string Index, string Add)> AddedIndexes =
+    [
+        ("workflow_instances", "uq_workflow_instances_idempotency_key",
+            "ALTER TABLE workflow_instances ADD UNIQUE KEY uq_workflow_instances_idempotency_key (idempotency_key)"),
+        ("workflow_instances", "idx_workflow_instances_created",
+            "ALTER TABLE workflow_instances ADD KEY idx_workflow_instances_created (created_at, id)"),
+        ("workflow_instances", "idx_workflow_instances_name_created",
+            "ALTER TABLE workflow_instances ADD KEY idx_workflow_instances_name_created (workflow_name, created_at, id)"),
+        ("workflow_instances", "idx_workflow_instances_status_updated",
+            "ALTER TABLE workflow_instances ADD KEY idx_workflow_instances_status_updated (status, updated_at)"),
     ];
 
     /// <summary>Inserts a task; used both when a workflow is created and when a step completes.</summary>
@@ -55,6 +92,23 @@ internal static class MySqlSql
     public const string InsertWorkflow = """
         INSERT INTO workflow_instances (id, workflow_name, status, current_input, created_at, updated_at)
         VALUES (@Id, @WorkflowName, @Status, @CurrentInput, @CreatedAt, @UpdatedAt)
+        """;
+
+    /// <summary>
+    /// A workflow stored under an idempotency key. A second workflow with a key already taken fails on
+    /// uq_workflow_instances_idempotency_key (error 1062) instead of being stored: the index decides, not a prior read.
+    /// </summary>
+    public const string InsertWorkflowWithKey = """
+        INSERT INTO workflow_instances
+            (id, workflow_name, status, current_input, created_at, updated_at, idempotency_key, request_fingerprint)
+        VALUES (@Id, @WorkflowName, @Status, @CurrentInput, @CreatedAt, @UpdatedAt, @IdempotencyKey, @RequestFingerprint)
+        """;
+
+    /// <summary>The workflow holding an idempotency key and the fingerprint of the request that stored it.</summary>
+    public const string SelectWorkflowByKey = $"""
+        SELECT {WorkflowColumns}, request_fingerprint AS RequestFingerprint
+        FROM workflow_instances
+        WHERE idempotency_key = @IdempotencyKey
         """;
 
     /// <summary>Two result sets: the workflow (none when it does not exist), then its tasks in step order.</summary>
@@ -219,6 +273,186 @@ internal static class MySqlSql
         SET status = '{Failed}', updated_at = @Now
         WHERE id = @WorkflowId AND status = '{Running}'
         """;
+
+    /// <summary>
+    /// One page of the list, newest first: at most @Limit rows (the caller asks for one more than the page holds, to know
+    /// whether another page follows), the filters that are set ANDed, and, for a page after the first, only the rows
+    /// after the last one read: <c>created_at &lt;= @AfterCreatedAt</c>, a bound the server seeks to in the index, narrowed
+    /// by the tie-break on id, together the same as <c>(created_at, id) &lt; (@AfterCreatedAt, @AfterId)</c>. Of that
+    /// bound and created_before, only the tighter is written (the other follows from it). Each filter combination reads
+    /// one list index in order, with no sort, forced: left to itself the optimizer may read a status's or a name's rows
+    /// from the newest on and skip those before the position, which it takes to be few, so that a late page would
+    /// cost more than the first.
+    /// </summary>
+    public static string ListWorkflows(WorkflowListQuery query)
+    {
+        var index = query.Status is not null ? "idx_workflow_instances_status_created"
+            : query.WorkflowName is not null ? "idx_workflow_instances_name_created"
+            : "idx_workflow_instances_created";
+        var where = string.Join(" AND ", ListConditions(query));
+        return $"""
+            SELECT {WorkflowColumns}
+            FROM workflow_instances FORCE INDEX ({index})
+            {(where.Length == 0 ? string.Empty : "WHERE " + where + "\n")}ORDER BY created_at DESC, id DESC
+            LIMIT @Limit
+            """;
+    }
+
+    private static IEnumerable<string> ListConditions(WorkflowListQuery query)
+    {
+        if (query.Status is not null)
+        {
+            yield return "status = @Status";
+        }
+
+        if (query.WorkflowName is not null)
+        {
+            yield return "workflow_name = @WorkflowName";
+        }
+
+        if (query.CreatedAfter is not null)
+        {
+            yield return "created_at > @CreatedAfter";
+        }
+
+        if (query.After is { } after && (query.CreatedBefore is not { } before || after.CreatedAt < before))
+        {
+            yield return "created_at <= @AfterCreatedAt AND (created_at < @AfterCreatedAt OR id < @AfterId)";
+        }
+        else if (query.CreatedBefore is not null)
+        {
+            yield return "created_at < @CreatedBefore";
+        }
+    }
+
+    // Cancel and retry start by locking every task of the workflow, in step order, with a locking read that waits for
+    // whatever transaction is changing one of them (a completion queueing the next step, a claim, a cancel or a retry),
+    // so the updates after it see each task as that transaction left it. A plain UPDATE would not wait: at READ
+    // COMMITTED it passes over a locked row whose last committed status does not match, and a cancel could then miss the
+    // task a concurrent retry is making PENDING. The read is forced onto uq_tasks_workflow_step: a table scan, which a
+    // small table with stale statistics can get, would lock every task in turn and wait on other workflows' holders.
+    private const string LockTasksOfWorkflow =
+        "SELECT id FROM tasks FORCE INDEX (uq_tasks_workflow_step) WHERE workflow_instance_id = @Id ORDER BY step_index FOR UPDATE";
+
+    /// <summary>
+    /// The workflow's tasks locked, then its PENDING or RUNNING task cancelled, its lease cleared: a heartbeat no longer
+    /// renews it and its holder's late writes match no row.
+    /// </summary>
+    public const string CancelTasks = $"""
+        {LockTasksOfWorkflow};
+
+        UPDATE tasks
+        SET status = '{Cancelled}', lease_owner = NULL, lease_expires_at = NULL, updated_at = @Now
+        WHERE workflow_instance_id = @Id AND status IN ('{Pending}', '{Running}');
+        """;
+
+    /// <summary>
+    /// Three result sets in one round trip: the workflow becomes CANCELLED if PENDING or RUNNING, how many rows that
+    /// changed (1 or 0), and its name and status now (none when there is no such workflow).
+    /// </summary>
+    public const string CancelWorkflowAndSelect = $"""
+        UPDATE workflow_instances
+        SET status = '{Cancelled}', updated_at = @Now
+        WHERE id = @Id AND status IN ('{Pending}', '{Running}');
+
+        SELECT ROW_COUNT();
+
+        SELECT workflow_name AS WorkflowName, status AS Status FROM workflow_instances WHERE id = @Id;
+        """;
+
+    /// <summary>
+    /// Two result sets: the workflow's tasks, locked (see <see cref="LockTasksOfWorkflow"/>), then the workflow's name
+    /// and status, its row locked too (none when there is no such workflow).
+    /// </summary>
+    public const string LockTasksAndWorkflow = $"""
+        {LockTasksOfWorkflow};
+
+        SELECT workflow_name AS WorkflowName, status AS Status FROM workflow_instances WHERE id = @Id FOR UPDATE;
+        """;
+
+    /// <summary>
+    /// WorkflowTask.Retry: PENDING, due now, with @FreshAttempts more attempts after the ones used (the attempt number
+    /// keeps counting up, so a late write of an earlier attempt stays fenced out); the lease cleared, the error kept.
+    /// </summary>
+    public const string RetryTask = $"""
+        UPDATE tasks
+        SET status = '{Pending}', max_attempts = attempt + @FreshAttempts, scheduled_at = @Now, lease_owner = NULL,
+            lease_expires_at = NULL, updated_at = @Now
+        WHERE workflow_instance_id = @Id AND step_index = @StepIndex AND status IN ('{Failed}', '{Cancelled}')
+        """;
+
+    public const string RetryWorkflow = $"""
+        UPDATE workflow_instances
+        SET status = '{Pending}', updated_at = @Now
+        WHERE id = @Id AND status IN ('{Failed}', '{Cancelled}')
+        """;
+
+    // The retention sweep never waits for a lock, so it cannot be part of a deadlock although it starts from the
+    // workflow rows: every locking read it makes skips rows another transaction holds, and it deletes only rows it has
+    // locked. It also never holds up a worker for long: the workflows it takes are finished, and no worker holds their
+    // tasks.
+
+    /// <summary>
+    /// The batch: up to @MaxWorkflows finished workflows that last changed before @FinishedBefore, read from
+    /// idx_workflow_instances_status_updated and locked, skipping those another sweep (or an operator's change) holds, so
+    /// sweeps running at once take disjoint batches. No ORDER BY: which old workflows go first does not matter, and
+    /// without a sort the read stops, and stops locking, at the batch's last row.
+    /// </summary>
+    public const string SelectFinishedWorkflows = $"""
+        SELECT id
+        FROM workflow_instances
+        WHERE status IN ('{Completed}', '{Failed}', '{Cancelled}') AND updated_at < @FinishedBefore
+        LIMIT @MaxWorkflows
+        FOR UPDATE SKIP LOCKED
+        """;
+
+    /// <summary>
+    /// Four result sets: the batch's task rows this transaction could lock (skipping those another holds), how many task
+    /// rows each workflow has, and the same two for its activity rows. A workflow the sweep could not lock whole (a
+    /// cancel or retry of it is under way) is left for a later sweep.
+    /// </summary>
+    public const string LockChildRows = """
+        SELECT workflow_instance_id AS WorkflowInstanceId, id AS Id
+        FROM tasks FORCE INDEX (uq_tasks_workflow_step) WHERE workflow_instance_id IN @Ids FOR UPDATE SKIP LOCKED;
+
+        SELECT workflow_instance_id AS WorkflowInstanceId, COUNT(*) AS Total
+        FROM tasks WHERE workflow_instance_id IN @Ids GROUP BY workflow_instance_id;
+
+        SELECT workflow_instance_id AS WorkflowInstanceId, id AS Id
+        FROM activity_logs FORCE INDEX (idx_activity_logs_workflow) WHERE workflow_instance_id IN @Ids FOR UPDATE SKIP LOCKED;
+
+        SELECT workflow_instance_id AS WorkflowInstanceId, COUNT(*) AS Total
+        FROM activity_logs WHERE workflow_instance_id IN @Ids GROUP BY workflow_instance_id;
+        """;
+
+    /// <summary>
+    /// Deletes the locked rows in one round trip, children first as the foreign keys require: one statement per row, by
+    /// primary key (parameters suffixed by index: <c>@ActivityId0</c>, <c>@TaskId0</c>, <c>@WorkflowId0</c>, ...), each
+    /// forced onto the primary key. A single DELETE with an IN list would be cheaper to send, but for a list of more
+    /// than a few rows on a small table the server may choose to scan the whole index instead, and a DELETE that scans
+    /// locks, and waits on, every row it passes, rows other transactions hold among them: two sweeps doing that over
+    /// each other's rows deadlock. One row per statement is always a single index lookup.
+    /// </summary>
+    public static string DeleteLockedRows(int activityRows, int taskRows, int workflowRows)
+    {
+        var sql = new StringBuilder();
+        for (var i = 0; i < activityRows; i++)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"DELETE a FROM activity_logs AS a FORCE INDEX (PRIMARY) WHERE a.id = @ActivityId{i};\n");
+        }
+
+        for (var i = 0; i < taskRows; i++)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"DELETE t FROM tasks AS t FORCE INDEX (PRIMARY) WHERE t.id = @TaskId{i};\n");
+        }
+
+        for (var i = 0; i < workflowRows; i++)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"DELETE w FROM workflow_instances AS w FORCE INDEX (PRIMARY) WHERE w.id = @WorkflowId{i};\n");
+        }
+
+        return sql.ToString();
+    }
 
     /// <summary>
     /// Extends the leases the owner still holds, then reads back which: one round trip, inside one transaction, so the

@@ -1,4 +1,5 @@
 using System.Data;
+using System.Globalization;
 using Dapper;
 using GoFlow.Domain;
 using GoFlow.Ports.Driven;
@@ -31,34 +32,7 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
                 transaction,
                 cancellationToken: cancellationToken));
 
-            await connection.ExecuteAsync(new CommandDefinition(
-                MySqlSql.InsertTask,
-                new
-                {
-                    WorkflowId = firstTask.WorkflowId.Value,
-                    firstTask.StepIndex,
-                    firstTask.TaskName,
-                    Status = firstTask.Status.ToName(),
-                    firstTask.Attempt,
-                    firstTask.MaxAttempts,
-                    firstTask.InputPayload,
-                    ScheduledAt = MySqlTime.ToDatabase(firstTask.ScheduledAt),
-                    CreatedAt = MySqlTime.ToDatabase(firstTask.CreatedAt),
-                    UpdatedAt = MySqlTime.ToDatabase(firstTask.UpdatedAt),
-                },
-                transaction,
-                cancellationToken: cancellationToken));
-
-            await ActivityLog.AppendAsync(
-                transaction,
-                [new NewActivity(
-                    workflow.Id,
-                    TaskId: null,
-                    ActivityAction.WorkflowCreated,
-                    ActivityDetails.ForWorkflow(workflow.WorkflowName),
-                    workflow.CreatedAt)],
-                cancellationToken);
-
+            await InsertFirstTaskAndActivityAsync(transaction, workflow, firstTask, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         });
 
@@ -98,6 +72,38 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
             return [.. rows.Select(ToEntry)];
         });
 
+    private static async Task InsertFirstTaskAndActivityAsync(
+        MySqlTransaction transaction, WorkflowInstance workflow, WorkflowTask firstTask, CancellationToken cancellationToken)
+    {
+        await transaction.Connection!.ExecuteAsync(new CommandDefinition(
+            MySqlSql.InsertTask,
+            new
+            {
+                WorkflowId = firstTask.WorkflowId.Value,
+                firstTask.StepIndex,
+                firstTask.TaskName,
+                Status = firstTask.Status.ToName(),
+                firstTask.Attempt,
+                firstTask.MaxAttempts,
+                firstTask.InputPayload,
+                ScheduledAt = MySqlTime.ToDatabase(firstTask.ScheduledAt),
+                CreatedAt = MySqlTime.ToDatabase(firstTask.CreatedAt),
+                UpdatedAt = MySqlTime.ToDatabase(firstTask.UpdatedAt),
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+
+        await ActivityLog.AppendAsync(
+            transaction,
+            [new NewActivity(
+                workflow.Id,
+                TaskId: null,
+                ActivityAction.WorkflowCreated,
+                ActivityDetails.ForWorkflow(workflow.WorkflowName),
+                workflow.CreatedAt)],
+            cancellationToken);
+    }
+
     private static WorkflowView ToView(WorkflowRow row) => new(
         new WorkflowId(row.Id),
         row.WorkflowName,
@@ -128,20 +134,251 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
         row.Details,
         MySqlTime.FromDatabase(row.CreatedAt));
 
-    // Issue 5 (operations API): implemented next; these stubs keep the solution building meanwhile.
     public Task<IdempotentCreateResult> CreateOnceAsync(
         WorkflowInstance workflow, WorkflowTask firstTask, IdempotencyKey key, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+        MySqlAvailability.RunAsync<IdempotentCreateResult>(async () =>
+        {
+            // The unique index on the key decides, never a read first: of concurrent requests with one key, the first
+            // insert wins and the others fail on the index once it commits (error 1062), then read what it stored.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await InsertAsync(workflow, firstTask, key, cancellationToken);
+                    return new IdempotentCreateResult.Created();
+                }
+                catch (MySqlException exception) when (exception.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
+                {
+                    await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                    var existing = await connection.QuerySingleOrDefaultAsync<KeyedWorkflowRow>(new CommandDefinition(
+                        MySqlSql.SelectWorkflowByKey, new { IdempotencyKey = key.Key }, cancellationToken: cancellationToken));
+                    if (existing is not null)
+                    {
+                        return new IdempotentCreateResult.KeyTaken(ToView(existing.Workflow), existing.RequestFingerprint);
+                    }
+
+                    // The workflow that held the key was deleted (retention) between the two statements: the key is
+                    // free again, so the insert is tried once more.
+                    if (attempt == 3)
+                    {
+                        throw new InvalidOperationException(
+                            $"Idempotency key '{key.Key}' was reported taken but no workflow holds it; nothing was stored.",
+                            exception);
+                    }
+                }
+            }
+        });
 
     public Task<WorkflowPage> ListAsync(WorkflowListQuery query, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+        MySqlAvailability.RunAsync(async () =>
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            var rows = (await connection.QueryAsync<WorkflowRow>(new CommandDefinition(
+                MySqlSql.ListWorkflows(query),
+                new
+                {
+                    Status = query.Status?.ToName(),
+                    query.WorkflowName,
+                    CreatedAfter = query.CreatedAfter is { } after ? MySqlTime.ToDatabase(after) : (DateTime?)null,
+                    CreatedBefore = query.CreatedBefore is { } before ? MySqlTime.ToDatabase(before) : (DateTime?)null,
+                    AfterCreatedAt = query.After is { } position ? MySqlTime.ToDatabase(position.CreatedAt) : (DateTime?)null,
+                    AfterId = query.After?.Id.Value,
+                    // One row more than the page holds says whether another page follows.
+                    Limit = query.Limit + 1,
+                },
+                cancellationToken: cancellationToken))).AsList();
+
+            var page = rows.Take(query.Limit).Select(ToView).ToList();
+            var next = rows.Count > query.Limit ? new WorkflowListPosition(page[^1].CreatedAt, page[^1].Id) : null;
+            return new WorkflowPage(page, next);
+        });
 
     public Task<WorkflowChangeResult> CancelAsync(WorkflowId id, DateTimeOffset now, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+        MySqlAvailability.RunAsync(async () =>
+        {
+            var parameters = new { Id = id.Value, Now = MySqlTime.ToDatabase(now) };
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction =
+                await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+
+            await connection.ExecuteAsync(new CommandDefinition(
+                MySqlSql.CancelTasks, parameters, transaction, cancellationToken: cancellationToken));
+
+            WorkflowStateRow? workflow;
+            await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(
+                MySqlSql.CancelWorkflowAndSelect, parameters, transaction, cancellationToken: cancellationToken)))
+            {
+                var cancelled = await results.ReadSingleAsync<long>();
+                workflow = await results.ReadSingleOrDefaultAsync<WorkflowStateRow>();
+                if (cancelled == 0)
+                {
+                    // Finished first (or never existed): whatever the task update matched is undone with it.
+                    await transaction.RollbackAsync(cancellationToken);
+                    return Unchanged(workflow);
+                }
+            }
+
+            await ActivityLog.AppendAsync(
+                transaction,
+                [new NewActivity(id, TaskId: null, ActivityAction.WorkflowCancelled, ActivityDetails.ForWorkflow(workflow!.WorkflowName), now)],
+                cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowStatus.Cancelled);
+        });
 
     public Task<WorkflowChangeResult> RetryAsync(WorkflowRetry retry, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+        MySqlAvailability.RunAsync(async () =>
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(retry.FreshAttempts);
+            var parameters = new
+            {
+                Id = retry.Id.Value,
+                retry.StepIndex,
+                retry.FreshAttempts,
+                Now = MySqlTime.ToDatabase(retry.Now),
+            };
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction =
+                await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+
+            // Tasks, then the workflow, both locked before either is changed (see MySqlSql.LockTasksAndWorkflow); then the
+            // guarded updates, each checked.
+            WorkflowStateRow? workflow;
+            await using (var locked = await connection.QueryMultipleAsync(new CommandDefinition(
+                MySqlSql.LockTasksAndWorkflow, parameters, transaction, cancellationToken: cancellationToken)))
+            {
+                await locked.ReadAsync<long>();
+                workflow = await locked.ReadSingleOrDefaultAsync<WorkflowStateRow>();
+            }
+
+            if (workflow is null
+                || await connection.ExecuteAsync(new CommandDefinition(
+                    MySqlSql.RetryTask, parameters, transaction, cancellationToken: cancellationToken)) == 0
+                || await connection.ExecuteAsync(new CommandDefinition(
+                    MySqlSql.RetryWorkflow, parameters, transaction, cancellationToken: cancellationToken)) == 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return Unchanged(workflow);
+            }
+
+            await ActivityLog.AppendAsync(
+                transaction,
+                [new NewActivity(retry.Id, TaskId: null, ActivityAction.WorkflowRetried, ActivityDetails.ForWorkflow(workflow.WorkflowName), retry.Now)],
+                cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowStatus.Pending);
+        });
 
     public Task<int> DeleteFinishedAsync(DateTimeOffset finishedBefore, int maxWorkflows, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+        MySqlAvailability.RunAsync(async () =>
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxWorkflows);
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction =
+                await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+
+            var ids = (await connection.QueryAsync<Guid>(new CommandDefinition(
+                MySqlSql.SelectFinishedWorkflows,
+                new { FinishedBefore = MySqlTime.ToDatabase(finishedBefore), MaxWorkflows = maxWorkflows },
+                transaction,
+                cancellationToken: cancellationToken))).ToArray();
+            if (ids.Length == 0)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                return 0;
+            }
+
+            // Only workflows whose every task and activity row this transaction could lock are deleted; the others are
+            // being cancelled or retried right now, and left for a later sweep.
+            List<ChildRow> tasks, activity;
+            Dictionary<Guid, long> taskCounts, activityCounts;
+            await using (var children = await connection.QueryMultipleAsync(new CommandDefinition(
+                MySqlSql.LockChildRows, new { Ids = ids }, transaction, cancellationToken: cancellationToken)))
+            {
+                tasks = (await children.ReadAsync<ChildRow>()).AsList();
+                taskCounts = (await children.ReadAsync<ChildCountRow>()).ToDictionary(row => row.WorkflowInstanceId, row => row.Total);
+                activity = (await children.ReadAsync<ChildRow>()).AsList();
+                activityCounts = (await children.ReadAsync<ChildCountRow>()).ToDictionary(row => row.WorkflowInstanceId, row => row.Total);
+            }
+
+            var whole = ids
+                .Where(id => LockedAll(tasks, taskCounts, id) && LockedAll(activity, activityCounts, id))
+                .ToHashSet();
+            if (whole.Count == 0)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                return 0;
+            }
+
+            var activityIds = activity.Where(row => whole.Contains(row.WorkflowInstanceId)).Select(row => row.Id).ToList();
+            var taskIds = tasks.Where(row => whole.Contains(row.WorkflowInstanceId)).Select(row => row.Id).ToList();
+            var workflowIds = whole.ToList();
+            var parameters = new DynamicParameters();
+            AddNumbered(parameters, "ActivityId", activityIds);
+            AddNumbered(parameters, "TaskId", taskIds);
+            AddNumbered(parameters, "WorkflowId", workflowIds);
+            var deleted = await connection.ExecuteAsync(new CommandDefinition(
+                MySqlSql.DeleteLockedRows(activityIds.Count, taskIds.Count, workflowIds.Count),
+                parameters,
+                transaction,
+                cancellationToken: cancellationToken));
+            if (deleted != activityIds.Count + taskIds.Count + workflowIds.Count)
+            {
+                // The rows are locked by the reads above, so only a broken invariant gets here.
+                throw new InvalidOperationException(
+                    $"The retention sweep locked {workflowIds.Count} finished workflows with {taskIds.Count} tasks and " +
+                    $"{activityIds.Count} activity rows but deleted {deleted} rows; nothing was deleted.");
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return whole.Count;
+        });
+
+    private static void AddNumbered<T>(DynamicParameters parameters, string name, IReadOnlyList<T> values)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            parameters.Add(string.Create(CultureInfo.InvariantCulture, $"{name}{i}"), values[i]);
+        }
+    }
+
+    private static bool LockedAll(List<ChildRow> locked, Dictionary<Guid, long> counts, Guid workflowId) =>
+        locked.Count(row => row.WorkflowInstanceId == workflowId) == counts.GetValueOrDefault(workflowId);
+
+    /// <summary>
+    /// Stores the workflow under its key with its first task and WORKFLOW_CREATED, in one transaction. A key already
+    /// taken fails the first insert, and disposing the transaction rolls it back.
+    /// </summary>
+    private async Task InsertAsync(
+        WorkflowInstance workflow, WorkflowTask firstTask, IdempotencyKey key, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction =
+            await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            MySqlSql.InsertWorkflowWithKey,
+            new
+            {
+                Id = workflow.Id.Value,
+                workflow.WorkflowName,
+                Status = workflow.Status.ToName(),
+                workflow.CurrentInput,
+                CreatedAt = MySqlTime.ToDatabase(workflow.CreatedAt),
+                UpdatedAt = MySqlTime.ToDatabase(workflow.UpdatedAt),
+                IdempotencyKey = key.Key,
+                key.RequestFingerprint,
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+        await InsertFirstTaskAndActivityAsync(transaction, workflow, firstTask, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>NotFound when the workflow does not exist, else Conflict with the status it has.</summary>
+    private static WorkflowChangeResult Unchanged(WorkflowStateRow? workflow) =>
+        workflow is null
+            ? new WorkflowChangeResult(WorkflowChangeOutcome.NotFound, null)
+            : new WorkflowChangeResult(WorkflowChangeOutcome.Conflict, StatusNames.ToWorkflowStatus(workflow.Status));
 }

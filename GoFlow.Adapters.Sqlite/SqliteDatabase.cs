@@ -54,11 +54,6 @@ internal sealed class SqliteDatabase
     public async Task<T> WriteAsync<T>(
         Func<SqliteConnection, SqliteTransaction, Task<T>> operation, CancellationToken cancellationToken)
     {
-        // SQLite runs in this process, so Microsoft.Data.Sqlite's async calls complete synchronously: without this, a
-        // caller that loops over the store (a worker draining the queue, a recovery sweep) would keep its thread for the
-        // whole loop, where a network database would have given it back at every call. Yielding first lets the rest of
-        // the process (requests, the other workers, writers about to queue) run between operations.
-        await Task.Yield();
         if (!await _writers.WaitAsync(_busyTimeout, cancellationToken))
         {
             var message = $"The SQLite database {FilePath} cannot be written now: other writers of this process held it " +

@@ -8,6 +8,22 @@ namespace GoFlow.Adapters.Sqlite;
 internal sealed record WorkflowRow(
     string Id, string WorkflowName, string Status, string CurrentInput, string CreatedAt, string UpdatedAt);
 
+/// <summary>A workflow read by its idempotency key, with the fingerprint of the request that stored it.</summary>
+internal sealed record KeyedWorkflowRow(
+    string Id,
+    string WorkflowName,
+    string Status,
+    string CurrentInput,
+    string CreatedAt,
+    string UpdatedAt,
+    string RequestFingerprint)
+{
+    public WorkflowRow Workflow => new(Id, WorkflowName, Status, CurrentInput, CreatedAt, UpdatedAt);
+}
+
+/// <summary>What an operator's change needs to know about a workflow: its name for the activity row, and its status.</summary>
+internal sealed record WorkflowStateRow(string WorkflowName, string Status);
+
 internal sealed record TaskRow(
     long Id,
     long StepIndex,

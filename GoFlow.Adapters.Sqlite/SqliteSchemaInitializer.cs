@@ -8,8 +8,9 @@ namespace GoFlow.Adapters.Sqlite;
 
 /// <summary>
 /// Prepares the database file at start when <see cref="SqliteOptions.ApplySchemaOnStart"/> is on: creates its folder
-/// and the file when missing, switches it to write-ahead logging and applies schema.sqlite.sql, which only creates the
-/// tables and indexes that are missing. Its start completes before the hosted services registered after it (the
+/// and the file when missing, switches it to write-ahead logging, brings a file of an earlier release up to date (columns
+/// added since, indexes reshaped since) and applies schema.sqlite.sql, which only creates the tables and indexes that
+/// are missing. Its start completes before the hosted services registered after it (the
 /// worker) start, so they always find the tables.
 /// </summary>
 internal sealed partial class SqliteSchemaInitializer(
@@ -65,8 +66,40 @@ internal sealed partial class SqliteSchemaInitializer(
 
         await using (var transaction = connection.BeginTransaction(deferred: false))
         {
+            await UpgradeAsync(connection, transaction, cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition(ReadSchema(), transaction: transaction, cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Brings a file created by an earlier release up to this one's tables, before the schema runs (its indexes may need
+    /// the added columns): adds the missing columns (<see cref="SqliteSql.AddedColumns"/>) and drops an index whose
+    /// columns changed (<see cref="SqliteSql.ReshapedIndexes"/>), which the schema then creates anew. A new file has no
+    /// tables yet, and the schema creates them whole.
+    /// </summary>
+    private async Task UpgradeAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        foreach (var (table, column, add) in SqliteSql.AddedColumns)
+        {
+            var (tableExists, columnExists) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(
+                SqliteSql.CountTableAndColumn, new { Table = table, Column = column }, transaction, cancellationToken: cancellationToken));
+            if (tableExists == 1 && columnExists == 0)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(add, transaction: transaction, cancellationToken: cancellationToken));
+                LogColumnAdded(logger, table, column, database.FilePath);
+            }
+        }
+
+        foreach (var (index, columns, drop) in SqliteSql.ReshapedIndexes)
+        {
+            var existing = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                SqliteSql.IndexColumns, new { Index = index }, transaction, cancellationToken: cancellationToken));
+            if (existing is not null && existing != columns)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(drop, transaction: transaction, cancellationToken: cancellationToken));
+                LogIndexRebuilt(logger, index, existing, columns, database.FilePath);
+            }
         }
     }
 
@@ -77,6 +110,13 @@ internal sealed partial class SqliteSchemaInitializer(
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Added column {Table}.{Column} to SQLite database {Path}")]
+    private static partial void LogColumnAdded(ILogger logger, string table, string column, string path);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Rebuilding index {Index} of SQLite database {Path} on ({Columns}) instead of ({OldColumns})")]
+    private static partial void LogIndexRebuilt(ILogger logger, string index, string oldColumns, string columns, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied the GoFlow schema to SQLite database {Path}")]
     private static partial void LogSchemaApplied(ILogger logger, string path);

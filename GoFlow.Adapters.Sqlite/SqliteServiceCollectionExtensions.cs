@@ -7,11 +7,18 @@ namespace GoFlow.Adapters.Sqlite;
 
 public static class SqliteServiceCollectionExtensions
 {
+    /// <summary>The tag of the checks a readiness probe runs (the HTTP adapter's <c>/health/ready</c>).</summary>
+    private const string ReadyTag = "ready";
+
+    /// <summary>A probe wants an answer quickly; a database that takes longer than this is not ready.</summary>
+    private static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromSeconds(3);
+
     /// <summary>
     /// Stores GoFlow's workflows in an embedded SQLite database file: binds and validates <see cref="SqliteOptions"/>
     /// from the <c>Sqlite</c> configuration section (a bad value stops the host at start), and registers
     /// <see cref="IWorkflowRepository"/>, <see cref="ITaskQueue"/> and the start-up step that prepares the file and
     /// applies schema.sqlite.sql. Register it before the worker, so the schema is in place before the worker starts.
+    /// Adds the health check <c>sqlite</c>, tagged <c>ready</c>: the file opens and its tables are there.
     /// One file serves one host; several hosts on one database need MySQL.
     /// </summary>
     public static IServiceCollection AddGoFlowSqlite(this IServiceCollection services)
@@ -28,6 +35,7 @@ public static class SqliteServiceCollectionExtensions
         services.AddSingleton<IWorkflowRetention>(provider => provider.GetRequiredService<SqliteWorkflowRepository>());
         services.AddSingleton<ITaskQueue, SqliteTaskQueue>();
         services.AddHostedService<SqliteSchemaInitializer>();
+        services.AddHealthChecks().AddCheck<SqliteHealthCheck>(SqliteHealthCheck.Name, tags: [ReadyTag], timeout: HealthCheckTimeout);
         return services;
     }
 }

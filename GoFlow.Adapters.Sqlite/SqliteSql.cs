@@ -1,5 +1,6 @@
 using System.Globalization;
 using GoFlow.Domain;
+using GoFlow.Ports.ReadModels;
 
 namespace GoFlow.Adapters.Sqlite;
 
@@ -20,6 +21,12 @@ internal static class SqliteSql
     private const string Running = StatusNames.Running;
     private const string Completed = StatusNames.Completed;
     private const string Failed = StatusNames.Failed;
+    private const string Cancelled = StatusNames.Cancelled;
+
+    /// <summary>The workflow_instances columns a <see cref="WorkflowRow"/> is read from, in its order.</summary>
+    private const string WorkflowColumns =
+        "id AS Id, workflow_name AS WorkflowName, status AS Status, current_input AS CurrentInput, " +
+        "created_at AS CreatedAt, updated_at AS UpdatedAt";
 
     /// <summary>
     /// The settings each connection needs, which SQLite keeps per connection rather than in the file.
@@ -37,9 +44,60 @@ internal static class SqliteSql
     /// </summary>
     public const string UseWriteAheadLog = "PRAGMA journal_mode = WAL";
 
+    /// <summary>
+    /// The columns added to schema.sqlite.sql after its first release, each with the statement that adds it to a file
+    /// created before it (CREATE TABLE IF NOT EXISTS leaves an existing table as it is). They run before the schema,
+    /// whose indexes may need them.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Table, string Column, string Add)> AddedColumns =
+    [
+        ("workflow_instances", "idempotency_key", "ALTER TABLE workflow_instances ADD COLUMN idempotency_key TEXT NULL"),
+        ("workflow_instances", "request_fingerprint", "ALTER TABLE workflow_instances ADD COLUMN request_fingerprint TEXT NULL"),
+    ];
+
+    /// <summary>Whether the table exists (1 or 0), and whether it has the column (1 or 0).</summary>
+    public const string CountTableAndColumn = """
+        SELECT (SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @Table),
+               (SELECT COUNT(*) FROM pragma_table_info(@Table) WHERE name = @Column)
+        """;
+
+    /// <summary>
+    /// The indexes whose columns changed after the first release, with the columns they have now and the statement that
+    /// drops an older shape; the schema then creates them anew (CREATE INDEX IF NOT EXISTS would keep the old one).
+    /// The first release's idx_workflow_instances_status_created lacked the id: SQLite appends the rowid to an index,
+    /// not the id, so without it the list would sort every page whose rows tie on created_at.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Index, string Columns, string Drop)> ReshapedIndexes =
+    [
+        ("idx_workflow_instances_status_created", "status,created_at,id", "DROP INDEX idx_workflow_instances_status_created"),
+    ];
+
+    /// <summary>An index's columns in order, comma-separated; NULL when there is no such index.</summary>
+    public const string IndexColumns =
+        "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_index_info(@Index) ORDER BY seqno)";
+
     public const string InsertWorkflow = """
         INSERT INTO workflow_instances (id, workflow_name, status, current_input, created_at, updated_at)
         VALUES (@Id, @WorkflowName, @Status, @CurrentInput, @CreatedAt, @UpdatedAt)
+        """;
+
+    /// <summary>
+    /// A workflow stored under an idempotency key, unless uq_workflow_instances_idempotency_key already holds the key:
+    /// then the insert changes nothing (0 rows) and the caller reads the workflow that does. The index decides, not a
+    /// prior read; the conflict target names that index only, so any other constraint still fails the statement.
+    /// </summary>
+    public const string InsertWorkflowWithKey = """
+        INSERT INTO workflow_instances
+            (id, workflow_name, status, current_input, created_at, updated_at, idempotency_key, request_fingerprint)
+        VALUES (@Id, @WorkflowName, @Status, @CurrentInput, @CreatedAt, @UpdatedAt, @IdempotencyKey, @RequestFingerprint)
+        ON CONFLICT (idempotency_key) DO NOTHING
+        """;
+
+    /// <summary>The workflow holding an idempotency key and the fingerprint of the request that stored it.</summary>
+    public const string SelectWorkflowByKey = $"""
+        SELECT {WorkflowColumns}, request_fingerprint AS RequestFingerprint
+        FROM workflow_instances
+        WHERE idempotency_key = @IdempotencyKey
         """;
 
     /// <summary>Inserts a task; used both when a workflow is created and when a step completes.</summary>
@@ -203,6 +261,110 @@ internal static class SqliteSql
         UPDATE workflow_instances
         SET status = '{Failed}', updated_at = @Now
         WHERE id = @WorkflowId AND status = '{Running}'
+        """;
+
+    /// <summary>
+    /// One page of the list, newest first: at most @Limit rows (the caller asks for one more than the page holds, to know
+    /// whether another page follows), the filters that are set ANDed, and, for a page after the first, only the rows
+    /// after the last one read: <c>created_at &lt;= @AfterCreatedAt</c>, a bound the index is searched from, narrowed by
+    /// the tie-break on id, together the same as <c>(created_at, id) &lt; (@AfterCreatedAt, @AfterId)</c>. Of that bound
+    /// and created_before, only the tighter is written: SQLite searches from one upper bound, not necessarily the
+    /// tighter, and would otherwise read the rows between them on every page. Every filter combination reads one of the
+    /// list indexes (idx_workflow_instances_created, _status_created, _name_created) in order, with no sort.
+    /// </summary>
+    public static string ListWorkflows(WorkflowListQuery query)
+    {
+        var where = string.Join(" AND ", ListConditions(query));
+        return $"""
+            SELECT {WorkflowColumns}
+            FROM workflow_instances
+            {(where.Length == 0 ? string.Empty : "WHERE " + where + "\n")}ORDER BY created_at DESC, id DESC
+            LIMIT @Limit
+            """;
+    }
+
+    private static IEnumerable<string> ListConditions(WorkflowListQuery query)
+    {
+        if (query.Status is not null)
+        {
+            yield return "status = @Status";
+        }
+
+        if (query.WorkflowName is not null)
+        {
+            yield return "workflow_name = @WorkflowName";
+        }
+
+        if (query.CreatedAfter is not null)
+        {
+            yield return "created_at > @CreatedAfter";
+        }
+
+        if (query.After is { } after && (query.CreatedBefore is not { } before || after.CreatedAt < before))
+        {
+            yield return "created_at <= @AfterCreatedAt AND (created_at < @AfterCreatedAt OR id < @AfterId)";
+        }
+        else if (query.CreatedBefore is not null)
+        {
+            yield return "created_at < @CreatedBefore";
+        }
+    }
+
+    /// <summary>
+    /// The workflow's PENDING or RUNNING task is cancelled, its lease cleared: a heartbeat no longer renews it and its
+    /// holder's late writes match no row.
+    /// </summary>
+    public const string CancelTasks = $"""
+        UPDATE tasks
+        SET status = '{Cancelled}', lease_owner = NULL, lease_expires_at = NULL, updated_at = @Now
+        WHERE workflow_instance_id = @Id AND status IN ('{Pending}', '{Running}')
+        """;
+
+    public const string CancelWorkflow = $"""
+        UPDATE workflow_instances
+        SET status = '{Cancelled}', updated_at = @Now
+        WHERE id = @Id AND status IN ('{Pending}', '{Running}')
+        """;
+
+    /// <summary>What an operator's change needs to know about a workflow: its name and status (no row when it does not exist).</summary>
+    public const string SelectWorkflowState =
+        "SELECT workflow_name AS WorkflowName, status AS Status FROM workflow_instances WHERE id = @Id";
+
+    public const string RetryWorkflow = $"""
+        UPDATE workflow_instances
+        SET status = '{Pending}', updated_at = @Now
+        WHERE id = @Id AND status IN ('{Failed}', '{Cancelled}')
+        """;
+
+    /// <summary>
+    /// WorkflowTask.Retry: PENDING, due now, with @FreshAttempts more attempts after the ones used (the attempt number
+    /// keeps counting up, so a late write of an earlier attempt stays fenced out); the lease cleared, the error kept.
+    /// </summary>
+    public const string RetryTask = $"""
+        UPDATE tasks
+        SET status = '{Pending}', max_attempts = attempt + @FreshAttempts, scheduled_at = @Now, lease_owner = NULL,
+            lease_expires_at = NULL, updated_at = @Now
+        WHERE workflow_instance_id = @Id AND step_index = @StepIndex AND status IN ('{Failed}', '{Cancelled}')
+        """;
+
+    /// <summary>
+    /// The retention sweep's batch: up to @MaxWorkflows finished workflows that last changed before @FinishedBefore, read
+    /// from idx_workflow_instances_status_updated, in no particular order (as in MySQL: all of them go in the end). The
+    /// sweep holds the write lock, so no other writer is between this read and the deletes.
+    /// </summary>
+    public const string SelectFinishedWorkflows = $"""
+        SELECT id
+        FROM workflow_instances
+        WHERE status IN ('{Completed}', '{Failed}', '{Cancelled}') AND updated_at < @FinishedBefore
+        LIMIT @MaxWorkflows
+        """;
+
+    /// <summary>The batch's rows, children first as the foreign keys require; answers how many workflows went.</summary>
+    public const string DeleteWorkflows = """
+        DELETE FROM activity_logs WHERE workflow_instance_id IN @Ids;
+        DELETE FROM tasks WHERE workflow_instance_id IN @Ids;
+        DELETE FROM workflow_instances WHERE id IN @Ids;
+        SELECT changes();
         """;
 
     /// <summary>

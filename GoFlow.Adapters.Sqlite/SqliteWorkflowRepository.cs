@@ -2,6 +2,7 @@ using Dapper;
 using GoFlow.Domain;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.ReadModels;
+using Microsoft.Data.Sqlite;
 
 namespace GoFlow.Adapters.Sqlite;
 
@@ -26,34 +27,7 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
                     transaction,
                     cancellationToken: cancellationToken));
 
-                await connection.ExecuteAsync(new CommandDefinition(
-                    SqliteSql.InsertTask,
-                    new
-                    {
-                        WorkflowId = SqliteIds.ToDatabase(firstTask.WorkflowId),
-                        firstTask.StepIndex,
-                        firstTask.TaskName,
-                        Status = firstTask.Status.ToName(),
-                        firstTask.Attempt,
-                        firstTask.MaxAttempts,
-                        firstTask.InputPayload,
-                        ScheduledAt = SqliteTime.ToDatabase(firstTask.ScheduledAt),
-                        CreatedAt = SqliteTime.ToDatabase(firstTask.CreatedAt),
-                        UpdatedAt = SqliteTime.ToDatabase(firstTask.UpdatedAt),
-                    },
-                    transaction,
-                    cancellationToken: cancellationToken));
-
-                await ActivityLog.AppendAsync(
-                    transaction,
-                    [new NewActivity(
-                        workflow.Id,
-                        TaskId: null,
-                        ActivityAction.WorkflowCreated,
-                        ActivityDetails.ForWorkflow(workflow.WorkflowName),
-                        workflow.CreatedAt)],
-                    cancellationToken);
-
+                await InsertFirstTaskAndActivityAsync(transaction, workflow, firstTask, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return true;
             },
@@ -132,20 +106,201 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
         row.Details,
         SqliteTime.FromDatabase(row.CreatedAt));
 
-    // Issue 5 (operations API): implemented next; these stubs keep the solution building meanwhile.
     public Task<IdempotentCreateResult> CreateOnceAsync(
         WorkflowInstance workflow, WorkflowTask firstTask, IdempotencyKey key, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+        database.WriteAsync<IdempotentCreateResult>(
+            async (connection, transaction) =>
+            {
+                // The unique index on the key decides, never a read first; this transaction holds the write lock, so the
+                // workflow that holds the key is still there when it is read below.
+                var inserted = await connection.ExecuteAsync(new CommandDefinition(
+                    SqliteSql.InsertWorkflowWithKey,
+                    new
+                    {
+                        Id = SqliteIds.ToDatabase(workflow.Id),
+                        workflow.WorkflowName,
+                        Status = workflow.Status.ToName(),
+                        workflow.CurrentInput,
+                        CreatedAt = SqliteTime.ToDatabase(workflow.CreatedAt),
+                        UpdatedAt = SqliteTime.ToDatabase(workflow.UpdatedAt),
+                        IdempotencyKey = key.Key,
+                        key.RequestFingerprint,
+                    },
+                    transaction,
+                    cancellationToken: cancellationToken));
+                if (inserted == 0)
+                {
+                    var existing = await connection.QuerySingleAsync<KeyedWorkflowRow>(new CommandDefinition(
+                        SqliteSql.SelectWorkflowByKey, new { IdempotencyKey = key.Key }, transaction, cancellationToken: cancellationToken));
+                    return new IdempotentCreateResult.KeyTaken(ToView(existing.Workflow), existing.RequestFingerprint);
+                }
 
-    public Task<WorkflowPage> ListAsync(WorkflowListQuery query, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+                await InsertFirstTaskAndActivityAsync(transaction, workflow, firstTask, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return new IdempotentCreateResult.Created();
+            },
+            cancellationToken);
 
-    public Task<WorkflowChangeResult> CancelAsync(WorkflowId id, DateTimeOffset now, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    public Task<WorkflowPage> ListAsync(WorkflowListQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
+        return database.ReadAsync(
+            async (connection, transaction) =>
+            {
+                var rows = (await connection.QueryAsync<WorkflowRow>(new CommandDefinition(
+                    SqliteSql.ListWorkflows(query),
+                    new
+                    {
+                        Status = query.Status?.ToName(),
+                        query.WorkflowName,
+                        CreatedAfter = query.CreatedAfter is { } after ? SqliteTime.ToDatabase(after) : null,
+                        CreatedBefore = query.CreatedBefore is { } before ? SqliteTime.ToDatabase(before) : null,
+                        AfterCreatedAt = query.After is { } position ? SqliteTime.ToDatabase(position.CreatedAt) : null,
+                        AfterId = query.After is { } last ? SqliteIds.ToDatabase(last.Id) : null,
+                        // One row more than the page holds says whether another page follows.
+                        Limit = query.Limit + 1,
+                    },
+                    transaction,
+                    cancellationToken: cancellationToken))).AsList();
 
-    public Task<WorkflowChangeResult> RetryAsync(WorkflowRetry retry, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+                var page = rows.Take(query.Limit).Select(ToView).ToList();
+                var next = rows.Count > query.Limit ? new WorkflowListPosition(page[^1].CreatedAt, page[^1].Id) : null;
+                return new WorkflowPage(page, next);
+            },
+            cancellationToken);
+    }
 
-    public Task<int> DeleteFinishedAsync(DateTimeOffset finishedBefore, int maxWorkflows, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    public Task<WorkflowChangeResult> CancelAsync(WorkflowId id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var parameters = new { Id = SqliteIds.ToDatabase(id), Now = SqliteTime.ToDatabase(now) };
+        return database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                // Tasks, then the workflow, as in MySQL; under the write lock nothing can come between them.
+                await connection.ExecuteAsync(new CommandDefinition(
+                    SqliteSql.CancelTasks, parameters, transaction, cancellationToken: cancellationToken));
+                var cancelled = await connection.ExecuteAsync(new CommandDefinition(
+                    SqliteSql.CancelWorkflow, parameters, transaction, cancellationToken: cancellationToken));
+                var workflow = await connection.QuerySingleOrDefaultAsync<WorkflowStateRow>(new CommandDefinition(
+                    SqliteSql.SelectWorkflowState, parameters, transaction, cancellationToken: cancellationToken));
+                if (cancelled == 0)
+                {
+                    // Finished first (or never existed): returning uncommitted rolls back whatever the task update matched.
+                    return Unchanged(workflow);
+                }
+
+                await ActivityLog.AppendAsync(
+                    transaction,
+                    [new NewActivity(id, TaskId: null, ActivityAction.WorkflowCancelled, ActivityDetails.ForWorkflow(workflow!.WorkflowName), now)],
+                    cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowStatus.Cancelled);
+            },
+            cancellationToken);
+    }
+
+    public Task<WorkflowChangeResult> RetryAsync(WorkflowRetry retry, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(retry.FreshAttempts);
+        var parameters = new
+        {
+            Id = SqliteIds.ToDatabase(retry.Id),
+            retry.StepIndex,
+            retry.FreshAttempts,
+            Now = SqliteTime.ToDatabase(retry.Now),
+        };
+        return database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                // The task, then the workflow, as in MySQL; each update guarded by the status it requires and checked.
+                var workflow = await connection.QuerySingleOrDefaultAsync<WorkflowStateRow>(new CommandDefinition(
+                    SqliteSql.SelectWorkflowState, parameters, transaction, cancellationToken: cancellationToken));
+                if (workflow is null
+                    || await connection.ExecuteAsync(new CommandDefinition(
+                        SqliteSql.RetryTask, parameters, transaction, cancellationToken: cancellationToken)) == 0
+                    || await connection.ExecuteAsync(new CommandDefinition(
+                        SqliteSql.RetryWorkflow, parameters, transaction, cancellationToken: cancellationToken)) == 0)
+                {
+                    // Returning uncommitted rolls back the task's update if the workflow's found no row.
+                    return Unchanged(workflow);
+                }
+
+                await ActivityLog.AppendAsync(
+                    transaction,
+                    [new NewActivity(retry.Id, TaskId: null, ActivityAction.WorkflowRetried, ActivityDetails.ForWorkflow(workflow.WorkflowName), retry.Now)],
+                    cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowStatus.Pending);
+            },
+            cancellationToken);
+    }
+
+    public Task<int> DeleteFinishedAsync(DateTimeOffset finishedBefore, int maxWorkflows, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxWorkflows);
+        return database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                var ids = (await connection.QueryAsync<string>(new CommandDefinition(
+                    SqliteSql.SelectFinishedWorkflows,
+                    new { FinishedBefore = SqliteTime.ToDatabase(finishedBefore), MaxWorkflows = maxWorkflows },
+                    transaction,
+                    cancellationToken: cancellationToken))).ToArray();
+                if (ids.Length == 0)
+                {
+                    return 0;
+                }
+
+                var deleted = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    SqliteSql.DeleteWorkflows, new { Ids = ids }, transaction, cancellationToken: cancellationToken));
+                if (deleted != ids.Length)
+                {
+                    // Cannot happen while this transaction holds the write lock.
+                    throw new InvalidOperationException(
+                        $"The retention sweep read {ids.Length} finished workflows but could delete only {deleted}; nothing was deleted.");
+                }
+
+                await transaction.CommitAsync(cancellationToken);
+                return ids.Length;
+            },
+            cancellationToken);
+    }
+
+    private static async Task InsertFirstTaskAndActivityAsync(
+        SqliteTransaction transaction, WorkflowInstance workflow, WorkflowTask firstTask, CancellationToken cancellationToken)
+    {
+        await transaction.Connection!.ExecuteAsync(new CommandDefinition(
+            SqliteSql.InsertTask,
+            new
+            {
+                WorkflowId = SqliteIds.ToDatabase(firstTask.WorkflowId),
+                firstTask.StepIndex,
+                firstTask.TaskName,
+                Status = firstTask.Status.ToName(),
+                firstTask.Attempt,
+                firstTask.MaxAttempts,
+                firstTask.InputPayload,
+                ScheduledAt = SqliteTime.ToDatabase(firstTask.ScheduledAt),
+                CreatedAt = SqliteTime.ToDatabase(firstTask.CreatedAt),
+                UpdatedAt = SqliteTime.ToDatabase(firstTask.UpdatedAt),
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+
+        await ActivityLog.AppendAsync(
+            transaction,
+            [new NewActivity(
+                workflow.Id,
+                TaskId: null,
+                ActivityAction.WorkflowCreated,
+                ActivityDetails.ForWorkflow(workflow.WorkflowName),
+                workflow.CreatedAt)],
+            cancellationToken);
+    }
+
+    /// <summary>NotFound when the workflow does not exist, else Conflict with the status it has.</summary>
+    private static WorkflowChangeResult Unchanged(WorkflowStateRow? workflow) =>
+        workflow is null
+            ? new WorkflowChangeResult(WorkflowChangeOutcome.NotFound, null)
+            : new WorkflowChangeResult(WorkflowChangeOutcome.Conflict, StatusNames.ToWorkflowStatus(workflow.Status));
 }

@@ -17,7 +17,8 @@ builder.Services.Configure<HostOptions>(builder.Configuration.GetSection("HostOp
 builder.Services
     .AddGoFlowApplication()
     .AddGoFlowStorage(builder.Configuration)
-    .AddSampleTaskHandlers();
+    .AddSampleTaskHandlers()
+    .AddGoFlowObservability(builder.Configuration);
 if (roles.Api)
 {
     builder.Services.AddGoFlowHttp();
@@ -32,6 +33,8 @@ var app = builder.Build();
 if (roles.Api)
 {
     app.UseGoFlowHttp();
+    app.MapHealthEndpoints();
+    app.MapGoFlowMetrics();
     app.MapWorkflowEndpoints();
 }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using GoFlow.Domain;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
+using GoFlow.Worker.Health;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,7 @@ namespace GoFlow.Worker;
 internal sealed partial class TaskWorker(
     IServiceScopeFactory scopes,
     WorkAvailableSignal workAvailable,
+    WorkerLoopState loopState,
     IOptions<WorkerOptions> options,
     TimeProvider clock,
     ILogger<TaskWorker> logger) : BackgroundService
@@ -66,6 +68,22 @@ internal sealed partial class TaskWorker(
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        loopState.Started();
+        try
+        {
+            await RunLoopAsync(stoppingToken);
+            loopState.Ended();
+        }
+        catch
+        {
+            // The loop catches every failure of a poll; what still gets here kills it, and readiness must say so.
+            loopState.Faulted();
+            throw;
+        }
+    }
+
+    private async Task RunLoopAsync(CancellationToken stoppingToken)
     {
         LogStarted(_options.WorkerId);
 

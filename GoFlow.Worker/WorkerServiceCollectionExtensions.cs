@@ -1,4 +1,5 @@
 using GoFlow.Ports.Driven;
+using GoFlow.Worker.Health;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -7,9 +8,13 @@ namespace GoFlow.Worker;
 
 public static class WorkerServiceCollectionExtensions
 {
+    /// <summary>The tag of the checks a readiness probe runs (the HTTP adapter's <c>/health/ready</c>).</summary>
+    private const string ReadyTag = "ready";
+
     /// <summary>
     /// Registers the polling worker, configured by the <c>Worker</c> section and validated at start, the
-    /// in-process signal that wakes it when this process queues a task, and the retention sweep (<c>Retention</c>).
+    /// in-process signal that wakes it when this process queues a task, the retention sweep (<c>Retention</c>), and
+    /// the health check <c>worker</c>, tagged <c>ready</c>: healthy while the worker's claim loop runs.
     /// </summary>
     public static IServiceCollection AddGoFlowWorker(this IServiceCollection services)
     {
@@ -24,6 +29,8 @@ public static class WorkerServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IWorkAvailableSignal>(
             provider => provider.GetRequiredService<WorkAvailableSignal>()));
         services.AddHostedService<TaskWorker>();
+        services.AddSingleton<WorkerLoopState>();
+        services.AddHealthChecks().AddCheck<WorkerHealthCheck>(WorkerHealthCheck.Name, tags: [ReadyTag]);
 
         services.AddOptions<RetentionOptions>()
             .BindConfiguration(RetentionOptions.SectionName)

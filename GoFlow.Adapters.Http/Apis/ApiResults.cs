@@ -1,9 +1,16 @@
 using GoFlow.Adapters.Http.Contracts;
 using GoFlow.Domain;
+using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
 using GoFlow.Ports.ReadModels;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+
+using StartWorkflowAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.Created<GoFlow.Adapters.Http.Contracts.MessageResponse<GoFlow.Adapters.Http.Contracts.WorkflowResponse>>,
+    GoFlow.Adapters.Http.Apis.OkWithLocation<GoFlow.Adapters.Http.Contracts.MessageResponse<GoFlow.Adapters.Http.Contracts.WorkflowResponse>>,
+    Microsoft.AspNetCore.Http.HttpResults.ValidationProblem,
+    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>;
 
 namespace GoFlow.Adapters.Http.Apis;
 
@@ -15,20 +22,32 @@ internal static class ApiResults
 {
     public const string WorkflowStartedMessage = "Workflow started successfully";
 
+    public const string WorkflowAlreadyStartedMessage = "Workflow already started with this Idempotency-Key";
+
+    /// <summary>The member of a 409 problem that names the workflow's status (<c>status</c> is the HTTP status).</summary>
+    public const string WorkflowStatusMember = "workflow_status";
+
     /// <summary>POST /workflows: what the use case decided.</summary>
-    public static Results<Created<MessageResponse<WorkflowResponse>>, ValidationProblem, ProblemHttpResult> FromStartResult(
+    public static StartWorkflowAnswer FromStartResult(
         StartWorkflowResult result) => result switch
         {
             StartWorkflowResult.Started started => TypedResults.Created(
                 WorkflowLocation(started.Workflow.Id.ToString()),
                 new MessageResponse<WorkflowResponse>(WorkflowStartedMessage, ResponseMapper.ToResponse(started.Workflow))),
+            // The first answer's shape, id and Location, with the workflow as it is now: a client that sent its request
+            // again can handle both answers alike.
+            StartWorkflowResult.AlreadyStarted already => new OkWithLocation<MessageResponse<WorkflowResponse>>(
+                WorkflowLocation(already.Workflow.Id.ToString()),
+                new MessageResponse<WorkflowResponse>(WorkflowAlreadyStartedMessage, ResponseMapper.ToResponse(already.Workflow))),
+            StartWorkflowResult.KeyReused reused => TypedResults.Problem(
+                reused.Detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused"),
             StartWorkflowResult.Invalid invalid => TypedResults.ValidationProblem(
                 invalid.Errors.ToDictionary(error => error.Key, error => error.Value)),
             _ => throw new ArgumentOutOfRangeException(nameof(result), result, "Unknown start result."),
         };
 
     /// <summary>POST /workflows: a body refused before it reached the use case.</summary>
-    public static Results<Created<MessageResponse<WorkflowResponse>>, ValidationProblem, ProblemHttpResult> Refused(
+    public static StartWorkflowAnswer Refused(
         StartWorkflowBody refusal) => refusal switch
         {
             StartWorkflowBody.UnsupportedMediaType unsupported => TypedResults.Problem(
@@ -40,6 +59,27 @@ internal static class ApiResults
             StartWorkflowBody.InvalidField invalid => TypedResults.ValidationProblem(
                 new Dictionary<string, string[]> { [invalid.Field] = [invalid.Message] }),
             _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal, "Not a refusal."),
+        };
+
+    /// <summary>GET /workflows: a page, with the cursor of the next one.</summary>
+    public static Ok<WorkflowListResponse> Page(WorkflowPage page) => TypedResults.Ok(new WorkflowListResponse(
+        [.. page.Workflows.Select(ResponseMapper.ToResponse)],
+        page.Next is null ? null : WorkflowListCursor.Encode(page.Next)));
+
+    /// <summary>GET /workflows: a query refused before it reached the use case.</summary>
+    public static ValidationProblem InvalidQuery(IDictionary<string, string[]> errors) => TypedResults.ValidationProblem(errors);
+
+    /// <summary>
+    /// POST /workflows/{id}/cancel and /retry: what the change came to. <paramref name="after"/> is the workflow read
+    /// again after a change was made, so the answer shows it as it now is; null when it was not changed, or is gone.
+    /// </summary>
+    public static Results<Ok<DataResponse<WorkflowWithTasksResponse>>, ProblemHttpResult> FromChange(
+        WorkflowChange change, string id, WorkflowChangeResult result, WorkflowDetails? after) => result.Outcome switch
+        {
+            WorkflowChangeOutcome.Changed when after is not null => Found(after),
+            WorkflowChangeOutcome.Changed or WorkflowChangeOutcome.NotFound => WorkflowNotFound(id),
+            WorkflowChangeOutcome.Conflict => NotAllowed(change, id, result.Status),
+            _ => throw new ArgumentOutOfRangeException(nameof(result), result, "Unknown change outcome."),
         };
 
     public static Ok<DataResponse<WorkflowWithTasksResponse>> Found(WorkflowDetails details) =>
@@ -58,4 +98,27 @@ internal static class ApiResults
         $"There is no workflow with id '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Workflow not found");
 
     public static string WorkflowLocation(string id) => $"/workflows/{id}";
+
+    private static ProblemHttpResult NotAllowed(WorkflowChange change, string id, WorkflowStatus? status)
+    {
+        var (verb, allowed) = change switch
+        {
+            WorkflowChange.Cancel => ("cancelled", $"{StatusNames.Pending} or {StatusNames.Running}"),
+            WorkflowChange.Retry => ("retried", $"{StatusNames.Failed} or {StatusNames.Cancelled}"),
+            _ => throw new ArgumentOutOfRangeException(nameof(change), change, "Unknown change."),
+        };
+        var statusName = status?.ToName();
+        return TypedResults.Problem(
+            $"Workflow '{id}' is {statusName ?? "in a status that does not allow it"}; only a {allowed} workflow can be {verb}.",
+            statusCode: StatusCodes.Status409Conflict,
+            title: $"Workflow cannot be {verb}",
+            extensions: new Dictionary<string, object?> { [WorkflowStatusMember] = statusName });
+    }
+}
+
+/// <summary>The operator's changes to a workflow, for the answers that name them.</summary>
+internal enum WorkflowChange
+{
+    Cancel,
+    Retry,
 }

@@ -1,4 +1,5 @@
 using GoFlow.Adapters.Http.Contracts;
+using GoFlow.Adapters.Http.OpenApi;
 using GoFlow.Ports.Driving;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,9 +14,11 @@ internal static class WorkflowDefinitionsApi
 {
     public static RouteGroupBuilder MapWorkflowDefinitionsApi(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup("/workflow-definitions").WithTags("Workflow definitions");
+        var group = endpoints.MapGroup("/workflow-definitions").WithTags("Workflow definitions").ProducesCommonProblems();
 
-        group.MapGet("/", ListWorkflowDefinitions).WithName(nameof(ListWorkflowDefinitions));
+        group.MapGet("/", ListWorkflowDefinitions)
+            .WithName(nameof(ListWorkflowDefinitions))
+            .WithSummary("List the workflows that can be started, each with its tasks in order");
 
         return group;
     }

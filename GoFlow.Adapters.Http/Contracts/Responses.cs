@@ -5,9 +5,14 @@ namespace GoFlow.Adapters.Http.Contracts;
 // The answers' shapes. Property names become snake_case through the adapter's JSON options (AddGoFlowHttp);
 // times are UTC DateTimes so that they serialise as ISO 8601 with a trailing Z.
 
-internal sealed record DataResponse<T>(T Data);
+internal sealed record DataResponse<T>(T Data)
+    where T : notnull;
 
-internal sealed record MessageResponse<T>(string Message, T Data);
+internal sealed record MessageResponse<T>(string Message, T Data)
+    where T : notnull;
+
+/// <summary>A page of GET /workflows; <paramref name="NextCursor"/> is null after the last page.</summary>
+internal sealed record WorkflowListResponse(IReadOnlyList<WorkflowResponse> Data, string? NextCursor);
 
 internal sealed record WorkflowResponse(
     string Id,

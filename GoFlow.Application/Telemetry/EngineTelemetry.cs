@@ -15,6 +15,13 @@ public sealed class EngineTelemetry : IDisposable
     /// <summary>The activity source of the engine's spans: starting a workflow, running a task attempt.</summary>
     public static readonly ActivitySource ActivitySource = new(Name);
 
+    // Exporters otherwise use their default buckets, which are made for milliseconds (0, 5, 10, ... 10000): every task
+    // would land in the first one. These span a quick handler (5 ms) to one that runs into its timeout (5 min).
+    private static readonly double[] DurationBuckets =
+        [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+    private static readonly int[] BatchSizeBuckets = [1, 2, 5, 10, 20, 50, 100];
+
     private readonly Meter _meter;
     private readonly Counter<long> _workflowsStarted;
     private readonly Counter<long> _workflowsCompleted;
@@ -37,9 +44,11 @@ public sealed class EngineTelemetry : IDisposable
         _attemptsCompleted = _meter.CreateCounter<long>("goflow.task.attempts.completed", "{attempt}", "Task attempts whose result was recorded.");
         _attemptsFailed = _meter.CreateCounter<long>("goflow.task.attempts.failed", "{attempt}", "Task attempts that failed for good.");
         _attemptsRetried = _meter.CreateCounter<long>("goflow.task.attempts.retried", "{attempt}", "Failed task attempts with a retry scheduled.");
-        _taskDuration = _meter.CreateHistogram<double>("goflow.task.duration", "s", "How long a task attempt's handler ran.");
+        _taskDuration = _meter.CreateHistogram("goflow.task.duration", "s", "How long a task attempt's handler ran.",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _claimBatches = _meter.CreateCounter<long>("goflow.worker.claim.batches", "{batch}", "Claim round trips that found at least one task.");
-        _claimBatchSize = _meter.CreateHistogram<int>("goflow.worker.claim.batch_size", "{task}", "Tasks claimed in one round trip.");
+        _claimBatchSize = _meter.CreateHistogram("goflow.worker.claim.batch_size", "{task}", "Tasks claimed in one round trip.",
+            tags: null, advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchSizeBuckets });
     }
 
     public void WorkflowStarted(string workflowName) => _workflowsStarted.Add(1, Workflow(workflowName));

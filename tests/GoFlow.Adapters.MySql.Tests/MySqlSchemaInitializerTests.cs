@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using GoFlow.Domain;
 using GoFlow.Storage.ContractTests.Builders;
 using GoFlow.Testing;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace GoFlow.Adapters.MySql.Tests;
 
-internal sealed class MySqlSchemaInitializerTests
+internal sealed partial class MySqlSchemaInitializerTests
 {
     private static readonly string[] GoFlowTables = ["activity_logs", "tasks", "workflow_instances"];
 
@@ -100,6 +101,81 @@ internal sealed class MySqlSchemaInitializerTests
             Assert.That((await repository.FindAsync(created.Id, CancellationToken.None))!.Tasks[0].MaxAttempts, Is.EqualTo(5));
         }
     }
+
+    [Test]
+    public async Task ApplyAsync_WorkflowInstancesFromBeforeIdempotencyKeysAndTheList_AddsColumnsAndIndexesKeepingTheRows()
+    {
+        // The schema as it was before issue 5: schema.sql with the first release's workflow_instances.
+        var schema = await File.ReadAllTextAsync(TestDatabase.SchemaPath);
+        var oldSchema = WorkflowInstancesTable().Replace(schema, FirstReleaseWorkflowInstances, 1);
+        Assert.That(oldSchema, Does.Not.Contain("idempotency_key"), "the test's own setup");
+        await _database.DisposeAsync();
+        _database = await TestDatabase.CreateAsync(oldSchema);
+        var storedBefore = TestTimes.Start.AddHours(-1);
+        var oldWorkflow = WorkflowId.New(storedBefore);
+        await _database.ExecuteAsync(
+            """
+            INSERT INTO workflow_instances (id, workflow_name, status, current_input, created_at, updated_at)
+            VALUES (@Id, 'OrderProcess', 'COMPLETED', '{}', @Then, @Then)
+            """,
+            new { Id = oldWorkflow.ToString(), Then = storedBefore.UtcDateTime });
+        await using var dataSource = CreateDataSource();
+        var initializer = CreateInitializer(dataSource);
+
+        await initializer.ApplyAsync(CancellationToken.None);
+        await initializer.ApplyAsync(CancellationToken.None);
+
+        var repository = new MySqlWorkflowRepository(dataSource);
+        var (first, firstTask) = new WorkflowBuilder().Build();
+        var (second, secondTask) = new WorkflowBuilder().Build();
+        var key = new Ports.Driven.IdempotencyKey("k-1", new string('a', 64));
+        await repository.CreateOnceAsync(first, firstTask, key, CancellationToken.None);
+        var again = await repository.CreateOnceAsync(second, secondTask, key, CancellationToken.None);
+        var listed = await repository.ListAsync(
+            new Ports.ReadModels.WorkflowListQuery(null, null, null, null, 10, null), CancellationToken.None);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await ColumnsAsync("workflow_instances"), Is.EqualTo(new[]
+            {
+                "id", "workflow_name", "status", "current_input", "created_at", "updated_at", "idempotency_key", "request_fingerprint",
+            }), "the columns of schema.sql, in its order");
+            Assert.That(await IndexesAsync("workflow_instances"), Is.EqualTo(new[]
+            {
+                "idx_workflow_instances_created", "idx_workflow_instances_name_created", "idx_workflow_instances_status_created",
+                "idx_workflow_instances_status_updated", "PRIMARY", "uq_workflow_instances_idempotency_key",
+            }));
+            Assert.That(again, Is.TypeOf<Ports.Driven.IdempotentCreateResult.KeyTaken>(), "the key's index is unique");
+            Assert.That(listed.Workflows.Select(workflow => workflow.Id), Is.EqualTo(new[] { first.Id, oldWorkflow }),
+                "the workflow stored before the upgrade is kept, without a key");
+        }
+    }
+
+    /// <summary>workflow_instances as the first release created it.</summary>
+    private const string FirstReleaseWorkflowInstances = """
+        CREATE TABLE IF NOT EXISTS workflow_instances (
+            id            CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+            workflow_name VARCHAR(255) NOT NULL,
+            status        VARCHAR(16)  NOT NULL,
+            current_input JSON         NOT NULL,
+            created_at    DATETIME(6)  NOT NULL,
+            updated_at    DATETIME(6)  NOT NULL,
+            PRIMARY KEY (id),
+            KEY idx_workflow_instances_status_created (status, created_at)
+        ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
+        """;
+
+    [GeneratedRegex(@"CREATE TABLE IF NOT EXISTS workflow_instances \(.*?\) ENGINE[^;]*;", RegexOptions.Singleline)]
+    private static partial Regex WorkflowInstancesTable();
+
+    private Task<IReadOnlyList<string>> ColumnsAsync(string table) =>
+        _database.QueryAsync<string>(
+            "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = @Table ORDER BY ORDINAL_POSITION",
+            new { Table = table });
+
+    private Task<IReadOnlyList<string>> IndexesAsync(string table) =>
+        _database.QueryAsync<string>(
+            "SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = @Table ORDER BY INDEX_NAME",
+            new { Table = table });
 
     private Task<long> MaxAttemptsColumnCountAsync() =>
         _database.ExecuteScalarAsync<long>(

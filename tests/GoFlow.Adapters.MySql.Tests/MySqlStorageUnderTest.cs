@@ -18,7 +18,9 @@ internal sealed class MySqlStorageUnderTest : IStorageUnderTest
     {
         Database = database;
         _dataSource = MySqlConnectionSettings.CreateDataSource(new MySqlOptions { ConnectionString = database.ConnectionString });
-        Repository = new MySqlWorkflowRepository(_dataSource);
+        var repository = new MySqlWorkflowRepository(_dataSource);
+        Repository = repository;
+        Retention = repository;
         Queue = new MySqlTaskQueue(_dataSource);
     }
 
@@ -27,6 +29,8 @@ internal sealed class MySqlStorageUnderTest : IStorageUnderTest
     public IWorkflowRepository Repository { get; }
 
     public ITaskQueue Queue { get; }
+
+    public IWorkflowRetention Retention { get; }
 
     public static async Task<MySqlStorageUnderTest> CreateAsync() => new(await TestDatabase.CreateAsync());
 
@@ -49,7 +53,7 @@ internal sealed class MySqlStorageUnderTest : IStorageUnderTest
     public async Task<string> SnapshotAsync()
     {
         var workflows = await Database.QueryAsync<string>(
-            "SELECT JSON_ARRAY(id, workflow_name, status, current_input, created_at, updated_at) FROM workflow_instances ORDER BY id");
+            "SELECT JSON_ARRAY(id, workflow_name, status, current_input, created_at, updated_at, idempotency_key, request_fingerprint) FROM workflow_instances ORDER BY id");
         var tasks = await Database.QueryAsync<string>(
             """
             SELECT JSON_ARRAY(id, workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload,

@@ -1,5 +1,8 @@
+using System.Text.RegularExpressions;
 using Dapper;
 using GoFlow.Adapters.Sqlite.Tests.Support;
+using GoFlow.Ports.Driven;
+using GoFlow.Ports.ReadModels;
 using GoFlow.Storage.ContractTests.Builders;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -7,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace GoFlow.Adapters.Sqlite.Tests;
 
 /// <summary>The start-up step and the settings the adapter's connections really run with, on a real file.</summary>
-internal sealed class SqliteSchemaInitializerTests
+internal sealed partial class SqliteSchemaInitializerTests
 {
     private static readonly string[] GoFlowTables = ["activity_logs", "tasks", "workflow_instances"];
 
@@ -144,6 +147,77 @@ internal sealed class SqliteSchemaInitializerTests
                 $"schema.sqlite.sql's {table} must keep step with schema.sql's");
         }
     }
+
+    [Test]
+    public async Task ApplyAsync_FileFromBeforeIdempotencyKeysAndTheList_AddsColumnsAndIndexesKeepingTheRows()
+    {
+        // A file as the first release created it: its workflow_instances and index, the other tables as they still are.
+        var schema = await File.ReadAllTextAsync(Path.Combine(MySqlSchemaColumns.RepositoryRoot, "schema.sqlite.sql"));
+        var oldSchema = FirstReleaseWorkflowInstances + WorkflowInstancesAndItsIndexes().Replace(schema, string.Empty, 1);
+        Assert.That(oldSchema, Does.Not.Contain("idempotency_key"), "the test's own setup");
+        var storedBefore = TestTimes.Start.AddHours(-1);
+        var oldWorkflow = GoFlow.Domain.WorkflowId.New(storedBefore);
+        await using (var connection = _file.Connect())
+        {
+            await connection.ExecuteAsync(oldSchema);
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO workflow_instances (id, workflow_name, status, current_input, created_at, updated_at)
+                VALUES (@Id, 'OrderProcess', 'COMPLETED', '{}', @Then, @Then)
+                """,
+                new { Id = oldWorkflow.ToString(), Then = SqliteTime.ToDatabase(storedBefore) });
+        }
+
+        var (database, initializer) = Create();
+
+        await initializer.ApplyAsync(CancellationToken.None);
+        await initializer.ApplyAsync(CancellationToken.None);
+
+        var repository = new SqliteWorkflowRepository(database);
+        var (first, firstTask) = new WorkflowBuilder().Build();
+        var (second, secondTask) = new WorkflowBuilder().Build();
+        var key = new IdempotencyKey("k-1", new string('a', 64));
+        await repository.CreateOnceAsync(first, firstTask, key, CancellationToken.None);
+        var again = await repository.CreateOnceAsync(second, secondTask, key, CancellationToken.None);
+        var listed = await repository.ListAsync(new WorkflowListQuery(null, null, null, null, 10, null), CancellationToken.None);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await _file.QueryAsync<string>("SELECT name FROM pragma_table_info('workflow_instances') ORDER BY cid"),
+                Is.EqualTo(MySqlSchemaColumns.Read()["workflow_instances"].Select(column => column.Split(' ')[0])),
+                "the columns of schema.sql, in its order");
+            Assert.That(await _file.QueryAsync<string>(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'workflow_instances' AND sql IS NOT NULL ORDER BY name"),
+                Is.EqualTo(new[]
+                {
+                    "idx_workflow_instances_created", "idx_workflow_instances_name_created", "idx_workflow_instances_status_created",
+                    "idx_workflow_instances_status_updated", "uq_workflow_instances_idempotency_key",
+                }));
+            Assert.That(await _file.QueryAsync<string>(
+                    "SELECT name FROM pragma_index_info('idx_workflow_instances_status_created') ORDER BY seqno"),
+                Is.EqualTo(new[] { "status", "created_at", "id" }), "the first release's index is rebuilt with the id");
+            Assert.That(again, Is.TypeOf<IdempotentCreateResult.KeyTaken>(), "the key's index is unique");
+            Assert.That(listed.Workflows.Select(workflow => workflow.Id), Is.EqualTo(new[] { first.Id, oldWorkflow }),
+                "the workflow stored before the upgrade is kept, without a key");
+        }
+    }
+
+    /// <summary>workflow_instances and its index as the first release created them.</summary>
+    private const string FirstReleaseWorkflowInstances = """
+        CREATE TABLE IF NOT EXISTS workflow_instances (
+            id            TEXT    NOT NULL PRIMARY KEY,
+            workflow_name TEXT    NOT NULL,
+            status        TEXT    NOT NULL,
+            current_input TEXT    NOT NULL,
+            created_at    TEXT    NOT NULL,
+            updated_at    TEXT    NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS idx_workflow_instances_status_created ON workflow_instances (status, created_at);
+
+        """;
+
+    // From CREATE TABLE workflow_instances to the last of its indexes, before the tasks table.
+    [GeneratedRegex(@"CREATE TABLE IF NOT EXISTS workflow_instances \(.*?(?=CREATE TABLE IF NOT EXISTS tasks)", RegexOptions.Singleline)]
+    private static partial Regex WorkflowInstancesAndItsIndexes();
 
     private (SqliteDatabase Database, SqliteSchemaInitializer Initializer) Create(TimeSpan? busyTimeout = null)
     {

@@ -39,3 +39,33 @@ internal sealed class SqliteTaskQueueConcurrencyContractTests : TaskQueueConcurr
 {
     protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
 }
+
+internal sealed class SqliteWorkflowIdempotencyContractTests : WorkflowIdempotencyContract
+{
+    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
+}
+
+internal sealed class SqliteWorkflowListContractTests : WorkflowListContract
+{
+    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
+}
+
+internal sealed class SqliteWorkflowCancelContractTests : WorkflowCancelContract
+{
+    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
+}
+
+internal sealed class SqliteWorkflowRetryContractTests : WorkflowRetryContract
+{
+    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
+}
+
+internal sealed class SqliteWorkflowRetentionContractTests : WorkflowRetentionContract
+{
+    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
+}
+
+internal sealed class SqliteWorkflowOperationsConcurrencyContractTests : WorkflowOperationsConcurrencyContract
+{
+    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
+}

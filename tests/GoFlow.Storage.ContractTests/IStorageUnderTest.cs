@@ -4,7 +4,7 @@ using GoFlow.Ports.Driven;
 namespace GoFlow.Storage.ContractTests;
 
 /// <summary>
-/// One store plugged into the contract: its two driven ports over one empty database, and the few inspection helpers
+/// One store plugged into the contract: its driven ports over one empty database, and the few inspection helpers
 /// the contract needs that the ports do not offer. A fixture creates one per test class and resets it before each test.
 /// </summary>
 public interface IStorageUnderTest : IAsyncDisposable
@@ -12,6 +12,9 @@ public interface IStorageUnderTest : IAsyncDisposable
     IWorkflowRepository Repository { get; }
 
     ITaskQueue Queue { get; }
+
+    /// <summary>The retention sweep's port, over the same database (the stores implement it beside the repository).</summary>
+    IWorkflowRetention Retention { get; }
 
     /// <summary>Deletes every workflow, task and activity row, so that a test starts from an empty store.</summary>
     Task ResetAsync();

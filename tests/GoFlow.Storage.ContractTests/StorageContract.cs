@@ -14,6 +14,8 @@ namespace GoFlow.Storage.ContractTests;
 /// </summary>
 public abstract class StorageContract
 {
+    private static readonly TimeSpan BarrierTimeout = TimeSpan.FromSeconds(30);
+
     private IStorageUnderTest? _storage;
 
     protected IStorageUnderTest Storage =>
@@ -22,6 +24,8 @@ public abstract class StorageContract
     protected IWorkflowRepository Repository => Storage.Repository;
 
     protected ITaskQueue Queue => Storage.Queue;
+
+    protected IWorkflowRetention Retention => Storage.Retention;
 
     /// <summary>
     /// A store over an empty database of its own, with its schema in place. Called once per test class; the contract
@@ -68,6 +72,72 @@ public abstract class StorageContract
         [.. (await ActivityAsync(id)).Select(entry => entry.Action)];
 
     protected Task<string> SnapshotAsync() => Storage.SnapshotAsync();
+
+    /// <summary>
+    /// Claims, at <paramref name="at"/>, one task and expects it to be <paramref name="workflowId"/>'s: the test arranges
+    /// that no other task is due by then.
+    /// </summary>
+    protected async Task<ClaimedTask> ClaimTaskOfAsync(WorkflowId workflowId, DateTimeOffset at, string owner = "worker-a")
+    {
+        var claimed = await Queue.ClaimAsync(new ClaimBuilder().By(owner).UpTo(1).At(at).Build(), CancellationToken.None);
+        Assert.That(claimed.Select(task => task.WorkflowId), Is.EqualTo(new[] { workflowId }),
+            "the test expects this workflow's task to be the one due");
+        return claimed[0];
+    }
+
+    /// <summary>
+    /// A one-step workflow created at <paramref name="createdAt"/> and finished with <paramref name="status"/> (COMPLETED,
+    /// FAILED or CANCELLED) at <paramref name="finishedAt"/>, which is then its updated_at. The test arranges that no other
+    /// task is due by <paramref name="finishedAt"/>.
+    /// </summary>
+    protected async Task<WorkflowId> CreateFinishedAsync(
+        WorkflowStatus status, DateTimeOffset finishedAt, DateTimeOffset? createdAt = null, string name = "Single")
+    {
+        var workflow = await new WorkflowBuilder().Named(name).WithTasks("Only")
+            .CreatedAt(createdAt ?? finishedAt.AddMinutes(-1)).CreateAsync(Repository);
+        switch (status)
+        {
+            case WorkflowStatus.Completed:
+                Assert.That(await Queue.CompleteAsync(
+                    new TaskCompletion(await ClaimTaskOfAsync(workflow.Id, finishedAt), "{}", null, finishedAt), CancellationToken.None),
+                    Is.True);
+                break;
+            case WorkflowStatus.Failed:
+                Assert.That(await Queue.FailAsync(
+                    new TaskFailure(await ClaimTaskOfAsync(workflow.Id, finishedAt), "broken", null, finishedAt), CancellationToken.None),
+                    Is.True);
+                break;
+            case WorkflowStatus.Cancelled:
+                Assert.That((await Repository.CancelAsync(workflow.Id, finishedAt, CancellationToken.None)).Outcome,
+                    Is.EqualTo(WorkflowChangeOutcome.Changed));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(status), status, "not a finished status");
+        }
+
+        return workflow.Id;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="count"/> participants at once and waits for all of them. Each starts on a thread of its own
+    /// and waits at a barrier until every one has arrived, so all begin in the same moment, however busy the thread pool
+    /// is and however fast the store answers: an in-process store can finish a participant's first calls before its
+    /// thread is ever given back, so starting them one by one would let the first run alone.
+    /// </summary>
+    protected static async Task<T[]> RunTogetherAsync<T>(int count, Func<int, Task<T>> work)
+    {
+        using var barrier = new Barrier(count);
+        var participants = Enumerable.Range(0, count)
+            .Select(index => Task.Factory.StartNew(
+                () => barrier.SignalAndWait(BarrierTimeout)
+                    ? work(index)
+                    : throw new TimeoutException($"Not all {count} participants reached the start within {BarrierTimeout}."),
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default).Unwrap())
+            .ToArray();
+        return await Task.WhenAll(participants);
+    }
 
     /// <summary>Whether two JSON texts hold the same value (stores may reformat JSON text, never change it).</summary>
     protected static bool SameJson(string expected, string? actual) =>

@@ -7,8 +7,8 @@ namespace GoFlow.Storage.ContractTests;
 
 /// <summary>
 /// Several workers on one store at once: concurrent claimers never share a task, concurrent sweeps never take a task
-/// back twice, and a completion racing a sweep loses or wins as a whole. Each worker is a task on the thread pool using
-/// the same ports, as workers in several processes would. Subclass it and implement
+/// back twice, and a completion racing a sweep loses or wins as a whole. The workers use the same ports at once, as
+/// workers in several processes would, all started together (<see cref="StorageContract.RunTogetherAsync{T}"/>). Subclass it and implement
 /// <see cref="StorageContract.CreateStorageAsync"/>.
 /// </summary>
 public abstract class TaskQueueConcurrencyContract : StorageContract
@@ -178,20 +178,5 @@ public abstract class TaskQueueConcurrencyContract : StorageContract
         }
 
         return workflows;
-    }
-
-    /// <summary>Starts <paramref name="count"/> workers on the thread pool, releases them together, and waits for all.</summary>
-    private static async Task<T[]> RunTogetherAsync<T>(int count, Func<int, Task<T>> work)
-    {
-        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var workers = Enumerable.Range(0, count)
-            .Select(index => Task.Run(async () =>
-            {
-                await go.Task;
-                return await work(index);
-            }))
-            .ToArray();
-        go.SetResult();
-        return await Task.WhenAll(workers);
     }
 }

@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using GoFlow.Domain;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
+using GoFlow.Worker.Health;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Moq;
@@ -19,6 +21,7 @@ public sealed class TaskWorkerTests
     private readonly Mock<IRecoverExpiredTasks> _recoverExpiredTasks = new();
     private readonly Mock<IReleaseTask> _releaseTask = new();
     private readonly WorkAvailableSignal _workAvailable = new();
+    private readonly WorkerLoopState _loopState = new();
     private readonly ConcurrentQueue<ClaimTasksCommand> _claims = new();
     private readonly WorkerOptions _options = new()
     {
@@ -376,6 +379,62 @@ public sealed class TaskWorkerTests
         Assert.That(calls, Is.GreaterThanOrEqualTo(2));
     }
 
+    [Test]
+    public async Task LoopState_BeforeStartWhileRunningAndAfterStop_FollowsTheLoop()
+    {
+        ClaimReturns([]);
+        using var worker = CreateWorker();
+        var before = _loopState.Status;
+
+        await worker.StartAsync(CancellationToken.None);
+        var whileRunning = await UntilAsync(() => _loopState.Status, status => status != WorkerLoopStatus.NotStarted);
+        await worker.StopAsync(CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(before, Is.EqualTo(WorkerLoopStatus.NotStarted));
+            Assert.That(whileRunning, Is.EqualTo(WorkerLoopStatus.Running));
+            Assert.That(_loopState.Status, Is.EqualTo(WorkerLoopStatus.Ended));
+        }
+    }
+
+    [Test]
+    public async Task LoopState_LoopKilledByAnException_IsFaulted()
+    {
+        // The loop survives any failed poll; the one thing that still escapes it is a failure in its own error path.
+        _claimTasks.Setup(c => c.ClaimAsync(It.IsAny<ClaimTasksCommand>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException("the database went away"));
+        using var worker = CreateWorker(new ThrowingLogger());
+
+        await worker.StartAsync(CancellationToken.None);
+        var status = await UntilAsync(() => _loopState.Status, current => current is WorkerLoopStatus.Faulted or WorkerLoopStatus.Ended);
+        await worker.StopAsync(CancellationToken.None);
+
+        Assert.That(status, Is.EqualTo(WorkerLoopStatus.Faulted));
+    }
+
+    /// <summary>Reads until <paramref name="done"/> holds, failing at the deadline with the last value.</summary>
+    private static async Task<T> UntilAsync<T>(Func<T> read, Func<T, bool> done)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var value = read();
+            if (done(value))
+            {
+                return value;
+            }
+
+            if (clock.Elapsed > Deadline)
+            {
+                Assert.Fail($"Timed out waiting; last value {value}");
+            }
+
+            // A short pause between reads, not a wait standing in for the condition.
+            await Task.Delay(TimeSpan.FromMilliseconds(10));
+        }
+    }
+
     private static List<ClaimedTask> Tasks(int count) =>
     [
         .. Enumerable.Range(1, count).Select(i => new ClaimedTask(
@@ -418,7 +477,7 @@ public sealed class TaskWorkerTests
             });
     }
 
-    private TaskWorker CreateWorker()
+    private TaskWorker CreateWorker(ILogger<TaskWorker>? logger = null)
     {
         var services = new ServiceCollection()
             .AddScoped(_ => _claimTasks.Object)
@@ -430,9 +489,10 @@ public sealed class TaskWorkerTests
         return new TaskWorker(
             services.GetRequiredService<IServiceScopeFactory>(),
             _workAvailable,
+            _loopState,
             Options.Create(_options),
             TimeProvider.System,
-            NullLogger<TaskWorker>.Instance);
+            logger ?? NullLogger<TaskWorker>.Instance);
     }
 
     private async Task RunWorkerUntilAsync(Task condition)
@@ -446,6 +506,23 @@ public sealed class TaskWorkerTests
         finally
         {
             await worker.StopAsync(CancellationToken.None);
+        }
+    }
+}
+
+/// <summary>A logger whose errors cannot be written: logging one throws.</summary>
+internal sealed class ThrowingLogger : ILogger<TaskWorker>
+{
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        if (logLevel >= LogLevel.Error)
+        {
+            throw new InvalidOperationException("the log cannot be written");
         }
     }
 }

@@ -25,6 +25,9 @@ internal sealed class HostedApi : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The host's services, to reach into the running host (its hosted services, say).</summary>
+    public IServiceProvider Services => _factory.Services;
+
     /// <summary>Starts the host on a fresh database, with <paramref name="settings"/> added to its configuration.</summary>
     public static async Task<HostedApi> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {

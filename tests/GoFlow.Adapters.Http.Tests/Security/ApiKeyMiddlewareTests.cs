@@ -113,6 +113,23 @@ public sealed class ApiKeyMiddlewareTests
             port => port.StartAsync(It.IsAny<StartWorkflowCommand>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
+    [TestCase("GET", "/workflows")]
+    [TestCase("GET", "/workflows?status=FAILED&limit=10")]
+    [TestCase("POST", "/workflows/01936f4e-8a2b-7c3d-9e4f-0a1b2c3d4e5f/cancel")]
+    [TestCase("POST", "/workflows/01936f4e-8a2b-7c3d-9e4f-0a1b2c3d4e5f/retry")]
+    [TestCase("GET", "/openapi/v1.json")]
+    public async Task OperationsRoutesAndOpenApi_WithoutKey_Answer401WithoutCallingAUseCase(string method, string path)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        using var response = await _app.Client.SendAsync(request);
+
+        await HttpJson.ReadProblemAsync(response, 401);
+        _app.Ports.ListWorkflows.VerifyNoOtherCalls();
+        _app.Ports.CancelWorkflow.VerifyNoOtherCalls();
+        _app.Ports.RetryWorkflow.VerifyNoOtherCalls();
+        _app.Ports.GetWorkflow.VerifyNoOtherCalls();
+    }
+
     [TestCase("/no-such-route")]
     [TestCase("/workflows/not-an-id")]
     public async Task UnknownRouteOrId_WithoutKey_Answers401NotRevealingWhatExists(string path)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
@@ -68,13 +69,16 @@ internal sealed class AdapterApp : IAsyncDisposable
             .AddSingleton(ports.StartWorkflow.Object)
             .AddSingleton(ports.GetWorkflow.Object)
             .AddSingleton(ports.GetWorkflowActivity.Object)
-            .AddSingleton(ports.ListWorkflowDefinitions.Object);
+            .AddSingleton(ports.ListWorkflowDefinitions.Object)
+            .AddSingleton(ports.ListWorkflows.Object)
+            .AddSingleton(ports.CancelWorkflow.Object)
+            .AddSingleton(ports.RetryWorkflow.Object);
 
         var app = builder.Build();
         app.UseGoFlowHttp();
         app.MapWorkflowEndpoints();
         // Stands in for the health checks, which are mapped outside this adapter's routes.
-        app.MapGet(DummyHealthPath, () => "alive");
+        app.MapGet(DummyHealthPath, () => "alive").ExcludeFromDescription();
         await app.StartAsync();
 
         HttpClient client;
@@ -110,4 +114,10 @@ internal sealed class AdapterAppPorts
     public Mock<IGetWorkflowActivity> GetWorkflowActivity { get; } = new();
 
     public Mock<IListWorkflowDefinitions> ListWorkflowDefinitions { get; } = new();
+
+    public Mock<IListWorkflows> ListWorkflows { get; } = new();
+
+    public Mock<ICancelWorkflow> CancelWorkflow { get; } = new();
+
+    public Mock<IRetryWorkflow> RetryWorkflow { get; } = new();
 }

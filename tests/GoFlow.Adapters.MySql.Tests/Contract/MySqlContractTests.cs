@@ -39,3 +39,33 @@ internal sealed class MySqlTaskQueueConcurrencyContractTests : TaskQueueConcurre
 {
     protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
 }
+
+internal sealed class MySqlWorkflowIdempotencyContractTests : WorkflowIdempotencyContract
+{
+    protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
+}
+
+internal sealed class MySqlWorkflowListContractTests : WorkflowListContract
+{
+    protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
+}
+
+internal sealed class MySqlWorkflowCancelContractTests : WorkflowCancelContract
+{
+    protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
+}
+
+internal sealed class MySqlWorkflowRetryContractTests : WorkflowRetryContract
+{
+    protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
+}
+
+internal sealed class MySqlWorkflowRetentionContractTests : WorkflowRetentionContract
+{
+    protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
+}
+
+internal sealed class MySqlWorkflowOperationsConcurrencyContractTests : WorkflowOperationsConcurrencyContract
+{
+    protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
+}

@@ -8,9 +8,12 @@ namespace GoFlow.Adapters.Sqlite.Tests.Support;
 /// </summary>
 internal static partial class MySqlSchemaColumns
 {
+    /// <summary>The folder that holds GoFlow.sln, schema.sql and schema.sqlite.sql.</summary>
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> Read()
     {
-        var text = File.ReadAllText(Path.Combine(FindRepositoryRoot(), "schema.sql"));
+        var text = File.ReadAllText(Path.Combine(RepositoryRoot, "schema.sql"));
         var tables = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (Match table in TablePattern().Matches(text))
         {

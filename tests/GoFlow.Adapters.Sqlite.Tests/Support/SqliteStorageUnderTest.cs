@@ -14,13 +14,17 @@ internal sealed class SqliteStorageUnderTest : IStorageUnderTest
     private SqliteStorageUnderTest(TestSqliteFile file, SqliteDatabase database)
     {
         _file = file;
-        Repository = new SqliteWorkflowRepository(database);
+        var repository = new SqliteWorkflowRepository(database);
+        Repository = repository;
+        Retention = repository;
         Queue = new SqliteTaskQueue(database);
     }
 
     public IWorkflowRepository Repository { get; }
 
     public ITaskQueue Queue { get; }
+
+    public IWorkflowRetention Retention { get; }
 
     public static async Task<IStorageUnderTest> CreateAsync()
     {
@@ -50,7 +54,7 @@ internal sealed class SqliteStorageUnderTest : IStorageUnderTest
     public async Task<string> SnapshotAsync()
     {
         var workflows = await _file.QueryAsync<string>(
-            "SELECT json_array(id, workflow_name, status, current_input, created_at, updated_at) FROM workflow_instances ORDER BY id");
+            "SELECT json_array(id, workflow_name, status, current_input, created_at, updated_at, idempotency_key, request_fingerprint) FROM workflow_instances ORDER BY id");
         var tasks = await _file.QueryAsync<string>(
             """
             SELECT json_array(id, workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload,

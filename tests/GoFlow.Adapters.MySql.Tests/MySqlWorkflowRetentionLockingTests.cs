@@ -1,0 +1,85 @@
+using GoFlow.Domain;
+using GoFlow.Storage.ContractTests.Builders;
+using MySqlConnector;
+
+namespace GoFlow.Adapters.MySql.Tests;
+
+/// <summary>
+/// The retention sweep never waits for a lock: it passes over a workflow another transaction holds, and over one whose
+/// task another transaction holds (a cancel or a retry under way), leaving it for a later sweep. The storage contract
+/// shows the outcome under concurrency; these show the mechanism, with a lock held on purpose. Waiting would take
+/// innodb_lock_wait_timeout (50 s); each sweep here is cancelled after 10.
+/// </summary>
+internal sealed class MySqlWorkflowRetentionLockingTests : MySqlDatabaseFixture
+{
+    private static readonly DateTimeOffset FinishedAt = TestTimes.Start.AddMinutes(1);
+
+    [Test]
+    public async Task DeleteFinishedAsync_WorkflowRowLockedByAnotherTransaction_SkipsItWithoutWaiting()
+    {
+        var (locked, free) = await CreateTwoCancelledAsync();
+        await using var otherTransaction = await LockAsync("SELECT id FROM workflow_instances WHERE id = @Id FOR UPDATE", locked);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var deleted = await Storage.Retention.DeleteFinishedAsync(FinishedAt.AddDays(1), 10, timeout.Token);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(deleted, Is.EqualTo(1));
+            Assert.That(await Storage.Repository.FindAsync(free, CancellationToken.None), Is.Null);
+            Assert.That(await Storage.Repository.FindAsync(locked, CancellationToken.None), Is.Not.Null, "left to the transaction that holds it");
+        }
+    }
+
+    [Test]
+    public async Task DeleteFinishedAsync_TaskLockedByAnotherTransaction_LeavesItsWorkflowForALaterSweep()
+    {
+        var (locked, free) = await CreateTwoCancelledAsync();
+        await using var otherTransaction = await LockAsync("SELECT id FROM tasks WHERE workflow_instance_id = @Id FOR UPDATE", locked);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var deletedWhileLocked = await Storage.Retention.DeleteFinishedAsync(FinishedAt.AddDays(1), 10, timeout.Token);
+        var lockedDetails = await Storage.Repository.FindAsync(locked, CancellationToken.None);
+        await otherTransaction.DisposeAsync(); // the cancel or retry that held the task is done
+        var deletedLater = await Storage.Retention.DeleteFinishedAsync(FinishedAt.AddDays(1), 10, timeout.Token);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(deletedWhileLocked, Is.EqualTo(1), "only the workflow it could lock whole");
+            Assert.That(await Storage.Repository.FindAsync(free, CancellationToken.None), Is.Null);
+            Assert.That(lockedDetails?.Tasks, Has.Count.EqualTo(1), "the held workflow kept every row");
+            Assert.That(deletedLater, Is.EqualTo(1), "taken by the next sweep");
+            Assert.That(await Storage.Repository.FindAsync(locked, CancellationToken.None), Is.Null);
+        }
+    }
+
+    private async Task<(WorkflowId Locked, WorkflowId Free)> CreateTwoCancelledAsync()
+    {
+        var locked = await new WorkflowBuilder().CreatedAt(TestTimes.Start).CreateAsync(Storage.Repository);
+        var free = await new WorkflowBuilder().CreatedAt(TestTimes.Start.AddSeconds(1)).CreateAsync(Storage.Repository);
+        await Storage.Repository.CancelAsync(locked.Id, FinishedAt, CancellationToken.None);
+        await Storage.Repository.CancelAsync(free.Id, FinishedAt, CancellationToken.None);
+        return (locked.Id, free.Id);
+    }
+
+    /// <summary>Opens a transaction on its own connection that holds the rows <paramref name="lockingRead"/> locks until disposed.</summary>
+    private async Task<RowLock> LockAsync(string lockingRead, WorkflowId workflowId)
+    {
+        var connection = new MySqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var lockRows = new MySqlCommand(lockingRead, connection, transaction);
+        lockRows.Parameters.AddWithValue("@Id", workflowId.ToString());
+        await lockRows.ExecuteScalarAsync();
+        return new RowLock(connection, transaction);
+    }
+
+    private sealed class RowLock(MySqlConnection connection, MySqlTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
+}
