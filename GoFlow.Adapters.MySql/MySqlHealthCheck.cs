@@ -11,9 +11,6 @@ namespace GoFlow.Adapters.MySql;
 /// </summary>
 internal sealed class MySqlHealthCheck(MySqlDataSource dataSource) : IHealthCheck
 {
-    // TEMPORARY: moves to MySqlSql.cs once the stores' current changes have landed.
-    private const string ProbeTasksTable = "SELECT 1 FROM tasks LIMIT 0";
-
     public const string Name = "mysql";
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
@@ -21,7 +18,7 @@ internal sealed class MySqlHealthCheck(MySqlDataSource dataSource) : IHealthChec
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await connection.ExecuteScalarAsync(new CommandDefinition(ProbeTasksTable, cancellationToken: cancellationToken));
+            await connection.ExecuteScalarAsync(new CommandDefinition(MySqlSql.ProbeTasksTable, cancellationToken: cancellationToken));
             return HealthCheckResult.Healthy("The MySQL database answers and its tables are there.");
         }
         catch (MySqlException exception) when (exception.ErrorCode is MySqlErrorCode.NoSuchTable or MySqlErrorCode.UnknownDatabase)

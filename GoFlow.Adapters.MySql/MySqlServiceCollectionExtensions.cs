@@ -37,6 +37,7 @@ public static class MySqlServiceCollectionExtensions
         services.AddSingleton<IWorkflowRepository>(provider => provider.GetRequiredService<MySqlWorkflowRepository>());
         services.AddSingleton<IWorkflowRetention>(provider => provider.GetRequiredService<MySqlWorkflowRepository>());
         services.AddSingleton<ITaskQueue, MySqlTaskQueue>();
+        services.AddSingleton<ITaskStatistics, MySqlTaskStatistics>();
         services.AddHostedService<MySqlSchemaInitializer>();
         services.AddHealthChecks().AddCheck<MySqlHealthCheck>(MySqlHealthCheck.Name, tags: [ReadyTag], timeout: HealthCheckTimeout);
         return services;

@@ -30,6 +30,15 @@ internal static class MySqlSql
         "id AS Id, workflow_name AS WorkflowName, status AS Status, current_input AS CurrentInput, " +
         "created_at AS CreatedAt, updated_at AS UpdatedAt";
 
+    /// <summary>Reads no row: the health check's proof that the database answers and the tasks table is there.</summary>
+    public const string ProbeTasksTable = "SELECT 1 FROM tasks LIMIT 0";
+
+    /// <summary>The task gauges' one row: how many tasks are PENDING and how many RUNNING.</summary>
+    public const string CountPendingAndRunningTasks = $"""
+        SELECT COUNT(CASE WHEN status = '{Pending}' THEN 1 END) AS Pending, COUNT(CASE WHEN status = '{Running}' THEN 1 END) AS Running
+        FROM tasks WHERE status IN ('{Pending}', '{Running}')
+        """;
+
     public const string CountDatabasesNamed =
         "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = @Name";
 
@@ -94,9 +103,12 @@ internal static class MySqlSql
         VALUES (@Id, @WorkflowName, @Status, @CurrentInput, @CreatedAt, @UpdatedAt)
         """;
 
+    /// <summary>The unique index that holds each idempotency key once; a duplicate-key error names it.</summary>
+    public const string IdempotencyKeyIndex = "uq_workflow_instances_idempotency_key";
+
     /// <summary>
     /// A workflow stored under an idempotency key. A second workflow with a key already taken fails on
-    /// uq_workflow_instances_idempotency_key (error 1062) instead of being stored: the index decides, not a prior read.
+    /// <see cref="IdempotencyKeyIndex"/> (error 1062) instead of being stored: the index decides, not a prior read.
     /// </summary>
     public const string InsertWorkflowWithKey = """
         INSERT INTO workflow_instances

@@ -147,7 +147,8 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
                     await InsertAsync(workflow, firstTask, key, cancellationToken);
                     return new IdempotentCreateResult.Created();
                 }
-                catch (MySqlException exception) when (exception.ErrorCode == MySqlErrorCode.DuplicateKeyEntry)
+                catch (MySqlException exception) when (exception.ErrorCode == MySqlErrorCode.DuplicateKeyEntry
+                                                       && exception.Message.Contains(MySqlSql.IdempotencyKeyIndex, StringComparison.Ordinal))
                 {
                     await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
                     var existing = await connection.QuerySingleOrDefaultAsync<KeyedWorkflowRow>(new CommandDefinition(

@@ -11,9 +11,6 @@ namespace GoFlow.Adapters.Sqlite;
 /// </summary>
 internal sealed class SqliteHealthCheck(SqliteDatabase database) : IHealthCheck
 {
-    // TEMPORARY: moves to SqliteSql.cs once the stores' current changes have landed.
-    private const string ProbeTasksTable = "SELECT 1 FROM tasks LIMIT 0";
-
     public const string Name = "sqlite";
 
     // Opens the existing file only: a check must never create an empty database where the real one went missing.
@@ -28,7 +25,7 @@ internal sealed class SqliteHealthCheck(SqliteDatabase database) : IHealthCheck
         try
         {
             await using var connection = await database.OpenAsync(_connectionString, cancellationToken);
-            await connection.ExecuteScalarAsync(new CommandDefinition(ProbeTasksTable, cancellationToken: cancellationToken));
+            await connection.ExecuteScalarAsync(new CommandDefinition(SqliteSql.ProbeTasksTable, cancellationToken: cancellationToken));
             return HealthCheckResult.Healthy("The SQLite database file opens and its tables are there.");
         }
         catch (SqliteException exception) when (SqliteDatabase.IsUnavailable(exception))

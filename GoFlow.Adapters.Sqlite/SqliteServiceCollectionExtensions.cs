@@ -34,6 +34,7 @@ public static class SqliteServiceCollectionExtensions
         services.AddSingleton<IWorkflowRepository>(provider => provider.GetRequiredService<SqliteWorkflowRepository>());
         services.AddSingleton<IWorkflowRetention>(provider => provider.GetRequiredService<SqliteWorkflowRepository>());
         services.AddSingleton<ITaskQueue, SqliteTaskQueue>();
+        services.AddSingleton<ITaskStatistics, SqliteTaskStatistics>();
         services.AddHostedService<SqliteSchemaInitializer>();
         services.AddHealthChecks().AddCheck<SqliteHealthCheck>(SqliteHealthCheck.Name, tags: [ReadyTag], timeout: HealthCheckTimeout);
         return services;

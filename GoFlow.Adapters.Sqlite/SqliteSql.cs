@@ -28,6 +28,15 @@ internal static class SqliteSql
         "id AS Id, workflow_name AS WorkflowName, status AS Status, current_input AS CurrentInput, " +
         "created_at AS CreatedAt, updated_at AS UpdatedAt";
 
+    /// <summary>Reads no row: the health check's proof that the database answers and the tasks table is there.</summary>
+    public const string ProbeTasksTable = "SELECT 1 FROM tasks LIMIT 0";
+
+    /// <summary>The task gauges' one row: how many tasks are PENDING and how many RUNNING.</summary>
+    public const string CountPendingAndRunningTasks = $"""
+        SELECT COUNT(CASE WHEN status = '{Pending}' THEN 1 END) AS Pending, COUNT(CASE WHEN status = '{Running}' THEN 1 END) AS Running
+        FROM tasks WHERE status IN ('{Pending}', '{Running}')
+        """;
+
     /// <summary>
     /// The settings each connection needs, which SQLite keeps per connection rather than in the file.
     /// <c>synchronous = FULL</c> makes every commit wait until the write-ahead log is on disk. WAL mode's usual NORMAL

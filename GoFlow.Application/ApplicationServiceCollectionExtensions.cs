@@ -16,12 +16,15 @@ public static class ApplicationServiceCollectionExtensions
     /// <summary>
     /// Registers the use cases and the workflow definitions of the <c>Workflows</c> configuration section,
     /// validated at start against the registered task handlers.
+    /// Also the engine's telemetry and the background count of pending and running tasks behind its gauges, which
+    /// needs the store's <see cref="ITaskStatistics"/>.
     /// </summary>
     public static IServiceCollection AddGoFlowApplication(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IWorkAvailableSignal, NoWorkAvailableSignal>();
         services.TryAddSingleton<EngineTelemetry>();
+        services.AddHostedService<TaskCountsRefresher>();
 
         services.AddOptions<TaskPolicyOptions>()
             .BindConfiguration(TaskPolicyOptions.SectionName)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using GoFlow.Ports.Driven;
 
 namespace GoFlow.Application.Telemetry;
 
@@ -34,6 +35,9 @@ public sealed class EngineTelemetry : IDisposable
     private readonly Counter<long> _claimBatches;
     private readonly Histogram<int> _claimBatchSize;
 
+    // The last count of the store's tasks, swapped whole by the refresher and read by the gauges at each collection.
+    private TaskCounts? _taskCounts;
+
     public EngineTelemetry(IMeterFactory meterFactory)
     {
         _meter = meterFactory.Create(Name);
@@ -49,6 +53,10 @@ public sealed class EngineTelemetry : IDisposable
         _claimBatches = _meter.CreateCounter<long>("goflow.worker.claim.batches", "{batch}", "Claim round trips that found at least one task.");
         _claimBatchSize = _meter.CreateHistogram("goflow.worker.claim.batch_size", "{task}", "Tasks claimed in one round trip.",
             tags: null, advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchSizeBuckets });
+        _meter.CreateObservableGauge(
+            "goflow.tasks.pending", () => Observe(counts => counts.Pending), "{task}", "Tasks waiting for a worker, in the whole store.");
+        _meter.CreateObservableGauge(
+            "goflow.tasks.running", () => Observe(counts => counts.Running), "{task}", "Tasks claimed by a worker, in the whole store.");
     }
 
     public void WorkflowStarted(string workflowName) => _workflowsStarted.Add(1, Workflow(workflowName));
@@ -77,7 +85,16 @@ public sealed class EngineTelemetry : IDisposable
         _taskDuration.Record(duration.TotalSeconds, Task(workflowName, taskName, "failed"));
     }
 
+    /// <summary>The store's latest count of pending and running tasks, which the gauges report from now on.</summary>
+    public void TaskCountsMeasured(TaskCounts counts) => Volatile.Write(ref _taskCounts, counts);
+
+    /// <summary>The store could not be counted: the gauges report nothing rather than an old count.</summary>
+    public void TaskCountsUnknown() => Volatile.Write(ref _taskCounts, null);
+
     public void Dispose() => _meter.Dispose();
+
+    private IEnumerable<Measurement<long>> Observe(Func<TaskCounts, long> value) =>
+        Volatile.Read(ref _taskCounts) is { } counts ? [new Measurement<long>(value(counts))] : [];
 
     private static KeyValuePair<string, object?> Workflow(string workflowName) => new("workflow_name", workflowName);
 

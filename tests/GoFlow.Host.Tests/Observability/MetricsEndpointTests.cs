@@ -108,6 +108,51 @@ public sealed class MetricsEndpointTests
         }
     }
 
+    [Test]
+    public async Task Metrics_TasksWaitingInTheStore_GaugesCountThem()
+    {
+        var folder = Directory.CreateTempSubdirectory("goflow-gauges-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, "goflow.db");
+
+            // An API-only host queues two workflows that no worker takes...
+            await using (var api = ApiOnlyHost(path))
+            {
+                using var client = api.CreateClient();
+                for (var i = 0; i < 2; i++)
+                {
+                    using var response = await client.PostAsync("/workflows", new StringContent(
+                        """{"workflow_name": "OrderProcess", "input_payload": {"order_id": "G-1", "amount": 1}}""",
+                        System.Text.Encoding.UTF8,
+                        "application/json"));
+                    Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+                }
+            }
+
+            // ...and the next host counts them when it starts.
+            await using var next = ApiOnlyHost(path);
+            using var nextClient = next.CreateClient();
+            var scrape = await ScrapeUntilAsync(nextClient, text => text.LabelValues("goflow_tasks_pending", "otel_scope_name").Count > 0);
+
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(scrape.Sum("goflow_tasks_pending"), Is.EqualTo(2));
+                Assert.That(scrape.Sum("goflow_tasks_running"), Is.Zero);
+            }
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static WebApplicationFactory<Program> ApiOnlyHost(string sqlitePath) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
+            .UseSetting("GoFlow:Roles", "Api")
+            .UseSetting("Sqlite:Path", sqlitePath));
+
     private static double Delta(PrometheusText before, PrometheusText after, string metric, params (string Name, string Value)[] labels) =>
         after.Sum(metric, labels) - before.Sum(metric, labels);
 
