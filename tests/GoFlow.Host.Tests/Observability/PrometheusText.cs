@@ -44,6 +44,9 @@ internal sealed partial class PrometheusText
             .Where(sample => labels.All(label => sample.Labels.TryGetValue(label.Name, out var value) && value == label.Value))
             .Sum(sample => sample.Value);
 
+    /// <summary>Whether the scrape has at least one sample of <paramref name="metric"/>.</summary>
+    public bool Has(string metric) => _samples.Any(sample => sample.Metric == metric);
+
     /// <summary>The label values <paramref name="label"/> takes among the samples of <paramref name="metric"/>.</summary>
     public IReadOnlySet<string> LabelValues(string metric, string label) =>
         _samples
