@@ -25,6 +25,9 @@ CREATE TABLE IF NOT EXISTS workflow_instances (
     -- Added after the first release: MySqlSchemaInitializer adds both to a workflow_instances table created without them.
     idempotency_key     VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
     request_fingerprint CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NULL,
+    -- The W3C traceparent of the request that started the workflow (55 characters), so the spans of its tasks join
+    -- that trace. Added after the first release, like the two columns above.
+    trace_parent        VARCHAR(55) CHARACTER SET ascii COLLATE ascii_bin NULL,
     PRIMARY KEY (id),
     -- At most one workflow per key: two requests with the same key cannot both insert (many NULLs are allowed).
     UNIQUE KEY uq_workflow_instances_idempotency_key (idempotency_key),

@@ -28,7 +28,9 @@ CREATE TABLE IF NOT EXISTS workflow_instances (
     -- (hex) of what that request asked for. Compared byte for byte (SQLite's BINARY collation).
     -- Added after the first release: SqliteSchemaInitializer adds both to a workflow_instances table created without them.
     idempotency_key     TEXT    NULL,
-    request_fingerprint TEXT    NULL
+    request_fingerprint TEXT    NULL,
+    -- The W3C traceparent of the request that started the workflow, so the spans of its tasks join that trace.
+    trace_parent        TEXT    NULL
 );
 
 -- At most one workflow per key: two requests with the same key cannot both insert (many NULLs are allowed).

@@ -51,7 +51,9 @@ internal sealed record ClaimedTaskRow(
     int Attempt,
     int MaxAttempts,
     string LeaseOwner,
-    DateTime LeaseExpiresAt);
+    DateTime LeaseExpiresAt,
+    DateTime ScheduledAt,
+    string? TraceParent);
 
 internal sealed record ExpiredLeaseRow(long Id, Guid WorkflowInstanceId, string TaskName, int Attempt, int MaxAttempts)
 {

@@ -62,6 +62,8 @@ internal static class MySqlSql
             "ALTER TABLE workflow_instances ADD COLUMN idempotency_key VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL AFTER updated_at"),
         ("workflow_instances", "request_fingerprint",
             "ALTER TABLE workflow_instances ADD COLUMN request_fingerprint CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NULL AFTER idempotency_key"),
+        ("workflow_instances", "trace_parent",
+            "ALTER TABLE workflow_instances ADD COLUMN trace_parent VARCHAR(55) CHARACTER SET ascii COLLATE ascii_bin NULL AFTER request_fingerprint"),
     ];
 
     /// <summary>Whether an index exists in the current database: MySQL 8 has no ADD INDEX IF NOT EXISTS.</summary>
@@ -99,8 +101,8 @@ internal static class MySqlSql
         """;
 
     public const string InsertWorkflow = """
-        INSERT INTO workflow_instances (id, workflow_name, status, current_input, created_at, updated_at)
-        VALUES (@Id, @WorkflowName, @Status, @CurrentInput, @CreatedAt, @UpdatedAt)
+        INSERT INTO workflow_instances (id, workflow_name, status, current_input, created_at, updated_at, trace_parent)
+        VALUES (@Id, @WorkflowName, @Status, @CurrentInput, @CreatedAt, @UpdatedAt, @TraceParent)
         """;
 
     /// <summary>The unique index that holds each idempotency key once; a duplicate-key error names it.</summary>
@@ -112,8 +114,10 @@ internal static class MySqlSql
     /// </summary>
     public const string InsertWorkflowWithKey = """
         INSERT INTO workflow_instances
-            (id, workflow_name, status, current_input, created_at, updated_at, idempotency_key, request_fingerprint)
-        VALUES (@Id, @WorkflowName, @Status, @CurrentInput, @CreatedAt, @UpdatedAt, @IdempotencyKey, @RequestFingerprint)
+            (id, workflow_name, status, current_input, created_at, updated_at, idempotency_key, request_fingerprint,
+             trace_parent)
+        VALUES (@Id, @WorkflowName, @Status, @CurrentInput, @CreatedAt, @UpdatedAt, @IdempotencyKey, @RequestFingerprint,
+                @TraceParent)
         """;
 
     /// <summary>The workflow holding an idempotency key and the fingerprint of the request that stored it.</summary>
@@ -181,7 +185,7 @@ internal static class MySqlSql
         SELECT t.id AS Id, t.workflow_instance_id AS WorkflowInstanceId, w.workflow_name AS WorkflowName,
                t.step_index AS StepIndex, t.task_name AS TaskName, t.input_payload AS InputPayload,
                t.attempt AS Attempt, t.max_attempts AS MaxAttempts, t.lease_owner AS LeaseOwner,
-               t.lease_expires_at AS LeaseExpiresAt
+               t.lease_expires_at AS LeaseExpiresAt, t.scheduled_at AS ScheduledAt, w.trace_parent AS TraceParent
         FROM tasks t
         JOIN workflow_instances w ON w.id = t.workflow_instance_id
         WHERE t.id IN @TaskIds AND t.status = '{Running}' AND t.lease_owner = @Owner

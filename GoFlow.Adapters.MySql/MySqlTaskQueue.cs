@@ -403,5 +403,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
         row.Attempt,
         row.MaxAttempts,
         row.LeaseOwner,
-        MySqlTime.FromDatabase(row.LeaseExpiresAt));
+        MySqlTime.FromDatabase(row.LeaseExpiresAt),
+        MySqlTime.FromDatabase(row.ScheduledAt),
+        row.TraceParent);
 }

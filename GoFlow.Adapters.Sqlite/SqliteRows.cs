@@ -53,7 +53,9 @@ internal sealed record ClaimedTaskRow(
     long Attempt,
     long MaxAttempts,
     string LeaseOwner,
-    string LeaseExpiresAt);
+    string LeaseExpiresAt,
+    string ScheduledAt,
+    string? TraceParent);
 
 internal sealed record ExpiredLeaseRow(
     long Id, string WorkflowInstanceId, string WorkflowName, string TaskName, long Attempt, long MaxAttempts);

@@ -62,6 +62,7 @@ internal static class SqliteSql
     [
         ("workflow_instances", "idempotency_key", "ALTER TABLE workflow_instances ADD COLUMN idempotency_key TEXT NULL"),
         ("workflow_instances", "request_fingerprint", "ALTER TABLE workflow_instances ADD COLUMN request_fingerprint TEXT NULL"),
+        ("workflow_instances", "trace_parent", "ALTER TABLE workflow_instances ADD COLUMN trace_parent TEXT NULL"),
     ];
 
     /// <summary>Whether the table exists (1 or 0), and whether it has the column (1 or 0).</summary>
@@ -86,8 +87,8 @@ internal static class SqliteSql
         "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_index_info(@Index) ORDER BY seqno)";
 
     public const string InsertWorkflow = """
-        INSERT INTO workflow_instances (id, workflow_name, status, current_input, created_at, updated_at)
-        VALUES (@Id, @WorkflowName, @Status, @CurrentInput, @CreatedAt, @UpdatedAt)
+        INSERT INTO workflow_instances (id, workflow_name, status, current_input, created_at, updated_at, trace_parent)
+        VALUES (@Id, @WorkflowName, @Status, @CurrentInput, @CreatedAt, @UpdatedAt, @TraceParent)
         """;
 
     /// <summary>
@@ -97,8 +98,10 @@ internal static class SqliteSql
     /// </summary>
     public const string InsertWorkflowWithKey = """
         INSERT INTO workflow_instances
-            (id, workflow_name, status, current_input, created_at, updated_at, idempotency_key, request_fingerprint)
-        VALUES (@Id, @WorkflowName, @Status, @CurrentInput, @CreatedAt, @UpdatedAt, @IdempotencyKey, @RequestFingerprint)
+            (id, workflow_name, status, current_input, created_at, updated_at, idempotency_key, request_fingerprint,
+             trace_parent)
+        VALUES (@Id, @WorkflowName, @Status, @CurrentInput, @CreatedAt, @UpdatedAt, @IdempotencyKey, @RequestFingerprint,
+                @TraceParent)
         ON CONFLICT (idempotency_key) DO NOTHING
         """;
 
@@ -177,7 +180,7 @@ internal static class SqliteSql
         SELECT t.id AS Id, t.workflow_instance_id AS WorkflowInstanceId, w.workflow_name AS WorkflowName,
                t.step_index AS StepIndex, t.task_name AS TaskName, t.input_payload AS InputPayload,
                t.attempt AS Attempt, t.max_attempts AS MaxAttempts, t.lease_owner AS LeaseOwner,
-               t.lease_expires_at AS LeaseExpiresAt
+               t.lease_expires_at AS LeaseExpiresAt, t.scheduled_at AS ScheduledAt, w.trace_parent AS TraceParent
         FROM tasks t
         JOIN workflow_instances w ON w.id = t.workflow_instance_id
         WHERE t.id IN @TaskIds AND t.status = '{Running}' AND t.lease_owner = @Owner

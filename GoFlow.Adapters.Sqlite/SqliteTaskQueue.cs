@@ -360,5 +360,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
         (int)row.Attempt,
         (int)row.MaxAttempts,
         row.LeaseOwner,
-        SqliteTime.FromDatabase(row.LeaseExpiresAt));
+        SqliteTime.FromDatabase(row.LeaseExpiresAt),
+        SqliteTime.FromDatabase(row.ScheduledAt),
+        row.TraceParent);
 }

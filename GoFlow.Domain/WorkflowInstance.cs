@@ -6,9 +6,10 @@ namespace GoFlow.Domain;
 /// </summary>
 public sealed class WorkflowInstance
 {
-    private WorkflowInstance(WorkflowId id, string workflowName, string currentInput, DateTimeOffset now)
+    private WorkflowInstance(WorkflowId id, string workflowName, string currentInput, string? traceParent, DateTimeOffset now)
     {
         Id = id;
+        TraceParent = traceParent;
         WorkflowName = workflowName;
         Status = WorkflowStatus.Pending;
         CurrentInput = currentInput;
@@ -27,13 +28,19 @@ public sealed class WorkflowInstance
 
     public DateTimeOffset CreatedAt { get; }
 
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the request that started the workflow, or null: the spans of its tasks join that
+    /// trace, however much later and wherever they run.
+    /// </summary>
+    public string? TraceParent { get; }
+
     public DateTimeOffset UpdatedAt { get; private set; }
 
     /// <summary>Creates a PENDING instance together with its first task, PENDING too, that receives <paramref name="input"/>.</summary>
     public static (WorkflowInstance Workflow, WorkflowTask FirstTask) Create(
-        WorkflowDefinition definition, string input, DateTimeOffset now)
+        WorkflowDefinition definition, string input, DateTimeOffset now, string? traceParent = null)
     {
-        var workflow = new WorkflowInstance(WorkflowId.New(now), definition.Name, input, now);
+        var workflow = new WorkflowInstance(WorkflowId.New(now), definition.Name, input, traceParent, now);
         var firstTask = WorkflowTask.Create(workflow.Id, definition.FirstStep, input, now);
         return (workflow, firstTask);
     }

@@ -32,6 +32,7 @@ public sealed class EngineTelemetry : IDisposable
     private readonly Counter<long> _attemptsFailed;
     private readonly Counter<long> _attemptsRetried;
     private readonly Histogram<double> _taskDuration;
+    private readonly Histogram<double> _pickupLatency;
     private readonly Counter<long> _claimBatches;
     private readonly Histogram<int> _claimBatchSize;
 
@@ -50,6 +51,9 @@ public sealed class EngineTelemetry : IDisposable
         _attemptsRetried = _meter.CreateCounter<long>("goflow.task.attempts.retried", "{attempt}", "Failed task attempts with a retry scheduled.");
         _taskDuration = _meter.CreateHistogram("goflow.task.duration", "s", "How long a task attempt's handler ran.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _pickupLatency = _meter.CreateHistogram(
+            "goflow.task.pickup_latency", "s", "From the moment a task became due (created, or its retry was due) to its claim.",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _claimBatches = _meter.CreateCounter<long>("goflow.worker.claim.batches", "{batch}", "Claim round trips that found at least one task.");
         _claimBatchSize = _meter.CreateHistogram("goflow.worker.claim.batch_size", "{task}", "Tasks claimed in one round trip.",
             tags: null, advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchSizeBuckets });
@@ -65,7 +69,15 @@ public sealed class EngineTelemetry : IDisposable
 
     public void WorkflowFailed(string workflowName) => _workflowsFailed.Add(1, Workflow(workflowName));
 
-    public void TaskClaimed(string workflowName, string taskName) => _attemptsStarted.Add(1, Task(workflowName, taskName));
+    /// <param name="waitedSinceDue">How long the task waited for a worker; null when the store does not say.</param>
+    public void TaskClaimed(string workflowName, string taskName, TimeSpan? waitedSinceDue)
+    {
+        _attemptsStarted.Add(1, Task(workflowName, taskName));
+        if (waitedSinceDue is { } waited)
+        {
+            _pickupLatency.Record(Math.Max(0, waited.TotalSeconds), Task(workflowName, taskName));
+        }
+    }
 
     public void ClaimBatch(int size)
     {

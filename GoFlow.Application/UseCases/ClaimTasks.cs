@@ -16,7 +16,7 @@ internal sealed class ClaimTasks(ITaskQueue queue, EngineTelemetry telemetry, Ti
             telemetry.ClaimBatch(claimed.Count);
             foreach (var task in claimed)
             {
-                telemetry.TaskClaimed(task.WorkflowName, task.TaskName);
+                telemetry.TaskClaimed(task.WorkflowName, task.TaskName, now - task.ScheduledAt);
             }
         }
 

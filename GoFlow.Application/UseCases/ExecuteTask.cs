@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GoFlow.Application.Telemetry;
@@ -27,7 +28,9 @@ internal sealed partial class ExecuteTask(
 
     public async Task<TaskExecutionOutcome> ExecuteAsync(ClaimedTask task, CancellationToken cancellationToken)
     {
-        using var span = EngineTelemetry.ActivitySource.StartActivity("goflow.task.execute");
+        // A child of the request that started the workflow, when it came with a trace: one trace from HTTP to the last task.
+        ActivityContext.TryParse(task.TraceParent, traceState: null, out var startedBy);
+        using var span = EngineTelemetry.ActivitySource.StartActivity("goflow.task.execute", ActivityKind.Internal, startedBy);
         span?.SetTag("workflow_name", task.WorkflowName)
             .SetTag("workflow_id", task.WorkflowId.ToString())
             .SetTag("task_name", task.TaskName)

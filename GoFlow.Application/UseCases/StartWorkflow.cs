@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using FluentValidation;
@@ -33,7 +34,9 @@ internal sealed class StartWorkflow(
         // The payload is kept as the client wrote it, so what is read back is what was sent.
         var input = command.InputPayload?.GetRawText() ?? EmptyObject;
         using var span = EngineTelemetry.ActivitySource.StartActivity("goflow.workflow.start");
-        var (workflow, firstTask) = WorkflowInstance.Create(definition, input, clock.GetStoreNow());
+        // The request's trace context is stored with the workflow, so its task spans join the same trace later.
+        var traceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null;
+        var (workflow, firstTask) = WorkflowInstance.Create(definition, input, clock.GetStoreNow(), traceParent);
         span?.SetTag("workflow_name", workflow.WorkflowName).SetTag("workflow_id", workflow.Id.ToString());
 
         if (command.IdempotencyKey is { } key)

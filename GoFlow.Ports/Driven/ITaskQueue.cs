@@ -61,7 +61,11 @@ public interface ITaskQueue
 /// <summary>A request to claim tasks for <paramref name="Owner"/> until <paramref name="LeaseExpiresAt"/>.</summary>
 public sealed record TaskClaim(string Owner, int MaxTasks, DateTimeOffset Now, DateTimeOffset LeaseExpiresAt);
 
-/// <summary>A task the caller now holds: what the handler needs, and the claim that later writes are guarded by.</summary>
+/// <summary>
+/// A task the caller now holds: what the handler needs, and the claim that later writes are guarded by.
+/// <paramref name="ScheduledAt"/> is when the task became due; <paramref name="TraceParent"/> the W3C trace context of
+/// the request that started its workflow, if any.
+/// </summary>
 public sealed record ClaimedTask(
     TaskId Id,
     WorkflowId WorkflowId,
@@ -72,7 +76,9 @@ public sealed record ClaimedTask(
     int Attempt,
     int MaxAttempts,
     string LeaseOwner,
-    DateTimeOffset LeaseExpiresAt);
+    DateTimeOffset LeaseExpiresAt,
+    DateTimeOffset? ScheduledAt = null,
+    string? TraceParent = null);
 
 /// <summary>A claimed task finished with <paramref name="OutputPayload"/>; <paramref name="NextStep"/> is null after the last step.</summary>
 public sealed record TaskCompletion(ClaimedTask Task, string OutputPayload, WorkflowStep? NextStep, DateTimeOffset Now);

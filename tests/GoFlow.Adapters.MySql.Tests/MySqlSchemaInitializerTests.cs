@@ -138,6 +138,7 @@ internal sealed partial class MySqlSchemaInitializerTests
             Assert.That(await ColumnsAsync("workflow_instances"), Is.EqualTo(new[]
             {
                 "id", "workflow_name", "status", "current_input", "created_at", "updated_at", "idempotency_key", "request_fingerprint",
+                "trace_parent",
             }), "the columns of schema.sql, in its order");
             Assert.That(await IndexesAsync("workflow_instances"), Is.EqualTo(new[]
             {

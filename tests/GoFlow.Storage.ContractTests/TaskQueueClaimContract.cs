@@ -52,6 +52,24 @@ public abstract class TaskQueueClaimContract : StorageContract
     }
 
     [Test]
+    public async Task ClaimAsync_WorkflowStartedInATrace_CarriesTheTraceAndWhenTheTaskWasDue()
+    {
+        const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        var (workflow, firstTask) = new WorkflowBuilder().InTrace(traceParent).Build();
+        await Repository.CreateAsync(workflow, firstTask, CancellationToken.None);
+        await new WorkflowBuilder().CreateAsync(Repository);
+
+        var claimed = await Queue.ClaimAsync(new ClaimBuilder().Build(), CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(claimed.Single(task => task.WorkflowId == workflow.Id).TraceParent, Is.EqualTo(traceParent));
+            Assert.That(claimed.Single(task => task.WorkflowId != workflow.Id).TraceParent, Is.Null);
+            Assert.That(claimed.Select(task => task.ScheduledAt), Has.All.EqualTo(firstTask.ScheduledAt));
+        }
+    }
+
+    [Test]
     public async Task ClaimAsync_MoreDueTasksThanMax_ClaimsMaxOldestFirst()
     {
         // Created newest first, so the order of creation differs from the order of schedule.

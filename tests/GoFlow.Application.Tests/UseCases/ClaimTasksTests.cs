@@ -2,6 +2,8 @@ using GoFlow.Application.Tests.Builders;
 using GoFlow.Application.UseCases;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
+using GoFlow.Application.Telemetry;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 
@@ -21,5 +23,21 @@ public sealed class ClaimTasksTests
 
         var expected = new TaskClaim("worker-1", 10, TestDefinitions.Now, TestDefinitions.Now.AddSeconds(30));
         queue.Verify(q => q.ClaimAsync(expected, It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Test]
+    public async Task ClaimAsync_TasksClaimed_RecordsHowLongEachWaitedSinceItWasDue()
+    {
+        var due = TestDefinitions.Now.AddMilliseconds(-250);
+        var task = new ClaimedTaskBuilder().Build() with { ScheduledAt = due };
+        var queue = new Mock<ITaskQueue>();
+        queue.Setup(q => q.ClaimAsync(It.IsAny<TaskClaim>(), It.IsAny<CancellationToken>())).ReturnsAsync([task]);
+        using var telemetry = new TestTelemetry();
+        using var latency = new MetricCollector<double>(telemetry, EngineTelemetry.Name, "goflow.task.pickup_latency");
+
+        await new ClaimTasks(queue.Object, telemetry.Engine, new FakeTimeProvider(TestDefinitions.Now))
+            .ClaimAsync(new ClaimTasksCommand("worker-1", 10, TimeSpan.FromSeconds(30)), default);
+
+        Assert.That(latency.GetMeasurementSnapshot().Single().Value, Is.EqualTo(0.25).Within(1e-9));
     }
 }

@@ -19,8 +19,8 @@ namespace GoFlow.Host.Tests.Observability;
 /// request, engine and database spans, and leaves out the probes.
 /// </summary>
 /// <remarks>
-/// The task spans are not yet in the create request's trace: that needs the request's trace context stored with the
-/// workflow, which the stores do not keep yet.
+/// The create request's trace context is stored with the workflow, so the task spans join that trace however much
+/// later, and on whichever worker, they run.
 /// </remarks>
 public sealed class TracingTests
 {
@@ -73,6 +73,30 @@ public sealed class TracingTests
             Assert.That(executions.Select(span => Tag(span, "outcome")), Has.All.EqualTo("Completed"));
             Assert.That(executions.Select(span => Tag(span, "attempt")), Has.All.EqualTo("1"));
             Assert.That(executions.Select(span => Tag(span, "workflow_name")), Has.All.EqualTo("OrderProcess"));
+        }
+    }
+
+    [TestCase(Store.Sqlite)]
+    [TestCase(Store.MySql)]
+    public async Task RunWorkflow_StartedInATrace_EveryTaskSpanJoinsThatTrace(Store store)
+    {
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = Listen(spans, AspNetCoreSource, "GoFlow");
+        await using var host = await GoFlowHost.StartAsync(store);
+        var traceId = ActivityTraceId.CreateRandom();
+
+        var id = await StartOrderAsync(host.Client, $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+
+        var executions = await Poll(
+            () => spans.Where(span => span.OperationName == "goflow.task.execute" && Tag(span, "workflow_id") == id).ToList(),
+            found => found.Count >= 3,
+            "three goflow.task.execute spans");
+        var start = await SpanAsync(spans, span => span.OperationName == "goflow.workflow.start" && Tag(span, "workflow_id") == id);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(executions.Select(span => span.TraceId), Has.All.EqualTo(traceId));
+            Assert.That(executions.Select(span => span.ParentSpanId), Has.All.EqualTo(start.SpanId),
+                "each task span is a child of the span that started the workflow");
         }
     }
 

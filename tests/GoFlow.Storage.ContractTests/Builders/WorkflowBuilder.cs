@@ -15,6 +15,8 @@ public sealed class WorkflowBuilder
     private string _input = """{"order_id":"A-1","amount":42}""";
     private DateTimeOffset _createdAt = TestTimes.Start;
 
+    private string? _traceParent;
+
     public WorkflowDefinition Definition => new(
         _name,
         _taskNames,
@@ -56,8 +58,14 @@ public sealed class WorkflowBuilder
         return this;
     }
 
+    public WorkflowBuilder InTrace(string traceParent)
+    {
+        _traceParent = traceParent;
+        return this;
+    }
+
     public (WorkflowInstance Workflow, WorkflowTask FirstTask) Build() =>
-        WorkflowInstance.Create(Definition, _input, _createdAt);
+        WorkflowInstance.Create(Definition, _input, _createdAt, _traceParent);
 
     /// <summary>Builds the workflow and stores it through <paramref name="repository"/>.</summary>
     public async Task<WorkflowInstance> CreateAsync(IWorkflowRepository repository)
