@@ -1,0 +1,20 @@
+using GoFlow.Domain;
+using GoFlow.Ports.Driven;
+using GoFlow.Ports.Driving;
+
+namespace GoFlow.Application.UseCases;
+
+internal sealed class RenewLeases(ITaskQueue queue, TimeProvider clock) : IRenewLeases
+{
+    public Task<IReadOnlyList<TaskId>> RenewAsync(RenewLeasesCommand command, CancellationToken cancellationToken)
+    {
+        if (command.Tasks.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<TaskId>>([]);
+        }
+
+        var now = clock.GetStoreNow();
+        return queue.RenewLeasesAsync(
+            new LeaseRenewal(command.WorkerId, command.Tasks, now + command.LeaseDuration, now), cancellationToken);
+    }
+}
