@@ -3,6 +3,7 @@ using GoFlow.Adapters.MySql;
 using GoFlow.Adapters.Sqlite;
 using GoFlow.Application;
 using GoFlow.ArchitectureTests.Support;
+using GoFlow.Benchmarks;
 using GoFlow.Domain;
 using GoFlow.Ports.Driven;
 using GoFlow.Worker;
@@ -23,6 +24,7 @@ public static class DependencyRules
     public const string MySql = "GoFlow.Adapters.MySql";
     public const string Sqlite = "GoFlow.Adapters.Sqlite";
     public const string Host = "GoFlow.Host";
+    public const string Benchmarks = "GoFlow.Benchmarks";
 
     public static IReadOnlyList<DependencyRule> All { get; } =
     [
@@ -52,6 +54,8 @@ public static class DependencyRules
             AllowedProjects: Set(Domain, Ports), PackagePolicy.Any),
         new(Host, ProjectRole.CompositionRoot, typeof(Program).Assembly,
             AllowedProjects: Set(Domain, Ports, Application, Worker, Http, MySql, Sqlite), PackagePolicy.Any),
+        new(Benchmarks, ProjectRole.CompositionRoot, typeof(BenchmarkOptions).Assembly,
+            AllowedProjects: Set(Domain, Ports, Application, Worker, MySql, Sqlite), PackagePolicy.Any),
     ];
 
     public static DependencyRule For(string project) =>
