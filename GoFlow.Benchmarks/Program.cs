@@ -65,7 +65,7 @@ await host.StartAsync();
 
 var start = host.Services.GetRequiredService<IStartWorkflow>();
 var repository = host.Services.GetRequiredService<IWorkflowRepository>();
-var runStart = DateTimeOffset.UtcNow;
+var runStart = TimeProvider.System.GetUtcNow();
 var stopwatch = Stopwatch.StartNew();
 
 // Several starters, as concurrent API callers would be; the worker runs at the same time.
