@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using GoFlow.Domain;
-using GoFlow.Testing;
 
 namespace GoFlow.Host.Tests.Reliability;
 
@@ -9,7 +8,7 @@ namespace GoFlow.Host.Tests.Reliability;
 /// runs, and exits leaving nothing RUNNING; another host picks up the rest with no lease to wait out.
 /// </summary>
 [NonParallelizable]
-public sealed class GracefulShutdownTests
+public sealed class GracefulShutdownTests : ClusterFixture
 {
     private const int WorkflowCount = 600;
     private const int TaskCount = WorkflowCount * Workload.TasksPerWorkflow;
@@ -25,76 +24,51 @@ public sealed class GracefulShutdownTests
 
     private static readonly TimeSpan LongLease = TimeSpan.FromSeconds(15);
 
-    private TestDatabase _database = null!;
-    private HostCluster _cluster = null!;
-    private RunInspector _inspector = null!;
-
-    [SetUp]
-    public async Task CreateDatabase()
-    {
-        _database = await TestDatabase.CreateAsync();
-        _cluster = new HostCluster();
-        _inspector = new RunInspector(_database.ConnectionString);
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        try
-        {
-            await _cluster.DisposeAsync();
-        }
-        finally
-        {
-            await _database.DisposeAsync();
-        }
-    }
-
     [Test]
     [CancelAfter(240_000)]
     public async Task SigTerm_MidRun_LeavesNoTaskRunningAndARestartedHostFinishesTheRest(CancellationToken cancellationToken)
     {
-        var api = await _cluster.StartAsync("api", HostSettings.Api(_database.ConnectionString), cancellationToken);
+        var api = await Cluster.StartAsync("api", HostSettings.Api(Database.ConnectionString), cancellationToken);
         await Workload.CreateOrdersAsync(api, WorkflowCount, cancellationToken);
         // A lease much longer than the heartbeat: no lease of a live worker can run out under load, so a
         // TASK_LEASE_EXPIRED row can only mean the stop left a task behind.
-        var first = await _cluster.StartAsync(
-            "first", HostSettings.Worker(_database.ConnectionString, "first") with { LeaseDuration = LongLease }, cancellationToken);
+        var first = await Cluster.StartAsync(
+            "first", HostSettings.Worker(Database.ConnectionString, "first") with { LeaseDuration = LongLease }, cancellationToken);
 
         // The stop comes once a fifth of the tasks are done, at a moment the worker holds some.
         await Poll.UntilAsync(
             "a fifth of the tasks to be done, and the first worker to hold RUNNING tasks",
-            () => _inspector.ProgressAsync("first"),
+            () => Inspector.ProgressAsync("first"),
             progress => progress.CompletedTasks >= TaskCount / 5 && progress.HeldByOwner > 0,
             TimeSpan.FromSeconds(60),
             cancellationToken,
-            _cluster.Diagnostics);
+            Cluster.Diagnostics);
         var stopping = Stopwatch.StartNew();
         await first.TerminateAsync(cancellationToken);
         await first.WaitForExitAsync(ExitTimeout, cancellationToken);
         var stopTime = stopping.Elapsed;
 
         // Read before any other worker runs: this is exactly what the stopped process left behind.
-        var runningAfterStop = await _inspector.RunningTasksAsync();
-        var completedAfterStop = await _inspector.CompletedTaskCountAsync();
-        var releases = await _inspector.ActionCountsAsync(ActivityAction.TaskReleased);
-        var releasedAfterStop = await _inspector.TasksAsync(releases.Keys);
-        var attemptMismatchesAfterStop = await _inspector.AttemptCountMismatchesAsync();
+        var runningAfterStop = await Inspector.RunningTasksAsync();
+        var completedAfterStop = await Inspector.CompletedTaskCountAsync();
+        var releases = await Inspector.ActionCountsAsync(ActivityAction.TaskReleased);
+        var releasedAfterStop = await Inspector.TasksAsync(releases.Keys);
+        var attemptMismatchesAfterStop = await Inspector.AttemptCountMismatchesAsync();
 
         await TestContext.Out.WriteLineAsync(
             $"The first worker exited {stopTime.TotalSeconds:0.0}s after SIGTERM with code {first.ExitCode}, leaving " +
             $"{completedAfterStop} of {TaskCount} tasks completed and " +
             $"{releases.Count} tasks released.");
 
-        var second = await _cluster.StartAsync(
-            "second", HostSettings.Worker(_database.ConnectionString, "second") with { LeaseDuration = LongLease }, cancellationToken);
+        var second = await Cluster.StartAsync(
+            "second", HostSettings.Worker(Database.ConnectionString, "second") with { LeaseDuration = LongLease }, cancellationToken);
         var statuses = await Poll.UntilAsync(
             $"all {WorkflowCount} workflows to finish on the second worker",
-            _inspector.WorkflowStatusesAsync,
+            Inspector.WorkflowStatusesAsync,
             counts => counts.GetValueOrDefault(StatusNames.Completed) + counts.GetValueOrDefault(StatusNames.Failed) == WorkflowCount,
             TimeSpan.FromSeconds(120),
             cancellationToken,
-            _cluster.Diagnostics,
+            Cluster.Diagnostics,
             interval: TimeSpan.FromMilliseconds(200));
 
         using (Assert.EnterMultipleScope())
@@ -109,10 +83,10 @@ public sealed class GracefulShutdownTests
             Assert.That(attemptMismatchesAfterStop, Is.Empty, "a release gives its attempt back");
             Assert.That(second.HasExited, Is.False, "the second worker should still run");
             Assert.That(statuses.GetValueOrDefault(StatusNames.Completed), Is.EqualTo(WorkflowCount), "every workflow COMPLETED");
-            Assert.That(await _inspector.TasksNotCompletedExactlyOnceAsync(), Is.Empty, "every task COMPLETED with one TASK_COMPLETED row");
-            Assert.That(await _inspector.WorkflowsNotCompletedExactlyOnceAsync(), Is.Empty, "every workflow has one WORKFLOW_COMPLETED row");
-            Assert.That(await _inspector.AttemptCountMismatchesAsync(), Is.Empty, "attempts count the claims less the releases");
-            Assert.That(await _inspector.ActionCountsAsync(ActivityAction.TaskLeaseExpired), Is.Empty,
+            Assert.That(await Inspector.TasksNotCompletedExactlyOnceAsync(), Is.Empty, "every task COMPLETED with one TASK_COMPLETED row");
+            Assert.That(await Inspector.WorkflowsNotCompletedExactlyOnceAsync(), Is.Empty, "every workflow has one WORKFLOW_COMPLETED row");
+            Assert.That(await Inspector.AttemptCountMismatchesAsync(), Is.Empty, "attempts count the claims less the releases");
+            Assert.That(await Inspector.ActionCountsAsync(ActivityAction.TaskLeaseExpired), Is.Empty,
                 "a clean stop leaves no lease for the sweep to take back");
         }
     }

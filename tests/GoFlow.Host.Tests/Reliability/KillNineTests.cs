@@ -1,5 +1,4 @@
 using GoFlow.Domain;
-using GoFlow.Testing;
 
 namespace GoFlow.Host.Tests.Reliability;
 
@@ -8,7 +7,7 @@ namespace GoFlow.Host.Tests.Reliability;
 /// so the only way its tasks come back is their leases running out and another worker's recovery sweep.
 /// </summary>
 [NonParallelizable]
-public sealed class KillNineTests
+public sealed class KillNineTests : ClusterFixture
 {
     private const int WorkflowCount = 600;
     private const int TaskCount = WorkflowCount * Workload.TasksPerWorkflow;
@@ -18,31 +17,6 @@ public sealed class KillNineTests
     /// <summary>How many times the victim may be frozen at a moment it holds nothing before the test gives up.</summary>
     private const int MaxFreezes = 20;
 
-    private TestDatabase _database = null!;
-    private HostCluster _cluster = null!;
-    private RunInspector _inspector = null!;
-
-    [SetUp]
-    public async Task CreateDatabase()
-    {
-        _database = await TestDatabase.CreateAsync();
-        _cluster = new HostCluster();
-        _inspector = new RunInspector(_database.ConnectionString);
-    }
-
-    [TearDown]
-    public async Task TearDown()
-    {
-        try
-        {
-            await _cluster.DisposeAsync();
-        }
-        finally
-        {
-            await _database.DisposeAsync();
-        }
-    }
-
     [Test]
     [CancelAfter(240_000)]
     public async Task SigKill_OneOfTwoWorkersDiesHoldingTasks_EveryWorkflowCompletesOnceAndItsTasksRunAgain(
@@ -50,12 +24,12 @@ public sealed class KillNineTests
     {
         // The backlog comes first, from an API-only host, so that both workers start into a full queue and the kill
         // lands in the middle of the run, not after it.
-        var api = await _cluster.StartAsync("api", HostSettings.Api(_database.ConnectionString), cancellationToken);
+        var api = await Cluster.StartAsync("api", HostSettings.Api(Database.ConnectionString), cancellationToken);
         await Workload.CreateOrdersAsync(api, WorkflowCount, cancellationToken);
-        var workers = await _cluster.StartAllAsync(
+        var workers = await Cluster.StartAllAsync(
             [
-                (Victim, HostSettings.Worker(_database.ConnectionString, Victim)),
-                (Survivor, HostSettings.Worker(_database.ConnectionString, Survivor)),
+                (Victim, HostSettings.Worker(Database.ConnectionString, Victim)),
+                (Survivor, HostSettings.Worker(Database.ConnectionString, Survivor)),
             ],
             cancellationToken);
         var victim = workers[0];
@@ -70,17 +44,17 @@ public sealed class KillNineTests
         {
             await Poll.UntilAsync(
                 "a fifth of the tasks to be done, and the victim to hold RUNNING tasks",
-                () => _inspector.ProgressAsync(Victim),
+                () => Inspector.ProgressAsync(Victim),
                 progress => progress.CompletedTasks >= TaskCount / 5 && progress.HeldByOwner > 0,
                 TimeSpan.FromSeconds(60),
                 cancellationToken,
-                _cluster.Diagnostics);
+                Cluster.Diagnostics);
             Assert.That(++attempts, Is.LessThanOrEqualTo(MaxFreezes), "the victim never held a task when frozen");
             await victim.FreezeAsync(cancellationToken);
 
             // Nobody else can touch these rows before their leases (3 s, renewed every second) run out and a sweep takes
             // them back: this is what the victim holds, and what it will have held when it dies.
-            orphaned = await _inspector.RunningTasksOfAsync(Victim);
+            orphaned = await Inspector.RunningTasksOfAsync(Victim);
             if (orphaned.Count == 0)
             {
                 await victim.ThawAsync(cancellationToken);
@@ -89,31 +63,31 @@ public sealed class KillNineTests
 
         victim.Kill();
         await victim.WaitForExitAsync(TimeSpan.FromSeconds(10), cancellationToken);
-        var completedAtKill = await _inspector.CompletedTaskCountAsync();
+        var completedAtKill = await Inspector.CompletedTaskCountAsync();
 
         var statuses = await Poll.UntilAsync(
             $"all {WorkflowCount} workflows to finish on the survivor",
-            _inspector.WorkflowStatusesAsync,
+            Inspector.WorkflowStatusesAsync,
             counts => counts.GetValueOrDefault(StatusNames.Completed) + counts.GetValueOrDefault(StatusNames.Failed) == WorkflowCount,
             TimeSpan.FromSeconds(120),
             cancellationToken,
-            _cluster.Diagnostics,
+            Cluster.Diagnostics,
             interval: TimeSpan.FromMilliseconds(200));
 
         await TestContext.Out.WriteLineAsync(
             $"The victim died holding {orphaned.Count} RUNNING tasks (frozen {attempts} times), with {completedAtKill} of {TaskCount} tasks completed.");
 
-        var orphansNow = await _inspector.TasksAsync(orphaned.Select(task => task.Id));
-        var leaseExpiries = await _inspector.ActionCountsAsync(ActivityAction.TaskLeaseExpired);
+        var orphansNow = await Inspector.TasksAsync(orphaned.Select(task => task.Id));
+        var leaseExpiries = await Inspector.ActionCountsAsync(ActivityAction.TaskLeaseExpired);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(completedAtKill, Is.LessThan(TaskCount), "the kill should land in the middle of the run");
             Assert.That(survivor.HasExited, Is.False, "the survivor should still run");
             Assert.That(statuses.GetValueOrDefault(StatusNames.Completed), Is.EqualTo(WorkflowCount), "every workflow COMPLETED");
-            Assert.That(await _inspector.TaskCountAsync(), Is.EqualTo(TaskCount), "every step created once");
-            Assert.That(await _inspector.TasksCompletedMoreThanOnceAsync(), Is.Empty, "no task has two TASK_COMPLETED rows");
-            Assert.That(await _inspector.TasksNotCompletedExactlyOnceAsync(), Is.Empty, "every task COMPLETED with one TASK_COMPLETED row");
-            Assert.That(await _inspector.WorkflowsNotCompletedExactlyOnceAsync(), Is.Empty, "every workflow has one WORKFLOW_COMPLETED row");
+            Assert.That(await Inspector.TaskCountAsync(), Is.EqualTo(TaskCount), "every step created once");
+            Assert.That(await Inspector.TasksCompletedMoreThanOnceAsync(), Is.Empty, "no task has two TASK_COMPLETED rows");
+            Assert.That(await Inspector.TasksNotCompletedExactlyOnceAsync(), Is.Empty, "every task COMPLETED with one TASK_COMPLETED row");
+            Assert.That(await Inspector.WorkflowsNotCompletedExactlyOnceAsync(), Is.Empty, "every workflow has one WORKFLOW_COMPLETED row");
             Assert.That(orphansNow.Where(task => task.Status != StatusNames.Completed || task.Attempt < 2), Is.Empty,
                 "the tasks the victim held ran again, on a second attempt, to completion");
             Assert.That(orphaned.Where(task => leaseExpiries.GetValueOrDefault(task.Id) < 1).Select(task => task.Id), Is.Empty,
