@@ -14,17 +14,26 @@ internal static class ActivityLog
         IDbTransaction transaction, IReadOnlyList<NewActivity> rows, CancellationToken cancellationToken)
     {
         var parameters = new DynamicParameters();
+        await transaction.Connection!.ExecuteAsync(new CommandDefinition(
+            Insert(rows, parameters), parameters, transaction, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// The one INSERT that appends <paramref name="rows"/>, its values added to <paramref name="parameters"/>, for a
+    /// caller that sends it in one round trip with other statements.
+    /// </summary>
+    public static string Insert(IReadOnlyList<NewActivity> rows, DynamicParameters parameters)
+    {
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            parameters.Add($"WorkflowId{i}", row.WorkflowId.Value);
-            parameters.Add($"TaskId{i}", row.TaskId?.Value);
-            parameters.Add($"Action{i}", row.Action);
-            parameters.Add($"Details{i}", row.Details);
-            parameters.Add($"CreatedAt{i}", MySqlTime.ToDatabase(row.CreatedAt));
+            parameters.Add($"LogWorkflowId{i}", row.WorkflowId.Value);
+            parameters.Add($"LogTaskId{i}", row.TaskId?.Value);
+            parameters.Add($"LogAction{i}", row.Action);
+            parameters.Add($"LogDetails{i}", row.Details);
+            parameters.Add($"LogCreatedAt{i}", MySqlTime.ToDatabase(row.CreatedAt));
         }
 
-        await transaction.Connection!.ExecuteAsync(new CommandDefinition(
-            MySqlSql.InsertActivityLogs(rows.Count), parameters, transaction, cancellationToken: cancellationToken));
+        return MySqlSql.InsertActivityLogs(rows.Count);
     }
 }

@@ -39,21 +39,24 @@ internal sealed record TaskRow(
 internal sealed record ActivityRow(
     long Id, Guid WorkflowInstanceId, long? TaskId, string Action, string? Details, DateTime CreatedAt);
 
-internal sealed record ClaimCandidateRow(long Id, Guid WorkflowInstanceId);
-
-internal sealed record ClaimedTaskRow(
+internal sealed record ClaimCandidateRow(
     long Id,
     Guid WorkflowInstanceId,
-    string WorkflowName,
     int StepIndex,
     string TaskName,
     string InputPayload,
     int Attempt,
     int MaxAttempts,
-    string LeaseOwner,
-    DateTime LeaseExpiresAt,
-    DateTime ScheduledAt,
-    string? TraceParent);
+    DateTime ScheduledAt);
+
+/// <summary>What a claim hands out of a claimed task's workflow.</summary>
+internal sealed record ClaimedWorkflowRow(Guid Id, string WorkflowName, string? TraceParent);
+
+/// <summary>The id of a task a group of completions created for a workflow's next step.</summary>
+internal sealed record NextTaskRow(long Id, Guid WorkflowInstanceId);
+
+/// <summary>The claim a RUNNING task is held under now.</summary>
+internal sealed record HeldClaimRow(long Id, string LeaseOwner, int Attempt);
 
 internal sealed record ExpiredLeaseRow(long Id, Guid WorkflowInstanceId, string TaskName, int Attempt, int MaxAttempts)
 {

@@ -90,14 +90,14 @@ internal static class MySqlSql
             "ALTER TABLE workflow_instances ADD KEY idx_workflow_instances_status_updated (status, updated_at)"),
     ];
 
-    /// <summary>Inserts a task; used both when a workflow is created and when a step completes.</summary>
-    public const string InsertTask = """
+    /// <summary>A workflow's first task, sent with the workflow's insert (its parameters are the workflow's and <c>@Task*</c>).</summary>
+    public const string InsertFirstTask = """
         INSERT INTO tasks
             (workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload, scheduled_at,
              created_at, updated_at)
         VALUES
-            (@WorkflowId, @StepIndex, @TaskName, @Status, @Attempt, @MaxAttempts, @InputPayload, @ScheduledAt,
-             @CreatedAt, @UpdatedAt)
+            (@Id, @TaskStepIndex, @TaskName, @TaskStatus, @TaskAttempt, @TaskMaxAttempts, @TaskInputPayload, @TaskScheduledAt,
+             @TaskCreatedAt, @TaskUpdatedAt)
         """;
 
     public const string InsertWorkflow = """
@@ -155,11 +155,13 @@ internal static class MySqlSql
         """;
 
     /// <summary>
-    /// The due PENDING tasks, oldest first, locked for this transaction. SKIP LOCKED passes over rows that a concurrent
-    /// claimer has locked, so claimers never wait on each other and never get the same task. Served by idx_tasks_claim.
+    /// The due PENDING tasks, oldest first, locked for this transaction, with every task column a claim hands out, so
+    /// that nothing needs reading back once they are marked. SKIP LOCKED passes over rows that a concurrent claimer has
+    /// locked, so claimers never wait on each other and never get the same task. Served by idx_tasks_claim.
     /// </summary>
     public const string SelectClaimCandidates = $"""
-        SELECT id AS Id, workflow_instance_id AS WorkflowInstanceId
+        SELECT id AS Id, workflow_instance_id AS WorkflowInstanceId, step_index AS StepIndex, task_name AS TaskName,
+               input_payload AS InputPayload, attempt AS Attempt, max_attempts AS MaxAttempts, scheduled_at AS ScheduledAt
         FROM tasks
         WHERE status = '{Pending}' AND scheduled_at <= @Now
         ORDER BY scheduled_at, id
@@ -167,41 +169,102 @@ internal static class MySqlSql
         FOR UPDATE SKIP LOCKED
         """;
 
-    public const string MarkTasksRunning = $"""
+    /// <summary>
+    /// The rest of a claim, in one round trip, for the candidates locked by <see cref="SelectClaimCandidates"/>: they
+    /// become RUNNING under the claim's lease with their attempt counted, and how many did (ROW_COUNT()); their
+    /// workflows become RUNNING if they were PENDING (later steps find them RUNNING already); the TASK_STARTED rows
+    /// (<see cref="InsertActivityLogs"/>, appended by the caller); then the workflows' names and trace contexts.
+    /// </summary>
+    public const string MarkClaimedAndSelectWorkflows = $"""
         UPDATE tasks
         SET status = '{Running}', attempt = attempt + 1, lease_owner = @Owner, lease_expires_at = @LeaseExpiresAt,
             updated_at = @Now
-        WHERE id IN @TaskIds AND status = '{Pending}'
-        """;
+        WHERE id IN @TaskIds AND status = '{Pending}';
 
-    /// <summary>A workflow becomes RUNNING when its first task is claimed; later steps find it RUNNING already.</summary>
-    public const string StartWorkflows = $"""
+        SELECT ROW_COUNT();
+
         UPDATE workflow_instances
         SET status = '{Running}', updated_at = @Now
-        WHERE id IN @WorkflowIds AND status = '{Pending}'
+        WHERE id IN @WorkflowIds AND status = '{Pending}';
+
+        SELECT id AS Id, workflow_name AS WorkflowName, trace_parent AS TraceParent
+        FROM workflow_instances
+        WHERE id IN @WorkflowIds;
         """;
 
-    public const string SelectClaimedTasks = $"""
-        SELECT t.id AS Id, t.workflow_instance_id AS WorkflowInstanceId, w.workflow_name AS WorkflowName,
-               t.step_index AS StepIndex, t.task_name AS TaskName, t.input_payload AS InputPayload,
-               t.attempt AS Attempt, t.max_attempts AS MaxAttempts, t.lease_owner AS LeaseOwner,
-               t.lease_expires_at AS LeaseExpiresAt, t.scheduled_at AS ScheduledAt, w.trace_parent AS TraceParent
-        FROM tasks t
-        JOIN workflow_instances w ON w.id = t.workflow_instance_id
-        WHERE t.id IN @TaskIds AND t.status = '{Running}' AND t.lease_owner = @Owner
-        ORDER BY t.scheduled_at, t.id
+    /// <summary>
+    /// Locks the tasks a group of completions answers, in primary-key order, and reads the claim each is held under now,
+    /// so the caller can tell the completions still held (RUNNING, same lease owner, same attempt) from the others.
+    /// The rows stay locked until the commit, so the claims read here are the ones the writes after it find.
+    /// </summary>
+    public const string LockRunningTasks = $"""
+        SELECT id AS Id, lease_owner AS LeaseOwner, attempt AS Attempt
+        FROM tasks
+        WHERE id IN @TaskIds AND status = '{Running}'
+        ORDER BY id
+        FOR UPDATE
         """;
+
+    /// <summary>
+    /// The writes of a group of held completions, in one round trip (see <see cref="CompletionGroup"/> for the
+    /// parameters). The tasks become COMPLETED with their outputs, then ROW_COUNT(); the next steps' tasks are created
+    /// with those outputs as input, then their ids are read (by the unique key on workflow and step, as the activity rows
+    /// and a hand-over need them); the workflows with a next step move their current input on, the others become
+    /// COMPLETED with it, each update followed by ROW_COUNT(), so the caller can check that every row it expected was there.
+    /// </summary>
+    public static string CompleteHeldTasks(CompletionGroup group)
+    {
+        var sql = new StringBuilder();
+        var all = Enumerable.Range(0, group.Count).ToList();
+        sql.Append(CultureInfo.InvariantCulture, $"""
+            UPDATE tasks
+            SET status = '{Completed}', output_payload = {CaseById("id", all, "Output")}, lease_owner = NULL,
+                lease_expires_at = NULL, updated_at = @Now
+            WHERE id IN ({List(all, "Id")});
+            SELECT ROW_COUNT();
+
+            """);
+        if (group.Advancing.Count > 0)
+        {
+            var values = string.Join(", ", group.Advancing.Select(i =>
+                $"(@WorkflowId{i}, @NextStepIndex{i}, @NextTaskName{i}, @NextStatus{i}, @NextAttempt{i}, @NextMaxAttempts{i}, " +
+                $"@Output{i}, @NextLeaseOwner{i}, @NextLeaseExpiresAt{i}, @Now, @Now, @Now)"));
+            var nextTasks = string.Join(", ", group.Advancing.Select(i => $"(@WorkflowId{i}, @NextStepIndex{i})"));
+            sql.Append(CultureInfo.InvariantCulture, $"""
+                INSERT INTO tasks
+                    (workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload, lease_owner,
+                     lease_expires_at, scheduled_at, created_at, updated_at)
+                VALUES
+                    {values};
+                SELECT id AS Id, workflow_instance_id AS WorkflowInstanceId
+                FROM tasks
+                WHERE workflow_instance_id IN ({List(group.Advancing, "WorkflowId")}) AND (workflow_instance_id, step_index) IN ({nextTasks});
+                UPDATE workflow_instances
+                SET current_input = {CaseById("id", group.Advancing, "Output", "WorkflowId")}, updated_at = @Now
+                WHERE id IN ({List(group.Advancing, "WorkflowId")}) AND status = '{Running}';
+                SELECT ROW_COUNT();
+
+                """);
+        }
+
+        if (group.Finishing.Count > 0)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"""
+                UPDATE workflow_instances
+                SET status = '{Completed}', current_input = {CaseById("id", group.Finishing, "Output", "WorkflowId")}, updated_at = @Now
+                WHERE id IN ({List(group.Finishing, "WorkflowId")}) AND status = '{Running}';
+                SELECT ROW_COUNT();
+
+                """);
+        }
+
+        return sql.ToString();
+    }
 
     // Every write a holder makes (complete, fail, retry, release, renew) carries the same guard, its claim: RUNNING, same
     // lease owner, same attempt. 0 rows means the caller no longer holds the claim (another attempt or another worker has
-    // the task now, or the sweep took it back), and the transaction changes nothing.
-    public const string CompleteTask = $"""
-        UPDATE tasks
-        SET status = '{Completed}', output_payload = @OutputPayload, lease_owner = NULL, lease_expires_at = NULL,
-            updated_at = @Now
-        WHERE id = @TaskId AND status = '{Running}' AND lease_owner = @Owner AND attempt = @Attempt
-        """;
-
+    // the task now, or the sweep took it back), and the transaction changes nothing. A group of completions checks the
+    // same three things on the rows it has locked (LockRunningTasks), then writes only the held ones.
     public const string FailTask = $"""
         UPDATE tasks
         SET status = '{Failed}', error_message = @Error, lease_owner = NULL, lease_expires_at = NULL,
@@ -270,18 +333,6 @@ internal static class MySqlSql
         SELECT ROW_COUNT();
 
         SELECT id AS Id, workflow_name AS WorkflowName FROM workflow_instances WHERE id IN @WorkflowIds;
-        """;
-
-    public const string AdvanceWorkflow = $"""
-        UPDATE workflow_instances
-        SET current_input = @CurrentInput, updated_at = @Now
-        WHERE id = @WorkflowId AND status = '{Running}'
-        """;
-
-    public const string CompleteWorkflow = $"""
-        UPDATE workflow_instances
-        SET status = '{Completed}', current_input = @CurrentInput, updated_at = @Now
-        WHERE id = @WorkflowId AND status = '{Running}'
         """;
 
     public const string FailWorkflow = $"""
@@ -489,8 +540,9 @@ internal static class MySqlSql
     }
 
     /// <summary>
-    /// One multi-row INSERT for <paramref name="rowCount"/> rows, whose parameters are suffixed by row index
-    /// (<c>@WorkflowId0</c>, <c>@TaskId0</c>, ...), so that a claim logs its whole batch in one statement.
+    /// One multi-row INSERT for <paramref name="rowCount"/> rows, whose parameters are prefixed by <c>Log</c> and suffixed
+    /// by row index (<c>@LogWorkflowId0</c>, <c>@LogTaskId0</c>, ...), so that a claim or a group of completions logs its
+    /// whole batch in one statement, sent with its other statements.
     /// </summary>
     public static string InsertActivityLogs(int rowCount)
     {
@@ -500,11 +552,22 @@ internal static class MySqlSql
         for (var row = 0; row < rowCount; row++)
         {
             sql.Append(row == 0 ? "(" : ", (")
-                .Append(CultureInfo.InvariantCulture, $"@WorkflowId{row}, @TaskId{row}, @Action{row}, @Details{row}, @CreatedAt{row})");
+                .Append(CultureInfo.InvariantCulture, $"@LogWorkflowId{row}, @LogTaskId{row}, @LogAction{row}, @LogDetails{row}, @LogCreatedAt{row})");
         }
 
         return sql.ToString();
     }
+
+    /// <summary><c>@Id0, @Id3, ...</c>: the parameters named <paramref name="prefix"/> of <paramref name="rows"/>.</summary>
+    private static string List(IEnumerable<int> rows, string prefix) =>
+        string.Join(", ", rows.Select(row => $"@{prefix}{row}"));
+
+    /// <summary>
+    /// <c>CASE id WHEN @Id0 THEN @Output0 ... END</c>: for each of <paramref name="rows"/>, the value parameter chosen by
+    /// the row's key parameter (<paramref name="keyPrefix"/>, by default the task id).
+    /// </summary>
+    private static string CaseById(string column, IEnumerable<int> rows, string valuePrefix, string keyPrefix = "Id") =>
+        $"CASE {column} " + string.Concat(rows.Select(row => $"WHEN @{keyPrefix}{row} THEN @{valuePrefix}{row} ")) + "END";
 
     private static string QuoteIdentifier(string name) => "`" + name.Replace("`", "``", StringComparison.Ordinal) + "`";
 }

@@ -20,6 +20,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(claim.MaxTasks);
             var now = MySqlTime.ToDatabase(claim.Now);
 
+            // Four round trips whatever the batch size: begin, lock the candidates, mark them and log them, commit.
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction =
                 await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
@@ -35,97 +36,95 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 return [];
             }
 
-            var taskIds = candidates.Select(candidate => candidate.Id).ToArray();
-            await connection.ExecuteAsync(new CommandDefinition(
-                MySqlSql.MarkTasksRunning,
-                new { TaskIds = taskIds, claim.Owner, LeaseExpiresAt = MySqlTime.ToDatabase(claim.LeaseExpiresAt), Now = now },
-                transaction,
-                cancellationToken: cancellationToken));
+            // The rows are locked, so what is written below is exactly what the claim hands out: the attempt one
+            // higher, this claim's owner and lease. Later writes are guarded by those.
+            var started = candidates.Select(candidate => new NewActivity(
+                new WorkflowId(candidate.WorkflowInstanceId),
+                new TaskId(candidate.Id),
+                ActivityAction.TaskStarted,
+                ActivityDetails.ForTask(candidate.TaskName, candidate.Attempt + 1),
+                claim.Now)).ToList();
+            var parameters = new DynamicParameters(new
+            {
+                TaskIds = candidates.Select(candidate => candidate.Id).ToArray(),
+                WorkflowIds = candidates.Select(candidate => candidate.WorkflowInstanceId).Distinct().ToArray(),
+                claim.Owner,
+                LeaseExpiresAt = MySqlTime.ToDatabase(claim.LeaseExpiresAt),
+                Now = now,
+            });
+            var sql = MySqlSql.MarkClaimedAndSelectWorkflows + "\n" + ActivityLog.Insert(started, parameters);
 
-            await connection.ExecuteAsync(new CommandDefinition(
-                MySqlSql.StartWorkflows,
-                new { WorkflowIds = candidates.Select(candidate => candidate.WorkflowInstanceId).Distinct().ToArray(), Now = now },
-                transaction,
-                cancellationToken: cancellationToken));
+            Dictionary<Guid, ClaimedWorkflowRow> workflows;
+            await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(
+                sql, parameters, transaction, cancellationToken: cancellationToken)))
+            {
+                var marked = await results.ReadSingleAsync<long>();
+                if (marked != candidates.Count)
+                {
+                    // The candidates are locked by this transaction, so only a broken invariant gets here.
+                    throw new InvalidOperationException(
+                        $"Claimed {marked} of {candidates.Count} PENDING tasks locked in the same transaction; nothing was changed.");
+                }
 
-            // Read back rather than rebuild: the stored attempt and lease are what later writes are guarded by.
-            var claimed = (await connection.QueryAsync<ClaimedTaskRow>(new CommandDefinition(
-                MySqlSql.SelectClaimedTasks,
-                new { TaskIds = taskIds, claim.Owner },
-                transaction,
-                cancellationToken: cancellationToken))).Select(ToClaimedTask).ToList();
-
-            await ActivityLog.AppendAsync(
-                transaction,
-                [.. claimed.Select(task => new NewActivity(
-                    task.WorkflowId,
-                    task.Id,
-                    ActivityAction.TaskStarted,
-                    ActivityDetails.ForTask(task.TaskName, task.Attempt),
-                    claim.Now))],
-                cancellationToken);
+                workflows = (await results.ReadAsync<ClaimedWorkflowRow>()).ToDictionary(row => row.Id);
+            }
 
             await transaction.CommitAsync(cancellationToken);
-            return claimed;
+            return [.. candidates.Select(candidate => ToClaimedTask(candidate, workflows[candidate.WorkflowInstanceId], claim))];
         });
 
-    public Task<bool> CompleteAsync(TaskCompletion completion, CancellationToken cancellationToken) =>
-        MySqlAvailability.RunAsync(async () =>
+    public Task<IReadOnlyList<RecordedCompletion>> CompleteAsync(
+        IReadOnlyList<TaskCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken) =>
+        MySqlAvailability.RunAsync<IReadOnlyList<RecordedCompletion>>(async () =>
         {
-            var task = completion.Task;
-            var now = MySqlTime.ToDatabase(completion.Now);
+            if (completions.Count == 0)
+            {
+                return [];
+            }
 
+            // Five round trips whatever the group size: begin, lock the tasks and read their claims, write, log, commit.
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction =
                 await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
-            if (!await UpdateHeldTaskAsync(
+            var claims = (await connection.QueryAsync<HeldClaimRow>(new CommandDefinition(
+                MySqlSql.LockRunningTasks,
+                new { TaskIds = completions.Select(completion => completion.Task.Id.Value).Distinct().ToArray() },
                 transaction,
-                MySqlSql.CompleteTask,
-                new { TaskId = task.Id.Value, completion.OutputPayload, Owner = task.LeaseOwner, task.Attempt, Now = now },
-                cancellationToken))
+                cancellationToken: cancellationToken))).ToDictionary(row => row.Id);
+            var held = completions.Where(completion => IsHeld(completion.Task, claims)).ToList();
+            if (held.Count == 0)
             {
-                return false;
+                await transaction.RollbackAsync(cancellationToken);
+                return [];
             }
 
-            var activity = new List<NewActivity>
+            var group = new CompletionGroup(held, MySqlTime.ToDatabase(now));
+            Dictionary<Guid, long> nextTaskIds;
+            await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(
+                MySqlSql.CompleteHeldTasks(group), group.Parameters, transaction, cancellationToken: cancellationToken)))
             {
-                new(task.WorkflowId, task.Id, ActivityAction.TaskCompleted, ActivityDetails.ForTask(task.TaskName, task.Attempt), completion.Now),
-            };
+                await ExpectRowCountAsync(results, group.Count, "tasks held by their claim");
+                nextTaskIds = group.Advancing.Count == 0
+                    ? []
+                    : (await results.ReadAsync<NextTaskRow>()).ToDictionary(row => row.WorkflowInstanceId, row => row.Id);
+                if (group.Advancing.Count > 0)
+                {
+                    await ExpectRowCountAsync(results, group.Advancing.Count, $"{StatusNames.Running} workflows going on to a next step");
+                }
 
-            if (completion.NextStep is { } next)
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    MySqlSql.InsertTask,
-                    new
-                    {
-                        WorkflowId = task.WorkflowId.Value,
-                        StepIndex = next.Index,
-                        next.TaskName,
-                        Status = StatusNames.Pending,
-                        Attempt = 0,
-                        next.Policy.MaxAttempts,
-                        InputPayload = completion.OutputPayload,
-                        ScheduledAt = now,
-                        CreatedAt = now,
-                        UpdatedAt = now,
-                    },
-                    transaction,
-                    cancellationToken: cancellationToken));
-                await UpdateRunningWorkflowAsync(
-                    transaction, MySqlSql.AdvanceWorkflow, task.WorkflowId, completion.OutputPayload, now, cancellationToken);
-            }
-            else
-            {
-                await UpdateRunningWorkflowAsync(
-                    transaction, MySqlSql.CompleteWorkflow, task.WorkflowId, completion.OutputPayload, now, cancellationToken);
-                activity.Add(new(
-                    task.WorkflowId, null, ActivityAction.WorkflowCompleted, ActivityDetails.ForWorkflow(task.WorkflowName), completion.Now));
+                if (group.Finishing.Count > 0)
+                {
+                    await ExpectRowCountAsync(results, group.Finishing.Count, $"{StatusNames.Running} workflows finishing");
+                }
             }
 
-            await ActivityLog.AppendAsync(transaction, activity, cancellationToken);
+            var recorded = held
+                .Select(completion => new RecordedCompletion(completion, HandedOverTask(completion, nextTaskIds, now)))
+                .ToList();
+            await ActivityLog.AppendAsync(transaction, [.. recorded.SelectMany(entry => CompletionActivity(entry, now))], cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return true;
+            return recorded;
         });
 
     public Task<bool> FailAsync(TaskFailure failure, CancellationToken cancellationToken) =>
@@ -393,17 +392,79 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
         }
     }
 
-    private static ClaimedTask ToClaimedTask(ClaimedTaskRow row) => new(
+    /// <summary>
+    /// The rows a recorded completion logs, in the order they happened: the task completed, then its workflow completed
+    /// or its next step's task started (when it was handed over).
+    /// </summary>
+    private static IEnumerable<NewActivity> CompletionActivity(RecordedCompletion recorded, DateTimeOffset now)
+    {
+        var task = recorded.Completion.Task;
+        yield return new(task.WorkflowId, task.Id, ActivityAction.TaskCompleted, ActivityDetails.ForTask(task.TaskName, task.Attempt), now);
+        if (recorded.Completion.NextStep is null)
+        {
+            yield return new(task.WorkflowId, null, ActivityAction.WorkflowCompleted, ActivityDetails.ForWorkflow(task.WorkflowName), now);
+        }
+        else if (recorded.NextTask is { } next)
+        {
+            yield return new(next.WorkflowId, next.Id, ActivityAction.TaskStarted, ActivityDetails.ForTask(next.TaskName, next.Attempt), now);
+        }
+    }
+
+    /// <summary>The next step's task as its new holder sees it, when the completion handed it over; else null.</summary>
+    private static ClaimedTask? HandedOverTask(TaskCompletion completion, Dictionary<Guid, long> nextTaskIds, DateTimeOffset now)
+    {
+        if (completion is not { NextStep: { } next, NextStepLeaseExpiresAt: { } leaseExpiresAt })
+        {
+            return null;
+        }
+
+        var task = completion.Task;
+        return new ClaimedTask(
+            new TaskId(nextTaskIds[task.WorkflowId.Value]),
+            task.WorkflowId,
+            task.WorkflowName,
+            next.Index,
+            next.TaskName,
+            completion.OutputPayload,
+            Attempt: 1,
+            next.Policy.MaxAttempts,
+            task.LeaseOwner,
+            leaseExpiresAt,
+            ScheduledAt: now,
+            task.TraceParent);
+    }
+
+    /// <summary>Whether the row locked for <paramref name="task"/> still carries its claim: same owner, same attempt.</summary>
+    private static bool IsHeld(ClaimedTask task, Dictionary<long, HeldClaimRow> claims) =>
+        claims.TryGetValue(task.Id.Value, out var claim)
+        && claim.LeaseOwner == task.LeaseOwner
+        && claim.Attempt == task.Attempt;
+
+    /// <summary>
+    /// Reads the next ROW_COUNT() of a group's writes. The rows were locked or checked first, so a different count is a
+    /// broken invariant (a held task's workflow that is not RUNNING, say): throwing rolls the whole group back.
+    /// </summary>
+    private static async Task ExpectRowCountAsync(SqlMapper.GridReader results, int expected, string what)
+    {
+        var updated = await results.ReadSingleAsync<long>();
+        if (updated != expected)
+        {
+            throw new InvalidOperationException(
+                $"Expected {expected} {what} but updated {updated}; nothing of the group was changed.");
+        }
+    }
+
+    private static ClaimedTask ToClaimedTask(ClaimCandidateRow row, ClaimedWorkflowRow workflow, TaskClaim claim) => new(
         new TaskId(row.Id),
         new WorkflowId(row.WorkflowInstanceId),
-        row.WorkflowName,
+        workflow.WorkflowName,
         row.StepIndex,
         row.TaskName,
         row.InputPayload,
-        row.Attempt,
+        row.Attempt + 1,
         row.MaxAttempts,
-        row.LeaseOwner,
-        MySqlTime.FromDatabase(row.LeaseExpiresAt),
+        claim.Owner,
+        claim.LeaseExpiresAt,
         MySqlTime.FromDatabase(row.ScheduledAt),
-        row.TraceParent);
+        workflow.TraceParent);
 }

@@ -17,23 +17,7 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
             await using var transaction =
                 await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
-            // The workflow row goes first because the task's foreign key needs it (see MySqlSql on lock order).
-            await connection.ExecuteAsync(new CommandDefinition(
-                MySqlSql.InsertWorkflow,
-                new
-                {
-                    Id = workflow.Id.Value,
-                    workflow.WorkflowName,
-                    Status = workflow.Status.ToName(),
-                    workflow.CurrentInput,
-                    workflow.TraceParent,
-                    CreatedAt = MySqlTime.ToDatabase(workflow.CreatedAt),
-                    UpdatedAt = MySqlTime.ToDatabase(workflow.UpdatedAt),
-                },
-                transaction,
-                cancellationToken: cancellationToken));
-
-            await InsertFirstTaskAndActivityAsync(transaction, workflow, firstTask, cancellationToken);
+            await InsertWorkflowAsync(transaction, MySqlSql.InsertWorkflow, workflow, firstTask, key: null, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         });
 
@@ -73,36 +57,54 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
             return [.. rows.Select(ToEntry)];
         });
 
-    private static async Task InsertFirstTaskAndActivityAsync(
-        MySqlTransaction transaction, WorkflowInstance workflow, WorkflowTask firstTask, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inserts the workflow with <paramref name="insertWorkflow"/>, its first task and its WORKFLOW_CREATED row, in one
+    /// round trip. The workflow row goes first because the task's foreign key needs it (see MySqlSql on lock order); when
+    /// it fails (a key already taken), the server runs none of the statements after it.
+    /// </summary>
+    private static async Task InsertWorkflowAsync(
+        MySqlTransaction transaction,
+        string insertWorkflow,
+        WorkflowInstance workflow,
+        WorkflowTask firstTask,
+        IdempotencyKey? key,
+        CancellationToken cancellationToken)
     {
-        await transaction.Connection!.ExecuteAsync(new CommandDefinition(
-            MySqlSql.InsertTask,
-            new
-            {
-                WorkflowId = firstTask.WorkflowId.Value,
-                firstTask.StepIndex,
-                firstTask.TaskName,
-                Status = firstTask.Status.ToName(),
-                firstTask.Attempt,
-                firstTask.MaxAttempts,
-                firstTask.InputPayload,
-                ScheduledAt = MySqlTime.ToDatabase(firstTask.ScheduledAt),
-                CreatedAt = MySqlTime.ToDatabase(firstTask.CreatedAt),
-                UpdatedAt = MySqlTime.ToDatabase(firstTask.UpdatedAt),
-            },
-            transaction,
-            cancellationToken: cancellationToken));
-
-        await ActivityLog.AppendAsync(
-            transaction,
+        var parameters = new DynamicParameters(new
+        {
+            Id = workflow.Id.Value,
+            workflow.WorkflowName,
+            Status = workflow.Status.ToName(),
+            workflow.CurrentInput,
+            workflow.TraceParent,
+            CreatedAt = MySqlTime.ToDatabase(workflow.CreatedAt),
+            UpdatedAt = MySqlTime.ToDatabase(workflow.UpdatedAt),
+            IdempotencyKey = key?.Key,
+            key?.RequestFingerprint,
+            TaskStepIndex = firstTask.StepIndex,
+            TaskName = firstTask.TaskName,
+            TaskStatus = firstTask.Status.ToName(),
+            TaskAttempt = firstTask.Attempt,
+            TaskMaxAttempts = firstTask.MaxAttempts,
+            TaskInputPayload = firstTask.InputPayload,
+            TaskScheduledAt = MySqlTime.ToDatabase(firstTask.ScheduledAt),
+            TaskCreatedAt = MySqlTime.ToDatabase(firstTask.CreatedAt),
+            TaskUpdatedAt = MySqlTime.ToDatabase(firstTask.UpdatedAt),
+        });
+        var created = ActivityLog.Insert(
             [new NewActivity(
                 workflow.Id,
                 TaskId: null,
                 ActivityAction.WorkflowCreated,
                 ActivityDetails.ForWorkflow(workflow.WorkflowName),
                 workflow.CreatedAt)],
-            cancellationToken);
+            parameters);
+
+        await transaction.Connection!.ExecuteAsync(new CommandDefinition(
+            $"{insertWorkflow};\n{MySqlSql.InsertFirstTask};\n{created}",
+            parameters,
+            transaction,
+            cancellationToken: cancellationToken));
     }
 
     private static WorkflowView ToView(WorkflowRow row) => new(
@@ -359,23 +361,7 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
         await using var transaction =
             await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            MySqlSql.InsertWorkflowWithKey,
-            new
-            {
-                Id = workflow.Id.Value,
-                workflow.WorkflowName,
-                Status = workflow.Status.ToName(),
-                workflow.CurrentInput,
-                workflow.TraceParent,
-                CreatedAt = MySqlTime.ToDatabase(workflow.CreatedAt),
-                UpdatedAt = MySqlTime.ToDatabase(workflow.UpdatedAt),
-                IdempotencyKey = key.Key,
-                key.RequestFingerprint,
-            },
-            transaction,
-            cancellationToken: cancellationToken));
-        await InsertFirstTaskAndActivityAsync(transaction, workflow, firstTask, cancellationToken);
+        await InsertWorkflowAsync(transaction, MySqlSql.InsertWorkflowWithKey, workflow, firstTask, key, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

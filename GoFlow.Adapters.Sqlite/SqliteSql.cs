@@ -122,6 +122,20 @@ internal static class SqliteSql
              @CreatedAt, @UpdatedAt)
         """;
 
+    /// <summary>
+    /// Inserts a completed step's next task and returns its id: PENDING, or RUNNING when it is handed over to the lease
+    /// owner of the step before it (@Status, @Attempt 1, @LeaseOwner and @LeaseExpiresAt set).
+    /// </summary>
+    public const string InsertNextTask = """
+        INSERT INTO tasks
+            (workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload, lease_owner,
+             lease_expires_at, scheduled_at, created_at, updated_at)
+        VALUES
+            (@WorkflowId, @StepIndex, @TaskName, @Status, @Attempt, @MaxAttempts, @InputPayload, @LeaseOwner,
+             @LeaseExpiresAt, @Now, @Now, @Now)
+        RETURNING id
+        """;
+
     /// <summary>Two result sets: the workflow (none when it does not exist), then its tasks in step order.</summary>
     public const string SelectWorkflowAndTasks = """
         SELECT id AS Id, workflow_name AS WorkflowName, status AS Status, current_input AS CurrentInput,

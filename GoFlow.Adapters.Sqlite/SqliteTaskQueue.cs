@@ -73,62 +73,65 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
             cancellationToken);
     }
 
-    public Task<bool> CompleteAsync(TaskCompletion completion, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<RecordedCompletion>> CompleteAsync(
+        IReadOnlyList<TaskCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var task = completion.Task;
-        var now = SqliteTime.ToDatabase(completion.Now);
+        if (completions.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<RecordedCompletion>>([]);
+        }
 
-        return database.WriteAsync(
+        var databaseNow = SqliteTime.ToDatabase(now);
+        return database.WriteAsync<IReadOnlyList<RecordedCompletion>>(
             async (connection, transaction) =>
             {
-                var held = await connection.ExecuteAsync(new CommandDefinition(
-                    SqliteSql.CompleteTask,
-                    new { TaskId = task.Id.Value, completion.OutputPayload, Owner = task.LeaseOwner, task.Attempt, Now = now },
-                    transaction,
-                    cancellationToken: cancellationToken));
-                if (held == 0)
+                // One transaction, one commit (and one fsync) for the whole group; each completion's guarded update
+                // tells whether its task is still held, and one that is not is passed over without touching the others.
+                var recorded = new List<RecordedCompletion>();
+                var activity = new List<NewActivity>();
+                foreach (var completion in completions)
                 {
-                    return false;
-                }
-
-                var activity = new List<NewActivity>
-                {
-                    new(task.WorkflowId, task.Id, ActivityAction.TaskCompleted, ActivityDetails.ForTask(task.TaskName, task.Attempt), completion.Now),
-                };
-
-                if (completion.NextStep is { } next)
-                {
-                    await connection.ExecuteAsync(new CommandDefinition(
-                        SqliteSql.InsertTask,
-                        new
-                        {
-                            WorkflowId = SqliteIds.ToDatabase(task.WorkflowId),
-                            StepIndex = next.Index,
-                            next.TaskName,
-                            Status = StatusNames.Pending,
-                            Attempt = 0,
-                            next.Policy.MaxAttempts,
-                            InputPayload = completion.OutputPayload,
-                            ScheduledAt = now,
-                            CreatedAt = now,
-                            UpdatedAt = now,
-                        },
+                    var task = completion.Task;
+                    var held = await connection.ExecuteAsync(new CommandDefinition(
+                        SqliteSql.CompleteTask,
+                        new { TaskId = task.Id.Value, completion.OutputPayload, Owner = task.LeaseOwner, task.Attempt, Now = databaseNow },
                         transaction,
                         cancellationToken: cancellationToken));
-                    await UpdateRunningWorkflowAsync(
-                        transaction, SqliteSql.AdvanceWorkflow, task.WorkflowId, completion.OutputPayload, now, cancellationToken);
+                    if (held == 0)
+                    {
+                        continue;
+                    }
+
+                    activity.Add(new(task.WorkflowId, task.Id, ActivityAction.TaskCompleted, ActivityDetails.ForTask(task.TaskName, task.Attempt), now));
+                    if (completion.NextStep is { } next)
+                    {
+                        var nextTask = await InsertNextTaskAsync(transaction, completion, next, now, cancellationToken);
+                        await UpdateRunningWorkflowAsync(
+                            transaction, SqliteSql.AdvanceWorkflow, task.WorkflowId, completion.OutputPayload, databaseNow, cancellationToken);
+                        if (nextTask is not null)
+                        {
+                            activity.Add(new(nextTask.WorkflowId, nextTask.Id, ActivityAction.TaskStarted, ActivityDetails.ForTask(nextTask.TaskName, nextTask.Attempt), now));
+                        }
+
+                        recorded.Add(new(completion, nextTask));
+                    }
+                    else
+                    {
+                        await UpdateRunningWorkflowAsync(
+                            transaction, SqliteSql.CompleteWorkflow, task.WorkflowId, completion.OutputPayload, databaseNow, cancellationToken);
+                        activity.Add(new(task.WorkflowId, null, ActivityAction.WorkflowCompleted, ActivityDetails.ForWorkflow(task.WorkflowName), now));
+                        recorded.Add(new(completion, NextTask: null));
+                    }
                 }
-                else
+
+                if (recorded.Count == 0)
                 {
-                    await UpdateRunningWorkflowAsync(
-                        transaction, SqliteSql.CompleteWorkflow, task.WorkflowId, completion.OutputPayload, now, cancellationToken);
-                    activity.Add(new(
-                        task.WorkflowId, null, ActivityAction.WorkflowCompleted, ActivityDetails.ForWorkflow(task.WorkflowName), completion.Now));
+                    return recorded;
                 }
 
                 await ActivityLog.AppendAsync(transaction, activity, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
-                return true;
+                return recorded;
             },
             cancellationToken);
     }
@@ -348,6 +351,50 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
             throw new InvalidOperationException(
                 $"Workflow {workflowId} is not {StatusNames.Running} although one of its tasks was held; nothing was changed.");
         }
+    }
+
+    /// <summary>
+    /// Creates the next step's task: PENDING, or claimed at once by the same lease owner when the completion hands it
+    /// over.
+    /// </summary>
+    /// <returns>The handed-over task as its new holder sees it; null when it was left PENDING.</returns>
+    private static async Task<ClaimedTask?> InsertNextTaskAsync(
+        IDbTransaction transaction, TaskCompletion completion, WorkflowStep next, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var task = completion.Task;
+        var leaseExpiresAt = completion.NextStepLeaseExpiresAt;
+        var id = await transaction.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(
+            SqliteSql.InsertNextTask,
+            new
+            {
+                WorkflowId = SqliteIds.ToDatabase(task.WorkflowId),
+                StepIndex = next.Index,
+                next.TaskName,
+                Status = leaseExpiresAt is null ? StatusNames.Pending : StatusNames.Running,
+                Attempt = leaseExpiresAt is null ? 0 : 1,
+                next.Policy.MaxAttempts,
+                InputPayload = completion.OutputPayload,
+                LeaseOwner = leaseExpiresAt is null ? null : task.LeaseOwner,
+                LeaseExpiresAt = leaseExpiresAt is { } expiresAt ? SqliteTime.ToDatabase(expiresAt) : null,
+                Now = SqliteTime.ToDatabase(now),
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+        return leaseExpiresAt is { } lease
+            ? new ClaimedTask(
+                new TaskId(id),
+                task.WorkflowId,
+                task.WorkflowName,
+                next.Index,
+                next.TaskName,
+                completion.OutputPayload,
+                Attempt: 1,
+                next.Policy.MaxAttempts,
+                task.LeaseOwner,
+                lease,
+                ScheduledAt: now,
+                task.TraceParent)
+            : null;
     }
 
     private static ClaimedTask ToClaimedTask(ClaimedTaskRow row) => new(

@@ -24,6 +24,7 @@ public static class ApplicationServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IWorkAvailableSignal, NoWorkAvailableSignal>();
         services.TryAddSingleton<EngineTelemetry>();
+        services.TryAddSingleton<CompletionGroupCommit>();
         services.AddHostedService<TaskCountsRefresher>();
 
         services.AddOptions<TaskPolicyOptions>()

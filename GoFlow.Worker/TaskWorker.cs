@@ -142,7 +142,7 @@ internal sealed partial class TaskWorker(
         foreach (var task in claimed)
         {
             // Not awaited: each task releases its slot when it ends, and the loop goes on claiming meanwhile.
-            _ = RunAsync(task);
+            _ = RunInSlotAsync(task, stoppingToken);
         }
 
         if (claimed.Count < slots)
@@ -165,7 +165,36 @@ internal sealed partial class TaskWorker(
         return taken;
     }
 
-    private async Task RunAsync(ClaimedTask task)
+    /// <summary>
+    /// Runs <paramref name="task"/> in the slot taken for it, then each next step its workflow hands over, until a step
+    /// hands over none; then frees the slot. A chain ends early once the worker stops claiming: a stopping worker asks
+    /// for no hand-over, and the next step is left PENDING for any worker.
+    /// </summary>
+    private async Task RunInSlotAsync(ClaimedTask task, CancellationToken stoppingToken)
+    {
+        try
+        {
+            for (ClaimedTask? next = task; next is not null;)
+            {
+                if (_shutdownDeadline.IsCancellationRequested)
+                {
+                    // Handed over after the shutdown deadline, when StopAsync may have released the running tasks
+                    // already: hand it back now rather than start it and leave it to the lease recovery.
+                    await ReleaseAsync(next);
+                    break;
+                }
+
+                next = await RunAsync(next, stoppingToken.IsCancellationRequested ? null : _options.LeaseDuration);
+            }
+        }
+        finally
+        {
+            _freeSlots.Release();
+        }
+    }
+
+    /// <returns>The next step's task, when it was handed over to this worker.</returns>
+    private async Task<ClaimedTask?> RunAsync(ClaimedTask task, TimeSpan? nextStepLease)
     {
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_shutdownDeadline.Token);
         var running = new RunningTask(task, cancellation);
@@ -181,7 +210,8 @@ internal sealed partial class TaskWorker(
             });
             await using var scope = scopes.CreateAsyncScope();
             var executeTask = scope.ServiceProvider.GetRequiredService<IExecuteTask>();
-            await executeTask.ExecuteAsync(task, cancellation.Token);
+            var execution = await executeTask.ExecuteAsync(task, nextStepLease, cancellation.Token);
+            return execution.NextTask;
         }
         catch (OperationCanceledException) when (_shutdownDeadline.IsCancellationRequested)
         {
@@ -203,8 +233,9 @@ internal sealed partial class TaskWorker(
         finally
         {
             _running.TryRemove(KeyValuePair.Create(task.Id, running));
-            _freeSlots.Release();
         }
+
+        return null;
     }
 
     private async Task RenewLeasesAsync(CancellationToken cancellationToken)

@@ -14,13 +14,16 @@ public sealed class WorkerOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The most tasks claimed in one database round trip. Default 10.</summary>
+    /// <summary>The most tasks claimed in one transaction. Default 100.</summary>
     [Range(1, 1000)]
-    public int BatchSize { get; set; } = 10;
+    public int BatchSize { get; set; } = 100;
 
-    /// <summary>The most tasks this worker runs at the same time. Default 10.</summary>
+    /// <summary>
+    /// The most tasks this worker runs at the same time. Default 200. It also bounds how many finished steps can share
+    /// one commit (ADR 0011), so a low value costs throughput even when the handlers are quick.
+    /// </summary>
     [Range(1, 10_000)]
-    public int MaxConcurrency { get; set; } = 10;
+    public int MaxConcurrency { get; set; } = 200;
 
     /// <summary>
     /// How long a claimed task is held without a heartbeat before it is presumed abandoned and another worker may

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GoFlow.Application.Tasks;
 using GoFlow.Application.Telemetry;
 using GoFlow.Domain;
 using GoFlow.Ports.Driven;
@@ -16,6 +17,7 @@ namespace GoFlow.Application.UseCases;
 /// </summary>
 internal sealed partial class ExecuteTask(
     ITaskQueue queue,
+    CompletionGroupCommit completions,
     IWorkflowDefinitions definitions,
     IServiceProvider services,
     IWorkAvailableSignal workAvailable,
@@ -26,7 +28,7 @@ internal sealed partial class ExecuteTask(
     /// <summary>The first wait before recording a result again while the store is unreachable; it doubles up to 5 s.</summary>
     private static readonly TimeSpan FirstRecordingRetry = TimeSpan.FromMilliseconds(200);
 
-    public async Task<TaskExecutionOutcome> ExecuteAsync(ClaimedTask task, CancellationToken cancellationToken)
+    public async Task<TaskExecution> ExecuteAsync(ClaimedTask task, TimeSpan? nextStepLease, CancellationToken cancellationToken)
     {
         // A child of the request that started the workflow, when it came with a trace: one trace from HTTP to the last task.
         ActivityContext.TryParse(task.TraceParent, traceState: null, out var startedBy);
@@ -37,7 +39,8 @@ internal sealed partial class ExecuteTask(
             .SetTag("task_id", task.Id.Value)
             .SetTag("attempt", task.Attempt);
         var started = clock.GetTimestamp();
-        var outcome = await RunAndRecordAsync(task, cancellationToken);
+        var execution = await RunAndRecordAsync(task, nextStepLease, cancellationToken);
+        var outcome = execution.Outcome;
         var duration = clock.GetElapsedTime(started);
         span?.SetTag("outcome", outcome.ToString());
         switch (outcome)
@@ -55,27 +58,28 @@ internal sealed partial class ExecuteTask(
                 break;
         }
 
-        return outcome;
+        return execution;
     }
 
-    private async Task<TaskExecutionOutcome> RunAndRecordAsync(ClaimedTask task, CancellationToken cancellationToken)
+    private async Task<TaskExecution> RunAndRecordAsync(
+        ClaimedTask task, TimeSpan? nextStepLease, CancellationToken cancellationToken)
     {
         var definition = definitions.Find(task.WorkflowName);
         var step = definition?.StepAt(task.StepIndex);
         if (definition is null || step is null || step.TaskName != task.TaskName)
         {
-            return await FailAsync(
+            return new(await FailAsync(
                 task,
                 $"Workflow '{task.WorkflowName}' has no step {task.StepIndex} named '{task.TaskName}' in its definition.",
                 retryAt: null,
-                cancellationToken);
+                cancellationToken));
         }
 
         var handler = services.GetKeyedService<ITaskHandler>(task.TaskName);
         if (handler is null)
         {
-            return await FailAsync(
-                task, $"No handler is registered for task '{task.TaskName}'.", retryAt: null, cancellationToken);
+            return new(await FailAsync(
+                task, $"No handler is registered for task '{task.TaskName}'.", retryAt: null, cancellationToken));
         }
 
         string output;
@@ -97,45 +101,52 @@ internal sealed partial class ExecuteTask(
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             LogTimedOut(task.TaskName, task.WorkflowId.ToString(), task.Attempt, step.Policy.Timeout);
-            return await FailAttemptAsync(task, step.Policy, $"The attempt timed out after {step.Policy.Timeout}.", cancellationToken);
+            return new(await FailAttemptAsync(task, step.Policy, $"The attempt timed out after {step.Policy.Timeout}.", cancellationToken));
         }
         catch (PermanentTaskFailureException exception)
         {
             LogHandlerFailed(exception, task.TaskName, task.WorkflowId.ToString(), task.Attempt);
-            return await FailAsync(task, exception.Message, retryAt: null, cancellationToken);
+            return new(await FailAsync(task, exception.Message, retryAt: null, cancellationToken));
         }
 #pragma warning disable CA1031 // Any exception a handler throws is that attempt's failure, recorded as such.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
             LogHandlerFailed(exception, task.TaskName, task.WorkflowId.ToString(), task.Attempt);
-            return await FailAttemptAsync(task, step.Policy, exception.Message, cancellationToken);
+            return new(await FailAttemptAsync(task, step.Policy, exception.Message, cancellationToken));
         }
 
         var nextStep = definition.StepAfter(task.StepIndex);
 
         // At-least-once checkpoint: until this commit succeeds the handler's work is not recorded, and a crash here
         // runs it again once the lease ends. The write itself is not cancelled by shutdown: dropping a finished
-        // result would run the handler again for nothing.
+        // result would run the handler again for nothing. It shares its commit with the other steps finishing now.
+        // The hand-over's lease is reckoned at each try, so a write that waited out an outage hands over a live lease.
         var recorded = await RecordAsync(
-            () => queue.CompleteAsync(new TaskCompletion(task, output, nextStep, clock.GetStoreNow()), CancellationToken.None),
+            () => completions.CompleteAsync(new TaskCompletion(task, output, nextStep, clock.GetStoreNow() + nextStepLease)),
             cancellationToken);
-        if (!recorded)
+        if (recorded is null)
         {
             LogResultRejected(task.TaskName, task.WorkflowId.ToString(), task.Attempt);
-            return TaskExecutionOutcome.Rejected;
+            return new(TaskExecutionOutcome.Rejected);
         }
 
         if (nextStep is null)
         {
             telemetry.WorkflowCompleted(task.WorkflowName);
         }
+        else if (recorded.NextTask is { } handedOver)
+        {
+            // Claimed in the same commit that made it due: it waited for no worker.
+            telemetry.TaskClaimed(handedOver.WorkflowName, handedOver.TaskName, TimeSpan.Zero);
+        }
         else
         {
+            // Left PENDING for any worker: wake this process's, rather than let it wait for its next poll.
             workAvailable.Notify();
         }
 
-        return TaskExecutionOutcome.Completed;
+        return new(TaskExecutionOutcome.Completed, recorded.NextTask);
     }
 
     /// <summary>Fails the attempt: a retry after the backoff while attempts are left, else the task for good.</summary>
@@ -168,7 +179,7 @@ internal sealed partial class ExecuteTask(
     /// attempt is not lost to a short outage; the worker keeps the lease alive meanwhile. Stops trying when
     /// <paramref name="cancellationToken"/> fires, leaving the task to lease recovery.
     /// </summary>
-    private async Task<bool> RecordAsync(Func<Task<bool>> write, CancellationToken cancellationToken)
+    private async Task<T> RecordAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken)
     {
         var wait = FirstRecordingRetry;
         while (true)

@@ -17,12 +17,21 @@ public interface ITaskQueue
     Task<IReadOnlyList<ClaimedTask>> ClaimAsync(TaskClaim claim, CancellationToken cancellationToken);
 
     /// <summary>
-    /// In one transaction: the task becomes COMPLETED with its output; then either the next step's task is created
-    /// PENDING with that output as input and the workflow's current input moves on, or, with no next step, the
-    /// workflow becomes COMPLETED with that output; activity rows for each change.
+    /// Records finished attempts, all in one transaction (a group commit: one durable write for many steps). For each
+    /// completion whose task is still held by its claim: the task becomes COMPLETED with its output; then either the
+    /// next step's task is created with that output as input and the workflow's current input moves on, or, with no
+    /// next step, the workflow becomes COMPLETED with that output; activity rows for each change, at
+    /// <paramref name="now"/>. The next step's task is created PENDING, or, when the completion asks for a hand-over
+    /// (<see cref="TaskCompletion.NextStepLeaseExpiresAt"/>), RUNNING: claimed at once by the same lease owner for its
+    /// first attempt, with a TASK_STARTED row, as <see cref="ClaimAsync"/> would have. A completion whose task is no
+    /// longer held by its claim changes nothing, and does not stop the others from being recorded.
     /// </summary>
-    /// <returns>False, changing nothing, when the task is no longer held by this claim.</returns>
-    Task<bool> CompleteAsync(TaskCompletion completion, CancellationToken cancellationToken);
+    /// <returns>
+    /// The completions that were recorded, each with the next step's task when it was handed over; the tasks of the
+    /// others are no longer held by their claim.
+    /// </returns>
+    Task<IReadOnlyList<RecordedCompletion>> CompleteAsync(
+        IReadOnlyList<TaskCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records a failed attempt, in one transaction. With <see cref="TaskFailure.RetryAt"/>: the task goes back to
@@ -80,8 +89,19 @@ public sealed record ClaimedTask(
     DateTimeOffset? ScheduledAt = null,
     string? TraceParent = null);
 
-/// <summary>A claimed task finished with <paramref name="OutputPayload"/>; <paramref name="NextStep"/> is null after the last step.</summary>
-public sealed record TaskCompletion(ClaimedTask Task, string OutputPayload, WorkflowStep? NextStep, DateTimeOffset Now);
+/// <summary>
+/// A claimed task finished with <paramref name="OutputPayload"/>; <paramref name="NextStep"/> is null after the last step.
+/// With <paramref name="NextStepLeaseExpiresAt"/>, the next step's task is handed over to the same lease owner, leased
+/// until then, instead of being left PENDING.
+/// </summary>
+public sealed record TaskCompletion(
+    ClaimedTask Task,
+    string OutputPayload,
+    WorkflowStep? NextStep,
+    DateTimeOffset? NextStepLeaseExpiresAt = null);
+
+/// <summary>A completion that was recorded, and the next step's task when it was handed over (else null).</summary>
+public sealed record RecordedCompletion(TaskCompletion Completion, ClaimedTask? NextTask);
 
 /// <summary>
 /// A claimed task's attempt failed with <paramref name="Error"/>: it runs again from <paramref name="RetryAt"/>,

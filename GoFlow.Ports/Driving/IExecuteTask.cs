@@ -10,8 +10,21 @@ public interface IExecuteTask
     /// only when <paramref name="cancellationToken"/> fired (shutdown, or the lease was lost); the task is then left
     /// as it was claimed.
     /// </summary>
-    Task<TaskExecutionOutcome> ExecuteAsync(ClaimedTask task, CancellationToken cancellationToken);
+    /// <param name="task">The claimed task to run.</param>
+    /// <param name="nextStepLease">
+    /// When set, a completed step's next step is handed over already claimed by the same lease owner, leased for this
+    /// long, in <see cref="TaskExecution.NextTask"/>, so the caller can run it at once, without a claim and without
+    /// another worker racing for it. Null leaves the next step PENDING for any worker (a caller that is stopping).
+    /// </param>
+    /// <param name="cancellationToken">Fires on shutdown or when the lease was lost.</param>
+    Task<TaskExecution> ExecuteAsync(ClaimedTask task, TimeSpan? nextStepLease, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// How a task's execution ended, and the next step's task when it was handed over to the caller (see
+/// <see cref="IExecuteTask.ExecuteAsync"/>); the caller then holds that task and must run or release it.
+/// </summary>
+public sealed record TaskExecution(TaskExecutionOutcome Outcome, ClaimedTask? NextTask = null);
 
 public enum TaskExecutionOutcome
 {

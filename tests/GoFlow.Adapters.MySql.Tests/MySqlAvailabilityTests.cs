@@ -30,7 +30,7 @@ internal sealed class MySqlAvailabilityTests : MySqlDatabaseFixture
         ["FindAsync"] = (repository, _) => repository.FindAsync(WorkflowId.New(TestTimes.Start), CancellationToken.None),
         ["GetActivityAsync"] = (repository, _) => repository.GetActivityAsync(WorkflowId.New(TestTimes.Start), CancellationToken.None),
         ["ClaimAsync"] = (_, queue) => queue.ClaimAsync(new ClaimBuilder().Build(), CancellationToken.None),
-        ["CompleteAsync"] = (_, queue) => queue.CompleteAsync(new TaskCompletion(SomeClaimedTask, "{}", null, Now), CancellationToken.None),
+        ["CompleteAsync"] = (_, queue) => queue.CompleteAsync([new TaskCompletion(SomeClaimedTask, "{}", null)], Now, CancellationToken.None),
         ["FailAsync"] = (_, queue) => queue.FailAsync(new TaskFailure(SomeClaimedTask, "boom", null, Now), CancellationToken.None),
         ["FailAsync with retry"] = (_, queue) => queue.FailAsync(new TaskFailure(SomeClaimedTask, "boom", Now.AddSeconds(1), Now), CancellationToken.None),
         ["RenewLeasesAsync"] = (_, queue) => queue.RenewLeasesAsync(
@@ -89,8 +89,9 @@ internal sealed class MySqlAvailabilityTests : MySqlDatabaseFixture
         var claimed = await Storage.Queue.ClaimAsync(new ClaimBuilder().Build(), cancellationToken);
         var before = await Storage.SnapshotAsync();
 
-        // Another transaction holds the task's row, so the completion's UPDATE waits on it; the server then drops the
-        // completion's connection while the command is in flight.
+        // Another transaction holds the task's row, so the completion's first statement on it (whichever it is: a
+        // guarded UPDATE or a locking read of the claims) waits on it; the server then drops the completion's connection
+        // while the command is in flight.
         await using var blocker = new MySqlConnection(Database.ConnectionString);
         await blocker.OpenAsync(cancellationToken);
         await using var blockerTransaction = await blocker.BeginTransactionAsync(cancellationToken);
@@ -99,8 +100,8 @@ internal sealed class MySqlAvailabilityTests : MySqlDatabaseFixture
             await lockRow.ExecuteScalarAsync(cancellationToken);
         }
 
-        var completion = Storage.Queue.CompleteAsync(new TaskCompletion(claimed[0], "{}", null, Now), cancellationToken);
-        var waitingConnection = await WaitForConnectionRunningAsync("UPDATE tasks", cancellationToken);
+        var completion = Storage.Queue.CompleteAsync([new TaskCompletion(claimed[0], "{}", null)], Now, cancellationToken);
+        var waitingConnection = await WaitForConnectionWaitingOnTasksAsync(blocker.ServerThread, cancellationToken);
         await Database.ExecuteAsync($"KILL CONNECTION {waitingConnection}");
 
         var thrown = Assert.ThrowsAsync<StoreUnavailableException>(async () => await completion);
@@ -150,15 +151,22 @@ internal sealed class MySqlAvailabilityTests : MySqlDatabaseFixture
         return port;
     }
 
-    /// <summary>The id of the connection of this test's database whose current statement starts with <paramref name="statement"/>.</summary>
-    private async Task<long> WaitForConnectionRunningAsync(string statement, CancellationToken cancellationToken)
+    /// <summary>
+    /// The id of the connection of this test's database, other than <paramref name="blockerId"/> and the one asking, that
+    /// is in the middle of a statement on the tasks table.
+    /// </summary>
+    private async Task<long> WaitForConnectionWaitingOnTasksAsync(int blockerId, CancellationToken cancellationToken)
     {
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var ids = await Database.QueryAsync<long>(
-                "SELECT ID FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND INFO LIKE CONCAT(@Statement, '%')",
-                new { Statement = statement });
+                """
+                SELECT ID FROM information_schema.PROCESSLIST
+                WHERE DB = DATABASE() AND COMMAND = 'Query' AND ID NOT IN (CONNECTION_ID(), @BlockerId)
+                  AND INFO LIKE '%tasks%'
+                """,
+                new { BlockerId = blockerId });
             if (ids.Count > 0)
             {
                 return ids[0];

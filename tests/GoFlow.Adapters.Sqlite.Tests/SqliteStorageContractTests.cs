@@ -20,6 +20,11 @@ internal sealed class SqliteTaskQueueCompletionContractTests : TaskQueueCompleti
     protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
 }
 
+internal sealed class SqliteTaskQueueGroupCompletionContractTests : TaskQueueGroupCompletionContract
+{
+    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
+}
+
 internal sealed class SqliteTaskQueueRetryContractTests : TaskQueueRetryContract
 {
     protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();

@@ -56,6 +56,21 @@ public abstract class StorageContract
         return claimed[0];
     }
 
+    /// <summary>
+    /// Completes <paramref name="task"/> alone, in a batch of one, without handing its next step over, and tells whether
+    /// the store recorded it. The store must answer with exactly that completion (and no next task) or with nothing.
+    /// </summary>
+    protected async Task<bool> CompleteOneAsync(
+        ClaimedTask task, string output, WorkflowStep? nextStep, DateTimeOffset now,
+        CancellationToken cancellationToken = default)
+    {
+        var completion = new TaskCompletion(task, output, nextStep);
+        var recorded = await Queue.CompleteAsync([completion], now, cancellationToken);
+        Assert.That(recorded, Is.Empty.Or.EqualTo(new[] { new RecordedCompletion(completion, NextTask: null) }),
+            "a batch of one records that completion or nothing");
+        return recorded.Count == 1;
+    }
+
     protected async Task<WorkflowDetails> FindAsync(WorkflowId id) =>
         await Repository.FindAsync(id, CancellationToken.None)
         ?? throw new AssertionException($"Workflow {id} is not in the store.");
@@ -98,9 +113,7 @@ public abstract class StorageContract
         switch (status)
         {
             case WorkflowStatus.Completed:
-                Assert.That(await Queue.CompleteAsync(
-                    new TaskCompletion(await ClaimTaskOfAsync(workflow.Id, finishedAt), "{}", null, finishedAt), CancellationToken.None),
-                    Is.True);
+                Assert.That(await CompleteOneAsync(await ClaimTaskOfAsync(workflow.Id, finishedAt), "{}", null, finishedAt), Is.True);
                 break;
             case WorkflowStatus.Failed:
                 Assert.That(await Queue.FailAsync(

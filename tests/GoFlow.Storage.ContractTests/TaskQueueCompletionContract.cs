@@ -21,8 +21,7 @@ public abstract class TaskQueueCompletionContract : StorageContract
         var task = await ClaimOneAsync();
         const string output = """{"order_id":"A-1","amount":42,"validated":true}""";
 
-        var completed = await Queue.CompleteAsync(
-            new TaskCompletion(task, output, builder.Definition.StepAfter(task.StepIndex), FinishedAt), CancellationToken.None);
+        var completed = await CompleteOneAsync(task, output, builder.Definition.StepAfter(task.StepIndex), FinishedAt);
 
         var found = await FindAsync(workflow.Id);
         var activity = await ActivityAsync(workflow.Id);
@@ -65,8 +64,7 @@ public abstract class TaskQueueCompletionContract : StorageContract
         var workflow = await builder.CreateAsync(Repository);
         var first = await ClaimOneAsync();
         const string output = """{"validated":true}""";
-        await Queue.CompleteAsync(
-            new TaskCompletion(first, output, builder.Definition.StepAfter(0), FinishedAt), CancellationToken.None);
+        await CompleteOneAsync(first, output, builder.Definition.StepAfter(0), FinishedAt);
 
         var next = await ClaimOneAsync(new ClaimBuilder().At(FinishedAt));
 
@@ -91,7 +89,7 @@ public abstract class TaskQueueCompletionContract : StorageContract
         var task = await ClaimOneAsync();
         const string output = """{"done":true}""";
 
-        var completed = await Queue.CompleteAsync(new TaskCompletion(task, output, null, FinishedAt), CancellationToken.None);
+        var completed = await CompleteOneAsync(task, output, null, FinishedAt);
 
         var found = await FindAsync(workflow.Id);
         var activity = await ActivityAsync(workflow.Id);
@@ -126,9 +124,7 @@ public abstract class TaskQueueCompletionContract : StorageContract
             now = now.AddSeconds(1);
             var task = await ClaimOneAsync(new ClaimBuilder().At(now));
             Assert.That(task.StepIndex, Is.EqualTo(step));
-            var completed = await Queue.CompleteAsync(
-                new TaskCompletion(task, $$"""{"step":{{step}}}""", builder.Definition.StepAfter(step), now),
-                CancellationToken.None);
+            var completed = await CompleteOneAsync(task, $$"""{"step":{{step}}}""", builder.Definition.StepAfter(step), now);
             Assert.That(completed, Is.True);
         }
 
@@ -199,9 +195,7 @@ public abstract class TaskQueueCompletionContract : StorageContract
         var task = await ClaimOneAsync();
         var before = await SnapshotAsync();
 
-        var completed = await Queue.CompleteAsync(
-            new TaskCompletion(task with { LeaseOwner = "worker-b" }, "{}", builder.Definition.StepAfter(0), FinishedAt),
-            CancellationToken.None);
+        var completed = await CompleteOneAsync(task with { LeaseOwner = "worker-b" }, "{}", builder.Definition.StepAfter(0), FinishedAt);
 
         using (Assert.EnterMultipleScope())
         {
@@ -240,8 +234,7 @@ public abstract class TaskQueueCompletionContract : StorageContract
         var secondAttempt = await ClaimOneAsync(new ClaimBuilder().At(FinishedAt));
         var before = await SnapshotAsync();
 
-        var completed = await Queue.CompleteAsync(
-            new TaskCompletion(firstAttempt, "{}", builder.Definition.StepAfter(0), FinishedAt.AddSeconds(1)), CancellationToken.None);
+        var completed = await CompleteOneAsync(firstAttempt, "{}", builder.Definition.StepAfter(0), FinishedAt.AddSeconds(1));
         var failed = await Queue.FailAsync(
             new TaskFailure(firstAttempt, "late", null, FinishedAt.AddSeconds(1)), CancellationToken.None);
         var retried = await Queue.FailAsync(
@@ -265,11 +258,11 @@ public abstract class TaskQueueCompletionContract : StorageContract
         var builder = new WorkflowBuilder();
         var workflow = await builder.CreateAsync(Repository);
         var task = await ClaimOneAsync();
-        var completion = new TaskCompletion(task, """{"validated":true}""", builder.Definition.StepAfter(0), FinishedAt);
-        var first = await Queue.CompleteAsync(completion, CancellationToken.None);
+        const string output = """{"validated":true}""";
+        var first = await CompleteOneAsync(task, output, builder.Definition.StepAfter(0), FinishedAt);
         var afterFirst = await SnapshotAsync();
 
-        var second = await Queue.CompleteAsync(completion with { Now = FinishedAt.AddSeconds(1) }, CancellationToken.None);
+        var second = await CompleteOneAsync(task, output, builder.Definition.StepAfter(0), FinishedAt.AddSeconds(1));
         var failAfterwards = await Queue.FailAsync(new TaskFailure(task, "late", null, FinishedAt), CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
@@ -292,8 +285,7 @@ public abstract class TaskQueueCompletionContract : StorageContract
         var before = await SnapshotAsync();
 
         var again = await Queue.FailAsync(new TaskFailure(task, "boom again", null, FinishedAt.AddSeconds(1)), CancellationToken.None);
-        var completed = await Queue.CompleteAsync(
-            new TaskCompletion(task, "{}", null, FinishedAt.AddSeconds(1)), CancellationToken.None);
+        var completed = await CompleteOneAsync(task, "{}", null, FinishedAt.AddSeconds(1));
 
         using (Assert.EnterMultipleScope())
         {

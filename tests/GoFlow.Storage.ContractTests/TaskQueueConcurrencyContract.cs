@@ -121,7 +121,7 @@ public abstract class TaskQueueConcurrencyContract : StorageContract
             {
                 foreach (var task in claimed.Reverse())
                 {
-                    if (await Queue.CompleteAsync(new TaskCompletion(task, "{}", new WorkflowStep(1, "DeductMoney"), lateAt), cancellationToken))
+                    if (await CompleteOneAsync(task, "{}", new WorkflowStep(1, "DeductMoney"), lateAt, cancellationToken))
                     {
                         completedIds.Add(task.Id);
                     }

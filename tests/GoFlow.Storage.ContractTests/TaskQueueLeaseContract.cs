@@ -74,7 +74,7 @@ public abstract class TaskQueueLeaseContract : StorageContract
         var claimed = await Queue.ClaimAsync(new ClaimBuilder().At(ClaimedAt.AddSeconds(5)).Build(), CancellationToken.None);
         Assert.That(claimed, Has.Count.EqualTo(3));
         var (held, completed, retried) = (claimed[0], claimed[1], claimed[2]);
-        await Queue.CompleteAsync(new TaskCompletion(completed, "{}", null, RenewedAt), CancellationToken.None);
+        await CompleteOneAsync(completed, "{}", null, RenewedAt);
         // Retried and claimed again by worker-a: the same owner, a newer attempt.
         await Queue.FailAsync(new TaskFailure(retried, "flaky", RenewedAt, RenewedAt), CancellationToken.None);
         var retriedAgain = await ClaimOneAsync(new ClaimBuilder().At(RenewedAt));
@@ -254,7 +254,7 @@ public abstract class TaskQueueLeaseContract : StorageContract
     {
         await new WorkflowBuilder().Named("Single").WithTasks("Only").CreateAsync(Repository);
         var task = await ClaimOneAsync(new ClaimBuilder().At(ClaimedAt));
-        await Queue.CompleteAsync(new TaskCompletion(task, "{}", null, RenewedAt), CancellationToken.None);
+        await CompleteOneAsync(task, "{}", null, RenewedAt);
         var before = await SnapshotAsync();
 
         var released = await Queue.ReleaseAsync(task, RenewedAt.AddSeconds(1), CancellationToken.None);

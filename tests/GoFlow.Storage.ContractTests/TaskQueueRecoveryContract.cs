@@ -146,7 +146,7 @@ public abstract class TaskQueueRecoveryContract : StorageContract
         }
 
         var claimed = await Queue.ClaimAsync(new ClaimBuilder().UpTo(3).At(ClaimedAt.AddSeconds(5)).Build(), CancellationToken.None);
-        await Queue.CompleteAsync(new TaskCompletion(claimed[0], "{}", null, ClaimedAt.AddSeconds(6)), CancellationToken.None);
+        await CompleteOneAsync(claimed[0], "{}", null, ClaimedAt.AddSeconds(6));
         await Queue.FailAsync(new TaskFailure(claimed[1], "flaky", SweptAt.AddDays(1), ClaimedAt.AddSeconds(6)), CancellationToken.None);
         await Queue.FailAsync(new TaskFailure(claimed[2], "broken", null, ClaimedAt.AddSeconds(6)), CancellationToken.None);
         await builder.CreatedAt(TestTimes.Start).CreateAsync(Repository);
@@ -230,8 +230,7 @@ public abstract class TaskQueueRecoveryContract : StorageContract
         var before = await SnapshotAsync();
         var late = SweptAt.AddSeconds(5);
 
-        var completed = await Queue.CompleteAsync(
-            new TaskCompletion(stalled, """{"late":true}""", builder.Definition.StepAfter(0), late), CancellationToken.None);
+        var completed = await CompleteOneAsync(stalled, """{"late":true}""", builder.Definition.StepAfter(0), late);
         var failed = await Queue.FailAsync(new TaskFailure(stalled, "late", null, late), CancellationToken.None);
         var retried = await Queue.FailAsync(new TaskFailure(stalled, "late", late.AddMinutes(1), late), CancellationToken.None);
         var renewed = await Queue.RenewLeasesAsync(
@@ -249,9 +248,8 @@ public abstract class TaskQueueRecoveryContract : StorageContract
             Assert.That(await SnapshotAsync(), Is.EqualTo(before), "the old holder changed nothing");
         }
 
-        var currentCompleted = await Queue.CompleteAsync(
-            new TaskCompletion(current, """{"by":"worker-b"}""", builder.Definition.StepAfter(0), late.AddSeconds(1)),
-            CancellationToken.None);
+        var currentCompleted = await CompleteOneAsync(
+            current, """{"by":"worker-b"}""", builder.Definition.StepAfter(0), late.AddSeconds(1));
 
         var found = await FindAsync(workflow.Id);
         using (Assert.EnterMultipleScope())
@@ -274,8 +272,7 @@ public abstract class TaskQueueRecoveryContract : StorageContract
         await Queue.RecoverExpiredLeasesAsync(SweptAt, 10, CancellationToken.None);
         var before = await SnapshotAsync();
 
-        var completed = await Queue.CompleteAsync(
-            new TaskCompletion(stalled, "{}", builder.Definition.StepAfter(0), SweptAt.AddSeconds(1)), CancellationToken.None);
+        var completed = await CompleteOneAsync(stalled, "{}", builder.Definition.StepAfter(0), SweptAt.AddSeconds(1));
         var failed = await Queue.FailAsync(new TaskFailure(stalled, "late", null, SweptAt.AddSeconds(1)), CancellationToken.None);
         var released = await Queue.ReleaseAsync(stalled, SweptAt.AddSeconds(1), CancellationToken.None);
 

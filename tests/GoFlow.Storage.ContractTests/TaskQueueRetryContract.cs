@@ -105,7 +105,7 @@ public abstract class TaskQueueRetryContract : StorageContract
 
         now = now.AddSeconds(10);
         var last = await ClaimOneAsync(new ClaimBuilder().At(now));
-        var completed = await Queue.CompleteAsync(new TaskCompletion(last, """{"ok":true}""", null, now), CancellationToken.None);
+        var completed = await CompleteOneAsync(last, """{"ok":true}""", null, now);
 
         var found = await FindAsync(workflow.Id);
         var activity = await ActivityAsync(workflow.Id);
@@ -170,8 +170,7 @@ public abstract class TaskQueueRetryContract : StorageContract
         var builder = new WorkflowBuilder();
         var workflow = await builder.CreateAsync(Repository);
         var first = await ClaimOneAsync();
-        await Queue.CompleteAsync(
-            new TaskCompletion(first, """{"validated":true}""", builder.Definition.StepAfter(0), FailedAt), CancellationToken.None);
+        await CompleteOneAsync(first, """{"validated":true}""", builder.Definition.StepAfter(0), FailedAt);
         var second = await ClaimOneAsync(new ClaimBuilder().At(FailedAt));
 
         var failed = await Queue.FailAsync(

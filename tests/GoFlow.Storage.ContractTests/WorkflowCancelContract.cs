@@ -70,7 +70,7 @@ public abstract class WorkflowCancelContract : StorageContract
         var builder = new WorkflowBuilder();
         var workflow = await builder.CreateAsync(Repository);
         var first = await ClaimTaskOfAsync(workflow.Id, ClaimedAt);
-        await Queue.CompleteAsync(new TaskCompletion(first, """{"step":1}""", builder.Definition.StepAfter(0), ClaimedAt), CancellationToken.None);
+        await CompleteOneAsync(first, """{"step":1}""", builder.Definition.StepAfter(0), ClaimedAt);
         var completedStep = await TaskAsync(workflow.Id, 0);
 
         await Repository.CancelAsync(workflow.Id, CancelledAt, CancellationToken.None);
@@ -107,8 +107,8 @@ public abstract class WorkflowCancelContract : StorageContract
         var before = await SnapshotAsync();
         var lateAt = CancelledAt.AddSeconds(1);
 
-        var completed = await Queue.CompleteAsync(new TaskCompletion(task, "{}", builder.Definition.StepAfter(0), lateAt), CancellationToken.None);
-        var lastCompleted = await Queue.CompleteAsync(new TaskCompletion(task, "{}", null, lateAt), CancellationToken.None);
+        var completed = await CompleteOneAsync(task, "{}", builder.Definition.StepAfter(0), lateAt);
+        var lastCompleted = await CompleteOneAsync(task, "{}", null, lateAt);
         var failed = await Queue.FailAsync(new TaskFailure(task, "late", null, lateAt), CancellationToken.None);
         var retried = await Queue.FailAsync(new TaskFailure(task, "late", lateAt.AddSeconds(5), lateAt), CancellationToken.None);
         var released = await Queue.ReleaseAsync(task, lateAt, CancellationToken.None);

@@ -84,8 +84,7 @@ public abstract class WorkflowIdempotencyContract : StorageContract
         var (first, firstTask) = new WorkflowBuilder().Named("Single").WithTasks("Only").Build();
         await Repository.CreateOnceAsync(first, firstTask, new IdempotencyKey("k-1", Fingerprint), CancellationToken.None);
         var finishedAt = TestTimes.Start.AddSeconds(10);
-        await Queue.CompleteAsync(
-            new TaskCompletion(await ClaimTaskOfAsync(first.Id, finishedAt), """{"done":true}""", null, finishedAt), CancellationToken.None);
+        await CompleteOneAsync(await ClaimTaskOfAsync(first.Id, finishedAt), """{"done":true}""", null, finishedAt);
         var (second, secondTask) = new WorkflowBuilder().Named("Single").WithTasks("Only").Build();
 
         var result = await Repository.CreateOnceAsync(second, secondTask, new IdempotencyKey("k-1", Fingerprint), CancellationToken.None);

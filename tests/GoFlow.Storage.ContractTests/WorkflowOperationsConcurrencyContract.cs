@@ -70,8 +70,8 @@ public abstract class WorkflowOperationsConcurrencyContract : StorageContract
         {
             var task = claimed[index / 2];
             return index % 2 == 0
-                ? (Completed: await Queue.CompleteAsync(
-                    new TaskCompletion(task, """{"done":true}""", builders[task.WorkflowId].Definition.StepAfter(0), ChangedAt), cancellationToken),
+                ? (Completed: await CompleteOneAsync(
+                    task, """{"done":true}""", builders[task.WorkflowId].Definition.StepAfter(0), ChangedAt, cancellationToken),
                     Cancel: (WorkflowChangeResult?)null)
                 : (Completed: false, Cancel: await Repository.CancelAsync(task.WorkflowId, ChangedAt, cancellationToken));
         });

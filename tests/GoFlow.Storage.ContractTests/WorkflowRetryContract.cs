@@ -81,11 +81,9 @@ public abstract class WorkflowRetryContract : StorageContract
 
         var again = await ClaimTaskOfAsync(workflow, RetriedAt);
         var runningWorkflow = (await FindAsync(workflow)).Workflow;
-        Assert.That(await Queue.CompleteAsync(
-            new TaskCompletion(again, """{"paid":true}""", builder.Definition.StepAfter(1), RetriedAt.AddSeconds(1)), CancellationToken.None), Is.True);
+        Assert.That(await CompleteOneAsync(again, """{"paid":true}""", builder.Definition.StepAfter(1), RetriedAt.AddSeconds(1)), Is.True);
         var last = await ClaimTaskOfAsync(workflow, RetriedAt.AddSeconds(2));
-        Assert.That(await Queue.CompleteAsync(
-            new TaskCompletion(last, """{"mailed":true}""", null, RetriedAt.AddSeconds(3)), CancellationToken.None), Is.True);
+        Assert.That(await CompleteOneAsync(last, """{"mailed":true}""", null, RetriedAt.AddSeconds(3)), Is.True);
 
         var found = await FindAsync(workflow);
         using (Assert.EnterMultipleScope())
@@ -114,8 +112,7 @@ public abstract class WorkflowRetryContract : StorageContract
         var current = await ClaimTaskOfAsync(workflow.Id, RetriedAt, owner: stale.LeaseOwner);
         var before = await SnapshotAsync();
 
-        var lateCompleted = await Queue.CompleteAsync(
-            new TaskCompletion(stale, "{}", builder.Definition.StepAfter(0), RetriedAt.AddSeconds(1)), CancellationToken.None);
+        var lateCompleted = await CompleteOneAsync(stale, "{}", builder.Definition.StepAfter(0), RetriedAt.AddSeconds(1));
         var lateRenewed = await Queue.RenewLeasesAsync(
             new LeaseRenewal(stale.LeaseOwner, [new HeldTask(stale.Id, stale.Attempt)], RetriedAt.AddHours(1), RetriedAt), CancellationToken.None);
 
@@ -236,8 +233,7 @@ public abstract class WorkflowRetryContract : StorageContract
         builder ??= new WorkflowBuilder();
         var workflow = await builder.WithMaxAttempts(1).CreateAsync(Repository);
         var first = await ClaimTaskOfAsync(workflow.Id, ClaimedAt);
-        await Queue.CompleteAsync(
-            new TaskCompletion(first, """{"validated":true}""", builder.Definition.StepAfter(0), ClaimedAt.AddSeconds(1)), CancellationToken.None);
+        await CompleteOneAsync(first, """{"validated":true}""", builder.Definition.StepAfter(0), ClaimedAt.AddSeconds(1));
         var second = await ClaimTaskOfAsync(workflow.Id, ClaimedAt.AddSeconds(2));
         await Queue.FailAsync(new TaskFailure(second, "card declined", null, StoppedAt), CancellationToken.None);
         var found = await FindAsync(workflow.Id);

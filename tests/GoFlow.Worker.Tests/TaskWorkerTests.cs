@@ -41,8 +41,8 @@ public sealed class TaskWorkerTests
         ClaimReturns(tasks);
         var executed = new ConcurrentBag<ClaimedTask>();
         var allDone = new TaskCompletionSource();
-        _executeTask.Setup(e => e.ExecuteAsync(It.IsAny<ClaimedTask>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((ClaimedTask task, CancellationToken _) =>
+        _executeTask.Setup(e => e.ExecuteAsync(It.IsAny<ClaimedTask>(), It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((ClaimedTask task, TimeSpan? _, CancellationToken _) =>
             {
                 executed.Add(task);
                 if (executed.Count == tasks.Count)
@@ -50,7 +50,7 @@ public sealed class TaskWorkerTests
                     allDone.TrySetResult();
                 }
 
-                return TaskExecutionOutcome.Completed;
+                return new TaskExecution(TaskExecutionOutcome.Completed);
             });
 
         await RunWorkerUntilAsync(allDone.Task);
@@ -69,8 +69,8 @@ public sealed class TaskWorkerTests
         var mostAtOnce = 0;
         var finished = 0;
         var allDone = new TaskCompletionSource();
-        _executeTask.Setup(e => e.ExecuteAsync(It.IsAny<ClaimedTask>(), It.IsAny<CancellationToken>()))
-            .Returns(async (ClaimedTask _, CancellationToken _) =>
+        _executeTask.Setup(e => e.ExecuteAsync(It.IsAny<ClaimedTask>(), It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+            .Returns(async (ClaimedTask _, TimeSpan? _, CancellationToken _) =>
             {
                 var now = Interlocked.Increment(ref running);
                 InterlockedMax(ref mostAtOnce, now);
@@ -81,7 +81,7 @@ public sealed class TaskWorkerTests
                     allDone.TrySetResult();
                 }
 
-                return TaskExecutionOutcome.Completed;
+                return new TaskExecution(TaskExecutionOutcome.Completed);
             });
 
         await RunWorkerUntilAsync(allDone.Task);
@@ -97,8 +97,8 @@ public sealed class TaskWorkerTests
         ClaimReturns(tasks);
         var succeeded = new ConcurrentBag<ClaimedTask>();
         var othersDone = new TaskCompletionSource();
-        _executeTask.Setup(e => e.ExecuteAsync(It.IsAny<ClaimedTask>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((ClaimedTask task, CancellationToken _) =>
+        _executeTask.Setup(e => e.ExecuteAsync(It.IsAny<ClaimedTask>(), It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((ClaimedTask task, TimeSpan? _, CancellationToken _) =>
             {
                 if (task == tasks[0])
                 {
@@ -111,7 +111,7 @@ public sealed class TaskWorkerTests
                     othersDone.TrySetResult();
                 }
 
-                return TaskExecutionOutcome.Completed;
+                return new TaskExecution(TaskExecutionOutcome.Completed);
             });
 
         await RunWorkerUntilAsync(othersDone.Task);
@@ -132,11 +132,11 @@ public sealed class TaskWorkerTests
                 _ => [],
             });
         var ran = new TaskCompletionSource<ClaimedTask>();
-        _executeTask.Setup(e => e.ExecuteAsync(It.IsAny<ClaimedTask>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((ClaimedTask claimed, CancellationToken _) =>
+        _executeTask.Setup(e => e.ExecuteAsync(It.IsAny<ClaimedTask>(), It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((ClaimedTask claimed, TimeSpan? _, CancellationToken _) =>
             {
                 ran.TrySetResult(claimed);
-                return TaskExecutionOutcome.Completed;
+                return new TaskExecution(TaskExecutionOutcome.Completed);
             });
 
         await RunWorkerUntilAsync(ran.Task);
@@ -162,11 +162,11 @@ public sealed class TaskWorkerTests
                 return [task];
             });
         var ran = new TaskCompletionSource();
-        _executeTask.Setup(e => e.ExecuteAsync(task, It.IsAny<CancellationToken>()))
+        _executeTask.Setup(e => e.ExecuteAsync(task, It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(() =>
             {
                 ran.TrySetResult();
-                return TaskExecutionOutcome.Completed;
+                return new TaskExecution(TaskExecutionOutcome.Completed);
             });
 
         // The poll interval is an hour: only the notification can bring the second claim within the deadline.
@@ -187,13 +187,13 @@ public sealed class TaskWorkerTests
         var started = new TaskCompletionSource();
         var release = new TaskCompletionSource();
         var cancelledWhileRunning = false;
-        _executeTask.Setup(e => e.ExecuteAsync(task, It.IsAny<CancellationToken>()))
-            .Returns(async (ClaimedTask _, CancellationToken token) =>
+        _executeTask.Setup(e => e.ExecuteAsync(task, It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+            .Returns(async (ClaimedTask _, TimeSpan? _, CancellationToken token) =>
             {
                 started.TrySetResult();
                 await release.Task;
                 cancelledWhileRunning = token.IsCancellationRequested;
-                return TaskExecutionOutcome.Completed;
+                return new TaskExecution(TaskExecutionOutcome.Completed);
             });
         using var worker = CreateWorker();
         await worker.StartAsync(CancellationToken.None);
@@ -216,8 +216,8 @@ public sealed class TaskWorkerTests
         ClaimReturns([task]);
         var started = new TaskCompletionSource();
         var cancelled = false;
-        _executeTask.Setup(e => e.ExecuteAsync(task, It.IsAny<CancellationToken>()))
-            .Returns(async (ClaimedTask _, CancellationToken token) =>
+        _executeTask.Setup(e => e.ExecuteAsync(task, It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+            .Returns(async (ClaimedTask _, TimeSpan? _, CancellationToken token) =>
             {
                 started.TrySetResult();
                 try
@@ -229,7 +229,7 @@ public sealed class TaskWorkerTests
                     cancelled = token.IsCancellationRequested;
                 }
 
-                return TaskExecutionOutcome.Completed;
+                return new TaskExecution(TaskExecutionOutcome.Completed);
             });
         _releaseTask.Setup(r => r.ReleaseAsync(task, It.IsAny<CancellationToken>())).ReturnsAsync(true);
         using var worker = CreateWorker();
@@ -252,8 +252,8 @@ public sealed class TaskWorkerTests
         var task = Tasks(1)[0];
         ClaimReturns([task]);
         var started = new TaskCompletionSource();
-        var neverEnds = new TaskCompletionSource<TaskExecutionOutcome>();
-        _executeTask.Setup(e => e.ExecuteAsync(task, It.IsAny<CancellationToken>()))
+        var neverEnds = new TaskCompletionSource<TaskExecution>();
+        _executeTask.Setup(e => e.ExecuteAsync(task, It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
             .Returns(() =>
             {
                 started.TrySetResult();
@@ -276,7 +276,7 @@ public sealed class TaskWorkerTests
         await stopping.WaitAsync(Deadline);
 
         Assert.That(released.Task.IsCompleted, Is.True);
-        neverEnds.SetResult(TaskExecutionOutcome.Rejected);
+        neverEnds.SetResult(new TaskExecution(TaskExecutionOutcome.Rejected));
     }
 
     [Test]
@@ -286,11 +286,11 @@ public sealed class TaskWorkerTests
         var task = Tasks(1)[0];
         ClaimReturns([task]);
         var release = new TaskCompletionSource();
-        _executeTask.Setup(e => e.ExecuteAsync(task, It.IsAny<CancellationToken>()))
+        _executeTask.Setup(e => e.ExecuteAsync(task, It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
             .Returns(async () =>
             {
                 await release.Task;
-                return TaskExecutionOutcome.Completed;
+                return new TaskExecution(TaskExecutionOutcome.Completed);
             });
         var renewed = new TaskCompletionSource<RenewLeasesCommand>();
         _renewLeases.Setup(r => r.RenewAsync(It.IsAny<RenewLeasesCommand>(), It.IsAny<CancellationToken>()))
@@ -315,8 +315,8 @@ public sealed class TaskWorkerTests
         var task = Tasks(1)[0];
         ClaimReturns([task]);
         var stopped = new TaskCompletionSource();
-        _executeTask.Setup(e => e.ExecuteAsync(task, It.IsAny<CancellationToken>()))
-            .Returns(async (ClaimedTask _, CancellationToken token) =>
+        _executeTask.Setup(e => e.ExecuteAsync(task, It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+            .Returns(async (ClaimedTask _, TimeSpan? _, CancellationToken token) =>
             {
                 try
                 {
@@ -327,13 +327,154 @@ public sealed class TaskWorkerTests
                     stopped.TrySetResult();
                 }
 
-                return TaskExecutionOutcome.Completed;
+                return new TaskExecution(TaskExecutionOutcome.Completed);
             });
         _renewLeases.Setup(r => r.RenewAsync(It.IsAny<RenewLeasesCommand>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([]);
 
         await RunWorkerUntilAsync(stopped.Task);
 
+        _releaseTask.VerifyNoOtherCalls();
+    }
+
+    [Test]
+    public async Task ExecuteAsync_NextTasksHandedOver_RunsEachRightAfterInTheSameSlot()
+    {
+        _options.MaxConcurrency = 1;
+        var chain = Tasks(3);
+        ClaimReturns([chain[0]]);
+        var runs = new ConcurrentQueue<(ClaimedTask Task, TimeSpan? NextStepLease, int ClaimsSoFar)>();
+        var chainDone = new TaskCompletionSource();
+        _executeTask.Setup(e => e.ExecuteAsync(It.IsAny<ClaimedTask>(), It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((ClaimedTask task, TimeSpan? nextStepLease, CancellationToken _) =>
+            {
+                runs.Enqueue((task, nextStepLease, _claims.Count));
+                var next = chain.IndexOf(task) + 1;
+                if (next == chain.Count)
+                {
+                    chainDone.TrySetResult();
+                    return new TaskExecution(TaskExecutionOutcome.Completed);
+                }
+
+                return new TaskExecution(TaskExecutionOutcome.Completed, chain[next]);
+            });
+
+        await RunWorkerUntilAsync(chainDone.Task);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(runs.Select(run => run.Task), Is.EqualTo(chain));
+            Assert.That(runs.Select(run => run.NextStepLease), Is.All.EqualTo(_options.LeaseDuration));
+            // The one slot stays taken from the claim to the chain's end: the loop cannot claim again meanwhile.
+            Assert.That(runs.Select(run => run.ClaimsSoFar), Is.All.EqualTo(1));
+        }
+    }
+
+    [Test]
+    public async Task Heartbeat_HandedOverTaskRunning_RenewsItsLease()
+    {
+        _options.HeartbeatInterval = TimeSpan.FromMilliseconds(20);
+        var tasks = Tasks(2);
+        var (claimed, handedOver) = (tasks[0], tasks[1]);
+        ClaimReturns([claimed]);
+        _executeTask.Setup(e => e.ExecuteAsync(claimed, It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new TaskExecution(TaskExecutionOutcome.Completed, handedOver));
+        var release = new TaskCompletionSource();
+        _executeTask.Setup(e => e.ExecuteAsync(handedOver, It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+            .Returns(async () =>
+            {
+                await release.Task;
+                return new TaskExecution(TaskExecutionOutcome.Completed);
+            });
+        var renewed = new TaskCompletionSource<RenewLeasesCommand>();
+        _renewLeases.Setup(r => r.RenewAsync(It.IsAny<RenewLeasesCommand>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((RenewLeasesCommand command, CancellationToken _) =>
+            {
+                if (command.Tasks.Any(held => held.Id == handedOver.Id))
+                {
+                    renewed.TrySetResult(command);
+                }
+
+                return [.. command.Tasks.Select(t => t.Id)];
+            });
+
+        // The task is let go at the deadline even when no renewal came, so that a failing test ends rather than hangs.
+        await RunWorkerUntilAsync(
+            renewed.Task.WaitAsync(Deadline).ContinueWith(_ => release.SetResult(), TaskScheduler.Default));
+
+        Assert.That(renewed.Task.IsCompletedSuccessfully, Is.True, "the handed-over task's lease was renewed");
+        Assert.That(renewed.Task.Result.Tasks, Is.EqualTo(new[] { new HeldTask(handedOver.Id, handedOver.Attempt) }));
+    }
+
+    [Test]
+    public async Task StopAsync_HandedOverTaskStillRunningAtTheShutdownDeadline_ReleasesIt()
+    {
+        var tasks = Tasks(2);
+        var (claimed, handedOver) = (tasks[0], tasks[1]);
+        ClaimReturns([claimed]);
+        _executeTask.Setup(e => e.ExecuteAsync(claimed, It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new TaskExecution(TaskExecutionOutcome.Completed, handedOver));
+        var started = new TaskCompletionSource();
+        // A handler that ignores its cancellation token: only the worker's list of running tasks can release it.
+        var neverEnds = new TaskCompletionSource<TaskExecution>();
+        _executeTask.Setup(e => e.ExecuteAsync(handedOver, It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+            .Returns(() =>
+            {
+                started.TrySetResult();
+                return neverEnds.Task;
+            });
+        _releaseTask.Setup(r => r.ReleaseAsync(It.IsAny<ClaimedTask>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        using var worker = CreateWorker();
+        await worker.StartAsync(CancellationToken.None);
+        await started.Task.WaitAsync(Deadline);
+
+        using var deadline = new CancellationTokenSource();
+        var stopping = worker.StopAsync(deadline.Token);
+        await deadline.CancelAsync();
+        await stopping.WaitAsync(Deadline);
+
+        _releaseTask.Verify(r => r.ReleaseAsync(handedOver, It.IsAny<CancellationToken>()), Times.Once);
+        _releaseTask.Verify(r => r.ReleaseAsync(claimed, It.IsAny<CancellationToken>()), Times.Never);
+        neverEnds.SetResult(new TaskExecution(TaskExecutionOutcome.Rejected));
+    }
+
+    [Test]
+    public async Task StopAsync_TaskHandedOverWhileStopping_RunsItAskingForNoFurtherHandOver()
+    {
+        var tasks = Tasks(2);
+        var (claimed, handedOver) = (tasks[0], tasks[1]);
+        ClaimReturns([claimed]);
+        var leasesAsked = new ConcurrentDictionary<TaskId, TimeSpan?>();
+        var started = new TaskCompletionSource();
+        var finish = new TaskCompletionSource();
+        _executeTask.Setup(e => e.ExecuteAsync(claimed, It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+            .Returns(async (ClaimedTask _, TimeSpan? nextStepLease, CancellationToken _) =>
+            {
+                leasesAsked[claimed.Id] = nextStepLease;
+                started.TrySetResult();
+                await finish.Task;
+                return new TaskExecution(TaskExecutionOutcome.Completed, handedOver);
+            });
+        _executeTask.Setup(e => e.ExecuteAsync(handedOver, It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((ClaimedTask _, TimeSpan? nextStepLease, CancellationToken _) =>
+            {
+                leasesAsked[handedOver.Id] = nextStepLease;
+                return new TaskExecution(TaskExecutionOutcome.Completed);
+            });
+        using var worker = CreateWorker();
+        await worker.StartAsync(CancellationToken.None);
+        await started.Task.WaitAsync(Deadline);
+
+        // The claimed task asked for a hand-over while the worker ran; the one it hands over finishes a stopping worker.
+        var stopping = worker.StopAsync(CancellationToken.None);
+        finish.SetResult();
+        await stopping.WaitAsync(Deadline);
+
+        Assert.That(leasesAsked, Is.EquivalentTo(new Dictionary<TaskId, TimeSpan?>
+        {
+            [claimed.Id] = _options.LeaseDuration,
+            [handedOver.Id] = null,
+        }));
         _releaseTask.VerifyNoOtherCalls();
     }
 

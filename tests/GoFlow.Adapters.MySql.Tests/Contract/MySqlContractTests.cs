@@ -20,6 +20,11 @@ internal sealed class MySqlTaskQueueCompletionContractTests : TaskQueueCompletio
     protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
 }
 
+internal sealed class MySqlTaskQueueGroupCompletionContractTests : TaskQueueGroupCompletionContract
+{
+    protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
+}
+
 internal sealed class MySqlTaskQueueRetryContractTests : TaskQueueRetryContract
 {
     protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();

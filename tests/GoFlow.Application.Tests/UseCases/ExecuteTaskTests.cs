@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using GoFlow.Application.Tasks;
 using GoFlow.Application.Tests.Builders;
 using GoFlow.Application.UseCases;
 using GoFlow.Domain;
@@ -21,6 +22,7 @@ public sealed class ExecuteTaskTests
     private readonly FakeTimeProvider _clock = new(TestDefinitions.Now);
     private readonly TestTelemetry _telemetry = new();
     private TaskCompletion? _completion;
+    private DateTimeOffset? _completedAt;
     private TaskFailure? _failure;
 
     [TearDown]
@@ -29,9 +31,16 @@ public sealed class ExecuteTaskTests
     [SetUp]
     public void RecordWhatTheQueueIsTold()
     {
-        _queue.Setup(queue => queue.CompleteAsync(It.IsAny<TaskCompletion>(), It.IsAny<CancellationToken>()))
-            .Callback((TaskCompletion completion, CancellationToken _) => _completion = completion)
-            .ReturnsAsync(true);
+        // Each test runs one task, so each write the group commit makes holds that task's completion alone.
+        _queue.Setup(queue => queue.CompleteAsync(
+                It.IsAny<IReadOnlyList<TaskCompletion>>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .Callback((IReadOnlyList<TaskCompletion> completions, DateTimeOffset now, CancellationToken _) =>
+            {
+                _completion = completions.Single();
+                _completedAt = now;
+            })
+            .ReturnsAsync((IReadOnlyList<TaskCompletion> completions, DateTimeOffset _, CancellationToken _) =>
+                [.. completions.Select(completion => new RecordedCompletion(completion, NextTask: null))]);
         _queue.Setup(queue => queue.FailAsync(It.IsAny<TaskFailure>(), It.IsAny<CancellationToken>()))
             .Callback((TaskFailure failure, CancellationToken _) => _failure = failure)
             .ReturnsAsync(true);
@@ -48,15 +57,15 @@ public sealed class ExecuteTaskTests
             });
         var task = new ClaimedTaskBuilder().AtStep(0).WithInput("""{"order_id":"A-1"}""").Build();
 
-        var outcome = await CreateUseCase("ValidateOrder").ExecuteAsync(task, default);
+        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
 
         Assert.Multiple(() =>
         {
-            Assert.That(outcome, Is.EqualTo(TaskExecutionOutcome.Completed));
+            Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Completed));
             Assert.That(_completion!.Task, Is.EqualTo(task));
             Assert.That(_completion.OutputPayload, Is.EqualTo("""{"order_id":"A-1","validated":true}"""));
             Assert.That(_completion.NextStep, Is.EqualTo(TestDefinitions.OrderProcess.Steps[1]));
-            Assert.That(_completion.Now, Is.EqualTo(TestDefinitions.Now));
+            Assert.That(_completedAt, Is.EqualTo(TestDefinitions.Now));
         });
         _workAvailable.Verify(signal => signal.Notify(), Times.Once);
     }
@@ -67,9 +76,9 @@ public sealed class ExecuteTaskTests
         SetUpHandlerReturningItsInput();
         var task = new ClaimedTaskBuilder().AtStep(2).Build();
 
-        var outcome = await CreateUseCase("SendEmail").ExecuteAsync(task, default);
+        var execution = await CreateUseCase("SendEmail").ExecuteAsync(task, nextStepLease: null, default);
 
-        Assert.That(outcome, Is.EqualTo(TaskExecutionOutcome.Completed));
+        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Completed));
         Assert.That(_completion!.NextStep, Is.Null);
         _workAvailable.VerifyNoOtherCalls();
     }
@@ -80,12 +89,12 @@ public sealed class ExecuteTaskTests
         HandlerThrows(new InvalidOperationException("the payment service did not answer"));
         var task = new ClaimedTaskBuilder().OnAttempt(2, of: 3).Build();
 
-        var outcome = await CreateUseCase("ValidateOrder").ExecuteAsync(task, default);
+        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
 
         // The second failed attempt waits 20 s (10 s doubled), of which the second half is jitter.
         Assert.Multiple(() =>
         {
-            Assert.That(outcome, Is.EqualTo(TaskExecutionOutcome.RetryScheduled));
+            Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.RetryScheduled));
             Assert.That(_failure!.Error, Is.EqualTo("the payment service did not answer"));
             Assert.That(_failure.RetryAt, Is.InRange(TestDefinitions.Now.AddSeconds(10), TestDefinitions.Now.AddSeconds(20)));
             Assert.That(_completion, Is.Null);
@@ -98,9 +107,9 @@ public sealed class ExecuteTaskTests
         HandlerThrows(new InvalidOperationException("the payment service did not answer"));
         var task = new ClaimedTaskBuilder().OnAttempt(3, of: 3).Build();
 
-        var outcome = await CreateUseCase("ValidateOrder").ExecuteAsync(task, default);
+        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
 
-        Assert.That(outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
         Assert.That(_failure!.RetryAt, Is.Null);
     }
 
@@ -110,9 +119,9 @@ public sealed class ExecuteTaskTests
         HandlerThrows(new PermanentTaskFailureException("amount must be a number greater than 0."));
         var task = new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build();
 
-        var outcome = await CreateUseCase("ValidateOrder").ExecuteAsync(task, default);
+        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
 
-        Assert.That(outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
         Assert.That(_failure!.Error, Is.EqualTo("amount must be a number greater than 0."));
         Assert.That(_failure.RetryAt, Is.Null);
     }
@@ -137,14 +146,14 @@ public sealed class ExecuteTaskTests
             });
         var useCase = CreateUseCase("ValidateOrder");
 
-        var execution = useCase.ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build(), default);
+        var running = useCase.ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build(), nextStepLease: null, default);
         _clock.Advance(TestDefinitions.Policy.Timeout);
-        var outcome = await execution.WaitAsync(TimeSpan.FromSeconds(10));
+        var execution = await running.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Multiple(() =>
         {
             Assert.That(handlerCancelled, Is.True);
-            Assert.That(outcome, Is.EqualTo(TaskExecutionOutcome.RetryScheduled));
+            Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.RetryScheduled));
             Assert.That(_failure!.Error, Does.Contain("timed out"));
         });
     }
@@ -154,20 +163,21 @@ public sealed class ExecuteTaskTests
     {
         SetUpHandlerReturningItsInput();
         var calls = 0;
-        _queue.Setup(queue => queue.CompleteAsync(It.IsAny<TaskCompletion>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(() => ++calls < 3
+        _queue.Setup(queue => queue.CompleteAsync(
+                It.IsAny<IReadOnlyList<TaskCompletion>>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((IReadOnlyList<TaskCompletion> completions, DateTimeOffset _, CancellationToken _) => ++calls < 3
                 ? throw new StoreUnavailableException("Connection refused", new IOException())
-                : true);
+                : [.. completions.Select(completion => new RecordedCompletion(completion, NextTask: null))]);
         var useCase = CreateUseCase("ValidateOrder");
 
-        var execution = useCase.ExecuteAsync(new ClaimedTaskBuilder().Build(), default);
+        var execution = useCase.ExecuteAsync(new ClaimedTaskBuilder().Build(), nextStepLease: null, default);
         while (!execution.IsCompleted)
         {
             _clock.Advance(TimeSpan.FromSeconds(1));
             await Task.Delay(10);
         }
 
-        Assert.That(await execution, Is.EqualTo(TaskExecutionOutcome.Completed));
+        Assert.That((await execution).Outcome, Is.EqualTo(TaskExecutionOutcome.Completed));
         Assert.That(calls, Is.EqualTo(3));
     }
 
@@ -179,7 +189,7 @@ public sealed class ExecuteTaskTests
         using var counted = new MetricCollector<long>(_telemetry, EngineTelemetry.Name, instrument);
 
         await CreateUseCase(TestDefinitions.OrderProcess.TaskNames[step])
-            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(step).Build(), default);
+            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(step).Build(), nextStepLease: null, default);
 
         Assert.That(counted.GetMeasurementSnapshot().Sum(m => m.Value), Is.EqualTo(1));
     }
@@ -192,7 +202,8 @@ public sealed class ExecuteTaskTests
         HandlerThrows(new InvalidOperationException("flaky"));
         using var counted = new MetricCollector<long>(_telemetry, EngineTelemetry.Name, instrument);
 
-        await CreateUseCase("ValidateOrder").ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(attempt, of: 3).Build(), default);
+        await CreateUseCase("ValidateOrder").ExecuteAsync(
+            new ClaimedTaskBuilder().OnAttempt(attempt, of: 3).Build(), nextStepLease: null, default);
 
         Assert.That(counted.GetMeasurementSnapshot().Sum(m => m.Value), Is.EqualTo(1));
     }
@@ -200,9 +211,10 @@ public sealed class ExecuteTaskTests
     [Test]
     public async Task ExecuteAsync_NoHandlerRegistered_FailsNamingTheTask()
     {
-        var outcome = await CreateUseCase("SomethingElse").ExecuteAsync(new ClaimedTaskBuilder().Build(), default);
+        var execution = await CreateUseCase("SomethingElse")
+            .ExecuteAsync(new ClaimedTaskBuilder().Build(), nextStepLease: null, default);
 
-        Assert.That(outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
         Assert.That(_failure!.Error, Does.Contain("ValidateOrder"));
     }
 
@@ -211,9 +223,9 @@ public sealed class ExecuteTaskTests
     {
         var task = new ClaimedTaskBuilder().OfWorkflow("Retired").Build();
 
-        var outcome = await CreateUseCase("ValidateOrder").ExecuteAsync(task, default);
+        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
 
-        Assert.That(outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
         Assert.That(_failure!.Error, Does.Contain("Retired"));
         _handler.VerifyNoOtherCalls();
     }
@@ -223,9 +235,9 @@ public sealed class ExecuteTaskTests
     {
         var task = new ClaimedTaskBuilder().Named("OldName").Build();
 
-        var outcome = await CreateUseCase("OldName").ExecuteAsync(task, default);
+        var execution = await CreateUseCase("OldName").ExecuteAsync(task, nextStepLease: null, default);
 
-        Assert.That(outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
         _handler.VerifyNoOtherCalls();
     }
 
@@ -233,12 +245,14 @@ public sealed class ExecuteTaskTests
     public async Task ExecuteAsync_QueueRejectsTheResult_ReportsRejectedAndWakesNobody()
     {
         SetUpHandlerReturningItsInput();
-        _queue.Setup(queue => queue.CompleteAsync(It.IsAny<TaskCompletion>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(false);
+        _queue.Setup(queue => queue.CompleteAsync(
+                It.IsAny<IReadOnlyList<TaskCompletion>>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([]);
 
-        var outcome = await CreateUseCase("ValidateOrder").ExecuteAsync(new ClaimedTaskBuilder().Build(), default);
+        var execution = await CreateUseCase("ValidateOrder")
+            .ExecuteAsync(new ClaimedTaskBuilder().Build(), nextStepLease: null, default);
 
-        Assert.That(outcome, Is.EqualTo(TaskExecutionOutcome.Rejected));
+        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Rejected));
         _workAvailable.VerifyNoOtherCalls();
     }
 
@@ -255,10 +269,83 @@ public sealed class ExecuteTaskTests
             });
 
         Assert.That(
-            async () => await CreateUseCase("ValidateOrder").ExecuteAsync(new ClaimedTaskBuilder().Build(), shutdown.Token),
+            async () => await CreateUseCase("ValidateOrder").ExecuteAsync(
+                new ClaimedTaskBuilder().Build(), nextStepLease: null, shutdown.Token),
             Throws.InstanceOf<OperationCanceledException>());
         Assert.That(_completion, Is.Null);
         Assert.That(_failure, Is.Null);
+    }
+
+    [Test]
+    public async Task ExecuteAsync_WithANextStepLease_AsksForTheNextStepLeasedFromNowAndReturnsIt()
+    {
+        SetUpHandlerReturningItsInput();
+        var nextTask = new ClaimedTaskBuilder().AtStep(1).Build() with { Id = new TaskId(8) };
+        StoreHandsOver(nextTask);
+
+        var execution = await CreateUseCase("ValidateOrder")
+            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), TimeSpan.FromSeconds(30), default);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(execution, Is.EqualTo(new TaskExecution(TaskExecutionOutcome.Completed, nextTask)));
+            Assert.That(_completion!.NextStep, Is.EqualTo(TestDefinitions.OrderProcess.Steps[1]));
+            Assert.That(_completion.NextStepLeaseExpiresAt, Is.EqualTo(TestDefinitions.Now.AddSeconds(30)));
+        }
+    }
+
+    [Test]
+    public async Task ExecuteAsync_NextStepHandedOver_WakesNobodyAndCountsItsClaimWithNoWait()
+    {
+        SetUpHandlerReturningItsInput();
+        var nextTask = new ClaimedTaskBuilder().AtStep(1).Build() with { Id = new TaskId(8) };
+        StoreHandsOver(nextTask);
+        using var claimed = new MetricCollector<long>(_telemetry, EngineTelemetry.Name, "goflow.task.attempts.started");
+        using var pickup = new MetricCollector<double>(_telemetry, EngineTelemetry.Name, "goflow.task.pickup_latency");
+
+        await CreateUseCase("ValidateOrder")
+            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), TimeSpan.FromSeconds(30), default);
+
+        _workAvailable.Verify(signal => signal.Notify(), Times.Never);
+        var claim = claimed.GetMeasurementSnapshot().Single();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(claim.Value, Is.EqualTo(1));
+            Assert.That(claim.Tags["task_name"], Is.EqualTo("DeductMoney"));
+            Assert.That(pickup.GetMeasurementSnapshot().Single().Value, Is.Zero);
+        }
+    }
+
+    [Test]
+    public async Task ExecuteAsync_WithoutANextStepLease_LeavesTheNextStepPendingAndWakesAWorker()
+    {
+        SetUpHandlerReturningItsInput();
+        using var claimed = new MetricCollector<long>(_telemetry, EngineTelemetry.Name, "goflow.task.attempts.started");
+
+        var execution = await CreateUseCase("ValidateOrder")
+            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), nextStepLease: null, default);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(execution, Is.EqualTo(new TaskExecution(TaskExecutionOutcome.Completed, NextTask: null)));
+            Assert.That(_completion!.NextStepLeaseExpiresAt, Is.Null);
+            Assert.That(claimed.GetMeasurementSnapshot(), Is.Empty);
+        }
+
+        _workAvailable.Verify(signal => signal.Notify(), Times.Once);
+    }
+
+    [Test]
+    public async Task ExecuteAsync_HandOverAskedButTheStoreLeftTheNextStepPending_WakesAWorker()
+    {
+        // The set-up's store records every completion without handing anything over.
+        SetUpHandlerReturningItsInput();
+
+        var execution = await CreateUseCase("ValidateOrder")
+            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), TimeSpan.FromSeconds(30), default);
+
+        Assert.That(execution, Is.EqualTo(new TaskExecution(TaskExecutionOutcome.Completed, NextTask: null)));
+        _workAvailable.Verify(signal => signal.Notify(), Times.Once);
     }
 
     private void HandlerThrows(Exception exception) =>
@@ -269,6 +356,15 @@ public sealed class ExecuteTaskTests
         _handler.Setup(handler => handler.HandleAsync(It.IsAny<JsonObject>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((JsonObject input, CancellationToken _) => input);
 
+    /// <summary>The store records each completion and hands <paramref name="nextTask"/> over as its next step.</summary>
+    private void StoreHandsOver(ClaimedTask nextTask) =>
+        _queue.Setup(queue => queue.CompleteAsync(
+                It.IsAny<IReadOnlyList<TaskCompletion>>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .Callback((IReadOnlyList<TaskCompletion> completions, DateTimeOffset _, CancellationToken _) =>
+                _completion = completions.Single())
+            .ReturnsAsync((IReadOnlyList<TaskCompletion> completions, DateTimeOffset _, CancellationToken _) =>
+                [.. completions.Select(completion => new RecordedCompletion(completion, nextTask))]);
+
     private ExecuteTask CreateUseCase(string handledTaskName)
     {
         var services = new ServiceCollection()
@@ -276,6 +372,7 @@ public sealed class ExecuteTaskTests
             .BuildServiceProvider();
         return new ExecuteTask(
             _queue.Object,
+            new CompletionGroupCommit(_queue.Object, _clock),
             TestDefinitions.Port(),
             services,
             _workAvailable.Object,

@@ -45,8 +45,10 @@ public sealed class MetricsEndpointTests
             Assert.That(Delta(before, after, "goflow_task_attempts_failed_total"), Is.Zero);
             Assert.That(Delta(before, after, "goflow_task_attempts_retried_total"), Is.Zero);
             Assert.That(Delta(before, after, "goflow_task_duration_seconds_count", ("workflow_name", Workflow), ("outcome", "completed")), Is.EqualTo(3));
-            Assert.That(Delta(before, after, "goflow_worker_claim_batches_total"), Is.InRange(1, 3), "each step is claimed in a batch of its own");
-            Assert.That(Delta(before, after, "goflow_worker_claim_batch_size_sum"), Is.EqualTo(3));
+            // Only the first step is claimed from the queue; each next step is handed over in the commit of the one
+            // before (ADR 0011), and still counts as picked up, with no wait.
+            Assert.That(Delta(before, after, "goflow_worker_claim_batch_size_sum"), Is.EqualTo(1));
+            Assert.That(Delta(before, after, "goflow_task_pickup_latency_seconds_count", ("workflow_name", Workflow)), Is.EqualTo(3));
             // Durations are in seconds, so the buckets must start well below one second.
             Assert.That(after.LabelValues("goflow_task_duration_seconds_bucket", "le"), Does.Contain("0.005").And.Contain("300"));
         }

@@ -1,0 +1,62 @@
+using Dapper;
+using GoFlow.Domain;
+using GoFlow.Ports.Driven;
+
+namespace GoFlow.Adapters.MySql;
+
+/// <summary>
+/// The held completions of one group commit, numbered: every parameter of completion <c>i</c> ends in <c>i</c>
+/// (<c>@Id0</c>, <c>@Output0</c>, <c>@WorkflowId0</c>, <c>@NextTaskName0</c>, ...), and <see cref="MySqlSql.CompleteHeldTasks"/>
+/// writes them all in one round trip. A next step handed over to the lease owner is inserted RUNNING, claimed for its
+/// first attempt; any other next step PENDING.
+/// </summary>
+internal sealed class CompletionGroup
+{
+    public CompletionGroup(IReadOnlyList<TaskCompletion> held, DateTime now)
+    {
+        Completions = held;
+        Parameters = new DynamicParameters(new { Now = now });
+        var advancing = new List<int>();
+        var finishing = new List<int>();
+        for (var i = 0; i < held.Count; i++)
+        {
+            var completion = held[i];
+            Parameters.Add($"Id{i}", completion.Task.Id.Value);
+            Parameters.Add($"WorkflowId{i}", completion.Task.WorkflowId.Value);
+            Parameters.Add($"Output{i}", completion.OutputPayload);
+            if (completion.NextStep is { } next)
+            {
+                Parameters.Add($"NextStepIndex{i}", next.Index);
+                Parameters.Add($"NextTaskName{i}", next.TaskName);
+                Parameters.Add($"NextMaxAttempts{i}", next.Policy.MaxAttempts);
+                var handedOver = completion.NextStepLeaseExpiresAt is not null;
+                Parameters.Add($"NextStatus{i}", handedOver ? StatusNames.Running : StatusNames.Pending);
+                Parameters.Add($"NextAttempt{i}", handedOver ? 1 : 0);
+                Parameters.Add($"NextLeaseOwner{i}", handedOver ? completion.Task.LeaseOwner : null);
+                Parameters.Add(
+                    $"NextLeaseExpiresAt{i}",
+                    completion.NextStepLeaseExpiresAt is { } leaseExpiresAt ? MySqlTime.ToDatabase(leaseExpiresAt) : null);
+                advancing.Add(i);
+            }
+            else
+            {
+                finishing.Add(i);
+            }
+        }
+
+        Advancing = advancing;
+        Finishing = finishing;
+    }
+
+    public IReadOnlyList<TaskCompletion> Completions { get; }
+
+    public int Count => Completions.Count;
+
+    /// <summary>The completions whose workflow goes on with a next step.</summary>
+    public IReadOnlyList<int> Advancing { get; }
+
+    /// <summary>The completions of a workflow's last step.</summary>
+    public IReadOnlyList<int> Finishing { get; }
+
+    public DynamicParameters Parameters { get; }
+}

@@ -1,0 +1,224 @@
+using System.Collections.Concurrent;
+using GoFlow.Application.Tasks;
+using GoFlow.Application.Tests.Builders;
+using GoFlow.Domain;
+using GoFlow.Ports.Driven;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+
+namespace GoFlow.Application.Tests.Tasks;
+
+public sealed class CompletionGroupCommitTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
+
+    private readonly Mock<ITaskQueue> _queue = new();
+    private readonly FakeTimeProvider _clock = new(TestDefinitions.Now);
+    private readonly ConcurrentQueue<IReadOnlyList<TaskCompletion>> _writes = new();
+
+    /// <summary>What the store does with each write; by default it records every completion and hands nothing over.</summary>
+    private Func<IReadOnlyList<TaskCompletion>, IReadOnlyList<RecordedCompletion>> _store = RecordAll;
+
+    private int _nextTaskId;
+
+    [SetUp]
+    public void RecordEachWrite() =>
+        _queue.Setup(queue => queue.CompleteAsync(
+                It.IsAny<IReadOnlyList<TaskCompletion>>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .Returns((IReadOnlyList<TaskCompletion> completions, DateTimeOffset _, CancellationToken _) =>
+            {
+                _writes.Enqueue(completions);
+                return Task.FromResult(_store(completions));
+            });
+
+    [Test]
+    public async Task CompleteAsync_NoWriteInFlight_WritesItAtOnceInAGroupOfOneAtStoreNow()
+    {
+        var completion = Completion();
+
+        // The fake clock never moves: a completion that waited on a timer for company would never be written.
+        var recorded = await new CompletionGroupCommit(_queue.Object, _clock).CompleteAsync(completion).WaitAsync(Deadline);
+
+        Assert.That(recorded, Is.EqualTo(new RecordedCompletion(completion, NextTask: null)));
+        Assert.That(_writes.Single(), Is.EqualTo(new[] { completion }));
+        _queue.Verify(queue => queue.CompleteAsync(
+            It.IsAny<IReadOnlyList<TaskCompletion>>(), TestDefinitions.Now, It.IsAny<CancellationToken>()));
+    }
+
+    [Test]
+    public async Task CompleteAsync_CompletionsArriveWhileAWriteIsInFlight_WritesThemTogetherInTheNextWrite()
+    {
+        var (groupCommit, first, openGate) = await GroupCommitWithAWriteInFlightAsync();
+        TaskCompletion[] arrivedMeanwhile = [Completion(), Completion(), Completion()];
+        var answers = arrivedMeanwhile.Select(groupCommit.CompleteAsync).ToList();
+
+        openGate();
+        await first.WaitAsync(Deadline);
+        var recorded = await Task.WhenAll(answers).WaitAsync(Deadline);
+
+        Assert.That(_writes.Skip(1), Is.EqualTo(new[] { arrivedMeanwhile }), "one write after the one in flight");
+        Assert.That(recorded, Is.EqualTo(arrivedMeanwhile.Select(c => new RecordedCompletion(c, NextTask: null))));
+    }
+
+    [Test]
+    public async Task CompleteAsync_StoreLeavesOneOutOfTheGroup_AnswersThatOneNullAndTheOthersTheirRecord()
+    {
+        var (groupCommit, first, openGate) = await GroupCommitWithAWriteInFlightAsync();
+        var handedOver = new ClaimedTaskBuilder().AtStep(1).Build() with { Id = new TaskId(1000) };
+        TaskCompletion held = Completion(), notHeld = Completion(), alsoHeld = Completion();
+        _store = completions => [.. completions.Where(c => c != notHeld).Select(c => new RecordedCompletion(c, handedOver))];
+        var answers = new[] { held, notHeld, alsoHeld }.Select(groupCommit.CompleteAsync).ToList();
+
+        openGate();
+        await first.WaitAsync(Deadline);
+        var recorded = await Task.WhenAll(answers).WaitAsync(Deadline);
+
+        Assert.That(_writes, Has.Count.EqualTo(2), "the group was written once");
+        Assert.That(recorded, Is.EqualTo(new[]
+        {
+            new RecordedCompletion(held, handedOver),
+            null,
+            new RecordedCompletion(alsoHeld, handedOver),
+        }));
+    }
+
+    [Test]
+    public async Task CompleteAsync_StoreUnavailableForAGroup_FailsEveryCallerOfTheGroup()
+    {
+        var (groupCommit, first, openGate) = await GroupCommitWithAWriteInFlightAsync();
+        var outage = new StoreUnavailableException("Connection refused", new IOException());
+        _store = _ => throw outage;
+        var answers = new[] { Completion(), Completion(), Completion() }.Select(groupCommit.CompleteAsync).ToList();
+
+        openGate();
+        await first.WaitAsync(Deadline);
+        await AllAnsweredAsync(answers);
+
+        Assert.That(answers.Select(answer => answer.Exception?.InnerException), Is.All.SameAs(outage));
+        Assert.That(_writes, Has.Count.EqualTo(2), "nothing is written completion by completion while the store is down");
+    }
+
+    [Test]
+    public async Task CompleteAsync_StoreRefusesOneCompletionOfAGroup_WritesEachAloneAndFailsOnlyItsCaller()
+    {
+        var (groupCommit, first, openGate) = await GroupCommitWithAWriteInFlightAsync();
+        TaskCompletion before = Completion(), refused = Completion(), after = Completion();
+        _store = completions => completions.Contains(refused)
+            ? throw new InvalidOperationException("a broken invariant")
+            : RecordAll(completions);
+        var answers = new[] { before, refused, after }.Select(groupCommit.CompleteAsync).ToList();
+
+        openGate();
+        await first.WaitAsync(Deadline);
+        await AllAnsweredAsync(answers);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(answers[0].Result, Is.EqualTo(new RecordedCompletion(before, NextTask: null)));
+            Assert.That(answers[1].Exception?.InnerException, Is.InstanceOf<InvalidOperationException>());
+            Assert.That(answers[2].Result, Is.EqualTo(new RecordedCompletion(after, NextTask: null)));
+            Assert.That(_writes.Skip(1), Is.EqualTo(new[]
+            {
+                new[] { before, refused, after },
+                new[] { before },
+                new[] { refused },
+                new[] { after },
+            }));
+        }
+    }
+
+    [Test]
+    public void CompleteAsync_LoneCompletionRefused_FailsItsCaller()
+    {
+        _store = _ => throw new InvalidOperationException("a broken invariant");
+
+        var answer = new CompletionGroupCommit(_queue.Object, _clock).CompleteAsync(Completion());
+
+        Assert.That(async () => await answer.WaitAsync(Deadline), Throws.InstanceOf<InvalidOperationException>());
+        Assert.That(_writes, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task CompleteAsync_AfterAFailedWrite_WritesTheNextCompletion()
+    {
+        var groupCommit = new CompletionGroupCommit(_queue.Object, _clock);
+        _store = _ => throw new StoreUnavailableException("Connection refused", new IOException());
+        var failed = groupCommit.CompleteAsync(Completion());
+        Assert.That(async () => await failed.WaitAsync(Deadline), Throws.InstanceOf<StoreUnavailableException>());
+        _store = RecordAll;
+        var later = Completion();
+
+        var recorded = await groupCommit.CompleteAsync(later).WaitAsync(Deadline);
+
+        Assert.That(recorded, Is.EqualTo(new RecordedCompletion(later, NextTask: null)));
+    }
+
+    [Test]
+    public async Task CompleteAsync_MoreThanAGroupArriveWhileAWriteIsInFlight_WritesAtMost200AtATime()
+    {
+        var (groupCommit, first, openGate) = await GroupCommitWithAWriteInFlightAsync();
+        var arrivedMeanwhile = Enumerable.Range(0, 450).Select(_ => Completion()).ToList();
+        var answers = arrivedMeanwhile.Select(groupCommit.CompleteAsync).ToList();
+
+        openGate();
+        await first.WaitAsync(Deadline);
+        var recorded = await Task.WhenAll(answers).WaitAsync(Deadline);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(_writes.Skip(1).Select(write => write.Count), Is.EqualTo(new[] { 200, 200, 50 }));
+            Assert.That(_writes.Skip(1).SelectMany(write => write), Is.EqualTo(arrivedMeanwhile), "each once, in order");
+            Assert.That(recorded.Select(r => r?.Completion), Is.EqualTo(arrivedMeanwhile));
+        }
+    }
+
+    /// <summary>Waits until every caller has its answer, a result or a failure; fails at the deadline.</summary>
+    private static async Task AllAnsweredAsync(IEnumerable<Task> answers)
+    {
+        var all = Task.WhenAll(answers);
+        await Task.WhenAny(all, Task.Delay(Deadline));
+        Assert.That(all.IsCompleted, Is.True, "every caller was answered before the deadline");
+    }
+
+    private static List<RecordedCompletion> RecordAll(IReadOnlyList<TaskCompletion> completions) =>
+        [.. completions.Select(completion => new RecordedCompletion(completion, NextTask: null))];
+
+    /// <summary>
+    /// A group commit whose first write has reached the store and waits there until the returned action opens its
+    /// gate; the completions a test adds meanwhile gather for the next write.
+    /// </summary>
+    private async Task<(CompletionGroupCommit GroupCommit, Task<RecordedCompletion?> First, Action OpenGate)>
+        GroupCommitWithAWriteInFlightAsync()
+    {
+        var inFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstWrite = true;
+        _queue.Setup(queue => queue.CompleteAsync(
+                It.IsAny<IReadOnlyList<TaskCompletion>>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .Returns(async (IReadOnlyList<TaskCompletion> completions, DateTimeOffset _, CancellationToken _) =>
+            {
+                _writes.Enqueue(completions);
+                if (firstWrite)
+                {
+                    // Only the writer calls the store, one write at a time, so this flag needs no lock.
+                    firstWrite = false;
+                    inFlight.SetResult();
+                    await gate.Task;
+                    return RecordAll(completions);
+                }
+
+                return _store(completions);
+            });
+        var groupCommit = new CompletionGroupCommit(_queue.Object, _clock);
+        var first = groupCommit.CompleteAsync(Completion());
+        await inFlight.Task.WaitAsync(Deadline);
+        return (groupCommit, first, gate.SetResult);
+    }
+
+    /// <summary>A completion of a task of its own, so each is told apart from the others.</summary>
+    private TaskCompletion Completion()
+    {
+        var task = new ClaimedTaskBuilder().Build() with { Id = new TaskId(Interlocked.Increment(ref _nextTaskId)) };
+        return new TaskCompletion(task, "{}", TestDefinitions.OrderProcess.Steps[1]);
+    }
+}
