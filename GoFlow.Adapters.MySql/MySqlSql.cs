@@ -90,7 +90,7 @@ internal static class MySqlSql
             "ALTER TABLE workflow_instances ADD KEY idx_workflow_instances_status_updated (status, updated_at)"),
     ];
 
-    /// <summary>A workflow's first task, sent with the workflow's insert (its parameters are the workflow's and <c>@Task*</c>).</summary>
+    /// <summary>A keyed workflow's first task, sent with its insert (its parameters are the workflow's and <c>@Task*</c>).</summary>
     public const string InsertFirstTask = """
         INSERT INTO tasks
             (workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload, scheduled_at,
@@ -100,10 +100,29 @@ internal static class MySqlSql
              @TaskCreatedAt, @TaskUpdatedAt)
         """;
 
-    public const string InsertWorkflow = """
-        INSERT INTO workflow_instances (id, workflow_name, status, current_input, created_at, updated_at, trace_parent)
-        VALUES (@Id, @WorkflowName, @Status, @CurrentInput, @CreatedAt, @UpdatedAt, @TraceParent)
-        """;
+    /// <summary>
+    /// New workflows and their first tasks, <paramref name="count"/> of each, in two multi-row INSERTs (workflows first,
+    /// for the tasks' foreign key), whose parameters are suffixed by index: the workflow's <c>@Id0</c>,
+    /// <c>@WorkflowName0</c>, ..., its first task's <c>@TaskStepIndex0</c>, <c>@TaskName0</c>, ....
+    /// </summary>
+    public static string InsertWorkflowsAndFirstTasks(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        var rows = Enumerable.Range(0, count).ToList();
+        var workflows = string.Join(", ", rows.Select(i =>
+            $"(@Id{i}, @WorkflowName{i}, @Status{i}, @CurrentInput{i}, @CreatedAt{i}, @UpdatedAt{i}, @TraceParent{i})"));
+        var tasks = string.Join(", ", rows.Select(i =>
+            $"(@Id{i}, @TaskStepIndex{i}, @TaskName{i}, @TaskStatus{i}, @TaskAttempt{i}, @TaskMaxAttempts{i}, " +
+            $"@TaskInputPayload{i}, @TaskScheduledAt{i}, @TaskCreatedAt{i}, @TaskUpdatedAt{i})"));
+        return $"""
+            INSERT INTO workflow_instances (id, workflow_name, status, current_input, created_at, updated_at, trace_parent)
+            VALUES {workflows};
+            INSERT INTO tasks
+                (workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload, scheduled_at,
+                 created_at, updated_at)
+            VALUES {tasks};
+            """;
+    }
 
     /// <summary>The unique index that holds each idempotency key once; a duplicate-key error names it.</summary>
     public const string IdempotencyKeyIndex = "uq_workflow_instances_idempotency_key";

@@ -11,13 +11,49 @@ namespace GoFlow.Adapters.MySql;
 internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWorkflowRepository, IWorkflowRetention
 {
     public Task CreateAsync(WorkflowInstance workflow, WorkflowTask firstTask, CancellationToken cancellationToken) =>
+        CreateManyAsync([new NewWorkflow(workflow, firstTask)], cancellationToken);
+
+    public Task CreateManyAsync(IReadOnlyList<NewWorkflow> workflows, CancellationToken cancellationToken) =>
         MySqlAvailability.RunAsync(async () =>
         {
+            if (workflows.Count == 0)
+            {
+                return;
+            }
+
+            // Three round trips whatever the number: begin, the inserts (workflows, first tasks, WORKFLOW_CREATED rows), commit.
+            var parameters = new DynamicParameters();
+            for (var i = 0; i < workflows.Count; i++)
+            {
+                var (workflow, firstTask) = workflows[i];
+                parameters.Add($"Id{i}", workflow.Id.Value);
+                parameters.Add($"WorkflowName{i}", workflow.WorkflowName);
+                parameters.Add($"Status{i}", workflow.Status.ToName());
+                parameters.Add($"CurrentInput{i}", workflow.CurrentInput);
+                parameters.Add($"TraceParent{i}", workflow.TraceParent);
+                parameters.Add($"CreatedAt{i}", MySqlTime.ToDatabase(workflow.CreatedAt));
+                parameters.Add($"UpdatedAt{i}", MySqlTime.ToDatabase(workflow.UpdatedAt));
+                parameters.Add($"TaskStepIndex{i}", firstTask.StepIndex);
+                parameters.Add($"TaskName{i}", firstTask.TaskName);
+                parameters.Add($"TaskStatus{i}", firstTask.Status.ToName());
+                parameters.Add($"TaskAttempt{i}", firstTask.Attempt);
+                parameters.Add($"TaskMaxAttempts{i}", firstTask.MaxAttempts);
+                parameters.Add($"TaskInputPayload{i}", firstTask.InputPayload);
+                parameters.Add($"TaskScheduledAt{i}", MySqlTime.ToDatabase(firstTask.ScheduledAt));
+                parameters.Add($"TaskCreatedAt{i}", MySqlTime.ToDatabase(firstTask.CreatedAt));
+                parameters.Add($"TaskUpdatedAt{i}", MySqlTime.ToDatabase(firstTask.UpdatedAt));
+            }
+
+            var created = ActivityLog.Insert([.. workflows.Select(entry => Created(entry.Workflow))], parameters);
+
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction =
                 await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-
-            await InsertWorkflowAsync(transaction, MySqlSql.InsertWorkflow, workflow, firstTask, key: null, cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                MySqlSql.InsertWorkflowsAndFirstTasks(workflows.Count) + created,
+                parameters,
+                transaction,
+                cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
         });
 
@@ -58,16 +94,15 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
         });
 
     /// <summary>
-    /// Inserts the workflow with <paramref name="insertWorkflow"/>, its first task and its WORKFLOW_CREATED row, in one
-    /// round trip. The workflow row goes first because the task's foreign key needs it (see MySqlSql on lock order); when
-    /// it fails (a key already taken), the server runs none of the statements after it.
+    /// Inserts the workflow under its idempotency key, its first task and its WORKFLOW_CREATED row, in one round trip.
+    /// The workflow row goes first because the task's foreign key needs it (see MySqlSql on lock order); when it fails
+    /// (the key is taken), the server runs none of the statements after it.
     /// </summary>
-    private static async Task InsertWorkflowAsync(
+    private static async Task InsertKeyedWorkflowAsync(
         MySqlTransaction transaction,
-        string insertWorkflow,
         WorkflowInstance workflow,
         WorkflowTask firstTask,
-        IdempotencyKey? key,
+        IdempotencyKey key,
         CancellationToken cancellationToken)
     {
         var parameters = new DynamicParameters(new
@@ -79,8 +114,8 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
             workflow.TraceParent,
             CreatedAt = MySqlTime.ToDatabase(workflow.CreatedAt),
             UpdatedAt = MySqlTime.ToDatabase(workflow.UpdatedAt),
-            IdempotencyKey = key?.Key,
-            key?.RequestFingerprint,
+            IdempotencyKey = key.Key,
+            key.RequestFingerprint,
             TaskStepIndex = firstTask.StepIndex,
             TaskName = firstTask.TaskName,
             TaskStatus = firstTask.Status.ToName(),
@@ -91,21 +126,17 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
             TaskCreatedAt = MySqlTime.ToDatabase(firstTask.CreatedAt),
             TaskUpdatedAt = MySqlTime.ToDatabase(firstTask.UpdatedAt),
         });
-        var created = ActivityLog.Insert(
-            [new NewActivity(
-                workflow.Id,
-                TaskId: null,
-                ActivityAction.WorkflowCreated,
-                ActivityDetails.ForWorkflow(workflow.WorkflowName),
-                workflow.CreatedAt)],
-            parameters);
+        var created = ActivityLog.Insert([Created(workflow)], parameters);
 
         await transaction.Connection!.ExecuteAsync(new CommandDefinition(
-            $"{insertWorkflow};\n{MySqlSql.InsertFirstTask};\n{created}",
+            $"{MySqlSql.InsertWorkflowWithKey};\n{MySqlSql.InsertFirstTask};\n{created}",
             parameters,
             transaction,
             cancellationToken: cancellationToken));
     }
+
+    private static NewActivity Created(WorkflowInstance workflow) => new(
+        workflow.Id, TaskId: null, ActivityAction.WorkflowCreated, ActivityDetails.ForWorkflow(workflow.WorkflowName), workflow.CreatedAt);
 
     private static WorkflowView ToView(WorkflowRow row) => new(
         new WorkflowId(row.Id),
@@ -361,7 +392,7 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
         await using var transaction =
             await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
-        await InsertWorkflowAsync(transaction, MySqlSql.InsertWorkflowWithKey, workflow, firstTask, key, cancellationToken);
+        await InsertKeyedWorkflowAsync(transaction, workflow, firstTask, key, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -9,30 +9,40 @@ namespace GoFlow.Adapters.Sqlite;
 internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkflowRepository, IWorkflowRetention
 {
     public Task CreateAsync(WorkflowInstance workflow, WorkflowTask firstTask, CancellationToken cancellationToken) =>
-        database.WriteAsync(
-            async (connection, transaction) =>
-            {
-                // The workflow row goes first because the task's foreign key needs it.
-                await connection.ExecuteAsync(new CommandDefinition(
-                    SqliteSql.InsertWorkflow,
-                    new
-                    {
-                        Id = SqliteIds.ToDatabase(workflow.Id),
-                        workflow.WorkflowName,
-                        Status = workflow.Status.ToName(),
-                        workflow.CurrentInput,
-                        workflow.TraceParent,
-                        CreatedAt = SqliteTime.ToDatabase(workflow.CreatedAt),
-                        UpdatedAt = SqliteTime.ToDatabase(workflow.UpdatedAt),
-                    },
-                    transaction,
-                    cancellationToken: cancellationToken));
+        CreateManyAsync([new NewWorkflow(workflow, firstTask)], cancellationToken);
 
-                await InsertFirstTaskAndActivityAsync(transaction, workflow, firstTask, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return true;
-            },
-            cancellationToken);
+    public Task CreateManyAsync(IReadOnlyList<NewWorkflow> workflows, CancellationToken cancellationToken) =>
+        workflows.Count == 0
+            ? Task.CompletedTask
+            : database.WriteAsync(
+                async (connection, transaction) =>
+                {
+                    // One transaction, one commit (and one fsync) for all of them.
+                    foreach (var (workflow, firstTask) in workflows)
+                    {
+                        // The workflow row goes first because the task's foreign key needs it.
+                        await connection.ExecuteAsync(new CommandDefinition(
+                            SqliteSql.InsertWorkflow,
+                            new
+                            {
+                                Id = SqliteIds.ToDatabase(workflow.Id),
+                                workflow.WorkflowName,
+                                Status = workflow.Status.ToName(),
+                                workflow.CurrentInput,
+                                workflow.TraceParent,
+                                CreatedAt = SqliteTime.ToDatabase(workflow.CreatedAt),
+                                UpdatedAt = SqliteTime.ToDatabase(workflow.UpdatedAt),
+                            },
+                            transaction,
+                            cancellationToken: cancellationToken));
+
+                        await InsertFirstTaskAndActivityAsync(transaction, workflow, firstTask, cancellationToken);
+                    }
+
+                    await transaction.CommitAsync(cancellationToken);
+                    return true;
+                },
+                cancellationToken);
 
     public Task<WorkflowDetails?> FindAsync(WorkflowId id, CancellationToken cancellationToken) =>
         // Read in one transaction, so the workflow and its tasks come from the same commit.

@@ -25,6 +25,7 @@ public static class ApplicationServiceCollectionExtensions
         services.TryAddSingleton<IWorkAvailableSignal, NoWorkAvailableSignal>();
         services.TryAddSingleton<EngineTelemetry>();
         services.TryAddSingleton<CompletionGroupCommit>();
+        services.TryAddSingleton<CreationGroupCommit>();
         services.AddHostedService<TaskCountsRefresher>();
 
         services.AddOptions<TaskPolicyOptions>()

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using FluentValidation;
+using GoFlow.Application.Tasks;
 using GoFlow.Application.Telemetry;
 using GoFlow.Domain;
 using GoFlow.Ports.Driven;
@@ -14,6 +15,7 @@ internal sealed class StartWorkflow(
     IValidator<StartWorkflowCommand> validator,
     IWorkflowDefinitions definitions,
     IWorkflowRepository repository,
+    CreationGroupCommit creations,
     IWorkAvailableSignal workAvailable,
     EngineTelemetry telemetry,
     TimeProvider clock) : IStartWorkflow
@@ -54,7 +56,9 @@ internal sealed class StartWorkflow(
         }
         else
         {
-            await repository.CreateAsync(workflow, firstTask, cancellationToken);
+            // Shares its commit with the other starts arriving now. Not cancelled once queued: the write may hold other
+            // callers' workflows too, and a workflow that is stored after its caller left is found by its id all the same.
+            await creations.CreateAsync(new NewWorkflow(workflow, firstTask)).WaitAsync(cancellationToken);
         }
 
         telemetry.WorkflowStarted(workflow.WorkflowName);

@@ -12,6 +12,12 @@ public interface IWorkflowRepository
     Task CreateAsync(WorkflowInstance workflow, WorkflowTask firstTask, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Stores new workflows, each as <see cref="CreateAsync"/> does, all in one transaction (a group commit: one durable
+    /// write for many starts): all of them are stored, or, when the call throws, none.
+    /// </summary>
+    Task CreateManyAsync(IReadOnlyList<NewWorkflow> workflows, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Stores a new workflow as <see cref="CreateAsync"/> does, unless another workflow already holds
     /// <see cref="IdempotencyKey.Key"/>: then nothing is stored and that workflow is returned. At most one workflow per
     /// key, even under concurrent calls: the store enforces it with a unique index, never by checking first.
@@ -82,3 +88,6 @@ public enum WorkflowChangeOutcome
     /// <summary>The workflow's status does not allow the change; nothing was changed.</summary>
     Conflict,
 }
+
+/// <summary>A workflow to store and its first task, as <see cref="WorkflowInstance.Create"/> made them.</summary>
+public sealed record NewWorkflow(WorkflowInstance Workflow, WorkflowTask FirstTask);

@@ -74,3 +74,8 @@ internal sealed class SqliteWorkflowOperationsConcurrencyContractTests : Workflo
 {
     protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
 }
+
+internal sealed class SqliteWorkflowCreateManyContractTests : WorkflowCreateManyContract
+{
+    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
+}

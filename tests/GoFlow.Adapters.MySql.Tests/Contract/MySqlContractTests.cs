@@ -74,3 +74,8 @@ internal sealed class MySqlWorkflowOperationsConcurrencyContractTests : Workflow
 {
     protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
 }
+
+internal sealed class MySqlWorkflowCreateManyContractTests : WorkflowCreateManyContract
+{
+    protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
+}

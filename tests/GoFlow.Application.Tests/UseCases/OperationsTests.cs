@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GoFlow.Application.Tasks;
 using GoFlow.Application.Tests.Builders;
 using GoFlow.Application.UseCases;
 using GoFlow.Domain;
@@ -36,6 +37,7 @@ public sealed class OperationsTests
         Assert.That(stored!.Key, Is.EqualTo("key-1"));
         Assert.That(stored.RequestFingerprint, Is.EqualTo(StartWorkflow.Fingerprint("OrderProcess", """{"order_id":"A-1"}""")));
         _repository.Verify(r => r.CreateAsync(It.IsAny<WorkflowInstance>(), It.IsAny<WorkflowTask>(), It.IsAny<CancellationToken>()), Times.Never);
+        _repository.Verify(r => r.CreateManyAsync(It.IsAny<IReadOnlyList<NewWorkflow>>(), It.IsAny<CancellationToken>()), Times.Never);
         _workAvailable.Verify(s => s.Notify(), Times.Once);
     }
 
@@ -174,6 +176,7 @@ public sealed class OperationsTests
             new StartWorkflowCommandValidator(definitions),
             definitions,
             _repository.Object,
+            new CreationGroupCommit(_repository.Object),
             _workAvailable.Object,
             _telemetry.Engine,
             _clock).StartAsync(command, default);

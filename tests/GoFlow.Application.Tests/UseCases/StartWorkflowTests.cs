@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GoFlow.Application.Tasks;
 using GoFlow.Application.Tests.Builders;
 using GoFlow.Application.UseCases;
 using GoFlow.Domain;
@@ -24,29 +25,25 @@ public sealed class StartWorkflowTests
     [Test]
     public async Task StartAsync_KnownWorkflow_StoresPendingWorkflowWithItsFirstTask()
     {
-        WorkflowInstance? stored = null;
-        WorkflowTask? firstTask = null;
+        IReadOnlyList<NewWorkflow>? group = null;
         _repository
-            .Setup(repository => repository.CreateAsync(
-                It.IsAny<WorkflowInstance>(), It.IsAny<WorkflowTask>(), It.IsAny<CancellationToken>()))
-            .Callback((WorkflowInstance workflow, WorkflowTask task, CancellationToken _) =>
-            {
-                stored = workflow;
-                firstTask = task;
-            })
+            .Setup(repository => repository.CreateManyAsync(It.IsAny<IReadOnlyList<NewWorkflow>>(), It.IsAny<CancellationToken>()))
+            .Callback((IReadOnlyList<NewWorkflow> workflows, CancellationToken _) => group = workflows)
             .Returns(Task.CompletedTask);
 
         var result = await CreateUseCase().StartAsync(Command("OrderProcess", """{"order_id": "A-1"}"""), default);
 
         var started = result as StartWorkflowResult.Started;
         Assert.That(started, Is.Not.Null);
+        Assert.That(group, Has.Count.EqualTo(1), "stored in one write of its own on an idle system");
+        var (stored, firstTask) = group![0];
         Assert.Multiple(() =>
         {
-            Assert.That(stored!.Status, Is.EqualTo(WorkflowStatus.Pending));
+            Assert.That(stored.Status, Is.EqualTo(WorkflowStatus.Pending));
             Assert.That(stored.WorkflowName, Is.EqualTo("OrderProcess"));
             Assert.That(stored.CurrentInput, Is.EqualTo("""{"order_id": "A-1"}"""));
             Assert.That(stored.CreatedAt, Is.EqualTo(TestDefinitions.Now));
-            Assert.That(firstTask!.TaskName, Is.EqualTo("ValidateOrder"));
+            Assert.That(firstTask.TaskName, Is.EqualTo("ValidateOrder"));
             Assert.That(firstTask.StepIndex, Is.Zero);
             Assert.That(firstTask.InputPayload, Is.EqualTo("""{"order_id": "A-1"}"""));
             Assert.That(started!.Workflow.Id, Is.EqualTo(stored.Id));
@@ -140,6 +137,7 @@ public sealed class StartWorkflowTests
             new StartWorkflowCommandValidator(definitions),
             definitions,
             _repository.Object,
+            new CreationGroupCommit(_repository.Object),
             _workAvailable.Object,
             _telemetry.Engine,
             _clock);

@@ -1,0 +1,122 @@
+using GoFlow.Ports.Driven;
+
+namespace GoFlow.Application.Tasks;
+
+/// <summary>
+/// Group commit: an item that arrives while a write is in flight waits for it, and all the items that gathered meanwhile
+/// are written together, in one transaction. Under load one durable commit then records many items; on an idle system
+/// an item is written at once, without waiting for company.
+/// </summary>
+/// <remarks>
+/// Each item stays durable on its own terms: its caller is answered only after the commit that holds it. One write is in
+/// flight at a time, so a group is as large as the items that arrived during the previous write, which is what lets the
+/// group size follow the load without a timer or a tuning knob.
+/// </remarks>
+/// <param name="writeGroup">Writes a group in one transaction; answers with one result per item, in the items' order.</param>
+/// <param name="maxGroupSize">
+/// The most items one transaction holds: enough to spread a commit over many, few enough to keep a transaction's
+/// statements and locks small.
+/// </param>
+internal sealed class GroupCommit<TItem, TResult>(
+    Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> writeGroup, int maxGroupSize)
+{
+    private readonly Lock _gate = new();
+    private readonly Queue<Waiting> _waiting = new();
+    private bool _writing;
+
+    /// <summary>Writes <paramref name="item"/> with whatever else is waiting.</summary>
+    /// <returns>The item's result, once the transaction that holds it has committed.</returns>
+    /// <exception cref="StoreUnavailableException">The store could not be reached; nothing of this item was written.</exception>
+    public Task<TResult> WriteAsync(TItem item)
+    {
+        var waiting = new Waiting(item);
+        bool startWriting;
+        lock (_gate)
+        {
+            _waiting.Enqueue(waiting);
+            startWriting = !_writing;
+            _writing = true;
+        }
+
+        if (startWriting)
+        {
+            // Not awaited: the caller that finds no write in flight starts the writer, then waits for its own answer
+            // like every other caller, so no one's item waits on the groups written after its own.
+            _ = WriteWaitingAsync();
+        }
+
+        return waiting.Result.Task;
+    }
+
+    private async Task WriteWaitingAsync()
+    {
+        // Off the caller's thread: the caller that started the writer goes on to wait for its answer.
+        await Task.Yield();
+        while (TakeGroup() is { Count: > 0 } group)
+        {
+            await WriteAsync(group);
+        }
+    }
+
+    private List<Waiting> TakeGroup()
+    {
+        lock (_gate)
+        {
+            var group = new List<Waiting>(Math.Min(_waiting.Count, maxGroupSize));
+            while (group.Count < maxGroupSize && _waiting.TryDequeue(out var waiting))
+            {
+                group.Add(waiting);
+            }
+
+            // Cleared under the same lock a newcomer checks it under, so an item that arrives now starts a writer.
+            _writing = group.Count > 0;
+            return group;
+        }
+    }
+
+    private async Task WriteAsync(List<Waiting> group)
+    {
+        try
+        {
+            var results = await writeGroup([.. group.Select(waiting => waiting.Item)]);
+            for (var i = 0; i < group.Count; i++)
+            {
+                group[i].Result.TrySetResult(results[i]);
+            }
+        }
+        catch (StoreUnavailableException exception)
+        {
+            // Nothing was written; each caller decides when to try again.
+            foreach (var waiting in group)
+            {
+                waiting.Result.TrySetException(exception);
+            }
+        }
+#pragma warning disable CA1031 // Any other failure is handed to the callers, one by one, never swallowed.
+        catch (Exception) when (group.Count > 1)
+#pragma warning restore CA1031
+        {
+            // An item the store refuses (a broken invariant) must not fail the items it happened to share a
+            // transaction with: write each alone, so the failure reaches only its own caller.
+            foreach (var waiting in group)
+            {
+                await WriteAsync([waiting]);
+            }
+        }
+#pragma warning disable CA1031 // The single refused item's failure goes to its caller.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            group[0].Result.TrySetException(exception);
+        }
+    }
+
+    /// <summary>An item waiting for the write that holds it, and how its caller hears the outcome.</summary>
+    private sealed class Waiting(TItem item)
+    {
+        public TItem Item { get; } = item;
+
+        // Continuations run asynchronously so that a caller resuming never runs on, and holds up, the writer.
+        public TaskCompletionSource<TResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
