@@ -1,13 +1,136 @@
 using System.Globalization;
+using GoFlow.Benchmarks.Raw;
+using GoFlow.Worker;
 
 namespace GoFlow.Benchmarks;
 
-/// <summary>The benchmark's command line: <c>--workflows N --batch B --concurrency C [--mysql "cs"] [--markdown file]</c>.</summary>
-public sealed record BenchmarkOptions(
-    int Workflows, int Batch, int Concurrency, int Starters, int ActivitySample, string? MySqlConnectionString, string? MarkdownPath)
+/// <summary>The measurements the benchmark can run; <c>--only</c> picks some, by these names in lower case.</summary>
+public enum BenchmarkPart
 {
-    public const int Steps = 3;
+    /// <summary>N workflows started by concurrent starters while the in-process worker runs them.</summary>
+    Throughput,
 
+    /// <summary>N workflows seeded PENDING in bulk, then run by the in-process worker: the engine's own step rate.</summary>
+    Drain,
+
+    /// <summary>Create to COMPLETED on an idle system, and the step-to-next-step gap at half the measured load.</summary>
+    Latency,
+
+    /// <summary>The engine's SQL per step replayed with plain commands, no engine code: the ceiling.</summary>
+    Raw,
+
+    /// <summary>POST /workflows per second against GoFlow.Host started as a child process.</summary>
+    Http,
+
+    /// <summary>The host's working set with a backlog of PENDING workflows queued, then while it drains them.</summary>
+    Memory,
+
+    /// <summary>Throughput again after seeding many finished tasks; the claim query's plan.</summary>
+    Growth,
+}
+
+/// <summary>
+/// The benchmark's command line, <c>--name value</c> pairs; <see cref="Usage"/> lists them. Durations are in seconds.
+/// </summary>
+public sealed record BenchmarkOptions
+{
+    public const string Usage = """
+        GoFlow.Benchmarks [--name value]...
+          --mysql "<connection string with Database=>"   MySQL/MariaDB (default: SQLite in a temp file)
+          --sqlite <file>               SQLite in this file, kept afterwards (its history grows run after run)
+          --only <parts>                comma-separated: throughput,drain,latency,raw,http,memory,growth (default: all)
+          --workflows <N>               workflows of the throughput, drain and growth runs (default 20000)
+          --steps <M>                   no-op steps per workflow (default 3)
+          --batch <B>                   Worker:BatchSize of the engine (default: the engine's default)
+          --concurrency <C>             Worker:MaxConcurrency of the engine (default: the engine's default)
+          --poll-interval <seconds>     Worker:PollInterval (default 0.01)
+          --starters <S>                concurrent starters of the throughput and half-load runs (default 8)
+          --idle-samples <K>            workflows run one at a time for the idle latency (default 200)
+          --half-load-seconds <s>       how long workflows are started at half the throughput (default 10)
+          --half-load-rate <w/s>        workflows/s of the half-load run (default: half of the throughput measured)
+          --http-clients <C>            concurrent keep-alive clients (default 32)
+          --http-seconds <s>            measured seconds of POST /workflows (default 10, after 2 s of warm-up)
+          --http-roles <roles>          GoFlow:Roles of the host under HTTP load (default Api,Worker)
+          --memory-workflows <N>        PENDING workflows queued for the memory figure (default 100000)
+          --raw-batch <T>               tasks per transaction of the raw replay (default: the engine's batch)
+          --raw-connections <C>         connections of the raw replay (default 4)
+          --raw-modes <modes>           pending (next step inserted PENDING, claimed again) and/or handover (inserted
+                                        RUNNING and run at once), each at --raw-batch (default pending,handover);
+                                        a pending run at 1 task per transaction always follows
+          --seed-finished <N>           finished tasks seeded before the growth run (default 1000000)
+          --host-dll <path>             GoFlow.Host.dll to start (default: the repository's Release build)
+          --host-env "A=1;B=2"          extra environment variables for the host (e.g. Worker__BatchSize=200)
+          --timeout-minutes <m>         longest a single run may take before it counts as failed (default 30)
+          --markdown <file>             also write the report there
+        """;
+
+    public string? MySqlConnectionString { get; init; }
+
+    public string? SqlitePath { get; init; }
+
+    public IReadOnlySet<BenchmarkPart> Parts { get; init; } = new HashSet<BenchmarkPart>(Enum.GetValues<BenchmarkPart>());
+
+    public int Workflows { get; init; } = 20_000;
+
+    public int Steps { get; init; } = 3;
+
+    /// <summary>Worker:BatchSize; null leaves the engine's default.</summary>
+    public int? Batch { get; init; }
+
+    /// <summary>Worker:MaxConcurrency; null leaves the engine's default.</summary>
+    public int? Concurrency { get; init; }
+
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    public int Starters { get; init; } = 8;
+
+    public int IdleSamples { get; init; } = 200;
+
+    public TimeSpan HalfLoadDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Workflows per second of the half-load run; null takes half of the measured throughput.</summary>
+    public double? HalfLoadRate { get; init; }
+
+    public int HttpClients { get; init; } = 32;
+
+    public TimeSpan HttpDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan HttpWarmUp { get; init; } = TimeSpan.FromSeconds(2);
+
+    public string HttpRoles { get; init; } = "Api,Worker";
+
+    public int MemoryWorkflows { get; init; } = 100_000;
+
+    /// <summary>Tasks per transaction of the raw replay; null takes <see cref="EngineBatch"/>.</summary>
+    public int? RawBatch { get; init; }
+
+    public int RawConnections { get; init; } = 4;
+
+    /// <summary>How the raw replay's completions leave the next step; each mode is run at <see cref="EffectiveRawBatch"/>.</summary>
+    internal IReadOnlyList<RawReplayMode> RawModes { get; init; } = [RawReplayMode.Pending, RawReplayMode.HandOver];
+
+    public long SeedFinished { get; init; } = 1_000_000;
+
+    public string? HostDll { get; init; }
+
+    /// <summary>Extra environment variables for GoFlow.Host child processes, set last.</summary>
+    public IReadOnlyDictionary<string, string> HostEnvironment { get; init; } = new Dictionary<string, string>();
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    public string? MarkdownPath { get; init; }
+
+    /// <summary>The batch the engine claims with: <see cref="Batch"/>, or the worker's default.</summary>
+    public int EngineBatch => Batch ?? new WorkerOptions().BatchSize;
+
+    /// <summary>The tasks the engine runs at once: <see cref="Concurrency"/>, or the worker's default.</summary>
+    public int EngineConcurrency => Concurrency ?? new WorkerOptions().MaxConcurrency;
+
+    public int EffectiveRawBatch => RawBatch ?? EngineBatch;
+
+    public bool Runs(BenchmarkPart part) => Parts.Contains(part);
+
+    /// <exception cref="ArgumentException">An unknown option, a missing value or a value out of range.</exception>
     public static BenchmarkOptions Parse(IReadOnlyList<string> args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -21,21 +144,207 @@ public sealed record BenchmarkOptions(
             values[args[i][2..]] = args[++i];
         }
 
-        int Int(string name, int fallback) =>
-            values.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
-
-        if (values.TryGetValue("steps", out var steps) && steps != "3")
+        var reader = new OptionReader(values);
+        var defaults = new BenchmarkOptions();
+        var options = new BenchmarkOptions
         {
-            throw new ArgumentException("--steps is fixed at 3 in this first cut.");
+            MySqlConnectionString = reader.Text("mysql"),
+            SqlitePath = reader.Text("sqlite"),
+            Parts = reader.Parts("only") ?? defaults.Parts,
+            Workflows = reader.Int("workflows", 1) ?? defaults.Workflows,
+            Steps = reader.Int("steps", 1) ?? defaults.Steps,
+            Batch = reader.Int("batch", 1),
+            Concurrency = reader.Int("concurrency", 1),
+            PollInterval = reader.Seconds("poll-interval") ?? defaults.PollInterval,
+            Starters = reader.Int("starters", 1) ?? defaults.Starters,
+            IdleSamples = reader.Int("idle-samples", 1) ?? defaults.IdleSamples,
+            HalfLoadDuration = reader.Seconds("half-load-seconds") ?? defaults.HalfLoadDuration,
+            HalfLoadRate = reader.Double("half-load-rate"),
+            HttpClients = reader.Int("http-clients", 1) ?? defaults.HttpClients,
+            HttpDuration = reader.Seconds("http-seconds") ?? defaults.HttpDuration,
+            HttpRoles = reader.Text("http-roles") ?? defaults.HttpRoles,
+            MemoryWorkflows = reader.Int("memory-workflows", 1) ?? defaults.MemoryWorkflows,
+            RawBatch = reader.Int("raw-batch", 1),
+            RawConnections = reader.Int("raw-connections", 1) ?? defaults.RawConnections,
+            RawModes = reader.RawModes("raw-modes") ?? defaults.RawModes,
+            SeedFinished = reader.Long("seed-finished", 0) ?? defaults.SeedFinished,
+            HostDll = reader.Text("host-dll"),
+            HostEnvironment = reader.Pairs("host-env") ?? defaults.HostEnvironment,
+            Timeout = reader.Double("timeout-minutes") is { } minutes ? TimeSpan.FromMinutes(minutes) : defaults.Timeout,
+            MarkdownPath = reader.Text("markdown"),
+        };
+
+        reader.ThrowOnUnknown();
+        if (options.MySqlConnectionString is not null && options.SqlitePath is not null)
+        {
+            throw new ArgumentException("--mysql and --sqlite pick different stores; give one.");
         }
 
-        return new BenchmarkOptions(
-            Workflows: Int("workflows", 2000),
-            Batch: Int("batch", 10),
-            Concurrency: Int("concurrency", 10),
-            Starters: Int("starters", 8),
-            ActivitySample: Int("sample", 200),
-            MySqlConnectionString: values.GetValueOrDefault("mysql"),
-            MarkdownPath: values.GetValueOrDefault("markdown"));
+        return options;
+    }
+
+    /// <summary>The options as a command line, for the report: what to type to run the same again.</summary>
+    public string Describe()
+    {
+        var parts = new List<string>
+        {
+            MySqlConnectionString is null ? SqlitePath is null ? "SQLite (temp file)" : $"--sqlite {SqlitePath}" : "--mysql \"...\"",
+            $"--only {string.Join(',', Parts.Order().Select(part => part.ToString().ToLowerInvariant()))}",
+            $"--workflows {Workflows}",
+            $"--steps {Steps}",
+            Batch is null ? $"batch {EngineBatch} (engine default)" : $"--batch {Batch}",
+            Concurrency is null ? $"concurrency {EngineConcurrency} (engine default)" : $"--concurrency {Concurrency}",
+            string.Create(CultureInfo.InvariantCulture, $"--poll-interval {PollInterval.TotalSeconds}"),
+            $"--starters {Starters}",
+        };
+        if (Runs(BenchmarkPart.Latency))
+        {
+            parts.Add($"--idle-samples {IdleSamples}");
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"--half-load-seconds {HalfLoadDuration.TotalSeconds}"));
+            if (HalfLoadRate is { } rate)
+            {
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"--half-load-rate {rate}"));
+            }
+        }
+
+        if (Runs(BenchmarkPart.Http))
+        {
+            parts.Add($"--http-clients {HttpClients}");
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"--http-seconds {HttpDuration.TotalSeconds}"));
+            parts.Add($"--http-roles {HttpRoles}");
+        }
+
+        if (Runs(BenchmarkPart.Memory))
+        {
+            parts.Add($"--memory-workflows {MemoryWorkflows}");
+        }
+
+        if ((Runs(BenchmarkPart.Http) || Runs(BenchmarkPart.Memory)) && HostEnvironment.Count > 0)
+        {
+            parts.Add($"--host-env \"{string.Join(';', HostEnvironment.Select(pair => $"{pair.Key}={pair.Value}"))}\"");
+        }
+
+        if (Runs(BenchmarkPart.Raw))
+        {
+            parts.Add($"--raw-batch {EffectiveRawBatch}");
+            parts.Add($"--raw-connections {RawConnections}");
+            parts.Add($"--raw-modes {string.Join(',', RawModes.Select(mode => mode.ToString().ToLowerInvariant()))}");
+        }
+
+        if (Runs(BenchmarkPart.Growth))
+        {
+            parts.Add($"--seed-finished {SeedFinished}");
+        }
+
+        return string.Join(' ', parts);
+    }
+
+    private sealed class OptionReader(Dictionary<string, string> values)
+    {
+        private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+
+        public string? Text(string name)
+        {
+            _read.Add(name);
+            return values.GetValueOrDefault(name);
+        }
+
+        public int? Int(string name, int minimum) => (int?)Long(name, minimum);
+
+        public long? Long(string name, long minimum)
+        {
+            if (Text(name) is not { } text)
+            {
+                return null;
+            }
+
+            if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+                || value < minimum || value > int.MaxValue)
+            {
+                throw new ArgumentException($"--{name} must be a whole number from {minimum} to {int.MaxValue}, got '{text}'.");
+            }
+
+            return value;
+        }
+
+        public double? Double(string name)
+        {
+            if (Text(name) is not { } text)
+            {
+                return null;
+            }
+
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0
+                ? value
+                : throw new ArgumentException($"--{name} must be a number greater than 0, got '{text}'.");
+        }
+
+        public TimeSpan? Seconds(string name) => Double(name) is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+
+        public HashSet<BenchmarkPart>? Parts(string name)
+        {
+            if (Text(name) is not { } text)
+            {
+                return null;
+            }
+
+            var parts = new HashSet<BenchmarkPart>();
+            foreach (var item in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                parts.Add(Enum.TryParse<BenchmarkPart>(item, ignoreCase: true, out var part) && !int.TryParse(item, out _)
+                    ? part
+                    : throw new ArgumentException(
+                        $"--{name}: unknown part '{item}'; use {string.Join(',', Enum.GetNames<BenchmarkPart>().Select(n => n.ToLowerInvariant()))}."));
+            }
+
+            return parts.Count > 0 ? parts : throw new ArgumentException($"--{name} names no part.");
+        }
+
+        public Dictionary<string, string>? Pairs(string name)
+        {
+            if (Text(name) is not { } text)
+            {
+                return null;
+            }
+
+            var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var item in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var equals = item.IndexOf('=', StringComparison.Ordinal);
+                if (equals <= 0)
+                {
+                    throw new ArgumentException($"--{name}: expected NAME=VALUE, got '{item}'.");
+                }
+
+                pairs[item[..equals]] = item[(equals + 1)..];
+            }
+
+            return pairs;
+        }
+
+        public List<RawReplayMode>? RawModes(string name)
+        {
+            if (Text(name) is not { } text)
+            {
+                return null;
+            }
+
+            var modes = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(item => Enum.TryParse<RawReplayMode>(item, ignoreCase: true, out var mode) && !int.TryParse(item, out _)
+                    ? mode
+                    : throw new ArgumentException($"--{name}: unknown mode '{item}'; use pending,handover."))
+                .Distinct()
+                .ToList();
+            return modes.Count > 0 ? modes : throw new ArgumentException($"--{name} names no mode.");
+        }
+
+        public void ThrowOnUnknown()
+        {
+            var unknown = values.Keys.Where(key => !_read.Contains(key)).Order(StringComparer.Ordinal).ToList();
+            if (unknown.Count > 0)
+            {
+                throw new ArgumentException($"Unknown option {string.Join(", ", unknown.Select(key => "--" + key))}.");
+            }
+        }
     }
 }

@@ -1,0 +1,107 @@
+using GoFlow.Benchmarks.Measurements;
+using GoFlow.Benchmarks.Raw;
+using GoFlow.Benchmarks.Report;
+using GoFlow.Benchmarks.Stores;
+
+namespace GoFlow.Benchmarks;
+
+/// <summary>Everything one benchmark run measured; a part that was not run, or failed, is null (see <see cref="Failures"/>).</summary>
+internal sealed record BenchmarkResult(
+    BenchmarkOptions Options,
+    MachineInfo Machine,
+    string StoreName,
+    StoreDescription Store,
+    DateTimeOffset StartedAt,
+    ThroughputResult? Throughput,
+    ThroughputResult? Drain,
+    LatencyResult? Latency,
+    IReadOnlyList<RawResult> Raw,
+    GrowthResult? Growth,
+    HttpResult? Http,
+    MemoryResult? Memory,
+    IReadOnlyList<string> Failures);
+
+/// <summary>
+/// N workflows of M steps, from the first created to the last COMPLETED (or, for a drain, from the first claim).
+/// <paramref name="StartSeconds"/> is how long starting them all took, when the run started them.
+/// </summary>
+internal sealed record ThroughputResult(
+    string Label,
+    long Workflows,
+    int Steps,
+    double WallSeconds,
+    double? StartSeconds,
+    Percentiles CreateToCompleted,
+    Percentiles StepGap,
+    Percentiles StepInterval,
+    long TaskRowsBefore)
+{
+    public double StepsPerSecond => Workflows * Steps / WallSeconds;
+
+    public double WorkflowsPerSecond => Workflows / WallSeconds;
+}
+
+internal sealed record LatencyResult(IdleLatencyResult? Idle, HalfLoadResult? HalfLoad);
+
+/// <summary>Workflows run one at a time: create to COMPLETED, and the gaps between their steps.</summary>
+internal sealed record IdleLatencyResult(int Samples, Percentiles CreateToCompleted, Percentiles StepGap, Percentiles StepInterval);
+
+/// <summary>Workflows started at a fixed rate, half of the measured throughput.</summary>
+internal sealed record HalfLoadResult(
+    double TargetRate,
+    double AchievedRate,
+    double BasedOnWorkflowsPerSecond,
+    long Workflows,
+    Percentiles StepGap,
+    Percentiles StepInterval,
+    Percentiles CreateToCompleted);
+
+/// <summary>The raw replay at <paramref name="Batch"/> tasks per transaction on <paramref name="Connections"/> connections.</summary>
+internal sealed record RawResult(
+    RawReplayMode Mode,
+    int Batch, int Connections, long Workflows, int Steps, double Seconds, long Transactions, long Retries, long EmptyClaims)
+{
+    public double StepsPerSecond => Workflows * Steps / Seconds;
+}
+
+/// <summary>The throughput run, and the drain when it was measured, before and after seeding the finished tasks.</summary>
+internal sealed record GrowthResult(
+    ThroughputResult Before,
+    ThroughputResult After,
+    ThroughputResult? DrainBefore,
+    ThroughputResult? DrainAfter,
+    long SeededTasks,
+    double SeedSeconds,
+    string ClaimPlan)
+{
+    public double Ratio => After.StepsPerSecond / Before.StepsPerSecond;
+
+    public double? DrainRatio => DrainAfter is null || DrainBefore is null ? null : DrainAfter.StepsPerSecond / DrainBefore.StepsPerSecond;
+}
+
+/// <summary>POST /workflows against the host; <paramref name="Drain"/> is the host's own run of what was posted.</summary>
+internal sealed record HttpResult(
+    string HostDll, string Roles, int Clients, HttpLoadFigures Load, ThroughputResult? Drain, long LeftUnfinished);
+
+/// <summary>How an HTTP load went: 2xx answers, everything else, and each request's time.</summary>
+internal sealed record HttpLoadFigures(long Ok, long Failed, IReadOnlyDictionary<string, long> Errors, double Seconds, Percentiles Latency)
+{
+    public double OkPerSecond => Ok / Seconds;
+}
+
+/// <summary>
+/// The host's resident set (VmRSS, sampled every 100 ms, and the kernel's high-water mark VmHWM): while an API-only
+/// host queued the backlog and held it, then while a host with the worker drained it.
+/// </summary>
+internal sealed record MemoryResult(
+    long Queued,
+    HttpLoadFigures Queueing,
+    MemoryFigures WhileQueued,
+    MemoryFigures WhileDraining,
+    double DrainSeconds,
+    long LeftUnfinished,
+    ThroughputResult? Drain);
+
+/// <param name="PeakMb">The largest VmRSS sampled.</param>
+/// <param name="HighWaterMb">VmHWM at the end: the largest resident set the kernel saw, between samples too.</param>
+internal sealed record MemoryFigures(double PeakMb, double HighWaterMb, double LastMb, int Samples);

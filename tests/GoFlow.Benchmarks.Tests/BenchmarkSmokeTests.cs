@@ -1,0 +1,136 @@
+using GoFlow.Benchmarks.Report;
+using GoFlow.Testing;
+
+namespace GoFlow.Benchmarks.Tests;
+
+/// <summary>
+/// Short runs of the benchmark on both stores, a few hundred workflows each, to keep it working as the engine changes.
+/// They check that every figure is measured and reported; they never assert a speed.
+/// </summary>
+public sealed class BenchmarkSmokeTests
+{
+    private const int Workflows = 300;
+    private const int IdleSamples = 10;
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task RunAsync_ThroughputAndLatencyOnSqlite_MeasuresAndReportsEveryFigure(CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(LatencyRun(mySql: null), cancellationToken);
+
+        AssertThroughputAndLatency(result);
+        Assert.That(result.StoreName, Is.EqualTo("SQLite"));
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task RunAsync_ThroughputAndLatencyOnMySql_MeasuresAndReportsEveryFigure(CancellationToken cancellationToken)
+    {
+        await using var database = await TestDatabase.CreateAsync();
+
+        var result = await RunAsync(LatencyRun(database.ConnectionString), cancellationToken);
+
+        AssertThroughputAndLatency(result);
+        Assert.That(result.StoreName, Is.EqualTo("MySQL"));
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task RunAsync_DrainRawAndGrowthOnSqlite_MeasuresEachAndShowsTheClaimPlan(CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(StoreRun(mySql: null), cancellationToken);
+
+        AssertDrainRawAndGrowth(result);
+        Assert.That(result.Growth!.ClaimPlan, Does.Contain("idx_tasks_claim"), "SQLite's planner picks the claim index by rule");
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task RunAsync_DrainRawAndGrowthOnMySql_MeasuresEachAndShowsTheClaimPlan(CancellationToken cancellationToken)
+    {
+        await using var database = await TestDatabase.CreateAsync();
+
+        var result = await RunAsync(StoreRun(database.ConnectionString), cancellationToken);
+
+        AssertDrainRawAndGrowth(result);
+        Assert.That(result.Growth!.ClaimPlan, Does.Contain("possible_keys"), "MySQL's EXPLAIN table");
+    }
+
+    private static BenchmarkOptions LatencyRun(string? mySql) => new()
+    {
+        MySqlConnectionString = mySql,
+        Parts = new HashSet<BenchmarkPart> { BenchmarkPart.Throughput, BenchmarkPart.Latency },
+        Workflows = Workflows,
+        IdleSamples = IdleSamples,
+        HalfLoadDuration = TimeSpan.FromSeconds(2),
+        Timeout = TimeSpan.FromSeconds(45),
+    };
+
+    private static BenchmarkOptions StoreRun(string? mySql) => new()
+    {
+        MySqlConnectionString = mySql,
+        Parts = new HashSet<BenchmarkPart> { BenchmarkPart.Drain, BenchmarkPart.Raw, BenchmarkPart.Growth },
+        Workflows = Workflows,
+        SeedFinished = 3_000,
+        Timeout = TimeSpan.FromSeconds(45),
+    };
+
+    private static async Task<BenchmarkResult> RunAsync(BenchmarkOptions options, CancellationToken cancellationToken) =>
+        await new Benchmark(options, TimeProvider.System, TestContext.Progress).RunAsync(cancellationToken);
+
+    private static void AssertThroughputAndLatency(BenchmarkResult result)
+    {
+        var report = MarkdownReport.Build(result);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Failures, Is.Empty);
+            Assert.That(result.Throughput, Is.Not.Null);
+            Assert.That(result.Throughput!.Workflows, Is.EqualTo(Workflows));
+            Assert.That(result.Throughput.StepsPerSecond, Is.GreaterThan(0));
+            Assert.That(result.Throughput.WorkflowsPerSecond, Is.GreaterThan(0));
+            Assert.That(result.Throughput.CreateToCompleted.Count, Is.EqualTo(Workflows));
+            Assert.That(result.Throughput.StepGap.Count, Is.EqualTo(Workflows * 2), "a gap before each step but the first");
+
+            var idle = result.Latency?.Idle;
+            Assert.That(idle, Is.Not.Null);
+            Assert.That(idle!.CreateToCompleted.Count, Is.EqualTo(IdleSamples));
+            Assert.That(idle.CreateToCompleted.P50, Is.GreaterThan(0));
+            Assert.That(idle.StepInterval.Count, Is.EqualTo(IdleSamples * 2));
+
+            var halfLoad = result.Latency?.HalfLoad;
+            Assert.That(halfLoad, Is.Not.Null);
+            Assert.That(halfLoad!.TargetRate, Is.EqualTo(result.Throughput.WorkflowsPerSecond / 2).Within(1e-9));
+            Assert.That(halfLoad.Workflows, Is.GreaterThan(0));
+            Assert.That(halfLoad.CreateToCompleted.Count, Is.EqualTo(halfLoad.Workflows));
+            Assert.That(halfLoad.CreateToCompleted.P50, Is.GreaterThan(0));
+            Assert.That(halfLoad.StepGap.Count, Is.EqualTo(halfLoad.Workflows * 2));
+
+            Assert.That(report, Does.Contain("task steps/s"));
+            Assert.That(report, Does.Contain("idle system, create to COMPLETED p50"));
+            Assert.That(report, Does.Contain("pickup at half load"));
+            Assert.That(report, Does.Not.Contain("failed (see below)"));
+        });
+    }
+
+    private static void AssertDrainRawAndGrowth(BenchmarkResult result)
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Failures, Is.Empty);
+            Assert.That(result.Drain?.StepsPerSecond, Is.GreaterThan(0));
+            Assert.That(result.Raw.Select(raw => (raw.Mode, raw.Batch)), Is.EquivalentTo(new[]
+            {
+                (Raw.RawReplayMode.Pending, result.Options.EngineBatch),
+                (Raw.RawReplayMode.HandOver, result.Options.EngineBatch),
+                (Raw.RawReplayMode.Pending, 1),
+            }));
+            Assert.That(result.Raw.Select(raw => raw.StepsPerSecond), Is.All.GreaterThan(0));
+            Assert.That(result.Growth, Is.Not.Null);
+            Assert.That(result.Growth!.SeededTasks, Is.EqualTo(3_000));
+            Assert.That(result.Growth.After.TaskRowsBefore, Is.GreaterThanOrEqualTo(result.Growth.Before.TaskRowsBefore + 3_000));
+            Assert.That(result.Growth.Ratio, Is.GreaterThan(0));
+            Assert.That(result.Growth.DrainRatio, Is.GreaterThan(0), "with the drain part selected, growth reruns the drain too");
+            Assert.That(MarkdownReport.Build(result), Does.Contain("engine drain / raw"));
+        });
+    }
+}
