@@ -11,10 +11,13 @@ internal sealed class CompletionGroupCommit
     /// <summary>The most completions one transaction records.</summary>
     public const int MaxGroupSize = 200;
 
+    /// <summary>Two groups in flight: one being flushed while the next one's statements travel.</summary>
+    public const int MaxConcurrentWrites = 2;
+
     private readonly GroupCommit<TaskCompletion, RecordedCompletion?> _groups;
 
-    public CompletionGroupCommit(ITaskQueue queue, TimeProvider clock) =>
-        _groups = new(group => CompleteAsync(queue, clock, group), MaxGroupSize);
+    public CompletionGroupCommit(ITaskQueue queue, TimeProvider clock, int maxConcurrentWrites = MaxConcurrentWrites) =>
+        _groups = new(group => CompleteAsync(queue, clock, group), MaxGroupSize, maxConcurrentWrites);
 
     /// <summary>Records <paramref name="completion"/> with whatever else is waiting.</summary>
     /// <returns>What was recorded; null, changing nothing, when the task is no longer held by its claim.</returns>

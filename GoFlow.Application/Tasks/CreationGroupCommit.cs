@@ -12,16 +12,20 @@ internal sealed class CreationGroupCommit
     /// <summary>The most workflows one transaction stores.</summary>
     public const int MaxGroupSize = 200;
 
+    /// <summary>Two groups in flight: one being flushed while the next one's statements travel.</summary>
+    public const int MaxConcurrentWrites = 2;
+
     private readonly GroupCommit<NewWorkflow, NewWorkflow> _groups;
 
-    public CreationGroupCommit(IWorkflowRepository repository) =>
+    public CreationGroupCommit(IWorkflowRepository repository, int maxConcurrentWrites = MaxConcurrentWrites) =>
         _groups = new(
             async group =>
             {
                 await repository.CreateManyAsync(group, CancellationToken.None);
                 return group;
             },
-            MaxGroupSize);
+            MaxGroupSize,
+            maxConcurrentWrites);
 
     /// <summary>Stores <paramref name="workflow"/> with whatever else is waiting; returns once it is committed.</summary>
     /// <exception cref="StoreUnavailableException">The store could not be reached; the workflow was not stored.</exception>

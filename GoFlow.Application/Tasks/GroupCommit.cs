@@ -8,21 +8,26 @@ namespace GoFlow.Application.Tasks;
 /// an item is written at once, without waiting for company.
 /// </summary>
 /// <remarks>
-/// Each item stays durable on its own terms: its caller is answered only after the commit that holds it. One write is in
-/// flight at a time, so a group is as large as the items that arrived during the previous write, which is what lets the
-/// group size follow the load without a timer or a tuning knob.
+/// Each item stays durable on its own terms: its caller is answered only after the commit that holds it. At most
+/// <paramref name="maxConcurrentWrites"/> writes are in flight, so a group is as large as the items that arrived while the
+/// writes before it ran, which is what lets the group size follow the load without a timer or a tuning knob.
 /// </remarks>
 /// <param name="writeGroup">Writes a group in one transaction; answers with one result per item, in the items' order.</param>
 /// <param name="maxGroupSize">
 /// The most items one transaction holds: enough to spread a commit over many, few enough to keep a transaction's
 /// statements and locks small.
 /// </param>
+/// <param name="maxConcurrentWrites">
+/// How many groups may be written at once. More than one lets the next group's statements travel while the previous
+/// group's commit is being flushed, so neither the database nor this process waits for the other; the groups must not
+/// share rows (no two hold the same task or workflow), or their transactions would queue on each other's locks.
+/// </param>
 internal sealed class GroupCommit<TItem, TResult>(
-    Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> writeGroup, int maxGroupSize)
+    Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> writeGroup, int maxGroupSize, int maxConcurrentWrites)
 {
     private readonly Lock _gate = new();
     private readonly Queue<Waiting> _waiting = new();
-    private bool _writing;
+    private int _writers;
 
     /// <summary>Writes <paramref name="item"/> with whatever else is waiting.</summary>
     /// <returns>The item's result, once the transaction that holds it has committed.</returns>
@@ -34,14 +39,17 @@ internal sealed class GroupCommit<TItem, TResult>(
         lock (_gate)
         {
             _waiting.Enqueue(waiting);
-            startWriting = !_writing;
-            _writing = true;
+            startWriting = _writers < maxConcurrentWrites;
+            if (startWriting)
+            {
+                _writers++;
+            }
         }
 
         if (startWriting)
         {
-            // Not awaited: the caller that finds no write in flight starts the writer, then waits for its own answer
-            // like every other caller, so no one's item waits on the groups written after its own.
+            // Not awaited: the caller that finds a writer missing starts one, then waits for its own answer like every
+            // other caller, so no one's item waits on the groups written after its own.
             _ = WriteWaitingAsync();
         }
 
@@ -68,8 +76,12 @@ internal sealed class GroupCommit<TItem, TResult>(
                 group.Add(waiting);
             }
 
-            // Cleared under the same lock a newcomer checks it under, so an item that arrives now starts a writer.
-            _writing = group.Count > 0;
+            // Counted down under the same lock a newcomer checks it under, so an item that arrives now starts a writer.
+            if (group.Count == 0)
+            {
+                _writers--;
+            }
+
             return group;
         }
     }

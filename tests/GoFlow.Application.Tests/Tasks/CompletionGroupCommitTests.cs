@@ -46,6 +46,40 @@ public sealed class CompletionGroupCommitTests
     }
 
     [Test]
+    public async Task CompleteAsync_OneWriteInFlightAndTwoAllowed_WritesTheNextCompletionAtOnceBesideIt()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var inFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstWrite = 0;
+        _queue.Setup(queue => queue.CompleteAsync(
+                It.IsAny<IReadOnlyList<TaskCompletion>>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .Returns(async (IReadOnlyList<TaskCompletion> completions, DateTimeOffset _, CancellationToken _) =>
+            {
+                _writes.Enqueue(completions);
+                if (Interlocked.Exchange(ref firstWrite, 1) == 0)
+                {
+                    inFlight.SetResult();
+                    await gate.Task;
+                }
+
+                return RecordAll(completions);
+            });
+        var groupCommit = new CompletionGroupCommit(_queue.Object, _clock, maxConcurrentWrites: 2);
+        var blocked = groupCommit.CompleteAsync(Completion());
+        await inFlight.Task.WaitAsync(Deadline);
+        var second = Completion();
+
+        // The first write never ends until the gate opens: only a second writer can answer this one.
+        var recorded = await groupCommit.CompleteAsync(second).WaitAsync(Deadline);
+
+        Assert.That(recorded, Is.EqualTo(new RecordedCompletion(second, NextTask: null)));
+        Assert.That(blocked.IsCompleted, Is.False);
+        gate.SetResult();
+        await blocked.WaitAsync(Deadline);
+        Assert.That(_writes, Has.Count.EqualTo(2));
+    }
+
+    [Test]
     public async Task CompleteAsync_CompletionsArriveWhileAWriteIsInFlight_WritesThemTogetherInTheNextWrite()
     {
         var (groupCommit, first, openGate) = await GroupCommitWithAWriteInFlightAsync();
@@ -141,7 +175,7 @@ public sealed class CompletionGroupCommitTests
     [Test]
     public async Task CompleteAsync_AfterAFailedWrite_WritesTheNextCompletion()
     {
-        var groupCommit = new CompletionGroupCommit(_queue.Object, _clock);
+        var groupCommit = new CompletionGroupCommit(_queue.Object, _clock, maxConcurrentWrites: 1);
         _store = _ => throw new StoreUnavailableException("Connection refused", new IOException());
         var failed = groupCommit.CompleteAsync(Completion());
         Assert.That(async () => await failed.WaitAsync(Deadline), Throws.InstanceOf<StoreUnavailableException>());
@@ -209,7 +243,7 @@ public sealed class CompletionGroupCommitTests
 
                 return _store(completions);
             });
-        var groupCommit = new CompletionGroupCommit(_queue.Object, _clock);
+        var groupCommit = new CompletionGroupCommit(_queue.Object, _clock, maxConcurrentWrites: 1);
         var first = groupCommit.CompleteAsync(Completion());
         await inFlight.Task.WaitAsync(Deadline);
         return (groupCommit, first, gate.SetResult);

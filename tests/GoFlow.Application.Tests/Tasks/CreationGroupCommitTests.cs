@@ -259,7 +259,7 @@ public sealed class CreationGroupCommitTests
 
                 await _store(workflows);
             });
-        var groupCommit = new CreationGroupCommit(_repository.Object);
+        var groupCommit = new CreationGroupCommit(_repository.Object, maxConcurrentWrites: 1);
         var first = groupCommit.CreateAsync(WorkflowToStore());
         await inFlight.Task.WaitAsync(Deadline);
         return (groupCommit, first, gate.SetResult);
