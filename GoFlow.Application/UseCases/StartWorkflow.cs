@@ -58,7 +58,21 @@ internal sealed class StartWorkflow(
         {
             // Shares its commit with the other starts arriving now. Not cancelled once queued: the write may hold other
             // callers' workflows too, and a workflow that is stored after its caller left is found by its id all the same.
-            await creations.CreateAsync(new NewWorkflow(workflow, firstTask)).WaitAsync(cancellationToken);
+            var stored = creations.CreateAsync(new NewWorkflow(workflow, firstTask));
+            try
+            {
+                await stored.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The caller left; its workflow is still stored with its group, so a worker must hear of it once it is.
+                _ = stored.ContinueWith(
+                    _ => workAvailable.Notify(),
+                    CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnRanToCompletion,
+                    TaskScheduler.Default);
+                throw;
+            }
         }
 
         telemetry.WorkflowStarted(workflow.WorkflowName);

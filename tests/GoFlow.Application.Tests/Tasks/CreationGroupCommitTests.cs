@@ -173,11 +173,14 @@ public sealed class CreationGroupCommitTests
     }
 
     [Test]
-    public async Task StartAsync_CallerCancelsWhileQueued_StopsWaitingButTheWorkflowIsStoredWithTheNextGroup()
+    public async Task StartAsync_CallerCancelsWhileQueued_StopsWaitingButTheWorkflowIsStoredWithTheNextGroupAndWakesAWorker()
     {
         var (groupCommit, first, openGate) = await GroupCommitWithAWriteInFlightAsync();
         using var cancellation = new CancellationTokenSource();
-        var start = StartWorkflow(groupCommit).StartAsync(
+        var notified = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var workAvailable = new Mock<IWorkAvailableSignal>();
+        workAvailable.Setup(signal => signal.Notify()).Callback(() => notified.TrySetResult());
+        var start = StartWorkflow(groupCommit, workAvailable.Object).StartAsync(
             new StartWorkflowCommand("UserOnboarding", ParseJson("""{"user":"ada"}""")), cancellation.Token);
 
         var nextWrite = new TaskCompletionSource<IReadOnlyList<NewWorkflow>>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -199,6 +202,9 @@ public sealed class CreationGroupCommitTests
             Assert.That(stored.Workflow.WorkflowName, Is.EqualTo("UserOnboarding"));
             Assert.That(stored.Workflow.CurrentInput, Is.EqualTo("""{"user":"ada"}"""));
         }
+
+        // Stored after its caller left, it still wakes a worker rather than wait for the next poll.
+        await notified.Task.WaitAsync(Deadline);
     }
 
     /// <summary>Waits until every caller has its answer, a result or a failure; fails at the deadline.</summary>
