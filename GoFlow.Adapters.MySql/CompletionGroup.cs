@@ -15,7 +15,8 @@ internal sealed class CompletionGroup
     public CompletionGroup(IReadOnlyList<TaskCompletion> held, DateTime now)
     {
         // The steps with a next step first, then the last steps: the statements' text then depends only on how many
-        // there are of each, so Dapper's cache, keyed by the text, holds a few shapes instead of one per mix.
+        // there are of each, so Dapper's cache, keyed by the text, holds one shape per pair of counts instead of one per
+        // order of the mix.
         held = [.. held.OrderBy(completion => completion.NextStep is null)];
         Completions = held;
         Parameters = new DynamicParameters(new { Now = now });

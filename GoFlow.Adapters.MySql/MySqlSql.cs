@@ -191,8 +191,8 @@ internal static class MySqlSql
     /// <summary>
     /// The rest of a claim, in one round trip, for the candidates locked by <see cref="SelectClaimCandidates"/>: they
     /// become RUNNING under the claim's lease with their attempt counted, and how many did (ROW_COUNT()); their
-    /// workflows become RUNNING if they were PENDING (later steps find them RUNNING already); the TASK_STARTED rows
-    /// (<see cref="InsertActivityLogs"/>, appended by the caller); then the workflows' names and trace contexts.
+    /// workflows become RUNNING if they were PENDING (later steps find them RUNNING already); the workflows' names and
+    /// trace contexts; then the TASK_STARTED rows (<see cref="InsertActivityLogs"/>, appended by the caller).
     /// </summary>
     public const string MarkClaimedAndSelectWorkflows = $"""
         UPDATE tasks

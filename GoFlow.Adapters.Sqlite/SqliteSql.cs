@@ -112,7 +112,7 @@ internal static class SqliteSql
         WHERE idempotency_key = @IdempotencyKey
         """;
 
-    /// <summary>Inserts a task; used both when a workflow is created and when a step completes.</summary>
+    /// <summary>Inserts a workflow's first task, with the workflow.</summary>
     public const string InsertTask = """
         INSERT INTO tasks
             (workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload, scheduled_at,

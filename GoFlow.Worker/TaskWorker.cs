@@ -12,7 +12,8 @@ namespace GoFlow.Worker;
 
 /// <summary>
 /// Claims PENDING tasks in batches and runs each in its own DI scope, at most <see cref="WorkerOptions.MaxConcurrency"/>
-/// at a time, renewing their leases while they run and taking back the tasks of workers that died.
+/// at a time, renewing their leases while they run and taking back the tasks of workers that died. A slot taken for a
+/// claimed task also runs the next steps its workflow hands over (ADR 0011), until a step hands over none.
 /// </summary>
 /// <remarks>
 /// Stopping is in two stages, as in Hangfire's stopping / shutdown tokens: when the host stops, the worker stops

@@ -3,13 +3,20 @@ using GoFlow.Ports.Driven;
 namespace GoFlow.Application.Tasks;
 
 /// <summary>
-/// The group commit of finished attempts (<see cref="GroupCommit{TItem, TResult}"/>): the steps that finish while a
-/// write is in flight are recorded together, in one <see cref="ITaskQueue.CompleteAsync"/> transaction.
+/// The group commit of finished attempts (<see cref="GroupCommit{TItem, TResult}"/>): the steps that finish while the
+/// writers are busy are recorded together, in one <see cref="ITaskQueue.CompleteAsync"/> transaction.
 /// </summary>
 internal sealed class CompletionGroupCommit
 {
     /// <summary>The most completions one transaction records.</summary>
     public const int MaxGroupSize = 200;
+
+    /// <summary>
+    /// The most payload characters one transaction carries. An output is sent three times (the task's output, the next
+    /// task's input, the workflow's current input), so this keeps a group's statements within MySQL's default
+    /// max_allowed_packet (16 MiB for MariaDB) even for text that takes three bytes a character.
+    /// </summary>
+    public const long MaxGroupPayloadChars = 4_000_000;
 
     /// <summary>Two groups in flight: one being flushed while the next one's statements travel.</summary>
     public const int MaxConcurrentWrites = 2;
@@ -17,14 +24,19 @@ internal sealed class CompletionGroupCommit
     private readonly GroupCommit<TaskCompletion, RecordedCompletion?> _groups;
 
     public CompletionGroupCommit(ITaskQueue queue, TimeProvider clock, int maxConcurrentWrites = MaxConcurrentWrites) =>
-        _groups = new(group => CompleteAsync(queue, clock, group), MaxGroupSize, maxConcurrentWrites);
+        _groups = new(
+            group => WriteGroupAsync(queue, clock, group),
+            MaxGroupSize,
+            completion => 3L * completion.OutputPayload.Length,
+            MaxGroupPayloadChars,
+            maxConcurrentWrites);
 
     /// <summary>Records <paramref name="completion"/> with whatever else is waiting.</summary>
     /// <returns>What was recorded; null, changing nothing, when the task is no longer held by its claim.</returns>
     /// <exception cref="StoreUnavailableException">The store could not be reached; nothing of this completion was written.</exception>
     public Task<RecordedCompletion?> CompleteAsync(TaskCompletion completion) => _groups.WriteAsync(completion);
 
-    private static async Task<IReadOnlyList<RecordedCompletion?>> CompleteAsync(
+    private static async Task<IReadOnlyList<RecordedCompletion?>> WriteGroupAsync(
         ITaskQueue queue, TimeProvider clock, IReadOnlyList<TaskCompletion> group)
     {
         var recorded = await queue.CompleteAsync(group, clock.GetStoreNow(), CancellationToken.None);

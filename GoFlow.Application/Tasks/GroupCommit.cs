@@ -3,9 +3,9 @@ using GoFlow.Ports.Driven;
 namespace GoFlow.Application.Tasks;
 
 /// <summary>
-/// Group commit: an item that arrives while a write is in flight waits for it, and all the items that gathered meanwhile
-/// are written together, in one transaction. Under load one durable commit then records many items; on an idle system
-/// an item is written at once, without waiting for company.
+/// Group commit: an item that arrives while every writer is busy waits, and the items that gathered meanwhile are written
+/// together, in one transaction. Under load one durable commit then records many items; on an idle system an item is
+/// written at once, without waiting for company.
 /// </summary>
 /// <remarks>
 /// Each item stays durable on its own terms: its caller is answered only after the commit that holds it. At most
@@ -17,13 +17,22 @@ namespace GoFlow.Application.Tasks;
 /// The most items one transaction holds: enough to spread a commit over many, few enough to keep a transaction's
 /// statements and locks small.
 /// </param>
+/// <param name="weigh">How much of a statement an item takes (the characters of its payloads, as often as it is sent).</param>
+/// <param name="maxGroupWeight">
+/// The most weight one transaction carries, so that large payloads make smaller groups rather than a statement the
+/// database refuses (MySQL's max_allowed_packet); an item heavier than this is still written, alone.
+/// </param>
 /// <param name="maxConcurrentWrites">
 /// How many groups may be written at once. More than one lets the next group's statements travel while the previous
 /// group's commit is being flushed, so neither the database nor this process waits for the other; the groups must not
 /// share rows (no two hold the same task or workflow), or their transactions would queue on each other's locks.
 /// </param>
 internal sealed class GroupCommit<TItem, TResult>(
-    Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> writeGroup, int maxGroupSize, int maxConcurrentWrites)
+    Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> writeGroup,
+    int maxGroupSize,
+    Func<TItem, long> weigh,
+    long maxGroupWeight,
+    int maxConcurrentWrites)
 {
     private readonly Lock _gate = new();
     private readonly Queue<Waiting> _waiting = new();
@@ -62,7 +71,7 @@ internal sealed class GroupCommit<TItem, TResult>(
         await Task.Yield();
         while (TakeGroup() is { Count: > 0 } group)
         {
-            await WriteAsync(group);
+            await WriteGroupAsync(group);
         }
     }
 
@@ -71,9 +80,17 @@ internal sealed class GroupCommit<TItem, TResult>(
         lock (_gate)
         {
             var group = new List<Waiting>(Math.Min(_waiting.Count, maxGroupSize));
-            while (group.Count < maxGroupSize && _waiting.TryDequeue(out var waiting))
+            var weight = 0L;
+            while (group.Count < maxGroupSize && _waiting.TryPeek(out var next))
             {
-                group.Add(waiting);
+                var nextWeight = weigh(next.Item);
+                if (group.Count > 0 && weight + nextWeight > maxGroupWeight)
+                {
+                    break;
+                }
+
+                group.Add(_waiting.Dequeue());
+                weight += nextWeight;
             }
 
             // Counted down under the same lock a newcomer checks it under, so an item that arrives now starts a writer.
@@ -86,7 +103,7 @@ internal sealed class GroupCommit<TItem, TResult>(
         }
     }
 
-    private async Task WriteAsync(List<Waiting> group)
+    private async Task WriteGroupAsync(List<Waiting> group)
     {
         try
         {
@@ -112,7 +129,7 @@ internal sealed class GroupCommit<TItem, TResult>(
             // transaction with: write each alone, so the failure reaches only its own caller.
             foreach (var waiting in group)
             {
-                await WriteAsync([waiting]);
+                await WriteGroupAsync([waiting]);
             }
         }
 #pragma warning disable CA1031 // The single refused item's failure goes to its caller.

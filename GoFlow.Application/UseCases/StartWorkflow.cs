@@ -67,9 +67,20 @@ internal sealed class StartWorkflow(
             {
                 // The caller left; its workflow is still stored with its group, so a worker must hear of it once it is.
                 _ = stored.ContinueWith(
-                    _ => workAvailable.Notify(),
+                    write =>
+                    {
+                        if (write.IsCompletedSuccessfully)
+                        {
+                            workAvailable.Notify();
+                        }
+                        else
+                        {
+                            // Nobody waits for this write any more: observe its failure so it is not reported as unobserved.
+                            _ = write.Exception;
+                        }
+                    },
                     CancellationToken.None,
-                    TaskContinuationOptions.OnlyOnRanToCompletion,
+                    TaskContinuationOptions.None,
                     TaskScheduler.Default);
                 throw;
             }

@@ -206,6 +206,33 @@ public sealed class CompletionGroupCommitTests
         }
     }
 
+    [Test]
+    public async Task CompleteAsync_LargeOutputsArriveWhileAWriteIsInFlight_SplitsGroupsByPayloadSizeAndWritesAnOversizedOneAlone()
+    {
+        var (groupCommit, first, openGate) = await GroupCommitWithAWriteInFlightAsync();
+        // An output is sent three times, so a million characters weigh three million: one fits beside a small one,
+        // two do not; and one over the whole bound still goes, alone.
+        TaskCompletion[] arrivedMeanwhile =
+        [
+            Completion(Output(1_000_000)),
+            Completion(Output(100)),
+            Completion(Output(1_000_000)),
+            Completion(Output((int)(CompletionGroupCommit.MaxGroupPayloadChars / 3) + 1)),
+            Completion(Output(100)),
+        ];
+        var answers = arrivedMeanwhile.Select(groupCommit.CompleteAsync).ToList();
+
+        openGate();
+        await first.WaitAsync(Deadline);
+        await Task.WhenAll(answers).WaitAsync(Deadline);
+
+        Assert.That(
+            _writes.Skip(1).Select(write => write.Count),
+            Is.EqualTo(new[] { 2, 1, 1, 1 }),
+            "[1M + 100], [1M], [over the bound, alone], [100]");
+        Assert.That(_writes.Skip(1).SelectMany(write => write), Is.EqualTo(arrivedMeanwhile), "each once, in order");
+    }
+
     /// <summary>Waits until every caller has its answer, a result or a failure; fails at the deadline.</summary>
     private static async Task AllAnsweredAsync(IEnumerable<Task> answers)
     {
@@ -250,9 +277,12 @@ public sealed class CompletionGroupCommitTests
     }
 
     /// <summary>A completion of a task of its own, so each is told apart from the others.</summary>
-    private TaskCompletion Completion()
+    private TaskCompletion Completion(string output = "{}")
     {
         var task = new ClaimedTaskBuilder().Build() with { Id = new TaskId(Interlocked.Increment(ref _nextTaskId)) };
-        return new TaskCompletion(task, "{}", TestDefinitions.OrderProcess.Steps[1]);
+        return new TaskCompletion(task, output, TestDefinitions.OrderProcess.Steps[1]);
     }
+
+    /// <summary>A JSON object of <paramref name="length"/> characters.</summary>
+    private static string Output(int length) => "{\"a\":\"" + new string('x', length - 8) + "\"}";
 }
