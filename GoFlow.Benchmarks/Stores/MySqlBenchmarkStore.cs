@@ -91,7 +91,7 @@ internal sealed class MySqlBenchmarkStore : BenchmarkStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(
-            connection, "EXPLAIN " + RawSql.ClaimSelect, ("@Now", ToDatabase(DateTimeOffset.UtcNow)), ("@Limit", batch));
+            connection, "EXPLAIN " + RawSql.ClaimSelect, ("@Now", ToDatabase(TimeProvider.System.GetUtcNow())), ("@Limit", batch));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var text = new StringBuilder();
         text.AppendLine(string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(reader.GetName)));

@@ -104,7 +104,7 @@ internal sealed class SqliteBenchmarkStore : BenchmarkStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(
-            connection, "EXPLAIN QUERY PLAN " + RawSql.ClaimSelect, ("@Now", ToDatabase(DateTimeOffset.UtcNow)), ("@Limit", batch));
+            connection, "EXPLAIN QUERY PLAN " + RawSql.ClaimSelect, ("@Now", ToDatabase(TimeProvider.System.GetUtcNow())), ("@Limit", batch));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var text = new StringBuilder();
         while (await reader.ReadAsync(cancellationToken))
