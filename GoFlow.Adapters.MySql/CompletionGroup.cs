@@ -18,7 +18,7 @@ internal sealed class CompletionGroup
         // there are of each, so Dapper's cache, keyed by the text, holds one shape per pair of counts instead of one per
         // order of the mix.
         held = [.. held.OrderBy(completion => completion.NextStep is null)];
-        Completions = held;
+        Count = held.Count;
         Parameters = new DynamicParameters(new { Now = now });
         var advancing = new List<int>();
         var finishing = new List<int>();
@@ -33,7 +33,7 @@ internal sealed class CompletionGroup
                 Parameters.Add($"NextStepIndex{i}", next.Index);
                 Parameters.Add($"NextTaskName{i}", next.TaskName);
                 Parameters.Add($"NextMaxAttempts{i}", next.Policy.MaxAttempts);
-                var handedOver = completion.NextStepLeaseExpiresAt is not null;
+                var handedOver = completion.HandsOver;
                 Parameters.Add($"NextStatus{i}", handedOver ? StatusNames.Running : StatusNames.Pending);
                 Parameters.Add($"NextAttempt{i}", handedOver ? 1 : 0);
                 Parameters.Add($"NextLeaseOwner{i}", handedOver ? completion.Task.LeaseOwner : null);
@@ -52,9 +52,7 @@ internal sealed class CompletionGroup
         Finishing = finishing;
     }
 
-    public IReadOnlyList<TaskCompletion> Completions { get; }
-
-    public int Count => Completions.Count;
+    public int Count { get; }
 
     /// <summary>The completions whose workflow goes on with a next step.</summary>
     public IReadOnlyList<int> Advancing { get; }

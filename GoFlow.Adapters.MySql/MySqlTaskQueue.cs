@@ -105,11 +105,10 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 MySqlSql.CompleteHeldTasks(group), group.Parameters, transaction, cancellationToken: cancellationToken)))
             {
                 await ExpectRowCountAsync(results, group.Count, "tasks held by their claim");
-                nextTaskIds = group.Advancing.Count == 0
-                    ? []
-                    : (await results.ReadAsync<NextTaskRow>()).ToDictionary(row => row.WorkflowInstanceId, row => row.Id);
+                nextTaskIds = [];
                 if (group.Advancing.Count > 0)
                 {
+                    nextTaskIds = (await results.ReadAsync<NextTaskRow>()).ToDictionary(row => row.WorkflowInstanceId, row => row.Id);
                     await ExpectRowCountAsync(results, group.Advancing.Count, $"{StatusNames.Running} workflows going on to a next step");
                 }
 
@@ -120,7 +119,9 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
             }
 
             var recorded = held
-                .Select(completion => new RecordedCompletion(completion, HandedOverTask(completion, nextTaskIds, now)))
+                .Select(completion => new RecordedCompletion(
+                    completion,
+                    completion.HandsOver ? completion.HandedOverTask(new TaskId(nextTaskIds[completion.Task.WorkflowId.Value]), now) : null))
                 .ToList();
             await ActivityLog.AppendAsync(transaction, [.. recorded.SelectMany(entry => CompletionActivity(entry, now))], cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -408,30 +409,6 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
         {
             yield return new(next.WorkflowId, next.Id, ActivityAction.TaskStarted, ActivityDetails.ForTask(next.TaskName, next.Attempt), now);
         }
-    }
-
-    /// <summary>The next step's task as its new holder sees it, when the completion handed it over; else null.</summary>
-    private static ClaimedTask? HandedOverTask(TaskCompletion completion, Dictionary<Guid, long> nextTaskIds, DateTimeOffset now)
-    {
-        if (completion is not { NextStep: { } next, NextStepLeaseExpiresAt: { } leaseExpiresAt })
-        {
-            return null;
-        }
-
-        var task = completion.Task;
-        return new ClaimedTask(
-            new TaskId(nextTaskIds[task.WorkflowId.Value]),
-            task.WorkflowId,
-            task.WorkflowName,
-            next.Index,
-            next.TaskName,
-            completion.OutputPayload,
-            Attempt: 1,
-            next.Policy.MaxAttempts,
-            task.LeaseOwner,
-            leaseExpiresAt,
-            ScheduledAt: now,
-            task.TraceParent);
     }
 
     /// <summary>Whether the row locked for <paramref name="task"/> still carries its claim: same owner, same attempt.</summary>

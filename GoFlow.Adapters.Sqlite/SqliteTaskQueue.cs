@@ -362,7 +362,6 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
         IDbTransaction transaction, TaskCompletion completion, WorkflowStep next, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var task = completion.Task;
-        var leaseExpiresAt = completion.NextStepLeaseExpiresAt;
         var id = await transaction.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(
             SqliteSql.InsertNextTask,
             new
@@ -370,31 +369,17 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                 WorkflowId = SqliteIds.ToDatabase(task.WorkflowId),
                 StepIndex = next.Index,
                 next.TaskName,
-                Status = leaseExpiresAt is null ? StatusNames.Pending : StatusNames.Running,
-                Attempt = leaseExpiresAt is null ? 0 : 1,
+                Status = completion.HandsOver ? StatusNames.Running : StatusNames.Pending,
+                Attempt = completion.HandsOver ? 1 : 0,
                 next.Policy.MaxAttempts,
                 InputPayload = completion.OutputPayload,
-                LeaseOwner = leaseExpiresAt is null ? null : task.LeaseOwner,
-                LeaseExpiresAt = leaseExpiresAt is { } expiresAt ? SqliteTime.ToDatabase(expiresAt) : null,
+                LeaseOwner = completion.HandsOver ? task.LeaseOwner : null,
+                LeaseExpiresAt = completion.NextStepLeaseExpiresAt is { } expiresAt ? SqliteTime.ToDatabase(expiresAt) : null,
                 Now = SqliteTime.ToDatabase(now),
             },
             transaction,
             cancellationToken: cancellationToken));
-        return leaseExpiresAt is { } lease
-            ? new ClaimedTask(
-                new TaskId(id),
-                task.WorkflowId,
-                task.WorkflowName,
-                next.Index,
-                next.TaskName,
-                completion.OutputPayload,
-                Attempt: 1,
-                next.Policy.MaxAttempts,
-                task.LeaseOwner,
-                lease,
-                ScheduledAt: now,
-                task.TraceParent)
-            : null;
+        return completion.HandedOverTask(new TaskId(id), now);
     }
 
     private static ClaimedTask ToClaimedTask(ClaimedTaskRow row) => new(

@@ -124,33 +124,11 @@ internal sealed class RawStepSql
                                        scheduled_at, created_at, updated_at) VALUES 
                     """);
                 AppendRows(sql, key.Advanced, i => $"(@AW{i}, @AS{i}, @AN{i}, '{Pending}', 0, @AM{i}, @AI{i}, @Now, @Now, @Now)");
-                sql.Append(";\nUPDATE workflow_instances SET current_input = CASE id");
-                for (var i = 0; i < key.Advanced; i++)
-                {
-                    sql.Append(CultureInfo.InvariantCulture, $" WHEN @AW{i} THEN @AI{i}");
-                }
-
-                sql.Append(CultureInfo.InvariantCulture, $"""
-                     END, updated_at = @Now
-                    WHERE id IN ({List("@AW", key.Advanced)}) AND status = '{Running}';
-
-                    """);
+                sql.Append(";\n");
+                AppendAdvanceWorkflows(sql, key.Advanced);
             }
 
-            if (key.Finished > 0)
-            {
-                sql.Append("UPDATE workflow_instances SET status = '").Append(Completed).Append("', current_input = CASE id");
-                for (var i = 0; i < key.Finished; i++)
-                {
-                    sql.Append(CultureInfo.InvariantCulture, $" WHEN @FW{i} THEN @FI{i}");
-                }
-
-                sql.Append(CultureInfo.InvariantCulture, $"""
-                     END, updated_at = @Now
-                    WHERE id IN ({List("@FW", key.Finished)});
-
-                    """);
-            }
+            AppendFinishWorkflows(sql, key.Finished);
 
             sql.Append("INSERT INTO activity_logs (workflow_instance_id, task_id, action, details, created_at) VALUES ");
             AppendRows(sql, key.Tasks, i => $"(@TW{i}, @T{i}, 'TASK_COMPLETED', @TD{i}, @Now)");
@@ -212,39 +190,53 @@ internal sealed class RawStepSql
         var sql = new StringBuilder();
         if (key.Advanced > 0)
         {
-            sql.Append("UPDATE workflow_instances SET current_input = CASE id");
-            for (var i = 0; i < key.Advanced; i++)
-            {
-                sql.Append(CultureInfo.InvariantCulture, $" WHEN @AW{i} THEN @AI{i}");
-            }
-
-            sql.Append(CultureInfo.InvariantCulture, $"""
-                 END, updated_at = @Now
-                WHERE id IN ({List("@AW", key.Advanced)}) AND status = '{Running}';
-
-                """);
+            AppendAdvanceWorkflows(sql, key.Advanced);
         }
 
-        if (key.Finished > 0)
-        {
-            sql.Append("UPDATE workflow_instances SET status = '").Append(Completed).Append("', current_input = CASE id");
-            for (var i = 0; i < key.Finished; i++)
-            {
-                sql.Append(CultureInfo.InvariantCulture, $" WHEN @FW{i} THEN @FI{i}");
-            }
-
-            sql.Append(CultureInfo.InvariantCulture, $"""
-                 END, updated_at = @Now
-                WHERE id IN ({List("@FW", key.Finished)});
-
-                """);
-        }
+        AppendFinishWorkflows(sql, key.Finished);
 
         sql.Append("INSERT INTO activity_logs (workflow_instance_id, task_id, action, details, created_at) VALUES ");
         AppendRows(sql, key.LogRows, i => $"(@LW{i}, @LT{i}, @LA{i}, @LD{i}, @Now)");
         sql.Append(';');
         return sql.ToString();
     });
+
+    /// <summary>The advanced workflows' current input moves on (<c>@AW{i}</c>, <c>@AI{i}</c>).</summary>
+    private static void AppendAdvanceWorkflows(StringBuilder sql, int advanced)
+    {
+        sql.Append("UPDATE workflow_instances SET current_input = CASE id");
+        for (var i = 0; i < advanced; i++)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $" WHEN @AW{i} THEN @AI{i}");
+        }
+
+        sql.Append(CultureInfo.InvariantCulture, $"""
+             END, updated_at = @Now
+            WHERE id IN ({List("@AW", advanced)}) AND status = '{Running}';
+
+            """);
+    }
+
+    /// <summary>The finished workflows become COMPLETED (<c>@FW{i}</c>, <c>@FI{i}</c>); nothing when there are none.</summary>
+    private static void AppendFinishWorkflows(StringBuilder sql, int finished)
+    {
+        if (finished == 0)
+        {
+            return;
+        }
+
+        sql.Append("UPDATE workflow_instances SET status = '").Append(Completed).Append("', current_input = CASE id");
+        for (var i = 0; i < finished; i++)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $" WHEN @FW{i} THEN @FI{i}");
+        }
+
+        sql.Append(CultureInfo.InvariantCulture, $"""
+             END, updated_at = @Now
+            WHERE id IN ({List("@FW", finished)});
+
+            """);
+    }
 
     private static string List(string prefix, int count) =>
         string.Join(", ", Enumerable.Range(0, count).Select(i => prefix + i.ToString(CultureInfo.InvariantCulture)));

@@ -98,7 +98,33 @@ public sealed record TaskCompletion(
     ClaimedTask Task,
     string OutputPayload,
     WorkflowStep? NextStep,
-    DateTimeOffset? NextStepLeaseExpiresAt = null);
+    DateTimeOffset? NextStepLeaseExpiresAt = null)
+{
+    /// <summary>Whether the next step's task is to be handed over rather than left PENDING.</summary>
+    public bool HandsOver => NextStep is not null && NextStepLeaseExpiresAt is not null;
+
+    /// <summary>
+    /// The next step's task as its new holder sees it, once a store has created it as <paramref name="nextTaskId"/> at
+    /// <paramref name="now"/>: what a claim would have handed out (attempt 1, this claim's owner, the hand-over's lease,
+    /// the workflow's trace). Null when this completion hands nothing over.
+    /// </summary>
+    public ClaimedTask? HandedOverTask(TaskId nextTaskId, DateTimeOffset now) =>
+        this is { NextStep: { } next, NextStepLeaseExpiresAt: { } leaseExpiresAt }
+            ? new ClaimedTask(
+                nextTaskId,
+                Task.WorkflowId,
+                Task.WorkflowName,
+                next.Index,
+                next.TaskName,
+                OutputPayload,
+                Attempt: 1,
+                next.Policy.MaxAttempts,
+                Task.LeaseOwner,
+                leaseExpiresAt,
+                ScheduledAt: now,
+                Task.TraceParent)
+            : null;
+}
 
 /// <summary>A completion that was recorded, and the next step's task when it was handed over (else null).</summary>
 public sealed record RecordedCompletion(TaskCompletion Completion, ClaimedTask? NextTask);
