@@ -38,6 +38,8 @@ public static class MySqlServiceCollectionExtensions
         services.AddSingleton<IWorkflowRetention>(provider => provider.GetRequiredService<MySqlWorkflowRepository>());
         services.AddSingleton<ITaskQueue, MySqlTaskQueue>();
         services.AddSingleton<ITaskStatistics, MySqlTaskStatistics>();
+        services.AddSingleton<IWorkflowStatistics, MySqlWorkflowStatistics>();
+        services.AddSingleton<IWorkflowSummaries, MySqlWorkflowSummaries>();
         services.AddHostedService<MySqlSchemaInitializer>();
         services.AddHealthChecks().AddCheck<MySqlHealthCheck>(MySqlHealthCheck.Name, tags: [ReadyTag], timeout: HealthCheckTimeout);
         return services;

@@ -384,7 +384,7 @@ internal static class MySqlSql
             """;
     }
 
-    private static IEnumerable<string> ListConditions(WorkflowListQuery query)
+    internal static IEnumerable<string> ListConditions(WorkflowListQuery query)
     {
         if (query.Status is not null)
         {

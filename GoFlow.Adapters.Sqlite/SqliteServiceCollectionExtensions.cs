@@ -35,6 +35,8 @@ public static class SqliteServiceCollectionExtensions
         services.AddSingleton<IWorkflowRetention>(provider => provider.GetRequiredService<SqliteWorkflowRepository>());
         services.AddSingleton<ITaskQueue, SqliteTaskQueue>();
         services.AddSingleton<ITaskStatistics, SqliteTaskStatistics>();
+        services.AddSingleton<IWorkflowStatistics, SqliteWorkflowStatistics>();
+        services.AddSingleton<IWorkflowSummaries, SqliteWorkflowSummaries>();
         services.AddHostedService<SqliteSchemaInitializer>();
         services.AddHealthChecks().AddCheck<SqliteHealthCheck>(SqliteHealthCheck.Name, tags: [ReadyTag], timeout: HealthCheckTimeout);
         return services;

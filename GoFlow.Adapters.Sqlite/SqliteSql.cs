@@ -309,7 +309,7 @@ internal static class SqliteSql
             """;
     }
 
-    private static IEnumerable<string> ListConditions(WorkflowListQuery query)
+    internal static IEnumerable<string> ListConditions(WorkflowListQuery query)
     {
         if (query.Status is not null)
         {

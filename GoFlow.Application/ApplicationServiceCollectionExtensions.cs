@@ -23,6 +23,7 @@ public static class ApplicationServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IWorkAvailableSignal, NoWorkAvailableSignal>();
+        services.TryAddSingleton<IRetentionPolicy, UnknownRetentionPolicy>();
         services.TryAddSingleton<EngineTelemetry>();
         services.TryAddSingleton<CompletionGroupCommit>();
         services.TryAddSingleton<CreationGroupCommit>();
@@ -52,6 +53,9 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<ICancelWorkflow, CancelWorkflow>();
         services.AddScoped<IRetryWorkflow, RetryWorkflow>();
         services.AddScoped<IPurgeFinishedWorkflows, PurgeFinishedWorkflows>();
+        services.AddScoped<IGetWorkflowOverview, GetWorkflowOverview>();
+        services.AddScoped<IListWorkflowSummaries, ListWorkflowSummaries>();
+        services.AddScoped<IFindWorkflow, FindWorkflow>();
         return services;
     }
 

@@ -82,10 +82,16 @@ public sealed class WorkflowInstance
     public static bool IsFinished(WorkflowStatus status) =>
         status is WorkflowStatus.Completed or WorkflowStatus.Failed or WorkflowStatus.Cancelled;
 
+    /// <summary>Whether a workflow in <paramref name="status"/> may be cancelled: PENDING or RUNNING.</summary>
+    public static bool CanCancel(WorkflowStatus status) => !IsFinished(status);
+
+    /// <summary>Whether a workflow in <paramref name="status"/> may be retried: FAILED or CANCELLED.</summary>
+    public static bool CanRetry(WorkflowStatus status) => status is WorkflowStatus.Failed or WorkflowStatus.Cancelled;
+
     /// <summary>PENDING or RUNNING to CANCELLED: an operator stopped it; no further step runs.</summary>
     public void Cancel(DateTimeOffset now)
     {
-        if (IsFinished(Status))
+        if (!CanCancel(Status))
         {
             throw new DomainException($"Cannot cancel workflow {Id}: it is {Status.ToName()} already.");
         }
@@ -100,7 +106,7 @@ public sealed class WorkflowInstance
     /// </summary>
     public void Retry(DateTimeOffset now)
     {
-        if (Status is not (WorkflowStatus.Failed or WorkflowStatus.Cancelled))
+        if (!CanRetry(Status))
         {
             throw new DomainException(
                 $"Cannot retry workflow {Id}: it is {Status.ToName()}, not {StatusNames.Failed} or {StatusNames.Cancelled}.");

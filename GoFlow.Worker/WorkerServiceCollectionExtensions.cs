@@ -37,6 +37,8 @@ public static class WorkerServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddHostedService<RetentionSweeper>();
+        // This process sweeps, so it knows the setting (the application's default says it does not).
+        services.Replace(ServiceDescriptor.Singleton<IRetentionPolicy, ConfiguredRetentionPolicy>());
         return services;
     }
 }
