@@ -79,8 +79,21 @@ internal static class SqliteStatisticsSql
 /// <summary>A workflow without its payload, as <see cref="SqliteStatisticsSql"/> reads it.</summary>
 internal sealed record SummaryRow(string Id, string WorkflowName, string Status, string CreatedAt, string UpdatedAt);
 
+// The two below are classes with setters, not positional records: SQLite declares no type for a computed column, so
+// Dapper cannot pick a record's constructor by the columns' types; setters convert each value as it comes.
+
 /// <summary>A count per minute, the minute as <c>yyyy-MM-ddTHH:mm</c> UTC.</summary>
-internal sealed record MinuteRow(string Minute, long Count);
+internal sealed class MinuteRow
+{
+    public string Minute { get; init; } = string.Empty;
+
+    public long Count { get; init; }
+}
 
 /// <summary>A count for one status.</summary>
-internal sealed record StatusCountRow(string Status, long Count);
+internal sealed class StatusCountRow
+{
+    public string Status { get; init; } = string.Empty;
+
+    public long Count { get; init; }
+}

@@ -1,3 +1,4 @@
+using GoFlow.Adapters.Dashboard;
 using GoFlow.Adapters.Http;
 using GoFlow.Application;
 using GoFlow.Host.Configuration;
@@ -22,6 +23,7 @@ builder.Services
 if (roles.Api)
 {
     builder.Services.AddGoFlowHttp();
+    builder.Services.AddGoFlowDashboard();
 }
 
 if (roles.Worker)
@@ -36,6 +38,7 @@ if (roles.Api)
     app.MapHealthEndpoints();
     app.MapGoFlowMetrics();
     app.MapWorkflowEndpoints();
+    app.MapGoFlowDashboard();
 }
 
 app.Run();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
@@ -9,7 +10,8 @@ namespace GoFlow.Adapters.Http.Security;
 
 /// <summary>
 /// When API keys are configured, lets a request through only with <c>Authorization: Bearer &lt;key&gt;</c> naming one of
-/// them, except the health checks; anything else gets a 401 problem with <c>WWW-Authenticate: Bearer</c>. It runs
+/// them, except the health checks and endpoints marked <see cref="IAllowAnonymous"/> (<c>.AllowAnonymous()</c>: the
+/// dashboard's static page, which holds no data; routing has matched the endpoint before this runs); anything else gets a 401 problem with <c>WWW-Authenticate: Bearer</c>. It runs
 /// before any endpoint, so unknown routes and wrong methods get 401 too: an anonymous caller learns nothing about
 /// the API.
 /// </summary>
@@ -39,7 +41,9 @@ internal sealed partial class ApiKeyMiddleware(
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!keys.AreRequired || IsExempt(context.Request.Path))
+        if (!keys.AreRequired
+            || IsExempt(context.Request.Path)
+            || context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null)
         {
             await next(context);
             return;

@@ -1,3 +1,4 @@
+using GoFlow.Adapters.Dashboard;
 using GoFlow.Adapters.Http;
 using GoFlow.Adapters.MySql;
 using GoFlow.Adapters.Sqlite;
@@ -21,6 +22,7 @@ public static class DependencyRules
     public const string Application = "GoFlow.Application";
     public const string Worker = "GoFlow.Worker";
     public const string Http = "GoFlow.Adapters.Http";
+    public const string Dashboard = "GoFlow.Adapters.Dashboard";
     public const string MySql = "GoFlow.Adapters.MySql";
     public const string Sqlite = "GoFlow.Adapters.Sqlite";
     public const string Host = "GoFlow.Host";
@@ -48,12 +50,14 @@ public static class DependencyRules
             AllowedProjects: Set(Domain, Ports), PackagePolicy.Any),
         new(Http, ProjectRole.Adapter, typeof(HttpServiceCollectionExtensions).Assembly,
             AllowedProjects: Set(Domain, Ports), PackagePolicy.Any),
+        new(Dashboard, ProjectRole.Adapter, typeof(DashboardServiceCollectionExtensions).Assembly,
+            AllowedProjects: Set(Domain, Ports), PackagePolicy.Any),
         new(MySql, ProjectRole.Adapter, typeof(MySqlOptions).Assembly,
             AllowedProjects: Set(Domain, Ports), PackagePolicy.Any),
         new(Sqlite, ProjectRole.Adapter, typeof(SqliteOptions).Assembly,
             AllowedProjects: Set(Domain, Ports), PackagePolicy.Any),
         new(Host, ProjectRole.CompositionRoot, typeof(Program).Assembly,
-            AllowedProjects: Set(Domain, Ports, Application, Worker, Http, MySql, Sqlite), PackagePolicy.Any),
+            AllowedProjects: Set(Domain, Ports, Application, Worker, Http, Dashboard, MySql, Sqlite), PackagePolicy.Any),
         new(Benchmarks, ProjectRole.CompositionRoot, typeof(BenchmarkOptions).Assembly,
             AllowedProjects: Set(Domain, Ports, Application, Worker, MySql, Sqlite), PackagePolicy.Any),
     ];

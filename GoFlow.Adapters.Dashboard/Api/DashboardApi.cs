@@ -1,0 +1,108 @@
+using GoFlow.Adapters.Dashboard.Pages;
+using GoFlow.Domain;
+using GoFlow.Ports.Driving;
+using GoFlow.Ports.ReadModels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace GoFlow.Adapters.Dashboard.Api;
+
+/// <summary>
+/// The reads the page polls, shaped for its views. Each calls a driving port; none changes anything (changes go
+/// through the REST API, so the page gets the API's own answers and there is one way to make each change).
+/// </summary>
+internal static class DashboardApi
+{
+    public const string Root = DashboardPages.Root + "/api";
+
+    /// <summary>The longest search text: a workflow id is 36 characters and an Idempotency-Key at most 255.</summary>
+    public const int MaxSearchLength = 255;
+
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup(Root)
+            .ExcludeFromDescription()
+            .AddEndpointFilter(SecurityHeaders.AddAsync);
+
+        group.MapGet("/overview", GetOverview);
+        group.MapGet("/definitions", GetDefinitions);
+        group.MapGet("/workflows", ListWorkflows);
+        group.MapGet("/workflows/{id}", GetWorkflow);
+        group.MapGet("/search", Search);
+    }
+
+    public static async Task<JsonHttpResult<OverviewResponse>> GetOverview(
+        [FromServices] IGetWorkflowOverview overview,
+        [FromServices] IListWorkflowDefinitions definitions,
+        CancellationToken cancellationToken)
+    {
+        var read = await overview.GetAsync(cancellationToken);
+        return TypedResults.Json(DashboardMapper.ToResponse(read, definitions.List()), DashboardJson.Options);
+    }
+
+    public static JsonHttpResult<IReadOnlyList<DefinitionResponse>> GetDefinitions(
+        [FromServices] IListWorkflowDefinitions definitions) =>
+        TypedResults.Json(DashboardMapper.ToResponse(definitions.List()), DashboardJson.Options);
+
+    public static async Task<Results<JsonHttpResult<SummaryPageResponse>, ValidationProblem>> ListWorkflows(
+        [FromQuery(Name = "status")] string? status,
+        [FromQuery(Name = "workflow_name")] string? workflowName,
+        [FromQuery(Name = "created_after")] string? createdAfter,
+        [FromQuery(Name = "created_before")] string? createdBefore,
+        [FromQuery(Name = "cursor")] string? cursor,
+        [FromServices] IListWorkflowSummaries summaries,
+        CancellationToken cancellationToken)
+    {
+        if (new ListRequest(status, workflowName, createdAfter, createdBefore, cursor).Parse(out var errors) is not { } query)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The list's filters are not valid.");
+        }
+
+        var page = await summaries.ListAsync(query, cancellationToken);
+        return TypedResults.Json(DashboardMapper.ToResponse(page), DashboardJson.Options);
+    }
+
+    public static async Task<Results<JsonHttpResult<WorkflowDetailResponse>, ProblemHttpResult>> GetWorkflow(
+        string id,
+        [FromServices] IGetWorkflow getWorkflow,
+        [FromServices] IGetWorkflowActivity getActivity,
+        CancellationToken cancellationToken)
+    {
+        if (!WorkflowId.TryParse(id, out var workflowId)
+            || await getWorkflow.GetAsync(new GetWorkflowQuery(workflowId), cancellationToken) is not { } details)
+        {
+            return NoSuchWorkflow();
+        }
+
+        // The activity is read second: a row written in between is shown on the next poll.
+        var activity = await getActivity.GetAsync(new GetWorkflowActivityQuery(workflowId), cancellationToken) ?? [];
+        return TypedResults.Json(DashboardMapper.ToResponse(details, activity), DashboardJson.Options);
+    }
+
+    public static async Task<Results<JsonHttpResult<SummaryResponse>, ProblemHttpResult, ValidationProblem>> Search(
+        [FromQuery(Name = "q")] string? text,
+        [FromServices] IFindWorkflow findWorkflow,
+        CancellationToken cancellationToken)
+    {
+        var trimmed = text?.Trim();
+        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxSearchLength)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["q"] = [$"Type a workflow id or an Idempotency-Key (1 to {MaxSearchLength} characters)."] },
+                title: "Nothing to search for.");
+        }
+
+        return await findWorkflow.FindAsync(new FindWorkflowQuery(trimmed), cancellationToken) is { } found
+            ? TypedResults.Json(DashboardMapper.ToResponse(found), DashboardJson.Options)
+            : TypedResults.Problem(
+                "No workflow has this id or was started with this Idempotency-Key.",
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Not found");
+    }
+
+    private static ProblemHttpResult NoSuchWorkflow() =>
+        TypedResults.Problem("There is no workflow with this id.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+}
