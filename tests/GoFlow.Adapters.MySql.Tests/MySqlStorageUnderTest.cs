@@ -22,6 +22,8 @@ internal sealed class MySqlStorageUnderTest : IStorageUnderTest
         Repository = repository;
         Retention = repository;
         Queue = new MySqlTaskQueue(_dataSource);
+        Statistics = new MySqlWorkflowStatistics(_dataSource);
+        Summaries = new MySqlWorkflowSummaries(_dataSource);
     }
 
     public TestDatabase Database { get; }
@@ -31,6 +33,10 @@ internal sealed class MySqlStorageUnderTest : IStorageUnderTest
     public ITaskQueue Queue { get; }
 
     public IWorkflowRetention Retention { get; }
+
+    public IWorkflowStatistics Statistics { get; }
+
+    public IWorkflowSummaries Summaries { get; }
 
     public static async Task<MySqlStorageUnderTest> CreateAsync() => new(await TestDatabase.CreateAsync());
 

@@ -79,3 +79,13 @@ internal sealed class SqliteWorkflowCreateManyContractTests : WorkflowCreateMany
 {
     protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
 }
+
+internal sealed class SqliteWorkflowStatisticsContractTests : WorkflowStatisticsContract
+{
+    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
+}
+
+internal sealed class SqliteWorkflowSummariesContractTests : WorkflowSummariesContract
+{
+    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
+}

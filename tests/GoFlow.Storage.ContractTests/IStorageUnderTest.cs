@@ -16,6 +16,12 @@ public interface IStorageUnderTest : IAsyncDisposable
     /// <summary>The retention sweep's port, over the same database (the stores implement it beside the repository).</summary>
     IWorkflowRetention Retention { get; }
 
+    /// <summary>The overview's counts, over the same database.</summary>
+    IWorkflowStatistics Statistics { get; }
+
+    /// <summary>The payload-free list and searches, over the same database.</summary>
+    IWorkflowSummaries Summaries { get; }
+
     /// <summary>Deletes every workflow, task and activity row, so that a test starts from an empty store.</summary>
     Task ResetAsync();
 

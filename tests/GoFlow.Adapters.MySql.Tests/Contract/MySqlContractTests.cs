@@ -79,3 +79,13 @@ internal sealed class MySqlWorkflowCreateManyContractTests : WorkflowCreateManyC
 {
     protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
 }
+
+internal sealed class MySqlWorkflowStatisticsContractTests : WorkflowStatisticsContract
+{
+    protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
+}
+
+internal sealed class MySqlWorkflowSummariesContractTests : WorkflowSummariesContract
+{
+    protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
+}

@@ -18,6 +18,8 @@ internal sealed class SqliteStorageUnderTest : IStorageUnderTest
         Repository = repository;
         Retention = repository;
         Queue = new SqliteTaskQueue(database);
+        Statistics = new SqliteWorkflowStatistics(database);
+        Summaries = new SqliteWorkflowSummaries(database);
     }
 
     public IWorkflowRepository Repository { get; }
@@ -25,6 +27,10 @@ internal sealed class SqliteStorageUnderTest : IStorageUnderTest
     public ITaskQueue Queue { get; }
 
     public IWorkflowRetention Retention { get; }
+
+    public IWorkflowStatistics Statistics { get; }
+
+    public IWorkflowSummaries Summaries { get; }
 
     public static async Task<IStorageUnderTest> CreateAsync()
     {
