@@ -50,6 +50,22 @@ public sealed class ApiKeyMiddlewareTests
         _app.Ports.ListWorkflowDefinitions.VerifyNoOtherCalls();
     }
 
+    [Test]
+    public async Task Request_EndpointMarkedAllowAnonymous_PassesWithoutAKey()
+    {
+        using var anonymous = await _app.Client.GetAsync(AdapterApp.AnonymousPath);
+        using var below = await _app.Client.GetAsync(AdapterApp.AnonymousPath + "/below");
+        using var post = await _app.Client.PostAsync(AdapterApp.AnonymousPath, null);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(await anonymous.Content.ReadAsStringAsync(), Is.EqualTo("no data here"));
+            Assert.That(below.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "only the marked endpoint, not its path prefix");
+            Assert.That(post.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "only the marked endpoint, not other methods");
+        }
+    }
+
     [TestCase("0d1c2b3a-right-key-4e5f6a7b8c9e", TestName = "Request_WrongKeyOfTheSameLength_Answers401InvalidToken")]
     [TestCase("0d1c2b3a-right-key", TestName = "Request_PrefixOfTheKey_Answers401InvalidToken")]
     [TestCase("0d1c2b3a-right-key-4e5f6a7b8c9d0", TestName = "Request_KeyWithOneCharacterMore_Answers401InvalidToken")]

@@ -23,6 +23,9 @@ internal sealed class AdapterApp : IAsyncDisposable
     /// <summary>A route the test app maps below <c>/health</c>, to prove health checks need no key.</summary>
     public const string DummyHealthPath = "/health/live";
 
+    /// <summary>A route the test app marks <c>AllowAnonymous</c>, as the dashboard marks its static page.</summary>
+    public const string AnonymousPath = "/anonymous-page";
+
     private readonly WebApplication _app;
 
     private AdapterApp(WebApplication app, HttpClient client, AdapterAppPorts ports, RecordingLoggerProvider logs)
@@ -79,6 +82,7 @@ internal sealed class AdapterApp : IAsyncDisposable
         app.MapWorkflowEndpoints();
         // Stands in for the health checks, which are mapped outside this adapter's routes.
         app.MapGet(DummyHealthPath, () => "alive").ExcludeFromDescription();
+        app.MapGet(AnonymousPath, () => "no data here").AllowAnonymous().ExcludeFromDescription();
         await app.StartAsync();
 
         HttpClient client;
