@@ -5,6 +5,12 @@ using GoFlow.Benchmarks.Report;
 // The report's numbers read the same whatever the machine's locale.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
+// The dashboard's reads on a large store: a mode of its own (GoFlow.Benchmarks/Measurements/DashboardMeasurement.cs).
+if (args is ["dashboard", .. var dashboardArgs])
+{
+    return await GoFlow.Benchmarks.Measurements.DashboardMeasurement.RunFromCommandLineAsync(dashboardArgs, Console.Out, CancellationToken.None);
+}
+
 if (args is ["--help"] or ["-h"])
 {
     Console.WriteLine(BenchmarkOptions.Usage);

@@ -51,6 +51,19 @@ else
 fi
 export GOFLOW_TEST_MYSQL
 
+# The dashboard's browser tests drive Debian's Chromium (Playwright's own browser downloads are not used). Without it they
+# fail under CI=true, so it is installed here when missing, as scripts/mariadb.sh installs the database server.
+chromium_path=/usr/bin/chromium
+if [[ ! -x "$chromium_path" ]]; then
+    if [[ "$(id -u)" -eq 0 ]]; then
+        log "installing chromium for the dashboard's browser tests"
+        apt-get update >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >&2
+    else
+        log "$chromium_path is missing and installing it needs root: apt-get install -y chromium"
+    fi
+fi
+
 if ! dotnet build GoFlow.sln -nologo; then
     log "the build failed, so no test ran"
     exit 1
