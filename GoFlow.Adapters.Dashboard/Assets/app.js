@@ -209,7 +209,10 @@
         el('span', { class: 'count', 'data-status': status }, formatCount(data.counts_by_status[status])),
         statusBadge(status), ' ',
         el('a', { href: ROOT + '/workflows?status=' + status, 'aria-label': 'List ' + status + ' workflows' }, 'list'))));
+      // Redrawn on every poll; a table the operator opened stays open.
+      const tableOpen = Boolean(chart.querySelector('details') && chart.querySelector('details').open);
       chart.replaceChildren(throughputChart(data));
+      chart.querySelector('details').open = tableOpen;
       failures.replaceChildren(
         el('span', { class: 'count', 'data-testid': 'failed-last-hour' }, formatCount(data.failed_last_hour)),
         ' workflows failed in the last hour. ',

@@ -207,6 +207,28 @@ public sealed partial class DashboardBrowserTests
     }
 
     [Test]
+    public async Task Detail_KeyboardOnly_ReachesAndUsesTheCancelButton()
+    {
+        var id = await _host.Client.StartAsync("OrderProcess", """{"order_id": "KB-1", "amount": 4}""");
+        _page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await _page.GotoAsync($"/dashboard/workflows/{id}");
+        await Expect(_page.GetByRole(AriaRole.Button, new() { Name = "Cancel workflow" })).ToBeVisibleAsync();
+
+        // Tab from the top of the page until the button has the focus: the skip link, the navigation, then the button.
+        var tabs = 0;
+        while (await _page.EvaluateAsync<string>("() => document.activeElement.textContent") != "Cancel workflow")
+        {
+            Assert.That(++tabs, Is.LessThan(15), "the Cancel button is reachable by Tab");
+            await _page.Keyboard.PressAsync("Tab");
+        }
+
+        await _page.Keyboard.PressAsync("Enter");
+
+        await Expect(_page.Locator("#workflow-status")).ToContainTextAsync("CANCELLED");
+        await Screenshots.TakeAsync(_page, "cancelled-by-keyboard");
+    }
+
+    [Test]
     public async Task List_FiltersAndSearch_FindTheWorkflowsAskedFor()
     {
         var since = DateTimeOffset.UtcNow.AddSeconds(-1);
