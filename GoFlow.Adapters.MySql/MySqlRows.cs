@@ -34,7 +34,8 @@ internal sealed record TaskRow(
     string? OutputPayload,
     string? ErrorMessage,
     DateTime CreatedAt,
-    DateTime UpdatedAt);
+    DateTime UpdatedAt,
+    string? WorkerId);
 
 internal sealed record ActivityRow(
     long Id, Guid WorkflowInstanceId, long? TaskId, string Action, string? Details, DateTime CreatedAt);

@@ -64,6 +64,7 @@ internal static class MySqlSql
             "ALTER TABLE workflow_instances ADD COLUMN request_fingerprint CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NULL AFTER idempotency_key"),
         ("workflow_instances", "trace_parent",
             "ALTER TABLE workflow_instances ADD COLUMN trace_parent VARCHAR(55) CHARACTER SET ascii COLLATE ascii_bin NULL AFTER request_fingerprint"),
+        ("tasks", "worker_id", "ALTER TABLE tasks ADD COLUMN worker_id VARCHAR(100) NULL AFTER updated_at"),
     ];
 
     /// <summary>Whether an index exists in the current database: MySQL 8 has no ADD INDEX IF NOT EXISTS.</summary>
@@ -156,7 +157,7 @@ internal static class MySqlSql
         SELECT id AS Id, step_index AS StepIndex, task_name AS TaskName, status AS Status, attempt AS Attempt,
                max_attempts AS MaxAttempts, scheduled_at AS ScheduledAt, input_payload AS InputPayload,
                output_payload AS OutputPayload, error_message AS ErrorMessage, created_at AS CreatedAt,
-               updated_at AS UpdatedAt
+               updated_at AS UpdatedAt, worker_id AS WorkerId
         FROM tasks
         WHERE workflow_instance_id = @Id
         ORDER BY step_index;
@@ -195,14 +196,14 @@ internal static class MySqlSql
     /// trace contexts; then the TASK_STARTED rows (<see cref="InsertActivityLogs"/>, appended by the caller).
     /// </summary>
     public const string MarkClaimedAndSelectWorkflows = $"""
-        UPDATE tasks
+        UPDATE tasks FORCE INDEX (PRIMARY)
         SET status = '{Running}', attempt = attempt + 1, lease_owner = @Owner, lease_expires_at = @LeaseExpiresAt,
-            updated_at = @Now
+            worker_id = @Owner, updated_at = @Now
         WHERE id IN @TaskIds AND status = '{Pending}';
 
         SELECT ROW_COUNT();
 
-        UPDATE workflow_instances
+        UPDATE workflow_instances FORCE INDEX (PRIMARY)
         SET status = '{Running}', updated_at = @Now
         WHERE id IN @WorkflowIds AND status = '{Pending}';
 
@@ -218,7 +219,7 @@ internal static class MySqlSql
     /// </summary>
     public const string LockRunningTasks = $"""
         SELECT id AS Id, lease_owner AS LeaseOwner, attempt AS Attempt
-        FROM tasks
+        FROM tasks FORCE INDEX (PRIMARY)
         WHERE id IN @TaskIds AND status = '{Running}'
         ORDER BY id
         FOR UPDATE
@@ -226,17 +227,20 @@ internal static class MySqlSql
 
     /// <summary>
     /// The writes of a group of held completions, in one round trip (see <see cref="CompletionGroup"/> for the
-    /// parameters). The tasks become COMPLETED with their outputs, then ROW_COUNT(); the next steps' tasks are created
-    /// with those outputs as input, then their ids are read (by the unique key on workflow and step, as the activity rows
-    /// and a hand-over need them); the workflows with a next step move their current input on, the others become
-    /// COMPLETED with it, each update followed by ROW_COUNT(), so the caller can check that every row it expected was there.
+    /// parameters), in the lock order: the tasks become COMPLETED with their outputs, keeping their worker and attempt
+    /// (what a retry after a lost acknowledgement recognises its own commit by), then ROW_COUNT(); the workflows with a
+    /// next step move their current input on, the others become COMPLETED with it, each update followed by ROW_COUNT(),
+    /// so the caller can check that every row it expected was there; only then are the next steps' tasks created with
+    /// those outputs as input, so that their foreign key's shared lock falls on workflow rows this transaction already
+    /// holds exclusively, and their ids read (by the unique key on workflow and step, as the activity rows and a
+    /// hand-over need them).
     /// </summary>
     public static string CompleteHeldTasks(CompletionGroup group)
     {
         var sql = new StringBuilder();
         var all = Enumerable.Range(0, group.Count).ToList();
         sql.Append(CultureInfo.InvariantCulture, $"""
-            UPDATE tasks
+            UPDATE tasks FORCE INDEX (PRIMARY)
             SET status = '{Completed}', output_payload = {CaseById("id", all, "Output")}, lease_owner = NULL,
                 lease_expires_at = NULL, updated_at = @Now
             WHERE id IN ({List(all, "Id")});
@@ -245,20 +249,8 @@ internal static class MySqlSql
             """);
         if (group.Advancing.Count > 0)
         {
-            var values = string.Join(", ", group.Advancing.Select(i =>
-                $"(@WorkflowId{i}, @NextStepIndex{i}, @NextTaskName{i}, @NextStatus{i}, @NextAttempt{i}, @NextMaxAttempts{i}, " +
-                $"@Output{i}, @NextLeaseOwner{i}, @NextLeaseExpiresAt{i}, @Now, @Now, @Now)"));
-            var nextTasks = string.Join(", ", group.Advancing.Select(i => $"(@WorkflowId{i}, @NextStepIndex{i})"));
             sql.Append(CultureInfo.InvariantCulture, $"""
-                INSERT INTO tasks
-                    (workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload, lease_owner,
-                     lease_expires_at, scheduled_at, created_at, updated_at)
-                VALUES
-                    {values};
-                SELECT id AS Id, workflow_instance_id AS WorkflowInstanceId
-                FROM tasks
-                WHERE workflow_instance_id IN ({List(group.Advancing, "WorkflowId")}) AND (workflow_instance_id, step_index) IN ({nextTasks});
-                UPDATE workflow_instances
+                UPDATE workflow_instances FORCE INDEX (PRIMARY)
                 SET current_input = {CaseById("id", group.Advancing, "Output", "WorkflowId")}, updated_at = @Now
                 WHERE id IN ({List(group.Advancing, "WorkflowId")}) AND status = '{Running}';
                 SELECT ROW_COUNT();
@@ -269,10 +261,29 @@ internal static class MySqlSql
         if (group.Finishing.Count > 0)
         {
             sql.Append(CultureInfo.InvariantCulture, $"""
-                UPDATE workflow_instances
+                UPDATE workflow_instances FORCE INDEX (PRIMARY)
                 SET status = '{Completed}', current_input = {CaseById("id", group.Finishing, "Output", "WorkflowId")}, updated_at = @Now
                 WHERE id IN ({List(group.Finishing, "WorkflowId")}) AND status = '{Running}';
                 SELECT ROW_COUNT();
+
+                """);
+        }
+
+        if (group.Advancing.Count > 0)
+        {
+            var values = string.Join(", ", group.Advancing.Select(i =>
+                $"(@WorkflowId{i}, @NextStepIndex{i}, @NextTaskName{i}, @NextStatus{i}, @NextAttempt{i}, @NextMaxAttempts{i}, " +
+                $"@Output{i}, @NextLeaseOwner{i}, @NextLeaseExpiresAt{i}, @NextLeaseOwner{i}, @Now, @Now, @Now)"));
+            var nextTasks = string.Join(", ", group.Advancing.Select(i => $"(@WorkflowId{i}, @NextStepIndex{i})"));
+            sql.Append(CultureInfo.InvariantCulture, $"""
+                INSERT INTO tasks
+                    (workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload, lease_owner,
+                     lease_expires_at, worker_id, scheduled_at, created_at, updated_at)
+                VALUES
+                    {values};
+                SELECT id AS Id, workflow_instance_id AS WorkflowInstanceId
+                FROM tasks
+                WHERE workflow_instance_id IN ({List(group.Advancing, "WorkflowId")}) AND (workflow_instance_id, step_index) IN ({nextTasks});
 
                 """);
         }
@@ -328,14 +339,14 @@ internal static class MySqlSql
     // statements it has ids for, in one round trip: Dapper turns an empty list into a subquery, which would make the
     // server scan idx_tasks_lease and wait on rows that other transactions hold.
     public const string RequeueExpiredTasks = $"""
-        UPDATE tasks
+        UPDATE tasks FORCE INDEX (PRIMARY)
         SET status = '{Pending}', error_message = @Error, scheduled_at = @Now, lease_owner = NULL,
             lease_expires_at = NULL, updated_at = @Now
         WHERE id IN @RequeueIds AND status = '{Running}' AND lease_expires_at < @Now AND attempt < max_attempts
         """;
 
     public const string FailExpiredTasks = $"""
-        UPDATE tasks
+        UPDATE tasks FORCE INDEX (PRIMARY)
         SET status = '{Failed}', error_message = @Error, lease_owner = NULL, lease_expires_at = NULL, updated_at = @Now
         WHERE id IN @FailIds AND status = '{Running}' AND lease_expires_at < @Now AND attempt >= max_attempts
         """;
@@ -345,7 +356,7 @@ internal static class MySqlSql
     /// must be RUNNING), how many did (ROW_COUNT() right after the update), and their names for the WORKFLOW_FAILED rows.
     /// </summary>
     public const string FailWorkflowsAndSelectNames = $"""
-        UPDATE workflow_instances
+        UPDATE workflow_instances FORCE INDEX (PRIMARY)
         SET status = '{Failed}', updated_at = @Now
         WHERE id IN @WorkflowIds AND status = '{Running}';
 
@@ -553,7 +564,7 @@ internal static class MySqlSql
         var pairs = string.Join(", ", Enumerable.Range(0, taskCount).Select(i => $"(@Id{i}, @Attempt{i})"));
         var held = $"id IN ({ids}) AND (id, attempt) IN ({pairs}) AND status = '{Running}' AND lease_owner = @Owner";
         return $"""
-            UPDATE tasks SET lease_expires_at = @LeaseExpiresAt, updated_at = @Now WHERE {held};
+            UPDATE tasks FORCE INDEX (PRIMARY) SET lease_expires_at = @LeaseExpiresAt, updated_at = @Now WHERE {held};
             SELECT id FROM tasks WHERE {held} AND lease_expires_at = @LeaseExpiresAt ORDER BY id;
             """;
     }

@@ -42,7 +42,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 new WorkflowId(candidate.WorkflowInstanceId),
                 new TaskId(candidate.Id),
                 ActivityAction.TaskStarted,
-                ActivityDetails.ForTask(candidate.TaskName, candidate.Attempt + 1),
+                ActivityDetails.ForStartedTask(candidate.TaskName, candidate.Attempt + 1, claim.Owner),
                 claim.Now)).ToList();
             var parameters = new DynamicParameters(new
             {
@@ -105,10 +105,8 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 MySqlSql.CompleteHeldTasks(group), group.Parameters, transaction, cancellationToken: cancellationToken)))
             {
                 await ExpectRowCountAsync(results, group.Count, "tasks held by their claim");
-                nextTaskIds = [];
                 if (group.Advancing.Count > 0)
                 {
-                    nextTaskIds = (await results.ReadAsync<NextTaskRow>()).ToDictionary(row => row.WorkflowInstanceId, row => row.Id);
                     await ExpectRowCountAsync(results, group.Advancing.Count, $"{StatusNames.Running} workflows going on to a next step");
                 }
 
@@ -116,6 +114,10 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 {
                     await ExpectRowCountAsync(results, group.Finishing.Count, $"{StatusNames.Running} workflows finishing");
                 }
+
+                nextTaskIds = group.Advancing.Count > 0
+                    ? (await results.ReadAsync<NextTaskRow>()).ToDictionary(row => row.WorkflowInstanceId, row => row.Id)
+                    : [];
             }
 
             var recorded = held
@@ -407,7 +409,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
         }
         else if (recorded.NextTask is { } next)
         {
-            yield return new(next.WorkflowId, next.Id, ActivityAction.TaskStarted, ActivityDetails.ForTask(next.TaskName, next.Attempt), now);
+            yield return new(next.WorkflowId, next.Id, ActivityAction.TaskStarted, ActivityDetails.ForStartedTask(next.TaskName, next.Attempt, next.LeaseOwner), now);
         }
     }
 

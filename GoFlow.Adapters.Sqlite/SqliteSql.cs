@@ -63,6 +63,7 @@ internal static class SqliteSql
         ("workflow_instances", "idempotency_key", "ALTER TABLE workflow_instances ADD COLUMN idempotency_key TEXT NULL"),
         ("workflow_instances", "request_fingerprint", "ALTER TABLE workflow_instances ADD COLUMN request_fingerprint TEXT NULL"),
         ("workflow_instances", "trace_parent", "ALTER TABLE workflow_instances ADD COLUMN trace_parent TEXT NULL"),
+        ("tasks", "worker_id", "ALTER TABLE tasks ADD COLUMN worker_id TEXT NULL"),
     ];
 
     /// <summary>Whether the table exists (1 or 0), and whether it has the column (1 or 0).</summary>
@@ -129,10 +130,10 @@ internal static class SqliteSql
     public const string InsertNextTask = """
         INSERT INTO tasks
             (workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload, lease_owner,
-             lease_expires_at, scheduled_at, created_at, updated_at)
+             lease_expires_at, worker_id, scheduled_at, created_at, updated_at)
         VALUES
             (@WorkflowId, @StepIndex, @TaskName, @Status, @Attempt, @MaxAttempts, @InputPayload, @LeaseOwner,
-             @LeaseExpiresAt, @Now, @Now, @Now)
+             @LeaseExpiresAt, @LeaseOwner, @Now, @Now, @Now)
         RETURNING id
         """;
 
@@ -146,7 +147,7 @@ internal static class SqliteSql
         SELECT id AS Id, step_index AS StepIndex, task_name AS TaskName, status AS Status, attempt AS Attempt,
                max_attempts AS MaxAttempts, scheduled_at AS ScheduledAt, input_payload AS InputPayload,
                output_payload AS OutputPayload, error_message AS ErrorMessage, created_at AS CreatedAt,
-               updated_at AS UpdatedAt
+               updated_at AS UpdatedAt, worker_id AS WorkerId
         FROM tasks
         WHERE workflow_instance_id = @Id
         ORDER BY step_index;
@@ -179,7 +180,7 @@ internal static class SqliteSql
     public const string MarkTasksRunning = $"""
         UPDATE tasks
         SET status = '{Running}', attempt = attempt + 1, lease_owner = @Owner, lease_expires_at = @LeaseExpiresAt,
-            updated_at = @Now
+            worker_id = @Owner, updated_at = @Now
         WHERE id IN @TaskIds AND status = '{Pending}'
         """;
 

@@ -63,7 +63,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                         task.WorkflowId,
                         task.Id,
                         ActivityAction.TaskStarted,
-                        ActivityDetails.ForTask(task.TaskName, task.Attempt),
+                        ActivityDetails.ForStartedTask(task.TaskName, task.Attempt, task.LeaseOwner),
                         claim.Now))],
                     cancellationToken);
 
@@ -110,7 +110,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                             transaction, SqliteSql.AdvanceWorkflow, task.WorkflowId, completion.OutputPayload, databaseNow, cancellationToken);
                         if (nextTask is not null)
                         {
-                            activity.Add(new(nextTask.WorkflowId, nextTask.Id, ActivityAction.TaskStarted, ActivityDetails.ForTask(nextTask.TaskName, nextTask.Attempt), now));
+                            activity.Add(new(nextTask.WorkflowId, nextTask.Id, ActivityAction.TaskStarted, ActivityDetails.ForStartedTask(nextTask.TaskName, nextTask.Attempt, nextTask.LeaseOwner), now));
                         }
 
                         recorded.Add(new(completion, nextTask));
