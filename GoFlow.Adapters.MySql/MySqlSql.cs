@@ -214,15 +214,31 @@ internal static class MySqlSql
 
     /// <summary>
     /// Locks the tasks a group of completions answers, in primary-key order, and reads the claim each is held under now,
-    /// so the caller can tell the completions still held (RUNNING, same lease owner, same attempt) from the others.
-    /// The rows stay locked until the commit, so the claims read here are the ones the writes after it find.
+    /// so the caller can tell the completions still held (RUNNING, same lease owner, same attempt) from those an earlier
+    /// commit of the same claim recorded already (COMPLETED, same worker, same attempt: its acknowledgement was lost) and
+    /// from the others. The rows stay locked until the commit, so the claims read here are the ones the writes after it find.
     /// </summary>
-    public const string LockRunningTasks = $"""
-        SELECT id AS Id, lease_owner AS LeaseOwner, attempt AS Attempt
+    public const string LockCompletedTasks = """
+        SELECT id AS Id, status AS Status, lease_owner AS LeaseOwner, worker_id AS WorkerId, attempt AS Attempt
         FROM tasks FORCE INDEX (PRIMARY)
-        WHERE id IN @TaskIds AND status = '{Running}'
+        WHERE id IN @TaskIds
         ORDER BY id
         FOR UPDATE
+        """;
+
+    /// <summary>
+    /// The next step's task that an earlier commit handed over to @Owner, when the owner still holds it (RUNNING, its
+    /// first attempt): its lease is renewed to @LeaseExpiresAt and its id read, so that a completion retried after a lost
+    /// acknowledgement carries on with it. No row when it is no longer held (the lease sweep took it back meanwhile).
+    /// </summary>
+    public const string RenewHandedOverTask = $"""
+        UPDATE tasks FORCE INDEX (uq_tasks_workflow_step)
+        SET lease_expires_at = @LeaseExpiresAt, updated_at = @Now
+        WHERE workflow_instance_id = @WorkflowId AND step_index = @StepIndex AND status = '{Running}' AND lease_owner = @Owner
+              AND attempt = 1;
+        SELECT id FROM tasks
+        WHERE workflow_instance_id = @WorkflowId AND step_index = @StepIndex AND status = '{Running}' AND lease_owner = @Owner
+              AND attempt = 1;
         """;
 
     /// <summary>

@@ -88,15 +88,23 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
             var claims = (await connection.QueryAsync<HeldClaimRow>(new CommandDefinition(
-                MySqlSql.LockRunningTasks,
+                MySqlSql.LockCompletedTasks,
                 new { TaskIds = completions.Select(completion => completion.Task.Id.Value).Distinct().ToArray() },
                 transaction,
                 cancellationToken: cancellationToken))).ToDictionary(row => row.Id);
             var held = completions.Where(completion => IsHeld(completion.Task, claims)).ToList();
-            if (held.Count == 0)
+            var recordedBefore = completions.Where(completion => WasCompletedByThisClaim(completion.Task, claims)).ToList();
+            if (held.Count == 0 && recordedBefore.Count == 0)
             {
                 await transaction.RollbackAsync(cancellationToken);
                 return [];
+            }
+
+            var acknowledgedAgain = await AcknowledgeAgainAsync(transaction, recordedBefore, now, cancellationToken);
+            if (held.Count == 0)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                return acknowledgedAgain;
             }
 
             var group = new CompletionGroup(held, MySqlTime.ToDatabase(now));
@@ -127,7 +135,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 .ToList();
             await ActivityLog.AppendAsync(transaction, [.. recorded.SelectMany(entry => CompletionActivity(entry, now))], cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return recorded;
+            return [.. recorded, .. acknowledgedAgain];
         });
 
     public Task<bool> FailAsync(TaskFailure failure, CancellationToken cancellationToken) =>
@@ -413,11 +421,57 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
         }
     }
 
-    /// <summary>Whether the row locked for <paramref name="task"/> still carries its claim: same owner, same attempt.</summary>
+    /// <summary>Whether the row locked for <paramref name="task"/> still carries its claim: RUNNING, same owner, same attempt.</summary>
     private static bool IsHeld(ClaimedTask task, Dictionary<long, HeldClaimRow> claims) =>
         claims.TryGetValue(task.Id.Value, out var claim)
+        && claim.Status == StatusNames.Running
         && claim.LeaseOwner == task.LeaseOwner
         && claim.Attempt == task.Attempt;
+
+    /// <summary>
+    /// Whether an earlier commit of this very claim completed <paramref name="task"/>: COMPLETED by the same worker on the
+    /// same attempt. Only that claim can have written it, so its caller is hearing again about its own commit, whose
+    /// acknowledgement was lost.
+    /// </summary>
+    private static bool WasCompletedByThisClaim(ClaimedTask task, Dictionary<long, HeldClaimRow> claims) =>
+        claims.TryGetValue(task.Id.Value, out var claim)
+        && claim.Status == StatusNames.Completed
+        && claim.WorkerId == task.LeaseOwner
+        && claim.Attempt == task.Attempt;
+
+    /// <summary>
+    /// Answers completions that an earlier commit recorded already, as that commit would have: nothing is written again,
+    /// and a next step it handed over, still held by this owner, has its lease renewed and is handed over again.
+    /// </summary>
+    private static async Task<List<RecordedCompletion>> AcknowledgeAgainAsync(
+        MySqlTransaction transaction, IReadOnlyList<TaskCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var acknowledged = new List<RecordedCompletion>(completions.Count);
+        foreach (var completion in completions)
+        {
+            ClaimedTask? nextTask = null;
+            if (completion is { NextStep: { } next, NextStepLeaseExpiresAt: { } leaseExpiresAt })
+            {
+                var nextId = await transaction.Connection!.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+                    MySqlSql.RenewHandedOverTask,
+                    new
+                    {
+                        WorkflowId = completion.Task.WorkflowId.Value,
+                        StepIndex = next.Index,
+                        Owner = completion.Task.LeaseOwner,
+                        LeaseExpiresAt = MySqlTime.ToDatabase(leaseExpiresAt),
+                        Now = MySqlTime.ToDatabase(now),
+                    },
+                    transaction,
+                    cancellationToken: cancellationToken));
+                nextTask = nextId is { } id ? completion.HandedOverTask(new TaskId(id), now) : null;
+            }
+
+            acknowledged.Add(new RecordedCompletion(completion, nextTask));
+        }
+
+        return acknowledged;
+    }
 
     /// <summary>
     /// Reads the next ROW_COUNT() of a group's writes. The rows were locked or checked first, so a different count is a

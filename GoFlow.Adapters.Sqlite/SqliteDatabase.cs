@@ -54,7 +54,7 @@ internal sealed class SqliteDatabase
     /// </summary>
     public Task<T> WriteAsync<T>(
         Func<SqliteConnection, SqliteTransaction, Task<T>> operation, CancellationToken cancellationToken) =>
-        TransientConflictRetry.RunAsync(() => WriteOnceAsync(operation, cancellationToken), IsBusy, "SQLite");
+        TransientConflictRetry.RunAsync(() => WriteOnceAsync(operation, cancellationToken), IsBusy, "SQLite", FilePath);
 
     /// <summary>
     /// Runs <paramref name="operation"/> in a read transaction (a deferred BEGIN), so that all its statements see the
@@ -72,7 +72,8 @@ internal sealed class SqliteDatabase
                 },
                 cancellationToken),
             IsBusy,
-            "SQLite");
+            "SQLite",
+            FilePath);
 
     /// <summary>Opens a connection with <paramref name="connectionString"/> and sets it up; the caller disposes it.</summary>
     public async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)

@@ -215,6 +215,27 @@ internal static class SqliteSql
         WHERE {HeldByClaim}
         """;
 
+    /// <summary>
+    /// Whether an earlier commit of this very claim completed the task (1 or 0): COMPLETED by the same worker on the same
+    /// attempt, so that its caller is hearing again about its own commit, whose acknowledgement was lost.
+    /// </summary>
+    public const string CountCompletedByClaim = $"""
+        SELECT COUNT(*) FROM tasks
+        WHERE id = @TaskId AND status = '{Completed}' AND worker_id = @Owner AND attempt = @Attempt
+        """;
+
+    /// <summary>
+    /// The next step's task that an earlier commit handed over to @Owner, when the owner still holds it (RUNNING, its
+    /// first attempt): its lease renewed to @LeaseExpiresAt and its id returned; no row when it is no longer held.
+    /// </summary>
+    public const string RenewHandedOverTask = $"""
+        UPDATE tasks
+        SET lease_expires_at = @LeaseExpiresAt, updated_at = @Now
+        WHERE workflow_instance_id = @WorkflowId AND step_index = @StepIndex AND status = '{Running}' AND lease_owner = @Owner
+              AND attempt = 1
+        RETURNING id
+        """;
+
     public const string FailTask = $"""
         UPDATE tasks
         SET status = '{Failed}', error_message = @Error, lease_owner = NULL, lease_expires_at = NULL, updated_at = @Now

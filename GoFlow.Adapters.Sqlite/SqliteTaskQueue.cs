@@ -99,6 +99,12 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                         cancellationToken: cancellationToken));
                     if (held == 0)
                     {
+                        if (await WasCompletedByThisClaimAsync(transaction, task, cancellationToken))
+                        {
+                            // An earlier commit of this claim recorded it; only its acknowledgement was lost.
+                            recorded.Add(new(completion, await RenewHandedOverTaskAsync(transaction, completion, now, cancellationToken)));
+                        }
+
                         continue;
                     }
 
@@ -358,6 +364,41 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
     /// over.
     /// </summary>
     /// <returns>The handed-over task as its new holder sees it; null when it was left PENDING.</returns>
+    private static async Task<bool> WasCompletedByThisClaimAsync(
+        IDbTransaction transaction, ClaimedTask task, CancellationToken cancellationToken) =>
+        await transaction.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(
+            SqliteSql.CountCompletedByClaim,
+            new { TaskId = task.Id.Value, Owner = task.LeaseOwner, task.Attempt },
+            transaction,
+            cancellationToken: cancellationToken)) == 1;
+
+    /// <summary>
+    /// The next step an earlier commit of <paramref name="completion"/> handed over, when its owner still holds it: its
+    /// lease renewed and handed over again, as that commit's lost acknowledgement would have. Null otherwise.
+    /// </summary>
+    private static async Task<ClaimedTask?> RenewHandedOverTaskAsync(
+        IDbTransaction transaction, TaskCompletion completion, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (completion is not { NextStep: { } next, NextStepLeaseExpiresAt: { } leaseExpiresAt })
+        {
+            return null;
+        }
+
+        var id = await transaction.Connection!.ExecuteScalarAsync<long?>(new CommandDefinition(
+            SqliteSql.RenewHandedOverTask,
+            new
+            {
+                WorkflowId = SqliteIds.ToDatabase(completion.Task.WorkflowId),
+                StepIndex = next.Index,
+                Owner = completion.Task.LeaseOwner,
+                LeaseExpiresAt = SqliteTime.ToDatabase(leaseExpiresAt),
+                Now = SqliteTime.ToDatabase(now),
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+        return id is { } nextId ? completion.HandedOverTask(new TaskId(nextId), now) : null;
+    }
+
     private static async Task<ClaimedTask?> InsertNextTaskAsync(
         IDbTransaction transaction, TaskCompletion completion, WorkflowStep next, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -24,7 +24,10 @@ public interface ITaskQueue
     /// <paramref name="now"/>. The next step's task is created PENDING, or, when the completion asks for a hand-over
     /// (<see cref="TaskCompletion.NextStepLeaseExpiresAt"/>), RUNNING: claimed at once by the same lease owner for its
     /// first attempt, with a TASK_STARTED row, as <see cref="ClaimAsync"/> would have. A completion whose task is no
-    /// longer held by its claim changes nothing, and does not stop the others from being recorded.
+    /// longer held by its claim changes nothing, and does not stop the others from being recorded. A completion that an
+    /// earlier call recorded already (the task COMPLETED by the same worker on the same attempt: that call committed but
+    /// its answer was lost) is written again by nothing and answered as recorded, with the next step it handed over when
+    /// its owner still holds it, that step's lease renewed to <see cref="TaskCompletion.NextStepLeaseExpiresAt"/>.
     /// </summary>
     /// <returns>
     /// The completions that were recorded, each with the next step's task when it was handed over; the tasks of the

@@ -40,9 +40,10 @@ public static class TransientConflictRetry
     /// it fails with an error <paramref name="isTransientConflict"/> accepts.
     /// </summary>
     /// <param name="store">The store's name, for the counter's tag and the message.</param>
+    /// <param name="database">Which database of that store, for the message (a file's path, say); null when it goes without saying.</param>
     /// <exception cref="StoreUnavailableException">The conflict persisted through <see cref="MaxAttempts"/> runs.</exception>
     public static async Task<T> RunAsync<T>(
-        Func<Task<T>> transaction, Func<Exception, bool> isTransientConflict, string store)
+        Func<Task<T>> transaction, Func<Exception, bool> isTransientConflict, string store, string? database = null)
     {
         var backoff = FirstBackoff;
         for (var attempt = 1; ; attempt++)
@@ -56,7 +57,8 @@ public static class TransientConflictRetry
                 if (attempt >= MaxAttempts)
                 {
                     throw new StoreUnavailableException(
-                        $"The {store} database rolled the transaction back as a conflict {MaxAttempts} times in a row: {exception.Message}",
+                        $"The {store} database {database}{(database is null ? "" : " ")}rolled the transaction back as a conflict " +
+                        $"{MaxAttempts} times in a row: {exception.Message}",
                         exception);
                 }
 
