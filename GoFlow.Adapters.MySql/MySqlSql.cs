@@ -10,12 +10,22 @@ namespace GoFlow.Adapters.MySql;
 /// (MySqlRows.cs), so Dapper maps them without global naming conventions.
 /// </summary>
 /// <remarks>
-/// Lock order: every transaction touches the tables in one fixed order, tasks, then workflow_instances, then
-/// activity_logs, so that two transactions never wait on each other's rows in opposite orders (a deadlock).
+/// Lock order (ADR 0012), followed by every transaction that locks tasks and workflows (claim, group completion and
+/// hand-over, failure, renewal, recovery sweep, cancel, retry), so that two transactions never wait on each other's
+/// rows in opposite orders (a deadlock):
+/// <list type="number">
+/// <item>tasks rows, in ascending id; then workflow_instances rows, in ascending id; then activity_logs (inserts);</item>
+/// <item>a statement that locks a list of rows reads them through the primary key (<c>FORCE INDEX (PRIMARY)</c>), so it
+/// locks the rows it names, in ascending id, and no others: left to itself the optimizer may read a list of workflows
+/// through a status index and lock every RUNNING workflow it passes, which is the deadlock the drain met;</item>
+/// <item>no shared lock is ever upgraded: a task is inserted under a workflow (whose foreign key takes a shared lock on
+/// it) only once the transaction holds that workflow exclusively, or while no one else can see it.</item>
+/// </list>
 /// Two exceptions, each safe for its own reason. Creating a workflow, forced by the foreign keys: it inserts the
 /// workflow row before its task, which is harmless because no other transaction can see, and so lock, rows that are
 /// not yet committed. The retention sweep, which starts from the workflow rows but never waits for a lock (see
 /// <see cref="SelectFinishedWorkflows"/>), and a transaction that waits for nothing closes no cycle.
+/// MySqlLockOrderTests checks the statements against this order where their text can show it.
 /// </remarks>
 internal static class MySqlSql
 {

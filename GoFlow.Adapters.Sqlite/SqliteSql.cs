@@ -12,8 +12,9 @@ namespace GoFlow.Adapters.Sqlite;
 /// <remarks>
 /// Every transaction that writes begins with BEGIN IMMEDIATE (see <see cref="SqliteDatabase"/>), so it holds the one
 /// write lock of the file from its first statement: the guards below cannot be raced, and a guard that matches no row
-/// means the caller's claim is gone. The statements still touch tables in the MySQL adapter's order (tasks, then
-/// workflow_instances, then activity_logs), so both adapters read the same way.
+/// means the caller's claim is gone, and no two transactions ever wait on each other, so none can deadlock. The
+/// statements still follow the MySQL adapter's lock order (ADR 0012: tasks, then workflow_instances, then
+/// activity_logs; a workflow updated before a task is inserted under it), so both adapters read the same way.
 /// </remarks>
 internal static class SqliteSql
 {

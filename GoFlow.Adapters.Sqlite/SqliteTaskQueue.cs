@@ -111,9 +111,9 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                     activity.Add(new(task.WorkflowId, task.Id, ActivityAction.TaskCompleted, ActivityDetails.ForTask(task.TaskName, task.Attempt), now));
                     if (completion.NextStep is { } next)
                     {
-                        var nextTask = await InsertNextTaskAsync(transaction, completion, next, now, cancellationToken);
                         await UpdateRunningWorkflowAsync(
                             transaction, SqliteSql.AdvanceWorkflow, task.WorkflowId, completion.OutputPayload, databaseNow, cancellationToken);
+                        var nextTask = await InsertNextTaskAsync(transaction, completion, next, now, cancellationToken);
                         if (nextTask is not null)
                         {
                             activity.Add(new(nextTask.WorkflowId, nextTask.Id, ActivityAction.TaskStarted, ActivityDetails.ForStartedTask(nextTask.TaskName, nextTask.Attempt, nextTask.LeaseOwner), now));
