@@ -258,7 +258,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
             return true;
         });
 
-    public Task<int> RecoverExpiredLeasesAsync(DateTimeOffset now, int maxTasks, CancellationToken cancellationToken) =>
+    public Task<RecoveredLeases> RecoverExpiredLeasesAsync(DateTimeOffset now, int maxTasks, CancellationToken cancellationToken) =>
         MySqlAvailability.RunAsync(async () =>
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTasks);
@@ -276,7 +276,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
             if (expired.Count == 0)
             {
                 await transaction.CommitAsync(cancellationToken);
-                return 0;
+                return RecoveredLeases.None;
             }
 
             var requeueIds = expired.Where(task => task.HasAttemptsLeft).Select(task => task.Id).ToArray();
@@ -313,14 +313,13 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
             var activity = expired
                 .SelectMany(task => ExpiryActivity(task, now))
                 .ToList();
-            if (failing.Count > 0)
-            {
-                activity.AddRange(await FailWorkflowsAsync(transaction, failing, now, cancellationToken));
-            }
+            var workflowsFailed = failing.Count > 0 ? await FailWorkflowsAsync(transaction, failing, now, cancellationToken) : [];
+            activity.AddRange(workflowsFailed.Select(row => new NewActivity(
+                new WorkflowId(row.Id), null, ActivityAction.WorkflowFailed, ActivityDetails.ForWorkflow(row.WorkflowName), now)));
 
             await ActivityLog.AppendAsync(transaction, activity, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return expired.Count;
+            return new RecoveredLeases(expired.Count, [.. workflowsFailed.Select(row => row.WorkflowName)]);
         });
 
     private static IEnumerable<NewActivity> ExpiryActivity(ExpiredLeaseRow task, DateTimeOffset now)
@@ -339,7 +338,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
     /// The workflows of tasks that expired on their last attempt become FAILED: one round trip for the update and the
     /// names their WORKFLOW_FAILED rows carry. Each is RUNNING, as its task was, or the invariant is broken.
     /// </summary>
-    private static async Task<IReadOnlyList<NewActivity>> FailWorkflowsAsync(
+    private static async Task<IReadOnlyList<WorkflowNameRow>> FailWorkflowsAsync(
         IDbTransaction transaction, IReadOnlyList<ExpiredLeaseRow> failing, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var workflowIds = failing.Select(task => task.WorkflowInstanceId).Distinct().ToArray();
@@ -357,8 +356,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
         }
 
         var names = await results.ReadAsync<WorkflowNameRow>();
-        return [.. names.Select(row => new NewActivity(
-            new WorkflowId(row.Id), null, ActivityAction.WorkflowFailed, ActivityDetails.ForWorkflow(row.WorkflowName), now))];
+        return [.. names];
     }
 
     /// <summary>

@@ -205,7 +205,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
             },
             cancellationToken);
 
-    public Task<int> RecoverExpiredLeasesAsync(DateTimeOffset now, int maxTasks, CancellationToken cancellationToken)
+    public Task<RecoveredLeases> RecoverExpiredLeasesAsync(DateTimeOffset now, int maxTasks, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTasks);
         var storedNow = SqliteTime.ToDatabase(now);
@@ -220,6 +220,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                     cancellationToken: cancellationToken))).AsList();
 
                 var activity = new List<NewActivity>();
+                var failedWorkflows = new List<string>();
                 foreach (var task in expired)
                 {
                     var workflowId = SqliteIds.FromDatabase(task.WorkflowInstanceId);
@@ -254,12 +255,13 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                             now));
                         activity.Add(new(
                             workflowId, null, ActivityAction.WorkflowFailed, ActivityDetails.ForWorkflow(task.WorkflowName), now));
+                        failedWorkflows.Add(task.WorkflowName);
                     }
                 }
 
                 await ActivityLog.AppendAsync(transaction, activity, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
-                return expired.Count;
+                return new RecoveredLeases(expired.Count, failedWorkflows);
             },
             cancellationToken);
     }

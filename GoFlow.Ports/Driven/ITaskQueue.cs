@@ -66,8 +66,8 @@ public interface ITaskQueue
     /// <see cref="GoFlow.Domain.WorkflowTask.LeaseExpiredError"/> and its workflow FAILED (TASK_FAILED,
     /// WORKFLOW_FAILED rows). The expired attempt counts.
     /// </summary>
-    /// <returns>How many tasks were taken back.</returns>
-    Task<int> RecoverExpiredLeasesAsync(DateTimeOffset now, int maxTasks, CancellationToken cancellationToken);
+    /// <returns>How many tasks were taken back, and the names of the workflows that failed with them, one per workflow.</returns>
+    Task<RecoveredLeases> RecoverExpiredLeasesAsync(DateTimeOffset now, int maxTasks, CancellationToken cancellationToken);
 }
 
 /// <summary>A request to claim tasks for <paramref name="Owner"/> until <paramref name="LeaseExpiresAt"/>.</summary>
@@ -144,6 +144,15 @@ public sealed record LeaseRenewal(
     IReadOnlyList<HeldTask> Tasks,
     DateTimeOffset LeaseExpiresAt,
     DateTimeOffset Now);
+
+/// <summary>
+/// What a sweep of expired leases took back: <paramref name="TasksTakenBack"/> tasks, of which those on their last
+/// attempt failed their workflows, named in <paramref name="FailedWorkflowNames"/> (one entry per workflow failed).
+/// </summary>
+public sealed record RecoveredLeases(int TasksTakenBack, IReadOnlyList<string> FailedWorkflowNames)
+{
+    public static readonly RecoveredLeases None = new(0, []);
+}
 
 /// <summary>A task a worker believes it holds: the id and the attempt it claimed.</summary>
 public sealed record HeldTask(TaskId Id, int Attempt);

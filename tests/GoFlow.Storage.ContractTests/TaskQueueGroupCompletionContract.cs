@@ -93,9 +93,9 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
         var heldC = await ClaimOneAsync(new ClaimBuilder().At(ClaimedAt).LeasedFor(TimeSpan.FromMinutes(10)));
         await NotifyWorkflow().CreatedAt(TestTimes.Start).CreateAsync(Repository);
         var heldD = await ClaimOneAsync(new ClaimBuilder().At(ClaimedAt).LeasedFor(TimeSpan.FromMinutes(10)));
-        Assert.That(await Queue.RecoverExpiredLeasesAsync(ClaimedAt.AddSeconds(90), 10, CancellationToken.None), Is.EqualTo(1));
+        Assert.That(await RecoverExpiredLeasesAsync(ClaimedAt.AddSeconds(90), 10, CancellationToken.None), Is.EqualTo(1));
         var currentA = await ClaimTaskOfAsync(a.Id, ClaimedAt.AddSeconds(90), owner: "worker-b");
-        Assert.That(await Queue.RecoverExpiredLeasesAsync(ClaimedAt.AddSeconds(150), 10, CancellationToken.None), Is.EqualTo(1));
+        Assert.That(await RecoverExpiredLeasesAsync(ClaimedAt.AddSeconds(150), 10, CancellationToken.None), Is.EqualTo(1));
         var aBefore = await StateOfAsync(a.Id);
         var bBefore = await StateOfAsync(b.Id);
         Assert.That(bBefore.Details.Tasks[0].Status, Is.EqualTo(WorkflowTaskStatus.Pending), "the test's own setup");
@@ -302,11 +302,11 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
         var nextTask = recorded.Single().NextTask!;
 
         var claimedByOthers = await Queue.ClaimAsync(new ClaimBuilder().By("worker-b").At(FinishedAt).Build(), CancellationToken.None);
-        var sweptBeforeExpiry = await Queue.RecoverExpiredLeasesAsync(leaseUntil - TestTimes.Microsecond, 10, CancellationToken.None);
+        var sweptBeforeExpiry = await RecoverExpiredLeasesAsync(leaseUntil - TestTimes.Microsecond, 10, CancellationToken.None);
         var renewed = await Queue.RenewLeasesAsync(
             new LeaseRenewal(nextTask.LeaseOwner, [new HeldTask(nextTask.Id, nextTask.Attempt)], leaseUntil.AddMinutes(1), FinishedAt),
             CancellationToken.None);
-        var sweptAfterExpiry = await Queue.RecoverExpiredLeasesAsync(leaseUntil.AddMinutes(1).AddSeconds(1), 10, CancellationToken.None);
+        var sweptAfterExpiry = await RecoverExpiredLeasesAsync(leaseUntil.AddMinutes(1).AddSeconds(1), 10, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {

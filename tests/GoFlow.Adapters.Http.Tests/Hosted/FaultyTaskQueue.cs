@@ -55,7 +55,7 @@ internal sealed class FaultyTaskQueue(ITaskQueue inner, FaultyTaskQueue.Script s
     public Task<bool> ReleaseAsync(ClaimedTask task, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.ReleaseAsync(task, now, cancellationToken);
 
-    public Task<int> RecoverExpiredLeasesAsync(DateTimeOffset now, int maxTasks, CancellationToken cancellationToken) =>
+    public Task<RecoveredLeases> RecoverExpiredLeasesAsync(DateTimeOffset now, int maxTasks, CancellationToken cancellationToken) =>
         inner.RecoverExpiredLeasesAsync(now, maxTasks, cancellationToken);
 
     /// <summary>What the decorator does, and on which completion call (numbered from 1); 0 is never.</summary>
