@@ -17,7 +17,7 @@ public sealed class LeaseUpkeepTests
     private readonly FakeTimeProvider _clock = new(TestDefinitions.Now);
     private readonly TestTelemetry _telemetry = new();
 
-    [OneTimeTearDown]
+    [TearDown]
     public void DisposeTelemetry() => _telemetry.Dispose();
 
     [Test]
