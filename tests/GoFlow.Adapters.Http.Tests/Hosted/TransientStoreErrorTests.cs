@@ -58,6 +58,7 @@ public sealed class TransientStoreErrorTests(Store kind)
         if (kind == Store.MySql)
         {
             await InstallDeadlockTriggerAsync();
+            await InstallStartDeadlockTriggerAsync();
         }
     }
 
@@ -112,6 +113,64 @@ public sealed class TransientStoreErrorTests(Store kind)
         }
     }
 
+    [Test]
+    public async Task PostWorkflows_StoreMeetsAShortConflict_RetriedInsideTheRequestAndAnswers201()
+    {
+        var retriesBefore = Interlocked.Read(ref _retries);
+
+        using var response = await WithConflictOnStartAsync(persisting: false);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+            Assert.That(Interlocked.Read(ref _retries), Is.GreaterThan(retriesBefore), "the store ran the start's transaction again");
+        }
+    }
+
+    [Test]
+    public async Task PostWorkflows_ConflictOutlastsTheRetries_Answers503WithRetryAfterAndStoresNothing()
+    {
+        var workflowsBefore = await _store.CountAsync("SELECT COUNT(*) FROM workflow_instances");
+
+        using var response = await WithConflictOnStartAsync(persisting: true);
+
+        await Support.HttpJson.ReadProblemAsync(response, 503);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(response.Headers.RetryAfter, Is.Not.Null, "a client is told when to try again");
+            Assert.That(await _store.CountAsync("SELECT COUNT(*) FROM workflow_instances"), Is.EqualTo(workflowsBefore));
+        }
+    }
+
+    /// <summary>
+    /// POSTs a start while the store meets a conflict: once (MySQL: error 1213 on the first run of the transaction;
+    /// SQLite: the write lock held until the store has tried again), or through every run of the store's retry.
+    /// </summary>
+    private async Task<HttpResponseMessage> WithConflictOnStartAsync(bool persisting)
+    {
+        var body = Support.HttpJson.Body("""{"workflow_name": "OrderProcess", "input_payload": {"order_id": "api-conflict", "amount": 5}}""");
+        if (kind == Store.MySql)
+        {
+            await _store.ExecuteAsync($"UPDATE test_start_faults SET remaining = {(persisting ? TransientConflictRetry.MaxAttempts : 1)}");
+            return await _host.Client.PostAsync("/workflows", body);
+        }
+
+        var retriesBefore = Interlocked.Read(ref _retries);
+        await using var holder = await _store.HoldWriteLockAsync();
+        var posting = _host.Client.PostAsync("/workflows", body);
+        if (!persisting)
+        {
+            await Poll.UntilAsync(
+                () => Task.FromResult(Interlocked.Read(ref _retries)),
+                retries => retries > retriesBefore || posting.IsCompleted,
+                Timeout,
+                "the store to meet the held lock and run the start's transaction again");
+            await holder.DisposeAsync();
+        }
+
+        return await posting;
+    }
+
     private async Task<List<string>> StartWorkflowsAsync(string prefix, int count)
     {
         var ids = new List<string>();
@@ -151,6 +210,25 @@ public sealed class TransientStoreErrorTests(Store kind)
             BEGIN
                 IF NEW.action = 'TASK_COMPLETED' THEN
                     UPDATE test_faults SET remaining = remaining - 1 WHERE remaining > 0;
+                    IF ROW_COUNT() > 0 THEN
+                        SIGNAL SQLSTATE '40001' SET MYSQL_ERRNO = 1213,
+                            MESSAGE_TEXT = 'Deadlock found when trying to get lock; try restarting transaction (injected)';
+                    END IF;
+                END IF;
+            END
+            """);
+    }
+
+    // The same for a start's transaction: its WORKFLOW_CREATED row meets error 1213 as often as the test arms it.
+    private async Task InstallStartDeadlockTriggerAsync()
+    {
+        await _store.ExecuteAsync("CREATE TABLE test_start_faults (remaining INT NOT NULL) ENGINE=Aria");
+        await _store.ExecuteAsync("INSERT INTO test_start_faults VALUES (0)");
+        await _store.ExecuteAsync("""
+            CREATE TRIGGER test_start_deadlock BEFORE INSERT ON activity_logs FOR EACH ROW
+            BEGIN
+                IF NEW.action = 'WORKFLOW_CREATED' THEN
+                    UPDATE test_start_faults SET remaining = remaining - 1 WHERE remaining > 0;
                     IF ROW_COUNT() > 0 THEN
                         SIGNAL SQLSTATE '40001' SET MYSQL_ERRNO = 1213,
                             MESSAGE_TEXT = 'Deadlock found when trying to get lock; try restarting transaction (injected)';
