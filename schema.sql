@@ -63,6 +63,10 @@ CREATE TABLE IF NOT EXISTS tasks (
     scheduled_at         DATETIME(6)  NOT NULL,
     created_at           DATETIME(6)  NOT NULL,
     updated_at           DATETIME(6)  NOT NULL,
+    -- The worker that ran the task's latest attempt, kept after it finished (lease_owner is cleared then): which host
+    -- ran it, and what a completion retried after a lost acknowledgement recognises its own commit by.
+    -- Added after the first release: MySqlSchemaInitializer adds it to a tasks table created without it.
+    worker_id            VARCHAR(100) NULL,
     PRIMARY KEY (id),
     -- One task per step of a workflow: a completion that ran twice cannot queue the next step twice.
     -- It also serves reading a workflow's tasks in step order, and the foreign key below.

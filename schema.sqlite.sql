@@ -66,6 +66,8 @@ CREATE TABLE IF NOT EXISTS tasks (
     scheduled_at         TEXT    NOT NULL,
     created_at           TEXT    NOT NULL,
     updated_at           TEXT    NOT NULL,
+    -- The worker that ran the task's latest attempt, kept after it finished (lease_owner is cleared then).
+    worker_id            TEXT    NULL,
     -- One task per step of a workflow: a completion that ran twice cannot queue the next step twice.
     -- It also serves reading a workflow's tasks in step order, and the foreign key.
     CONSTRAINT uq_tasks_workflow_step UNIQUE (workflow_instance_id, step_index)

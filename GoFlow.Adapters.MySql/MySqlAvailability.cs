@@ -6,7 +6,9 @@ namespace GoFlow.Adapters.MySql;
 /// <summary>
 /// Turns the driver's "the server cannot be reached" failures (down, refusing, restarting, the connection lost in the
 /// middle of a command) into the port's <see cref="StoreUnavailableException"/>, which callers treat as temporary: the
-/// worker backs off, the API answers 503. Every public method of the two stores runs through <see cref="RunAsync{T}"/>.
+/// worker backs off, the API answers 503. Every public method of the two stores runs through <see cref="RunAsync{T}"/>,
+/// which also runs a transaction the server rolled back as a conflict (a deadlock, a lock wait timeout) again, whole
+/// (<see cref="TransientConflictRetry"/>): each operation opens, runs and commits its own transaction inside it.
 /// Anything else (a broken invariant, bad SQL, a constraint) passes through unchanged: it is a bug, not an outage.
 /// </summary>
 internal static class MySqlAvailability
@@ -28,7 +30,7 @@ internal static class MySqlAvailability
     {
         try
         {
-            return await operation();
+            return await TransientConflictRetry.RunAsync(operation, IsTransientConflict, "MySQL");
         }
         catch (Exception exception) when (IsConnectionFailure(exception))
         {
@@ -42,6 +44,15 @@ internal static class MySqlAvailability
             await operation();
             return true;
         });
+
+    /// <summary>
+    /// Whether the server rolled the transaction back and asks for it to be run again: a deadlock (1213, the whole
+    /// transaction rolled back) or a lock wait timeout (1205, the statement rolled back; the retry rolls back the rest
+    /// when it disposes the transaction). A packet too large, a constraint or bad SQL is not one: running it again
+    /// cannot help.
+    /// </summary>
+    public static bool IsTransientConflict(Exception exception) =>
+        exception is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout };
 
     /// <summary>Whether <paramref name="exception"/>, or any exception inside it, says the server could not be reached.</summary>
     public static bool IsConnectionFailure(Exception exception)

@@ -34,7 +34,8 @@ internal sealed record TaskRow(
     string? OutputPayload,
     string? ErrorMessage,
     DateTime CreatedAt,
-    DateTime UpdatedAt);
+    DateTime UpdatedAt,
+    string? WorkerId);
 
 internal sealed record ActivityRow(
     long Id, Guid WorkflowInstanceId, long? TaskId, string Action, string? Details, DateTime CreatedAt);
@@ -55,8 +56,8 @@ internal sealed record ClaimedWorkflowRow(Guid Id, string WorkflowName, string? 
 /// <summary>The id of a task a group of completions created for a workflow's next step.</summary>
 internal sealed record NextTaskRow(long Id, Guid WorkflowInstanceId);
 
-/// <summary>The claim a RUNNING task is held under now.</summary>
-internal sealed record HeldClaimRow(long Id, string LeaseOwner, int Attempt);
+/// <summary>The claim a task is held under now (while RUNNING), or the worker and attempt that ran it last.</summary>
+internal sealed record HeldClaimRow(long Id, string Status, string? LeaseOwner, string? WorkerId, int Attempt);
 
 internal sealed record ExpiredLeaseRow(long Id, Guid WorkflowInstanceId, string TaskName, int Attempt, int MaxAttempts)
 {

@@ -10,12 +10,22 @@ namespace GoFlow.Adapters.MySql;
 /// (MySqlRows.cs), so Dapper maps them without global naming conventions.
 /// </summary>
 /// <remarks>
-/// Lock order: every transaction touches the tables in one fixed order, tasks, then workflow_instances, then
-/// activity_logs, so that two transactions never wait on each other's rows in opposite orders (a deadlock).
+/// Lock order (ADR 0012), followed by every transaction that locks tasks and workflows (claim, group completion and
+/// hand-over, failure, renewal, recovery sweep, cancel, retry), so that two transactions never wait on each other's
+/// rows in opposite orders (a deadlock):
+/// <list type="number">
+/// <item>tasks rows, in ascending id; then workflow_instances rows, in ascending id; then activity_logs (inserts);</item>
+/// <item>a statement that locks a list of rows reads them through the primary key (<c>FORCE INDEX (PRIMARY)</c>), so it
+/// locks the rows it names, in ascending id, and no others: left to itself the optimizer may read a list of workflows
+/// through a status index and lock every RUNNING workflow it passes, which is the deadlock the drain met;</item>
+/// <item>no shared lock is ever upgraded: a task is inserted under a workflow (whose foreign key takes a shared lock on
+/// it) only once the transaction holds that workflow exclusively, or while no one else can see it.</item>
+/// </list>
 /// Two exceptions, each safe for its own reason. Creating a workflow, forced by the foreign keys: it inserts the
 /// workflow row before its task, which is harmless because no other transaction can see, and so lock, rows that are
 /// not yet committed. The retention sweep, which starts from the workflow rows but never waits for a lock (see
 /// <see cref="SelectFinishedWorkflows"/>), and a transaction that waits for nothing closes no cycle.
+/// MySqlLockOrderTests checks the statements against this order where their text can show it.
 /// </remarks>
 internal static class MySqlSql
 {
@@ -64,6 +74,7 @@ internal static class MySqlSql
             "ALTER TABLE workflow_instances ADD COLUMN request_fingerprint CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NULL AFTER idempotency_key"),
         ("workflow_instances", "trace_parent",
             "ALTER TABLE workflow_instances ADD COLUMN trace_parent VARCHAR(55) CHARACTER SET ascii COLLATE ascii_bin NULL AFTER request_fingerprint"),
+        ("tasks", "worker_id", "ALTER TABLE tasks ADD COLUMN worker_id VARCHAR(100) NULL AFTER updated_at"),
     ];
 
     /// <summary>Whether an index exists in the current database: MySQL 8 has no ADD INDEX IF NOT EXISTS.</summary>
@@ -156,7 +167,7 @@ internal static class MySqlSql
         SELECT id AS Id, step_index AS StepIndex, task_name AS TaskName, status AS Status, attempt AS Attempt,
                max_attempts AS MaxAttempts, scheduled_at AS ScheduledAt, input_payload AS InputPayload,
                output_payload AS OutputPayload, error_message AS ErrorMessage, created_at AS CreatedAt,
-               updated_at AS UpdatedAt
+               updated_at AS UpdatedAt, worker_id AS WorkerId
         FROM tasks
         WHERE workflow_instance_id = @Id
         ORDER BY step_index;
@@ -195,14 +206,14 @@ internal static class MySqlSql
     /// trace contexts; then the TASK_STARTED rows (<see cref="InsertActivityLogs"/>, appended by the caller).
     /// </summary>
     public const string MarkClaimedAndSelectWorkflows = $"""
-        UPDATE tasks
+        UPDATE tasks FORCE INDEX (PRIMARY)
         SET status = '{Running}', attempt = attempt + 1, lease_owner = @Owner, lease_expires_at = @LeaseExpiresAt,
-            updated_at = @Now
+            worker_id = @Owner, updated_at = @Now
         WHERE id IN @TaskIds AND status = '{Pending}';
 
         SELECT ROW_COUNT();
 
-        UPDATE workflow_instances
+        UPDATE workflow_instances FORCE INDEX (PRIMARY)
         SET status = '{Running}', updated_at = @Now
         WHERE id IN @WorkflowIds AND status = '{Pending}';
 
@@ -213,30 +224,49 @@ internal static class MySqlSql
 
     /// <summary>
     /// Locks the tasks a group of completions answers, in primary-key order, and reads the claim each is held under now,
-    /// so the caller can tell the completions still held (RUNNING, same lease owner, same attempt) from the others.
-    /// The rows stay locked until the commit, so the claims read here are the ones the writes after it find.
+    /// so the caller can tell the completions still held (RUNNING, same lease owner, same attempt) from those an earlier
+    /// commit of the same claim recorded already (COMPLETED, same worker, same attempt: its acknowledgement was lost) and
+    /// from the others. The rows stay locked until the commit, so the claims read here are the ones the writes after it find.
     /// </summary>
-    public const string LockRunningTasks = $"""
-        SELECT id AS Id, lease_owner AS LeaseOwner, attempt AS Attempt
-        FROM tasks
-        WHERE id IN @TaskIds AND status = '{Running}'
+    public const string LockCompletedTasks = """
+        SELECT id AS Id, status AS Status, lease_owner AS LeaseOwner, worker_id AS WorkerId, attempt AS Attempt
+        FROM tasks FORCE INDEX (PRIMARY)
+        WHERE id IN @TaskIds
         ORDER BY id
         FOR UPDATE
         """;
 
     /// <summary>
+    /// The next step's task that an earlier commit handed over to @Owner, when the owner still holds it (RUNNING, its
+    /// first attempt): its lease is renewed to @LeaseExpiresAt and its id read, so that a completion retried after a lost
+    /// acknowledgement carries on with it. No row when it is no longer held (the lease sweep took it back meanwhile).
+    /// </summary>
+    public const string RenewHandedOverTask = $"""
+        UPDATE tasks FORCE INDEX (uq_tasks_workflow_step)
+        SET lease_expires_at = @LeaseExpiresAt, updated_at = @Now
+        WHERE workflow_instance_id = @WorkflowId AND step_index = @StepIndex AND status = '{Running}' AND lease_owner = @Owner
+              AND attempt = 1;
+        SELECT id FROM tasks
+        WHERE workflow_instance_id = @WorkflowId AND step_index = @StepIndex AND status = '{Running}' AND lease_owner = @Owner
+              AND attempt = 1;
+        """;
+
+    /// <summary>
     /// The writes of a group of held completions, in one round trip (see <see cref="CompletionGroup"/> for the
-    /// parameters). The tasks become COMPLETED with their outputs, then ROW_COUNT(); the next steps' tasks are created
-    /// with those outputs as input, then their ids are read (by the unique key on workflow and step, as the activity rows
-    /// and a hand-over need them); the workflows with a next step move their current input on, the others become
-    /// COMPLETED with it, each update followed by ROW_COUNT(), so the caller can check that every row it expected was there.
+    /// parameters), in the lock order: the tasks become COMPLETED with their outputs, keeping their worker and attempt
+    /// (what a retry after a lost acknowledgement recognises its own commit by), then ROW_COUNT(); the workflows with a
+    /// next step move their current input on, the others become COMPLETED with it, each update followed by ROW_COUNT(),
+    /// so the caller can check that every row it expected was there; only then are the next steps' tasks created with
+    /// those outputs as input, so that their foreign key's shared lock falls on workflow rows this transaction already
+    /// holds exclusively, and their ids read (by the unique key on workflow and step, as the activity rows and a
+    /// hand-over need them).
     /// </summary>
     public static string CompleteHeldTasks(CompletionGroup group)
     {
         var sql = new StringBuilder();
         var all = Enumerable.Range(0, group.Count).ToList();
         sql.Append(CultureInfo.InvariantCulture, $"""
-            UPDATE tasks
+            UPDATE tasks FORCE INDEX (PRIMARY)
             SET status = '{Completed}', output_payload = {CaseById("id", all, "Output")}, lease_owner = NULL,
                 lease_expires_at = NULL, updated_at = @Now
             WHERE id IN ({List(all, "Id")});
@@ -245,20 +275,8 @@ internal static class MySqlSql
             """);
         if (group.Advancing.Count > 0)
         {
-            var values = string.Join(", ", group.Advancing.Select(i =>
-                $"(@WorkflowId{i}, @NextStepIndex{i}, @NextTaskName{i}, @NextStatus{i}, @NextAttempt{i}, @NextMaxAttempts{i}, " +
-                $"@Output{i}, @NextLeaseOwner{i}, @NextLeaseExpiresAt{i}, @Now, @Now, @Now)"));
-            var nextTasks = string.Join(", ", group.Advancing.Select(i => $"(@WorkflowId{i}, @NextStepIndex{i})"));
             sql.Append(CultureInfo.InvariantCulture, $"""
-                INSERT INTO tasks
-                    (workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload, lease_owner,
-                     lease_expires_at, scheduled_at, created_at, updated_at)
-                VALUES
-                    {values};
-                SELECT id AS Id, workflow_instance_id AS WorkflowInstanceId
-                FROM tasks
-                WHERE workflow_instance_id IN ({List(group.Advancing, "WorkflowId")}) AND (workflow_instance_id, step_index) IN ({nextTasks});
-                UPDATE workflow_instances
+                UPDATE workflow_instances FORCE INDEX (PRIMARY)
                 SET current_input = {CaseById("id", group.Advancing, "Output", "WorkflowId")}, updated_at = @Now
                 WHERE id IN ({List(group.Advancing, "WorkflowId")}) AND status = '{Running}';
                 SELECT ROW_COUNT();
@@ -269,10 +287,29 @@ internal static class MySqlSql
         if (group.Finishing.Count > 0)
         {
             sql.Append(CultureInfo.InvariantCulture, $"""
-                UPDATE workflow_instances
+                UPDATE workflow_instances FORCE INDEX (PRIMARY)
                 SET status = '{Completed}', current_input = {CaseById("id", group.Finishing, "Output", "WorkflowId")}, updated_at = @Now
                 WHERE id IN ({List(group.Finishing, "WorkflowId")}) AND status = '{Running}';
                 SELECT ROW_COUNT();
+
+                """);
+        }
+
+        if (group.Advancing.Count > 0)
+        {
+            var values = string.Join(", ", group.Advancing.Select(i =>
+                $"(@WorkflowId{i}, @NextStepIndex{i}, @NextTaskName{i}, @NextStatus{i}, @NextAttempt{i}, @NextMaxAttempts{i}, " +
+                $"@Output{i}, @NextLeaseOwner{i}, @NextLeaseExpiresAt{i}, @NextLeaseOwner{i}, @Now, @Now, @Now)"));
+            var nextTasks = string.Join(", ", group.Advancing.Select(i => $"(@WorkflowId{i}, @NextStepIndex{i})"));
+            sql.Append(CultureInfo.InvariantCulture, $"""
+                INSERT INTO tasks
+                    (workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload, lease_owner,
+                     lease_expires_at, worker_id, scheduled_at, created_at, updated_at)
+                VALUES
+                    {values};
+                SELECT id AS Id, workflow_instance_id AS WorkflowInstanceId
+                FROM tasks
+                WHERE workflow_instance_id IN ({List(group.Advancing, "WorkflowId")}) AND (workflow_instance_id, step_index) IN ({nextTasks});
 
                 """);
         }
@@ -328,14 +365,14 @@ internal static class MySqlSql
     // statements it has ids for, in one round trip: Dapper turns an empty list into a subquery, which would make the
     // server scan idx_tasks_lease and wait on rows that other transactions hold.
     public const string RequeueExpiredTasks = $"""
-        UPDATE tasks
+        UPDATE tasks FORCE INDEX (PRIMARY)
         SET status = '{Pending}', error_message = @Error, scheduled_at = @Now, lease_owner = NULL,
             lease_expires_at = NULL, updated_at = @Now
         WHERE id IN @RequeueIds AND status = '{Running}' AND lease_expires_at < @Now AND attempt < max_attempts
         """;
 
     public const string FailExpiredTasks = $"""
-        UPDATE tasks
+        UPDATE tasks FORCE INDEX (PRIMARY)
         SET status = '{Failed}', error_message = @Error, lease_owner = NULL, lease_expires_at = NULL, updated_at = @Now
         WHERE id IN @FailIds AND status = '{Running}' AND lease_expires_at < @Now AND attempt >= max_attempts
         """;
@@ -345,7 +382,7 @@ internal static class MySqlSql
     /// must be RUNNING), how many did (ROW_COUNT() right after the update), and their names for the WORKFLOW_FAILED rows.
     /// </summary>
     public const string FailWorkflowsAndSelectNames = $"""
-        UPDATE workflow_instances
+        UPDATE workflow_instances FORCE INDEX (PRIMARY)
         SET status = '{Failed}', updated_at = @Now
         WHERE id IN @WorkflowIds AND status = '{Running}';
 
@@ -553,7 +590,7 @@ internal static class MySqlSql
         var pairs = string.Join(", ", Enumerable.Range(0, taskCount).Select(i => $"(@Id{i}, @Attempt{i})"));
         var held = $"id IN ({ids}) AND (id, attempt) IN ({pairs}) AND status = '{Running}' AND lease_owner = @Owner";
         return $"""
-            UPDATE tasks SET lease_expires_at = @LeaseExpiresAt, updated_at = @Now WHERE {held};
+            UPDATE tasks FORCE INDEX (PRIMARY) SET lease_expires_at = @LeaseExpiresAt, updated_at = @Now WHERE {held};
             SELECT id FROM tasks WHERE {held} AND lease_expires_at = @LeaseExpiresAt ORDER BY id;
             """;
     }

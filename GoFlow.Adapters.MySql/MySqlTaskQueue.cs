@@ -42,7 +42,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 new WorkflowId(candidate.WorkflowInstanceId),
                 new TaskId(candidate.Id),
                 ActivityAction.TaskStarted,
-                ActivityDetails.ForTask(candidate.TaskName, candidate.Attempt + 1),
+                ActivityDetails.ForStartedTask(candidate.TaskName, candidate.Attempt + 1, claim.Owner),
                 claim.Now)).ToList();
             var parameters = new DynamicParameters(new
             {
@@ -88,15 +88,23 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
             var claims = (await connection.QueryAsync<HeldClaimRow>(new CommandDefinition(
-                MySqlSql.LockRunningTasks,
+                MySqlSql.LockCompletedTasks,
                 new { TaskIds = completions.Select(completion => completion.Task.Id.Value).Distinct().ToArray() },
                 transaction,
                 cancellationToken: cancellationToken))).ToDictionary(row => row.Id);
             var held = completions.Where(completion => IsHeld(completion.Task, claims)).ToList();
-            if (held.Count == 0)
+            var recordedBefore = completions.Where(completion => WasCompletedByThisClaim(completion.Task, claims)).ToList();
+            if (held.Count == 0 && recordedBefore.Count == 0)
             {
                 await transaction.RollbackAsync(cancellationToken);
                 return [];
+            }
+
+            var acknowledgedAgain = await AcknowledgeAgainAsync(transaction, recordedBefore, now, cancellationToken);
+            if (held.Count == 0)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                return acknowledgedAgain;
             }
 
             var group = new CompletionGroup(held, MySqlTime.ToDatabase(now));
@@ -105,10 +113,8 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 MySqlSql.CompleteHeldTasks(group), group.Parameters, transaction, cancellationToken: cancellationToken)))
             {
                 await ExpectRowCountAsync(results, group.Count, "tasks held by their claim");
-                nextTaskIds = [];
                 if (group.Advancing.Count > 0)
                 {
-                    nextTaskIds = (await results.ReadAsync<NextTaskRow>()).ToDictionary(row => row.WorkflowInstanceId, row => row.Id);
                     await ExpectRowCountAsync(results, group.Advancing.Count, $"{StatusNames.Running} workflows going on to a next step");
                 }
 
@@ -116,6 +122,10 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 {
                     await ExpectRowCountAsync(results, group.Finishing.Count, $"{StatusNames.Running} workflows finishing");
                 }
+
+                nextTaskIds = group.Advancing.Count > 0
+                    ? (await results.ReadAsync<NextTaskRow>()).ToDictionary(row => row.WorkflowInstanceId, row => row.Id)
+                    : [];
             }
 
             var recorded = held
@@ -125,7 +135,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 .ToList();
             await ActivityLog.AppendAsync(transaction, [.. recorded.SelectMany(entry => CompletionActivity(entry, now))], cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return recorded;
+            return [.. recorded, .. acknowledgedAgain];
         });
 
     public Task<bool> FailAsync(TaskFailure failure, CancellationToken cancellationToken) =>
@@ -248,7 +258,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
             return true;
         });
 
-    public Task<int> RecoverExpiredLeasesAsync(DateTimeOffset now, int maxTasks, CancellationToken cancellationToken) =>
+    public Task<RecoveredLeases> RecoverExpiredLeasesAsync(DateTimeOffset now, int maxTasks, CancellationToken cancellationToken) =>
         MySqlAvailability.RunAsync(async () =>
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTasks);
@@ -266,7 +276,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
             if (expired.Count == 0)
             {
                 await transaction.CommitAsync(cancellationToken);
-                return 0;
+                return RecoveredLeases.None;
             }
 
             var requeueIds = expired.Where(task => task.HasAttemptsLeft).Select(task => task.Id).ToArray();
@@ -303,14 +313,13 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
             var activity = expired
                 .SelectMany(task => ExpiryActivity(task, now))
                 .ToList();
-            if (failing.Count > 0)
-            {
-                activity.AddRange(await FailWorkflowsAsync(transaction, failing, now, cancellationToken));
-            }
+            var workflowsFailed = failing.Count > 0 ? await FailWorkflowsAsync(transaction, failing, now, cancellationToken) : [];
+            activity.AddRange(workflowsFailed.Select(row => new NewActivity(
+                new WorkflowId(row.Id), null, ActivityAction.WorkflowFailed, ActivityDetails.ForWorkflow(row.WorkflowName), now)));
 
             await ActivityLog.AppendAsync(transaction, activity, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return expired.Count;
+            return new RecoveredLeases(expired.Count, [.. workflowsFailed.Select(row => row.WorkflowName)]);
         });
 
     private static IEnumerable<NewActivity> ExpiryActivity(ExpiredLeaseRow task, DateTimeOffset now)
@@ -329,7 +338,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
     /// The workflows of tasks that expired on their last attempt become FAILED: one round trip for the update and the
     /// names their WORKFLOW_FAILED rows carry. Each is RUNNING, as its task was, or the invariant is broken.
     /// </summary>
-    private static async Task<IReadOnlyList<NewActivity>> FailWorkflowsAsync(
+    private static async Task<IReadOnlyList<WorkflowNameRow>> FailWorkflowsAsync(
         IDbTransaction transaction, IReadOnlyList<ExpiredLeaseRow> failing, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var workflowIds = failing.Select(task => task.WorkflowInstanceId).Distinct().ToArray();
@@ -347,8 +356,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
         }
 
         var names = await results.ReadAsync<WorkflowNameRow>();
-        return [.. names.Select(row => new NewActivity(
-            new WorkflowId(row.Id), null, ActivityAction.WorkflowFailed, ActivityDetails.ForWorkflow(row.WorkflowName), now))];
+        return [.. names];
     }
 
     /// <summary>
@@ -407,15 +415,61 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
         }
         else if (recorded.NextTask is { } next)
         {
-            yield return new(next.WorkflowId, next.Id, ActivityAction.TaskStarted, ActivityDetails.ForTask(next.TaskName, next.Attempt), now);
+            yield return new(next.WorkflowId, next.Id, ActivityAction.TaskStarted, ActivityDetails.ForStartedTask(next.TaskName, next.Attempt, next.LeaseOwner), now);
         }
     }
 
-    /// <summary>Whether the row locked for <paramref name="task"/> still carries its claim: same owner, same attempt.</summary>
+    /// <summary>Whether the row locked for <paramref name="task"/> still carries its claim: RUNNING, same owner, same attempt.</summary>
     private static bool IsHeld(ClaimedTask task, Dictionary<long, HeldClaimRow> claims) =>
         claims.TryGetValue(task.Id.Value, out var claim)
+        && claim.Status == StatusNames.Running
         && claim.LeaseOwner == task.LeaseOwner
         && claim.Attempt == task.Attempt;
+
+    /// <summary>
+    /// Whether an earlier commit of this very claim completed <paramref name="task"/>: COMPLETED by the same worker on the
+    /// same attempt. Only that claim can have written it, so its caller is hearing again about its own commit, whose
+    /// acknowledgement was lost.
+    /// </summary>
+    private static bool WasCompletedByThisClaim(ClaimedTask task, Dictionary<long, HeldClaimRow> claims) =>
+        claims.TryGetValue(task.Id.Value, out var claim)
+        && claim.Status == StatusNames.Completed
+        && claim.WorkerId == task.LeaseOwner
+        && claim.Attempt == task.Attempt;
+
+    /// <summary>
+    /// Answers completions that an earlier commit recorded already, as that commit would have: nothing is written again,
+    /// and a next step it handed over, still held by this owner, has its lease renewed and is handed over again.
+    /// </summary>
+    private static async Task<List<RecordedCompletion>> AcknowledgeAgainAsync(
+        MySqlTransaction transaction, IReadOnlyList<TaskCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var acknowledged = new List<RecordedCompletion>(completions.Count);
+        foreach (var completion in completions)
+        {
+            ClaimedTask? nextTask = null;
+            if (completion is { NextStep: { } next, NextStepLeaseExpiresAt: { } leaseExpiresAt })
+            {
+                var nextId = await transaction.Connection!.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+                    MySqlSql.RenewHandedOverTask,
+                    new
+                    {
+                        WorkflowId = completion.Task.WorkflowId.Value,
+                        StepIndex = next.Index,
+                        Owner = completion.Task.LeaseOwner,
+                        LeaseExpiresAt = MySqlTime.ToDatabase(leaseExpiresAt),
+                        Now = MySqlTime.ToDatabase(now),
+                    },
+                    transaction,
+                    cancellationToken: cancellationToken));
+                nextTask = nextId is { } id ? completion.HandedOverTask(new TaskId(id), now) : null;
+            }
+
+            acknowledged.Add(new RecordedCompletion(completion, nextTask));
+        }
+
+        return acknowledged;
+    }
 
     /// <summary>
     /// Reads the next ROW_COUNT() of a group's writes. The rows were locked or checked first, so a different count is a

@@ -158,7 +158,8 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
         row.OutputPayload,
         row.ErrorMessage,
         MySqlTime.FromDatabase(row.CreatedAt),
-        MySqlTime.FromDatabase(row.UpdatedAt));
+        MySqlTime.FromDatabase(row.UpdatedAt),
+        row.WorkerId);
 
     private static ActivityLogEntry ToEntry(ActivityRow row) => new(
         row.Id,

@@ -47,49 +47,33 @@ internal sealed class SqliteDatabase
 
     /// <summary>
     /// Runs <paramref name="operation"/> in a write transaction begun with BEGIN IMMEDIATE. Waits up to
-    /// <see cref="SqliteOptions.BusyTimeout"/> for this process's other writers and again for SQLite's lock, then
-    /// gives up with <see cref="StoreUnavailableException"/>. The operation commits; a transaction it leaves
-    /// uncommitted is rolled back.
+    /// <see cref="SqliteOptions.BusyTimeout"/> for this process's other writers and again for SQLite's lock; a transaction
+    /// that still finds the file busy is run again, whole (<see cref="TransientConflictRetry"/>), and only a lock held
+    /// through every run gives up with <see cref="StoreUnavailableException"/>. The operation commits; a transaction it
+    /// leaves uncommitted is rolled back.
     /// </summary>
-    public async Task<T> WriteAsync<T>(
-        Func<SqliteConnection, SqliteTransaction, Task<T>> operation, CancellationToken cancellationToken)
-    {
-        if (!await _writers.WaitAsync(_busyTimeout, cancellationToken))
-        {
-            var message = $"The SQLite database {FilePath} cannot be written now: other writers of this process held it " +
-                $"for longer than the busy timeout ({_busyTimeout:c}).";
-            throw new StoreUnavailableException(message, new TimeoutException(message));
-        }
-
-        try
-        {
-            return await RunAsync(
-                async connection =>
-                {
-                    await using var transaction = connection.BeginTransaction(deferred: false);
-                    return await operation(connection, transaction);
-                },
-                cancellationToken);
-        }
-        finally
-        {
-            _writers.Release();
-        }
-    }
+    public Task<T> WriteAsync<T>(
+        Func<SqliteConnection, SqliteTransaction, Task<T>> operation, CancellationToken cancellationToken) =>
+        TransientConflictRetry.RunAsync(() => WriteOnceAsync(operation, cancellationToken), IsBusy, "SQLite", FilePath);
 
     /// <summary>
     /// Runs <paramref name="operation"/> in a read transaction (a deferred BEGIN), so that all its statements see the
-    /// same commit; in WAL mode it neither waits for the writer nor holds it up.
+    /// same commit; in WAL mode it neither waits for the writer nor holds it up (a checkpoint or a recovery can still
+    /// find the file busy: the read is then run again, as a write is).
     /// </summary>
     public Task<T> ReadAsync<T>(
         Func<SqliteConnection, SqliteTransaction, Task<T>> operation, CancellationToken cancellationToken) =>
-        RunAsync(
-            async connection =>
-            {
-                await using var transaction = connection.BeginTransaction(deferred: true);
-                return await operation(connection, transaction);
-            },
-            cancellationToken);
+        TransientConflictRetry.RunAsync(
+            () => RunAsync(
+                async connection =>
+                {
+                    await using var transaction = connection.BeginTransaction(deferred: true);
+                    return await operation(connection, transaction);
+                },
+                cancellationToken),
+            IsBusy,
+            "SQLite",
+            FilePath);
 
     /// <summary>Opens a connection with <paramref name="connectionString"/> and sets it up; the caller disposes it.</summary>
     public async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
@@ -114,6 +98,39 @@ internal sealed class SqliteDatabase
     /// <summary>Opens a connection set up as every operation's is; the caller disposes it.</summary>
     public Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(_connectionString, cancellationToken);
 
+    private async Task<T> WriteOnceAsync<T>(
+        Func<SqliteConnection, SqliteTransaction, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        if (!await _writers.WaitAsync(_busyTimeout, cancellationToken))
+        {
+            throw new TimeoutException(
+                $"The SQLite database {FilePath} cannot be written now: other writers of this process held it for longer " +
+                $"than the busy timeout ({_busyTimeout:c}).");
+        }
+
+        try
+        {
+            return await RunAsync(
+                async connection =>
+                {
+                    await using var transaction = connection.BeginTransaction(deferred: false);
+                    return await operation(connection, transaction);
+                },
+                cancellationToken);
+        }
+        finally
+        {
+            _writers.Release();
+        }
+    }
+
+    /// <summary>
+    /// Whether the transaction found the file's lock taken for longer than the busy timeout (SQLITE_BUSY, SQLITE_LOCKED,
+    /// or this process's queue of writers), so that nothing was written and running it again is what SQLite asks for.
+    /// </summary>
+    private static bool IsBusy(Exception exception) =>
+        exception is TimeoutException or SqliteException { SqliteErrorCode: raw.SQLITE_BUSY or raw.SQLITE_LOCKED };
+
     /// <summary>
     /// Whether the error means the database cannot be used for now, rather than a bug in a statement: the write lock
     /// stayed taken past the busy timeout, or the file cannot be opened, read or written (missing, no permission, disk
@@ -129,7 +146,8 @@ internal sealed class SqliteDatabase
             await using var connection = await OpenAsync(_connectionString, cancellationToken);
             return await operation(connection);
         }
-        catch (SqliteException exception) when (IsUnavailable(exception))
+        // A busy file is left to the caller's retry (IsBusy); it becomes unavailable only if it stays busy.
+        catch (SqliteException exception) when (IsUnavailable(exception) && !IsBusy(exception))
         {
             throw new StoreUnavailableException(
                 $"The SQLite database {FilePath} cannot be used now: {exception.Message}", exception);

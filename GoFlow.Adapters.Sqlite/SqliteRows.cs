@@ -36,7 +36,8 @@ internal sealed record TaskRow(
     string? OutputPayload,
     string? ErrorMessage,
     string CreatedAt,
-    string UpdatedAt);
+    string UpdatedAt,
+    string? WorkerId);
 
 internal sealed record ActivityRow(
     long Id, string WorkflowInstanceId, long? TaskId, string Action, string? Details, string CreatedAt);

@@ -12,8 +12,9 @@ namespace GoFlow.Adapters.Sqlite;
 /// <remarks>
 /// Every transaction that writes begins with BEGIN IMMEDIATE (see <see cref="SqliteDatabase"/>), so it holds the one
 /// write lock of the file from its first statement: the guards below cannot be raced, and a guard that matches no row
-/// means the caller's claim is gone. The statements still touch tables in the MySQL adapter's order (tasks, then
-/// workflow_instances, then activity_logs), so both adapters read the same way.
+/// means the caller's claim is gone, and no two transactions ever wait on each other, so none can deadlock. The
+/// statements still follow the MySQL adapter's lock order (ADR 0012: tasks, then workflow_instances, then
+/// activity_logs; a workflow updated before a task is inserted under it), so both adapters read the same way.
 /// </remarks>
 internal static class SqliteSql
 {
@@ -63,6 +64,7 @@ internal static class SqliteSql
         ("workflow_instances", "idempotency_key", "ALTER TABLE workflow_instances ADD COLUMN idempotency_key TEXT NULL"),
         ("workflow_instances", "request_fingerprint", "ALTER TABLE workflow_instances ADD COLUMN request_fingerprint TEXT NULL"),
         ("workflow_instances", "trace_parent", "ALTER TABLE workflow_instances ADD COLUMN trace_parent TEXT NULL"),
+        ("tasks", "worker_id", "ALTER TABLE tasks ADD COLUMN worker_id TEXT NULL"),
     ];
 
     /// <summary>Whether the table exists (1 or 0), and whether it has the column (1 or 0).</summary>
@@ -129,10 +131,10 @@ internal static class SqliteSql
     public const string InsertNextTask = """
         INSERT INTO tasks
             (workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload, lease_owner,
-             lease_expires_at, scheduled_at, created_at, updated_at)
+             lease_expires_at, worker_id, scheduled_at, created_at, updated_at)
         VALUES
             (@WorkflowId, @StepIndex, @TaskName, @Status, @Attempt, @MaxAttempts, @InputPayload, @LeaseOwner,
-             @LeaseExpiresAt, @Now, @Now, @Now)
+             @LeaseExpiresAt, @LeaseOwner, @Now, @Now, @Now)
         RETURNING id
         """;
 
@@ -146,7 +148,7 @@ internal static class SqliteSql
         SELECT id AS Id, step_index AS StepIndex, task_name AS TaskName, status AS Status, attempt AS Attempt,
                max_attempts AS MaxAttempts, scheduled_at AS ScheduledAt, input_payload AS InputPayload,
                output_payload AS OutputPayload, error_message AS ErrorMessage, created_at AS CreatedAt,
-               updated_at AS UpdatedAt
+               updated_at AS UpdatedAt, worker_id AS WorkerId
         FROM tasks
         WHERE workflow_instance_id = @Id
         ORDER BY step_index;
@@ -179,7 +181,7 @@ internal static class SqliteSql
     public const string MarkTasksRunning = $"""
         UPDATE tasks
         SET status = '{Running}', attempt = attempt + 1, lease_owner = @Owner, lease_expires_at = @LeaseExpiresAt,
-            updated_at = @Now
+            worker_id = @Owner, updated_at = @Now
         WHERE id IN @TaskIds AND status = '{Pending}'
         """;
 
@@ -212,6 +214,27 @@ internal static class SqliteSql
         SET status = '{Completed}', output_payload = @OutputPayload, lease_owner = NULL, lease_expires_at = NULL,
             updated_at = @Now
         WHERE {HeldByClaim}
+        """;
+
+    /// <summary>
+    /// Whether an earlier commit of this very claim completed the task (1 or 0): COMPLETED by the same worker on the same
+    /// attempt, so that its caller is hearing again about its own commit, whose acknowledgement was lost.
+    /// </summary>
+    public const string CountCompletedByClaim = $"""
+        SELECT COUNT(*) FROM tasks
+        WHERE id = @TaskId AND status = '{Completed}' AND worker_id = @Owner AND attempt = @Attempt
+        """;
+
+    /// <summary>
+    /// The next step's task that an earlier commit handed over to @Owner, when the owner still holds it (RUNNING, its
+    /// first attempt): its lease renewed to @LeaseExpiresAt and its id returned; no row when it is no longer held.
+    /// </summary>
+    public const string RenewHandedOverTask = $"""
+        UPDATE tasks
+        SET lease_expires_at = @LeaseExpiresAt, updated_at = @Now
+        WHERE workflow_instance_id = @WorkflowId AND step_index = @StepIndex AND status = '{Running}' AND lease_owner = @Owner
+              AND attempt = 1
+        RETURNING id
         """;
 
     public const string FailTask = $"""

@@ -63,7 +63,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                         task.WorkflowId,
                         task.Id,
                         ActivityAction.TaskStarted,
-                        ActivityDetails.ForTask(task.TaskName, task.Attempt),
+                        ActivityDetails.ForStartedTask(task.TaskName, task.Attempt, task.LeaseOwner),
                         claim.Now))],
                     cancellationToken);
 
@@ -99,18 +99,24 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                         cancellationToken: cancellationToken));
                     if (held == 0)
                     {
+                        if (await WasCompletedByThisClaimAsync(transaction, task, cancellationToken))
+                        {
+                            // An earlier commit of this claim recorded it; only its acknowledgement was lost.
+                            recorded.Add(new(completion, await RenewHandedOverTaskAsync(transaction, completion, now, cancellationToken)));
+                        }
+
                         continue;
                     }
 
                     activity.Add(new(task.WorkflowId, task.Id, ActivityAction.TaskCompleted, ActivityDetails.ForTask(task.TaskName, task.Attempt), now));
                     if (completion.NextStep is { } next)
                     {
-                        var nextTask = await InsertNextTaskAsync(transaction, completion, next, now, cancellationToken);
                         await UpdateRunningWorkflowAsync(
                             transaction, SqliteSql.AdvanceWorkflow, task.WorkflowId, completion.OutputPayload, databaseNow, cancellationToken);
+                        var nextTask = await InsertNextTaskAsync(transaction, completion, next, now, cancellationToken);
                         if (nextTask is not null)
                         {
-                            activity.Add(new(nextTask.WorkflowId, nextTask.Id, ActivityAction.TaskStarted, ActivityDetails.ForTask(nextTask.TaskName, nextTask.Attempt), now));
+                            activity.Add(new(nextTask.WorkflowId, nextTask.Id, ActivityAction.TaskStarted, ActivityDetails.ForStartedTask(nextTask.TaskName, nextTask.Attempt, nextTask.LeaseOwner), now));
                         }
 
                         recorded.Add(new(completion, nextTask));
@@ -199,7 +205,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
             },
             cancellationToken);
 
-    public Task<int> RecoverExpiredLeasesAsync(DateTimeOffset now, int maxTasks, CancellationToken cancellationToken)
+    public Task<RecoveredLeases> RecoverExpiredLeasesAsync(DateTimeOffset now, int maxTasks, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTasks);
         var storedNow = SqliteTime.ToDatabase(now);
@@ -214,6 +220,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                     cancellationToken: cancellationToken))).AsList();
 
                 var activity = new List<NewActivity>();
+                var failedWorkflows = new List<string>();
                 foreach (var task in expired)
                 {
                     var workflowId = SqliteIds.FromDatabase(task.WorkflowInstanceId);
@@ -248,12 +255,13 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                             now));
                         activity.Add(new(
                             workflowId, null, ActivityAction.WorkflowFailed, ActivityDetails.ForWorkflow(task.WorkflowName), now));
+                        failedWorkflows.Add(task.WorkflowName);
                     }
                 }
 
                 await ActivityLog.AppendAsync(transaction, activity, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
-                return expired.Count;
+                return new RecoveredLeases(expired.Count, failedWorkflows);
             },
             cancellationToken);
     }
@@ -358,6 +366,41 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
     /// over.
     /// </summary>
     /// <returns>The handed-over task as its new holder sees it; null when it was left PENDING.</returns>
+    private static async Task<bool> WasCompletedByThisClaimAsync(
+        IDbTransaction transaction, ClaimedTask task, CancellationToken cancellationToken) =>
+        await transaction.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(
+            SqliteSql.CountCompletedByClaim,
+            new { TaskId = task.Id.Value, Owner = task.LeaseOwner, task.Attempt },
+            transaction,
+            cancellationToken: cancellationToken)) == 1;
+
+    /// <summary>
+    /// The next step an earlier commit of <paramref name="completion"/> handed over, when its owner still holds it: its
+    /// lease renewed and handed over again, as that commit's lost acknowledgement would have. Null otherwise.
+    /// </summary>
+    private static async Task<ClaimedTask?> RenewHandedOverTaskAsync(
+        IDbTransaction transaction, TaskCompletion completion, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (completion is not { NextStep: { } next, NextStepLeaseExpiresAt: { } leaseExpiresAt })
+        {
+            return null;
+        }
+
+        var id = await transaction.Connection!.ExecuteScalarAsync<long?>(new CommandDefinition(
+            SqliteSql.RenewHandedOverTask,
+            new
+            {
+                WorkflowId = SqliteIds.ToDatabase(completion.Task.WorkflowId),
+                StepIndex = next.Index,
+                Owner = completion.Task.LeaseOwner,
+                LeaseExpiresAt = SqliteTime.ToDatabase(leaseExpiresAt),
+                Now = SqliteTime.ToDatabase(now),
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+        return id is { } nextId ? completion.HandedOverTask(new TaskId(nextId), now) : null;
+    }
+
     private static async Task<ClaimedTask?> InsertNextTaskAsync(
         IDbTransaction transaction, TaskCompletion completion, WorkflowStep next, DateTimeOffset now, CancellationToken cancellationToken)
     {

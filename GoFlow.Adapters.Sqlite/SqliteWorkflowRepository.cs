@@ -107,7 +107,8 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
         row.OutputPayload,
         row.ErrorMessage,
         SqliteTime.FromDatabase(row.CreatedAt),
-        SqliteTime.FromDatabase(row.UpdatedAt));
+        SqliteTime.FromDatabase(row.UpdatedAt),
+        row.WorkerId);
 
     private static ActivityLogEntry ToEntry(ActivityRow row) => new(
         row.Id,

@@ -60,6 +60,7 @@ public sealed record BenchmarkOptions
           --seed-finished <N>           finished tasks seeded before the growth run (default 1000000)
           --host-dll <path>             GoFlow.Host.dll to start (default: the repository's Release build)
           --host-env "A=1;B=2"          extra environment variables for the host (e.g. Worker__BatchSize=200)
+          --repeat <R>                  runs of each engine figure (throughput, drain), reported as median and spread (default 3)
           --timeout-minutes <m>         longest a single run may take before it counts as failed (default 30)
           --markdown <file>             also write the report there
         """;
@@ -118,6 +119,9 @@ public sealed record BenchmarkOptions
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>How many times the throughput and the drain run; the report gives their median and spread. Default 3.</summary>
+    public int Repeat { get; init; } = 3;
+
     public string? MarkdownPath { get; init; }
 
     /// <summary>The batch the engine claims with: <see cref="Batch"/>, or the worker's default.</summary>
@@ -171,6 +175,7 @@ public sealed record BenchmarkOptions
             HostDll = reader.Text("host-dll"),
             HostEnvironment = reader.Pairs("host-env") ?? defaults.HostEnvironment,
             Timeout = reader.Double("timeout-minutes") is { } minutes ? TimeSpan.FromMinutes(minutes) : defaults.Timeout,
+            Repeat = reader.Int("repeat", 1) ?? defaults.Repeat,
             MarkdownPath = reader.Text("markdown"),
         };
 
@@ -196,6 +201,7 @@ public sealed record BenchmarkOptions
             Concurrency is null ? $"concurrency {EngineConcurrency} (engine default)" : $"--concurrency {Concurrency}",
             string.Create(CultureInfo.InvariantCulture, $"--poll-interval {PollInterval.TotalSeconds}"),
             $"--starters {Starters}",
+            $"--repeat {Repeat}",
         };
         if (Runs(BenchmarkPart.Latency))
         {

@@ -19,7 +19,9 @@ internal sealed record BenchmarkResult(
     GrowthResult? Growth,
     HttpResult? Http,
     MemoryResult? Memory,
-    IReadOnlyList<string> Failures);
+    IReadOnlyList<string> Failures,
+    IReadOnlyList<ThroughputResult>? ThroughputRuns = null,
+    IReadOnlyList<ThroughputResult>? DrainRuns = null);
 
 /// <summary>
 /// N workflows of M steps, from the first created to the last COMPLETED (or, for a drain, from the first claim).
@@ -34,11 +36,20 @@ internal sealed record ThroughputResult(
     Percentiles CreateToCompleted,
     Percentiles StepGap,
     Percentiles StepInterval,
-    long TaskRowsBefore)
+    long TaskRowsBefore,
+    long RetriedWrites = 0,
+    long ExpiredLeases = 0)
 {
     public double StepsPerSecond => Workflows * Steps / WallSeconds;
 
     public double WorkflowsPerSecond => Workflows / WallSeconds;
+}
+
+/// <summary>The runs of one repeated figure: the median run (by steps/s) is the figure, the others its spread.</summary>
+internal static class RepeatedRuns
+{
+    public static ThroughputResult Median(IReadOnlyList<ThroughputResult> runs) =>
+        runs.OrderBy(run => run.StepsPerSecond).ElementAt((runs.Count - 1) / 2);
 }
 
 internal sealed record LatencyResult(IdleLatencyResult? Idle, HalfLoadResult? HalfLoad);

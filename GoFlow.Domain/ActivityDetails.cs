@@ -11,6 +11,15 @@ public static class ActivityDetails
     public static string ForWorkflow(string workflowName) =>
         Write(writer => writer.WriteString("workflow_name", workflowName));
 
+    /// <summary>A TASK_STARTED row's details: the task, its attempt and the worker that runs it.</summary>
+    public static string ForStartedTask(string taskName, int attempt, string workerId) =>
+        Write(writer =>
+        {
+            writer.WriteString("task_name", taskName);
+            writer.WriteNumber("attempt", attempt);
+            writer.WriteString("worker_id", workerId);
+        });
+
     public static string ForTask(string taskName, int attempt, string? error = null, DateTimeOffset? retryAt = null) =>
         Write(writer =>
         {

@@ -19,6 +19,7 @@ builder.Services
     .AddGoFlowApplication()
     .AddGoFlowStorage(builder.Configuration)
     .AddSampleTaskHandlers()
+    .AddTestOnlyTaskHandlers(builder.Configuration)
     .AddGoFlowObservability(builder.Configuration);
 if (roles.Api)
 {

@@ -64,8 +64,7 @@ internal static class DashboardMapper
         task.InputPayload,
         task.OutputPayload,
         task.Error,
-        // WORKER COLUMN: map task.WorkerId here once the reliability issue adds it to TaskView; the page shows it.
-        WorkerId: null,
+        task.WorkerId,
         task.CreatedAt.UtcDateTime,
         task.UpdatedAt.UtcDateTime);
 

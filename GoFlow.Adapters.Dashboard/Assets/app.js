@@ -517,7 +517,6 @@
       el('dl', { class: 'facts' },
         el('dt', {}, 'Attempts'), el('dd', {}, task.attempt + ' of ' + task.max_attempts),
         el('dt', {}, 'Took'), el('dd', {}, finishedTask ? formatDuration(took) + ' (from due to finished)' : '—'),
-        // WORKER COLUMN: the reliability issue adds worker_id to the task; the API already sends the field.
         el('dt', {}, 'Worker'), el('dd', {}, task.worker_id || 'not recorded'),
         el('dt', {}, 'Due'), el('dd', {}, formatTime(task.scheduled_at))),
       el('h4', {}, 'Input'), el('pre', { text: prettyJson(task.input_payload) }),

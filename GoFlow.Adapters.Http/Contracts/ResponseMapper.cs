@@ -38,7 +38,8 @@ internal static class ResponseMapper
         RawJson.FromNullable(task.OutputPayload),
         task.Error,
         task.CreatedAt.UtcDateTime,
-        task.UpdatedAt.UtcDateTime);
+        task.UpdatedAt.UtcDateTime,
+        task.WorkerId);
 
     public static ActivityResponse ToResponse(ActivityLogEntry entry) => new(
         entry.Id,

@@ -40,7 +40,8 @@ internal sealed record TaskResponse(
     RawJson? OutputPayload,
     string? Error,
     DateTime CreatedAt,
-    DateTime UpdatedAt);
+    DateTime UpdatedAt,
+    string? WorkerId);
 
 internal sealed record ActivityResponse(
     long Id,

@@ -206,7 +206,7 @@ internal sealed partial class ExecuteTask(
     private partial void LogTimedOut(string taskName, string workflowId, int attempt, TimeSpan timeout);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "The result of task {TaskName} of workflow {WorkflowId}, attempt {Attempt}, was rejected: the task is no longer held by this worker")]
+        Message = "The result of task {TaskName} of workflow {WorkflowId}, attempt {Attempt}, was not recorded: the lease was taken over (the task is no longer held by this worker's claim)")]
     private partial void LogResultRejected(string taskName, string workflowId, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning,

@@ -3,7 +3,9 @@ using GoFlow.Benchmarks.Stores;
 namespace GoFlow.Benchmarks.Measurements;
 
 /// <summary>What every measurement needs: the options, the store, the clock and where progress is written.</summary>
-internal sealed record BenchmarkContext(BenchmarkOptions Options, BenchmarkStore Store, TimeProvider Time, TextWriter Log)
+/// <param name="Retries">The store transactions run again after a transient conflict, in this process.</param>
+internal sealed record BenchmarkContext(
+    BenchmarkOptions Options, BenchmarkStore Store, TimeProvider Time, TextWriter Log, StoreRetryCounter Retries)
 {
     /// <summary>Now, cut to the microsecond the stores keep, so that "created at or after" finds the rows made from now on.</summary>
     public DateTimeOffset Now()

@@ -1,5 +1,6 @@
 using GoFlow.Benchmarks.Engine;
 using GoFlow.Benchmarks.Stores;
+using GoFlow.Domain;
 
 namespace GoFlow.Benchmarks.Measurements;
 
@@ -20,6 +21,7 @@ internal sealed class DrainMeasurement(BenchmarkContext context)
             new SeedRequest(WorkflowNames.Drain, options.Workflows, options.Steps, Finished: false, since), cancellationToken);
 
         context.Say("drain: running them");
+        var retriesBefore = context.Retries.Count;
         await using (await InProcessEngine.StartAsync(options, context.Store, worker: true, cancellationToken))
         {
             await RunCompletion.WaitAsync(context, WorkflowNames.Drain, since, cancellationToken);
@@ -35,8 +37,10 @@ internal sealed class DrainMeasurement(BenchmarkContext context)
             run.CreateToCompleted(),
             run.StepGaps(),
             run.StepIntervals(),
-            taskRows);
-        context.Say($"drain: {result.StepsPerSecond:F0} task steps/s");
+            taskRows,
+            context.Retries.Count - retriesBefore,
+            await context.Store.CountActionsAsync(WorkflowNames.Drain, since, ActivityAction.TaskLeaseExpired, cancellationToken));
+        context.Say($"drain: {result.StepsPerSecond:F0} task steps/s, {result.RetriedWrites} writes retried, {result.ExpiredLeases} leases expired");
         return result;
     }
 }

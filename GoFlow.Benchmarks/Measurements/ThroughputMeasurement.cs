@@ -1,4 +1,5 @@
 using GoFlow.Benchmarks.Engine;
+using GoFlow.Domain;
 
 namespace GoFlow.Benchmarks.Measurements;
 
@@ -17,6 +18,7 @@ internal sealed class ThroughputMeasurement(BenchmarkContext context)
 
         await using var engine = await InProcessEngine.StartAsync(options, context.Store, worker: true, cancellationToken);
         var since = context.Now();
+        var retriesBefore = context.Retries.Count;
         var clock = context.Time.GetTimestamp();
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, options.Starters).Select(async _ =>
@@ -39,8 +41,11 @@ internal sealed class ThroughputMeasurement(BenchmarkContext context)
             run.CreateToCompleted(),
             run.StepGaps(),
             run.StepIntervals(),
-            taskRows);
-        context.Say($"{label}: {result.StepsPerSecond:F0} task steps/s, {result.WorkflowsPerSecond:F0} workflows/s");
+            taskRows,
+            context.Retries.Count - retriesBefore,
+            await context.Store.CountActionsAsync(WorkflowNames.Throughput, since, ActivityAction.TaskLeaseExpired, cancellationToken));
+        context.Say($"{label}: {result.StepsPerSecond:F0} task steps/s, {result.WorkflowsPerSecond:F0} workflows/s, " +
+            $"{result.RetriedWrites} writes retried, {result.ExpiredLeases} leases expired");
         return result;
     }
 }

@@ -30,6 +30,14 @@ internal static class BenchSql
         ORDER BY a.workflow_instance_id, a.id
         """;
 
+    /// <summary>How many activity rows of one action a run's workflows have (TASK_LEASE_EXPIRED, say).</summary>
+    public const string CountActions = """
+        SELECT COUNT(*)
+        FROM workflow_instances w
+        JOIN activity_logs a ON a.workflow_instance_id = w.id
+        WHERE w.workflow_name = @Name AND w.created_at >= @Since AND a.action = @Action
+        """;
+
     /// <summary>How many of a run's workflows are not finished; read through idx_workflow_instances_status_created.</summary>
     public const string CountUnfinishedWorkflows = $"""
         SELECT COUNT(*)

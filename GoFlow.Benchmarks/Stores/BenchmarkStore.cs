@@ -115,6 +115,9 @@ internal abstract class BenchmarkStore : IAsyncDisposable
     public Task<long> CountUnfinishedTasksAsync(CancellationToken cancellationToken) =>
         ScalarAsync(BenchSql.CountUnfinishedTasks, cancellationToken);
 
+    public Task<long> CountActionsAsync(string workflowName, DateTimeOffset since, string action, CancellationToken cancellationToken) =>
+        ScalarAsync(BenchSql.CountActions, cancellationToken, ("@Name", workflowName), ("@Since", ToDatabase(since)), ("@Action", action));
+
     public Task<long> CountTasksAsync(CancellationToken cancellationToken) =>
         ScalarAsync(BenchSql.CountTasks, cancellationToken);
 

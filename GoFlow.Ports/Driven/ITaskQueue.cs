@@ -24,7 +24,10 @@ public interface ITaskQueue
     /// <paramref name="now"/>. The next step's task is created PENDING, or, when the completion asks for a hand-over
     /// (<see cref="TaskCompletion.NextStepLeaseExpiresAt"/>), RUNNING: claimed at once by the same lease owner for its
     /// first attempt, with a TASK_STARTED row, as <see cref="ClaimAsync"/> would have. A completion whose task is no
-    /// longer held by its claim changes nothing, and does not stop the others from being recorded.
+    /// longer held by its claim changes nothing, and does not stop the others from being recorded. A completion that an
+    /// earlier call recorded already (the task COMPLETED by the same worker on the same attempt: that call committed but
+    /// its answer was lost) is written again by nothing and answered as recorded, with the next step it handed over when
+    /// its owner still holds it, that step's lease renewed to <see cref="TaskCompletion.NextStepLeaseExpiresAt"/>.
     /// </summary>
     /// <returns>
     /// The completions that were recorded, each with the next step's task when it was handed over; the tasks of the
@@ -63,8 +66,8 @@ public interface ITaskQueue
     /// <see cref="GoFlow.Domain.WorkflowTask.LeaseExpiredError"/> and its workflow FAILED (TASK_FAILED,
     /// WORKFLOW_FAILED rows). The expired attempt counts.
     /// </summary>
-    /// <returns>How many tasks were taken back.</returns>
-    Task<int> RecoverExpiredLeasesAsync(DateTimeOffset now, int maxTasks, CancellationToken cancellationToken);
+    /// <returns>How many tasks were taken back, and the names of the workflows that failed with them, one per workflow.</returns>
+    Task<RecoveredLeases> RecoverExpiredLeasesAsync(DateTimeOffset now, int maxTasks, CancellationToken cancellationToken);
 }
 
 /// <summary>A request to claim tasks for <paramref name="Owner"/> until <paramref name="LeaseExpiresAt"/>.</summary>
@@ -141,6 +144,15 @@ public sealed record LeaseRenewal(
     IReadOnlyList<HeldTask> Tasks,
     DateTimeOffset LeaseExpiresAt,
     DateTimeOffset Now);
+
+/// <summary>
+/// What a sweep of expired leases took back: <paramref name="TasksTakenBack"/> tasks, of which those on their last
+/// attempt failed their workflows, named in <paramref name="FailedWorkflowNames"/> (one entry per workflow failed).
+/// </summary>
+public sealed record RecoveredLeases(int TasksTakenBack, IReadOnlyList<string> FailedWorkflowNames)
+{
+    public static readonly RecoveredLeases None = new(0, []);
+}
 
 /// <summary>A task a worker believes it holds: the id and the attempt it claimed.</summary>
 public sealed record HeldTask(TaskId Id, int Attempt);

@@ -13,7 +13,8 @@ public sealed record WorkflowView(
 
 /// <summary>
 /// A task as a read shows it. Payloads are JSON object text. <paramref name="Error"/> is the last attempt's error;
-/// <paramref name="ScheduledAt"/> is when a PENDING task may run (a retry's due time).
+/// <paramref name="ScheduledAt"/> is when a PENDING task may run (a retry's due time). <paramref name="WorkerId"/> is the
+/// worker that ran (or runs) its latest attempt, kept after the task finished; null before its first claim.
 /// </summary>
 public sealed record TaskView(
     TaskId Id,
@@ -27,7 +28,8 @@ public sealed record TaskView(
     string? OutputPayload,
     string? Error,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string? WorkerId = null);
 
 /// <summary>A workflow with its tasks in execution order.</summary>
 public sealed record WorkflowDetails(WorkflowView Workflow, IReadOnlyList<TaskView> Tasks);

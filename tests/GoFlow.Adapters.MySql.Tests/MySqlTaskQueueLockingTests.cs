@@ -37,7 +37,7 @@ internal sealed class MySqlTaskQueueLockingTests : MySqlDatabaseFixture
         await using var otherTransaction = await LockTaskOfAsync(locked.Id.ToString());
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var recovered = await Storage.Queue.RecoverExpiredLeasesAsync(TestTimes.Start.AddHours(1), 10, timeout.Token);
+        var recovered = (await Storage.Queue.RecoverExpiredLeasesAsync(TestTimes.Start.AddHours(1), 10, timeout.Token)).TasksTakenBack;
 
         var freeTask = claimed.Single(task => task.WorkflowId == free.Id);
         var lockedTask = claimed.Single(task => task.WorkflowId == locked.Id);

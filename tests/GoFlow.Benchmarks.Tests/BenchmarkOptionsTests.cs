@@ -18,6 +18,7 @@ public sealed class BenchmarkOptionsTests
             Assert.That(options.MemoryWorkflows, Is.EqualTo(100_000));
             Assert.That(options.SeedFinished, Is.EqualTo(1_000_000));
             Assert.That(options.IdleSamples, Is.EqualTo(200));
+            Assert.That(options.Repeat, Is.EqualTo(3), "each engine figure is the median of 3 runs");
             Assert.That(options.MySqlConnectionString, Is.Null);
             Assert.That(options.Parts, Is.EquivalentTo(Enum.GetValues<BenchmarkPart>()));
             Assert.That(options.EffectiveRawBatch, Is.EqualTo(options.EngineBatch), "the raw replay defaults to the engine's batch");
@@ -31,7 +32,7 @@ public sealed class BenchmarkOptionsTests
             "--mysql", "Server=db;Database=bench", "--only", "throughput, Latency", "--workflows", "300", "--steps", "5",
             "--batch", "20", "--concurrency", "40", "--idle-samples", "7", "--half-load-seconds", "1.5",
             "--http-clients", "4", "--http-seconds", "2", "--memory-workflows", "50", "--raw-batch", "9",
-            "--raw-connections", "8", "--raw-modes", "handover", "--seed-finished", "600", "--markdown", "out.md",
+            "--raw-connections", "8", "--raw-modes", "handover", "--seed-finished", "600", "--markdown", "out.md", "--repeat", "5",
         ]);
 
         Assert.Multiple(() =>
@@ -52,6 +53,7 @@ public sealed class BenchmarkOptionsTests
             Assert.That(options.RawModes, Is.EqualTo(new[] { RawReplayMode.HandOver }));
             Assert.That(options.SeedFinished, Is.EqualTo(600));
             Assert.That(options.MarkdownPath, Is.EqualTo("out.md"));
+            Assert.That(options.Repeat, Is.EqualTo(5));
         });
     }
 

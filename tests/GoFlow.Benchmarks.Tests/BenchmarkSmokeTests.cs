@@ -11,6 +11,7 @@ public sealed class BenchmarkSmokeTests
 {
     private const int Workflows = 300;
     private const int IdleSamples = 10;
+    private const int DrainRuns = 2;
 
     [Test]
     [CancelAfter(60_000)]
@@ -64,6 +65,7 @@ public sealed class BenchmarkSmokeTests
         IdleSamples = IdleSamples,
         HalfLoadDuration = TimeSpan.FromSeconds(2),
         Timeout = TimeSpan.FromSeconds(45),
+        Repeat = 1,
     };
 
     private static BenchmarkOptions StoreRun(string? mySql) => new()
@@ -73,6 +75,7 @@ public sealed class BenchmarkSmokeTests
         Workflows = Workflows,
         SeedFinished = 3_000,
         Timeout = TimeSpan.FromSeconds(45),
+        Repeat = DrainRuns,
     };
 
     private static async Task<BenchmarkResult> RunAsync(BenchmarkOptions options, CancellationToken cancellationToken) =>
@@ -118,6 +121,10 @@ public sealed class BenchmarkSmokeTests
         {
             Assert.That(result.Failures, Is.Empty);
             Assert.That(result.Drain?.StepsPerSecond, Is.GreaterThan(0));
+            Assert.That(result.DrainRuns, Has.Count.EqualTo(DrainRuns), "the drain is repeated");
+            Assert.That(result.DrainRuns!.Select(run => run.ExpiredLeases), Is.All.Zero, "expired leases are counted, and none expired");
+            Assert.That(MarkdownReport.Build(result), Does.Contain($"drain: {DrainRuns} runs, task steps/s median (min–max)")
+                .And.Contain("writes retried (transient conflicts), leases expired, per run"));
             Assert.That(result.Raw.Select(raw => (raw.Mode, raw.Batch)), Is.EquivalentTo(new[]
             {
                 (Raw.RawReplayMode.Pending, result.Options.EngineBatch),

@@ -88,6 +88,10 @@ public abstract class StorageContract
 
     protected Task<string> SnapshotAsync() => Storage.SnapshotAsync();
 
+    /// <summary>How many tasks a sweep of expired leases took back (the count the port answers with).</summary>
+    protected async Task<int> RecoverExpiredLeasesAsync(DateTimeOffset now, int maxTasks, CancellationToken cancellationToken) =>
+        (await Queue.RecoverExpiredLeasesAsync(now, maxTasks, cancellationToken)).TasksTakenBack;
+
     /// <summary>
     /// Claims, at <paramref name="at"/>, one task and expects it to be <paramref name="workflowId"/>'s: the test arranges
     /// that no other task is due by then.

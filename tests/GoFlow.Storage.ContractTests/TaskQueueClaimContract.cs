@@ -46,7 +46,8 @@ public abstract class TaskQueueClaimContract : StorageContract
             Assert.That(activity.Select(entry => entry.Action),
                 Is.EqualTo(new[] { ActivityAction.WorkflowCreated, ActivityAction.TaskStarted }));
             Assert.That(activity[1].TaskId, Is.EqualTo(task.Id));
-            Assert.That(SameJson(ActivityDetails.ForTask("ValidateOrder", 1), activity[1].Details), Is.True, activity[1].Details);
+            Assert.That(SameJson(ActivityDetails.ForStartedTask("ValidateOrder", 1, "worker-a"), activity[1].Details), Is.True, activity[1].Details);
+            Assert.That(found.Tasks[0].WorkerId, Is.EqualTo("worker-a"), "the task row names the worker that runs it");
             Assert.That(activity[1].CreatedAt, Is.EqualTo(claim.Now));
         }
     }

@@ -74,7 +74,7 @@ public abstract class TaskQueueConcurrencyContract : StorageContract
             var total = 0;
             while (true)
             {
-                var recovered = await Queue.RecoverExpiredLeasesAsync(sweptAt, 5, cancellationToken);
+                var recovered = await RecoverExpiredLeasesAsync(sweptAt, 5, cancellationToken);
                 if (recovered == 0)
                 {
                     return total;
@@ -87,7 +87,7 @@ public abstract class TaskQueueConcurrencyContract : StorageContract
         using (Assert.EnterMultipleScope())
         {
             Assert.That(recoveredBySweeper.Sum(), Is.EqualTo(taskCount), "every task taken back once");
-            Assert.That(await Queue.RecoverExpiredLeasesAsync(sweptAt, taskCount, cancellationToken), Is.Zero);
+            Assert.That(await RecoverExpiredLeasesAsync(sweptAt, taskCount, cancellationToken), Is.Zero);
             Assert.That(recoveredBySweeper.Count(count => count > 0), Is.GreaterThan(1), "the sweeps really ran side by side");
             foreach (var workflow in workflows)
             {
@@ -132,7 +132,7 @@ public abstract class TaskQueueConcurrencyContract : StorageContract
                 int recovered;
                 do
                 {
-                    recovered = await Queue.RecoverExpiredLeasesAsync(lateAt, 3, cancellationToken);
+                    recovered = await RecoverExpiredLeasesAsync(lateAt, 3, cancellationToken);
                     recoveredCounts.Add(recovered);
                 }
                 while (recovered > 0);

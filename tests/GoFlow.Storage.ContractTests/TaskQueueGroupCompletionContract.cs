@@ -93,9 +93,9 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
         var heldC = await ClaimOneAsync(new ClaimBuilder().At(ClaimedAt).LeasedFor(TimeSpan.FromMinutes(10)));
         await NotifyWorkflow().CreatedAt(TestTimes.Start).CreateAsync(Repository);
         var heldD = await ClaimOneAsync(new ClaimBuilder().At(ClaimedAt).LeasedFor(TimeSpan.FromMinutes(10)));
-        Assert.That(await Queue.RecoverExpiredLeasesAsync(ClaimedAt.AddSeconds(90), 10, CancellationToken.None), Is.EqualTo(1));
+        Assert.That(await RecoverExpiredLeasesAsync(ClaimedAt.AddSeconds(90), 10, CancellationToken.None), Is.EqualTo(1));
         var currentA = await ClaimTaskOfAsync(a.Id, ClaimedAt.AddSeconds(90), owner: "worker-b");
-        Assert.That(await Queue.RecoverExpiredLeasesAsync(ClaimedAt.AddSeconds(150), 10, CancellationToken.None), Is.EqualTo(1));
+        Assert.That(await RecoverExpiredLeasesAsync(ClaimedAt.AddSeconds(150), 10, CancellationToken.None), Is.EqualTo(1));
         var aBefore = await StateOfAsync(a.Id);
         var bBefore = await StateOfAsync(b.Id);
         Assert.That(bBefore.Details.Tasks[0].Status, Is.EqualTo(WorkflowTaskStatus.Pending), "the test's own setup");
@@ -232,7 +232,59 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
             }));
             Assert.That((activity[2].TaskId, activity[2].CreatedAt), Is.EqualTo((task.Id, FinishedAt)));
             Assert.That((activity[3].TaskId, activity[3].CreatedAt), Is.EqualTo((found.Tasks[1].Id, FinishedAt)));
-            Assert.That(SameJson(ActivityDetails.ForTask("DeductMoney", 1), activity[3].Details), Is.True, activity[3].Details);
+            Assert.That(SameJson(ActivityDetails.ForStartedTask("DeductMoney", 1, task.LeaseOwner), activity[3].Details), Is.True, activity[3].Details);
+            Assert.That(found.Tasks.Select(stored => stored.WorkerId), Is.EqualTo(new[] { task.LeaseOwner, task.LeaseOwner }),
+                "the completed task keeps its worker; the handed-over one names its holder");
+        }
+    }
+
+    [Test]
+    public async Task CompleteAsync_SameCompletionAgainAfterItsCommit_AnsweredAsRecordedWithTheHandedOverTaskAndWritesNothingMore()
+    {
+        // A commit whose acknowledgement was lost: the caller sends the same completion again.
+        var builder = OrderProcessWorkflow();
+        var workflow = await builder.CreateAsync(Repository);
+        var task = await ClaimOneAsync(new ClaimBuilder().At(ClaimedAt));
+        var completion = new TaskCompletion(task, """{"validated":true}""", builder.Definition.StepAfter(0), FinishedAt + TestTimes.Lease);
+        var first = await Queue.CompleteAsync([completion], FinishedAt, CancellationToken.None);
+        var activityBefore = await ActivityAsync(workflow.Id);
+        var retriedAt = FinishedAt.AddSeconds(5);
+        var retry = completion with { NextStepLeaseExpiresAt = retriedAt + TestTimes.Lease };
+
+        var again = await Queue.CompleteAsync([retry], retriedAt, CancellationToken.None);
+
+        var found = await FindAsync(workflow.Id);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(again.Select(entry => entry.Completion), Is.EqualTo(new[] { retry }), "its own commit is recognised");
+            Assert.That(again[0].NextTask?.Id, Is.EqualTo(first[0].NextTask!.Id), "the step handed over in that commit, once");
+            Assert.That(again[0].NextTask?.LeaseExpiresAt, Is.EqualTo(retriedAt + TestTimes.Lease));
+            Assert.That(await Storage.ReadLeaseAsync(first[0].NextTask!.Id), Is.EqualTo(new TaskLease(task.LeaseOwner, retriedAt + TestTimes.Lease)),
+                "the handed-over step's lease is renewed, so it does not wait for the sweep");
+            Assert.That(found.Tasks, Has.Count.EqualTo(2));
+            Assert.That(await ActivityAsync(workflow.Id), Is.EqualTo(activityBefore), "nothing is logged twice");
+        }
+    }
+
+    [Test]
+    public async Task CompleteAsync_CompletedByAnotherAttempt_IsNotMistakenForALostAcknowledgement()
+    {
+        var builder = SingleWorkflow();
+        await builder.CreateAsync(Repository);
+        var task = await ClaimOneAsync(new ClaimBuilder().At(ClaimedAt));
+        await Queue.CompleteAsync([new TaskCompletion(task, "{}", null)], FinishedAt, CancellationToken.None);
+        var before = await SnapshotAsync();
+
+        var otherWorker = await Queue.CompleteAsync(
+            [new TaskCompletion(task with { LeaseOwner = "worker-b" }, "{}", null)], FinishedAt, CancellationToken.None);
+        var otherAttempt = await Queue.CompleteAsync(
+            [new TaskCompletion(task with { Attempt = task.Attempt + 1 }, "{}", null)], FinishedAt, CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(otherWorker, Is.Empty);
+            Assert.That(otherAttempt, Is.Empty);
+            Assert.That(await SnapshotAsync(), Is.EqualTo(before));
         }
     }
 
@@ -250,11 +302,11 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
         var nextTask = recorded.Single().NextTask!;
 
         var claimedByOthers = await Queue.ClaimAsync(new ClaimBuilder().By("worker-b").At(FinishedAt).Build(), CancellationToken.None);
-        var sweptBeforeExpiry = await Queue.RecoverExpiredLeasesAsync(leaseUntil - TestTimes.Microsecond, 10, CancellationToken.None);
+        var sweptBeforeExpiry = await RecoverExpiredLeasesAsync(leaseUntil - TestTimes.Microsecond, 10, CancellationToken.None);
         var renewed = await Queue.RenewLeasesAsync(
             new LeaseRenewal(nextTask.LeaseOwner, [new HeldTask(nextTask.Id, nextTask.Attempt)], leaseUntil.AddMinutes(1), FinishedAt),
             CancellationToken.None);
-        var sweptAfterExpiry = await Queue.RecoverExpiredLeasesAsync(leaseUntil.AddMinutes(1).AddSeconds(1), 10, CancellationToken.None);
+        var sweptAfterExpiry = await RecoverExpiredLeasesAsync(leaseUntil.AddMinutes(1).AddSeconds(1), 10, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {

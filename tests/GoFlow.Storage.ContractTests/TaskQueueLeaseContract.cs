@@ -36,7 +36,7 @@ public abstract class TaskQueueLeaseContract : StorageContract
                 Assert.That(await Storage.ReadLeaseAsync(task.Id), Is.EqualTo(new TaskLease("worker-a", RenewedExpiry)));
             }
 
-            Assert.That(await Queue.RecoverExpiredLeasesAsync(FirstExpiry.AddSeconds(1), 10, CancellationToken.None),
+            Assert.That(await RecoverExpiredLeasesAsync(FirstExpiry.AddSeconds(1), 10, CancellationToken.None),
                 Is.Zero, "a renewed lease has not expired at the old expiry");
         }
     }
@@ -140,7 +140,7 @@ public abstract class TaskQueueLeaseContract : StorageContract
         using (Assert.EnterMultipleScope())
         {
             Assert.That(renewed, Is.EqualTo(new[] { task.Id }));
-            Assert.That(await Queue.RecoverExpiredLeasesAsync(late.AddSeconds(1), 10, CancellationToken.None), Is.Zero);
+            Assert.That(await RecoverExpiredLeasesAsync(late.AddSeconds(1), 10, CancellationToken.None), Is.Zero);
         }
     }
 

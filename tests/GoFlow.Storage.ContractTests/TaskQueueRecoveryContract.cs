@@ -21,7 +21,7 @@ public abstract class TaskQueueRecoveryContract : StorageContract
         var workflow = await new WorkflowBuilder().CreateAsync(Repository);
         var task = await ClaimOneAsync(new ClaimBuilder().At(ClaimedAt));
 
-        var recovered = await Queue.RecoverExpiredLeasesAsync(SweptAt, 10, CancellationToken.None);
+        var recovered = await RecoverExpiredLeasesAsync(SweptAt, 10, CancellationToken.None);
 
         var found = await FindAsync(workflow.Id);
         var activity = await ActivityAsync(workflow.Id);
@@ -51,7 +51,7 @@ public abstract class TaskQueueRecoveryContract : StorageContract
     {
         await new WorkflowBuilder().CreateAsync(Repository);
         var first = await ClaimOneAsync(new ClaimBuilder().At(ClaimedAt));
-        await Queue.RecoverExpiredLeasesAsync(SweptAt, 10, CancellationToken.None);
+        await RecoverExpiredLeasesAsync(SweptAt, 10, CancellationToken.None);
 
         var second = await ClaimOneAsync(new ClaimBuilder().By("worker-b").At(SweptAt));
 
@@ -69,13 +69,15 @@ public abstract class TaskQueueRecoveryContract : StorageContract
         var workflow = await new WorkflowBuilder().WithMaxAttempts(1).CreateAsync(Repository);
         var task = await ClaimOneAsync(new ClaimBuilder().At(ClaimedAt));
 
-        var recovered = await Queue.RecoverExpiredLeasesAsync(SweptAt, 10, CancellationToken.None);
+        var swept = await Queue.RecoverExpiredLeasesAsync(SweptAt, 10, CancellationToken.None);
+        var recovered = swept.TasksTakenBack;
 
         var found = await FindAsync(workflow.Id);
         var activity = await ActivityAsync(workflow.Id);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(recovered, Is.EqualTo(1));
+            Assert.That(swept.FailedWorkflowNames, Is.EqualTo(new[] { "OrderProcess" }), "the workflow the sweep failed, by name");
             Assert.That(found.Tasks[0].Status, Is.EqualTo(WorkflowTaskStatus.Failed));
             Assert.That(found.Tasks[0].Attempt, Is.EqualTo(1));
             Assert.That(found.Tasks[0].Error, Is.EqualTo(WorkflowTask.LeaseExpiredError));
@@ -106,7 +108,7 @@ public abstract class TaskQueueRecoveryContract : StorageContract
             var task = await ClaimOneAsync(new ClaimBuilder().At(now));
             Assert.That(task.Attempt, Is.EqualTo(attempt));
             now = task.LeaseExpiresAt.AddSeconds(1);
-            Assert.That(await Queue.RecoverExpiredLeasesAsync(now, 10, CancellationToken.None), Is.EqualTo(1));
+            Assert.That(await RecoverExpiredLeasesAsync(now, 10, CancellationToken.None), Is.EqualTo(1));
         }
 
         var found = await FindAsync(workflow.Id);
@@ -126,7 +128,7 @@ public abstract class TaskQueueRecoveryContract : StorageContract
         await ClaimOneAsync(new ClaimBuilder().At(ClaimedAt));
         var before = await SnapshotAsync();
 
-        var recovered = await Queue.RecoverExpiredLeasesAsync(Expiry - TestTimes.Microsecond, 10, CancellationToken.None);
+        var recovered = await RecoverExpiredLeasesAsync(Expiry - TestTimes.Microsecond, 10, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -152,7 +154,7 @@ public abstract class TaskQueueRecoveryContract : StorageContract
         await builder.CreatedAt(TestTimes.Start).CreateAsync(Repository);
         var before = await SnapshotAsync();
 
-        var recovered = await Queue.RecoverExpiredLeasesAsync(SweptAt.AddDays(2), 10, CancellationToken.None);
+        var recovered = await RecoverExpiredLeasesAsync(SweptAt.AddDays(2), 10, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -173,7 +175,7 @@ public abstract class TaskQueueRecoveryContract : StorageContract
             tasks.Add(await ClaimOneAsync(new ClaimBuilder().At(ClaimedAt.AddSeconds(i)).LeasedFor(leases[i])));
         }
 
-        var recovered = await Queue.RecoverExpiredLeasesAsync(ClaimedAt.AddMinutes(10), 2, CancellationToken.None);
+        var recovered = await RecoverExpiredLeasesAsync(ClaimedAt.AddMinutes(10), 2, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -181,7 +183,7 @@ public abstract class TaskQueueRecoveryContract : StorageContract
             Assert.That(await Storage.ReadLeaseAsync(tasks[1].Id), Is.Null, "the earliest expiry");
             Assert.That(await Storage.ReadLeaseAsync(tasks[2].Id), Is.Null, "the next one");
             Assert.That(await Storage.ReadLeaseAsync(tasks[0].Id), Is.Not.Null, "the latest expiry waits for the next sweep");
-            Assert.That(await Queue.RecoverExpiredLeasesAsync(ClaimedAt.AddMinutes(10), 2, CancellationToken.None), Is.EqualTo(1));
+            Assert.That(await RecoverExpiredLeasesAsync(ClaimedAt.AddMinutes(10), 2, CancellationToken.None), Is.EqualTo(1));
         }
     }
 
@@ -194,7 +196,7 @@ public abstract class TaskQueueRecoveryContract : StorageContract
         var alive = await builder.CreatedAt(TestTimes.Start).CreateAsync(Repository);
         var aliveTask = await ClaimOneAsync(new ClaimBuilder().By("worker-b").At(ClaimedAt).LeasedFor(TimeSpan.FromMinutes(10)));
 
-        var recovered = await Queue.RecoverExpiredLeasesAsync(ClaimedAt.AddMinutes(5), 10, CancellationToken.None);
+        var recovered = await RecoverExpiredLeasesAsync(ClaimedAt.AddMinutes(5), 10, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -212,7 +214,7 @@ public abstract class TaskQueueRecoveryContract : StorageContract
     {
         await new WorkflowBuilder().CreateAsync(Repository);
 
-        var recovered = await Queue.RecoverExpiredLeasesAsync(SweptAt, 10, CancellationToken.None);
+        var recovered = await RecoverExpiredLeasesAsync(SweptAt, 10, CancellationToken.None);
 
         Assert.That(recovered, Is.Zero);
     }
@@ -225,7 +227,7 @@ public abstract class TaskQueueRecoveryContract : StorageContract
         var builder = new WorkflowBuilder();
         var workflow = await builder.CreateAsync(Repository);
         var stalled = await ClaimOneAsync(new ClaimBuilder().By("worker-a").At(ClaimedAt));
-        await Queue.RecoverExpiredLeasesAsync(SweptAt, 10, CancellationToken.None);
+        await RecoverExpiredLeasesAsync(SweptAt, 10, CancellationToken.None);
         var current = await ClaimOneAsync(new ClaimBuilder().By("worker-b").At(SweptAt));
         var before = await SnapshotAsync();
         var late = SweptAt.AddSeconds(5);
@@ -269,7 +271,7 @@ public abstract class TaskQueueRecoveryContract : StorageContract
         var builder = new WorkflowBuilder();
         await builder.CreateAsync(Repository);
         var stalled = await ClaimOneAsync(new ClaimBuilder().At(ClaimedAt));
-        await Queue.RecoverExpiredLeasesAsync(SweptAt, 10, CancellationToken.None);
+        await RecoverExpiredLeasesAsync(SweptAt, 10, CancellationToken.None);
         var before = await SnapshotAsync();
 
         var completed = await CompleteOneAsync(stalled, "{}", builder.Definition.StepAfter(0), SweptAt.AddSeconds(1));

@@ -146,7 +146,7 @@ public abstract class WorkflowCancelContract : StorageContract
         await Repository.CancelAsync(workflow.Id, CancelledAt, CancellationToken.None);
         var before = await SnapshotAsync();
 
-        var recovered = await Queue.RecoverExpiredLeasesAsync(ClaimedAt + TestTimes.Lease + TimeSpan.FromHours(1), 10, CancellationToken.None);
+        var recovered = await RecoverExpiredLeasesAsync(ClaimedAt + TestTimes.Lease + TimeSpan.FromHours(1), 10, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {

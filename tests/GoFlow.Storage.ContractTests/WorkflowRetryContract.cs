@@ -135,10 +135,10 @@ public abstract class WorkflowRetryContract : StorageContract
 
         // Two more attempts, both lost to an expired lease: the first leaves attempts, the second is the last.
         var second = await ClaimTaskOfAsync(workflow.Id, RetriedAt);
-        var afterSecond = await Queue.RecoverExpiredLeasesAsync(second.LeaseExpiresAt.AddSeconds(1), 10, CancellationToken.None);
+        var afterSecond = await RecoverExpiredLeasesAsync(second.LeaseExpiresAt.AddSeconds(1), 10, CancellationToken.None);
         var statusAfterSecond = (await TaskAsync(workflow.Id)).Status;
         var third = await ClaimTaskOfAsync(workflow.Id, second.LeaseExpiresAt.AddSeconds(1));
-        var afterThird = await Queue.RecoverExpiredLeasesAsync(third.LeaseExpiresAt.AddSeconds(1), 10, CancellationToken.None);
+        var afterThird = await RecoverExpiredLeasesAsync(third.LeaseExpiresAt.AddSeconds(1), 10, CancellationToken.None);
 
         var found = await FindAsync(workflow.Id);
         using (Assert.EnterMultipleScope())

@@ -155,7 +155,9 @@ public sealed class WorkflowsApiTests
             Assert.That(tasks[0]!.AsObject().Select(property => property.Key), Is.EqualTo(new[]
             {
                 "id", "task_name", "status", "attempt", "input_payload", "output_payload", "error", "created_at", "updated_at",
+                "worker_id",
             }));
+            Assert.That(tasks[0]!["worker_id"]?.GetValue<string>(), Is.EqualTo("worker-a"), "the worker that ran the task");
             Assert.That(tasks[0]!["id"]?.GetValue<long>(), Is.EqualTo(1));
             Assert.That(tasks[0]!["status"]?.GetValue<string>(), Is.EqualTo("COMPLETED"));
             Assert.That(tasks[0]!["attempt"]?.GetValue<int>(), Is.EqualTo(1));

@@ -36,6 +36,12 @@ internal abstract class TestStore : IAsyncDisposable
     /// <summary>A count, in SQL both stores read the same way.</summary>
     public abstract Task<long> CountAsync(string sql, object? parameters = null);
 
+    /// <summary>Runs a statement on the store's database, outside any host.</summary>
+    public abstract Task ExecuteAsync(string sql);
+
+    /// <summary>SQLite only: a connection holding the file's write lock (BEGIN IMMEDIATE) until it is disposed.</summary>
+    public virtual Task<SqliteConnection> HoldWriteLockAsync() => throw new NotSupportedException("MySQL has no file lock.");
+
     public abstract ValueTask DisposeAsync();
 
     private sealed class MySqlTestStore(TestDatabase database) : TestStore
@@ -47,6 +53,8 @@ internal abstract class TestStore : IAsyncDisposable
 
         public override Task<long> CountAsync(string sql, object? parameters = null) =>
             database.ExecuteScalarAsync<long>(sql, parameters);
+
+        public override Task ExecuteAsync(string sql) => database.ExecuteAsync(sql);
 
         public override ValueTask DisposeAsync() => database.DisposeAsync();
     }
@@ -67,6 +75,21 @@ internal abstract class TestStore : IAsyncDisposable
             await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
             await connection.OpenAsync();
             return await connection.ExecuteScalarAsync<long>(sql, parameters);
+        }
+
+        public override async Task ExecuteAsync(string sql)
+        {
+            await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+            await connection.OpenAsync();
+            await connection.ExecuteAsync(sql);
+        }
+
+        public override async Task<SqliteConnection> HoldWriteLockAsync()
+        {
+            var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+            await connection.OpenAsync();
+            await connection.ExecuteAsync("BEGIN IMMEDIATE");
+            return connection;
         }
 
         public override ValueTask DisposeAsync()

@@ -159,6 +159,7 @@ public sealed class OpenApiDocumentTests
             Assert.That(PropertyNames("TaskResponse"), Is.EqualTo(new[]
             {
                 "id", "task_name", "status", "attempt", "input_payload", "output_payload", "error", "created_at", "updated_at",
+                "worker_id",
             }));
             Assert.That(PropertyNames("ActivityResponse"), Is.EqualTo(new[] { "id", "task_id", "action", "details", "created_at" }));
             Assert.That(PropertyNames("WorkflowListResponse"), Is.EqualTo(new[] { "data", "next_cursor" }));

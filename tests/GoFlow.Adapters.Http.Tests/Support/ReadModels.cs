@@ -24,5 +24,6 @@ internal static class ReadModels
         string? output = null,
         string? error = null) =>
         new(new TaskId(id), stepIndex, taskName, status, Attempt: status == WorkflowTaskStatus.Pending ? 0 : 1,
-            MaxAttempts: 3, ScheduledAt: CreatedAt, input, output, error, CreatedAt, CreatedAt.AddSeconds(stepIndex));
+            MaxAttempts: 3, ScheduledAt: CreatedAt, input, output, error, CreatedAt, CreatedAt.AddSeconds(stepIndex),
+            WorkerId: status == WorkflowTaskStatus.Pending ? null : "worker-a");
 }

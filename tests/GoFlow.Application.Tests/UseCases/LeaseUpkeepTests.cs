@@ -1,8 +1,10 @@
+using GoFlow.Application.Telemetry;
 using GoFlow.Application.Tests.Builders;
 using GoFlow.Application.UseCases;
 using GoFlow.Domain;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 
@@ -13,6 +15,10 @@ public sealed class LeaseUpkeepTests
     private readonly Mock<ITaskQueue> _queue = new();
     private readonly Mock<IWorkAvailableSignal> _workAvailable = new();
     private readonly FakeTimeProvider _clock = new(TestDefinitions.Now);
+    private readonly TestTelemetry _telemetry = new();
+
+    [TearDown]
+    public void DisposeTelemetry() => _telemetry.Dispose();
 
     [Test]
     public async Task RenewAsync_TasksHeld_ExtendsTheirLeaseFromNow()
@@ -46,12 +52,29 @@ public sealed class LeaseUpkeepTests
     public async Task RecoverAsync_TasksTakenBack_WakeTheWorkerOnlyWhenThereAreAny(int recovered, bool wakes)
     {
         _queue.Setup(q => q.RecoverExpiredLeasesAsync(TestDefinitions.Now, 100, It.IsAny<CancellationToken>()))
-            .ReturnsAsync(recovered);
+            .ReturnsAsync(new RecoveredLeases(recovered, []));
 
-        var count = await new RecoverExpiredTasks(_queue.Object, _workAvailable.Object, _clock).RecoverAsync(100, default);
+        var count = await new RecoverExpiredTasks(_queue.Object, _workAvailable.Object, _telemetry.Engine, _clock).RecoverAsync(100, default);
 
         Assert.That(count, Is.EqualTo(recovered));
         _workAvailable.Verify(signal => signal.Notify(), wakes ? Times.Once() : Times.Never());
+    }
+
+    [Test]
+    public async Task RecoverAsync_WorkflowsFailedBySweep_CountedInWorkflowsFailedByName()
+    {
+        _queue.Setup(q => q.RecoverExpiredLeasesAsync(TestDefinitions.Now, 100, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new RecoveredLeases(3, ["OrderProcess", "OrderProcess"]));
+        using var failed = new MetricCollector<long>(_telemetry, EngineTelemetry.Name, "goflow.workflows.failed");
+
+        await new RecoverExpiredTasks(_queue.Object, _workAvailable.Object, _telemetry.Engine, _clock).RecoverAsync(100, default);
+
+        var measurements = failed.GetMeasurementSnapshot();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(measurements.Sum(m => m.Value), Is.EqualTo(2), "one per workflow the sweep failed");
+            Assert.That(measurements.Select(m => m.Tags["workflow_name"]), Is.All.EqualTo("OrderProcess"));
+        }
     }
 
     [Test]

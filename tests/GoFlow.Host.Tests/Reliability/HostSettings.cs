@@ -24,13 +24,27 @@ internal sealed record HostSettings(string ConnectionString, string Roles, strin
 
     public int MaxConcurrency { get; init; } = 10;
 
+    /// <summary>More settings, as environment variables (<c>Section__Key</c>), added after the ones above.</summary>
+    public IReadOnlyDictionary<string, string> Extra { get; init; } = new Dictionary<string, string>();
+
     /// <summary>A host with the API only: it creates workflows and runs none.</summary>
     public static HostSettings Api(string connectionString) => new(connectionString, "Api", "api-only");
 
     /// <summary>A worker-only host claiming under <paramref name="workerId"/> (its lease owner name).</summary>
     public static HostSettings Worker(string connectionString, string workerId) => new(connectionString, "Worker", workerId);
 
-    public IReadOnlyDictionary<string, string> ToEnvironment(int port) => new Dictionary<string, string>
+    public IReadOnlyDictionary<string, string> ToEnvironment(int port)
+    {
+        var environment = BaseEnvironment(port);
+        foreach (var (name, value) in Extra)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
+
+    private Dictionary<string, string> BaseEnvironment(int port) => new()
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["Logging__LogLevel__Default"] = "Warning",
