@@ -56,7 +56,7 @@ if ! dotnet build GoFlow.sln -nologo; then
     exit 1
 fi
 
-# The test projects: every project of the solution that MSBuild says is one (tests/GoFlow.Testing is not).
+# The test projects: every project of the solution that MSBuild says is one (tests/GoFlow.TestSupport is not).
 test_projects=()
 while IFS= read -r project; do
     if [[ "$(dotnet msbuild "$project" -nologo -getProperty:IsTestProject)" == true ]]; then
