@@ -28,6 +28,7 @@ dotnet tool run reportgenerator \
     "-reports:$results_dir/**/coverage.cobertura.xml" \
     "-targetdir:$target_dir" \
     "-reporttypes:Cobertura;Html;TextSummary" \
+    "-filefilters:-*.g.cs" \
     "-verbosity:Warning" >&2
 
 merged="$target_dir/Cobertura.xml"
