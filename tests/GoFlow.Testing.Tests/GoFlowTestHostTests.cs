@@ -176,6 +176,20 @@ public sealed class GoFlowTestHostTests
     }
 
     [Test]
+    public async Task StartWorkflowAsync_SameIdempotencyKeyTwice_StartsOneWorkflow()
+    {
+        await using var goflow = await StartAsync(builder => builder.AddWorkflow("Pipeline", "First").AddTaskHandler<AddsItsStep>("First"));
+
+        var first = await goflow.StartWorkflowAsync("Pipeline", """{"order_id": "A-1"}""", idempotencyKey: "order-A-1");
+        var again = await goflow.StartWorkflowAsync("Pipeline", """{"order_id": "A-1"}""", idempotencyKey: "order-A-1");
+
+        Assert.That(again, Is.EqualTo(first));
+        Assert.That(
+            async () => await goflow.StartWorkflowAsync("Pipeline", """{"order_id": "B-2"}""", idempotencyKey: "order-A-1"),
+            Throws.ArgumentException);
+    }
+
+    [Test]
     public async Task StartAsync_HandlerRegisteredThroughTheServices_IsRunAndGivenTheFakeClock()
     {
         // As a team registers its handlers in its own host: through IServiceCollection, not the kit's shortcut.
