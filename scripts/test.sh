@@ -2,7 +2,11 @@
 # Runs every test project of GoFlow.sln against a real MariaDB and ends with one line:
 #   N passed, N failed[, N skipped]
 #
-#   bash scripts/test.sh
+#   bash scripts/test.sh [--coverage]
+#
+# --coverage also measures line and branch coverage of the production assemblies (coverlet, tests/coverage.runsettings)
+# and merges it into coverage/ (Cobertura.xml, index.html; scripts/coverage-report.sh), printing a table per assembly
+# before the last line. A report that cannot be made fails the run.
 #
 # The database: when GOFLOW_TEST_MYSQL is set, its server is used and nothing is started. Otherwise
 # scripts/mariadb.sh starts a throwaway server, and this script stops it again on every exit (success,
@@ -16,6 +20,18 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
 
 log() { echo "test.sh: $*" >&2; }
+
+coverage=false
+for argument in "$@"; do
+    case "$argument" in
+        --coverage) coverage=true ;;
+        *) log "unknown argument $argument (usage: bash scripts/test.sh [--coverage])"; exit 2 ;;
+    esac
+done
+coverage_args=()
+if [[ "$coverage" == true ]]; then
+    coverage_args=(--settings tests/coverage.runsettings --collect "XPlat Code Coverage")
+fi
 
 results_dir="$(mktemp -d "${TMPDIR:-/tmp}/goflow-test-results.XXXXXX")"
 started_database=false
@@ -69,7 +85,7 @@ if ! dotnet build GoFlow.sln -nologo; then
     exit 1
 fi
 
-# The test projects: every project of the solution that MSBuild says is one (tests/GoFlow.Testing is not).
+# The test projects: every project of the solution that MSBuild says is one (tests/GoFlow.TestSupport is not).
 test_projects=()
 while IFS= read -r project; do
     if [[ "$(dotnet msbuild "$project" -nologo -getProperty:IsTestProject)" == true ]]; then
@@ -101,7 +117,7 @@ for project in "${test_projects[@]}"; do
     run_status=0
     dotnet test "$project" --no-build --nologo \
         --results-directory "$results_dir/$name" \
-        --logger "trx;LogFileName=$name.trx" || run_status=$?
+        --logger "trx;LogFileName=$name.trx" "${coverage_args[@]}" || run_status=$?
 
     if [[ ! -f "$trx" ]]; then
         log "$name reported no results (exit code $run_status): its test host failed to start or crashed"
@@ -145,6 +161,11 @@ if [[ $failed -gt 0 ]]; then
     status=1
 elif [[ $passed -eq 0 ]]; then
     log "no test ran"
+    status=1
+fi
+
+if [[ "$coverage" == true ]] && ! bash scripts/coverage-report.sh "$results_dir" coverage; then
+    log "the coverage report could not be made"
     status=1
 fi
 

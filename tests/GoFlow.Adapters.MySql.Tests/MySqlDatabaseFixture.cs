@@ -1,4 +1,4 @@
-using GoFlow.Testing;
+using GoFlow.TestSupport;
 
 namespace GoFlow.Adapters.MySql.Tests;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using GoFlow.Testing;
+using GoFlow.TestSupport;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MySqlConnector;
 

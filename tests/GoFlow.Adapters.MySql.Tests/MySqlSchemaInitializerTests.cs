@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using GoFlow.Domain;
 using GoFlow.Storage.ContractTests.Builders;
-using GoFlow.Testing;
+using GoFlow.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

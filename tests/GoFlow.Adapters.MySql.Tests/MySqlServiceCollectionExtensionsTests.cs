@@ -1,6 +1,6 @@
 using GoFlow.Storage.ContractTests.Builders;
 using GoFlow.Ports.Driven;
-using GoFlow.Testing;
+using GoFlow.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

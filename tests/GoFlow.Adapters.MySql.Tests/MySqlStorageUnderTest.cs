@@ -1,7 +1,7 @@
 using GoFlow.Domain;
 using GoFlow.Ports.Driven;
 using GoFlow.Storage.ContractTests;
-using GoFlow.Testing;
+using GoFlow.TestSupport;
 using MySqlConnector;
 
 namespace GoFlow.Adapters.MySql.Tests;

@@ -71,6 +71,36 @@ internal sealed class SqliteLockingTests : SqliteFileFixture
 
     [Test]
     [CancelAfter(30_000)]
+    public async Task ClaimAsync_AnotherWriterOfThisProcessHoldsOnPastTheBusyTimeout_ThrowsStoreUnavailable(
+        CancellationToken cancellationToken)
+    {
+        // This process's writers queue before they ask SQLite for its lock; the queue's wait is bounded the same way.
+        await new WorkflowBuilder().CreateAsync(Repository);
+        var writing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finish = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var slowWriter = Database.WriteAsync(
+            async (_, transaction) =>
+            {
+                writing.SetResult();
+                await finish.Task.WaitAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return true;
+            },
+            cancellationToken);
+        await writing.Task.WaitAsync(cancellationToken);
+
+        var thrown = Assert.ThrowsAsync<StoreUnavailableException>(
+            async () => await Queue.ClaimAsync(new ClaimBuilder().Build(), cancellationToken));
+
+        Assert.That(thrown!.Message, Does.Contain("other writers of this process").And.Contain(File.Path));
+        finish.SetResult();
+        await slowWriter;
+        Assert.That(await Queue.ClaimAsync(new ClaimBuilder().Build(), cancellationToken), Has.Count.EqualTo(1),
+            "nothing was claimed while the other writer held on, and the store works again once it is done");
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
     public async Task ClaimAsync_WriteLockHeldLongerThanTheBusyTimeout_ThrowsStoreUnavailable(CancellationToken cancellationToken)
     {
         await new WorkflowBuilder().CreateAsync(Repository);

@@ -7,6 +7,7 @@ using GoFlow.ArchitectureTests.Support;
 using GoFlow.Benchmarks;
 using GoFlow.Domain;
 using GoFlow.Ports.Driven;
+using GoFlow.Testing;
 using GoFlow.Worker;
 
 namespace GoFlow.ArchitectureTests;
@@ -27,6 +28,7 @@ public static class DependencyRules
     public const string Sqlite = "GoFlow.Adapters.Sqlite";
     public const string Host = "GoFlow.Host";
     public const string Benchmarks = "GoFlow.Benchmarks";
+    public const string Testing = "GoFlow.Testing";
 
     public static IReadOnlyList<DependencyRule> All { get; } =
     [
@@ -60,6 +62,9 @@ public static class DependencyRules
             AllowedProjects: Set(Domain, Ports, Application, Worker, Http, Dashboard, MySql, Sqlite), PackagePolicy.Any),
         new(Benchmarks, ProjectRole.CompositionRoot, typeof(BenchmarkOptions).Assembly,
             AllowedProjects: Set(Domain, Ports, Application, Worker, MySql, Sqlite), PackagePolicy.Any),
+        // The users' test kit composes the application and the embedded store; no HTTP, no MySQL, no polling worker.
+        new(Testing, ProjectRole.CompositionRoot, typeof(GoFlowTestHost).Assembly,
+            AllowedProjects: Set(Domain, Ports, Application, Sqlite), PackagePolicy.Any),
     ];
 
     public static DependencyRule For(string project) =>

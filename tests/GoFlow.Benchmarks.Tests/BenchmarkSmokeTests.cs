@@ -1,5 +1,5 @@
 using GoFlow.Benchmarks.Report;
-using GoFlow.Testing;
+using GoFlow.TestSupport;
 
 namespace GoFlow.Benchmarks.Tests;
 

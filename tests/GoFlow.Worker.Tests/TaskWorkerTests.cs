@@ -439,6 +439,47 @@ public sealed class TaskWorkerTests
     }
 
     [Test]
+    public async Task StopAsync_TaskHandedOverAfterTheShutdownDeadline_ReleasesItWithoutRunningIt()
+    {
+        var tasks = Tasks(2);
+        var (claimed, handedOver) = (tasks[0], tasks[1]);
+        ClaimReturns([claimed]);
+        var started = new TaskCompletionSource();
+        var finish = new TaskCompletionSource();
+        // A handler that ignores its cancellation token and, finishing late, hands over the next step.
+        _executeTask.Setup(e => e.ExecuteAsync(claimed, It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
+            .Returns(async () =>
+            {
+                started.TrySetResult();
+                await finish.Task;
+                return new TaskExecution(TaskExecutionOutcome.Completed, handedOver);
+            });
+        var handedOverReleased = new TaskCompletionSource();
+        _releaseTask.Setup(r => r.ReleaseAsync(It.IsAny<ClaimedTask>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((ClaimedTask task, CancellationToken _) =>
+            {
+                if (task == handedOver)
+                {
+                    handedOverReleased.TrySetResult();
+                }
+
+                return true;
+            });
+        using var worker = CreateWorker();
+        await worker.StartAsync(CancellationToken.None);
+        await started.Task.WaitAsync(Deadline);
+
+        using var deadline = new CancellationTokenSource();
+        var stopping = worker.StopAsync(deadline.Token);
+        await deadline.CancelAsync();
+        await stopping.WaitAsync(Deadline);
+        finish.SetResult();
+        await handedOverReleased.Task.WaitAsync(Deadline);
+
+        _executeTask.Verify(e => e.ExecuteAsync(handedOver, It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
     public async Task StopAsync_TaskHandedOverWhileStopping_RunsItAskingForNoFurtherHandOver()
     {
         var tasks = Tasks(2);

@@ -1,4 +1,4 @@
-using GoFlow.Testing;
+using GoFlow.TestSupport;
 using Microsoft.Playwright;
 
 namespace GoFlow.Adapters.Dashboard.Tests.Browser;

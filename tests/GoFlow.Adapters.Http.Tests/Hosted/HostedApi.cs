@@ -1,5 +1,5 @@
 using GoFlow.Ports.Driven;
-using GoFlow.Testing;
+using GoFlow.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;

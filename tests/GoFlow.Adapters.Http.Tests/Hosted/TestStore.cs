@@ -1,5 +1,5 @@
 using Dapper;
-using GoFlow.Testing;
+using GoFlow.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
 

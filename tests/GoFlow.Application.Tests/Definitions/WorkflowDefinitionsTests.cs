@@ -50,6 +50,16 @@ public sealed class WorkflowDefinitionsTests
         Assert.That(result.FailureMessage, Does.Contain("Workflows:OrderProcess:Tasks is empty"));
     }
 
+    [TestCase("")]
+    [TestCase("   ")]
+    public void Validate_BlankTaskName_FailsNamingTheWorkflow(string taskName)
+    {
+        var result = Validator("ValidateOrder").Validate(null, Configured(("OrderProcess", ["ValidateOrder", taskName])));
+
+        Assert.That(result.Failed, Is.True);
+        Assert.That(result.FailureMessage, Does.Contain("Workflows:OrderProcess:Tasks has a blank task name"));
+    }
+
     [Test]
     public void AddGoFlowApplication_DefinitionNamesAMissingHandler_StopsResolvingTheOptions()
     {

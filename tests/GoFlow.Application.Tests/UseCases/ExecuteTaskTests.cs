@@ -257,6 +257,22 @@ public sealed class ExecuteTaskTests
     }
 
     [Test]
+    public async Task ExecuteAsync_QueueRejectsTheFailure_ReportsRejectedAndCountsNoFailedWorkflow()
+    {
+        // The attempt failed on its last try, but the task is no longer held by this claim (its lease was taken over):
+        // the failure is not this worker's to record, and the workflow has not failed because of it.
+        HandlerThrows(new InvalidOperationException("flaky"));
+        _queue.Setup(queue => queue.FailAsync(It.IsAny<TaskFailure>(), It.IsAny<CancellationToken>())).ReturnsAsync(false);
+        using var failedWorkflows = new MetricCollector<long>(_telemetry, EngineTelemetry.Name, "goflow.workflows.failed");
+
+        var execution = await CreateUseCase("ValidateOrder")
+            .ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(3, of: 3).Build(), nextStepLease: null, default);
+
+        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Rejected));
+        Assert.That(failedWorkflows.GetMeasurementSnapshot(), Is.Empty);
+    }
+
+    [Test]
     public void ExecuteAsync_CancelledWhileTheHandlerRuns_ThrowsAndRecordsNothing()
     {
         using var shutdown = new CancellationTokenSource();

@@ -1,5 +1,5 @@
 using Dapper;
-using GoFlow.Testing;
+using GoFlow.TestSupport;
 using Microsoft.Data.Sqlite;
 
 namespace GoFlow.Host.Tests.EndToEnd;

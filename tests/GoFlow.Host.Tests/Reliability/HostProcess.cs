@@ -278,8 +278,8 @@ internal sealed class HostProcess : IAsyncDisposable
         string[] candidates =
         [
             AppContext.BaseDirectory,
-            .. Directory.Exists(Path.Combine(Testing.TestDatabase.RepositoryRoot, "GoFlow.Host", "bin"))
-                ? Directory.GetDirectories(Path.Combine(Testing.TestDatabase.RepositoryRoot, "GoFlow.Host", "bin"), "net*", SearchOption.AllDirectories)
+            .. Directory.Exists(Path.Combine(TestSupport.TestDatabase.RepositoryRoot, "GoFlow.Host", "bin"))
+                ? Directory.GetDirectories(Path.Combine(TestSupport.TestDatabase.RepositoryRoot, "GoFlow.Host", "bin"), "net*", SearchOption.AllDirectories)
                 : [],
         ];
         foreach (var directory in candidates)

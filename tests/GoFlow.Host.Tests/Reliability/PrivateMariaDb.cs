@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using GoFlow.Testing;
+using GoFlow.TestSupport;
 
 namespace GoFlow.Host.Tests.Reliability;
 

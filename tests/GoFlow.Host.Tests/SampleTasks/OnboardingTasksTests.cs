@@ -1,6 +1,5 @@
-using System.Text.Json.Nodes;
 using GoFlow.Host.SampleTasks;
-using GoFlow.Ports.Driven;
+using GoFlow.Testing;
 
 namespace GoFlow.Host.Tests.SampleTasks;
 
@@ -9,47 +8,46 @@ public sealed class OnboardingTasksTests
     [Test]
     public async Task CreateAccount_ValidEmail_AddsANewAccountId()
     {
-        var first = await new CreateAccount().HandleAsync(Json("""{"email":"ada@example.com"}"""), default);
-        var second = await new CreateAccount().HandleAsync(Json("""{"email":"ada@example.com"}"""), default);
+        var first = await TaskHandlerHarness.RunAsync(new CreateAccount(), """{"email":"ada@example.com"}""");
+        var second = await TaskHandlerHarness.RunAsync(new CreateAccount(), """{"email":"ada@example.com"}""");
 
-        Assert.That(Guid.TryParse(first["account_id"]!.GetValue<string>(), out _), Is.True);
-        Assert.That(first["account_id"]!.GetValue<string>(), Is.Not.EqualTo(second["account_id"]!.GetValue<string>()));
-        Assert.That(first["email"]!.GetValue<string>(), Is.EqualTo("ada@example.com"));
+        Assert.That(Guid.TryParse(first.Output?["account_id"]?.GetValue<string>(), out _), Is.True);
+        Assert.That(first.Output?["account_id"]?.GetValue<string>(), Is.Not.EqualTo(second.Output?["account_id"]?.GetValue<string>()));
+        Assert.That(first.Output?["email"]?.GetValue<string>(), Is.EqualTo("ada@example.com"));
     }
 
     [TestCase("{}")]
     [TestCase("""{"email":"ada.example.com"}""")]
     [TestCase("""{"email":42}""")]
-    public void CreateAccount_MissingOrBadEmail_Fails(string input)
+    public async Task CreateAccount_MissingOrBadEmail_FailsForGood(string input)
     {
-        Assert.That(
-            async () => await new CreateAccount().HandleAsync(Json(input), default),
-            Throws.InstanceOf<PermanentTaskFailureException>().With.Message.Contains("email"));
+        var outcome = await TaskHandlerHarness.RunAsync(new CreateAccount(), input);
+
+        Assert.That(outcome.IsPermanentFailure, Is.True, outcome.Error);
+        Assert.That(outcome.Error, Does.Contain("email"));
     }
 
     [Test]
     public async Task SendWelcomeEmail_Always_MarksItSent()
     {
-        var output = await new SendWelcomeEmail().HandleAsync(Json("{}"), default);
+        var outcome = await TaskHandlerHarness.RunAsync(new SendWelcomeEmail(), "{}");
 
-        Assert.That(output["welcome_email_sent"]!.GetValue<bool>(), Is.True);
+        Assert.That(outcome.Output?["welcome_email_sent"]?.GetValue<bool>(), Is.True);
     }
 
     [Test]
     public async Task AssignRole_NoRole_AssignsMember()
     {
-        var output = await new AssignRole().HandleAsync(Json("{}"), default);
+        var outcome = await TaskHandlerHarness.RunAsync(new AssignRole(), "{}");
 
-        Assert.That(output["role"]!.GetValue<string>(), Is.EqualTo("member"));
+        Assert.That(outcome.Output?["role"]?.GetValue<string>(), Is.EqualTo("member"));
     }
 
     [Test]
     public async Task AssignRole_RoleGiven_KeepsIt()
     {
-        var output = await new AssignRole().HandleAsync(Json("""{"role":"admin"}"""), default);
+        var outcome = await TaskHandlerHarness.RunAsync(new AssignRole(), """{"role":"admin"}""");
 
-        Assert.That(output["role"]!.GetValue<string>(), Is.EqualTo("admin"));
+        Assert.That(outcome.Output?["role"]?.GetValue<string>(), Is.EqualTo("admin"));
     }
-
-    private static JsonObject Json(string text) => JsonNode.Parse(text)!.AsObject();
 }

@@ -1,6 +1,5 @@
-using System.Text.Json.Nodes;
 using GoFlow.Host.SampleTasks;
-using GoFlow.Ports.Driven;
+using GoFlow.Testing;
 
 namespace GoFlow.Host.Tests.SampleTasks;
 
@@ -9,9 +8,9 @@ public sealed class OrderTasksTests
     [Test]
     public async Task ValidateOrder_ValidOrder_AddsValidatedToItsInput()
     {
-        var output = await new ValidateOrder().HandleAsync(Json("""{"order_id":"A-1","amount":42.5}"""), default);
+        var outcome = await TaskHandlerHarness.RunAsync(new ValidateOrder(), """{"order_id":"A-1","amount":42.5}""");
 
-        Assert.That(output.ToJsonString(), Is.EqualTo("""{"order_id":"A-1","amount":42.5,"validated":true}"""));
+        Assert.That(outcome.Output?.ToJsonString(), Is.EqualTo("""{"order_id":"A-1","amount":42.5,"validated":true}"""));
     }
 
     [TestCase("""{"amount":42}""", "order_id")]
@@ -21,28 +20,27 @@ public sealed class OrderTasksTests
     [TestCase("""{"order_id":"A-1","amount":0}""", "amount")]
     [TestCase("""{"order_id":"A-1","amount":-5}""", "amount")]
     [TestCase("""{"order_id":"A-1","amount":"42"}""", "amount")]
-    public void ValidateOrder_InvalidOrder_FailsNamingTheField(string input, string field)
+    public async Task ValidateOrder_InvalidOrder_FailsForGoodNamingTheField(string input, string field)
     {
-        Assert.That(
-            async () => await new ValidateOrder().HandleAsync(Json(input), default),
-            Throws.InstanceOf<PermanentTaskFailureException>().With.Message.StartsWith(field));
+        var outcome = await TaskHandlerHarness.RunAsync(new ValidateOrder(), input);
+
+        Assert.That(outcome.IsPermanentFailure, Is.True, outcome.Error);
+        Assert.That(outcome.Error, Does.StartWith(field));
     }
 
     [Test]
     public async Task DeductMoney_Always_ChargesTheAmount()
     {
-        var output = await new DeductMoney().HandleAsync(Json("""{"amount":42}"""), default);
+        var outcome = await TaskHandlerHarness.RunAsync(new DeductMoney(), """{"amount":42}""");
 
-        Assert.That(output["charged_amount"]!.GetValue<decimal>(), Is.EqualTo(42m));
+        Assert.That(outcome.Output?["charged_amount"]?.GetValue<decimal>(), Is.EqualTo(42m));
     }
 
     [Test]
     public async Task SendEmail_Always_MarksTheEmailSent()
     {
-        var output = await new SendEmail().HandleAsync(Json("""{"order_id":"A-1"}"""), default);
+        var outcome = await TaskHandlerHarness.RunAsync(new SendEmail(), """{"order_id":"A-1"}""");
 
-        Assert.That(output.ToJsonString(), Is.EqualTo("""{"order_id":"A-1","email_sent":true}"""));
+        Assert.That(outcome.Output?.ToJsonString(), Is.EqualTo("""{"order_id":"A-1","email_sent":true}"""));
     }
-
-    private static JsonObject Json(string text) => JsonNode.Parse(text)!.AsObject();
 }

@@ -1,7 +1,7 @@
 using Dapper;
 using MySqlConnector;
 
-namespace GoFlow.Testing;
+namespace GoFlow.TestSupport;
 
 /// <summary>
 /// A fresh, uniquely named database on the test server named by <c>GOFLOW_TEST_MYSQL</c>, with the repository's
