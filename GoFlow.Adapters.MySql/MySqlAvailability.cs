@@ -7,7 +7,9 @@ namespace GoFlow.Adapters.MySql;
 /// Turns the driver's "the server cannot be reached" failures (down, refusing, restarting, the connection lost in the
 /// middle of a command) into the port's <see cref="StoreUnavailableException"/>, which callers treat as temporary: the
 /// worker backs off, the API answers 503. Every public method of the two stores runs through <see cref="RunAsync{T}"/>.
-/// Anything else (a broken invariant, bad SQL, a constraint) passes through unchanged: it is a bug, not an outage.
+/// A write the server refuses as larger than its packet limit becomes <see cref="PayloadTooLargeForStoreException"/>:
+/// the connection is lost with it, but trying again cannot help. Anything else (a broken invariant, bad SQL, a
+/// constraint) passes through unchanged: it is a bug, not an outage.
 /// </summary>
 internal static class MySqlAvailability
 {
@@ -30,6 +32,11 @@ internal static class MySqlAvailability
         {
             return await operation();
         }
+        catch (Exception exception) when (IsPacketTooLarge(exception))
+        {
+            throw new PayloadTooLargeForStoreException(
+                $"The MySQL server refused the write as larger than its max_allowed_packet: {exception.Message}", exception);
+        }
         catch (Exception exception) when (IsConnectionFailure(exception))
         {
             throw new StoreUnavailableException($"The MySQL database cannot be reached: {exception.Message}", exception);
@@ -42,6 +49,13 @@ internal static class MySqlAvailability
             await operation();
             return true;
         });
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> is the server's or the driver's "packet too large". The driver reports it
+    /// with the failed socket write inside, which <see cref="IsConnectionFailure"/> would take for an outage.
+    /// </summary>
+    public static bool IsPacketTooLarge(Exception exception) =>
+        exception is MySqlException { ErrorCode: MySqlErrorCode.NetPacketTooLarge };
 
     /// <summary>Whether <paramref name="exception"/>, or any exception inside it, says the server could not be reached.</summary>
     public static bool IsConnectionFailure(Exception exception)
