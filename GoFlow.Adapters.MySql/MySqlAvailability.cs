@@ -55,7 +55,7 @@ internal static class MySqlAvailability
     /// with the failed socket write inside, which <see cref="IsConnectionFailure"/> would take for an outage.
     /// </summary>
     public static bool IsPacketTooLarge(Exception exception) =>
-        exception is MySqlException { ErrorCode: MySqlErrorCode.NetPacketTooLarge };
+        exception is MySqlException { ErrorCode: MySqlErrorCode.PacketTooLarge };
 
     /// <summary>Whether <paramref name="exception"/>, or any exception inside it, says the server could not be reached.</summary>
     public static bool IsConnectionFailure(Exception exception)
