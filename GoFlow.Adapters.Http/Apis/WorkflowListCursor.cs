@@ -84,9 +84,17 @@ internal static class WorkflowListCursor
             }
         }
 
-        return Base64Url.TryDecodeFromChars(text, bytes, out var written)
-            && written == TotalBytes
-            && Base64Url.EncodeToString(bytes).Equals(text, StringComparison.Ordinal);
+        try
+        {
+            return Base64Url.TryDecodeFromChars(text, bytes, out var written)
+                && written == TotalBytes
+                && Base64Url.EncodeToString(bytes).Equals(text, StringComparison.Ordinal);
+        }
+        catch (FormatException)
+        {
+            // Despite its name, TryDecodeFromChars throws for a last character with bits set beyond the data.
+            return false;
+        }
     }
 
     private static byte[] Checksum(ReadOnlySpan<byte> position) => SHA256.HashData(position)[..ChecksumBytes];
