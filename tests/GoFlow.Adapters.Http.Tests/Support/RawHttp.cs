@@ -12,21 +12,29 @@ internal static class RawHttp
 {
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(20);
 
-    /// <summary>Sends <paramref name="request"/> and reads the answer until the server closes the connection.</summary>
-    public static async Task<RawAnswer> SendAsync(Uri server, byte[] request)
+    /// <summary>
+    /// Sends <paramref name="request"/> and reads the answer until the server closes the connection. With
+    /// <paramref name="endRequest"/> the client also closes its side once sent, so that a request that promises more than
+    /// it sends ends at once instead of when the server's timeout does (the server may then answer nothing: status 0).
+    /// </summary>
+    public static async Task<RawAnswer> SendAsync(Uri server, byte[] request, bool endRequest = false)
     {
         using var client = new TcpClient();
         await client.ConnectAsync(server.Host, server.Port);
         var stream = client.GetStream();
         using var timeout = new CancellationTokenSource(AnswerTimeout);
         await stream.WriteAsync(request, timeout.Token);
+        if (endRequest)
+        {
+            client.Client.Shutdown(SocketShutdown.Send);
+        }
 
         var answer = new MemoryStream();
         try
         {
             await stream.CopyToAsync(answer, timeout.Token);
         }
-        catch (IOException)
+        catch (Exception exception) when (exception is IOException or SocketException)
         {
             // The server may reset the connection once it has answered a request it could not read; what came counts.
         }
