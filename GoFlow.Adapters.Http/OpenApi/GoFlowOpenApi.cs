@@ -19,12 +19,11 @@ internal static class GoFlowOpenApi
 {
     public const string DocumentName = "v1";
     public const string DocumentPath = "/openapi/{documentName}.json";
+    public const string AnyContentType = "*/*";
+    public const string StartWorkflowContentType = "application/json";
 
     private const string SecuritySchemeName = "ApiKey";
     private const string StatusProperty = "status";
-
-    public const string AnyContentType = "*/*";
-    public const string StartWorkflowContentType = "application/json";
 
     public static void Configure(OpenApiOptions options)
     {
