@@ -1,8 +1,9 @@
-using GoFlow.Adapters.Http.Tests.Support;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using System.Diagnostics.Metrics;
+using GoFlow.Adapters.Http.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
+using Moq;
 
 namespace GoFlow.Adapters.Http.Tests.Apis;
 
@@ -57,5 +58,18 @@ public sealed class RawRequestTests
         Assert.That(status, Is.LessThan(500));
         Assert.That(_app.Logs.Entries.Where(entry => entry.Level >= LogLevel.Error).Select(entry => entry.Message), Is.Empty);
         _app.Ports.StartWorkflow.VerifyNoOtherCalls();
+    }
+
+    [Test]
+    public async Task ListWorkflowDefinitions_Head_Answers200WithHeadersAndNoBody()
+    {
+        _app.Ports.ListWorkflowDefinitions.Setup(port => port.List()).Returns([]);
+
+        var answer = await RawHttp.SendAsync(Server,
+            "HEAD /workflow-definitions HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        Assert.That(answer.Status, Is.EqualTo(200));
+        Assert.That(answer.Header("Content-Type"), Does.StartWith("application/json"));
+        Assert.That(answer.Body, Is.Empty);
     }
 }
