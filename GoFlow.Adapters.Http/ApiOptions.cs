@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using GoFlow.Domain;
 
 namespace GoFlow.Adapters.Http;
 
@@ -12,12 +13,11 @@ public sealed class ApiOptions
     /// <summary>The configuration section these options bind from.</summary>
     public const string SectionName = "Api";
 
-    /// <summary>The largest <see cref="MaxRequestBodyBytes"/> accepted: 4 MiB.</summary>
-    /// <remarks>
-    /// The payload travels to the database as an escaped SQL literal, which can be up to twice its size, once per
-    /// statement; MariaDB's default packet limit is 16 MiB. A larger body would fail there as a 500.
-    /// </remarks>
-    public const int MaxRequestBodyBytesLimit = 4 * 1024 * 1024;
+    /// <summary>
+    /// The largest <see cref="MaxRequestBodyBytes"/> accepted: <see cref="PayloadLimits.MaxBytesLimit"/> (4 MiB), the
+    /// largest payload the engine can store.
+    /// </summary>
+    public const int MaxRequestBodyBytesLimit = PayloadLimits.MaxBytesLimit;
 
     /// <summary>The largest <see cref="MaxPayloadDepth"/> accepted: 64.</summary>
     /// <remarks>
@@ -42,11 +42,13 @@ public sealed class ApiOptions
     public bool AllowAnonymous { get; set; }
 
     /// <summary>
-    /// The largest request body accepted, in bytes; a larger one gets 413 and changes nothing.
-    /// Default: 1 MiB (1,048,576 bytes); at most <see cref="MaxRequestBodyBytesLimit"/>.
+    /// The largest request body accepted, in bytes; a larger one gets 413 and changes nothing. It bounds the workflow's
+    /// input as stored too: a payload is stored as the UTF-8 text it was sent in. Default: 1 MiB (1,048,576 bytes,
+    /// <see cref="PayloadLimits.DefaultMaxBytes"/>, the default of the engine's stored-output limit
+    /// <c>StepOutput:MaxBytes</c>: raise both together); at most <see cref="MaxRequestBodyBytesLimit"/>.
     /// </summary>
     [Range(1, MaxRequestBodyBytesLimit, ErrorMessage = "Api:MaxRequestBodyBytes must be between {1} and {2} bytes.")]
-    public int MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+    public int MaxRequestBodyBytes { get; set; } = PayloadLimits.DefaultMaxBytes;
 
     /// <summary>
     /// The deepest <c>input_payload</c> accepted, in levels of nested objects and arrays: the payload object itself is

@@ -43,6 +43,8 @@ public static class HttpServiceCollectionExtensions
         services.AddHealthChecks();
 
         services.AddProblemDetails();
+        // After ASP.NET Core's writer, for the clients that one declines: every error answer is problem+json.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, ProblemJsonWriter>());
         services.AddExceptionHandler<UnexpectedExceptionHandler>();
         services.AddOpenApi(GoFlowOpenApi.DocumentName, GoFlowOpenApi.Configure);
         services.ConfigureHttpJsonOptions(options =>
@@ -99,7 +101,7 @@ public static class HttpServiceCollectionExtensions
         endpoints.MapWorkflowDefinitionsApi();
 
         // The API's own description, behind the API keys like every route outside /health.
-        endpoints.MapOpenApi(GoFlowOpenApi.DocumentPath);
+        endpoints.MapOpenApi(GoFlowOpenApi.DocumentPath).AnswersGetAndHead();
 
         return endpoints;
     }

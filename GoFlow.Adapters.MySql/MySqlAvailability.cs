@@ -9,7 +9,9 @@ namespace GoFlow.Adapters.MySql;
 /// worker backs off, the API answers 503. Every public method of the two stores runs through <see cref="RunAsync{T}"/>,
 /// which also runs a transaction the server rolled back as a conflict (a deadlock, a lock wait timeout) again, whole
 /// (<see cref="TransientConflictRetry"/>): each operation opens, runs and commits its own transaction inside it.
-/// Anything else (a broken invariant, bad SQL, a constraint) passes through unchanged: it is a bug, not an outage.
+/// A write the server refuses as larger than its packet limit becomes <see cref="PayloadTooLargeForStoreException"/>:
+/// the connection is lost with it, but trying again cannot help. Anything else (a broken invariant, bad SQL, a
+/// constraint) passes through unchanged: it is a bug, not an outage.
 /// </summary>
 internal static class MySqlAvailability
 {
@@ -32,6 +34,11 @@ internal static class MySqlAvailability
         {
             return await TransientConflictRetry.RunAsync(operation, IsTransientConflict, "MySQL");
         }
+        catch (Exception exception) when (IsPacketTooLarge(exception))
+        {
+            throw new PayloadTooLargeForStoreException(
+                $"The MySQL server refused the write as larger than its max_allowed_packet: {exception.Message}", exception);
+        }
         catch (Exception exception) when (IsConnectionFailure(exception))
         {
             throw new StoreUnavailableException($"The MySQL database cannot be reached: {exception.Message}", exception);
@@ -53,6 +60,13 @@ internal static class MySqlAvailability
     /// </summary>
     public static bool IsTransientConflict(Exception exception) =>
         exception is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout };
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> is the server's or the driver's "packet too large". The driver reports it
+    /// with the failed socket write inside, which <see cref="IsConnectionFailure"/> would take for an outage.
+    /// </summary>
+    public static bool IsPacketTooLarge(Exception exception) =>
+        exception is MySqlException { ErrorCode: MySqlErrorCode.PacketTooLarge };
 
     /// <summary>Whether <paramref name="exception"/>, or any exception inside it, says the server could not be reached.</summary>
     public static bool IsConnectionFailure(Exception exception)

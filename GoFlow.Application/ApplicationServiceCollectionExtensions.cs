@@ -15,7 +15,8 @@ public static class ApplicationServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the use cases and the workflow definitions of the <c>Workflows</c> configuration section,
-    /// validated at start against the registered task handlers.
+    /// validated at start against the registered task handlers, and the limit on what a step may store
+    /// (<see cref="StepOutputOptions"/>, the <c>StepOutput</c> section).
     /// Also the engine's telemetry and the background count of pending and running tasks behind its gauges, which
     /// needs the store's <see cref="ITaskStatistics"/>.
     /// </summary>
@@ -31,6 +32,10 @@ public static class ApplicationServiceCollectionExtensions
 
         services.AddOptions<TaskPolicyOptions>()
             .BindConfiguration(TaskPolicyOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<StepOutputOptions>()
+            .BindConfiguration(StepOutputOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddOptions<WorkflowsOptions>()

@@ -82,8 +82,7 @@ internal static class StartWorkflowBodyCheck
         }
         catch (JsonException exception)
         {
-            // The parser's message describes the client's own text (what was wrong, where): safe and useful to return.
-            return new StartWorkflowBody.Malformed($"The request body is not valid JSON: {exception.Message}");
+            return new StartWorkflowBody.Malformed(StartWorkflowRequestReader.NotJson(exception));
         }
 
         return null;

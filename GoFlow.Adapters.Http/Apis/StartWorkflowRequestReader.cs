@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using Microsoft.AspNetCore.Connections;
 using GoFlow.Ports.Driving;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -23,10 +25,23 @@ internal static class StartWorkflowRequestReader
         if (!IsUtf8Json(request.ContentType))
         {
             return new StartWorkflowBody.UnsupportedMediaType(
-                $"The request body must be JSON sent as application/json; the Content-Type was {Describe(request.ContentType)}.");
+                "The request body must be JSON sent as application/json (charset utf-8, if any); the Content-Type was " +
+                $"{Describe(request.ContentType)}.");
         }
 
-        var body = await ReadBodyAsync(request, limits.MaxRequestBodyBytes, cancellationToken);
+        ReadOnlyMemory<byte>? body;
+        try
+        {
+            body = await ReadBodyAsync(request, limits.MaxRequestBodyBytes, cancellationToken);
+        }
+        catch (IOException exception) when (exception is not (ConnectionResetException or BadHttpRequestException))
+        {
+            // The server could not take the body apart (a chunk size that overflows, say): the client's framing. A
+            // reset connection (the client left) and the server's own refusals go on to the exception handler.
+            return new StartWorkflowBody.Malformed(
+                "The request body could not be read: its chunked transfer coding is malformed.");
+        }
+
         if (body is null)
         {
             return new StartWorkflowBody.TooLarge($"The request body is larger than {limits.MaxRequestBodyBytes} bytes.");
@@ -53,8 +68,7 @@ internal static class StartWorkflowRequestReader
         }
         catch (JsonException exception)
         {
-            // The parser's message describes the client's own text (what was wrong, where): safe and useful to return.
-            return new StartWorkflowBody.Malformed($"The request body is not valid JSON: {exception.Message}");
+            return new StartWorkflowBody.Malformed(NotJson(exception));
         }
 
         using (document)
@@ -139,23 +153,43 @@ internal static class StartWorkflowRequestReader
     private static ReadOnlyMemory<byte> SkipByteOrderMark(ReadOnlyMemory<byte> body) =>
         body.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? body[3..] : body;
 
+    /// <summary>
+    /// A JSON error worded for the client: where the text went wrong, counted from 1. The parser's own message speaks
+    /// to programmers ("Change the reader options", "when isFinalBlock is true"), so it is not passed on.
+    /// </summary>
+    public static string NotJson(JsonException exception) =>
+        exception is { LineNumber: { } line, BytePositionInLine: { } position }
+            ? string.Create(
+                CultureInfo.InvariantCulture,
+                $"The request body is not valid JSON: the error is at line {line + 1}, byte {position + 1} of that line.")
+            : "The request body is not valid JSON.";
+
+    /// <summary>
+    /// Whether the body is declared as <c>application/json</c> in UTF-8: that media type only (not another one with a
+    /// <c>+json</c> suffix, which means a different format such as a merge patch), with at most one <c>charset</c>,
+    /// quoted or not (RFC 9110 gives both the same meaning), naming UTF-8.
+    /// </summary>
     private static bool IsUtf8Json(string? contentType)
     {
-        if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+            || !mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
 
-        var isJson = mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || mediaType.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase);
-
-        // JSON on the wire is UTF-8 (RFC 8259); a body declared in another charset would be misread, so it is refused.
-        var charset = mediaType.Charset;
-        var isUtf8 = !charset.HasValue
-            || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
-            || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase);
-
-        return isJson && isUtf8;
+        // JSON on the wire is UTF-8 (RFC 8259); a body declared in another charset would be misread, so it is refused,
+        // and so is one that declares two, which different readers would take differently.
+        var charsets = mediaType.Parameters
+            .Where(parameter => parameter.Name.Equals("charset", StringComparison.OrdinalIgnoreCase))
+            .Select(parameter => HeaderUtilities.RemoveQuotes(parameter.Value))
+            .ToList();
+        return charsets.Count switch
+        {
+            0 => true,
+            1 => charsets[0].Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+                || charsets[0].Equals("utf8", StringComparison.OrdinalIgnoreCase),
+            _ => false,
+        };
     }
 
     private static string Describe(string? contentType) =>

@@ -16,7 +16,7 @@ internal static class WorkflowDefinitionsApi
     {
         var group = endpoints.MapGroup("/workflow-definitions").WithTags("Workflow definitions").ProducesCommonProblems();
 
-        group.MapGet("/", ListWorkflowDefinitions)
+        group.MapMethods("/", ReadMethods.Methods, ListWorkflowDefinitions)
             .WithName(nameof(ListWorkflowDefinitions))
             .WithSummary("List the workflows that can be started, each with its tasks in order");
 

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using GoFlow.Domain;
 using GoFlow.Ports.ReadModels;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace GoFlow.Adapters.Http.Apis;
 
@@ -34,7 +34,7 @@ internal static class WorkflowListCursor
         BinaryPrimitives.WriteInt64BigEndian(bytes[1..], position.CreatedAt.UtcTicks);
         _ = position.Id.Value.TryWriteBytes(bytes[9..PositionBytes], bigEndian: true, out _);
         Checksum(bytes[..PositionBytes]).CopyTo(bytes[PositionBytes..]);
-        return WebEncoders.Base64UrlEncode(bytes.ToArray());
+        return Base64Url.EncodeToString(bytes);
     }
 
     /// <returns>Whether <paramref name="text"/> is a cursor this API wrote; anything else is not decoded.</returns>
@@ -73,7 +73,9 @@ internal static class WorkflowListCursor
 
     private static bool TryDecodeBase64Url(string text, Span<byte> bytes)
     {
-        // Base64url's alphabet only: WebEncoders would also take characters it should not, such as '=' padding.
+        // Base64url's alphabet only, and its one spelling of these bytes: a decoder ignores the bits a last character
+        // carries beyond the data (or refuses them, as WebEncoders does, with an exception), so a cursor with other
+        // bits there would be a second spelling of the same position.
         foreach (var character in text)
         {
             if (!(char.IsAsciiLetterOrDigit(character) || character is '-' or '_'))
@@ -82,14 +84,17 @@ internal static class WorkflowListCursor
             }
         }
 
-        var decoded = WebEncoders.Base64UrlDecode(text);
-        if (decoded.Length != TotalBytes)
+        try
         {
+            return Base64Url.TryDecodeFromChars(text, bytes, out var written)
+                && written == TotalBytes
+                && Base64Url.EncodeToString(bytes).Equals(text, StringComparison.Ordinal);
+        }
+        catch (FormatException)
+        {
+            // Despite its name, TryDecodeFromChars throws for a last character with bits set beyond the data.
             return false;
         }
-
-        decoded.CopyTo(bytes);
-        return true;
     }
 
     private static byte[] Checksum(ReadOnlySpan<byte> position) => SHA256.HashData(position)[..ChecksumBytes];

@@ -47,15 +47,33 @@ internal sealed record WorkflowListRequest(
 
     /// <summary>The width of <c>workflow_instances.workflow_name</c>; no stored workflow has a longer name.</summary>
     public const int MaxWorkflowNameLength = 255;
+
+    /// <summary>Every parameter, each of which may be given once.</summary>
+    public static readonly IReadOnlyList<string> Parameters =
+        [StatusParameter, WorkflowNameParameter, CreatedAfterParameter, CreatedBeforeParameter, LimitParameter, CursorParameter];
 }
 
 /// <summary>Turns a <see cref="WorkflowListRequest"/> into the port's query, or the reasons it cannot be one.</summary>
 internal static partial class WorkflowListRequestParser
 {
-    /// <returns>The query, or null with <paramref name="errors"/> keyed by parameter name.</returns>
-    public static WorkflowListQuery? Parse(WorkflowListRequest request, out Dictionary<string, string[]> errors)
+    /// <param name="request">The parameters, as the binder read them.</param>
+    /// <param name="valueCounts">How many times each parameter was sent: the binder joins repeated values with a
+    /// comma, which for a name would be a valid (and wrong) filter, so a repeated parameter is refused.</param>
+    /// <param name="errors">Filled with the reasons, keyed by parameter name, when the answer is null.</param>
+    /// <returns>The query, or null with <paramref name="errors"/>.</returns>
+    public static WorkflowListQuery? Parse(
+        WorkflowListRequest request, Func<string, int> valueCounts, out Dictionary<string, string[]> errors)
     {
         errors = [];
+        foreach (var parameter in WorkflowListRequest.Parameters.Where(parameter => valueCounts(parameter) > 1))
+        {
+            errors[parameter] = [$"Send one {parameter} parameter, not several."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return null;
+        }
 
         WorkflowStatus? status = null;
         if (request.Status is not null)

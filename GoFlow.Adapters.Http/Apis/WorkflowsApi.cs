@@ -33,7 +33,7 @@ internal static class WorkflowsApi
     {
         var group = endpoints.MapGroup("/workflows").WithTags("Workflows").ProducesCommonProblems();
 
-        group.MapGet("/", ListWorkflows)
+        group.MapMethods("/", ReadMethods.Methods, ListWorkflows)
             .WithName(nameof(ListWorkflows))
             .WithSummary("List workflows, newest first, a page at a time")
             .AddOpenApiOperationTransformer(GoFlowOpenApi.DescribeListParameters);
@@ -44,17 +44,18 @@ internal static class WorkflowsApi
             .WithDescription(
                 "201 with the new workflow. With an Idempotency-Key, a repeat of the same request answers 200 with the " +
                 "workflow the first one started (same id, same Location), and the same key with a different request 422.")
-            .Accepts<StartWorkflowRequest>("application/json")
+            .Accepts<StartWorkflowRequest>(GoFlowOpenApi.AnyContentType)
+            .AddOpenApiOperationTransformer(GoFlowOpenApi.DescribeStartBody)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-        group.MapGet("/{id}", GetWorkflow)
+        group.MapMethods("/{id}", ReadMethods.Methods, GetWorkflow)
             .WithName(nameof(GetWorkflow))
             .WithSummary("Read a workflow with its tasks in execution order")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/{id}/activity", GetWorkflowActivity)
+        group.MapMethods("/{id}/activity", ReadMethods.Methods, GetWorkflowActivity)
             .WithName(nameof(GetWorkflowActivity))
             .WithSummary("Read a workflow's activity log, oldest first")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -82,10 +83,11 @@ internal static class WorkflowsApi
 
     public static async Task<Results<Ok<WorkflowListResponse>, ValidationProblem>> ListWorkflows(
         [AsParameters] WorkflowListRequest request,
+        HttpRequest httpRequest,
         [FromServices] IListWorkflows listWorkflows,
         CancellationToken cancellationToken)
     {
-        if (WorkflowListRequestParser.Parse(request, out var errors) is not { } query)
+        if (WorkflowListRequestParser.Parse(request, parameter => httpRequest.Query[parameter].Count, out var errors) is not { } query)
         {
             return ApiResults.InvalidQuery(errors);
         }

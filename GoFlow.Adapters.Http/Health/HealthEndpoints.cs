@@ -1,3 +1,4 @@
+using GoFlow.Adapters.Http.Apis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -9,7 +10,7 @@ namespace GoFlow.Adapters.Http.Health;
 /// <summary>
 /// The probes: <c>/health/live</c> runs no check (the process answers, so it is alive) and <c>/health/ready</c> runs the
 /// checks the other adapters registered with the tag <see cref="ReadyTag"/> (the database reachable with its tables,
-/// the worker loop running). Both answer 200 when healthy, 503 otherwise. They sit below <c>/health</c>, which the API
+/// the worker loop running). Both answer GET and HEAD only, 200 when healthy, 503 otherwise. They sit below <c>/health</c>, which the API
 /// key check lets through: probes carry no secrets, and answer none.
 /// </summary>
 internal static class HealthEndpoints
@@ -22,8 +23,10 @@ internal static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks(LivePath, Options(_ => false)).WithName("Liveness");
-        endpoints.MapHealthChecks(ReadyPath, Options(check => check.Tags.Contains(ReadyTag))).WithName("Readiness");
+        endpoints.MapHealthChecks(LivePath, Options(_ => false)).WithName("Liveness").AnswersGetAndHead();
+        endpoints.MapHealthChecks(ReadyPath, Options(check => check.Tags.Contains(ReadyTag)))
+            .WithName("Readiness")
+            .AnswersGetAndHead();
         return endpoints;
     }
 

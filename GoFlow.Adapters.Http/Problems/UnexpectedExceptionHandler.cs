@@ -1,7 +1,10 @@
 using System.Diagnostics;
+using System.Globalization;
 using GoFlow.Ports.Driven;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
@@ -11,11 +14,13 @@ using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 namespace GoFlow.Adapters.Http.Problems;
 
 /// <summary>
-/// The one place an exception becomes an answer. A <see cref="BadHttpRequestException"/> is the client's fault
-/// (a body over the size limit, a request the server could not read) and keeps its status code; a
+/// The one place an exception becomes an answer. A client that left (reset its connection halfway through its
+/// request) gets no answer and is no server error: 499, logged at debug level. A <see cref="BadHttpRequestException"/>
+/// is the client's fault (a body over the size limit, a request the server could not read) and keeps its status code,
+/// with the server's reason worded for the client; a <see cref="PayloadTooLargeForStoreException"/> is a 413; a
 /// <see cref="StoreUnavailableException"/> is a 503 with <c>Retry-After</c>; anything else is a 500 whose body says only
 /// that something failed and the trace id to quote. The full exception goes to the log, never to the client: no stack
-/// trace, SQL text or connection string leaves the server.
+/// trace, SQL text, connection string or server setting leaves the server.
 /// </summary>
 internal sealed partial class UnexpectedExceptionHandler(
     IProblemDetailsService problemDetailsService,
@@ -33,6 +38,14 @@ internal sealed partial class UnexpectedExceptionHandler(
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var traceId = Activity.Current?.Id ?? httpContext.TraceIdentifier;
+        if (ClientLeft(httpContext, exception))
+        {
+            // Nobody is left to read an answer, and the server did nothing wrong: no error, no 5xx in the metrics.
+            LogClientLeft(logger, httpContext.Request.Method, httpContext.Request.Path, traceId, exception.Message);
+            httpContext.Response.StatusCode = StatusCodes.Status499ClientClosedRequest;
+            return true;
+        }
+
         ProblemDetails problem;
         if (exception is BadHttpRequestException badRequest)
         {
@@ -41,8 +54,19 @@ internal sealed partial class UnexpectedExceptionHandler(
             {
                 Status = badRequest.StatusCode,
                 Title = ReasonPhrases.GetReasonPhrase(badRequest.StatusCode),
-                // The server's own wording about the request (for example the size limit), never internals.
-                Detail = badRequest.Message,
+                // The server's message names its own settings (MinRequestBodyDataRate, say); it goes to the log only.
+                Detail = ClientWording(httpContext, badRequest.StatusCode),
+            };
+        }
+        else if (exception is PayloadTooLargeForStoreException)
+        {
+            LogBadRequest(
+                logger, StatusCodes.Status413PayloadTooLarge, httpContext.Request.Method, httpContext.Request.Path, traceId, exception.Message);
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status413PayloadTooLarge,
+                Title = "Payload too large",
+                Detail = "The request's payload is too large for the workflow store to record. Send a smaller one.",
             };
         }
         else if (exception is StoreUnavailableException)
@@ -71,21 +95,38 @@ internal sealed partial class UnexpectedExceptionHandler(
         problem.Extensions[_traceIdMember] = traceId;
         httpContext.Response.StatusCode = problem.Status.Value;
 
-        // The exception is deliberately not passed on in the context: nothing downstream may render it.
-        var written = await problemDetailsService.TryWriteAsync(new ProblemDetailsContext
+        // The exception is deliberately not passed on in the context: nothing downstream may render it. Some writer
+        // always accepts (ProblemJsonWriter), whatever the client's Accept header says.
+        await problemDetailsService.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
             ProblemDetails = problem,
         });
-        if (!written)
-        {
-            // No writer accepted the client's Accept header; the answer is still a problem document.
-            await httpContext.Response.WriteAsJsonAsync(
-                problem, jsonOptions.Value.SerializerOptions, "application/problem+json", cancellationToken);
-        }
 
         return true;
     }
+
+    /// <summary>
+    /// Whether the exception only says that the client went away: its connection was reset, or the request was
+    /// aborted and the exception is what reading or writing on it threw.
+    /// </summary>
+    private static bool ClientLeft(HttpContext httpContext, Exception exception) =>
+        exception is ConnectionResetException
+        || (exception is IOException or OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested);
+
+    private static string ClientWording(HttpContext httpContext, int statusCode) => statusCode switch
+    {
+        StatusCodes.Status408RequestTimeout => "The request arrived too slowly; the server stopped waiting for it.",
+        StatusCodes.Status413PayloadTooLarge =>
+            httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit
+                ? string.Create(CultureInfo.InvariantCulture, $"The request body is larger than {limit} bytes.")
+                : "The request body is larger than the server accepts.",
+        StatusCodes.Status431RequestHeaderFieldsTooLarge => "The request's headers are larger than the server accepts.",
+        _ => "The request could not be read as HTTP: its framing, headers or body are malformed.",
+    };
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The client left before {Method} {Path} was answered (trace id {TraceId}): {Reason}")]
+    private static partial void LogClientLeft(ILogger logger, string method, string path, string traceId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception answering {Method} {Path} (trace id {TraceId})")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path, string traceId);

@@ -2,9 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
-using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace GoFlow.Adapters.Http.Security;
 
@@ -22,7 +20,6 @@ internal sealed partial class ApiKeyMiddleware(
     RequestDelegate next,
     ApiKeys keys,
     IProblemDetailsService problemDetailsService,
-    IOptions<HttpJsonOptions> jsonOptions,
     ILogger<ApiKeyMiddleware> logger)
 {
     /// <summary>The health checks live at and below this path and never need a key: probes carry no secrets.</summary>
@@ -93,17 +90,12 @@ internal sealed partial class ApiKeyMiddleware(
             Detail = refusal.Detail,
         };
 
-        var written = await problemDetailsService.TryWriteAsync(new ProblemDetailsContext
+        // Some writer always accepts (ProblemJsonWriter), whatever the client's Accept header says.
+        await problemDetailsService.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
             ProblemDetails = problem,
         });
-        if (!written)
-        {
-            // No writer accepted the client's Accept header; the answer is still a problem document.
-            await context.Response.WriteAsJsonAsync(
-                problem, jsonOptions.Value.SerializerOptions, "application/problem+json", context.RequestAborted);
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused {Method} {Path} with 401: {Reason}")]

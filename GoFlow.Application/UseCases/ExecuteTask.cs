@@ -8,6 +8,7 @@ using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace GoFlow.Application.UseCases;
 
@@ -23,6 +24,7 @@ internal sealed partial class ExecuteTask(
     IWorkAvailableSignal workAvailable,
     EngineTelemetry telemetry,
     TimeProvider clock,
+    IOptions<StepOutputOptions> outputOptions,
     ILogger<ExecuteTask> logger) : IExecuteTask
 {
     /// <summary>The first wait before recording a result again while the store is unreachable; it doubles up to 5 s.</summary>
@@ -82,16 +84,15 @@ internal sealed partial class ExecuteTask(
                 task, $"No handler is registered for task '{task.TaskName}'.", retryAt: null, cancellationToken));
         }
 
-        string output;
+        JsonObject result;
         using var timeout = new CancellationTokenSource(step.Policy.Timeout, clock);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
             var input = JsonNode.Parse(task.InputPayload) as JsonObject
                 ?? throw new JsonException("The task's input is not a JSON object.");
-            var result = await handler.HandleAsync(input, attempt.Token)
+            result = await handler.HandleAsync(input, attempt.Token)
                 ?? throw new InvalidOperationException($"The handler of task '{task.TaskName}' returned no output.");
-            output = result.ToJsonString();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -116,15 +117,35 @@ internal sealed partial class ExecuteTask(
             return new(await FailAttemptAsync(task, step.Policy, exception.Message, cancellationToken));
         }
 
+        // An output too large (or not writable as JSON) is the same on every attempt: the task fails for good here,
+        // before the store is asked to hold it.
+        if (!StepOutput.TryWrite(result, outputOptions.Value.MaxBytes, out var output, out var refusal))
+        {
+            LogOutputRefused(task.TaskName, task.WorkflowId.ToString(), task.Attempt, refusal);
+            return new(await FailAsync(task, refusal, retryAt: null, cancellationToken));
+        }
+
         var nextStep = definition.StepAfter(task.StepIndex);
 
         // At-least-once checkpoint: until this commit succeeds the handler's work is not recorded, and a crash here
         // runs it again once the lease ends. The write itself is not cancelled by shutdown: dropping a finished
         // result would run the handler again for nothing. It shares its commit with the other steps finishing now.
         // The hand-over's lease is reckoned at each try, so a write that waited out an outage hands over a live lease.
-        var recorded = await RecordAsync(
-            () => completions.CompleteAsync(new TaskCompletion(task, output, nextStep, clock.GetStoreNow() + nextStepLease)),
-            cancellationToken);
+        RecordedCompletion? recorded;
+        try
+        {
+            recorded = await RecordAsync(
+                () => completions.CompleteAsync(new TaskCompletion(task, output, nextStep, clock.GetStoreNow() + nextStepLease)),
+                cancellationToken);
+        }
+        catch (PayloadTooLargeForStoreException exception)
+        {
+            // The store will refuse this completion every time: a permanent failure, not a run again after each lease.
+            LogOutputRefused(task.TaskName, task.WorkflowId.ToString(), task.Attempt, exception.Message);
+            return new(await FailAsync(
+                task, "The task's output is too large for the store to record.", retryAt: null, cancellationToken));
+        }
+
         if (recorded is null)
         {
             LogResultRejected(task.TaskName, task.WorkflowId.ToString(), task.Attempt);
@@ -208,6 +229,10 @@ internal sealed partial class ExecuteTask(
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "The result of task {TaskName} of workflow {WorkflowId}, attempt {Attempt}, was not recorded: the lease was taken over (the task is no longer held by this worker's claim)")]
     private partial void LogResultRejected(string taskName, string workflowId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "The output of task {TaskName} of workflow {WorkflowId}, attempt {Attempt}, cannot be stored; the task fails: {Reason}")]
+    private partial void LogOutputRefused(string taskName, string workflowId, int attempt, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "The store is unreachable; recording the task's result again in {Wait}")]

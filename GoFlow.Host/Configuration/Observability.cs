@@ -60,8 +60,11 @@ internal static class Observability
     /// <summary>Serves the metrics in the Prometheus text format at <see cref="MetricsPath"/>, behind the API keys.</summary>
     public static IEndpointRouteBuilder MapGoFlowMetrics(this IEndpointRouteBuilder endpoints)
     {
-        // A scrape is not an API request: it would only add its own duration to the HTTP metrics it serves.
-        endpoints.MapPrometheusScrapingEndpoint(MetricsPath).DisableHttpMetrics();
+        // A scrape is not an API request: it would only add its own duration to the HTTP metrics it serves. The
+        // exporter maps every method; a read answers GET and HEAD only, anything else a 405 with Allow.
+        endpoints.MapPrometheusScrapingEndpoint(MetricsPath)
+            .DisableHttpMetrics()
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
         return endpoints;
     }
 

@@ -32,6 +32,9 @@ public sealed class WorkflowIdTests
     [TestCase("01943a7e-5c2b-7d3f-8a9b-0123456789ag")]                        // not hex, 36 characters
     [TestCase("01943a7e5-c2b-7d3f-8a9b-0123456789ab")]                        // hyphen misplaced, 36 characters
     [TestCase("{0x01943a7e,0x5c2b,0x7d3f,{0x8a,0x9b,0x01,0x23,0x45,0x67,0x89,0xab}}")] // X
+    [TestCase("+1943a7e-5c2b-7d3f-8a9b-0123456789ab")]                        // a sign for the leading zero
+    [TestCase("-1943a7e-5c2b-7d3f-8a9b-0123456789ab")]
+    [TestCase("01943a7e-+c2b-7d3f-8a9b-0123456789ab")]                        // a sign inside a group
     public void TryParse_NotTheCanonicalForm_ReturnsFalseAndDefault(string? text)
     {
         var parsed = WorkflowId.TryParse(text, out var id);

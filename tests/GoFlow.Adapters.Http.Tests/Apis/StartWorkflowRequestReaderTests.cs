@@ -88,6 +88,20 @@ public sealed class StartWorkflowRequestReaderTests
         Assert.That(((StartWorkflowBody.Malformed)body).Detail, Does.StartWith("The request body is not valid JSON"));
     }
 
+    [TestCase("{\"workflow_name\": ", "line 1, byte 19")]
+    [TestCase("{\"workflow_name\": \"OrderProcess\"} x", "line 1, byte 35")]
+    [TestCase("{\n  \"workflow_name\": /* note */ \"OrderProcess\"}", "line 2, byte 20")]
+    [TestCase("{\"a\": 1}\u0000", "line 1, byte 9")]
+    public async Task ReadAsync_MalformedJson_SaysWhereInTheClientsWordsWithoutParserInternals(string text, string where)
+    {
+        var body = await ReadAsync(text);
+
+        var detail = ((StartWorkflowBody.Malformed)body).Detail;
+        Assert.That(detail, Does.Contain(where));
+        Assert.That(detail, Does.Not.Contain("reader options").And.Not.Contain("isFinalBlock").And.Not.Contain("LineNumber")
+            .And.Not.Contain("BytePositionInLine").And.Not.Contain("JsonReader"));
+    }
+
     [TestCase(31)]
     [TestCase(1)]
     [TestCase(2)]
@@ -284,7 +298,8 @@ public sealed class StartWorkflowRequestReaderTests
     [TestCase("application/json")]
     [TestCase("application/json; charset=utf-8")]
     [TestCase("Application/JSON; charset=UTF-8")]
-    [TestCase("application/vnd.goflow+json")]
+    [TestCase("application/json; charset=\"UTF-8\"")]
+    [TestCase("application/json; charset=utf8")]
     public async Task ReadAsync_JsonContentType_IsAccepted(string contentType)
     {
         var body = await ReadAsync("""{"workflow_name": "OrderProcess"}""", contentType);
@@ -298,6 +313,12 @@ public sealed class StartWorkflowRequestReaderTests
     [TestCase("application/x-www-form-urlencoded")]
     [TestCase("application/xml")]
     [TestCase("application/json; charset=utf-16")]
+    [TestCase("application/json; charset=utf-8; charset=latin1")]
+    [TestCase("application/json; charset=utf-8; charset=utf-8")]
+    [TestCase("application/merge-patch+json")]
+    [TestCase("application/problem+json")]
+    [TestCase("application/vnd.goflow+json")]
+    [TestCase("text/json")]
     [TestCase("not a media type")]
     public async Task ReadAsync_ContentTypeNotUtf8Json_ReturnsUnsupportedMediaType(string? contentType)
     {

@@ -87,6 +87,32 @@ public sealed class WorkflowListCursorTests
         Assert.That(WebEncoders.Base64UrlEncode(bytes), Is.EqualTo(WorkflowListCursor.Encode(Position)));
     }
 
+    [Test]
+    public void TryDecode_LastCharacterWithDirtyPaddingBits_IsRefusedNotThrown()
+    {
+        // 29 bytes take 38 characters and 4 bits of the 39th; a 39th character with those bits set spells no cursor.
+        Assert.That(WorkflowListCursor.TryDecode(new string('A', 38) + "B", out _), Is.False);
+        var cursor = WorkflowListCursor.Encode(Position);
+        var dirty = cursor[..^1] + (char)(cursor[^1] + 1);
+        Assert.That(WorkflowListCursor.TryDecode(dirty, out _), Is.False, dirty);
+    }
+
+    [Test]
+    public void TryDecode_RandomStringsOfACursorsLength_NeverThrow()
+    {
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        var random = new Random(18);
+        for (var index = 0; index < 2_000; index++)
+        {
+            var text = new string([.. Enumerable.Range(0, 39).Select(_ => Alphabet[random.Next(Alphabet.Length)])]);
+            Assert.DoesNotThrow(() => WorkflowListCursor.TryDecode(text, out _), text);
+        }
+
+        var cursor = WorkflowListCursor.Encode(Position);
+        Assert.DoesNotThrow(() => WorkflowListCursor.TryDecode(cursor.ToLowerInvariant(), out _));
+        Assert.DoesNotThrow(() => WorkflowListCursor.TryDecode(cursor.ToUpperInvariant(), out _));
+    }
+
     /// <summary>A cursor's bytes built by hand, with a correct checksum, as the layout in WorkflowListCursor describes.</summary>
     private static byte[] Bytes(byte version, long ticks)
     {

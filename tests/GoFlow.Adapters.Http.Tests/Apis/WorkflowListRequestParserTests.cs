@@ -10,7 +10,7 @@ public sealed class WorkflowListRequestParserTests
     [Test]
     public void Parse_NothingGiven_FirstPageOfFiftyUnfiltered()
     {
-        var query = WorkflowListRequestParser.Parse(Empty, out var errors);
+        var query = WorkflowListRequestParser.Parse(Empty, SentOnce, out var errors);
 
         using (Assert.EnterMultipleScope())
         {
@@ -26,7 +26,7 @@ public sealed class WorkflowListRequestParserTests
     [TestCase("CANCELLED", WorkflowStatus.Cancelled)]
     public void Parse_StatusName_IsThatStatus(string name, WorkflowStatus status)
     {
-        var query = WorkflowListRequestParser.Parse(Empty with { Status = name }, out _);
+        var query = WorkflowListRequestParser.Parse(Empty with { Status = name }, SentOnce, out _);
 
         Assert.That(query?.Status, Is.EqualTo(status));
     }
@@ -39,7 +39,7 @@ public sealed class WorkflowListRequestParserTests
     [TestCase("")]
     public void Parse_NotAStatusNameAsWritten_IsRefused(string text)
     {
-        var query = WorkflowListRequestParser.Parse(Empty with { Status = text }, out var errors);
+        var query = WorkflowListRequestParser.Parse(Empty with { Status = text }, SentOnce, out var errors);
 
         Assert.That(query, Is.Null);
         Assert.That(errors.Keys, Is.EqualTo(new[] { "status" }));
@@ -50,7 +50,7 @@ public sealed class WorkflowListRequestParserTests
     [TestCase("050", 50)]
     public void Parse_LimitInRange_IsTaken(string text, int limit)
     {
-        Assert.That(WorkflowListRequestParser.Parse(Empty with { Limit = text }, out _)?.Limit, Is.EqualTo(limit));
+        Assert.That(WorkflowListRequestParser.Parse(Empty with { Limit = text }, SentOnce, out _)?.Limit, Is.EqualTo(limit));
     }
 
     [TestCase("0")]
@@ -65,7 +65,7 @@ public sealed class WorkflowListRequestParserTests
     [TestCase("")]
     public void Parse_LimitNotAWholeNumberFrom1To500_IsRefused(string text)
     {
-        var query = WorkflowListRequestParser.Parse(Empty with { Limit = text }, out var errors);
+        var query = WorkflowListRequestParser.Parse(Empty with { Limit = text }, SentOnce, out var errors);
 
         Assert.That(query, Is.Null);
         Assert.That(errors.Keys, Is.EqualTo(new[] { "limit" }));
@@ -79,7 +79,7 @@ public sealed class WorkflowListRequestParserTests
     {
         var expected = DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture);
 
-        var query = WorkflowListRequestParser.Parse(Empty with { CreatedAfter = text, CreatedBefore = text }, out var errors);
+        var query = WorkflowListRequestParser.Parse(Empty with { CreatedAfter = text, CreatedBefore = text }, SentOnce, out var errors);
 
         Assert.That(errors, Is.Empty);
         using (Assert.EnterMultipleScope())
@@ -102,7 +102,7 @@ public sealed class WorkflowListRequestParserTests
     [TestCase("1735787045")]
     public void Parse_TimeNotIso8601WithOffset_IsRefusedNamingTheParameter(string text)
     {
-        var query = WorkflowListRequestParser.Parse(Empty with { CreatedAfter = text }, out var errors);
+        var query = WorkflowListRequestParser.Parse(Empty with { CreatedAfter = text }, SentOnce, out var errors);
 
         Assert.That(query, Is.Null);
         Assert.That(errors.Keys, Is.EqualTo(new[] { "created_after" }));
@@ -111,7 +111,7 @@ public sealed class WorkflowListRequestParserTests
     [Test]
     public void Parse_OffsetWhosePlusBecameASpace_SaysHowToSendIt()
     {
-        WorkflowListRequestParser.Parse(Empty with { CreatedBefore = "2025-01-02T03:04:05 01:00" }, out var errors);
+        WorkflowListRequestParser.Parse(Empty with { CreatedBefore = "2025-01-02T03:04:05 01:00" }, SentOnce, out var errors);
 
         Assert.That(errors["created_before"][0], Does.Contain("%2B"));
     }
@@ -119,7 +119,7 @@ public sealed class WorkflowListRequestParserTests
     [Test]
     public void Parse_EmptyWorkflowName_IsRefused()
     {
-        WorkflowListRequestParser.Parse(Empty with { WorkflowName = string.Empty }, out var errors);
+        WorkflowListRequestParser.Parse(Empty with { WorkflowName = string.Empty }, SentOnce, out var errors);
 
         Assert.That(errors.Keys, Is.EqualTo(new[] { "workflow_name" }));
     }
@@ -127,7 +127,7 @@ public sealed class WorkflowListRequestParserTests
     [Test]
     public void Parse_WorkflowNameLongerThanTheColumn_IsRefused()
     {
-        WorkflowListRequestParser.Parse(Empty with { WorkflowName = new string('w', 256) }, out var errors);
+        WorkflowListRequestParser.Parse(Empty with { WorkflowName = new string('w', 256) }, SentOnce, out var errors);
 
         Assert.That(errors.Keys, Is.EqualTo(new[] { "workflow_name" }));
     }
@@ -135,7 +135,21 @@ public sealed class WorkflowListRequestParserTests
     [Test]
     public void Parse_WorkflowName_IsTakenAsGiven()
     {
-        Assert.That(WorkflowListRequestParser.Parse(Empty with { WorkflowName = "OrderProcess" }, out _)?.WorkflowName,
+        Assert.That(WorkflowListRequestParser.Parse(Empty with { WorkflowName = "OrderProcess" }, SentOnce, out _)?.WorkflowName,
             Is.EqualTo("OrderProcess"));
     }
+
+    [TestCase("workflow_name")]
+    [TestCase("status")]
+    [TestCase("cursor")]
+    public void Parse_ParameterSentTwice_IsRefusedNamingIt(string parameter)
+    {
+        var query = WorkflowListRequestParser.Parse(
+            Empty with { WorkflowName = "OrderProcess,UserOnboarding" }, name => name == parameter ? 2 : 1, out var errors);
+
+        Assert.That(query, Is.Null);
+        Assert.That(errors[parameter], Is.EqualTo(new[] { $"Send one {parameter} parameter, not several." }));
+    }
+
+    private static int SentOnce(string parameter) => 1;
 }

@@ -310,8 +310,17 @@ internal sealed class StartBodyGenerator(Random random, ApiOptions limits)
 
     private FuzzBody ContentType()
     {
-        string?[] refused = [null, "text/plain", "application/xml", "application/json; charset=utf-16", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded", "json"];
-        string[] accepted = ["application/json; charset=utf-8", "APPLICATION/JSON", "application/problem+json", "application/json;charset=UTF8"];
+        string?[] refused =
+        [
+            null, "text/plain", "application/xml", "application/json; charset=utf-16", "multipart/form-data; boundary=x",
+            "application/x-www-form-urlencoded", "json", "text/json", "application/problem+json", "application/merge-patch+json",
+            "application/json; charset=utf-8; charset=latin1", "application/json; charset=\"utf-16\"",
+        ];
+        string[] accepted =
+        [
+            "application/json; charset=utf-8", "APPLICATION/JSON", "application/json;charset=UTF8",
+            "application/json; charset=\"UTF-8\"",
+        ];
         var body = Encoding.UTF8.GetBytes(Body(Pick(WorkflowNames), ObjectValue(2, 10)));
         return random.Next(2) == 0
             ? new FuzzBody("content-type:refused", body, refused[random.Next(refused.Length)], FuzzExpectation.Refused)

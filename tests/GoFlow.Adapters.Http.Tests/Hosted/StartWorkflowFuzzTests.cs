@@ -9,22 +9,23 @@ namespace GoFlow.Adapters.Http.Tests.Hosted;
 /// <summary>
 /// Generated POST /workflows bodies through the real host against the real database: none gets a 5xx, each gets the
 /// answer its kind calls for, and afterwards the database holds exactly the accepted workflows, each whole and with
-/// the payload as sent. The seed is printed; set GOFLOW_FUZZ_SEED to replay a run body for body.
+/// the payload as sent. The test command runs a fixed seed; GOFLOW_FUZZ_LONG=1 runs ten times as many bodies from a
+/// random seed, printed, and GOFLOW_FUZZ_SEED replays a run body for body (see <see cref="FuzzRun"/>).
 /// </summary>
 public sealed class StartWorkflowFuzzTests
 {
-    private const int BodyCount = 1_200;
-    private const string SeedVariable = "GOFLOW_FUZZ_SEED";
+    private const int BodiesPerRun = 1_200;
 
     private int _seed;
+    private int _bodyCount;
     private HostedApi _api = null!;
 
     [OneTimeSetUp]
     public async Task StartHost()
     {
-        var fromEnvironment = Environment.GetEnvironmentVariable(SeedVariable);
-        _seed = string.IsNullOrEmpty(fromEnvironment) ? Random.Shared.Next() : int.Parse(fromEnvironment, CultureInfo.InvariantCulture);
-        TestContext.Progress.WriteLine($"StartWorkflowFuzzTests: seed {_seed}; replay with {SeedVariable}={_seed}");
+        var run = FuzzRun.Choose(nameof(StartWorkflowFuzzTests));
+        _seed = run.Seed;
+        _bodyCount = BodiesPerRun * run.Scale;
 
         // API only: without the worker, every accepted workflow stays as it was stored, so it can be checked exactly.
         _api = await HostedApi.StartAsync(new Dictionary<string, string?> { ["GoFlow:Roles"] = "Api" });
@@ -41,7 +42,7 @@ public sealed class StartWorkflowFuzzTests
         var answers = new Dictionary<string, int>(StringComparer.Ordinal);
         var clock = Stopwatch.StartNew();
 
-        for (var index = 0; index < BodyCount; index++)
+        for (var index = 0; index < _bodyCount; index++)
         {
             var body = generator.Next();
             using var request = body.ToRequest();
@@ -76,9 +77,9 @@ public sealed class StartWorkflowFuzzTests
         }
 
         TestContext.Progress.WriteLine(
-            $"StartWorkflowFuzzTests: {BodyCount} bodies in {clock.Elapsed.TotalSeconds:0.0}s, {accepted.Count} accepted; " +
+            $"StartWorkflowFuzzTests: {_bodyCount} bodies in {clock.Elapsed.TotalSeconds:0.0}s, {accepted.Count} accepted; " +
             string.Join(", ", answers.OrderBy(answer => answer.Key, StringComparer.Ordinal).Select(answer => $"{answer.Key}: {answer.Value}")));
-        Assert.That(accepted, Has.Count.GreaterThan(BodyCount / 4), $"seed {_seed}: too few bodies were valid to check storage");
+        Assert.That(accepted, Has.Count.GreaterThan(_bodyCount / 4), $"seed {_seed}: too few bodies were valid to check storage");
 
         await AssertStoredExactlyAsync(accepted);
         await AssertReadBackAsSentAsync(accepted);

@@ -104,4 +104,47 @@ public sealed class UnexpectedExceptionHandlerTests
 
         await HttpJson.ReadProblemAsync(response, 405);
     }
+
+    [Test]
+    public async Task ClientResetTheConnection_AnswersNothingLogsNoErrorAndCountsNo5xx()
+    {
+        await using var app = await AdapterApp.StartAsync();
+        app.Ports.ListWorkflowDefinitions.Setup(port => port.List())
+            .Throws(new Microsoft.AspNetCore.Connections.ConnectionResetException("Connection reset by peer"));
+
+        using var response = await app.Client.GetAsync("/workflow-definitions");
+
+        Assert.That((int)response.StatusCode, Is.EqualTo(499));
+        Assert.That(app.Logs.Entries.Where(entry => entry.Level >= LogLevel.Error), Is.Empty);
+    }
+
+    [Test]
+    public async Task StoreRefusesThePayloadAsTooLarge_Answers413Problem()
+    {
+        await using var app = await AdapterApp.StartAsync();
+        app.Ports.ListWorkflowDefinitions.Setup(port => port.List())
+            .Throws(new PayloadTooLargeForStoreException("packet too large", new InvalidOperationException(SecretMessage)));
+
+        using var response = await app.Client.GetAsync("/workflow-definitions");
+
+        var text = await response.Content.ReadAsStringAsync();
+        await HttpJson.ReadProblemAsync(response, 413);
+        Assert.That(text, Does.Not.Contain("hunter2").And.Not.Contain("packet"));
+    }
+
+    [TestCase(408, "Reading the request body timed out due to data arriving too slowly. See MinRequestBodyDataRate.")]
+    [TestCase(400, "Bad chunk size data.")]
+    [TestCase(431, "Request headers too long.")]
+    public async Task ServerRefusesTheRequest_AnswersItsStatusWordedForTheClient(int status, string serverMessage)
+    {
+        await using var app = await AdapterApp.StartAsync();
+        app.Ports.ListWorkflowDefinitions.Setup(port => port.List())
+            .Throws(new Microsoft.AspNetCore.Http.BadHttpRequestException(serverMessage, status));
+
+        using var response = await app.Client.GetAsync("/workflow-definitions");
+
+        var problem = await HttpJson.ReadProblemAsync(response, status);
+        Assert.That(problem["detail"]?.GetValue<string>(), Is.Not.Empty.And.Not.Contain(serverMessage).And.Not.Contain("MinRequestBodyDataRate"));
+        Assert.That(app.Logs.Entries, Has.Some.Matches<LogEntry>(entry => entry.Message.Contains(serverMessage, StringComparison.Ordinal)));
+    }
 }

@@ -40,6 +40,9 @@ internal sealed class AdapterApp : IAsyncDisposable
 
     public AdapterAppPorts Ports { get; }
 
+    /// <summary>The app's services, for its meters.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Everything the adapter logged, so tests can check that the full error reached the log.</summary>
     public RecordingLoggerProvider Logs { get; }
 

@@ -9,6 +9,7 @@ using GoFlow.Application.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 
@@ -24,6 +25,7 @@ public sealed class ExecuteTaskTests
     private TaskCompletion? _completion;
     private DateTimeOffset? _completedAt;
     private TaskFailure? _failure;
+    private StepOutputOptions _outputOptions = new();
 
     [TearDown]
     public void DisposeTelemetry() => _telemetry.Dispose();
@@ -124,6 +126,91 @@ public sealed class ExecuteTaskTests
         Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
         Assert.That(_failure!.Error, Is.EqualTo("amount must be a number greater than 0."));
         Assert.That(_failure.RetryAt, Is.Null);
+    }
+
+    [Test]
+    public async Task ExecuteAsync_OutputWithCharactersTheDefaultEncoderEscapes_StoresThemAsTheyAre()
+    {
+        // Markup, quotes, non-ASCII and a character outside the Basic Multilingual Plane: each stays its own UTF-8 bytes.
+        const string Text = "<a href='x'>&+ é € 😀 \u2028</a>";
+        SetUpHandlerReturningItsInput();
+        var task = new ClaimedTaskBuilder().AtStep(0).WithInput(new JsonObject { ["note"] = Text }.ToJsonString()).Build();
+
+        await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
+
+        Assert.That(_completion!.OutputPayload, Is.EqualTo("{\"note\":\"" + Text + "\"}"));
+        Assert.That(JsonNode.Parse(_completion.OutputPayload)!["note"]!.GetValue<string>(), Is.EqualTo(Text));
+    }
+
+    [Test]
+    public async Task ExecuteAsync_OutputWithControlCharactersAndQuotes_EscapesWhatJsonRequires()
+    {
+        SetUpHandlerReturningItsInput();
+        var task = new ClaimedTaskBuilder().AtStep(0).WithInput("""{"note":"a\"b\\c\n\u0001"}""").Build();
+
+        await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
+
+        Assert.That(_completion!.OutputPayload, Is.EqualTo("""{"note":"a\"b\\c\n\u0001"}"""));
+    }
+
+    [Test]
+    public async Task ExecuteAsync_OutputOverTheStoredOutputLimit_FailsTheTaskForGoodWithoutStoringIt()
+    {
+        _outputOptions = new StepOutputOptions { MaxBytes = 100 };
+        _handler.Setup(handler => handler.HandleAsync(It.IsAny<JsonObject>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new JsonObject { ["note"] = new string('<', 100) });
+        var task = new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build();
+
+        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
+
+        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(_completion, Is.Null, "nothing too large reaches the store");
+        Assert.That(_failure!.RetryAt, Is.Null);
+        Assert.That(_failure.Error, Does.Contain("111 bytes").And.Contain("100 bytes").And.Contain("StepOutput:MaxBytes"));
+    }
+
+    [Test]
+    public async Task ExecuteAsync_OutputExactlyAtTheStoredOutputLimit_IsStored()
+    {
+        _outputOptions = new StepOutputOptions { MaxBytes = 111 };
+        _handler.Setup(handler => handler.HandleAsync(It.IsAny<JsonObject>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new JsonObject { ["note"] = new string('<', 100) });
+
+        var execution = await CreateUseCase("ValidateOrder")
+            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), nextStepLease: null, default);
+
+        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Completed));
+        Assert.That(System.Text.Encoding.UTF8.GetByteCount(_completion!.OutputPayload), Is.EqualTo(111));
+    }
+
+    [Test]
+    public async Task ExecuteAsync_OutputWithAnUnpairedSurrogate_FailsTheTaskForGood()
+    {
+        _handler.Setup(handler => handler.HandleAsync(It.IsAny<JsonObject>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new JsonObject { ["note"] = "a\ud800b" });
+
+        var execution = await CreateUseCase("ValidateOrder")
+            .ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build(), nextStepLease: null, default);
+
+        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(_failure!.RetryAt, Is.Null);
+        Assert.That(_failure.Error, Does.Contain("surrogate"));
+    }
+
+    [Test]
+    public async Task ExecuteAsync_StoreRefusesTheCompletionAsTooLarge_FailsTheTaskForGood()
+    {
+        SetUpHandlerReturningItsInput();
+        _queue.Setup(queue => queue.CompleteAsync(
+                It.IsAny<IReadOnlyList<TaskCompletion>>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new PayloadTooLargeForStoreException("packet too large", new InvalidOperationException("driver")));
+
+        var execution = await CreateUseCase("ValidateOrder")
+            .ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build(), nextStepLease: null, default);
+
+        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(_failure!.RetryAt, Is.Null);
+        Assert.That(_failure.Error, Is.EqualTo("The task's output is too large for the store to record."));
     }
 
     [Test]
@@ -394,6 +481,7 @@ public sealed class ExecuteTaskTests
             _workAvailable.Object,
             _telemetry.Engine,
             _clock,
+            Options.Create(_outputOptions),
             NullLogger<ExecuteTask>.Instance);
     }
 }

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+
+namespace GoFlow.Adapters.Http.Problems;
+
+/// <summary>
+/// Writes a problem as <c>application/problem+json</c> whatever the client's <c>Accept</c> says. It is registered after
+/// ASP.NET Core's own writer, which declines a client that accepts no JSON (<c>Accept: text/html</c>): without this one,
+/// such a client would get "Status Code: 404; Not Found" as plain text from the status-code pages. An error answer
+/// has one shape for every client (RFC 9457 allows problem+json whatever was asked for).
+/// </summary>
+internal sealed class ProblemJsonWriter(IOptions<HttpJsonOptions> jsonOptions) : IProblemDetailsWriter
+{
+    public const string ContentType = "application/problem+json";
+
+    // The trace id member as ASP.NET Core's writer names it, through the JSON naming policy ("trace_id").
+    private readonly string _traceIdMember =
+        jsonOptions.Value.SerializerOptions.PropertyNamingPolicy?.ConvertName("traceId") ?? "traceId";
+
+    public bool CanWrite(ProblemDetailsContext context) => true;
+
+    public ValueTask WriteAsync(ProblemDetailsContext context)
+    {
+        var httpContext = context.HttpContext;
+        var problem = context.ProblemDetails;
+        problem.Status ??= httpContext.Response.StatusCode;
+        problem.Title ??= ReasonPhrases.GetReasonPhrase(problem.Status.Value);
+        problem.Extensions.TryAdd(_traceIdMember, Activity.Current?.Id ?? httpContext.TraceIdentifier);
+        return new ValueTask(httpContext.Response.WriteAsJsonAsync(
+            problem, jsonOptions.Value.SerializerOptions, ContentType, httpContext.RequestAborted));
+    }
+}

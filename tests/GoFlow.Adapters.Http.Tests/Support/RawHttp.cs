@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+
+namespace GoFlow.Adapters.Http.Tests.Support;
+
+/// <summary>
+/// Requests written byte for byte to a real Kestrel over TCP, for what HttpClient will not send: broken chunked
+/// framing, a connection reset halfway through a body, odd request lines and headers.
+/// </summary>
+internal static class RawHttp
+{
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Sends <paramref name="request"/> and reads the answer until the server closes the connection. With
+    /// <paramref name="endRequest"/> the client also closes its side once sent, so that a request that promises more than
+    /// it sends ends at once instead of when the server's timeout does (the server may then answer nothing: status 0).
+    /// </summary>
+    public static async Task<RawAnswer> SendAsync(Uri server, byte[] request, bool endRequest = false)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(server.Host, server.Port);
+        var stream = client.GetStream();
+        using var timeout = new CancellationTokenSource(AnswerTimeout);
+        await stream.WriteAsync(request, timeout.Token);
+        if (endRequest)
+        {
+            client.Client.Shutdown(SocketShutdown.Send);
+        }
+
+        var answer = new MemoryStream();
+        try
+        {
+            await stream.CopyToAsync(answer, timeout.Token);
+        }
+        catch (Exception exception) when (exception is IOException or SocketException)
+        {
+            // The server may reset the connection once it has answered a request it could not read; what came counts.
+        }
+
+        return RawAnswer.Parse(answer.ToArray());
+    }
+
+    public static Task<RawAnswer> SendAsync(Uri server, string request) => SendAsync(server, Encoding.Latin1.GetBytes(request));
+
+    /// <summary>
+    /// Sends the start of a request and, once <paramref name="serverHasIt"/> has completed, resets the connection (RST)
+    /// without sending the rest. (Reset any earlier and the server's kernel drops the unread request with it.)
+    /// </summary>
+    public static async Task SendAndResetAsync(Uri server, string requestStart, Func<Task> serverHasIt)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(server.Host, server.Port);
+        await client.GetStream().WriteAsync(Encoding.Latin1.GetBytes(requestStart));
+        await client.GetStream().FlushAsync();
+        await serverHasIt();
+        client.Client.LingerState = new LingerOption(enable: true, seconds: 0);
+        client.Client.Close();
+    }
+}
+
+/// <summary>An answer read off the wire: status code (0 when none came), header lines, and the body as text.</summary>
+internal sealed record RawAnswer(int Status, IReadOnlyList<string> Headers, string Body)
+{
+    public static RawAnswer Parse(byte[] bytes)
+    {
+        var text = Encoding.UTF8.GetString(bytes);
+        var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        var head = end < 0 ? text : text[..end];
+        var lines = head.Split("\r\n");
+        var parts = lines[0].Split(' ');
+        var status = parts.Length > 1 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var code) ? code : 0;
+        return new RawAnswer(status, lines[1..], end < 0 ? string.Empty : text[(end + 4)..]);
+    }
+
+    public string? Header(string name) => Headers
+        .Where(line => line.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase))
+        .Select(line => line[(name.Length + 1)..].Trim())
+        .FirstOrDefault();
+}
