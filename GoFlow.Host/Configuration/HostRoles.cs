@@ -30,13 +30,13 @@ internal sealed record HostRoles(bool Api, bool Worker)
             }
             else
             {
-                throw new InvalidOperationException(
+                throw new InvalidConfigurationException(
                     $"{Key} has an unknown role '{role}'; use Api, Worker or Api,Worker.");
             }
         }
 
         return api || worker
             ? new HostRoles(api, worker)
-            : throw new InvalidOperationException($"{Key} names no role; use Api, Worker or Api,Worker.");
+            : throw new InvalidConfigurationException($"{Key} names no role; use Api, Worker or Api,Worker.");
     }
 }

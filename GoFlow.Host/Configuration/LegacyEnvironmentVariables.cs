@@ -45,6 +45,6 @@ internal static class LegacyEnvironmentVariables
     private static string ToTimeSpanText(string variable, string value) =>
         GoDuration.TryParse(value, out var duration)
             ? duration.ToString("c", CultureInfo.InvariantCulture)
-            : throw new InvalidOperationException(
+            : throw new InvalidConfigurationException(
                 $"{variable}='{value}' is not a duration; use Go's form, such as 90s, 5m or 1h30m.");
 }

@@ -30,6 +30,6 @@ public sealed class ServerOptionsTests
 
         Assert.That(
             () => webHost.UseGoFlowServerAddress(configuration),
-            Throws.InvalidOperationException.With.Message.Contains("SERVER_PORT"));
+            Throws.InstanceOf<InvalidConfigurationException>().With.Message.Contains("SERVER_PORT"));
     }
 }
