@@ -1,8 +1,9 @@
-using GoFlow.Host;
-using GoFlow.Host.Configuration;
+using GoFlow.Host.SampleTasks;
+using GoFlow.Hosting;
 
-DotEnvFile.LoadFromWorkingDirectory();
-return HostRunner.Run(args, Console.Error, ProgramComposition.ConfigureServices, ProgramComposition.ConfigureApp);
+return GoFlowHost.Run(args, builder => builder.Services.AddGoFlow(builder.Configuration, goflow => goflow
+    .AddSampleWorkflows()
+    .AddWorker()));
 
 /// <summary>The entry point, public so that tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

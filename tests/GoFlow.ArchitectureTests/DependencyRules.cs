@@ -5,6 +5,7 @@ using GoFlow.Application;
 using GoFlow.ArchitectureTests.Support;
 using GoFlow.Benchmarks;
 using GoFlow.Domain;
+using GoFlow.Hosting;
 using GoFlow.Ports.Driven;
 using GoFlow.Worker;
 
@@ -23,6 +24,7 @@ public static class DependencyRules
     public const string Http = "GoFlow.Adapters.Http";
     public const string MySql = "GoFlow.Adapters.MySql";
     public const string Sqlite = "GoFlow.Adapters.Sqlite";
+    public const string Hosting = "GoFlow.Hosting";
     public const string Host = "GoFlow.Host";
     public const string Benchmarks = "GoFlow.Benchmarks";
 
@@ -52,8 +54,11 @@ public static class DependencyRules
             AllowedProjects: Set(Domain, Ports), PackagePolicy.Any),
         new(Sqlite, ProjectRole.Adapter, typeof(SqliteOptions).Assembly,
             AllowedProjects: Set(Domain, Ports), PackagePolicy.Any),
-        new(Host, ProjectRole.CompositionRoot, typeof(Program).Assembly,
+        // The composition root as a library, for any ASP.NET Core application (AddGoFlow, MapGoFlow).
+        new(Hosting, ProjectRole.CompositionRoot, typeof(GoFlowServiceCollectionExtensions).Assembly,
             AllowedProjects: Set(Domain, Ports, Application, Worker, Http, MySql, Sqlite), PackagePolicy.Any),
+        new(Host, ProjectRole.CompositionRoot, typeof(Program).Assembly,
+            AllowedProjects: Set(Domain, Ports, Application, Worker, Http, MySql, Sqlite, Hosting), PackagePolicy.Any),
         new(Benchmarks, ProjectRole.CompositionRoot, typeof(BenchmarkOptions).Assembly,
             AllowedProjects: Set(Domain, Ports, Application, Worker, MySql, Sqlite), PackagePolicy.Any),
     ];

@@ -90,12 +90,12 @@ public sealed class ReferenceCheckerTests
     }
 
     [Test]
-    public void FindViolations_HostAssemblyCheckedAsTheWorker_ReportsApplicationAndTheOtherAdapters()
+    public void FindViolations_HostingAssemblyCheckedAsTheWorker_ReportsApplicationAndTheOtherAdapters()
     {
-        // A real compiled assembly that references Application and every adapter, held to the Worker's rule.
-        var hostReferences = CompiledReferences.Read(DependencyRules.For(DependencyRules.Host).Assembly);
+        // A real compiled assembly that references Application and every adapter (the hosting library), held to the Worker's rule.
+        var hostingReferences = CompiledReferences.Read(DependencyRules.For(DependencyRules.Hosting).Assembly);
 
-        var violations = ReferenceChecker.FindViolations(DependencyRules.For(DependencyRules.Worker), hostReferences);
+        var violations = ReferenceChecker.FindViolations(DependencyRules.For(DependencyRules.Worker), hostingReferences);
 
         Assert.Multiple(() =>
         {

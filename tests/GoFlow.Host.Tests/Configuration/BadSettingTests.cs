@@ -1,4 +1,4 @@
-using GoFlow.Host.Configuration;
+using GoFlow.Hosting.Configuration;
 using Microsoft.Data.Sqlite;
 
 namespace GoFlow.Host.Tests.Configuration;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using GoFlow.Host.Configuration;
+using GoFlow.Hosting.Configuration;
 using GoFlow.Host.Tests.Security;
 using GoFlow.Testing;
 

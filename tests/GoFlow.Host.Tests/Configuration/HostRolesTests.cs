@@ -1,4 +1,4 @@
-using GoFlow.Host.Configuration;
+using GoFlow.Hosting.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace GoFlow.Host.Tests.Configuration;

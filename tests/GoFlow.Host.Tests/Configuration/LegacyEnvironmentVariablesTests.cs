@@ -1,5 +1,5 @@
 using System.Collections;
-using GoFlow.Host.Configuration;
+using GoFlow.Hosting.Configuration;
 
 namespace GoFlow.Host.Tests.Configuration;
 

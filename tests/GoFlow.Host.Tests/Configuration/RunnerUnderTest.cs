@@ -1,9 +1,11 @@
-using GoFlow.Host.Configuration;
+using GoFlow.Host.SampleTasks;
+using GoFlow.Hosting;
+using GoFlow.Hosting.Configuration;
 
 namespace GoFlow.Host.Tests.Configuration;
 
 /// <summary>
-/// Runs GoFlow.Host's composition through <see cref="HostRunner"/> in process, as Program.cs does, for settings that
+/// Runs GoFlow.Host's composition (as its Program.cs) through <see cref="HostRunner"/> in process, as Program.cs does, for settings that
 /// stop it at start: a WebApplicationFactory host never sees those, because the runner reports them and returns 1.
 /// </summary>
 internal static class RunnerUnderTest
@@ -12,7 +14,11 @@ internal static class RunnerUnderTest
     public static (int ExitCode, string Output) Run(params string[] args)
     {
         using var errors = new StringWriter();
-        var exitCode = HostRunner.Run(args, errors, ProgramComposition.ConfigureServices, ProgramComposition.ConfigureApp);
+        var exitCode = HostRunner.Run(
+            args,
+            errors,
+            builder => builder.Services.AddGoFlow(builder.Configuration, goflow => goflow.AddSampleWorkflows().AddWorker()),
+            app => app.MapGoFlow());
         return (exitCode, errors.ToString().Replace("\r", string.Empty, StringComparison.Ordinal));
     }
 }

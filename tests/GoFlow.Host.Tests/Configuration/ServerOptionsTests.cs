@@ -1,4 +1,4 @@
-using GoFlow.Host.Configuration;
+using GoFlow.Hosting.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace GoFlow.Host.Configuration;
+namespace GoFlow.Hosting.Configuration;
 
 /// <summary>
 /// Builds and runs a GoFlow web host the way GoFlow.Host runs: appsettings.json from the application's own folder

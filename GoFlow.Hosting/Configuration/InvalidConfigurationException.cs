@@ -1,4 +1,4 @@
-namespace GoFlow.Host.Configuration;
+namespace GoFlow.Hosting.Configuration;
 
 /// <summary>
 /// A setting GoFlow cannot start with; its message names the setting and its value (never a secret's value).

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Globalization;
 
-namespace GoFlow.Host.Configuration;
+namespace GoFlow.Hosting.Configuration;
 
 /// <summary>
 /// Maps the original engine's environment variables (DB_HOST, SERVER_PORT, ...) onto GoFlow's configuration keys,

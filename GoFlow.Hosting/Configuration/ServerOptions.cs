@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 
-namespace GoFlow.Host.Configuration;
+namespace GoFlow.Hosting.Configuration;
 
 /// <summary>The <c>Server</c> section: where the HTTP API listens (environment: SERVER_HOST, SERVER_PORT).</summary>
 internal sealed class ServerOptions

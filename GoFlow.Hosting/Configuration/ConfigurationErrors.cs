@@ -6,7 +6,7 @@ using GoFlow.Application.Definitions;
 using GoFlow.Worker;
 using Microsoft.Extensions.Options;
 
-namespace GoFlow.Host.Configuration;
+namespace GoFlow.Hosting.Configuration;
 
 /// <summary>
 /// Turns the exceptions a bad setting causes at start (options validation, options binding, an unreadable

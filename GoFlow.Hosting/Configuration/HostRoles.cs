@@ -1,4 +1,4 @@
-namespace GoFlow.Host.Configuration;
+namespace GoFlow.Hosting.Configuration;
 
 /// <summary>
 /// What this process does, from <c>GoFlow:Roles</c> (environment <c>GoFlow__Roles</c>): <c>Api</c>, <c>Worker</c>,
