@@ -3,6 +3,7 @@ using GoFlow.Adapters.MySql;
 using GoFlow.Adapters.Sqlite;
 using GoFlow.Application;
 using GoFlow.ArchitectureTests.Support;
+using GoFlow.Client;
 using GoFlow.Benchmarks;
 using GoFlow.Domain;
 using GoFlow.Hosting;
@@ -25,6 +26,7 @@ public static class DependencyRules
     public const string MySql = "GoFlow.Adapters.MySql";
     public const string Sqlite = "GoFlow.Adapters.Sqlite";
     public const string Hosting = "GoFlow.Hosting";
+    public const string Client = "GoFlow.Client";
     public const string Host = "GoFlow.Host";
     public const string Benchmarks = "GoFlow.Benchmarks";
 
@@ -59,6 +61,8 @@ public static class DependencyRules
             AllowedProjects: Set(Domain, Ports, Application, Worker, Http, MySql, Sqlite), PackagePolicy.Any),
         new(Host, ProjectRole.CompositionRoot, typeof(Program).Assembly,
             AllowedProjects: Set(Domain, Ports, Application, Worker, Http, MySql, Sqlite, Hosting), PackagePolicy.Any),
+        new(Client, ProjectRole.Client, typeof(IGoFlowClient).Assembly,
+            AllowedProjects: Set(), PackagePolicy.Any),
         new(Benchmarks, ProjectRole.CompositionRoot, typeof(BenchmarkOptions).Assembly,
             AllowedProjects: Set(Domain, Ports, Application, Worker, MySql, Sqlite), PackagePolicy.Any),
     ];
