@@ -89,6 +89,21 @@ public sealed class ReferenceCheckerTests
         });
     }
 
+    [TestCase("PrivateAssets=\"all\" IncludeAssets=\"analyzers; build; buildtransitive\"", false)]
+    [TestCase("PrivateAssets=\"all\"", true)]
+    [TestCase("IncludeAssets=\"analyzers; build\"", true)]
+    public void Read_PackageReference_CountsUnlessBuildOnly(string assets, bool counts)
+    {
+        var domainProjectFile = XDocument.Parse($"""
+            <Project><ItemGroup><PackageReference Include="Some.Analyzers" {assets} /></ItemGroup></Project>
+            """);
+
+        var violations = ReferenceChecker.FindViolations(
+            DependencyRules.For(DependencyRules.Domain), ProjectFile.Read(domainProjectFile, "GoFlow.Domain.csproj"));
+
+        Assert.That(violations.Any(), Is.EqualTo(counts));
+    }
+
     [Test]
     public void FindViolations_HostingAssemblyCheckedAsTheWorker_ReportsApplicationAndTheOtherAdapters()
     {
