@@ -75,4 +75,89 @@ public static class ApplicationServiceCollectionExtensions
         services.AddKeyedTransient<ITaskHandler, THandler>(taskName);
         return services;
     }
+
+    /// <summary>
+    /// Defines the workflow <paramref name="name"/> in code: <c>w =&gt; w.Step&lt;ValidateOrder&gt;().Step&lt;SendEmail&gt;()</c>.
+    /// Registers each step's handler under its task name; a task name already registered with another handler class
+    /// is refused here. The definition joins those of the <c>Workflows</c> section and is validated with them at start.
+    /// A section of the same name can still change it: its <c>Tasks</c>, when given, replace the steps, and each retry
+    /// or timeout value it sets wins.
+    /// </summary>
+    public static IServiceCollection AddGoFlowWorkflow(
+        this IServiceCollection services, string name, Action<WorkflowDefinitionBuilder> define)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(define);
+        if (services.Any(descriptor => descriptor.ImplementationInstance is CodeWorkflowName defined && defined.Name == name))
+        {
+            throw new InvalidOperationException($"Workflow '{name}' is defined in code twice.");
+        }
+
+        var builder = new WorkflowDefinitionBuilder();
+        define(builder);
+        foreach (var step in builder.Steps)
+        {
+            AddHandler(services, step.TaskName, step.HandlerType);
+        }
+
+        var workflow = builder.ToOptions();
+        services.AddSingleton(new CodeWorkflowName(name));
+
+        // After the section is bound, so that what the section says wins.
+        services.PostConfigure<WorkflowsOptions>(options => options[name] = Merge(workflow, options.GetValueOrDefault(name)));
+        return services;
+    }
+
+    /// <summary>
+    /// The code's definition under what a <c>Workflows:&lt;Name&gt;</c> section of the same name sets: its tasks, when
+    /// it lists any, replace the code's steps; each retry or timeout value it sets replaces the code's.
+    /// </summary>
+    private static WorkflowOptions Merge(WorkflowOptions code, WorkflowOptions? configured)
+    {
+        if (configured is null)
+        {
+            return code;
+        }
+
+        var merged = new WorkflowOptions
+        {
+            Tasks = configured.Tasks.Count > 0 ? configured.Tasks : code.Tasks,
+            MaxAttempts = configured.MaxAttempts ?? code.MaxAttempts,
+            TaskTimeout = configured.TaskTimeout ?? code.TaskTimeout,
+            RetryBaseDelay = configured.RetryBaseDelay ?? code.RetryBaseDelay,
+            RetryBackoffFactor = configured.RetryBackoffFactor ?? code.RetryBackoffFactor,
+            RetryMaxDelay = configured.RetryMaxDelay ?? code.RetryMaxDelay,
+        };
+        foreach (var (task, policy) in code.TaskSettings.Where(setting => merged.Tasks.Contains(setting.Key)))
+        {
+            merged.TaskSettings[task] = policy;
+        }
+
+        foreach (var (task, policy) in configured.TaskSettings)
+        {
+            merged.TaskSettings[task] = policy;
+        }
+
+        return merged;
+    }
+
+    private static void AddHandler(IServiceCollection services, string taskName, Type handlerType)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(taskName);
+        var registered = services.FirstOrDefault(descriptor =>
+            descriptor.ServiceType == typeof(ITaskHandler) && Equals(descriptor.ServiceKey, taskName));
+        if (registered is null)
+        {
+            services.AddKeyedTransient(typeof(ITaskHandler), taskName, handlerType);
+        }
+        else if (registered.KeyedImplementationType != handlerType)
+        {
+            throw new InvalidOperationException(
+                $"Task '{taskName}' is handled by {registered.KeyedImplementationType?.Name ?? "another handler"} " +
+                $"already; {handlerType.Name} needs a task name of its own: Step<{handlerType.Name}>(\"...\").");
+        }
+    }
+
+    /// <summary>Marks a workflow name as defined in code, so that a second definition of it is refused.</summary>
+    private sealed record CodeWorkflowName(string Name);
 }

@@ -145,6 +145,18 @@ for project in "${test_projects[@]}"; do
     fi
 done
 
+# --- The sample app (issue 14): GoFlow's packages from a local feed, a refund end to end on SQLite (scripts/sample.sh).
+# It counts as one test.
+log "running the sample app on the packages (scripts/sample.sh)"
+if bash scripts/sample.sh; then
+    passed=$((passed + 1))
+    log "sample app: 1 passed"
+else
+    failed=$((failed + 1))
+    log "sample app: 1 failed"
+fi
+# --- end of the sample app
+
 # A project that did not complete counts as one failure, so that it can never read as "0 failed".
 failed=$((failed + ${#incomplete[@]}))
 if [[ ${#incomplete[@]} -gt 0 ]]; then

@@ -1,15 +1,21 @@
-using GoFlow.Application;
+using GoFlow.Hosting;
 
 namespace GoFlow.Host.SampleTasks;
 
 internal static class SampleTasksServiceCollectionExtensions
 {
-    /// <summary>Registers the handlers of the OrderProcess and UserOnboarding sample workflows.</summary>
-    public static IServiceCollection AddSampleTaskHandlers(this IServiceCollection services) => services
-        .AddGoFlowTaskHandler<ValidateOrder>(nameof(ValidateOrder))
-        .AddGoFlowTaskHandler<DeductMoney>(nameof(DeductMoney))
-        .AddGoFlowTaskHandler<SendEmail>(nameof(SendEmail))
-        .AddGoFlowTaskHandler<CreateAccount>(nameof(CreateAccount))
-        .AddGoFlowTaskHandler<SendWelcomeEmail>(nameof(SendWelcomeEmail))
-        .AddGoFlowTaskHandler<AssignRole>(nameof(AssignRole));
+    /// <summary>
+    /// The two sample workflows, defined next to their handlers as the original engine's map was, so that the host
+    /// knows them wherever it starts. A <c>Workflows:OrderProcess</c> or <c>Workflows:UserOnboarding</c> section can
+    /// change the steps or the retry and timeout values of that workflow.
+    /// </summary>
+    public static GoFlowBuilder AddSampleWorkflows(this GoFlowBuilder goflow) => goflow
+        .AddWorkflow("OrderProcess", workflow => workflow
+            .Step<ValidateOrder>()
+            .Step<DeductMoney>()
+            .Step<SendEmail>())
+        .AddWorkflow("UserOnboarding", workflow => workflow
+            .Step<CreateAccount>()
+            .Step<SendWelcomeEmail>()
+            .Step<AssignRole>());
 }

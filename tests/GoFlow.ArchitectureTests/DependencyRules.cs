@@ -4,8 +4,10 @@ using GoFlow.Adapters.MySql;
 using GoFlow.Adapters.Sqlite;
 using GoFlow.Application;
 using GoFlow.ArchitectureTests.Support;
+using GoFlow.Client;
 using GoFlow.Benchmarks;
 using GoFlow.Domain;
+using GoFlow.Hosting;
 using GoFlow.Ports.Driven;
 using GoFlow.Testing;
 using GoFlow.Worker;
@@ -26,6 +28,8 @@ public static class DependencyRules
     public const string Dashboard = "GoFlow.Adapters.Dashboard";
     public const string MySql = "GoFlow.Adapters.MySql";
     public const string Sqlite = "GoFlow.Adapters.Sqlite";
+    public const string Hosting = "GoFlow.Hosting";
+    public const string Client = "GoFlow.Client";
     public const string Host = "GoFlow.Host";
     public const string Benchmarks = "GoFlow.Benchmarks";
     public const string Testing = "GoFlow.Testing";
@@ -58,8 +62,13 @@ public static class DependencyRules
             AllowedProjects: Set(Domain, Ports), PackagePolicy.Any),
         new(Sqlite, ProjectRole.Adapter, typeof(SqliteOptions).Assembly,
             AllowedProjects: Set(Domain, Ports), PackagePolicy.Any),
-        new(Host, ProjectRole.CompositionRoot, typeof(Program).Assembly,
+        // The composition root as a library, for any ASP.NET Core application (AddGoFlow, MapGoFlow).
+        new(Hosting, ProjectRole.CompositionRoot, typeof(GoFlowServiceCollectionExtensions).Assembly,
             AllowedProjects: Set(Domain, Ports, Application, Worker, Http, Dashboard, MySql, Sqlite), PackagePolicy.Any),
+        new(Host, ProjectRole.CompositionRoot, typeof(Program).Assembly,
+            AllowedProjects: Set(Domain, Ports, Application, Worker, Http, Dashboard, MySql, Sqlite, Hosting), PackagePolicy.Any),
+        new(Client, ProjectRole.Client, typeof(IGoFlowClient).Assembly,
+            AllowedProjects: Set(), PackagePolicy.Any),
         new(Benchmarks, ProjectRole.CompositionRoot, typeof(BenchmarkOptions).Assembly,
             AllowedProjects: Set(Domain, Ports, Application, Worker, MySql, Sqlite), PackagePolicy.Any),
         // The users' test kit composes the application and the embedded store; no HTTP, no MySQL, no polling worker.

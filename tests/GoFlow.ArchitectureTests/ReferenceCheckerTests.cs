@@ -89,13 +89,28 @@ public sealed class ReferenceCheckerTests
         });
     }
 
-    [Test]
-    public void FindViolations_HostAssemblyCheckedAsTheWorker_ReportsApplicationAndTheOtherAdapters()
+    [TestCase("PrivateAssets=\"all\" IncludeAssets=\"analyzers; build; buildtransitive\"", false)]
+    [TestCase("PrivateAssets=\"all\"", true)]
+    [TestCase("IncludeAssets=\"analyzers; build\"", true)]
+    public void Read_PackageReference_CountsUnlessBuildOnly(string assets, bool counts)
     {
-        // A real compiled assembly that references Application and every adapter, held to the Worker's rule.
-        var hostReferences = CompiledReferences.Read(DependencyRules.For(DependencyRules.Host).Assembly);
+        var domainProjectFile = XDocument.Parse($"""
+            <Project><ItemGroup><PackageReference Include="Some.Analyzers" {assets} /></ItemGroup></Project>
+            """);
 
-        var violations = ReferenceChecker.FindViolations(DependencyRules.For(DependencyRules.Worker), hostReferences);
+        var violations = ReferenceChecker.FindViolations(
+            DependencyRules.For(DependencyRules.Domain), ProjectFile.Read(domainProjectFile, "GoFlow.Domain.csproj"));
+
+        Assert.That(violations.Any(), Is.EqualTo(counts));
+    }
+
+    [Test]
+    public void FindViolations_HostingAssemblyCheckedAsTheWorker_ReportsApplicationAndTheOtherAdapters()
+    {
+        // A real compiled assembly that references Application and every adapter (the hosting library), held to the Worker's rule.
+        var hostingReferences = CompiledReferences.Read(DependencyRules.For(DependencyRules.Hosting).Assembly);
+
+        var violations = ReferenceChecker.FindViolations(DependencyRules.For(DependencyRules.Worker), hostingReferences);
 
         Assert.Multiple(() =>
         {

@@ -10,8 +10,11 @@ public enum ProjectRole
     /// <summary>A driving or driven adapter: public surface is its registration and options only.</summary>
     Adapter,
 
-    /// <summary>GoFlow.Host, the one place that wires everything.</summary>
+    /// <summary>GoFlow.Host and GoFlow.Hosting, the places that wire everything.</summary>
     CompositionRoot,
+
+    /// <summary>GoFlow.Client: it speaks to GoFlow over HTTP only, so it references no GoFlow project.</summary>
+    Client,
 }
 
 /// <summary>What one production project may reference.</summary>

@@ -66,6 +66,12 @@ public static class ProjectFile
                 _ => (ReferenceKind?)null,
             };
 
+            if (kind == ReferenceKind.Package && IsBuildOnly(item))
+            {
+                // An analyzer: the build runs it, the code cannot call it and no consumer receives it.
+                continue;
+            }
+
             if (kind is { } referenceKind)
             {
                 var name = referenceKind == ReferenceKind.Project
@@ -74,5 +80,18 @@ public static class ProjectFile
                 yield return new Reference(referenceKind, name, source);
             }
         }
+    }
+
+    /// <summary>
+    /// A package taken for the build only: <c>PrivateAssets="all"</c> and <c>IncludeAssets</c> without compile or runtime
+    /// assets (<c>analyzers; build</c>).
+    /// </summary>
+    private static bool IsBuildOnly(XElement item)
+    {
+        var privateAssets = item.Attribute("PrivateAssets")?.Value ?? string.Empty;
+        var includeAssets = (item.Attribute("IncludeAssets")?.Value ?? "all")
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return privateAssets.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)
+            && !includeAssets.Any(asset => asset is "all" or "compile" or "runtime" or "native" or "contentfiles");
     }
 }

@@ -1,4 +1,4 @@
-using GoFlow.Host.Configuration;
+using GoFlow.Hosting.Configuration;
 
 namespace GoFlow.Host.Tests.Configuration;
 

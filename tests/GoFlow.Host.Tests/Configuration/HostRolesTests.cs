@@ -1,4 +1,4 @@
-using GoFlow.Host.Configuration;
+using GoFlow.Hosting.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace GoFlow.Host.Tests.Configuration;
@@ -19,7 +19,7 @@ public sealed class HostRolesTests
     [TestCase(",")]
     public void From_UnknownOrNoRole_ThrowsNamingTheKey(string roles)
     {
-        Assert.That(() => HostRoles.From(With(roles)), Throws.InvalidOperationException.With.Message.Contains("GoFlow:Roles"));
+        Assert.That(() => HostRoles.From(With(roles)), Throws.InstanceOf<InvalidConfigurationException>().With.Message.Contains("GoFlow:Roles"));
     }
 
     private static IConfiguration With(string? roles) => new ConfigurationBuilder()

@@ -1,5 +1,5 @@
 using System.Collections;
-using GoFlow.Host.Configuration;
+using GoFlow.Hosting.Configuration;
 
 namespace GoFlow.Host.Tests.Configuration;
 
@@ -49,6 +49,6 @@ public sealed class LegacyEnvironmentVariablesTests
     {
         Assert.That(
             () => LegacyEnvironmentVariables.Map(new Hashtable { ["DB_MAX_LIFETIME"] = "five minutes" }),
-            Throws.InvalidOperationException.With.Message.Contains("DB_MAX_LIFETIME"));
+            Throws.InstanceOf<InvalidConfigurationException>().With.Message.Contains("DB_MAX_LIFETIME"));
     }
 }

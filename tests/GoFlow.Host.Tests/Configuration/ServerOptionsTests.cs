@@ -1,4 +1,4 @@
-using GoFlow.Host.Configuration;
+using GoFlow.Hosting.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 
@@ -30,6 +30,6 @@ public sealed class ServerOptionsTests
 
         Assert.That(
             () => webHost.UseGoFlowServerAddress(configuration),
-            Throws.InvalidOperationException.With.Message.Contains("SERVER_PORT"));
+            Throws.InstanceOf<InvalidConfigurationException>().With.Message.Contains("SERVER_PORT"));
     }
 }

@@ -1,7 +1,7 @@
 using System.Collections;
 using GoFlow.Adapters.MySql;
 using GoFlow.Adapters.Sqlite;
-using GoFlow.Host.Configuration;
+using GoFlow.Hosting.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 

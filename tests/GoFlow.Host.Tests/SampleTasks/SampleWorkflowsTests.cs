@@ -1,13 +1,14 @@
 using GoFlow.Domain;
 using GoFlow.Host.SampleTasks;
+using GoFlow.Hosting;
 using GoFlow.Testing;
 using Microsoft.Extensions.Configuration;
 
 namespace GoFlow.Host.Tests.SampleTasks;
 
 /// <summary>
-/// The sample workflows as the host defines them (its appsettings.json) with their real handlers, run by the users'
-/// test kit: the way a team tests its own workflows.
+/// The sample workflows as the host defines them (in code, next to their handlers, with its appsettings.json over
+/// them) with their real handlers, run by the users' test kit: the way a team tests its own workflows.
 /// </summary>
 public sealed class SampleWorkflowsTests
 {
@@ -17,7 +18,7 @@ public sealed class SampleWorkflowsTests
     public async Task StartKit() => _goflow = await GoFlowTestHost.StartAsync(builder =>
     {
         builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false);
-        builder.Services.AddSampleTaskHandlers();
+        new GoFlowBuilder(builder.Services, builder.Configuration).AddSampleWorkflows();
     });
 
     [OneTimeTearDown]

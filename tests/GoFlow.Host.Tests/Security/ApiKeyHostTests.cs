@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
+using GoFlow.Host.Tests.Configuration;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace GoFlow.Host.Tests.Security;
 
@@ -70,11 +70,13 @@ public sealed class ApiKeyHostTests
     [TestCase("  ")]
     public void Start_BlankKey_FailsNamingTheSetting(string key)
     {
-        using var factory = HostWith(new() { ["Api:Keys:0"] = Key, ["Api:Keys:1"] = key });
+        var (exitCode, output) = RunnerUnderTest.Run($"--Api:Keys:0={Key}", $"--Api:Keys:1={key}");
 
-        Assert.That(
-            () => factory.CreateClient(),
-            Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("Api:Keys:1 is blank"));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(exitCode, Is.EqualTo(1), output);
+            Assert.That(output, Does.Contain("Api:Keys:1 is blank"));
+        }
     }
 
     [Test]

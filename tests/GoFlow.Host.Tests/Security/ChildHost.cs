@@ -46,14 +46,17 @@ internal sealed class ChildHost : IAsyncDisposable
         }
     }
 
-    public static ChildHost Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static ChildHost Start(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        StartIn(AppContext.BaseDirectory, environment, arguments);
+
+    /// <summary>Starts the host with <paramref name="workingDirectory"/> as its working directory.</summary>
+    public static ChildHost StartIn(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var folder = Directory.CreateTempSubdirectory("goflow-security-").FullName;
         var hostAssembly = Path.Combine(AppContext.BaseDirectory, "GoFlow.Host.dll");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
-            // The test's output folder holds the host's appsettings.json, read from the working directory.
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory,
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,

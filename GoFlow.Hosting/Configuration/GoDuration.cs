@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace GoFlow.Host.Configuration;
+namespace GoFlow.Hosting.Configuration;
 
 /// <summary>Parses Go's duration strings (<c>300ms</c>, <c>5m</c>, <c>1h30m</c>), the form DB_MAX_LIFETIME has always used.</summary>
 internal static partial class GoDuration

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Globalization;
 
-namespace GoFlow.Host.Configuration;
+namespace GoFlow.Hosting.Configuration;
 
 /// <summary>
 /// Maps the original engine's environment variables (DB_HOST, SERVER_PORT, ...) onto GoFlow's configuration keys,
@@ -45,6 +45,6 @@ internal static class LegacyEnvironmentVariables
     private static string ToTimeSpanText(string variable, string value) =>
         GoDuration.TryParse(value, out var duration)
             ? duration.ToString("c", CultureInfo.InvariantCulture)
-            : throw new InvalidOperationException(
+            : throw new InvalidConfigurationException(
                 $"{variable}='{value}' is not a duration; use Go's form, such as 90s, 5m or 1h30m.");
 }

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 
-namespace GoFlow.Host.Configuration;
+namespace GoFlow.Hosting.Configuration;
 
 /// <summary>The <c>Server</c> section: where the HTTP API listens (environment: SERVER_HOST, SERVER_PORT).</summary>
 internal sealed class ServerOptions
@@ -47,7 +47,7 @@ internal static class ServerAddress
         }
         catch (InvalidOperationException exception)
         {
-            throw new InvalidOperationException(
+            throw new InvalidConfigurationException(
                 $"The {ServerOptions.SectionName} settings (SERVER_HOST, SERVER_PORT) are invalid: {exception.Message}",
                 exception);
         }
@@ -55,8 +55,9 @@ internal static class ServerAddress
         var errors = new List<ValidationResult>();
         if (!Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true))
         {
-            throw new InvalidOperationException(
+            throw new InvalidConfigurationException(
                 $"The {ServerOptions.SectionName} settings (SERVER_HOST, SERVER_PORT) are invalid: " +
+                $"{ServerOptions.SectionName}:Host is '{options.Host}', {ServerOptions.SectionName}:Port is {options.Port}: " +
                 string.Join(" ", errors.Select(error => error.ErrorMessage)));
         }
 

@@ -1,4 +1,4 @@
-namespace GoFlow.Host.Configuration;
+namespace GoFlow.Hosting.Configuration;
 
 /// <summary>Reads a <c>.env</c> file, as the original engine did, without overriding variables already set.</summary>
 internal static class DotEnvFile

@@ -3,7 +3,7 @@ using GoFlow.Adapters.Sqlite;
 using Microsoft.Extensions.Options;
 using MySqlConnector;
 
-namespace GoFlow.Host.Configuration;
+namespace GoFlow.Hosting.Configuration;
 
 /// <summary>The stores GoFlow can keep its workflows in.</summary>
 internal enum StoreKind
@@ -50,13 +50,10 @@ internal sealed record StorageSelection(StoreKind Store)
 
 internal static class StorageServiceCollectionExtensions
 {
-    /// <summary>
-    /// Registers the store <see cref="StorageSelection.From"/> picks from <paramref name="configuration"/>, and a
-    /// start-up step that logs which store it is and where.
-    /// </summary>
-    public static IServiceCollection AddGoFlowStorage(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Registers the <paramref name="store"/>, and a start-up step that logs which store it is and where.</summary>
+    public static IServiceCollection AddGoFlowStorage(this IServiceCollection services, StoreKind store)
     {
-        var selection = StorageSelection.From(configuration);
+        var selection = new StorageSelection(store);
 
         // Registered before the store, whose start-up step applies the schema: the log names the store first, so that
         // a store that cannot be reached is seen to be the one meant.

@@ -1,4 +1,4 @@
-namespace GoFlow.Host.Configuration;
+namespace GoFlow.Hosting.Configuration;
 
 /// <summary>
 /// What this process does, from <c>GoFlow:Roles</c> (environment <c>GoFlow__Roles</c>): <c>Api</c>, <c>Worker</c>,
@@ -30,13 +30,13 @@ internal sealed record HostRoles(bool Api, bool Worker)
             }
             else
             {
-                throw new InvalidOperationException(
+                throw new InvalidConfigurationException(
                     $"{Key} has an unknown role '{role}'; use Api, Worker or Api,Worker.");
             }
         }
 
         return api || worker
             ? new HostRoles(api, worker)
-            : throw new InvalidOperationException($"{Key} names no role; use Api, Worker or Api,Worker.");
+            : throw new InvalidConfigurationException($"{Key} names no role; use Api, Worker or Api,Worker.");
     }
 }

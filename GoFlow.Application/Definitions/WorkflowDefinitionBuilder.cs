@@ -1,0 +1,65 @@
+using GoFlow.Ports.Driven;
+
+namespace GoFlow.Application.Definitions;
+
+/// <summary>
+/// A workflow defined in code: its steps in the order they run, each a task handler resolved from DI, and optionally
+/// its own retry and timeout values. Built by
+/// <see cref="ApplicationServiceCollectionExtensions.AddGoFlowWorkflow"/>; a <c>Workflows:&lt;Name&gt;</c>
+/// configuration section of the same name can change its steps and values.
+/// </summary>
+public sealed class WorkflowDefinitionBuilder
+{
+    private readonly List<DefinedStep> _steps = [];
+    private readonly TaskPolicyOverrides _policy = new();
+
+    internal WorkflowDefinitionBuilder()
+    {
+    }
+
+    internal IReadOnlyList<DefinedStep> Steps => _steps;
+
+    /// <summary>
+    /// Adds a step run by <typeparamref name="THandler"/>, a new instance from DI for every attempt. The task is named
+    /// <paramref name="taskName"/>, by default the handler's class name; <paramref name="policy"/> sets this task's own
+    /// retry and timeout values.
+    /// </summary>
+    public WorkflowDefinitionBuilder Step<THandler>(string? taskName = null, Action<TaskPolicyOverrides>? policy = null)
+        where THandler : class, ITaskHandler
+    {
+        var overrides = new TaskPolicyOverrides();
+        policy?.Invoke(overrides);
+        _steps.Add(new DefinedStep(taskName ?? typeof(THandler).Name, typeof(THandler), overrides));
+        return this;
+    }
+
+    /// <summary>Sets the workflow's own retry and timeout values, which its steps' own values win over.</summary>
+    public WorkflowDefinitionBuilder WithPolicy(Action<TaskPolicyOverrides> policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        policy(_policy);
+        return this;
+    }
+
+    /// <summary>The definition as the <c>Workflows</c> section would hold it, so that both are validated alike.</summary>
+    internal WorkflowOptions ToOptions()
+    {
+        var options = new WorkflowOptions
+        {
+            Tasks = [.. _steps.Select(step => step.TaskName)],
+            MaxAttempts = _policy.MaxAttempts,
+            TaskTimeout = _policy.TaskTimeout,
+            RetryBaseDelay = _policy.RetryBaseDelay,
+            RetryBackoffFactor = _policy.RetryBackoffFactor,
+            RetryMaxDelay = _policy.RetryMaxDelay,
+        };
+        foreach (var step in _steps)
+        {
+            options.TaskSettings[step.TaskName] = step.Policy;
+        }
+
+        return options;
+    }
+
+    internal sealed record DefinedStep(string TaskName, Type HandlerType, TaskPolicyOverrides Policy);
+}

@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace GoFlow.Client;
+
+/// <summary>The typed client behind <see cref="IGoFlowClient"/>, on an <see cref="HttpClient"/> from IHttpClientFactory.</summary>
+internal sealed class GoFlowClient(HttpClient http, TimeProvider clock) : IGoFlowClient
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan LongestPollDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>The API's JSON: snake_case names, numbers as numbers.</summary>
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    public async Task<GoFlowWorkflow> StartAsync(
+        string workflowName, JsonObject? input = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workflowName);
+        var body = new JsonObject { ["workflow_name"] = workflowName, ["input_payload"] = input?.DeepClone() ?? new JsonObject() };
+        using var request = new HttpRequestMessage(HttpMethod.Post, GoFlowRoutes.Workflows)
+        {
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add(IdempotencyKeyHeader, idempotencyKey ?? Guid.NewGuid().ToString("N"));
+        return await SendForDataAsync<GoFlowWorkflow>(request, cancellationToken);
+    }
+
+    public Task<GoFlowWorkflow> GetAsync(string id, CancellationToken cancellationToken = default) =>
+        SendForDataAsync<GoFlowWorkflow>(HttpMethod.Get, GoFlowRoutes.For(GoFlowRoutes.Workflow, id), cancellationToken);
+
+    public Task<IReadOnlyList<GoFlowActivity>> GetActivityAsync(string id, CancellationToken cancellationToken = default) =>
+        SendForDataAsync<IReadOnlyList<GoFlowActivity>>(HttpMethod.Get, GoFlowRoutes.For(GoFlowRoutes.Activity, id), cancellationToken);
+
+    public async IAsyncEnumerable<GoFlowWorkflowSummary> ListAsync(
+        GoFlowListQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        string? cursor = null;
+        do
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, ListUri(query ?? new GoFlowListQuery(), cursor));
+            var page = await SendAsync<ListPage>(request, cancellationToken);
+            foreach (var workflow in page.Data)
+            {
+                yield return workflow;
+            }
+
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+    }
+
+    public Task<GoFlowWorkflow> CancelAsync(string id, CancellationToken cancellationToken = default) =>
+        SendForDataAsync<GoFlowWorkflow>(HttpMethod.Post, GoFlowRoutes.For(GoFlowRoutes.Cancel, id), cancellationToken);
+
+    public Task<GoFlowWorkflow> RetryAsync(string id, CancellationToken cancellationToken = default) =>
+        SendForDataAsync<GoFlowWorkflow>(HttpMethod.Post, GoFlowRoutes.For(GoFlowRoutes.Retry, id), cancellationToken);
+
+    public Task<IReadOnlyList<GoFlowWorkflowDefinition>> GetDefinitionsAsync(CancellationToken cancellationToken = default) =>
+        SendForDataAsync<IReadOnlyList<GoFlowWorkflowDefinition>>(HttpMethod.Get, GoFlowRoutes.Definitions, cancellationToken);
+
+    public async Task<GoFlowWorkflow> WaitUntilFinishedAsync(string id, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var deadline = clock.GetUtcNow() + timeout;
+        var delay = FirstPollDelay;
+        while (true)
+        {
+            var workflow = await GetAsync(id, cancellationToken);
+            if (GoFlowStatus.IsFinished(workflow.Status))
+            {
+                return workflow;
+            }
+
+            var left = deadline - clock.GetUtcNow();
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"Workflow {id} was still {workflow.Status} after {timeout}.");
+            }
+
+            await Task.Delay(delay < left ? delay : left, clock, cancellationToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestPollDelay.Ticks));
+        }
+    }
+
+    private static string ListUri(GoFlowListQuery query, string? cursor)
+    {
+        var parameters = new List<string>();
+        Add("status", query.Status);
+        Add("workflow_name", query.WorkflowName);
+        Add("created_after", query.CreatedAfter?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        Add("created_before", query.CreatedBefore?.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+        Add("limit", query.PageSize?.ToString(CultureInfo.InvariantCulture));
+        Add("cursor", cursor);
+        return parameters.Count == 0 ? GoFlowRoutes.Workflows : $"{GoFlowRoutes.Workflows}?{string.Join('&', parameters)}";
+
+        void Add(string name, string? value)
+        {
+            if (value is not null)
+            {
+                parameters.Add($"{name}={Uri.EscapeDataString(value)}");
+            }
+        }
+    }
+
+    private async Task<T> SendForDataAsync<T>(HttpMethod method, string uri, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, uri);
+        return await SendForDataAsync<T>(request, cancellationToken);
+    }
+
+    private async Task<T> SendForDataAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        (await SendAsync<DataEnvelope<T>>(request, cancellationToken)).Data;
+
+    private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ProblemAsync(response, cancellationToken);
+        }
+
+        return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
+            ?? throw new InvalidOperationException($"GoFlow answered {(int)response.StatusCode} with an empty body.");
+    }
+
+    private static async Task<GoFlowProblemException> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        JsonObject problem;
+        try
+        {
+            problem = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken) ?? [];
+        }
+        catch (JsonException)
+        {
+            // Not a problem document (a proxy's error page, say): the status alone describes it.
+            problem = new JsonObject { ["title"] = response.ReasonPhrase };
+        }
+
+        return response.StatusCode switch
+        {
+            HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity => new GoFlowValidationException(response.StatusCode, problem),
+            HttpStatusCode.NotFound => new GoFlowNotFoundException(problem),
+            HttpStatusCode.Conflict => new GoFlowConflictException(problem),
+            HttpStatusCode.ServiceUnavailable => new GoFlowUnavailableException(problem, response.Headers.RetryAfter?.Delta),
+            _ => new GoFlowProblemException(response.StatusCode, problem),
+        };
+    }
+
+    private sealed record DataEnvelope<T>(T Data);
+
+    private sealed record ListPage(IReadOnlyList<GoFlowWorkflowSummary> Data, string? NextCursor);
+}

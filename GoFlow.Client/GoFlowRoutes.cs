@@ -1,0 +1,20 @@
+namespace GoFlow.Client;
+
+/// <summary>Every operation the client calls, as the OpenAPI document names its path and method.</summary>
+internal static class GoFlowRoutes
+{
+    public const string Definitions = "/workflow-definitions";
+    public const string Workflows = "/workflows";
+    public const string Workflow = "/workflows/{id}";
+    public const string Activity = "/workflows/{id}/activity";
+    public const string Cancel = "/workflows/{id}/cancel";
+    public const string Retry = "/workflows/{id}/retry";
+
+    public static IReadOnlyList<(string Method, string Path)> All { get; } =
+    [
+        ("POST", Workflows), ("GET", Workflows), ("GET", Workflow), ("GET", Activity), ("POST", Cancel), ("POST", Retry), ("GET", Definitions),
+    ];
+
+    public static string For(string template, string id) =>
+        template.Replace("{id}", Uri.EscapeDataString(id), StringComparison.Ordinal);
+}

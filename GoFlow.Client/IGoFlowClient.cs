@@ -1,0 +1,41 @@
+using System.Text.Json.Nodes;
+
+namespace GoFlow.Client;
+
+/// <summary>
+/// GoFlow's REST API as .NET calls. A problem answer throws a <see cref="GoFlowProblemException"/> (or one of its
+/// subclasses); reads and starts are retried on transient failures, cancel and retry never.
+/// </summary>
+public interface IGoFlowClient
+{
+    /// <summary>
+    /// Starts <paramref name="workflowName"/> on <paramref name="input"/> ({} when null). The call carries
+    /// <paramref name="idempotencyKey"/>, or a new one when null, so that repeating it (as the client does on a
+    /// transient failure) starts the workflow once.
+    /// </summary>
+    Task<GoFlowWorkflow> StartAsync(
+        string workflowName, JsonObject? input = null, string? idempotencyKey = null, CancellationToken cancellationToken = default);
+
+    Task<GoFlowWorkflow> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>The workflow's activity log, oldest first.</summary>
+    Task<IReadOnlyList<GoFlowActivity>> GetActivityAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>The workflows <paramref name="query"/> selects, newest first, read a page at a time as they are enumerated.</summary>
+    IAsyncEnumerable<GoFlowWorkflowSummary> ListAsync(GoFlowListQuery? query = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels a PENDING or RUNNING workflow; a finished one throws <see cref="GoFlowConflictException"/>.</summary>
+    Task<GoFlowWorkflow> CancelAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Retries a FAILED or CANCELLED workflow from the step that stopped; any other status throws <see cref="GoFlowConflictException"/>.</summary>
+    Task<GoFlowWorkflow> RetryAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>The workflows the server knows, by name, each with its task names in order.</summary>
+    Task<IReadOnlyList<GoFlowWorkflowDefinition>> GetDefinitionsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads the workflow until it is COMPLETED, FAILED or CANCELLED, waiting longer between reads each time (up to
+    /// two seconds), and returns it; throws <see cref="TimeoutException"/> when <paramref name="timeout"/> passes first.
+    /// </summary>
+    Task<GoFlowWorkflow> WaitUntilFinishedAsync(string id, TimeSpan timeout, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+
+namespace GoFlow.Client;
+
+/// <summary>The statuses GoFlow writes, upper case as in the API.</summary>
+public static class GoFlowStatus
+{
+    public const string Pending = "PENDING";
+    public const string Running = "RUNNING";
+    public const string Completed = "COMPLETED";
+    public const string Failed = "FAILED";
+    public const string Cancelled = "CANCELLED";
+
+    /// <summary>True for the statuses a workflow stays in unless someone retries it: COMPLETED, FAILED, CANCELLED.</summary>
+    public static bool IsFinished(string status) => status is Completed or Failed or Cancelled;
+}
+
+/// <summary>A workflow with its tasks in execution order (GET /workflows/{id}).</summary>
+public sealed record GoFlowWorkflow(
+    string Id,
+    string WorkflowName,
+    string Status,
+    JsonObject CurrentInput,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    IReadOnlyList<GoFlowTask> Tasks);
+
+/// <summary>One task of a workflow.</summary>
+public sealed record GoFlowTask(
+    long Id,
+    string TaskName,
+    string Status,
+    int Attempt,
+    JsonObject InputPayload,
+    JsonObject? OutputPayload,
+    string? Error,
+    DateTime CreatedAt,
+    DateTime UpdatedAt);
+
+/// <summary>A workflow as a list shows it, without its tasks (GET /workflows).</summary>
+public sealed record GoFlowWorkflowSummary(
+    string Id,
+    string WorkflowName,
+    string Status,
+    JsonObject CurrentInput,
+    DateTime CreatedAt,
+    DateTime UpdatedAt);
+
+/// <summary>One row of a workflow's activity log (GET /workflows/{id}/activity).</summary>
+public sealed record GoFlowActivity(long Id, long? TaskId, string Action, JsonNode? Details, DateTime CreatedAt);
+
+/// <summary>
+/// Which workflows <see cref="IGoFlowClient.ListAsync"/> reads; each value left null does not filter.
+/// <paramref name="PageSize"/> is the <c>limit</c> of each page request, null for the server's default.
+/// </summary>
+public sealed record GoFlowListQuery(
+    string? Status = null,
+    string? WorkflowName = null,
+    DateTimeOffset? CreatedAfter = null,
+    DateTimeOffset? CreatedBefore = null,
+    int? PageSize = null);
+
+/// <summary>A workflow the server knows: its name and its task names in the order they run.</summary>
+public sealed record GoFlowWorkflowDefinition(string Name, IReadOnlyList<string> Tasks);
