@@ -212,21 +212,11 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             var rows = (await connection.QueryAsync<WorkflowRow>(new CommandDefinition(
                 MySqlSql.ListWorkflows(query),
-                new
-                {
-                    Status = query.Status?.ToName(),
-                    query.WorkflowName,
-                    CreatedAfter = query.CreatedAfter is { } after ? MySqlTime.ToDatabase(after) : (DateTime?)null,
-                    CreatedBefore = query.CreatedBefore is { } before ? MySqlTime.ToDatabase(before) : (DateTime?)null,
-                    AfterCreatedAt = query.After is { } position ? MySqlTime.ToDatabase(position.CreatedAt) : (DateTime?)null,
-                    AfterId = query.After?.Id.Value,
-                    // One row more than the page holds says whether another page follows.
-                    Limit = query.Limit + 1,
-                },
+                MySqlWorkflowList.Parameters(query),
                 cancellationToken: cancellationToken))).AsList();
 
-            var page = rows.Take(query.Limit).Select(ToView).ToList();
-            var next = rows.Count > query.Limit ? new WorkflowListPosition(page[^1].CreatedAt, page[^1].Id) : null;
+            var (page, next) = MySqlWorkflowList.Cut(
+                rows, query.Limit, ToView, workflow => new WorkflowListPosition(workflow.CreatedAt, workflow.Id));
             return new WorkflowPage(page, next);
         });
 

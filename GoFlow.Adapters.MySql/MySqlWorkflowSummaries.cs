@@ -15,21 +15,11 @@ internal sealed class MySqlWorkflowSummaries(MySqlDataSource dataSource) : IWork
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             var rows = (await connection.QueryAsync<SummaryRow>(new CommandDefinition(
                 MySqlStatisticsSql.ListSummaries(query),
-                new
-                {
-                    Status = query.Status?.ToName(),
-                    query.WorkflowName,
-                    CreatedAfter = query.CreatedAfter is { } after ? MySqlTime.ToDatabase(after) : (DateTime?)null,
-                    CreatedBefore = query.CreatedBefore is { } before ? MySqlTime.ToDatabase(before) : (DateTime?)null,
-                    AfterCreatedAt = query.After is { } position ? MySqlTime.ToDatabase(position.CreatedAt) : (DateTime?)null,
-                    AfterId = query.After?.Id.Value,
-                    // One row more than the page holds says whether another page follows.
-                    Limit = query.Limit + 1,
-                },
+                MySqlWorkflowList.Parameters(query),
                 cancellationToken: cancellationToken))).AsList();
 
-            var page = rows.Take(query.Limit).Select(ToSummary).ToList();
-            var next = rows.Count > query.Limit ? new WorkflowListPosition(page[^1].CreatedAt, page[^1].Id) : null;
+            var (page, next) = MySqlWorkflowList.Cut(
+                rows, query.Limit, ToSummary, workflow => new WorkflowListPosition(workflow.CreatedAt, workflow.Id));
             return new WorkflowSummaryPage(page, next);
         });
 

@@ -15,22 +15,12 @@ internal sealed class SqliteWorkflowSummaries(SqliteDatabase database) : IWorkfl
             {
                 var rows = (await connection.QueryAsync<SummaryRow>(new CommandDefinition(
                     SqliteStatisticsSql.ListSummaries(query),
-                    new
-                    {
-                        Status = query.Status?.ToName(),
-                        query.WorkflowName,
-                        CreatedAfter = query.CreatedAfter is { } after ? SqliteTime.ToDatabase(after) : null,
-                        CreatedBefore = query.CreatedBefore is { } before ? SqliteTime.ToDatabase(before) : null,
-                        AfterCreatedAt = query.After is { } position ? SqliteTime.ToDatabase(position.CreatedAt) : null,
-                        AfterId = query.After is { } last ? SqliteIds.ToDatabase(last.Id) : null,
-                        // One row more than the page holds says whether another page follows.
-                        Limit = query.Limit + 1,
-                    },
+                    SqliteWorkflowList.Parameters(query),
                     transaction,
                     cancellationToken: cancellationToken))).AsList();
 
-                var page = rows.Take(query.Limit).Select(ToSummary).ToList();
-                var next = rows.Count > query.Limit ? new WorkflowListPosition(page[^1].CreatedAt, page[^1].Id) : null;
+                var (page, next) = SqliteWorkflowList.Cut(
+                    rows, query.Limit, ToSummary, workflow => new WorkflowListPosition(workflow.CreatedAt, workflow.Id));
                 return new WorkflowSummaryPage(page, next);
             },
             cancellationToken);
