@@ -25,7 +25,7 @@ public sealed record GoFlowWorkflow(
     DateTime UpdatedAt,
     IReadOnlyList<GoFlowTask> Tasks);
 
-/// <summary>One task of a workflow.</summary>
+/// <summary>One task of a workflow; <paramref name="WorkerId"/> names the worker that last claimed it (null before any did).</summary>
 public sealed record GoFlowTask(
     long Id,
     string TaskName,
@@ -35,7 +35,8 @@ public sealed record GoFlowTask(
     JsonObject? OutputPayload,
     string? Error,
     DateTime CreatedAt,
-    DateTime UpdatedAt);
+    DateTime UpdatedAt,
+    string? WorkerId);
 
 /// <summary>A workflow as a list shows it, without its tasks (GET /workflows).</summary>
 public sealed record GoFlowWorkflowSummary(
