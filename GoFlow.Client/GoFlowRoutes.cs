@@ -22,15 +22,16 @@ internal static class GoFlowRoutes
     }
 
     /// <summary>
-    /// Refuses the ids that cannot name a workflow in a path: empty, or a dot segment, which the URI resolves away
-    /// ("/workflows/.." is "/"), so that the call would reach another route and read its answer as a workflow.
+    /// Refuses the ids that cannot name a workflow in a path: empty; a dot segment, which the URI resolves away
+    /// ("/workflows/.." is "/"), so that the call would reach another route and read its answer as a workflow; or one
+    /// with a control character, which no id the API gives out holds and which servers refuse in a path (%00).
     /// </summary>
     public static void ThrowIfNotAnId(string id)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
-        if (id is "." or "..")
+        if (id is "." or ".." || id.Any(char.IsControl))
         {
-            throw new ArgumentException("A workflow id cannot be a dot segment.", nameof(id));
+            throw new ArgumentException("A workflow id is neither a dot segment nor holds a control character.", nameof(id));
         }
     }
 }

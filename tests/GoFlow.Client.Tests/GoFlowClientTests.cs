@@ -95,7 +95,9 @@ public sealed class GoFlowClientTests
     [TestCase("")]
     [TestCase(".")]
     [TestCase("..")]
-    public void AnyCallById_EmptyOrDotSegmentId_ThrowsArgumentBeforeSending(string id)
+    [TestCase("\0")]
+    [TestCase("0197a0e4-7c2b-7d4e-9f00-12345\n7890ab")]
+    public void AnyCallById_EmptyDotSegmentOrControlCharacterId_ThrowsArgumentBeforeSending(string id)
     {
         using (Assert.EnterMultipleScope())
         {
