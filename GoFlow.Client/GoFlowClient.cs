@@ -5,6 +5,8 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace GoFlow.Client;
 
@@ -16,23 +18,33 @@ internal sealed class GoFlowClient(HttpClient http, TimeProvider clock) : IGoFlo
     private static readonly TimeSpan FirstPollDelay = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LongestPollDelay = TimeSpan.FromSeconds(2);
 
-    /// <summary>The API's JSON: snake_case names, numbers as numbers.</summary>
+    /// <summary>
+    /// The API's JSON: snake_case names, numbers as numbers. An answer missing a member or holding null where the
+    /// models say non-null is not the API's, so it is refused on reading rather than met later as a null reference.
+    /// </summary>
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
     };
 
-    public async Task<GoFlowWorkflow> StartAsync(
+    public async Task<GoFlowWorkflowSummary> StartAsync(
         string workflowName, JsonObject? input = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workflowName);
+        if (idempotencyKey is not null && !idempotencyKey.All(IsHeaderCharacter))
+        {
+            throw new ArgumentException("An Idempotency-Key travels in an HTTP header: printable ASCII characters only.", nameof(idempotencyKey));
+        }
+
         var body = new JsonObject { ["workflow_name"] = workflowName, ["input_payload"] = input?.DeepClone() ?? new JsonObject() };
         using var request = new HttpRequestMessage(HttpMethod.Post, GoFlowRoutes.Workflows)
         {
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
         };
         request.Headers.Add(IdempotencyKeyHeader, idempotencyKey ?? Guid.NewGuid().ToString("N"));
-        return await SendForDataAsync<GoFlowWorkflow>(request, cancellationToken);
+        return await SendForDataAsync<GoFlowWorkflowSummary>(request, cancellationToken);
     }
 
     public Task<GoFlowWorkflow> GetAsync(string id, CancellationToken cancellationToken = default) =>
@@ -54,6 +66,11 @@ internal sealed class GoFlowClient(HttpClient http, TimeProvider clock) : IGoFlo
                 yield return workflow;
             }
 
+            if (page.NextCursor is not null && page.NextCursor == cursor)
+            {
+                throw new GoFlowInvalidResponseException(HttpStatusCode.OK, $"the same next_cursor as the page before ({cursor}): the list would never end.");
+            }
+
             cursor = page.NextCursor;
         }
         while (cursor is not null);
@@ -70,6 +87,7 @@ internal sealed class GoFlowClient(HttpClient http, TimeProvider clock) : IGoFlo
 
     public async Task<GoFlowWorkflow> WaitUntilFinishedAsync(string id, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
+        GoFlowRoutes.ThrowIfNotAnId(id);
         var deadline = clock.GetUtcNow() + timeout;
         var delay = FirstPollDelay;
         while (true)
@@ -118,19 +136,51 @@ internal sealed class GoFlowClient(HttpClient http, TimeProvider clock) : IGoFlo
     }
 
     private async Task<T> SendForDataAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        (await SendAsync<DataEnvelope<T>>(request, cancellationToken)).Data;
+        (await SendAsync<DataEnvelope<T>>(request, cancellationToken)).Data
+            ?? throw new GoFlowInvalidResponseException(HttpStatusCode.OK, "\"data\": null.");
 
     private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        using var response = await http.SendAsync(request, cancellationToken);
+        using var response = await SendOrExplainAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw await ProblemAsync(response, cancellationToken);
         }
 
-        return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
-            ?? throw new InvalidOperationException($"GoFlow answered {(int)response.StatusCode} with an empty body.");
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
+                ?? throw new GoFlowInvalidResponseException(response.StatusCode, "a null body.");
+        }
+        catch (Exception unreadable) when (unreadable is JsonException or InvalidOperationException or NotSupportedException)
+        {
+            // A body cut short, of another shape or charset (JsonException; InvalidOperationException for the charset).
+            throw new GoFlowInvalidResponseException(response.StatusCode, $"a body that is not the API's: {unreadable.Message}", unreadable);
+        }
     }
+
+    /// <summary>
+    /// Sends the request through the resilience handler, and turns its own refusals into the client's documented
+    /// exceptions: an open circuit is the server being unavailable, a timeout of the handler a <see cref="TimeoutException"/>.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendOrExplainAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await http.SendAsync(request, cancellationToken);
+        }
+        catch (BrokenCircuitException open)
+        {
+            var problem = new JsonObject { ["title"] = "The client stopped calling GoFlow for a while after repeated failures.", ["detail"] = open.Message };
+            throw new GoFlowUnavailableException(problem, retryAfter: null);
+        }
+        catch (TimeoutRejectedException slow)
+        {
+            throw new TimeoutException($"GoFlow did not answer {request.Method} {request.RequestUri} in time.", slow);
+        }
+    }
+
+    private static bool IsHeaderCharacter(char character) => character is >= ' ' and <= '~';
 
     private static async Task<GoFlowProblemException> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -139,7 +189,7 @@ internal sealed class GoFlowClient(HttpClient http, TimeProvider clock) : IGoFlo
         {
             problem = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken) ?? [];
         }
-        catch (JsonException)
+        catch (Exception unreadable) when (unreadable is JsonException or InvalidOperationException or NotSupportedException)
         {
             // Not a problem document (a proxy's error page, say): the status alone describes it.
             problem = new JsonObject { ["title"] = response.ReasonPhrase };
@@ -157,5 +207,5 @@ internal sealed class GoFlowClient(HttpClient http, TimeProvider clock) : IGoFlo
 
     private sealed record DataEnvelope<T>(T Data);
 
-    private sealed record ListPage(IReadOnlyList<GoFlowWorkflowSummary> Data, string? NextCursor);
+    private sealed record ListPage(IReadOnlyList<GoFlowWorkflowSummary> Data, string? NextCursor = null);
 }

@@ -8,6 +8,9 @@ namespace GoFlow.Client;
 
 public static class GoFlowClientServiceCollectionExtensions
 {
+    /// <summary>The longest Retry-After the client waits before repeating a call itself: the standard attempt timeout.</summary>
+    private static readonly TimeSpan LongestRetryAfterWaited = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Registers <see cref="IGoFlowClient"/> for the GoFlow API at <paramref name="baseAddress"/>, sending
     /// <paramref name="apiKey"/> as <c>Authorization: Bearer</c> when given, through IHttpClientFactory, with the
@@ -37,10 +40,30 @@ public static class GoFlowClientServiceCollectionExtensions
         {
             var transient = options.Retry.ShouldHandle;
             options.Retry.ShouldHandle = async arguments =>
-                IsSafeToRepeat(arguments.Context.GetRequestMessage()) && await transient(arguments);
+                IsSafeToRepeat(arguments.Context.GetRequestMessage())
+                && !AsksForALongWait(arguments.Outcome.Result)
+                && await transient(arguments);
             configureResilience?.Invoke(options);
         });
         return builder;
+    }
+
+    /// <summary>
+    /// True when the answer's Retry-After is further away than <see cref="LongestRetryAfterWaited"/>: the call is not
+    /// repeated then but fails at once with the server's Retry-After, for the caller to decide, instead of waiting
+    /// inside one call past its timeouts (or, for a date years away, failing on a delay no timer can hold).
+    /// </summary>
+    private static bool AsksForALongWait(HttpResponseMessage? response)
+    {
+        if (response?.Headers.RetryAfter is not { } retryAfter)
+        {
+            return false;
+        }
+
+        // A date is on the server's clock: measured from its Date header when it sent one.
+        var wait = retryAfter.Delta
+            ?? retryAfter.Date - (response.Headers.Date ?? TimeProvider.System.GetUtcNow());
+        return wait > LongestRetryAfterWaited;
     }
 
     private static bool IsSafeToRepeat(HttpRequestMessage? request) =>

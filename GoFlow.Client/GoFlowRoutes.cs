@@ -15,6 +15,23 @@ internal static class GoFlowRoutes
         ("POST", Workflows), ("GET", Workflows), ("GET", Workflow), ("GET", Activity), ("POST", Cancel), ("POST", Retry), ("GET", Definitions),
     ];
 
-    public static string For(string template, string id) =>
-        template.Replace("{id}", Uri.EscapeDataString(id), StringComparison.Ordinal);
+    public static string For(string template, string id)
+    {
+        ThrowIfNotAnId(id);
+        return template.Replace("{id}", Uri.EscapeDataString(id), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Refuses the ids that cannot name a workflow in a path: empty; a dot segment, which the URI resolves away
+    /// ("/workflows/.." is "/"), so that the call would reach another route and read its answer as a workflow; or one
+    /// with a control character, which no id the API gives out holds and which servers refuse in a path (%00).
+    /// </summary>
+    public static void ThrowIfNotAnId(string id)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        if (id is "." or ".." || id.Any(char.IsControl))
+        {
+            throw new ArgumentException("A workflow id is neither a dot segment nor holds a control character.", nameof(id));
+        }
+    }
 }

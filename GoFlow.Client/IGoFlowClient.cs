@@ -11,9 +11,10 @@ public interface IGoFlowClient
     /// <summary>
     /// Starts <paramref name="workflowName"/> on <paramref name="input"/> ({} when null). The call carries
     /// <paramref name="idempotencyKey"/>, or a new one when null, so that repeating it (as the client does on a
-    /// transient failure) starts the workflow once.
+    /// transient failure) starts the workflow once. The answer is the workflow as started, without its tasks (the
+    /// API's start answer holds none); <see cref="GetAsync"/> reads them.
     /// </summary>
-    Task<GoFlowWorkflow> StartAsync(
+    Task<GoFlowWorkflowSummary> StartAsync(
         string workflowName, JsonObject? input = null, string? idempotencyKey = null, CancellationToken cancellationToken = default);
 
     Task<GoFlowWorkflow> GetAsync(string id, CancellationToken cancellationToken = default);

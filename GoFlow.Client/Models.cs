@@ -25,7 +25,7 @@ public sealed record GoFlowWorkflow(
     DateTime UpdatedAt,
     IReadOnlyList<GoFlowTask> Tasks);
 
-/// <summary>One task of a workflow. <paramref name="WorkerId"/> names the worker that ran its last attempt (null before one started).</summary>
+/// <summary>One task of a workflow; <paramref name="WorkerId"/> names the worker that last claimed it (null before any did).</summary>
 public sealed record GoFlowTask(
     long Id,
     string TaskName,
@@ -36,7 +36,7 @@ public sealed record GoFlowTask(
     string? Error,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    string? WorkerId = null);
+    string? WorkerId);
 
 /// <summary>A workflow as a list shows it, without its tasks (GET /workflows).</summary>
 public sealed record GoFlowWorkflowSummary(

@@ -79,3 +79,14 @@ public sealed class GoFlowUnavailableException(JsonObject problem, TimeSpan? ret
 {
     public TimeSpan? RetryAfter { get; } = retryAfter;
 }
+
+/// <summary>
+/// The server answered with something the API does not describe: a success whose body is not the documented JSON (cut
+/// short, of another shape, a proxy's page), or a list whose next cursor does not move on. <see cref="Status"/> is the
+/// answer's status; <see cref="Exception.InnerException"/>, when there is one, says what could not be read.
+/// </summary>
+public sealed class GoFlowInvalidResponseException(HttpStatusCode status, string message, Exception? innerException = null)
+    : Exception($"GoFlow answered {(int)status} with {message}", innerException)
+{
+    public HttpStatusCode Status { get; } = status;
+}

@@ -16,7 +16,8 @@ internal sealed class ClientHost : IDisposable
     private readonly ServiceProvider _services;
     private readonly string _folder;
 
-    public ClientHost(Dictionary<string, string?>? settings = null, string? clientKey = null)
+    /// <param name="between">A handler between the client's resilience handler and the server, which sees every attempt.</param>
+    public ClientHost(Dictionary<string, string?>? settings = null, string? clientKey = null, Func<DelegatingHandler>? between = null)
     {
         _folder = Directory.CreateTempSubdirectory("goflow-client-").FullName;
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
@@ -29,11 +30,15 @@ internal sealed class ClientHost : IDisposable
             }
         });
         _factory.StartServer();
-        _services = new ServiceCollection()
+        var client = new ServiceCollection()
             .AddGoFlowClient(_factory.Server.BaseAddress, clientKey, FastRetries)
-            .ConfigurePrimaryHttpMessageHandler(() => _factory.Server.CreateHandler())
-            .Services
-            .BuildServiceProvider();
+            .ConfigurePrimaryHttpMessageHandler(() => _factory.Server.CreateHandler());
+        if (between is not null)
+        {
+            client.AddHttpMessageHandler(between);
+        }
+
+        _services = client.Services.BuildServiceProvider();
         Client = _services.GetRequiredService<IGoFlowClient>();
     }
 

@@ -92,6 +92,33 @@ public sealed class GoFlowClientTests
         }
     }
 
+    [TestCase("")]
+    [TestCase(".")]
+    [TestCase("..")]
+    [TestCase("\0")]
+    [TestCase("0197a0e4-7c2b-7d4e-9f00-12345\n7890ab")]
+    public void AnyCallById_EmptyDotSegmentOrControlCharacterId_ThrowsArgumentBeforeSending(string id)
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.ThrowsAsync<ArgumentException>(() => _apiOnly.Client.GetAsync(id));
+            Assert.ThrowsAsync<ArgumentException>(() => _apiOnly.Client.GetActivityAsync(id));
+            Assert.ThrowsAsync<ArgumentException>(() => _apiOnly.Client.CancelAsync(id));
+            Assert.ThrowsAsync<ArgumentException>(() => _apiOnly.Client.RetryAsync(id));
+            Assert.ThrowsAsync<ArgumentException>(() => _apiOnly.Client.WaitUntilFinishedAsync(id, TimeSpan.Zero));
+        }
+    }
+
+    [TestCase("key\0")]
+    [TestCase("key\r\nX-Injected: 1")]
+    [TestCase("clé")]
+    public void Start_KeyAHeaderCannotCarry_ThrowsArgument(string key)
+    {
+        var refused = Assert.ThrowsAsync<ArgumentException>(() => _apiOnly.Client.StartAsync("OrderProcess", idempotencyKey: key));
+
+        Assert.That(refused!.ParamName, Is.EqualTo("idempotencyKey"));
+    }
+
     [Test]
     public void Get_UnknownWorkflow_ThrowsNotFound()
     {
