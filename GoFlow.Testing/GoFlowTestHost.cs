@@ -212,23 +212,7 @@ public sealed class GoFlowTestHost : IAsyncDisposable
         var activity = await scope.ServiceProvider.GetRequiredService<IGetWorkflowActivity>()
             .GetAsync(new GetWorkflowActivityQuery(id), cancellationToken) ?? [];
 
-        var workflow = details.Workflow;
-        return new WorkflowRun(
-            workflow.Id,
-            workflow.WorkflowName,
-            workflow.Status,
-            ParseObject(workflow.CurrentInput),
-            [.. details.Tasks.Select(task => new TaskRun(
-                task.Id,
-                task.TaskName,
-                task.Status,
-                task.Attempt,
-                task.MaxAttempts,
-                ParseObject(task.InputPayload),
-                task.OutputPayload is null ? null : ParseObject(task.OutputPayload),
-                task.Error,
-                task.ScheduledAt))],
-            activity);
+        return WorkflowRun.From(details, activity);
     }
 
     public async ValueTask DisposeAsync()
@@ -292,8 +276,6 @@ public sealed class GoFlowTestHost : IAsyncDisposable
 
         return (await execution).NextTask;
     }
-
-    private static JsonObject ParseObject(string json) => JsonNode.Parse(json)?.AsObject() ?? [];
 
     private static void DeleteDatabase(string path)
     {

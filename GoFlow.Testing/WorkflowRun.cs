@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using GoFlow.Domain;
+using GoFlow.Ports.ReadModels;
 
 namespace GoFlow.Testing;
 
@@ -25,6 +26,26 @@ public sealed record WorkflowRun(
         ?? throw new InvalidOperationException(
             $"Workflow {WorkflowName} ({Id}) has no task named '{taskName}'; its tasks: " +
             $"{string.Join(", ", Tasks.Select(task => task.TaskName))}.");
+
+    /// <summary>The run as the driving ports read it back, with its payloads parsed.</summary>
+    internal static WorkflowRun From(WorkflowDetails details, IReadOnlyList<ActivityLogEntry> activity) => new(
+        details.Workflow.Id,
+        details.Workflow.WorkflowName,
+        details.Workflow.Status,
+        ParseObject(details.Workflow.CurrentInput),
+        [.. details.Tasks.Select(task => new TaskRun(
+            task.Id,
+            task.TaskName,
+            task.Status,
+            task.Attempt,
+            task.MaxAttempts,
+            ParseObject(task.InputPayload),
+            task.OutputPayload is null ? null : ParseObject(task.OutputPayload),
+            task.Error,
+            task.ScheduledAt))],
+        activity);
+
+    private static JsonObject ParseObject(string json) => JsonNode.Parse(json)?.AsObject() ?? [];
 }
 
 /// <summary>One task of a <see cref="WorkflowRun"/>.</summary>
