@@ -177,13 +177,15 @@ internal sealed class WorkerHarness
         }
     }
 
-    private IServiceScopeFactory Scopes() =>
-        new ServiceCollection()
+    /// <summary>Registers the mocked driving ports the worker's services ask their scopes for.</summary>
+    public IServiceCollection AddPorts(IServiceCollection services) =>
+        services
             .AddScoped(_ => ClaimTasks.Object)
             .AddScoped(_ => _executeTask.Object)
             .AddScoped(_ => RenewLeases.Object)
             .AddScoped(_ => RecoverExpiredTasks.Object)
-            .AddScoped(_ => ReleaseTask.Object)
-            .BuildServiceProvider()
-            .GetRequiredService<IServiceScopeFactory>();
+            .AddScoped(_ => ReleaseTask.Object);
+
+    private IServiceScopeFactory Scopes() =>
+        AddPorts(new ServiceCollection()).BuildServiceProvider().GetRequiredService<IServiceScopeFactory>();
 }

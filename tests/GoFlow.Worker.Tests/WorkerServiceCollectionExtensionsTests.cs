@@ -1,5 +1,8 @@
+using GoFlow.Ports.Driving;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Moq;
 
 namespace GoFlow.Worker.Tests;
 
@@ -18,11 +21,55 @@ public sealed class WorkerServiceCollectionExtensionsTests
     }
 
     [Test]
-    public void AddGoFlowWorker_RunningTasks_OneListSharedByTheWorkerAndTheHeartbeat()
+    public async Task Host_StoppingWithATaskRunning_KeepsRenewingItsLeaseUntilTheTaskEnds()
     {
-        var registration = new ServiceCollection().AddGoFlowWorker()
-            .Single(service => service.ServiceType == typeof(RunningTasks));
+        var harness = new WorkerHarness();
+        var task = WorkerHarness.Tasks(1)[0];
+        harness.ClaimReturns([task]);
+        var started = new TaskCompletionSource();
+        var finish = new TaskCompletionSource();
+        harness.OnExecute(task, async _ =>
+        {
+            started.TrySetResult();
+            await finish.Task;
+            return new TaskExecution(TaskExecutionOutcome.Completed);
+        });
+        var stopAsked = false;
+        var renewedWhileStopping = new TaskCompletionSource();
+        harness.RenewAll(_ =>
+        {
+            if (Volatile.Read(ref stopAsked))
+            {
+                renewedWhileStopping.TrySetResult();
+            }
+        });
+        using var host = BuildHost(harness);
+        await host.StartAsync();
+        await started.Task.WaitAsync(WorkerHarness.Deadline);
 
-        Assert.That(registration.Lifetime, Is.EqualTo(ServiceLifetime.Singleton));
+        Volatile.Write(ref stopAsked, true);
+        var stopping = host.StopAsync();
+        // The task is let go at the deadline even when no renewal came, so that a failing test ends rather than hangs.
+        await renewedWhileStopping.Task.WaitAsync(WorkerHarness.Deadline)
+            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        finish.SetResult();
+        await stopping.WaitAsync(WorkerHarness.Deadline);
+
+        Assert.That(renewedWhileStopping.Task.IsCompletedSuccessfully, Is.True, "the lease was renewed while the host stopped");
+    }
+
+    private static IHost BuildHost(WorkerHarness harness)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Worker:HeartbeatInterval"] = "00:00:00.050",
+            ["Worker:PollInterval"] = "01:00:00",
+            ["Retention:Enabled"] = "false",
+        });
+        builder.Services.AddGoFlowWorker();
+        harness.AddPorts(builder.Services);
+        builder.Services.AddScoped(_ => Mock.Of<IPurgeFinishedWorkflows>());
+        return builder.Build();
     }
 }
