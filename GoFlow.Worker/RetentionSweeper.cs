@@ -18,40 +18,15 @@ internal sealed partial class RetentionSweeper(
 {
     private readonly RetentionOptions _options = options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!_options.Enabled)
         {
             LogDisabled();
-            return;
+            return Task.CompletedTask;
         }
 
-        using var timer = new PeriodicTimer(_options.Interval, clock);
-        try
-        {
-            do
-            {
-                try
-                {
-                    await SweepAsync(stoppingToken);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    return;
-                }
-#pragma warning disable CA1031 // A failed sweep (the database is down) is tried again at the next interval.
-                catch (Exception exception)
-#pragma warning restore CA1031
-                {
-                    LogSweepFailed(exception);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopped between two sweeps.
-        }
+        return Periodically.RepeatAsync(_options.Interval, clock, SweepAsync, LogSweepFailed, runAtStart: true, stoppingToken);
     }
 
     private async Task SweepAsync(CancellationToken stoppingToken)

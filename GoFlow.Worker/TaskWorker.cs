@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using GoFlow.Domain;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
 using GoFlow.Worker.Health;
@@ -11,9 +9,10 @@ using Microsoft.Extensions.Options;
 namespace GoFlow.Worker;
 
 /// <summary>
-/// Claims PENDING tasks in batches and runs each in its own DI scope, at most <see cref="WorkerOptions.MaxConcurrency"/>
-/// at a time, renewing their leases while they run and taking back the tasks of workers that died. A slot taken for a
-/// claimed task also runs the next steps its workflow hands over (ADR 0011), until a step hands over none.
+/// The claim loop: claims PENDING tasks in batches and runs each in its own DI scope, at most
+/// <see cref="WorkerOptions.MaxConcurrency"/> at a time. A slot taken for a claimed task also runs the next steps its
+/// workflow hands over (ADR 0011), until a step hands over none. The leases of the running tasks are kept by
+/// <see cref="LeaseHeartbeat"/>, which finds them in <see cref="RunningTasks"/>.
 /// </summary>
 /// <remarks>
 /// Stopping is in two stages, as in Hangfire's stopping / shutdown tokens: when the host stops, the worker stops
@@ -22,6 +21,7 @@ namespace GoFlow.Worker;
 /// </remarks>
 internal sealed partial class TaskWorker(
     IServiceScopeFactory scopes,
+    RunningTasks runningTasks,
     WorkAvailableSignal workAvailable,
     WorkerLoopState loopState,
     IOptions<WorkerOptions> options,
@@ -31,13 +31,9 @@ internal sealed partial class TaskWorker(
     /// <summary>How long a task cancelled at the shutdown deadline gets to release itself before the worker does it.</summary>
     private static readonly TimeSpan ReleaseGrace = TimeSpan.FromSeconds(2);
 
-    /// <summary>The most expired tasks one recovery sweep takes back.</summary>
-    private const int RecoveryBatchSize = 100;
-
     private readonly WorkerOptions _options = options.Value;
-    private readonly SemaphoreSlim _freeSlots = new(options.Value.MaxConcurrency, options.Value.MaxConcurrency);
+    private readonly TaskSlots _slots = new(options.Value.MaxConcurrency);
     private readonly CancellationTokenSource _shutdownDeadline = new();
-    private readonly ConcurrentDictionary<TaskId, RunningTask> _running = new();
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -45,7 +41,7 @@ internal sealed partial class TaskWorker(
         // It returns early when the host's shutdown deadline passes: the tasks still running are told to stop.
         await base.StopAsync(cancellationToken);
         await _shutdownDeadline.CancelAsync();
-        if (_running.IsEmpty || ExecuteTask is null)
+        if (runningTasks.IsEmpty || ExecuteTask is null)
         {
             return;
         }
@@ -53,7 +49,7 @@ internal sealed partial class TaskWorker(
         // A handler that ignores its cancellation token keeps running; its task is handed back all the same, and
         // its late result is rejected, because the task is no longer held by this attempt.
         await Task.WhenAny(ExecuteTask, Task.Delay(ReleaseGrace, clock, CancellationToken.None));
-        foreach (var running in _running.Values)
+        foreach (var running in runningTasks.Snapshot())
         {
             await ReleaseAsync(running.Task);
         }
@@ -62,8 +58,8 @@ internal sealed partial class TaskWorker(
     public override void Dispose()
     {
         // The host may dispose the worker while StopAsync is still running (WebApplicationFactory does), so the
-        // token source and the semaphore are only cancelled here, never disposed: neither holds an OS handle
-        // unless its wait handle is asked for, which this class never does.
+        // token source is only cancelled here, never disposed: it holds no OS handle unless its wait handle is
+        // asked for, which this class never does.
         _shutdownDeadline.Cancel();
         base.Dispose();
     }
@@ -87,12 +83,6 @@ internal sealed partial class TaskWorker(
     private async Task RunLoopAsync(CancellationToken stoppingToken)
     {
         LogStarted(_options.WorkerId);
-
-        // Heartbeats go on after claiming stops, for as long as tasks still run.
-        using var heartbeatStop = new CancellationTokenSource();
-        var heartbeat = RepeatAsync(_options.HeartbeatInterval, RenewLeasesAsync, heartbeatStop.Token);
-        var recovery = RepeatAsync(_options.RecoveryInterval, RecoverExpiredTasksAsync, stoppingToken);
-
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -112,37 +102,33 @@ internal sealed partial class TaskWorker(
             }
         }
 
-        await WaitForRunningTasksAsync();
-        await heartbeatStop.CancelAsync();
-        await Task.WhenAll(heartbeat, recovery);
+        // Every slot free means every task ended; StopAsync's deadline cancels the ones that take too long.
+        await _slots.WhenAllFreeAsync();
         LogStopped(_options.WorkerId);
     }
 
     private async Task ClaimAndStartAsync(CancellationToken stoppingToken)
     {
-        var slots = await TakeFreeSlotsAsync(stoppingToken);
+        var slots = await _slots.TakeAsync(_options.BatchSize, stoppingToken);
         IReadOnlyList<ClaimedTask> claimed;
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var claimTasks = scope.ServiceProvider.GetRequiredService<IClaimTasks>();
-            claimed = await claimTasks.ClaimAsync(
-                new ClaimTasksCommand(_options.WorkerId, slots, _options.LeaseDuration), stoppingToken);
+            claimed = await ClaimAsync(slots, stoppingToken);
         }
         catch
         {
-            _freeSlots.Release(slots);
+            _slots.Free(slots);
             throw;
         }
 
         if (claimed.Count < slots)
         {
-            _freeSlots.Release(slots - claimed.Count);
+            _slots.Free(slots - claimed.Count);
         }
 
         foreach (var task in claimed)
         {
-            // Not awaited: each task releases its slot when it ends, and the loop goes on claiming meanwhile.
+            // Not awaited: each task frees its slot when it ends, and the loop goes on claiming meanwhile.
             _ = RunInSlotAsync(task, stoppingToken);
         }
 
@@ -153,17 +139,12 @@ internal sealed partial class TaskWorker(
         }
     }
 
-    /// <summary>Waits for at least one free slot, then takes as many more as are free, up to a batch.</summary>
-    private async Task<int> TakeFreeSlotsAsync(CancellationToken stoppingToken)
+    private async Task<IReadOnlyList<ClaimedTask>> ClaimAsync(int slots, CancellationToken stoppingToken)
     {
-        await _freeSlots.WaitAsync(stoppingToken);
-        var taken = 1;
-        while (taken < _options.BatchSize && _freeSlots.Wait(0, CancellationToken.None))
-        {
-            taken++;
-        }
-
-        return taken;
+        await using var scope = scopes.CreateAsyncScope();
+        var claimTasks = scope.ServiceProvider.GetRequiredService<IClaimTasks>();
+        return await claimTasks.ClaimAsync(
+            new ClaimTasksCommand(_options.WorkerId, slots, _options.LeaseDuration), stoppingToken);
     }
 
     /// <summary>
@@ -180,26 +161,24 @@ internal sealed partial class TaskWorker(
                 if (_shutdownDeadline.IsCancellationRequested)
                 {
                     // Handed over after the shutdown deadline, when StopAsync may have released the running tasks
-                    // already: hand it back now rather than start it and leave it to the lease recovery.
+                    // already: hand it back now rather than start it and leave it to the lease sweep.
                     await ReleaseAsync(next);
                     break;
                 }
 
-                next = await RunAsync(next, stoppingToken.IsCancellationRequested ? null : _options.LeaseDuration);
+                next = await RunAsync(next, stoppingToken);
             }
         }
         finally
         {
-            _freeSlots.Release();
+            _slots.Free();
         }
     }
 
     /// <returns>The next step's task, when it was handed over to this worker.</returns>
-    private async Task<ClaimedTask?> RunAsync(ClaimedTask task, TimeSpan? nextStepLease)
+    private async Task<ClaimedTask?> RunAsync(ClaimedTask task, CancellationToken stoppingToken)
     {
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_shutdownDeadline.Token);
-        var running = new RunningTask(task, cancellation);
-        _running[task.Id] = running;
+        using var running = runningTasks.Add(task, _shutdownDeadline.Token);
         try
         {
             using var logScope = logger.BeginScope(new Dictionary<string, object>
@@ -211,17 +190,19 @@ internal sealed partial class TaskWorker(
             });
             await using var scope = scopes.CreateAsyncScope();
             var executeTask = scope.ServiceProvider.GetRequiredService<IExecuteTask>();
-            var execution = await executeTask.ExecuteAsync(task, nextStepLease, cancellation.Token);
+            // A stopping worker asks for no hand-over (null lease): the next step is left PENDING for any worker.
+            var nextStepLease = stoppingToken.IsCancellationRequested ? (TimeSpan?)null : _options.LeaseDuration;
+            var execution = await executeTask.ExecuteAsync(task, nextStepLease, running.Token);
             return execution.NextTask;
         }
         catch (OperationCanceledException) when (_shutdownDeadline.IsCancellationRequested)
         {
             await ReleaseAsync(task);
         }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        catch (OperationCanceledException) when (running.Token.IsCancellationRequested)
         {
-            // The heartbeat found the lease gone: another worker holds the task now, and this attempt's result
-            // would be rejected anyway.
+            // The heartbeat found the lease gone: another worker holds the task now, or its workflow was cancelled,
+            // and this attempt's result would be rejected anyway.
             LogLeaseLost(task.TaskName, task.WorkflowId.ToString(), task.Attempt);
         }
 #pragma warning disable CA1031 // One task's failure must never stop the others or the loop.
@@ -231,50 +212,8 @@ internal sealed partial class TaskWorker(
             // At-least-once: whatever was not recorded runs again once the task's lease has ended.
             LogTaskCrashed(exception, task.TaskName, task.WorkflowId.ToString(), task.Attempt);
         }
-        finally
-        {
-            _running.TryRemove(KeyValuePair.Create(task.Id, running));
-        }
 
         return null;
-    }
-
-    private async Task RenewLeasesAsync(CancellationToken cancellationToken)
-    {
-        var running = _running.Values.ToList();
-        if (running.Count == 0)
-        {
-            return;
-        }
-
-        await using var scope = scopes.CreateAsyncScope();
-        var renewLeases = scope.ServiceProvider.GetRequiredService<IRenewLeases>();
-        var held = (await renewLeases.RenewAsync(
-            new RenewLeasesCommand(
-                _options.WorkerId,
-                [.. running.Select(r => new HeldTask(r.Task.Id, r.Task.Attempt))],
-                _options.LeaseDuration),
-            cancellationToken)).ToHashSet();
-
-        foreach (var lost in running.Where(r => !held.Contains(r.Task.Id)))
-        {
-            // Either the task finished since the list was taken (nothing to stop) or its lease was taken over.
-            if (_running.TryGetValue(lost.Task.Id, out var current) && current == lost)
-            {
-                lost.Stop();
-            }
-        }
-    }
-
-    private async Task RecoverExpiredTasksAsync(CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var recover = scope.ServiceProvider.GetRequiredService<IRecoverExpiredTasks>();
-        var recovered = await recover.RecoverAsync(RecoveryBatchSize, cancellationToken);
-        if (recovered > 0)
-        {
-            LogRecovered(recovered);
-        }
     }
 
     private async Task ReleaseAsync(ClaimedTask task)
@@ -288,50 +227,11 @@ internal sealed partial class TaskWorker(
                 LogReleased(task.TaskName, task.WorkflowId.ToString(), task.Attempt);
             }
         }
-#pragma warning disable CA1031 // Stopping goes on; an unreleased task is recovered when its lease ends.
+#pragma warning disable CA1031 // Stopping goes on; an unreleased task is taken back by the lease sweep when its lease ends.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
             LogReleaseFailed(exception, task.TaskName, task.WorkflowId.ToString());
-        }
-    }
-
-    /// <summary>Runs <paramref name="action"/> every <paramref name="interval"/> until stopped; a failed run is logged.</summary>
-    private async Task RepeatAsync(TimeSpan interval, Func<CancellationToken, Task> action, CancellationToken stop)
-    {
-        using var timer = new PeriodicTimer(interval, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stop))
-            {
-                try
-                {
-                    await action(stop);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    break;
-                }
-#pragma warning disable CA1031 // A failed heartbeat or sweep (the database is down) is tried again next tick.
-                catch (Exception exception)
-#pragma warning restore CA1031
-                {
-                    LogUpkeepFailed(exception);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // Stopped between two ticks.
-        }
-    }
-
-    private async Task WaitForRunningTasksAsync()
-    {
-        // Every slot free means every task ended; StopAsync's deadline cancels the ones that take too long.
-        for (var slot = 0; slot < _options.MaxConcurrency; slot++)
-        {
-            await _freeSlots.WaitAsync(CancellationToken.None);
         }
     }
 
@@ -347,22 +247,6 @@ internal sealed partial class TaskWorker(
         }
     }
 
-    /// <summary>A task this worker runs, and the way to stop it.</summary>
-    private sealed record RunningTask(ClaimedTask Task, CancellationTokenSource Cancellation)
-    {
-        public void Stop()
-        {
-            try
-            {
-                Cancellation.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // The task ended between the check and the cancel: there is nothing left to stop.
-            }
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker {WorkerId} started")]
     private partial void LogStarted(string workerId);
 
@@ -371,12 +255,6 @@ internal sealed partial class TaskWorker(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Claiming tasks failed; trying again in {Backoff}")]
     private partial void LogPollFailed(Exception exception, TimeSpan backoff);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing leases or recovering expired tasks failed; trying again at the next tick")]
-    private partial void LogUpkeepFailed(Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Took back {Count} tasks whose lease had expired")]
-    private partial void LogRecovered(int count);
 
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Task {TaskName} of workflow {WorkflowId}, attempt {Attempt}, was released by shutdown; it runs again without using up an attempt")]

@@ -12,8 +12,9 @@ public static class WorkerServiceCollectionExtensions
     private const string ReadyTag = "ready";
 
     /// <summary>
-    /// Registers the polling worker, configured by the <c>Worker</c> section and validated at start, the
-    /// in-process signal that wakes it when this process queues a task, the retention sweep (<c>Retention</c>), and
+    /// Registers the polling worker, configured by the <c>Worker</c> section and validated at start: its claim loop,
+    /// its lease heartbeat and its sweep of expired leases, each a hosted service; the in-process signal that wakes
+    /// the claim loop when this process queues a task; the retention sweep (<c>Retention</c>); and
     /// the health check <c>worker</c>, tagged <c>ready</c>: healthy while the worker's claim loop runs.
     /// </summary>
     public static IServiceCollection AddGoFlowWorker(this IServiceCollection services)
@@ -28,7 +29,12 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<WorkAvailableSignal>();
         services.Replace(ServiceDescriptor.Singleton<IWorkAvailableSignal>(
             provider => provider.GetRequiredService<WorkAvailableSignal>()));
+        services.AddSingleton<RunningTasks>();
+        // Before the worker: a host stops its services in reverse order, and the heartbeat must keep the leases of
+        // the tasks that still run while the worker stops.
+        services.AddHostedService<LeaseHeartbeat>();
         services.AddHostedService<TaskWorker>();
+        services.AddHostedService<ExpiredLeaseSweeper>();
         services.AddSingleton<WorkerLoopState>();
         services.AddHealthChecks().AddCheck<WorkerHealthCheck>(WorkerHealthCheck.Name, tags: [ReadyTag]);
 

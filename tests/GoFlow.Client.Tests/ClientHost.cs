@@ -22,6 +22,9 @@ internal sealed class ClientHost : IDisposable
         _folder = Directory.CreateTempSubdirectory("goflow-client-").FullName;
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
+            // The in-memory server binds nothing, and no address of the host's defaults (127.0.0.1:8080) is even
+            // named: parallel test runs share no fixed port.
+            host.UseSetting("urls", "http://127.0.0.1:0");
             host.UseSetting("Sqlite:Path", Path.Combine(_folder, "goflow.db"));
             host.UseSetting("Worker:PollInterval", "00:00:00.050");
             foreach (var (key, value) in settings ?? [])

@@ -8,7 +8,7 @@ using Moq;
 namespace GoFlow.Adapters.Http.Tests.Apis;
 
 /// <summary>
-/// The odd and hostile requests of issue 18 that the adapter answers by itself (no store involved): each gets a 4xx
+/// The odd and hostile requests of ADR 0016 that the adapter answers by itself (no store involved): each gets a 4xx
 /// RFC 9457 problem in one shape, or the answer HTTP requires, and no use case is called for a refused one.
 /// </summary>
 public sealed class HostileRequestTests

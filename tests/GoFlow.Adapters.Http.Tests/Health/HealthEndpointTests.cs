@@ -62,6 +62,7 @@ public sealed class HealthEndpointTests
         var connectionString = $"Server=127.0.0.1;Port={closedPort};User ID=goflow;Password=probe-secret-1f2e;Database=goflow_unreachable";
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
+            builder.UseSetting("urls", "http://127.0.0.1:0");
             builder.UseSetting("MySql:ConnectionString", connectionString);
             // Without this the host would wait at start for the server to come up.
             builder.UseSetting("MySql:ApplySchemaOnStart", "false");
@@ -128,6 +129,7 @@ public sealed class HealthEndpointTests
         try
         {
             await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
+                .UseSetting("urls", "http://127.0.0.1:0")
                 .UseSetting("Sqlite:Path", Path.Combine(folder, "goflow.db"))
                 .ConfigureServices(services => services.AddHealthChecks().AddCheck(
                     "exploding",
@@ -174,8 +176,9 @@ public sealed class HealthEndpointTests
         var folder = Directory.CreateTempSubdirectory("goflow-health-sqlite-").FullName;
         try
         {
-            await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-                builder.UseSetting("Sqlite:Path", Path.Combine(folder, "goflow.db")));
+            await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
+                .UseSetting("urls", "http://127.0.0.1:0")
+                .UseSetting("Sqlite:Path", Path.Combine(folder, "goflow.db")));
             using var client = factory.CreateClient();
             var before = await WaitUntilReadyAsync(client);
 

@@ -34,6 +34,8 @@ internal sealed class HostedApi : IAsyncDisposable
         var database = await TestDatabase.CreateAsync();
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
+            // No fixed port (the host's default is 8080), so parallel test runs never meet on one; settings may override.
+            builder.UseSetting("urls", "http://127.0.0.1:0");
             builder.UseSetting("MySql:ConnectionString", database.ConnectionString);
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             {

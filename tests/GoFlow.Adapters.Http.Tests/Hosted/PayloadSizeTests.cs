@@ -7,9 +7,10 @@ using GoFlow.Domain;
 namespace GoFlow.Adapters.Http.Tests.Hosted;
 
 /// <summary>
-/// What is stored stays the size that was sent: a payload near the body limit, made of the characters the default JSON
-/// encoder used to escape (markup, quotes, non-ASCII, an emoji), runs through every step and is stored and served at
-/// about its own size, on both stores; a step whose output is over the stored-output limit fails for good.
+/// What is stored stays the size that was sent: a payload near the body limit, made of the characters a default JSON
+/// encoder escapes into several bytes each (markup, quotes, non-ASCII, an emoji; ADR 0016), runs through every step and
+/// is stored and served at about its own size, on both stores; a step whose output is over the stored-output limit
+/// fails for good.
 /// </summary>
 [TestFixture(Store.MySql)]
 [TestFixture(Store.Sqlite)]

@@ -29,8 +29,9 @@ public sealed class SqliteStoreEndpointTests
     public void StartHost()
     {
         _folder = Directory.CreateTempSubdirectory("goflow-http-sqlite-").FullName;
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-            builder.UseSetting("Sqlite:Path", DatabasePath));
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
+            .UseSetting("urls", "http://127.0.0.1:0")
+            .UseSetting("Sqlite:Path", DatabasePath));
         _client = _factory.CreateClient();
         Assert.That(_factory.Services.GetRequiredService<ITaskQueue>().GetType().Name, Is.EqualTo("SqliteTaskQueue"),
             "with no MySQL configured the host runs on SQLite");

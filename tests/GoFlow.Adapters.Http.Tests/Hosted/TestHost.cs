@@ -40,6 +40,8 @@ internal sealed class TestHost : IAsyncDisposable
     {
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
+            // No fixed port (the host's default is 8080), so parallel test runs never meet on one; settings may override.
+            builder.UseSetting("urls", "http://127.0.0.1:0");
             store.Configure(builder);
             builder.UseSetting("GoFlow:Roles", roles);
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -6,12 +6,12 @@ using GoFlow.Ports.Driven;
 namespace GoFlow.Adapters.Http.Tests.Hosted;
 
 /// <summary>
-/// The invariant of issue 11 with a fault put in on purpose, through the real host and worker, on each store: while no
-/// process dies, no lease expires. A transient conflict on a group commit (MySQL: the server answers 1213, deadlock; SQLite:
-/// another connection holds the file's write lock past the busy timeout) is run again by the store, and a commit whose
-/// acknowledgement is lost is recognised by its retry; either way the workflows finish promptly, every task on its first
-/// attempt, with no TASK_LEASE_EXPIRED. The lease is a minute, far beyond the tests' wait, so a task left to the lease
-/// sweep fails them.
+/// The guarantee of ADR 0007 (a live worker never leaves a task to the lease sweep) with a fault put in on purpose,
+/// through the real host and worker, on each store: while no process dies, no lease expires. A transient conflict on a
+/// group commit (MySQL: the server answers 1213, deadlock; SQLite: another connection holds the file's write lock past
+/// the busy timeout) is run again by the store, and a commit whose acknowledgement is lost is recognised by its retry;
+/// either way the workflows finish promptly, every task on its first attempt, with no TASK_LEASE_EXPIRED. The lease is
+/// a minute, far beyond the tests' wait, so a task left to the lease sweep fails them.
 /// </summary>
 [TestFixture(Store.MySql)]
 [TestFixture(Store.Sqlite)]

@@ -4,11 +4,11 @@ using GoFlow.Domain;
 namespace GoFlow.Adapters.Http.Tests.Hosted;
 
 /// <summary>
-/// The invariant of issue 11 under load, on each store: two workers (two hosts on one database) drain a few thousand
-/// workflows, several times over, while clients start them. No process dies, so no lease may expire: zero
-/// TASK_LEASE_EXPIRED, every task completed exactly once on its first attempt, and no workflow left waiting between two
-/// of its steps for more than a few seconds. The lease is a minute, so a task left to the lease sweep would break the
-/// last bound long before the sweep took it back.
+/// The guarantee of ADR 0007 (a live worker never leaves a task to the lease sweep) under load, on each store: two
+/// workers (two hosts on one database) drain a few thousand workflows, several times over, while clients start them. No
+/// process dies, so no lease may expire: zero TASK_LEASE_EXPIRED, every task completed exactly once on its first
+/// attempt, and no workflow left waiting between two of its steps for more than a few seconds. The lease is a minute,
+/// so a task left to the lease sweep would break the last bound long before the sweep took it back.
 /// </summary>
 [TestFixture(Store.MySql)]
 [TestFixture(Store.Sqlite)]

@@ -35,8 +35,10 @@ internal sealed class GoFlowHost : IAsyncDisposable
     public static async Task<GoFlowHost> StartAsync(Store store)
     {
         var database = await TestStore.CreateAsync(store);
-        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-            builder.UseSetting(database.Setting.Key, database.Setting.Value));
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
+            // No fixed port (the host's default is 8080), so parallel test runs never meet on one.
+            .UseSetting("urls", "http://127.0.0.1:0")
+            .UseSetting(database.Setting.Key, database.Setting.Value));
         var host = new GoFlowHost(database, factory);
         try
         {

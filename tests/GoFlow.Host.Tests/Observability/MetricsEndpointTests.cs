@@ -85,6 +85,7 @@ public sealed class MetricsEndpointTests
         try
         {
             await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
+                .UseSetting("urls", "http://127.0.0.1:0")
                 .UseSetting("Sqlite:Path", Path.Combine(folder, "goflow.db"))
                 .UseSetting("Api:Keys:0", key));
             using var client = factory.CreateClient();
@@ -152,6 +153,7 @@ public sealed class MetricsEndpointTests
 
     private static WebApplicationFactory<Program> ApiOnlyHost(string sqlitePath) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
+            .UseSetting("urls", "http://127.0.0.1:0")
             .UseSetting("GoFlow:Roles", "Api")
             .UseSetting("Sqlite:Path", sqlitePath));
 

@@ -106,6 +106,7 @@ public sealed class TracingTests
         var recorded = new RecordingProcessor();
         await using var store = await TestStore.CreateAsync(Store.MySql);
         await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder => builder
+            .UseSetting("urls", "http://127.0.0.1:0")
             .UseSetting(store.Setting.Key, store.Setting.Value)
             .ConfigureServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(recorded))));
         using var client = factory.CreateClient();

@@ -144,6 +144,7 @@ public sealed class ApiKeyHostTests
     private WebApplicationFactory<Program> HostWith(Dictionary<string, string?> settings, RecordingLoggerProvider? logs = null) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
+            host.UseSetting("urls", "http://127.0.0.1:0");
             host.UseSetting("GoFlow:Roles", "Api");
             host.UseSetting("Sqlite:Path", Path.Combine(_folder, $"goflow-{Guid.NewGuid():N}.db"));
             foreach (var (key, value) in settings)
