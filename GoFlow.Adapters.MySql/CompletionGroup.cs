@@ -28,6 +28,8 @@ internal sealed class CompletionGroup
             Parameters.Add($"Id{i}", completion.Task.Id.Value);
             Parameters.Add($"WorkflowId{i}", completion.Task.WorkflowId.Value);
             Parameters.Add($"Output{i}", completion.OutputPayload);
+            Parameters.Add($"Owner{i}", completion.Task.LeaseOwner);
+            Parameters.Add($"Attempt{i}", completion.Task.Attempt);
             if (completion.NextStep is { } next)
             {
                 Parameters.Add($"NextStepIndex{i}", next.Index);

@@ -61,7 +61,7 @@ internal sealed record HeldClaimRow(long Id, string Status, string? LeaseOwner, 
 
 internal sealed record ExpiredLeaseRow(long Id, Guid WorkflowInstanceId, string TaskName, int Attempt, int MaxAttempts)
 {
-    public bool HasAttemptsLeft => Attempt < MaxAttempts;
+    public bool HasAttemptsLeft => GoFlow.Domain.Transitions.TaskTransitions.HasAttemptsLeft(Attempt, MaxAttempts);
 }
 
 internal sealed record WorkflowNameRow(Guid Id, string WorkflowName);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.ReadModels;
 
 namespace GoFlow.Adapters.MySql;
@@ -189,11 +190,11 @@ internal static class MySqlSql
     /// that nothing needs reading back once they are marked. SKIP LOCKED passes over rows that a concurrent claimer has
     /// locked, so claimers never wait on each other and never get the same task. Served by idx_tasks_claim.
     /// </summary>
-    public const string SelectClaimCandidates = $"""
+    public static readonly string SelectClaimCandidates = $"""
         SELECT id AS Id, workflow_instance_id AS WorkflowInstanceId, step_index AS StepIndex, task_name AS TaskName,
                input_payload AS InputPayload, attempt AS Attempt, max_attempts AS MaxAttempts, scheduled_at AS ScheduledAt
         FROM tasks
-        WHERE status = '{Pending}' AND scheduled_at <= @Now
+        WHERE {StatusSql.From(TaskTransitions.Claim)} AND scheduled_at <= @Now
         ORDER BY scheduled_at, id
         LIMIT @MaxTasks
         FOR UPDATE SKIP LOCKED
@@ -205,17 +206,17 @@ internal static class MySqlSql
     /// workflows become RUNNING if they were PENDING (later steps find them RUNNING already); the workflows' names and
     /// trace contexts; then the TASK_STARTED rows (<see cref="InsertActivityLogs"/>, appended by the caller).
     /// </summary>
-    public const string MarkClaimedAndSelectWorkflows = $"""
+    public static readonly string MarkClaimedAndSelectWorkflows = $"""
         UPDATE tasks FORCE INDEX (PRIMARY)
-        SET status = '{Running}', attempt = attempt + 1, lease_owner = @Owner, lease_expires_at = @LeaseExpiresAt,
+        SET status = {StatusSql.To(TaskTransitions.Claim)}, attempt = attempt + 1, lease_owner = @Owner, lease_expires_at = @LeaseExpiresAt,
             worker_id = @Owner, updated_at = @Now
-        WHERE id IN @TaskIds AND status = '{Pending}';
+        WHERE id IN @TaskIds AND {StatusSql.From(TaskTransitions.Claim)};
 
         SELECT ROW_COUNT();
 
         UPDATE workflow_instances FORCE INDEX (PRIMARY)
-        SET status = '{Running}', updated_at = @Now
-        WHERE id IN @WorkflowIds AND status = '{Pending}';
+        SET status = {StatusSql.To(WorkflowTransitions.Start)}, updated_at = @Now
+        WHERE id IN @WorkflowIds AND {StatusSql.From(WorkflowTransitions.Start)};
 
         SELECT id AS Id, workflow_name AS WorkflowName, trace_parent AS TraceParent
         FROM workflow_instances
@@ -241,13 +242,13 @@ internal static class MySqlSql
     /// first attempt): its lease is renewed to @LeaseExpiresAt and its id read, so that a completion retried after a lost
     /// acknowledgement carries on with it. No row when it is no longer held (the lease sweep took it back meanwhile).
     /// </summary>
-    public const string RenewHandedOverTask = $"""
+    public static readonly string RenewHandedOverTask = $"""
         UPDATE tasks FORCE INDEX (uq_tasks_workflow_step)
         SET lease_expires_at = @LeaseExpiresAt, updated_at = @Now
-        WHERE workflow_instance_id = @WorkflowId AND step_index = @StepIndex AND status = '{Running}' AND lease_owner = @Owner
+        WHERE workflow_instance_id = @WorkflowId AND step_index = @StepIndex AND {StatusSql.From(TaskTransitions.RenewLease)} AND lease_owner = @Owner
               AND attempt = 1;
         SELECT id FROM tasks
-        WHERE workflow_instance_id = @WorkflowId AND step_index = @StepIndex AND status = '{Running}' AND lease_owner = @Owner
+        WHERE workflow_instance_id = @WorkflowId AND step_index = @StepIndex AND {StatusSql.From(TaskTransitions.RenewLease)} AND lease_owner = @Owner
               AND attempt = 1;
         """;
 
@@ -267,9 +268,10 @@ internal static class MySqlSql
         var all = Enumerable.Range(0, group.Count).ToList();
         sql.Append(CultureInfo.InvariantCulture, $"""
             UPDATE tasks FORCE INDEX (PRIMARY)
-            SET status = '{Completed}', output_payload = {CaseById("id", all, "Output")}, lease_owner = NULL,
+            SET status = {StatusSql.To(TaskTransitions.Complete)}, output_payload = {CaseById("id", all, "Output")}, lease_owner = NULL,
                 lease_expires_at = NULL, updated_at = @Now
-            WHERE id IN ({List(all, "Id")});
+            WHERE id IN ({List(all, "Id")}) AND {StatusSql.From(TaskTransitions.Complete)}
+                AND (id, lease_owner, attempt) IN ({string.Join(", ", all.Select(i => $"(@Id{i}, @Owner{i}, @Attempt{i})"))});
             SELECT ROW_COUNT();
 
             """);
@@ -278,7 +280,7 @@ internal static class MySqlSql
             sql.Append(CultureInfo.InvariantCulture, $"""
                 UPDATE workflow_instances FORCE INDEX (PRIMARY)
                 SET current_input = {CaseById("id", group.Advancing, "Output", "WorkflowId")}, updated_at = @Now
-                WHERE id IN ({List(group.Advancing, "WorkflowId")}) AND status = '{Running}';
+                WHERE id IN ({List(group.Advancing, "WorkflowId")}) AND {StatusSql.From(WorkflowTransitions.Advance)};
                 SELECT ROW_COUNT();
 
                 """);
@@ -288,8 +290,8 @@ internal static class MySqlSql
         {
             sql.Append(CultureInfo.InvariantCulture, $"""
                 UPDATE workflow_instances FORCE INDEX (PRIMARY)
-                SET status = '{Completed}', current_input = {CaseById("id", group.Finishing, "Output", "WorkflowId")}, updated_at = @Now
-                WHERE id IN ({List(group.Finishing, "WorkflowId")}) AND status = '{Running}';
+                SET status = {StatusSql.To(WorkflowTransitions.Complete)}, current_input = {CaseById("id", group.Finishing, "Output", "WorkflowId")}, updated_at = @Now
+                WHERE id IN ({List(group.Finishing, "WorkflowId")}) AND {StatusSql.From(WorkflowTransitions.Complete)};
                 SELECT ROW_COUNT();
 
                 """);
@@ -321,27 +323,27 @@ internal static class MySqlSql
     // lease owner, same attempt. 0 rows means the caller no longer holds the claim (another attempt or another worker has
     // the task now, or the sweep took it back), and the transaction changes nothing. A group of completions checks the
     // same three things on the rows it has locked (LockRunningTasks), then writes only the held ones.
-    public const string FailTask = $"""
+    public static readonly string FailTask = $"""
         UPDATE tasks
-        SET status = '{Failed}', error_message = @Error, lease_owner = NULL, lease_expires_at = NULL,
+        SET status = {StatusSql.To(TaskTransitions.Fail)}, error_message = @Error, lease_owner = NULL, lease_expires_at = NULL,
             updated_at = @Now
-        WHERE id = @TaskId AND status = '{Running}' AND lease_owner = @Owner AND attempt = @Attempt
+        WHERE id = @TaskId AND {StatusSql.From(TaskTransitions.Fail)} AND lease_owner = @Owner AND attempt = @Attempt
         """;
 
     /// <summary>WorkflowTask.ScheduleRetry: back to PENDING, due at @RetryAt, the attempt still counted, the error kept.</summary>
-    public const string ScheduleTaskRetry = $"""
+    public static readonly string ScheduleTaskRetry = $"""
         UPDATE tasks
-        SET status = '{Pending}', error_message = @Error, scheduled_at = @RetryAt, lease_owner = NULL,
+        SET status = {StatusSql.To(TaskTransitions.ScheduleRetry)}, error_message = @Error, scheduled_at = @RetryAt, lease_owner = NULL,
             lease_expires_at = NULL, updated_at = @Now
-        WHERE id = @TaskId AND status = '{Running}' AND lease_owner = @Owner AND attempt = @Attempt
+        WHERE id = @TaskId AND {StatusSql.From(TaskTransitions.ScheduleRetry)} AND lease_owner = @Owner AND attempt = @Attempt
         """;
 
     /// <summary>WorkflowTask.Release: back to PENDING, due now, and the attempt given back.</summary>
-    public const string ReleaseTask = $"""
+    public static readonly string ReleaseTask = $"""
         UPDATE tasks
-        SET status = '{Pending}', attempt = attempt - 1, scheduled_at = @Now, lease_owner = NULL,
+        SET status = {StatusSql.To(TaskTransitions.Release)}, attempt = attempt - 1, scheduled_at = @Now, lease_owner = NULL,
             lease_expires_at = NULL, updated_at = @Now
-        WHERE id = @TaskId AND status = '{Running}' AND lease_owner = @Owner AND attempt = @Attempt
+        WHERE id = @TaskId AND {StatusSql.From(TaskTransitions.Release)} AND lease_owner = @Owner AND attempt = @Attempt
         """;
 
     /// <summary>
@@ -349,11 +351,11 @@ internal static class MySqlSql
     /// concurrent sweep, or a holder finishing its task right now, has locked, so two sweeps never take the same task
     /// back and a sweep never waits. Served by idx_tasks_lease.
     /// </summary>
-    public const string SelectExpiredLeases = $"""
+    public static readonly string SelectExpiredLeases = $"""
         SELECT id AS Id, workflow_instance_id AS WorkflowInstanceId, task_name AS TaskName, attempt AS Attempt,
                max_attempts AS MaxAttempts
         FROM tasks
-        WHERE status = '{Running}' AND lease_expires_at < @Now
+        WHERE {StatusSql.From(TaskTransitions.ExpireLease)} AND lease_expires_at < @Now
         ORDER BY lease_expires_at
         LIMIT @MaxTasks
         FOR UPDATE SKIP LOCKED
@@ -364,37 +366,37 @@ internal static class MySqlSql
     // although the rows are locked, so that a lease renewed in the meantime is never taken back. The sweep sends only the
     // statements it has ids for, in one round trip: Dapper turns an empty list into a subquery, which would make the
     // server scan idx_tasks_lease and wait on rows that other transactions hold.
-    public const string RequeueExpiredTasks = $"""
+    public static readonly string RequeueExpiredTasks = $"""
         UPDATE tasks FORCE INDEX (PRIMARY)
-        SET status = '{Pending}', error_message = @Error, scheduled_at = @Now, lease_owner = NULL,
+        SET status = {StatusSql.To(TaskTransitions.ExpireLease)}, error_message = @Error, scheduled_at = @Now, lease_owner = NULL,
             lease_expires_at = NULL, updated_at = @Now
-        WHERE id IN @RequeueIds AND status = '{Running}' AND lease_expires_at < @Now AND attempt < max_attempts
+        WHERE id IN @RequeueIds AND {StatusSql.From(TaskTransitions.ExpireLease)} AND lease_expires_at < @Now AND attempt < max_attempts
         """;
 
-    public const string FailExpiredTasks = $"""
+    public static readonly string FailExpiredTasks = $"""
         UPDATE tasks FORCE INDEX (PRIMARY)
-        SET status = '{Failed}', error_message = @Error, lease_owner = NULL, lease_expires_at = NULL, updated_at = @Now
-        WHERE id IN @FailIds AND status = '{Running}' AND lease_expires_at < @Now AND attempt >= max_attempts
+        SET status = {StatusSql.To(TaskTransitions.ExpireLastLease)}, error_message = @Error, lease_owner = NULL, lease_expires_at = NULL, updated_at = @Now
+        WHERE id IN @FailIds AND {StatusSql.From(TaskTransitions.ExpireLastLease)} AND lease_expires_at < @Now AND attempt >= max_attempts
         """;
 
     /// <summary>
     /// Three result sets in one round trip: the workflows whose task expired on its last attempt become FAILED (each
     /// must be RUNNING), how many did (ROW_COUNT() right after the update), and their names for the WORKFLOW_FAILED rows.
     /// </summary>
-    public const string FailWorkflowsAndSelectNames = $"""
+    public static readonly string FailWorkflowsAndSelectNames = $"""
         UPDATE workflow_instances FORCE INDEX (PRIMARY)
-        SET status = '{Failed}', updated_at = @Now
-        WHERE id IN @WorkflowIds AND status = '{Running}';
+        SET status = {StatusSql.To(WorkflowTransitions.Fail)}, updated_at = @Now
+        WHERE id IN @WorkflowIds AND {StatusSql.From(WorkflowTransitions.Fail)};
 
         SELECT ROW_COUNT();
 
         SELECT id AS Id, workflow_name AS WorkflowName FROM workflow_instances WHERE id IN @WorkflowIds;
         """;
 
-    public const string FailWorkflow = $"""
+    public static readonly string FailWorkflow = $"""
         UPDATE workflow_instances
-        SET status = '{Failed}', updated_at = @Now
-        WHERE id = @WorkflowId AND status = '{Running}'
+        SET status = {StatusSql.To(WorkflowTransitions.Fail)}, updated_at = @Now
+        WHERE id = @WorkflowId AND {StatusSql.From(WorkflowTransitions.Fail)}
         """;
 
     /// <summary>
@@ -461,22 +463,22 @@ internal static class MySqlSql
     /// The workflow's tasks locked, then its PENDING or RUNNING task cancelled, its lease cleared: a heartbeat no longer
     /// renews it and its holder's late writes match no row.
     /// </summary>
-    public const string CancelTasks = $"""
+    public static readonly string CancelTasks = $"""
         {LockTasksOfWorkflow};
 
         UPDATE tasks
-        SET status = '{Cancelled}', lease_owner = NULL, lease_expires_at = NULL, updated_at = @Now
-        WHERE workflow_instance_id = @Id AND status IN ('{Pending}', '{Running}');
+        SET status = {StatusSql.To(TaskTransitions.Cancel)}, lease_owner = NULL, lease_expires_at = NULL, updated_at = @Now
+        WHERE workflow_instance_id = @Id AND {StatusSql.From(TaskTransitions.Cancel)};
         """;
 
     /// <summary>
     /// Three result sets in one round trip: the workflow becomes CANCELLED if PENDING or RUNNING, how many rows that
     /// changed (1 or 0), and its name and status now (none when there is no such workflow).
     /// </summary>
-    public const string CancelWorkflowAndSelect = $"""
+    public static readonly string CancelWorkflowAndSelect = $"""
         UPDATE workflow_instances
-        SET status = '{Cancelled}', updated_at = @Now
-        WHERE id = @Id AND status IN ('{Pending}', '{Running}');
+        SET status = {StatusSql.To(WorkflowTransitions.Cancel)}, updated_at = @Now
+        WHERE id = @Id AND {StatusSql.From(WorkflowTransitions.Cancel)};
 
         SELECT ROW_COUNT();
 
@@ -497,17 +499,17 @@ internal static class MySqlSql
     /// WorkflowTask.Retry: PENDING, due now, with @FreshAttempts more attempts after the ones used (the attempt number
     /// keeps counting up, so a late write of an earlier attempt stays fenced out); the lease cleared, the error kept.
     /// </summary>
-    public const string RetryTask = $"""
+    public static readonly string RetryTask = $"""
         UPDATE tasks
-        SET status = '{Pending}', max_attempts = attempt + @FreshAttempts, scheduled_at = @Now, lease_owner = NULL,
+        SET status = {StatusSql.To(TaskTransitions.Retry)}, max_attempts = attempt + @FreshAttempts, scheduled_at = @Now, lease_owner = NULL,
             lease_expires_at = NULL, updated_at = @Now
-        WHERE workflow_instance_id = @Id AND step_index = @StepIndex AND status IN ('{Failed}', '{Cancelled}')
+        WHERE workflow_instance_id = @Id AND step_index = @StepIndex AND {StatusSql.From(TaskTransitions.Retry)}
         """;
 
-    public const string RetryWorkflow = $"""
+    public static readonly string RetryWorkflow = $"""
         UPDATE workflow_instances
-        SET status = '{Pending}', updated_at = @Now
-        WHERE id = @Id AND status IN ('{Failed}', '{Cancelled}')
+        SET status = {StatusSql.To(WorkflowTransitions.Retry)}, updated_at = @Now
+        WHERE id = @Id AND {StatusSql.From(WorkflowTransitions.Retry)}
         """;
 
     // The retention sweep never waits for a lock, so it cannot be part of a deadlock although it starts from the
@@ -588,7 +590,7 @@ internal static class MySqlSql
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(taskCount);
         var ids = string.Join(", ", Enumerable.Range(0, taskCount).Select(i => $"@Id{i}"));
         var pairs = string.Join(", ", Enumerable.Range(0, taskCount).Select(i => $"(@Id{i}, @Attempt{i})"));
-        var held = $"id IN ({ids}) AND (id, attempt) IN ({pairs}) AND status = '{Running}' AND lease_owner = @Owner";
+        var held = $"id IN ({ids}) AND (id, attempt) IN ({pairs}) AND {StatusSql.From(TaskTransitions.RenewLease)} AND lease_owner = @Owner";
         return $"""
             UPDATE tasks FORCE INDEX (PRIMARY) SET lease_expires_at = @LeaseExpiresAt, updated_at = @Now WHERE {held};
             SELECT id FROM tasks WHERE {held} AND lease_expires_at = @LeaseExpiresAt ORDER BY id;

@@ -1,6 +1,7 @@
 using System.Data;
 using Dapper;
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
 using MySqlConnector;
 
@@ -38,11 +39,9 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
 
             // The rows are locked, so what is written below is exactly what the claim hands out: the attempt one
             // higher, this claim's owner and lease. Later writes are guarded by those.
-            var started = candidates.Select(candidate => new NewActivity(
-                new WorkflowId(candidate.WorkflowInstanceId),
-                new TaskId(candidate.Id),
-                ActivityAction.TaskStarted,
-                ActivityDetails.ForStartedTask(candidate.TaskName, candidate.Attempt + 1, claim.Owner),
+            var started = candidates.SelectMany(candidate => TaskTransitions.Claim.Log(
+                new ActivitySubject(
+                    new WorkflowId(candidate.WorkflowInstanceId), new TaskId(candidate.Id), candidate.TaskName, candidate.Attempt + 1, claim.Owner),
                 claim.Now)).ToList();
             var parameters = new DynamicParameters(new
             {
@@ -133,7 +132,9 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                     completion,
                     completion.HandsOver ? completion.HandedOverTask(new TaskId(nextTaskIds[completion.Task.WorkflowId.Value]), now) : null))
                 .ToList();
-            await ActivityLog.AppendAsync(transaction, [.. recorded.SelectMany(entry => CompletionActivity(entry, now))], cancellationToken);
+            var activity = recorded.SelectMany(entry => TransitionLog.Completed(
+                entry.Completion.Task.Subject, entry.Completion.Task.WorkflowName, entry.Completion.NextStep is null, entry.NextTask?.Subject, now));
+            await ActivityLog.AppendAsync(transaction, [.. activity], cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return [.. recorded, .. acknowledgedAgain];
         });
@@ -168,11 +169,6 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 }
 
                 // The workflow stays RUNNING while its task waits for the retry: nothing to write there.
-                await ActivityLog.AppendAsync(
-                    transaction,
-                    [new(task.WorkflowId, task.Id, ActivityAction.TaskRetryScheduled,
-                        ActivityDetails.ForTask(task.TaskName, task.Attempt, failure.Error, retryAt), failure.Now)],
-                    cancellationToken);
             }
             else
             {
@@ -187,14 +183,12 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
 
                 await UpdateRunningWorkflowAsync(
                     transaction, MySqlSql.FailWorkflow, task.WorkflowId, currentInput: null, now, cancellationToken);
-                await ActivityLog.AppendAsync(
-                    transaction,
-                    [
-                        new(task.WorkflowId, task.Id, ActivityAction.TaskFailed, ActivityDetails.ForTask(task.TaskName, task.Attempt, failure.Error), failure.Now),
-                        new(task.WorkflowId, null, ActivityAction.WorkflowFailed, ActivityDetails.ForWorkflow(task.WorkflowName), failure.Now),
-                    ],
-                    cancellationToken);
             }
+
+            await ActivityLog.AppendAsync(
+                transaction,
+                [.. TransitionLog.Failed(task.Subject, task.WorkflowName, failure.Error, failure.RetryAt, failure.Now)],
+                cancellationToken);
 
             await transaction.CommitAsync(cancellationToken);
             return true;
@@ -252,7 +246,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
 
             await ActivityLog.AppendAsync(
                 transaction,
-                [new(task.WorkflowId, task.Id, ActivityAction.TaskReleased, ActivityDetails.ForTask(task.TaskName, task.Attempt), now)],
+                [.. TaskTransitions.Release.Log(task.Subject, now)],
                 cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return true;
@@ -298,7 +292,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 {
                     RequeueIds = requeueIds,
                     FailIds = failing.Select(task => task.Id).ToArray(),
-                    Error = WorkflowTask.LeaseExpiredError,
+                    Error = TaskTransitions.LeaseExpiredError,
                     Now = databaseNow,
                 },
                 transaction,
@@ -314,25 +308,18 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 .SelectMany(task => ExpiryActivity(task, now))
                 .ToList();
             var workflowsFailed = failing.Count > 0 ? await FailWorkflowsAsync(transaction, failing, now, cancellationToken) : [];
-            activity.AddRange(workflowsFailed.Select(row => new NewActivity(
-                new WorkflowId(row.Id), null, ActivityAction.WorkflowFailed, ActivityDetails.ForWorkflow(row.WorkflowName), now)));
+            activity.AddRange(workflowsFailed.SelectMany(row => WorkflowTransitions.Fail.Log(new WorkflowId(row.Id), row.WorkflowName, now)));
 
             await ActivityLog.AppendAsync(transaction, activity, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return new RecoveredLeases(expired.Count, [.. workflowsFailed.Select(row => row.WorkflowName)]);
         });
 
-    private static IEnumerable<NewActivity> ExpiryActivity(ExpiredLeaseRow task, DateTimeOffset now)
-    {
-        var workflowId = new WorkflowId(task.WorkflowInstanceId);
-        var taskId = new TaskId(task.Id);
-        var details = ActivityDetails.ForTask(task.TaskName, task.Attempt, WorkflowTask.LeaseExpiredError);
-        yield return new(workflowId, taskId, ActivityAction.TaskLeaseExpired, details, now);
-        if (!task.HasAttemptsLeft)
-        {
-            yield return new(workflowId, taskId, ActivityAction.TaskFailed, details, now);
-        }
-    }
+    private static IEnumerable<NewActivity> ExpiryActivity(ExpiredLeaseRow task, DateTimeOffset now) =>
+        TransitionLog.LeaseExpired(
+            new ActivitySubject(new WorkflowId(task.WorkflowInstanceId), new TaskId(task.Id), task.TaskName, task.Attempt),
+            task.HasAttemptsLeft,
+            now);
 
     /// <summary>
     /// The workflows of tasks that expired on their last attempt become FAILED: one round trip for the update and the
@@ -401,28 +388,10 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
         }
     }
 
-    /// <summary>
-    /// The rows a recorded completion logs, in the order they happened: the task completed, then its workflow completed
-    /// or its next step's task started (when it was handed over).
-    /// </summary>
-    private static IEnumerable<NewActivity> CompletionActivity(RecordedCompletion recorded, DateTimeOffset now)
-    {
-        var task = recorded.Completion.Task;
-        yield return new(task.WorkflowId, task.Id, ActivityAction.TaskCompleted, ActivityDetails.ForTask(task.TaskName, task.Attempt), now);
-        if (recorded.Completion.NextStep is null)
-        {
-            yield return new(task.WorkflowId, null, ActivityAction.WorkflowCompleted, ActivityDetails.ForWorkflow(task.WorkflowName), now);
-        }
-        else if (recorded.NextTask is { } next)
-        {
-            yield return new(next.WorkflowId, next.Id, ActivityAction.TaskStarted, ActivityDetails.ForStartedTask(next.TaskName, next.Attempt, next.LeaseOwner), now);
-        }
-    }
-
     /// <summary>Whether the row locked for <paramref name="task"/> still carries its claim: RUNNING, same owner, same attempt.</summary>
     private static bool IsHeld(ClaimedTask task, Dictionary<long, HeldClaimRow> claims) =>
         claims.TryGetValue(task.Id.Value, out var claim)
-        && claim.Status == StatusNames.Running
+        && TaskTransitions.Complete.CanStartFrom(StatusNames.ToTaskStatus(claim.Status))
         && claim.LeaseOwner == task.LeaseOwner
         && claim.Attempt == task.Attempt;
 
@@ -433,7 +402,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
     /// </summary>
     private static bool WasCompletedByThisClaim(ClaimedTask task, Dictionary<long, HeldClaimRow> claims) =>
         claims.TryGetValue(task.Id.Value, out var claim)
-        && claim.Status == StatusNames.Completed
+        && StatusNames.ToTaskStatus(claim.Status) == TaskTransitions.Complete.To
         && claim.WorkerId == task.LeaseOwner
         && claim.Attempt == task.Attempt;
 

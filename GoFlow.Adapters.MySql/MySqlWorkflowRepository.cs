@@ -2,6 +2,7 @@ using System.Data;
 using System.Globalization;
 using Dapper;
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.ReadModels;
 using MySqlConnector;
@@ -135,8 +136,8 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
             cancellationToken: cancellationToken));
     }
 
-    private static NewActivity Created(WorkflowInstance workflow) => new(
-        workflow.Id, TaskId: null, ActivityAction.WorkflowCreated, ActivityDetails.ForWorkflow(workflow.WorkflowName), workflow.CreatedAt);
+    private static NewActivity Created(WorkflowInstance workflow) =>
+        WorkflowTransitions.Create.Log(workflow.Id, workflow.WorkflowName, workflow.CreatedAt).Single();
 
     private static WorkflowView ToView(WorkflowRow row) => new(
         new WorkflowId(row.Id),
@@ -247,7 +248,7 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
 
             await ActivityLog.AppendAsync(
                 transaction,
-                [new NewActivity(id, TaskId: null, ActivityAction.WorkflowCancelled, ActivityDetails.ForWorkflow(workflow!.WorkflowName), now)],
+                [.. WorkflowTransitions.Cancel.Log(id, workflow!.WorkflowName, now)],
                 cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowStatus.Cancelled);
@@ -290,7 +291,7 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
 
             await ActivityLog.AppendAsync(
                 transaction,
-                [new NewActivity(retry.Id, TaskId: null, ActivityAction.WorkflowRetried, ActivityDetails.ForWorkflow(workflow.WorkflowName), retry.Now)],
+                [.. WorkflowTransitions.Retry.Log(retry.Id, workflow.WorkflowName, retry.Now)],
                 cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowStatus.Pending);

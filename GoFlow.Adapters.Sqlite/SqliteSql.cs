@@ -1,5 +1,6 @@
 using System.Globalization;
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.ReadModels;
 
 namespace GoFlow.Adapters.Sqlite;
@@ -170,26 +171,26 @@ internal static class SqliteSql
     /// lock (BEGIN IMMEDIATE) before this read, so no other claimer can be between this read and the updates that
     /// follow. Served by idx_tasks_claim.
     /// </summary>
-    public const string SelectClaimCandidates = $"""
+    public static readonly string SelectClaimCandidates = $"""
         SELECT id AS Id, workflow_instance_id AS WorkflowInstanceId
         FROM tasks
-        WHERE status = '{Pending}' AND scheduled_at <= @Now
+        WHERE {StatusSql.From(TaskTransitions.Claim)} AND scheduled_at <= @Now
         ORDER BY scheduled_at, id
         LIMIT @MaxTasks
         """;
 
-    public const string MarkTasksRunning = $"""
+    public static readonly string MarkTasksRunning = $"""
         UPDATE tasks
-        SET status = '{Running}', attempt = attempt + 1, lease_owner = @Owner, lease_expires_at = @LeaseExpiresAt,
+        SET status = {StatusSql.To(TaskTransitions.Claim)}, attempt = attempt + 1, lease_owner = @Owner, lease_expires_at = @LeaseExpiresAt,
             worker_id = @Owner, updated_at = @Now
-        WHERE id IN @TaskIds AND status = '{Pending}'
+        WHERE id IN @TaskIds AND {StatusSql.From(TaskTransitions.Claim)}
         """;
 
     /// <summary>A workflow becomes RUNNING when its first task is claimed; later steps find it RUNNING already.</summary>
-    public const string StartWorkflows = $"""
+    public static readonly string StartWorkflows = $"""
         UPDATE workflow_instances
-        SET status = '{Running}', updated_at = @Now
-        WHERE id IN @WorkflowIds AND status = '{Pending}'
+        SET status = {StatusSql.To(WorkflowTransitions.Start)}, updated_at = @Now
+        WHERE id IN @WorkflowIds AND {StatusSql.From(WorkflowTransitions.Start)}
         """;
 
     public const string SelectClaimedTasks = $"""
@@ -206,12 +207,12 @@ internal static class SqliteSql
     // Every write that answers a claim (complete, fail, retry, renew, release) is guarded by the claim: the status it
     // requires, the lease owner and the attempt. 0 rows means the caller no longer holds the claim (its lease expired
     // and the task was taken back, or another attempt has it now), and the transaction changes nothing.
-    private const string HeldByClaim =
-        $"id = @TaskId AND status = '{Running}' AND lease_owner = @Owner AND attempt = @Attempt";
+    private static readonly string HeldByClaim =
+        $"id = @TaskId AND {StatusSql.From(TaskTransitions.Complete)} AND lease_owner = @Owner AND attempt = @Attempt";
 
-    public const string CompleteTask = $"""
+    public static readonly string CompleteTask = $"""
         UPDATE tasks
-        SET status = '{Completed}', output_payload = @OutputPayload, lease_owner = NULL, lease_expires_at = NULL,
+        SET status = {StatusSql.To(TaskTransitions.Complete)}, output_payload = @OutputPayload, lease_owner = NULL, lease_expires_at = NULL,
             updated_at = @Now
         WHERE {HeldByClaim}
         """;
@@ -220,96 +221,96 @@ internal static class SqliteSql
     /// Whether an earlier commit of this very claim completed the task (1 or 0): COMPLETED by the same worker on the same
     /// attempt, so that its caller is hearing again about its own commit, whose acknowledgement was lost.
     /// </summary>
-    public const string CountCompletedByClaim = $"""
+    public static readonly string CountCompletedByClaim = $"""
         SELECT COUNT(*) FROM tasks
-        WHERE id = @TaskId AND status = '{Completed}' AND worker_id = @Owner AND attempt = @Attempt
+        WHERE id = @TaskId AND status = {StatusSql.To(TaskTransitions.Complete)} AND worker_id = @Owner AND attempt = @Attempt
         """;
 
     /// <summary>
     /// The next step's task that an earlier commit handed over to @Owner, when the owner still holds it (RUNNING, its
     /// first attempt): its lease renewed to @LeaseExpiresAt and its id returned; no row when it is no longer held.
     /// </summary>
-    public const string RenewHandedOverTask = $"""
+    public static readonly string RenewHandedOverTask = $"""
         UPDATE tasks
         SET lease_expires_at = @LeaseExpiresAt, updated_at = @Now
-        WHERE workflow_instance_id = @WorkflowId AND step_index = @StepIndex AND status = '{Running}' AND lease_owner = @Owner
+        WHERE workflow_instance_id = @WorkflowId AND step_index = @StepIndex AND {StatusSql.From(TaskTransitions.RenewLease)} AND lease_owner = @Owner
               AND attempt = 1
         RETURNING id
         """;
 
-    public const string FailTask = $"""
+    public static readonly string FailTask = $"""
         UPDATE tasks
-        SET status = '{Failed}', error_message = @Error, lease_owner = NULL, lease_expires_at = NULL, updated_at = @Now
+        SET status = {StatusSql.To(TaskTransitions.Fail)}, error_message = @Error, lease_owner = NULL, lease_expires_at = NULL, updated_at = @Now
         WHERE {HeldByClaim}
         """;
 
     /// <summary>A failed attempt with attempts left: PENDING again, due at @RetryAt, the error kept as the last one.</summary>
-    public const string ScheduleRetry = $"""
+    public static readonly string ScheduleRetry = $"""
         UPDATE tasks
-        SET status = '{Pending}', error_message = @Error, scheduled_at = @RetryAt, lease_owner = NULL,
+        SET status = {StatusSql.To(TaskTransitions.ScheduleRetry)}, error_message = @Error, scheduled_at = @RetryAt, lease_owner = NULL,
             lease_expires_at = NULL, updated_at = @Now
         WHERE {HeldByClaim}
         """;
 
-    public const string RenewLease = $"""
+    public static readonly string RenewLease = $"""
         UPDATE tasks
         SET lease_expires_at = @LeaseExpiresAt, updated_at = @Now
         WHERE {HeldByClaim}
         """;
 
     /// <summary>Handed back unfinished: PENDING, due now, and the attempt it was claimed with no longer counts.</summary>
-    public const string ReleaseTask = $"""
+    public static readonly string ReleaseTask = $"""
         UPDATE tasks
-        SET status = '{Pending}', attempt = attempt - 1, scheduled_at = @Now, lease_owner = NULL,
+        SET status = {StatusSql.To(TaskTransitions.Release)}, attempt = attempt - 1, scheduled_at = @Now, lease_owner = NULL,
             lease_expires_at = NULL, updated_at = @Now
         WHERE {HeldByClaim}
         """;
 
     /// <summary>RUNNING tasks whose lease ended before @Now, the earliest expiry first. Served by idx_tasks_lease.</summary>
-    public const string SelectExpiredLeases = $"""
+    public static readonly string SelectExpiredLeases = $"""
         SELECT t.id AS Id, t.workflow_instance_id AS WorkflowInstanceId, w.workflow_name AS WorkflowName,
                t.task_name AS TaskName, t.attempt AS Attempt, t.max_attempts AS MaxAttempts
         FROM tasks t
         JOIN workflow_instances w ON w.id = t.workflow_instance_id
-        WHERE t.status = '{Running}' AND t.lease_expires_at < @Now
+        WHERE t.{StatusSql.From(TaskTransitions.ExpireLease)} AND t.lease_expires_at < @Now
         ORDER BY t.lease_expires_at, t.id
         LIMIT @MaxTasks
         """;
 
     // Taking back an expired lease is guarded by the lease having expired and by the attempt read just before; which of
     // the two applies is decided by the attempts left, as WorkflowTask.ExpireLease does.
-    private const string LeaseExpired =
-        $"id = @TaskId AND status = '{Running}' AND attempt = @Attempt AND lease_expires_at < @Now";
+    private static readonly string LeaseExpired =
+        $"id = @TaskId AND {StatusSql.From(TaskTransitions.ExpireLease)} AND attempt = @Attempt AND lease_expires_at < @Now";
 
-    public const string ExpireLeaseForRetry = $"""
+    public static readonly string ExpireLeaseForRetry = $"""
         UPDATE tasks
-        SET status = '{Pending}', error_message = @Error, scheduled_at = @Now, lease_owner = NULL,
+        SET status = {StatusSql.To(TaskTransitions.ExpireLease)}, error_message = @Error, scheduled_at = @Now, lease_owner = NULL,
             lease_expires_at = NULL, updated_at = @Now
         WHERE {LeaseExpired} AND attempt < max_attempts
         """;
 
-    public const string ExpireLeaseForGood = $"""
+    public static readonly string ExpireLeaseForGood = $"""
         UPDATE tasks
-        SET status = '{Failed}', error_message = @Error, lease_owner = NULL, lease_expires_at = NULL, updated_at = @Now
+        SET status = {StatusSql.To(TaskTransitions.ExpireLastLease)}, error_message = @Error, lease_owner = NULL, lease_expires_at = NULL, updated_at = @Now
         WHERE {LeaseExpired} AND attempt >= max_attempts
         """;
 
-    public const string AdvanceWorkflow = $"""
+    public static readonly string AdvanceWorkflow = $"""
         UPDATE workflow_instances
         SET current_input = @CurrentInput, updated_at = @Now
-        WHERE id = @WorkflowId AND status = '{Running}'
+        WHERE id = @WorkflowId AND {StatusSql.From(WorkflowTransitions.Advance)}
         """;
 
-    public const string CompleteWorkflow = $"""
+    public static readonly string CompleteWorkflow = $"""
         UPDATE workflow_instances
-        SET status = '{Completed}', current_input = @CurrentInput, updated_at = @Now
-        WHERE id = @WorkflowId AND status = '{Running}'
+        SET status = {StatusSql.To(WorkflowTransitions.Complete)}, current_input = @CurrentInput, updated_at = @Now
+        WHERE id = @WorkflowId AND {StatusSql.From(WorkflowTransitions.Complete)}
         """;
 
-    public const string FailWorkflow = $"""
+    public static readonly string FailWorkflow = $"""
         UPDATE workflow_instances
-        SET status = '{Failed}', updated_at = @Now
-        WHERE id = @WorkflowId AND status = '{Running}'
+        SET status = {StatusSql.To(WorkflowTransitions.Fail)}, updated_at = @Now
+        WHERE id = @WorkflowId AND {StatusSql.From(WorkflowTransitions.Fail)}
         """;
 
     /// <summary>
@@ -363,37 +364,37 @@ internal static class SqliteSql
     /// The workflow's PENDING or RUNNING task is cancelled, its lease cleared: a heartbeat no longer renews it and its
     /// holder's late writes match no row.
     /// </summary>
-    public const string CancelTasks = $"""
+    public static readonly string CancelTasks = $"""
         UPDATE tasks
-        SET status = '{Cancelled}', lease_owner = NULL, lease_expires_at = NULL, updated_at = @Now
-        WHERE workflow_instance_id = @Id AND status IN ('{Pending}', '{Running}')
+        SET status = {StatusSql.To(TaskTransitions.Cancel)}, lease_owner = NULL, lease_expires_at = NULL, updated_at = @Now
+        WHERE workflow_instance_id = @Id AND {StatusSql.From(TaskTransitions.Cancel)}
         """;
 
-    public const string CancelWorkflow = $"""
+    public static readonly string CancelWorkflow = $"""
         UPDATE workflow_instances
-        SET status = '{Cancelled}', updated_at = @Now
-        WHERE id = @Id AND status IN ('{Pending}', '{Running}')
+        SET status = {StatusSql.To(WorkflowTransitions.Cancel)}, updated_at = @Now
+        WHERE id = @Id AND {StatusSql.From(WorkflowTransitions.Cancel)}
         """;
 
     /// <summary>What an operator's change needs to know about a workflow: its name and status (no row when it does not exist).</summary>
     public const string SelectWorkflowState =
         "SELECT workflow_name AS WorkflowName, status AS Status FROM workflow_instances WHERE id = @Id";
 
-    public const string RetryWorkflow = $"""
+    public static readonly string RetryWorkflow = $"""
         UPDATE workflow_instances
-        SET status = '{Pending}', updated_at = @Now
-        WHERE id = @Id AND status IN ('{Failed}', '{Cancelled}')
+        SET status = {StatusSql.To(WorkflowTransitions.Retry)}, updated_at = @Now
+        WHERE id = @Id AND {StatusSql.From(WorkflowTransitions.Retry)}
         """;
 
     /// <summary>
     /// WorkflowTask.Retry: PENDING, due now, with @FreshAttempts more attempts after the ones used (the attempt number
     /// keeps counting up, so a late write of an earlier attempt stays fenced out); the lease cleared, the error kept.
     /// </summary>
-    public const string RetryTask = $"""
+    public static readonly string RetryTask = $"""
         UPDATE tasks
-        SET status = '{Pending}', max_attempts = attempt + @FreshAttempts, scheduled_at = @Now, lease_owner = NULL,
+        SET status = {StatusSql.To(TaskTransitions.Retry)}, max_attempts = attempt + @FreshAttempts, scheduled_at = @Now, lease_owner = NULL,
             lease_expires_at = NULL, updated_at = @Now
-        WHERE workflow_instance_id = @Id AND step_index = @StepIndex AND status IN ('{Failed}', '{Cancelled}')
+        WHERE workflow_instance_id = @Id AND step_index = @StepIndex AND {StatusSql.From(TaskTransitions.Retry)}
         """;
 
     /// <summary>

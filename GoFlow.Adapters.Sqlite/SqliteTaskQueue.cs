@@ -1,6 +1,7 @@
 using System.Data;
 using Dapper;
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
 
 namespace GoFlow.Adapters.Sqlite;
@@ -59,12 +60,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
 
                 await ActivityLog.AppendAsync(
                     transaction,
-                    [.. claimed.Select(task => new NewActivity(
-                        task.WorkflowId,
-                        task.Id,
-                        ActivityAction.TaskStarted,
-                        ActivityDetails.ForStartedTask(task.TaskName, task.Attempt, task.LeaseOwner),
-                        claim.Now))],
+                    [.. claimed.SelectMany(task => TaskTransitions.Claim.Log(task.Subject, claim.Now))],
                     cancellationToken);
 
                 await transaction.CommitAsync(cancellationToken);
@@ -108,26 +104,22 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                         continue;
                     }
 
-                    activity.Add(new(task.WorkflowId, task.Id, ActivityAction.TaskCompleted, ActivityDetails.ForTask(task.TaskName, task.Attempt), now));
+                    ClaimedTask? nextTask = null;
                     if (completion.NextStep is { } next)
                     {
                         await UpdateRunningWorkflowAsync(
                             transaction, SqliteSql.AdvanceWorkflow, task.WorkflowId, completion.OutputPayload, databaseNow, cancellationToken);
-                        var nextTask = await InsertNextTaskAsync(transaction, completion, next, now, cancellationToken);
-                        if (nextTask is not null)
-                        {
-                            activity.Add(new(nextTask.WorkflowId, nextTask.Id, ActivityAction.TaskStarted, ActivityDetails.ForStartedTask(nextTask.TaskName, nextTask.Attempt, nextTask.LeaseOwner), now));
-                        }
-
-                        recorded.Add(new(completion, nextTask));
+                        nextTask = await InsertNextTaskAsync(transaction, completion, next, now, cancellationToken);
                     }
                     else
                     {
                         await UpdateRunningWorkflowAsync(
                             transaction, SqliteSql.CompleteWorkflow, task.WorkflowId, completion.OutputPayload, databaseNow, cancellationToken);
-                        activity.Add(new(task.WorkflowId, null, ActivityAction.WorkflowCompleted, ActivityDetails.ForWorkflow(task.WorkflowName), now));
-                        recorded.Add(new(completion, NextTask: null));
                     }
+
+                    activity.AddRange(TransitionLog.Completed(
+                        task.Subject, task.WorkflowName, completion.NextStep is null, nextTask?.Subject, now));
+                    recorded.Add(new(completion, nextTask));
                 }
 
                 if (recorded.Count == 0)
@@ -198,7 +190,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
 
                 await ActivityLog.AppendAsync(
                     transaction,
-                    [new(task.WorkflowId, task.Id, ActivityAction.TaskReleased, ActivityDetails.ForTask(task.TaskName, task.Attempt), now)],
+                    [.. TaskTransitions.Release.Log(task.Subject, now)],
                     cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return true;
@@ -225,10 +217,10 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                 {
                     var workflowId = SqliteIds.FromDatabase(task.WorkflowInstanceId);
                     var taskId = new TaskId(task.Id);
-                    var hasAttemptsLeft = task.Attempt < task.MaxAttempts;
+                    var hasAttemptsLeft = TaskTransitions.HasAttemptsLeft((int)task.Attempt, (int)task.MaxAttempts);
                     var updated = await connection.ExecuteAsync(new CommandDefinition(
                         hasAttemptsLeft ? SqliteSql.ExpireLeaseForRetry : SqliteSql.ExpireLeaseForGood,
-                        new { TaskId = task.Id, task.Attempt, Error = WorkflowTask.LeaseExpiredError, Now = storedNow },
+                        new { TaskId = task.Id, task.Attempt, Error = TaskTransitions.LeaseExpiredError, Now = storedNow },
                         transaction,
                         cancellationToken: cancellationToken));
                     if (updated != 1)
@@ -237,24 +229,13 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                             $"Task {task.Id} changed between reading and expiring its lease in one transaction; nothing was changed.");
                     }
 
-                    activity.Add(new(
-                        workflowId,
-                        taskId,
-                        ActivityAction.TaskLeaseExpired,
-                        ActivityDetails.ForTask(task.TaskName, (int)task.Attempt, WorkflowTask.LeaseExpiredError),
-                        now));
+                    activity.AddRange(TransitionLog.LeaseExpired(
+                        new ActivitySubject(workflowId, taskId, task.TaskName, (int)task.Attempt), hasAttemptsLeft, now));
                     if (!hasAttemptsLeft)
                     {
                         await UpdateRunningWorkflowAsync(
                             transaction, SqliteSql.FailWorkflow, workflowId, currentInput: null, storedNow, cancellationToken);
-                        activity.Add(new(
-                            workflowId,
-                            taskId,
-                            ActivityAction.TaskFailed,
-                            ActivityDetails.ForTask(task.TaskName, (int)task.Attempt, WorkflowTask.LeaseExpiredError),
-                            now));
-                        activity.Add(new(
-                            workflowId, null, ActivityAction.WorkflowFailed, ActivityDetails.ForWorkflow(task.WorkflowName), now));
+                        activity.AddRange(WorkflowTransitions.Fail.Log(workflowId, task.WorkflowName, now));
                         failedWorkflows.Add(task.WorkflowName);
                     }
                 }
@@ -292,12 +273,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
 
                 await ActivityLog.AppendAsync(
                     transaction,
-                    [new(
-                        task.WorkflowId,
-                        task.Id,
-                        ActivityAction.TaskRetryScheduled,
-                        ActivityDetails.ForTask(task.TaskName, task.Attempt, failure.Error, retryAt),
-                        failure.Now)],
+                    [.. TransitionLog.Failed(task.Subject, task.WorkflowName, failure.Error, retryAt, failure.Now)],
                     cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return true;
@@ -326,10 +302,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                     transaction, SqliteSql.FailWorkflow, task.WorkflowId, currentInput: null, now, cancellationToken);
                 await ActivityLog.AppendAsync(
                     transaction,
-                    [
-                        new(task.WorkflowId, task.Id, ActivityAction.TaskFailed, ActivityDetails.ForTask(task.TaskName, task.Attempt, failure.Error), failure.Now),
-                        new(task.WorkflowId, null, ActivityAction.WorkflowFailed, ActivityDetails.ForWorkflow(task.WorkflowName), failure.Now),
-                    ],
+                    [.. TransitionLog.Failed(task.Subject, task.WorkflowName, failure.Error, retryAt: null, failure.Now)],
                     cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return true;

@@ -1,5 +1,6 @@
 using Dapper;
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.ReadModels;
 using Microsoft.Data.Sqlite;
@@ -194,7 +195,7 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
 
                 await ActivityLog.AppendAsync(
                     transaction,
-                    [new NewActivity(id, TaskId: null, ActivityAction.WorkflowCancelled, ActivityDetails.ForWorkflow(workflow!.WorkflowName), now)],
+                    [.. WorkflowTransitions.Cancel.Log(id, workflow!.WorkflowName, now)],
                     cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowStatus.Cancelled);
@@ -230,7 +231,7 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
 
                 await ActivityLog.AppendAsync(
                     transaction,
-                    [new NewActivity(retry.Id, TaskId: null, ActivityAction.WorkflowRetried, ActivityDetails.ForWorkflow(workflow.WorkflowName), retry.Now)],
+                    [.. WorkflowTransitions.Retry.Log(retry.Id, workflow.WorkflowName, retry.Now)],
                     cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowStatus.Pending);
@@ -292,12 +293,7 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
 
         await ActivityLog.AppendAsync(
             transaction,
-            [new NewActivity(
-                workflow.Id,
-                TaskId: null,
-                ActivityAction.WorkflowCreated,
-                ActivityDetails.ForWorkflow(workflow.WorkflowName),
-                workflow.CreatedAt)],
+            [.. WorkflowTransitions.Create.Log(workflow.Id, workflow.WorkflowName, workflow.CreatedAt)],
             cancellationToken);
     }
 

@@ -1,5 +1,6 @@
 using GoFlow.Adapters.Http.Contracts;
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
 using GoFlow.Ports.ReadModels;
@@ -101,12 +102,13 @@ internal static class ApiResults
 
     private static ProblemHttpResult NotAllowed(WorkflowChange change, string id, WorkflowStatus? status)
     {
-        var (verb, allowed) = change switch
+        var (verb, transition) = change switch
         {
-            WorkflowChange.Cancel => ("cancelled", $"{StatusNames.Pending} or {StatusNames.Running}"),
-            WorkflowChange.Retry => ("retried", $"{StatusNames.Failed} or {StatusNames.Cancelled}"),
+            WorkflowChange.Cancel => ("cancelled", WorkflowTransitions.Cancel),
+            WorkflowChange.Retry => ("retried", WorkflowTransitions.Retry),
             _ => throw new ArgumentOutOfRangeException(nameof(change), change, "Unknown change."),
         };
+        var allowed = string.Join(" or ", transition.From.Select(from => from.ToName()));
         var statusName = status?.ToName();
         return TypedResults.Problem(
             $"Workflow '{id}' is {statusName ?? "in a status that does not allow it"}; only a {allowed} workflow can be {verb}.",
