@@ -31,6 +31,6 @@ internal static class ActivityLog
             parameters.Add($"LogCreatedAt{i}", MySqlTime.ToDatabase(row.CreatedAt));
         }
 
-        return MySqlSql.InsertActivityLogs(rows.Count);
+        return MySqlTaskQueueSql.InsertActivityLogs(rows.Count);
     }
 }

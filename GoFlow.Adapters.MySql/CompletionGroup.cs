@@ -6,7 +6,7 @@ namespace GoFlow.Adapters.MySql;
 
 /// <summary>
 /// The held completions of one group commit, numbered: every parameter of completion <c>i</c> ends in <c>i</c>
-/// (<c>@Id0</c>, <c>@Output0</c>, <c>@WorkflowId0</c>, <c>@NextTaskName0</c>, ...), and <see cref="MySqlSql.CompleteHeldTasks"/>
+/// (<c>@Id0</c>, <c>@Output0</c>, <c>@WorkflowId0</c>, <c>@NextTaskName0</c>, ...), and <see cref="MySqlTaskQueueSql.CompleteHeldTasks"/>
 /// writes them all in one round trip. A next step handed over to the lease owner is inserted RUNNING, claimed for its
 /// first attempt; any other next step PENDING.
 /// </summary>

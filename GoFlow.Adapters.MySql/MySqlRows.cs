@@ -1,6 +1,6 @@
 namespace GoFlow.Adapters.MySql;
 
-// The shapes Dapper reads rows into, one per query in MySqlSql; constructor parameters follow the selected columns in
+// The shapes Dapper reads rows into, one per query in the *Sql classes; constructor parameters follow the selected columns in
 // order. CHAR(36) ids arrive as Guid and DATETIME(6) as UTC DateTime (see MySqlConnectionSettings).
 
 internal sealed record WorkflowRow(

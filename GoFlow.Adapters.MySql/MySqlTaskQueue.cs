@@ -10,7 +10,7 @@ namespace GoFlow.Adapters.MySql;
 /// <remarks>
 /// Transactions run at READ COMMITTED: the locking reads (claim, sweep) then lock only the rows they return, not the
 /// gaps between index entries, so they never block a concurrent insert of a new PENDING task. Every transaction touches
-/// tasks, then workflow_instances, then activity_logs (see <see cref="MySqlSql"/>). Every write a holder makes is guarded
+/// tasks, then workflow_instances, then activity_logs (see <see cref="MySqlTaskQueueSql"/>). Every write a holder makes is guarded
 /// by its claim and checks the row count before anything else is written.
 /// </remarks>
 internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
@@ -27,7 +27,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
             var candidates = (await connection.QueryAsync<ClaimCandidateRow>(new CommandDefinition(
-                MySqlSql.SelectClaimCandidates,
+                MySqlTaskQueueSql.SelectClaimCandidates,
                 new { Now = now, claim.MaxTasks },
                 transaction,
                 cancellationToken: cancellationToken))).AsList();
@@ -51,7 +51,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 LeaseExpiresAt = MySqlTime.ToDatabase(claim.LeaseExpiresAt),
                 Now = now,
             });
-            var sql = MySqlSql.MarkClaimedAndSelectWorkflows + "\n" + ActivityLog.Insert(started, parameters);
+            var sql = MySqlTaskQueueSql.MarkClaimedAndSelectWorkflows + "\n" + ActivityLog.Insert(started, parameters);
 
             Dictionary<Guid, ClaimedWorkflowRow> workflows;
             await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(
@@ -87,7 +87,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
             var claims = (await connection.QueryAsync<HeldClaimRow>(new CommandDefinition(
-                MySqlSql.LockCompletedTasks,
+                MySqlTaskQueueSql.LockCompletedTasks,
                 new { TaskIds = completions.Select(completion => completion.Task.Id.Value).Distinct().ToArray() },
                 transaction,
                 cancellationToken: cancellationToken))).ToDictionary(row => row.Id);
@@ -109,7 +109,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
             var group = new CompletionGroup(held, MySqlTime.ToDatabase(now));
             Dictionary<Guid, long> nextTaskIds;
             await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(
-                MySqlSql.CompleteHeldTasks(group), group.Parameters, transaction, cancellationToken: cancellationToken)))
+                MySqlTaskQueueSql.CompleteHeldTasks(group), group.Parameters, transaction, cancellationToken: cancellationToken)))
             {
                 await ExpectRowCountAsync(results, group.Count, "tasks held by their claim");
                 if (group.Advancing.Count > 0)
@@ -153,7 +153,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
             {
                 if (!await UpdateHeldTaskAsync(
                     transaction,
-                    MySqlSql.ScheduleTaskRetry,
+                    MySqlTaskQueueSql.ScheduleTaskRetry,
                     new
                     {
                         TaskId = task.Id.Value,
@@ -174,7 +174,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
             {
                 if (!await UpdateHeldTaskAsync(
                     transaction,
-                    MySqlSql.FailTask,
+                    MySqlTaskQueueSql.FailTask,
                     new { TaskId = task.Id.Value, failure.Error, Owner = task.LeaseOwner, task.Attempt, Now = now },
                     cancellationToken))
                 {
@@ -182,7 +182,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 }
 
                 await UpdateRunningWorkflowAsync(
-                    transaction, MySqlSql.FailWorkflow, task.WorkflowId, currentInput: null, now, cancellationToken);
+                    transaction, MySqlTaskQueueSql.FailWorkflow, task.WorkflowId, currentInput: null, now, cancellationToken);
             }
 
             await ActivityLog.AppendAsync(
@@ -221,7 +221,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
             // The update and the read that tells which rows it extended go in one round trip; a heartbeat writes no
             // activity row, or a long task would flood its log.
             var renewed = await connection.QueryAsync<long>(new CommandDefinition(
-                MySqlSql.RenewLeases(renewal.Tasks.Count), parameters, transaction, cancellationToken: cancellationToken));
+                MySqlTaskQueueSql.RenewLeases(renewal.Tasks.Count), parameters, transaction, cancellationToken: cancellationToken));
             var result = renewed.Select(id => new TaskId(id)).ToList();
 
             await transaction.CommitAsync(cancellationToken);
@@ -237,7 +237,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
 
             if (!await UpdateHeldTaskAsync(
                 transaction,
-                MySqlSql.ReleaseTask,
+                MySqlTaskQueueSql.ReleaseTask,
                 new { TaskId = task.Id.Value, Owner = task.LeaseOwner, task.Attempt, Now = MySqlTime.ToDatabase(now) },
                 cancellationToken))
             {
@@ -263,7 +263,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
             var expired = (await connection.QueryAsync<ExpiredLeaseRow>(new CommandDefinition(
-                MySqlSql.SelectExpiredLeases,
+                MySqlTaskQueueSql.SelectExpiredLeases,
                 new { Now = databaseNow, MaxTasks = maxTasks },
                 transaction,
                 cancellationToken: cancellationToken))).AsList();
@@ -278,12 +278,12 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
             var statements = new List<string>();
             if (requeueIds.Length > 0)
             {
-                statements.Add(MySqlSql.RequeueExpiredTasks);
+                statements.Add(MySqlTaskQueueSql.RequeueExpiredTasks);
             }
 
             if (failing.Count > 0)
             {
-                statements.Add(MySqlSql.FailExpiredTasks);
+                statements.Add(MySqlTaskQueueSql.FailExpiredTasks);
             }
 
             var updated = await connection.ExecuteAsync(new CommandDefinition(
@@ -330,7 +330,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
     {
         var workflowIds = failing.Select(task => task.WorkflowInstanceId).Distinct().ToArray();
         await using var results = await transaction.Connection!.QueryMultipleAsync(new CommandDefinition(
-            MySqlSql.FailWorkflowsAndSelectNames,
+            MySqlTaskQueueSql.FailWorkflowsAndSelectNames,
             new { WorkflowIds = workflowIds, Now = MySqlTime.ToDatabase(now) },
             transaction,
             cancellationToken: cancellationToken));
@@ -420,7 +420,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
             if (completion is { NextStep: { } next, NextStepLeaseExpiresAt: { } leaseExpiresAt })
             {
                 var nextId = await transaction.Connection!.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-                    MySqlSql.RenewHandedOverTask,
+                    MySqlTaskQueueSql.RenewHandedOverTask,
                     new
                     {
                         WorkflowId = completion.Task.WorkflowId.Value,

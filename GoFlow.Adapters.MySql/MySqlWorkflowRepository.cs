@@ -51,7 +51,7 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
             await using var transaction =
                 await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition(
-                MySqlSql.InsertWorkflowsAndFirstTasks(workflows.Count) + created,
+                MySqlWorkflowSql.InsertWorkflowsAndFirstTasks(workflows.Count) + created,
                 parameters,
                 transaction,
                 cancellationToken: cancellationToken));
@@ -65,7 +65,7 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
             // show a task newer than its workflow row, never the reverse, and the next read shows both.
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-                MySqlSql.SelectWorkflowAndTasks, new { Id = id.Value }, cancellationToken: cancellationToken));
+                MySqlWorkflowSql.SelectWorkflowAndTasks, new { Id = id.Value }, cancellationToken: cancellationToken));
 
             var workflow = await results.ReadSingleOrDefaultAsync<WorkflowRow>();
             if (workflow is null)
@@ -82,7 +82,7 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-                MySqlSql.SelectActivity, new { Id = id.Value }, cancellationToken: cancellationToken));
+                MySqlWorkflowSql.SelectActivity, new { Id = id.Value }, cancellationToken: cancellationToken));
 
             var workflowCount = await results.ReadSingleAsync<long>();
             if (workflowCount == 0)
@@ -96,7 +96,7 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
 
     /// <summary>
     /// Inserts the workflow under its idempotency key, its first task and its WORKFLOW_CREATED row, in one round trip.
-    /// The workflow row goes first because the task's foreign key needs it (see MySqlSql on lock order); when it fails
+    /// The workflow row goes first because the task's foreign key needs it (see MySqlTaskQueueSql on lock order); when it fails
     /// (the key is taken), the server runs none of the statements after it.
     /// </summary>
     private static async Task InsertKeyedWorkflowAsync(
@@ -130,7 +130,7 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
         var created = ActivityLog.Insert([Created(workflow)], parameters);
 
         await transaction.Connection!.ExecuteAsync(new CommandDefinition(
-            $"{MySqlSql.InsertWorkflowWithKey};\n{MySqlSql.InsertFirstTask};\n{created}",
+            $"{MySqlWorkflowSql.InsertWorkflowWithKey};\n{MySqlWorkflowSql.InsertFirstTask};\n{created}",
             parameters,
             transaction,
             cancellationToken: cancellationToken));
@@ -184,11 +184,11 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
                     return new IdempotentCreateResult.Created();
                 }
                 catch (MySqlException exception) when (exception.ErrorCode == MySqlErrorCode.DuplicateKeyEntry
-                                                       && exception.Message.Contains(MySqlSql.IdempotencyKeyIndex, StringComparison.Ordinal))
+                                                       && exception.Message.Contains(MySqlWorkflowSql.IdempotencyKeyIndex, StringComparison.Ordinal))
                 {
                     await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
                     var existing = await connection.QuerySingleOrDefaultAsync<KeyedWorkflowRow>(new CommandDefinition(
-                        MySqlSql.SelectWorkflowByKey, new { IdempotencyKey = key.Key }, cancellationToken: cancellationToken));
+                        MySqlWorkflowSql.SelectWorkflowByKey, new { IdempotencyKey = key.Key }, cancellationToken: cancellationToken));
                     if (existing is not null)
                     {
                         return new IdempotentCreateResult.KeyTaken(ToView(existing.Workflow), existing.RequestFingerprint);
@@ -212,7 +212,7 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             var rows = (await connection.QueryAsync<WorkflowRow>(new CommandDefinition(
-                MySqlSql.ListWorkflows(query),
+                MySqlWorkflowSql.ListWorkflows(query),
                 MySqlWorkflowList.Parameters(query),
                 cancellationToken: cancellationToken))).AsList();
 
@@ -230,11 +230,11 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
                 await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
             await connection.ExecuteAsync(new CommandDefinition(
-                MySqlSql.CancelTasks, parameters, transaction, cancellationToken: cancellationToken));
+                MySqlWorkflowSql.CancelTasks, parameters, transaction, cancellationToken: cancellationToken));
 
             WorkflowStateRow? workflow;
             await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(
-                MySqlSql.CancelWorkflowAndSelect, parameters, transaction, cancellationToken: cancellationToken)))
+                MySqlWorkflowSql.CancelWorkflowAndSelect, parameters, transaction, cancellationToken: cancellationToken)))
             {
                 var cancelled = await results.ReadSingleAsync<long>();
                 workflow = await results.ReadSingleOrDefaultAsync<WorkflowStateRow>();
@@ -269,11 +269,11 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
             await using var transaction =
                 await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
-            // Tasks, then the workflow, both locked before either is changed (see MySqlSql.LockTasksAndWorkflow); then the
+            // Tasks, then the workflow, both locked before either is changed (see MySqlWorkflowSql.LockTasksAndWorkflow); then the
             // guarded updates, each checked.
             WorkflowStateRow? workflow;
             await using (var locked = await connection.QueryMultipleAsync(new CommandDefinition(
-                MySqlSql.LockTasksAndWorkflow, parameters, transaction, cancellationToken: cancellationToken)))
+                MySqlWorkflowSql.LockTasksAndWorkflow, parameters, transaction, cancellationToken: cancellationToken)))
             {
                 await locked.ReadAsync<long>();
                 workflow = await locked.ReadSingleOrDefaultAsync<WorkflowStateRow>();
@@ -281,9 +281,9 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
 
             if (workflow is null
                 || await connection.ExecuteAsync(new CommandDefinition(
-                    MySqlSql.RetryTask, parameters, transaction, cancellationToken: cancellationToken)) == 0
+                    MySqlWorkflowSql.RetryTask, parameters, transaction, cancellationToken: cancellationToken)) == 0
                 || await connection.ExecuteAsync(new CommandDefinition(
-                    MySqlSql.RetryWorkflow, parameters, transaction, cancellationToken: cancellationToken)) == 0)
+                    MySqlWorkflowSql.RetryWorkflow, parameters, transaction, cancellationToken: cancellationToken)) == 0)
             {
                 await transaction.RollbackAsync(cancellationToken);
                 return Unchanged(workflow);
@@ -306,7 +306,7 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
                 await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
             var ids = (await connection.QueryAsync<Guid>(new CommandDefinition(
-                MySqlSql.SelectFinishedWorkflows,
+                MySqlRetentionSql.SelectFinishedWorkflows,
                 new { FinishedBefore = MySqlTime.ToDatabase(finishedBefore), MaxWorkflows = maxWorkflows },
                 transaction,
                 cancellationToken: cancellationToken))).ToArray();
@@ -321,7 +321,7 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
             List<ChildRow> tasks, activity;
             Dictionary<Guid, long> taskCounts, activityCounts;
             await using (var children = await connection.QueryMultipleAsync(new CommandDefinition(
-                MySqlSql.LockChildRows, new { Ids = ids }, transaction, cancellationToken: cancellationToken)))
+                MySqlRetentionSql.LockChildRows, new { Ids = ids }, transaction, cancellationToken: cancellationToken)))
             {
                 tasks = (await children.ReadAsync<ChildRow>()).AsList();
                 taskCounts = (await children.ReadAsync<ChildCountRow>()).ToDictionary(row => row.WorkflowInstanceId, row => row.Total);
@@ -346,7 +346,7 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
             AddNumbered(parameters, "TaskId", taskIds);
             AddNumbered(parameters, "WorkflowId", workflowIds);
             var deleted = await connection.ExecuteAsync(new CommandDefinition(
-                MySqlSql.DeleteLockedRows(activityIds.Count, taskIds.Count, workflowIds.Count),
+                MySqlRetentionSql.DeleteLockedRows(activityIds.Count, taskIds.Count, workflowIds.Count),
                 parameters,
                 transaction,
                 cancellationToken: cancellationToken));

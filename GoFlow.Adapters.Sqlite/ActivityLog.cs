@@ -16,7 +16,7 @@ internal static class ActivityLog
         }
 
         await transaction.Connection!.ExecuteAsync(new CommandDefinition(
-            SqliteSql.InsertActivityLog,
+            SqliteTaskQueueSql.InsertActivityLog,
             rows.Select(row => new
             {
                 WorkflowId = SqliteIds.ToDatabase(row.WorkflowId),

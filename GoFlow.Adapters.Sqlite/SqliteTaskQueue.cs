@@ -22,7 +22,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
             async (connection, transaction) =>
             {
                 var candidates = (await connection.QueryAsync<ClaimCandidateRow>(new CommandDefinition(
-                    SqliteSql.SelectClaimCandidates,
+                    SqliteTaskQueueSql.SelectClaimCandidates,
                     new { Now = now, claim.MaxTasks },
                     transaction,
                     cancellationToken: cancellationToken))).AsList();
@@ -33,7 +33,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
 
                 var taskIds = candidates.Select(candidate => candidate.Id).ToArray();
                 var marked = await connection.ExecuteAsync(new CommandDefinition(
-                    SqliteSql.MarkTasksRunning,
+                    SqliteTaskQueueSql.MarkTasksRunning,
                     new { TaskIds = taskIds, claim.Owner, LeaseExpiresAt = SqliteTime.ToDatabase(claim.LeaseExpiresAt), Now = now },
                     transaction,
                     cancellationToken: cancellationToken));
@@ -46,14 +46,14 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                 }
 
                 await connection.ExecuteAsync(new CommandDefinition(
-                    SqliteSql.StartWorkflows,
+                    SqliteTaskQueueSql.StartWorkflows,
                     new { WorkflowIds = candidates.Select(candidate => candidate.WorkflowInstanceId).Distinct().ToArray(), Now = now },
                     transaction,
                     cancellationToken: cancellationToken));
 
                 // Read back rather than rebuild: the stored attempt and lease are what later writes are guarded by.
                 var claimed = (await connection.QueryAsync<ClaimedTaskRow>(new CommandDefinition(
-                    SqliteSql.SelectClaimedTasks,
+                    SqliteTaskQueueSql.SelectClaimedTasks,
                     new { TaskIds = taskIds, claim.Owner },
                     transaction,
                     cancellationToken: cancellationToken))).Select(ToClaimedTask).ToList();
@@ -89,7 +89,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                 {
                     var task = completion.Task;
                     var held = await connection.ExecuteAsync(new CommandDefinition(
-                        SqliteSql.CompleteTask,
+                        SqliteTaskQueueSql.CompleteTask,
                         new { TaskId = task.Id.Value, completion.OutputPayload, Owner = task.LeaseOwner, task.Attempt, Now = databaseNow },
                         transaction,
                         cancellationToken: cancellationToken));
@@ -108,13 +108,13 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                     if (completion.NextStep is { } next)
                     {
                         await UpdateRunningWorkflowAsync(
-                            transaction, SqliteSql.AdvanceWorkflow, task.WorkflowId, completion.OutputPayload, databaseNow, cancellationToken);
+                            transaction, SqliteTaskQueueSql.AdvanceWorkflow, task.WorkflowId, completion.OutputPayload, databaseNow, cancellationToken);
                         nextTask = await InsertNextTaskAsync(transaction, completion, next, now, cancellationToken);
                     }
                     else
                     {
                         await UpdateRunningWorkflowAsync(
-                            transaction, SqliteSql.CompleteWorkflow, task.WorkflowId, completion.OutputPayload, databaseNow, cancellationToken);
+                            transaction, SqliteTaskQueueSql.CompleteWorkflow, task.WorkflowId, completion.OutputPayload, databaseNow, cancellationToken);
                     }
 
                     activity.AddRange(TransitionLog.Completed(
@@ -158,7 +158,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                 foreach (var held in renewal.Tasks)
                 {
                     var updated = await connection.ExecuteAsync(new CommandDefinition(
-                        SqliteSql.RenewLease,
+                        SqliteTaskQueueSql.RenewLease,
                         new { TaskId = held.Id.Value, renewal.Owner, held.Attempt, LeaseExpiresAt = leaseExpiresAt, Now = now },
                         transaction,
                         cancellationToken: cancellationToken));
@@ -179,7 +179,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
             async (connection, transaction) =>
             {
                 var held = await connection.ExecuteAsync(new CommandDefinition(
-                    SqliteSql.ReleaseTask,
+                    SqliteTaskQueueSql.ReleaseTask,
                     new { TaskId = task.Id.Value, Owner = task.LeaseOwner, task.Attempt, Now = SqliteTime.ToDatabase(now) },
                     transaction,
                     cancellationToken: cancellationToken));
@@ -206,7 +206,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
             async (connection, transaction) =>
             {
                 var expired = (await connection.QueryAsync<ExpiredLeaseRow>(new CommandDefinition(
-                    SqliteSql.SelectExpiredLeases,
+                    SqliteTaskQueueSql.SelectExpiredLeases,
                     new { Now = storedNow, MaxTasks = maxTasks },
                     transaction,
                     cancellationToken: cancellationToken))).AsList();
@@ -219,7 +219,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                     var taskId = new TaskId(task.Id);
                     var hasAttemptsLeft = TaskTransitions.HasAttemptsLeft((int)task.Attempt, (int)task.MaxAttempts);
                     var updated = await connection.ExecuteAsync(new CommandDefinition(
-                        hasAttemptsLeft ? SqliteSql.ExpireLeaseForRetry : SqliteSql.ExpireLeaseForGood,
+                        hasAttemptsLeft ? SqliteTaskQueueSql.ExpireLeaseForRetry : SqliteTaskQueueSql.ExpireLeaseForGood,
                         new { TaskId = task.Id, task.Attempt, Error = TaskTransitions.LeaseExpiredError, Now = storedNow },
                         transaction,
                         cancellationToken: cancellationToken));
@@ -234,7 +234,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                     if (!hasAttemptsLeft)
                     {
                         await UpdateRunningWorkflowAsync(
-                            transaction, SqliteSql.FailWorkflow, workflowId, currentInput: null, storedNow, cancellationToken);
+                            transaction, SqliteTaskQueueSql.FailWorkflow, workflowId, currentInput: null, storedNow, cancellationToken);
                         activity.AddRange(WorkflowTransitions.Fail.Log(workflowId, task.WorkflowName, now));
                         failedWorkflows.Add(task.WorkflowName);
                     }
@@ -254,7 +254,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
             async (connection, transaction) =>
             {
                 var held = await connection.ExecuteAsync(new CommandDefinition(
-                    SqliteSql.ScheduleRetry,
+                    SqliteTaskQueueSql.ScheduleRetry,
                     new
                     {
                         TaskId = task.Id.Value,
@@ -289,7 +289,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
             async (connection, transaction) =>
             {
                 var held = await connection.ExecuteAsync(new CommandDefinition(
-                    SqliteSql.FailTask,
+                    SqliteTaskQueueSql.FailTask,
                     new { TaskId = task.Id.Value, failure.Error, Owner = task.LeaseOwner, task.Attempt, Now = now },
                     transaction,
                     cancellationToken: cancellationToken));
@@ -299,7 +299,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                 }
 
                 await UpdateRunningWorkflowAsync(
-                    transaction, SqliteSql.FailWorkflow, task.WorkflowId, currentInput: null, now, cancellationToken);
+                    transaction, SqliteTaskQueueSql.FailWorkflow, task.WorkflowId, currentInput: null, now, cancellationToken);
                 await ActivityLog.AppendAsync(
                     transaction,
                     [.. TransitionLog.Failed(task.Subject, task.WorkflowName, failure.Error, retryAt: null, failure.Now)],
@@ -342,7 +342,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
     private static async Task<bool> WasCompletedByThisClaimAsync(
         IDbTransaction transaction, ClaimedTask task, CancellationToken cancellationToken) =>
         await transaction.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(
-            SqliteSql.CountCompletedByClaim,
+            SqliteTaskQueueSql.CountCompletedByClaim,
             new { TaskId = task.Id.Value, Owner = task.LeaseOwner, task.Attempt },
             transaction,
             cancellationToken: cancellationToken)) == 1;
@@ -360,7 +360,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
         }
 
         var id = await transaction.Connection!.ExecuteScalarAsync<long?>(new CommandDefinition(
-            SqliteSql.RenewHandedOverTask,
+            SqliteTaskQueueSql.RenewHandedOverTask,
             new
             {
                 WorkflowId = SqliteIds.ToDatabase(completion.Task.WorkflowId),
@@ -379,7 +379,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
     {
         var task = completion.Task;
         var id = await transaction.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(
-            SqliteSql.InsertNextTask,
+            SqliteTaskQueueSql.InsertNextTask,
             new
             {
                 WorkflowId = SqliteIds.ToDatabase(task.WorkflowId),

@@ -23,7 +23,7 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
                     {
                         // The workflow row goes first because the task's foreign key needs it.
                         await connection.ExecuteAsync(new CommandDefinition(
-                            SqliteSql.InsertWorkflow,
+                            SqliteWorkflowSql.InsertWorkflow,
                             new
                             {
                                 Id = SqliteIds.ToDatabase(workflow.Id),
@@ -51,7 +51,7 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
             async (connection, transaction) =>
             {
                 await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-                    SqliteSql.SelectWorkflowAndTasks,
+                    SqliteWorkflowSql.SelectWorkflowAndTasks,
                     new { Id = SqliteIds.ToDatabase(id) },
                     transaction,
                     cancellationToken: cancellationToken));
@@ -72,7 +72,7 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
             async (connection, transaction) =>
             {
                 await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-                    SqliteSql.SelectActivity,
+                    SqliteWorkflowSql.SelectActivity,
                     new { Id = SqliteIds.ToDatabase(id) },
                     transaction,
                     cancellationToken: cancellationToken));
@@ -127,7 +127,7 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
                 // The unique index on the key decides, never a read first; this transaction holds the write lock, so the
                 // workflow that holds the key is still there when it is read below.
                 var inserted = await connection.ExecuteAsync(new CommandDefinition(
-                    SqliteSql.InsertWorkflowWithKey,
+                    SqliteWorkflowSql.InsertWorkflowWithKey,
                     new
                     {
                         Id = SqliteIds.ToDatabase(workflow.Id),
@@ -145,7 +145,7 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
                 if (inserted == 0)
                 {
                     var existing = await connection.QuerySingleAsync<KeyedWorkflowRow>(new CommandDefinition(
-                        SqliteSql.SelectWorkflowByKey, new { IdempotencyKey = key.Key }, transaction, cancellationToken: cancellationToken));
+                        SqliteWorkflowSql.SelectWorkflowByKey, new { IdempotencyKey = key.Key }, transaction, cancellationToken: cancellationToken));
                     return new IdempotentCreateResult.KeyTaken(ToView(existing.Workflow), existing.RequestFingerprint);
                 }
 
@@ -162,7 +162,7 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
             async (connection, transaction) =>
             {
                 var rows = (await connection.QueryAsync<WorkflowRow>(new CommandDefinition(
-                    SqliteSql.ListWorkflows(query),
+                    SqliteWorkflowSql.ListWorkflows(query),
                     SqliteWorkflowList.Parameters(query),
                     transaction,
                     cancellationToken: cancellationToken))).AsList();
@@ -182,11 +182,11 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
             {
                 // Tasks, then the workflow, as in MySQL; under the write lock nothing can come between them.
                 await connection.ExecuteAsync(new CommandDefinition(
-                    SqliteSql.CancelTasks, parameters, transaction, cancellationToken: cancellationToken));
+                    SqliteWorkflowSql.CancelTasks, parameters, transaction, cancellationToken: cancellationToken));
                 var cancelled = await connection.ExecuteAsync(new CommandDefinition(
-                    SqliteSql.CancelWorkflow, parameters, transaction, cancellationToken: cancellationToken));
+                    SqliteWorkflowSql.CancelWorkflow, parameters, transaction, cancellationToken: cancellationToken));
                 var workflow = await connection.QuerySingleOrDefaultAsync<WorkflowStateRow>(new CommandDefinition(
-                    SqliteSql.SelectWorkflowState, parameters, transaction, cancellationToken: cancellationToken));
+                    SqliteWorkflowSql.SelectWorkflowState, parameters, transaction, cancellationToken: cancellationToken));
                 if (cancelled == 0)
                 {
                     // Finished first (or never existed): returning uncommitted rolls back whatever the task update matched.
@@ -218,12 +218,12 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
             {
                 // The task, then the workflow, as in MySQL; each update guarded by the status it requires and checked.
                 var workflow = await connection.QuerySingleOrDefaultAsync<WorkflowStateRow>(new CommandDefinition(
-                    SqliteSql.SelectWorkflowState, parameters, transaction, cancellationToken: cancellationToken));
+                    SqliteWorkflowSql.SelectWorkflowState, parameters, transaction, cancellationToken: cancellationToken));
                 if (workflow is null
                     || await connection.ExecuteAsync(new CommandDefinition(
-                        SqliteSql.RetryTask, parameters, transaction, cancellationToken: cancellationToken)) == 0
+                        SqliteWorkflowSql.RetryTask, parameters, transaction, cancellationToken: cancellationToken)) == 0
                     || await connection.ExecuteAsync(new CommandDefinition(
-                        SqliteSql.RetryWorkflow, parameters, transaction, cancellationToken: cancellationToken)) == 0)
+                        SqliteWorkflowSql.RetryWorkflow, parameters, transaction, cancellationToken: cancellationToken)) == 0)
                 {
                     // Returning uncommitted rolls back the task's update if the workflow's found no row.
                     return Unchanged(workflow);
@@ -246,7 +246,7 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
             async (connection, transaction) =>
             {
                 var ids = (await connection.QueryAsync<string>(new CommandDefinition(
-                    SqliteSql.SelectFinishedWorkflows,
+                    SqliteRetentionSql.SelectFinishedWorkflows,
                     new { FinishedBefore = SqliteTime.ToDatabase(finishedBefore), MaxWorkflows = maxWorkflows },
                     transaction,
                     cancellationToken: cancellationToken))).ToArray();
@@ -256,7 +256,7 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
                 }
 
                 var deleted = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    SqliteSql.DeleteWorkflows, new { Ids = ids }, transaction, cancellationToken: cancellationToken));
+                    SqliteRetentionSql.DeleteWorkflows, new { Ids = ids }, transaction, cancellationToken: cancellationToken));
                 if (deleted != ids.Length)
                 {
                     // Cannot happen while this transaction holds the write lock.
@@ -274,7 +274,7 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
         SqliteTransaction transaction, WorkflowInstance workflow, WorkflowTask firstTask, CancellationToken cancellationToken)
     {
         await transaction.Connection!.ExecuteAsync(new CommandDefinition(
-            SqliteSql.InsertTask,
+            SqliteWorkflowSql.InsertTask,
             new
             {
                 WorkflowId = SqliteIds.ToDatabase(firstTask.WorkflowId),
