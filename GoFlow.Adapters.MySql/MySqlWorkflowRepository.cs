@@ -9,11 +9,8 @@ using MySqlConnector;
 
 namespace GoFlow.Adapters.MySql;
 
-internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWorkflowRepository, IWorkflowRetention
+internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWorkflowRepository, IWorkflowRetention
 {
-    public Task CreateAsync(WorkflowInstance workflow, WorkflowTask firstTask, CancellationToken cancellationToken) =>
-        CreateManyAsync([new NewWorkflow(workflow, firstTask)], cancellationToken);
-
     public Task CreateManyAsync(IReadOnlyList<NewWorkflow> workflows, CancellationToken cancellationToken) =>
         MySqlAvailability.RunAsync(async () =>
         {
@@ -221,158 +218,6 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
             return new WorkflowPage(page, next);
         });
 
-    public Task<WorkflowChangeResult> CancelAsync(WorkflowId id, DateTimeOffset now, CancellationToken cancellationToken) =>
-        MySqlAvailability.RunAsync(async () =>
-        {
-            var parameters = new { Id = id.Value, Now = MySqlTime.ToDatabase(now) };
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction =
-                await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-
-            await connection.ExecuteAsync(new CommandDefinition(
-                MySqlWorkflowSql.CancelTasks, parameters, transaction, cancellationToken: cancellationToken));
-
-            WorkflowStateRow? workflow;
-            await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(
-                MySqlWorkflowSql.CancelWorkflowAndSelect, parameters, transaction, cancellationToken: cancellationToken)))
-            {
-                var cancelled = await results.ReadSingleAsync<long>();
-                workflow = await results.ReadSingleOrDefaultAsync<WorkflowStateRow>();
-                if (cancelled == 0)
-                {
-                    // Finished first (or never existed): whatever the task update matched is undone with it.
-                    await transaction.RollbackAsync(cancellationToken);
-                    return Unchanged(workflow);
-                }
-            }
-
-            await ActivityLog.AppendAsync(
-                transaction,
-                [.. WorkflowTransitions.Cancel.Log(id, workflow!.WorkflowName, now)],
-                cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowStatus.Cancelled);
-        });
-
-    public Task<WorkflowChangeResult> RetryAsync(WorkflowRetry retry, CancellationToken cancellationToken) =>
-        MySqlAvailability.RunAsync(async () =>
-        {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(retry.FreshAttempts);
-            var parameters = new
-            {
-                Id = retry.Id.Value,
-                retry.StepIndex,
-                retry.FreshAttempts,
-                Now = MySqlTime.ToDatabase(retry.Now),
-            };
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction =
-                await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-
-            // Tasks, then the workflow, both locked before either is changed (see MySqlWorkflowSql.LockTasksAndWorkflow); then the
-            // guarded updates, each checked.
-            WorkflowStateRow? workflow;
-            await using (var locked = await connection.QueryMultipleAsync(new CommandDefinition(
-                MySqlWorkflowSql.LockTasksAndWorkflow, parameters, transaction, cancellationToken: cancellationToken)))
-            {
-                await locked.ReadAsync<long>();
-                workflow = await locked.ReadSingleOrDefaultAsync<WorkflowStateRow>();
-            }
-
-            if (workflow is null
-                || await connection.ExecuteAsync(new CommandDefinition(
-                    MySqlWorkflowSql.RetryTask, parameters, transaction, cancellationToken: cancellationToken)) == 0
-                || await connection.ExecuteAsync(new CommandDefinition(
-                    MySqlWorkflowSql.RetryWorkflow, parameters, transaction, cancellationToken: cancellationToken)) == 0)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return Unchanged(workflow);
-            }
-
-            await ActivityLog.AppendAsync(
-                transaction,
-                [.. WorkflowTransitions.Retry.Log(retry.Id, workflow.WorkflowName, retry.Now)],
-                cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowStatus.Pending);
-        });
-
-    public Task<int> DeleteFinishedAsync(DateTimeOffset finishedBefore, int maxWorkflows, CancellationToken cancellationToken) =>
-        MySqlAvailability.RunAsync(async () =>
-        {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxWorkflows);
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction =
-                await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-
-            var ids = (await connection.QueryAsync<Guid>(new CommandDefinition(
-                MySqlRetentionSql.SelectFinishedWorkflows,
-                new { FinishedBefore = MySqlTime.ToDatabase(finishedBefore), MaxWorkflows = maxWorkflows },
-                transaction,
-                cancellationToken: cancellationToken))).ToArray();
-            if (ids.Length == 0)
-            {
-                await transaction.CommitAsync(cancellationToken);
-                return 0;
-            }
-
-            // Only workflows whose every task and activity row this transaction could lock are deleted; the others are
-            // being cancelled or retried right now, and left for a later sweep.
-            List<ChildRow> tasks, activity;
-            Dictionary<Guid, long> taskCounts, activityCounts;
-            await using (var children = await connection.QueryMultipleAsync(new CommandDefinition(
-                MySqlRetentionSql.LockChildRows, new { Ids = ids }, transaction, cancellationToken: cancellationToken)))
-            {
-                tasks = (await children.ReadAsync<ChildRow>()).AsList();
-                taskCounts = (await children.ReadAsync<ChildCountRow>()).ToDictionary(row => row.WorkflowInstanceId, row => row.Total);
-                activity = (await children.ReadAsync<ChildRow>()).AsList();
-                activityCounts = (await children.ReadAsync<ChildCountRow>()).ToDictionary(row => row.WorkflowInstanceId, row => row.Total);
-            }
-
-            var whole = ids
-                .Where(id => LockedAll(tasks, taskCounts, id) && LockedAll(activity, activityCounts, id))
-                .ToHashSet();
-            if (whole.Count == 0)
-            {
-                await transaction.CommitAsync(cancellationToken);
-                return 0;
-            }
-
-            var activityIds = activity.Where(row => whole.Contains(row.WorkflowInstanceId)).Select(row => row.Id).ToList();
-            var taskIds = tasks.Where(row => whole.Contains(row.WorkflowInstanceId)).Select(row => row.Id).ToList();
-            var workflowIds = whole.ToList();
-            var parameters = new DynamicParameters();
-            AddNumbered(parameters, "ActivityId", activityIds);
-            AddNumbered(parameters, "TaskId", taskIds);
-            AddNumbered(parameters, "WorkflowId", workflowIds);
-            var deleted = await connection.ExecuteAsync(new CommandDefinition(
-                MySqlRetentionSql.DeleteLockedRows(activityIds.Count, taskIds.Count, workflowIds.Count),
-                parameters,
-                transaction,
-                cancellationToken: cancellationToken));
-            if (deleted != activityIds.Count + taskIds.Count + workflowIds.Count)
-            {
-                // The rows are locked by the reads above, so only a broken invariant gets here.
-                throw new InvalidOperationException(
-                    $"The retention sweep locked {workflowIds.Count} finished workflows with {taskIds.Count} tasks and " +
-                    $"{activityIds.Count} activity rows but deleted {deleted} rows; nothing was deleted.");
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-            return whole.Count;
-        });
-
-    private static void AddNumbered<T>(DynamicParameters parameters, string name, IReadOnlyList<T> values)
-    {
-        for (var i = 0; i < values.Count; i++)
-        {
-            parameters.Add(string.Create(CultureInfo.InvariantCulture, $"{name}{i}"), values[i]);
-        }
-    }
-
-    private static bool LockedAll(List<ChildRow> locked, Dictionary<Guid, long> counts, Guid workflowId) =>
-        locked.Count(row => row.WorkflowInstanceId == workflowId) == counts.GetValueOrDefault(workflowId);
-
     /// <summary>
     /// Stores the workflow under its key with its first task and WORKFLOW_CREATED, in one transaction. A key already
     /// taken fails the first insert, and disposing the transaction rolls it back.
@@ -387,10 +232,4 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
         await InsertKeyedWorkflowAsync(transaction, workflow, firstTask, key, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
-
-    /// <summary>NotFound when the workflow does not exist, else Conflict with the status it has.</summary>
-    private static WorkflowChangeResult Unchanged(WorkflowStateRow? workflow) =>
-        workflow is null
-            ? new WorkflowChangeResult(WorkflowChangeOutcome.NotFound, null)
-            : new WorkflowChangeResult(WorkflowChangeOutcome.Conflict, StatusNames.ToWorkflowStatus(workflow.Status));
 }

@@ -9,9 +9,6 @@ namespace GoFlow.Adapters.Sqlite;
 
 internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkflowRepository, IWorkflowRetention
 {
-    public Task CreateAsync(WorkflowInstance workflow, WorkflowTask firstTask, CancellationToken cancellationToken) =>
-        CreateManyAsync([new NewWorkflow(workflow, firstTask)], cancellationToken);
-
     public Task CreateManyAsync(IReadOnlyList<NewWorkflow> workflows, CancellationToken cancellationToken) =>
         workflows.Count == 0
             ? Task.CompletedTask
