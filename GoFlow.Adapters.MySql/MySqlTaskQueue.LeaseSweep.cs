@@ -3,7 +3,6 @@ using Dapper;
 using GoFlow.Domain;
 using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
-using MySqlConnector;
 
 namespace GoFlow.Adapters.MySql;
 

@@ -1,11 +1,8 @@
 using System.Data;
-using System.Globalization;
 using Dapper;
 using GoFlow.Domain;
 using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
-using GoFlow.Ports.ReadModels;
-using MySqlConnector;
 
 namespace GoFlow.Adapters.MySql;
 
@@ -42,7 +39,7 @@ internal sealed partial class MySqlWorkflowRepository
                 [.. WorkflowTransitions.Cancel.Log(id, workflow!.WorkflowName, now)],
                 cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowStatus.Cancelled);
+            return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowTransitions.Cancel.To);
         });
 
     public Task<WorkflowChangeResult> RetryAsync(WorkflowRetry retry, CancellationToken cancellationToken) =>
@@ -85,7 +82,7 @@ internal sealed partial class MySqlWorkflowRepository
                 [.. WorkflowTransitions.Retry.Log(retry.Id, workflow.WorkflowName, retry.Now)],
                 cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowStatus.Pending);
+            return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowTransitions.Retry.To);
         });
 
     /// <summary>NotFound when the workflow does not exist, else Conflict with the status it has.</summary>

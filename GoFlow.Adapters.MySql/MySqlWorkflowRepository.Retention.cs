@@ -2,10 +2,7 @@ using System.Data;
 using System.Globalization;
 using Dapper;
 using GoFlow.Domain;
-using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
-using GoFlow.Ports.ReadModels;
-using MySqlConnector;
 
 namespace GoFlow.Adapters.MySql;
 

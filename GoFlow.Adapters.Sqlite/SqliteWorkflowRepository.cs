@@ -195,7 +195,7 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
                     [.. WorkflowTransitions.Cancel.Log(id, workflow!.WorkflowName, now)],
                     cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
-                return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowStatus.Cancelled);
+                return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowTransitions.Cancel.To);
             },
             cancellationToken);
     }
@@ -231,7 +231,7 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
                     [.. WorkflowTransitions.Retry.Log(retry.Id, workflow.WorkflowName, retry.Now)],
                     cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
-                return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowStatus.Pending);
+                return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowTransitions.Retry.To);
             },
             cancellationToken);
     }
