@@ -19,7 +19,7 @@ namespace GoFlow.Adapters.MySql;
 /// <item>tasks rows, in ascending id; then workflow_instances rows, in ascending id; then activity_logs (inserts);</item>
 /// <item>a statement that locks a list of rows reads them through the primary key (<c>FORCE INDEX (PRIMARY)</c>), so it
 /// locks the rows it names, in ascending id, and no others: left to itself the optimizer may read a list of workflows
-/// through a status index and lock every RUNNING workflow it passes, which is the deadlock the drain met;</item>
+/// through a status index and lock every RUNNING workflow it passes, and two such statements deadlock;</item>
 /// <item>no shared lock is ever upgraded: a task is inserted under a workflow (whose foreign key takes a shared lock on
 /// it) only once the transaction holds that workflow exclusively, or while no one else can see it.</item>
 /// </list>
@@ -167,8 +167,9 @@ internal static class MySqlTaskQueueSql
 
     // Every write a holder makes (complete, fail, retry, release, renew) carries the same guard, its claim: RUNNING, same
     // lease owner, same attempt. 0 rows means the caller no longer holds the claim (another attempt or another worker has
-    // the task now, or the sweep took it back), and the transaction changes nothing. A group of completions checks the
-    // same three things on the rows it has locked (LockRunningTasks), then writes only the held ones.
+    // the task now, or the sweep took it back), and the transaction changes nothing. A group of completions reads the
+    // claims of the rows it locks first (LockCompletedTasks), to leave out the ones no longer held and to recognise a
+    // lost acknowledgement, and its UPDATE carries the same guard.
     public static readonly string FailTask = $"""
         UPDATE tasks
         SET status = {StatusSql.To(TaskTransitions.Fail)}, error_message = @Error, lease_owner = NULL, lease_expires_at = NULL,

@@ -100,6 +100,10 @@ internal static class ApiResults
 
     public static string WorkflowLocation(string id) => $"/workflows/{id}";
 
+    /// <summary><c>PENDING or RUNNING</c>: the statuses a workflow may take <paramref name="transition"/> from, as the answers name them.</summary>
+    public static string StatusesAllowing(WorkflowTransition transition) =>
+        string.Join(" or ", transition.From.Select(from => from.ToName()));
+
     private static ProblemHttpResult NotAllowed(WorkflowChange change, string id, WorkflowStatus? status)
     {
         var (verb, transition) = change switch
@@ -108,7 +112,7 @@ internal static class ApiResults
             WorkflowChange.Retry => ("retried", WorkflowTransitions.Retry),
             _ => throw new ArgumentOutOfRangeException(nameof(change), change, "Unknown change."),
         };
-        var allowed = string.Join(" or ", transition.From.Select(from => from.ToName()));
+        var allowed = StatusesAllowing(transition);
         var statusName = status?.ToName();
         return TypedResults.Problem(
             $"Workflow '{id}' is {statusName ?? "in a status that does not allow it"}; only a {allowed} workflow can be {verb}.",
