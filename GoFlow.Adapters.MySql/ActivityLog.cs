@@ -4,9 +4,6 @@ using GoFlow.Domain;
 
 namespace GoFlow.Adapters.MySql;
 
-/// <summary>A row to append to activity_logs; <see cref="TaskId"/> is null for a row about the whole workflow.</summary>
-internal sealed record NewActivity(WorkflowId WorkflowId, TaskId? TaskId, string Action, string Details, DateTimeOffset CreatedAt);
-
 /// <summary>Appends activity rows inside the caller's transaction, all in one statement.</summary>
 internal static class ActivityLog
 {
@@ -34,6 +31,6 @@ internal static class ActivityLog
             parameters.Add($"LogCreatedAt{i}", MySqlTime.ToDatabase(row.CreatedAt));
         }
 
-        return MySqlSql.InsertActivityLogs(rows.Count);
+        return MySqlTaskQueueSql.InsertActivityLogs(rows.Count);
     }
 }

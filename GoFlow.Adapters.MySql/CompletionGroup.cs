@@ -6,7 +6,7 @@ namespace GoFlow.Adapters.MySql;
 
 /// <summary>
 /// The held completions of one group commit, numbered: every parameter of completion <c>i</c> ends in <c>i</c>
-/// (<c>@Id0</c>, <c>@Output0</c>, <c>@WorkflowId0</c>, <c>@NextTaskName0</c>, ...), and <see cref="MySqlSql.CompleteHeldTasks"/>
+/// (<c>@Id0</c>, <c>@Output0</c>, <c>@WorkflowId0</c>, <c>@NextTaskName0</c>, ...), and <see cref="MySqlTaskQueueSql.CompleteHeldTasks"/>
 /// writes them all in one round trip. A next step handed over to the lease owner is inserted RUNNING, claimed for its
 /// first attempt; any other next step PENDING.
 /// </summary>
@@ -28,6 +28,8 @@ internal sealed class CompletionGroup
             Parameters.Add($"Id{i}", completion.Task.Id.Value);
             Parameters.Add($"WorkflowId{i}", completion.Task.WorkflowId.Value);
             Parameters.Add($"Output{i}", completion.OutputPayload);
+            Parameters.Add($"Owner{i}", completion.Task.LeaseOwner);
+            Parameters.Add($"Attempt{i}", completion.Task.Attempt);
             if (completion.NextStep is { } next)
             {
                 Parameters.Add($"NextStepIndex{i}", next.Index);

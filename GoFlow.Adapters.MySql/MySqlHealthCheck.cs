@@ -18,7 +18,7 @@ internal sealed class MySqlHealthCheck(MySqlDataSource dataSource) : IHealthChec
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await connection.ExecuteScalarAsync(new CommandDefinition(MySqlSql.ProbeTasksTable, cancellationToken: cancellationToken));
+            await connection.ExecuteScalarAsync(new CommandDefinition(MySqlSchemaSql.ProbeTasksTable, cancellationToken: cancellationToken));
             return HealthCheckResult.Healthy("The MySQL database answers and its tables are there.");
         }
         catch (MySqlException exception) when (exception.ErrorCode is MySqlErrorCode.NoSuchTable or MySqlErrorCode.UnknownDatabase)

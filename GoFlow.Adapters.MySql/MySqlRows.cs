@@ -1,6 +1,6 @@
 namespace GoFlow.Adapters.MySql;
 
-// The shapes Dapper reads rows into, one per query in MySqlSql; constructor parameters follow the selected columns in
+// The shapes Dapper reads rows into, one per query in the *Sql classes; constructor parameters follow the selected columns in
 // order. CHAR(36) ids arrive as Guid and DATETIME(6) as UTC DateTime (see MySqlConnectionSettings).
 
 internal sealed record WorkflowRow(
@@ -61,7 +61,7 @@ internal sealed record HeldClaimRow(long Id, string Status, string? LeaseOwner, 
 
 internal sealed record ExpiredLeaseRow(long Id, Guid WorkflowInstanceId, string TaskName, int Attempt, int MaxAttempts)
 {
-    public bool HasAttemptsLeft => Attempt < MaxAttempts;
+    public bool HasAttemptsLeft => GoFlow.Domain.Transitions.TaskTransitions.HasAttemptsLeft(Attempt, MaxAttempts);
 }
 
 internal sealed record WorkflowNameRow(Guid Id, string WorkflowName);

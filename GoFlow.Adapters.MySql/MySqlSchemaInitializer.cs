@@ -9,7 +9,7 @@ namespace GoFlow.Adapters.MySql;
 /// <summary>
 /// Applies schema.sql at start when <see cref="MySqlOptions.ApplySchemaOnStart"/> is on: creates the database when it
 /// is missing, runs the schema, which only creates the tables that are missing, then adds the columns and indexes a
-/// table created by an earlier release lacks (<see cref="MySqlSql.AddedColumns"/>, <see cref="MySqlSql.AddedIndexes"/>). Its start completes before the hosted services
+/// table created by an earlier release lacks (<see cref="MySqlSchemaSql.AddedColumns"/>, <see cref="MySqlSchemaSql.AddedIndexes"/>). Its start completes before the hosted services
 /// registered after it (the worker) start, so they always find the tables as this release expects them.
 /// </summary>
 internal sealed partial class MySqlSchemaInitializer(
@@ -64,10 +64,10 @@ internal sealed partial class MySqlSchemaInitializer(
 
     private async Task AddMissingColumnsAsync(MySqlConnection connection, string database, CancellationToken cancellationToken)
     {
-        foreach (var (table, column, add) in MySqlSql.AddedColumns)
+        foreach (var (table, column, add) in MySqlSchemaSql.AddedColumns)
         {
             var existing = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                MySqlSql.CountColumnsNamed, new { Table = table, Column = column }, cancellationToken: cancellationToken));
+                MySqlSchemaSql.CountColumnsNamed, new { Table = table, Column = column }, cancellationToken: cancellationToken));
             if (existing > 0)
             {
                 continue;
@@ -87,10 +87,10 @@ internal sealed partial class MySqlSchemaInitializer(
 
     private async Task AddMissingIndexesAsync(MySqlConnection connection, string database, CancellationToken cancellationToken)
     {
-        foreach (var (table, index, add) in MySqlSql.AddedIndexes)
+        foreach (var (table, index, add) in MySqlSchemaSql.AddedIndexes)
         {
             var existing = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                MySqlSql.CountIndexesNamed, new { Table = table, Index = index }, cancellationToken: cancellationToken));
+                MySqlSchemaSql.CountIndexesNamed, new { Table = table, Index = index }, cancellationToken: cancellationToken));
             if (existing > 0)
             {
                 continue;
@@ -118,11 +118,11 @@ internal sealed partial class MySqlSchemaInitializer(
 
         // Asked first so that a user who may use the database but not create databases can still start.
         var existing = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            MySqlSql.CountDatabasesNamed, new { Name = database }, cancellationToken: cancellationToken));
+            MySqlSchemaSql.CountDatabasesNamed, new { Name = database }, cancellationToken: cancellationToken));
         if (existing == 0)
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                MySqlSql.CreateDatabase(database), cancellationToken: cancellationToken));
+                MySqlSchemaSql.CreateDatabase(database), cancellationToken: cancellationToken));
             LogDatabaseCreated(logger, database, settings.Server);
         }
     }

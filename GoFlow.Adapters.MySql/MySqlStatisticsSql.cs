@@ -1,3 +1,4 @@
+using GoFlow.Domain;
 using GoFlow.Ports.ReadModels;
 
 namespace GoFlow.Adapters.MySql;
@@ -63,7 +64,7 @@ internal static class MySqlStatisticsSql
         """;
 
     /// <summary>
-    /// A page of summaries, through the index the list uses for the same filter (see <see cref="MySqlSql.ListWorkflows"/>)
+    /// A page of summaries, through the index the list uses for the same filter (see <see cref="MySqlWorkflowSql.ListWorkflows"/>)
     /// and with the same conditions, but without current_input.
     /// </summary>
     public static string ListSummaries(WorkflowListQuery query)
@@ -71,7 +72,7 @@ internal static class MySqlStatisticsSql
         var index = query.Status is not null ? "idx_workflow_instances_status_created"
             : query.WorkflowName is not null ? "idx_workflow_instances_name_created"
             : "idx_workflow_instances_created";
-        var where = string.Join(" AND ", MySqlSql.ListConditions(query));
+        var where = string.Join(" AND ", MySqlWorkflowSql.ListConditions(query));
         return $"""
             SELECT {SummaryColumns}
             FROM workflow_instances FORCE INDEX ({index})
@@ -92,6 +93,12 @@ internal static class MySqlStatisticsSql
         SELECT {SummaryColumns}
         FROM workflow_instances
         WHERE id = @Id
+        """;
+
+    /// <summary>The task gauges' one row: how many tasks are PENDING and how many RUNNING.</summary>
+    public const string CountPendingAndRunningTasks = $"""
+        SELECT COUNT(CASE WHEN status = '{StatusNames.Pending}' THEN 1 END) AS Pending, COUNT(CASE WHEN status = '{StatusNames.Running}' THEN 1 END) AS Running
+        FROM tasks WHERE status IN ('{StatusNames.Pending}', '{StatusNames.Running}')
         """;
 }
 

@@ -1,6 +1,7 @@
 using System.Data;
 using Dapper;
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
 using MySqlConnector;
 
@@ -9,10 +10,10 @@ namespace GoFlow.Adapters.MySql;
 /// <remarks>
 /// Transactions run at READ COMMITTED: the locking reads (claim, sweep) then lock only the rows they return, not the
 /// gaps between index entries, so they never block a concurrent insert of a new PENDING task. Every transaction touches
-/// tasks, then workflow_instances, then activity_logs (see <see cref="MySqlSql"/>). Every write a holder makes is guarded
+/// tasks, then workflow_instances, then activity_logs (see <see cref="MySqlTaskQueueSql"/>). Every write a holder makes is guarded
 /// by its claim and checks the row count before anything else is written.
 /// </remarks>
-internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
+internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
 {
     public Task<IReadOnlyList<ClaimedTask>> ClaimAsync(TaskClaim claim, CancellationToken cancellationToken) =>
         MySqlAvailability.RunAsync<IReadOnlyList<ClaimedTask>>(async () =>
@@ -26,7 +27,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
             var candidates = (await connection.QueryAsync<ClaimCandidateRow>(new CommandDefinition(
-                MySqlSql.SelectClaimCandidates,
+                MySqlTaskQueueSql.SelectClaimCandidates,
                 new { Now = now, claim.MaxTasks },
                 transaction,
                 cancellationToken: cancellationToken))).AsList();
@@ -38,11 +39,9 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
 
             // The rows are locked, so what is written below is exactly what the claim hands out: the attempt one
             // higher, this claim's owner and lease. Later writes are guarded by those.
-            var started = candidates.Select(candidate => new NewActivity(
-                new WorkflowId(candidate.WorkflowInstanceId),
-                new TaskId(candidate.Id),
-                ActivityAction.TaskStarted,
-                ActivityDetails.ForStartedTask(candidate.TaskName, candidate.Attempt + 1, claim.Owner),
+            var started = candidates.SelectMany(candidate => TaskTransitions.Claim.Log(
+                new ActivitySubject(
+                    new WorkflowId(candidate.WorkflowInstanceId), new TaskId(candidate.Id), candidate.TaskName, candidate.Attempt + 1, claim.Owner),
                 claim.Now)).ToList();
             var parameters = new DynamicParameters(new
             {
@@ -52,7 +51,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 LeaseExpiresAt = MySqlTime.ToDatabase(claim.LeaseExpiresAt),
                 Now = now,
             });
-            var sql = MySqlSql.MarkClaimedAndSelectWorkflows + "\n" + ActivityLog.Insert(started, parameters);
+            var sql = MySqlTaskQueueSql.MarkClaimedAndSelectWorkflows + "\n" + ActivityLog.Insert(started, parameters);
 
             Dictionary<Guid, ClaimedWorkflowRow> workflows;
             await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(
@@ -73,71 +72,6 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
             return [.. candidates.Select(candidate => ToClaimedTask(candidate, workflows[candidate.WorkflowInstanceId], claim))];
         });
 
-    public Task<IReadOnlyList<RecordedCompletion>> CompleteAsync(
-        IReadOnlyList<TaskCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken) =>
-        MySqlAvailability.RunAsync<IReadOnlyList<RecordedCompletion>>(async () =>
-        {
-            if (completions.Count == 0)
-            {
-                return [];
-            }
-
-            // Five round trips whatever the group size: begin, lock the tasks and read their claims, write, log, commit.
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction =
-                await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-
-            var claims = (await connection.QueryAsync<HeldClaimRow>(new CommandDefinition(
-                MySqlSql.LockCompletedTasks,
-                new { TaskIds = completions.Select(completion => completion.Task.Id.Value).Distinct().ToArray() },
-                transaction,
-                cancellationToken: cancellationToken))).ToDictionary(row => row.Id);
-            var held = completions.Where(completion => IsHeld(completion.Task, claims)).ToList();
-            var recordedBefore = completions.Where(completion => WasCompletedByThisClaim(completion.Task, claims)).ToList();
-            if (held.Count == 0 && recordedBefore.Count == 0)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return [];
-            }
-
-            var acknowledgedAgain = await AcknowledgeAgainAsync(transaction, recordedBefore, now, cancellationToken);
-            if (held.Count == 0)
-            {
-                await transaction.CommitAsync(cancellationToken);
-                return acknowledgedAgain;
-            }
-
-            var group = new CompletionGroup(held, MySqlTime.ToDatabase(now));
-            Dictionary<Guid, long> nextTaskIds;
-            await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(
-                MySqlSql.CompleteHeldTasks(group), group.Parameters, transaction, cancellationToken: cancellationToken)))
-            {
-                await ExpectRowCountAsync(results, group.Count, "tasks held by their claim");
-                if (group.Advancing.Count > 0)
-                {
-                    await ExpectRowCountAsync(results, group.Advancing.Count, $"{StatusNames.Running} workflows going on to a next step");
-                }
-
-                if (group.Finishing.Count > 0)
-                {
-                    await ExpectRowCountAsync(results, group.Finishing.Count, $"{StatusNames.Running} workflows finishing");
-                }
-
-                nextTaskIds = group.Advancing.Count > 0
-                    ? (await results.ReadAsync<NextTaskRow>()).ToDictionary(row => row.WorkflowInstanceId, row => row.Id)
-                    : [];
-            }
-
-            var recorded = held
-                .Select(completion => new RecordedCompletion(
-                    completion,
-                    completion.HandsOver ? completion.HandedOverTask(new TaskId(nextTaskIds[completion.Task.WorkflowId.Value]), now) : null))
-                .ToList();
-            await ActivityLog.AppendAsync(transaction, [.. recorded.SelectMany(entry => CompletionActivity(entry, now))], cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return [.. recorded, .. acknowledgedAgain];
-        });
-
     public Task<bool> FailAsync(TaskFailure failure, CancellationToken cancellationToken) =>
         MySqlAvailability.RunAsync(async () =>
         {
@@ -152,7 +86,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
             {
                 if (!await UpdateHeldTaskAsync(
                     transaction,
-                    MySqlSql.ScheduleTaskRetry,
+                    MySqlTaskQueueSql.ScheduleTaskRetry,
                     new
                     {
                         TaskId = task.Id.Value,
@@ -168,17 +102,12 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 }
 
                 // The workflow stays RUNNING while its task waits for the retry: nothing to write there.
-                await ActivityLog.AppendAsync(
-                    transaction,
-                    [new(task.WorkflowId, task.Id, ActivityAction.TaskRetryScheduled,
-                        ActivityDetails.ForTask(task.TaskName, task.Attempt, failure.Error, retryAt), failure.Now)],
-                    cancellationToken);
             }
             else
             {
                 if (!await UpdateHeldTaskAsync(
                     transaction,
-                    MySqlSql.FailTask,
+                    MySqlTaskQueueSql.FailTask,
                     new { TaskId = task.Id.Value, failure.Error, Owner = task.LeaseOwner, task.Attempt, Now = now },
                     cancellationToken))
                 {
@@ -186,15 +115,13 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
                 }
 
                 await UpdateRunningWorkflowAsync(
-                    transaction, MySqlSql.FailWorkflow, task.WorkflowId, currentInput: null, now, cancellationToken);
-                await ActivityLog.AppendAsync(
-                    transaction,
-                    [
-                        new(task.WorkflowId, task.Id, ActivityAction.TaskFailed, ActivityDetails.ForTask(task.TaskName, task.Attempt, failure.Error), failure.Now),
-                        new(task.WorkflowId, null, ActivityAction.WorkflowFailed, ActivityDetails.ForWorkflow(task.WorkflowName), failure.Now),
-                    ],
-                    cancellationToken);
+                    transaction, MySqlTaskQueueSql.FailWorkflow, task.WorkflowId, currentInput: null, now, cancellationToken);
             }
+
+            await ActivityLog.AppendAsync(
+                transaction,
+                [.. TransitionLog.Failed(task.Subject, task.WorkflowName, failure.Error, failure.RetryAt, failure.Now)],
+                cancellationToken);
 
             await transaction.CommitAsync(cancellationToken);
             return true;
@@ -227,7 +154,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
             // The update and the read that tells which rows it extended go in one round trip; a heartbeat writes no
             // activity row, or a long task would flood its log.
             var renewed = await connection.QueryAsync<long>(new CommandDefinition(
-                MySqlSql.RenewLeases(renewal.Tasks.Count), parameters, transaction, cancellationToken: cancellationToken));
+                MySqlTaskQueueSql.RenewLeases(renewal.Tasks.Count), parameters, transaction, cancellationToken: cancellationToken));
             var result = renewed.Select(id => new TaskId(id)).ToList();
 
             await transaction.CommitAsync(cancellationToken);
@@ -243,7 +170,7 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
 
             if (!await UpdateHeldTaskAsync(
                 transaction,
-                MySqlSql.ReleaseTask,
+                MySqlTaskQueueSql.ReleaseTask,
                 new { TaskId = task.Id.Value, Owner = task.LeaseOwner, task.Attempt, Now = MySqlTime.ToDatabase(now) },
                 cancellationToken))
             {
@@ -252,112 +179,11 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
 
             await ActivityLog.AppendAsync(
                 transaction,
-                [new(task.WorkflowId, task.Id, ActivityAction.TaskReleased, ActivityDetails.ForTask(task.TaskName, task.Attempt), now)],
+                [.. TaskTransitions.Release.Log(task.Subject, now)],
                 cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return true;
         });
-
-    public Task<RecoveredLeases> RecoverExpiredLeasesAsync(DateTimeOffset now, int maxTasks, CancellationToken cancellationToken) =>
-        MySqlAvailability.RunAsync(async () =>
-        {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTasks);
-            var databaseNow = MySqlTime.ToDatabase(now);
-
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction =
-                await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-
-            var expired = (await connection.QueryAsync<ExpiredLeaseRow>(new CommandDefinition(
-                MySqlSql.SelectExpiredLeases,
-                new { Now = databaseNow, MaxTasks = maxTasks },
-                transaction,
-                cancellationToken: cancellationToken))).AsList();
-            if (expired.Count == 0)
-            {
-                await transaction.CommitAsync(cancellationToken);
-                return RecoveredLeases.None;
-            }
-
-            var requeueIds = expired.Where(task => task.HasAttemptsLeft).Select(task => task.Id).ToArray();
-            var failing = expired.Where(task => !task.HasAttemptsLeft).ToList();
-            var statements = new List<string>();
-            if (requeueIds.Length > 0)
-            {
-                statements.Add(MySqlSql.RequeueExpiredTasks);
-            }
-
-            if (failing.Count > 0)
-            {
-                statements.Add(MySqlSql.FailExpiredTasks);
-            }
-
-            var updated = await connection.ExecuteAsync(new CommandDefinition(
-                string.Join(";\n", statements),
-                new
-                {
-                    RequeueIds = requeueIds,
-                    FailIds = failing.Select(task => task.Id).ToArray(),
-                    Error = WorkflowTask.LeaseExpiredError,
-                    Now = databaseNow,
-                },
-                transaction,
-                cancellationToken: cancellationToken));
-            if (updated != expired.Count)
-            {
-                // The rows are locked by the read above, so only a broken invariant gets here.
-                throw new InvalidOperationException(
-                    $"The lease sweep locked {expired.Count} expired tasks but could update only {updated}; nothing was changed.");
-            }
-
-            var activity = expired
-                .SelectMany(task => ExpiryActivity(task, now))
-                .ToList();
-            var workflowsFailed = failing.Count > 0 ? await FailWorkflowsAsync(transaction, failing, now, cancellationToken) : [];
-            activity.AddRange(workflowsFailed.Select(row => new NewActivity(
-                new WorkflowId(row.Id), null, ActivityAction.WorkflowFailed, ActivityDetails.ForWorkflow(row.WorkflowName), now)));
-
-            await ActivityLog.AppendAsync(transaction, activity, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return new RecoveredLeases(expired.Count, [.. workflowsFailed.Select(row => row.WorkflowName)]);
-        });
-
-    private static IEnumerable<NewActivity> ExpiryActivity(ExpiredLeaseRow task, DateTimeOffset now)
-    {
-        var workflowId = new WorkflowId(task.WorkflowInstanceId);
-        var taskId = new TaskId(task.Id);
-        var details = ActivityDetails.ForTask(task.TaskName, task.Attempt, WorkflowTask.LeaseExpiredError);
-        yield return new(workflowId, taskId, ActivityAction.TaskLeaseExpired, details, now);
-        if (!task.HasAttemptsLeft)
-        {
-            yield return new(workflowId, taskId, ActivityAction.TaskFailed, details, now);
-        }
-    }
-
-    /// <summary>
-    /// The workflows of tasks that expired on their last attempt become FAILED: one round trip for the update and the
-    /// names their WORKFLOW_FAILED rows carry. Each is RUNNING, as its task was, or the invariant is broken.
-    /// </summary>
-    private static async Task<IReadOnlyList<WorkflowNameRow>> FailWorkflowsAsync(
-        IDbTransaction transaction, IReadOnlyList<ExpiredLeaseRow> failing, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var workflowIds = failing.Select(task => task.WorkflowInstanceId).Distinct().ToArray();
-        await using var results = await transaction.Connection!.QueryMultipleAsync(new CommandDefinition(
-            MySqlSql.FailWorkflowsAndSelectNames,
-            new { WorkflowIds = workflowIds, Now = MySqlTime.ToDatabase(now) },
-            transaction,
-            cancellationToken: cancellationToken));
-        var failed = await results.ReadSingleAsync<long>();
-        if (failed != workflowIds.Length)
-        {
-            throw new InvalidOperationException(
-                $"{workflowIds.Length - failed} of the workflows whose task expired on its last attempt are not " +
-                $"{StatusNames.Running}; nothing was changed.");
-        }
-
-        var names = await results.ReadAsync<WorkflowNameRow>();
-        return [.. names];
-    }
 
     /// <summary>
     /// Runs one of the guarded task updates. 0 rows means the caller no longer holds the claim: the transaction is rolled
@@ -398,90 +224,6 @@ internal sealed class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
         {
             throw new InvalidOperationException(
                 $"Workflow {workflowId} is not {StatusNames.Running} although one of its tasks was held; nothing was changed.");
-        }
-    }
-
-    /// <summary>
-    /// The rows a recorded completion logs, in the order they happened: the task completed, then its workflow completed
-    /// or its next step's task started (when it was handed over).
-    /// </summary>
-    private static IEnumerable<NewActivity> CompletionActivity(RecordedCompletion recorded, DateTimeOffset now)
-    {
-        var task = recorded.Completion.Task;
-        yield return new(task.WorkflowId, task.Id, ActivityAction.TaskCompleted, ActivityDetails.ForTask(task.TaskName, task.Attempt), now);
-        if (recorded.Completion.NextStep is null)
-        {
-            yield return new(task.WorkflowId, null, ActivityAction.WorkflowCompleted, ActivityDetails.ForWorkflow(task.WorkflowName), now);
-        }
-        else if (recorded.NextTask is { } next)
-        {
-            yield return new(next.WorkflowId, next.Id, ActivityAction.TaskStarted, ActivityDetails.ForStartedTask(next.TaskName, next.Attempt, next.LeaseOwner), now);
-        }
-    }
-
-    /// <summary>Whether the row locked for <paramref name="task"/> still carries its claim: RUNNING, same owner, same attempt.</summary>
-    private static bool IsHeld(ClaimedTask task, Dictionary<long, HeldClaimRow> claims) =>
-        claims.TryGetValue(task.Id.Value, out var claim)
-        && claim.Status == StatusNames.Running
-        && claim.LeaseOwner == task.LeaseOwner
-        && claim.Attempt == task.Attempt;
-
-    /// <summary>
-    /// Whether an earlier commit of this very claim completed <paramref name="task"/>: COMPLETED by the same worker on the
-    /// same attempt. Only that claim can have written it, so its caller is hearing again about its own commit, whose
-    /// acknowledgement was lost.
-    /// </summary>
-    private static bool WasCompletedByThisClaim(ClaimedTask task, Dictionary<long, HeldClaimRow> claims) =>
-        claims.TryGetValue(task.Id.Value, out var claim)
-        && claim.Status == StatusNames.Completed
-        && claim.WorkerId == task.LeaseOwner
-        && claim.Attempt == task.Attempt;
-
-    /// <summary>
-    /// Answers completions that an earlier commit recorded already, as that commit would have: nothing is written again,
-    /// and a next step it handed over, still held by this owner, has its lease renewed and is handed over again.
-    /// </summary>
-    private static async Task<List<RecordedCompletion>> AcknowledgeAgainAsync(
-        MySqlTransaction transaction, IReadOnlyList<TaskCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var acknowledged = new List<RecordedCompletion>(completions.Count);
-        foreach (var completion in completions)
-        {
-            ClaimedTask? nextTask = null;
-            if (completion is { NextStep: { } next, NextStepLeaseExpiresAt: { } leaseExpiresAt })
-            {
-                var nextId = await transaction.Connection!.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-                    MySqlSql.RenewHandedOverTask,
-                    new
-                    {
-                        WorkflowId = completion.Task.WorkflowId.Value,
-                        StepIndex = next.Index,
-                        Owner = completion.Task.LeaseOwner,
-                        LeaseExpiresAt = MySqlTime.ToDatabase(leaseExpiresAt),
-                        Now = MySqlTime.ToDatabase(now),
-                    },
-                    transaction,
-                    cancellationToken: cancellationToken));
-                nextTask = nextId is { } id ? completion.HandedOverTask(new TaskId(id), now) : null;
-            }
-
-            acknowledged.Add(new RecordedCompletion(completion, nextTask));
-        }
-
-        return acknowledged;
-    }
-
-    /// <summary>
-    /// Reads the next ROW_COUNT() of a group's writes. The rows were locked or checked first, so a different count is a
-    /// broken invariant (a held task's workflow that is not RUNNING, say): throwing rolls the whole group back.
-    /// </summary>
-    private static async Task ExpectRowCountAsync(SqlMapper.GridReader results, int expected, string what)
-    {
-        var updated = await results.ReadSingleAsync<long>();
-        if (updated != expected)
-        {
-            throw new InvalidOperationException(
-                $"Expected {expected} {what} but updated {updated}; nothing of the group was changed.");
         }
     }
 

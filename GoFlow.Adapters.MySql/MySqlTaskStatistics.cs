@@ -11,7 +11,7 @@ internal sealed class MySqlTaskStatistics(MySqlDataSource dataSource) : ITaskSta
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             var (pending, running) = await connection.QuerySingleAsync<(long, long)>(
-                new CommandDefinition(MySqlSql.CountPendingAndRunningTasks, cancellationToken: cancellationToken));
+                new CommandDefinition(MySqlStatisticsSql.CountPendingAndRunningTasks, cancellationToken: cancellationToken));
             return new TaskCounts(pending, running);
         });
 }

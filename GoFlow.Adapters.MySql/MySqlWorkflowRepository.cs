@@ -1,18 +1,15 @@
 using System.Data;
-using System.Globalization;
 using Dapper;
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.ReadModels;
 using MySqlConnector;
 
 namespace GoFlow.Adapters.MySql;
 
-internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWorkflowRepository, IWorkflowRetention
+internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWorkflowRepository, IWorkflowRetention
 {
-    public Task CreateAsync(WorkflowInstance workflow, WorkflowTask firstTask, CancellationToken cancellationToken) =>
-        CreateManyAsync([new NewWorkflow(workflow, firstTask)], cancellationToken);
-
     public Task CreateManyAsync(IReadOnlyList<NewWorkflow> workflows, CancellationToken cancellationToken) =>
         MySqlAvailability.RunAsync(async () =>
         {
@@ -50,7 +47,7 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
             await using var transaction =
                 await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition(
-                MySqlSql.InsertWorkflowsAndFirstTasks(workflows.Count) + created,
+                MySqlWorkflowSql.InsertWorkflowsAndFirstTasks(workflows.Count) + created,
                 parameters,
                 transaction,
                 cancellationToken: cancellationToken));
@@ -64,7 +61,7 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
             // show a task newer than its workflow row, never the reverse, and the next read shows both.
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-                MySqlSql.SelectWorkflowAndTasks, new { Id = id.Value }, cancellationToken: cancellationToken));
+                MySqlWorkflowSql.SelectWorkflowAndTasks, new { Id = id.Value }, cancellationToken: cancellationToken));
 
             var workflow = await results.ReadSingleOrDefaultAsync<WorkflowRow>();
             if (workflow is null)
@@ -81,7 +78,7 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-                MySqlSql.SelectActivity, new { Id = id.Value }, cancellationToken: cancellationToken));
+                MySqlWorkflowSql.SelectActivity, new { Id = id.Value }, cancellationToken: cancellationToken));
 
             var workflowCount = await results.ReadSingleAsync<long>();
             if (workflowCount == 0)
@@ -95,7 +92,7 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
 
     /// <summary>
     /// Inserts the workflow under its idempotency key, its first task and its WORKFLOW_CREATED row, in one round trip.
-    /// The workflow row goes first because the task's foreign key needs it (see MySqlSql on lock order); when it fails
+    /// The workflow row goes first because the task's foreign key needs it (see MySqlTaskQueueSql on lock order); when it fails
     /// (the key is taken), the server runs none of the statements after it.
     /// </summary>
     private static async Task InsertKeyedWorkflowAsync(
@@ -129,14 +126,14 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
         var created = ActivityLog.Insert([Created(workflow)], parameters);
 
         await transaction.Connection!.ExecuteAsync(new CommandDefinition(
-            $"{MySqlSql.InsertWorkflowWithKey};\n{MySqlSql.InsertFirstTask};\n{created}",
+            $"{MySqlWorkflowSql.InsertWorkflowWithKey};\n{MySqlWorkflowSql.InsertFirstTask};\n{created}",
             parameters,
             transaction,
             cancellationToken: cancellationToken));
     }
 
-    private static NewActivity Created(WorkflowInstance workflow) => new(
-        workflow.Id, TaskId: null, ActivityAction.WorkflowCreated, ActivityDetails.ForWorkflow(workflow.WorkflowName), workflow.CreatedAt);
+    private static NewActivity Created(WorkflowInstance workflow) =>
+        WorkflowTransitions.Create.Log(workflow.Id, workflow.WorkflowName, workflow.CreatedAt).Single();
 
     private static WorkflowView ToView(WorkflowRow row) => new(
         new WorkflowId(row.Id),
@@ -183,11 +180,11 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
                     return new IdempotentCreateResult.Created();
                 }
                 catch (MySqlException exception) when (exception.ErrorCode == MySqlErrorCode.DuplicateKeyEntry
-                                                       && exception.Message.Contains(MySqlSql.IdempotencyKeyIndex, StringComparison.Ordinal))
+                                                       && exception.Message.Contains(MySqlWorkflowSql.IdempotencyKeyIndex, StringComparison.Ordinal))
                 {
                     await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
                     var existing = await connection.QuerySingleOrDefaultAsync<KeyedWorkflowRow>(new CommandDefinition(
-                        MySqlSql.SelectWorkflowByKey, new { IdempotencyKey = key.Key }, cancellationToken: cancellationToken));
+                        MySqlWorkflowSql.SelectWorkflowByKey, new { IdempotencyKey = key.Key }, cancellationToken: cancellationToken));
                     if (existing is not null)
                     {
                         return new IdempotentCreateResult.KeyTaken(ToView(existing.Workflow), existing.RequestFingerprint);
@@ -211,7 +208,7 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(query.Limit);
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             var rows = (await connection.QueryAsync<WorkflowRow>(new CommandDefinition(
-                MySqlSql.ListWorkflows(query),
+                MySqlWorkflowSql.ListWorkflows(query),
                 MySqlWorkflowList.Parameters(query),
                 cancellationToken: cancellationToken))).AsList();
 
@@ -219,158 +216,6 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
                 rows, query.Limit, ToView, workflow => new WorkflowListPosition(workflow.CreatedAt, workflow.Id));
             return new WorkflowPage(page, next);
         });
-
-    public Task<WorkflowChangeResult> CancelAsync(WorkflowId id, DateTimeOffset now, CancellationToken cancellationToken) =>
-        MySqlAvailability.RunAsync(async () =>
-        {
-            var parameters = new { Id = id.Value, Now = MySqlTime.ToDatabase(now) };
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction =
-                await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-
-            await connection.ExecuteAsync(new CommandDefinition(
-                MySqlSql.CancelTasks, parameters, transaction, cancellationToken: cancellationToken));
-
-            WorkflowStateRow? workflow;
-            await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(
-                MySqlSql.CancelWorkflowAndSelect, parameters, transaction, cancellationToken: cancellationToken)))
-            {
-                var cancelled = await results.ReadSingleAsync<long>();
-                workflow = await results.ReadSingleOrDefaultAsync<WorkflowStateRow>();
-                if (cancelled == 0)
-                {
-                    // Finished first (or never existed): whatever the task update matched is undone with it.
-                    await transaction.RollbackAsync(cancellationToken);
-                    return Unchanged(workflow);
-                }
-            }
-
-            await ActivityLog.AppendAsync(
-                transaction,
-                [new NewActivity(id, TaskId: null, ActivityAction.WorkflowCancelled, ActivityDetails.ForWorkflow(workflow!.WorkflowName), now)],
-                cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowStatus.Cancelled);
-        });
-
-    public Task<WorkflowChangeResult> RetryAsync(WorkflowRetry retry, CancellationToken cancellationToken) =>
-        MySqlAvailability.RunAsync(async () =>
-        {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(retry.FreshAttempts);
-            var parameters = new
-            {
-                Id = retry.Id.Value,
-                retry.StepIndex,
-                retry.FreshAttempts,
-                Now = MySqlTime.ToDatabase(retry.Now),
-            };
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction =
-                await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-
-            // Tasks, then the workflow, both locked before either is changed (see MySqlSql.LockTasksAndWorkflow); then the
-            // guarded updates, each checked.
-            WorkflowStateRow? workflow;
-            await using (var locked = await connection.QueryMultipleAsync(new CommandDefinition(
-                MySqlSql.LockTasksAndWorkflow, parameters, transaction, cancellationToken: cancellationToken)))
-            {
-                await locked.ReadAsync<long>();
-                workflow = await locked.ReadSingleOrDefaultAsync<WorkflowStateRow>();
-            }
-
-            if (workflow is null
-                || await connection.ExecuteAsync(new CommandDefinition(
-                    MySqlSql.RetryTask, parameters, transaction, cancellationToken: cancellationToken)) == 0
-                || await connection.ExecuteAsync(new CommandDefinition(
-                    MySqlSql.RetryWorkflow, parameters, transaction, cancellationToken: cancellationToken)) == 0)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return Unchanged(workflow);
-            }
-
-            await ActivityLog.AppendAsync(
-                transaction,
-                [new NewActivity(retry.Id, TaskId: null, ActivityAction.WorkflowRetried, ActivityDetails.ForWorkflow(workflow.WorkflowName), retry.Now)],
-                cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowStatus.Pending);
-        });
-
-    public Task<int> DeleteFinishedAsync(DateTimeOffset finishedBefore, int maxWorkflows, CancellationToken cancellationToken) =>
-        MySqlAvailability.RunAsync(async () =>
-        {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxWorkflows);
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction =
-                await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-
-            var ids = (await connection.QueryAsync<Guid>(new CommandDefinition(
-                MySqlSql.SelectFinishedWorkflows,
-                new { FinishedBefore = MySqlTime.ToDatabase(finishedBefore), MaxWorkflows = maxWorkflows },
-                transaction,
-                cancellationToken: cancellationToken))).ToArray();
-            if (ids.Length == 0)
-            {
-                await transaction.CommitAsync(cancellationToken);
-                return 0;
-            }
-
-            // Only workflows whose every task and activity row this transaction could lock are deleted; the others are
-            // being cancelled or retried right now, and left for a later sweep.
-            List<ChildRow> tasks, activity;
-            Dictionary<Guid, long> taskCounts, activityCounts;
-            await using (var children = await connection.QueryMultipleAsync(new CommandDefinition(
-                MySqlSql.LockChildRows, new { Ids = ids }, transaction, cancellationToken: cancellationToken)))
-            {
-                tasks = (await children.ReadAsync<ChildRow>()).AsList();
-                taskCounts = (await children.ReadAsync<ChildCountRow>()).ToDictionary(row => row.WorkflowInstanceId, row => row.Total);
-                activity = (await children.ReadAsync<ChildRow>()).AsList();
-                activityCounts = (await children.ReadAsync<ChildCountRow>()).ToDictionary(row => row.WorkflowInstanceId, row => row.Total);
-            }
-
-            var whole = ids
-                .Where(id => LockedAll(tasks, taskCounts, id) && LockedAll(activity, activityCounts, id))
-                .ToHashSet();
-            if (whole.Count == 0)
-            {
-                await transaction.CommitAsync(cancellationToken);
-                return 0;
-            }
-
-            var activityIds = activity.Where(row => whole.Contains(row.WorkflowInstanceId)).Select(row => row.Id).ToList();
-            var taskIds = tasks.Where(row => whole.Contains(row.WorkflowInstanceId)).Select(row => row.Id).ToList();
-            var workflowIds = whole.ToList();
-            var parameters = new DynamicParameters();
-            AddNumbered(parameters, "ActivityId", activityIds);
-            AddNumbered(parameters, "TaskId", taskIds);
-            AddNumbered(parameters, "WorkflowId", workflowIds);
-            var deleted = await connection.ExecuteAsync(new CommandDefinition(
-                MySqlSql.DeleteLockedRows(activityIds.Count, taskIds.Count, workflowIds.Count),
-                parameters,
-                transaction,
-                cancellationToken: cancellationToken));
-            if (deleted != activityIds.Count + taskIds.Count + workflowIds.Count)
-            {
-                // The rows are locked by the reads above, so only a broken invariant gets here.
-                throw new InvalidOperationException(
-                    $"The retention sweep locked {workflowIds.Count} finished workflows with {taskIds.Count} tasks and " +
-                    $"{activityIds.Count} activity rows but deleted {deleted} rows; nothing was deleted.");
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-            return whole.Count;
-        });
-
-    private static void AddNumbered<T>(DynamicParameters parameters, string name, IReadOnlyList<T> values)
-    {
-        for (var i = 0; i < values.Count; i++)
-        {
-            parameters.Add(string.Create(CultureInfo.InvariantCulture, $"{name}{i}"), values[i]);
-        }
-    }
-
-    private static bool LockedAll(List<ChildRow> locked, Dictionary<Guid, long> counts, Guid workflowId) =>
-        locked.Count(row => row.WorkflowInstanceId == workflowId) == counts.GetValueOrDefault(workflowId);
 
     /// <summary>
     /// Stores the workflow under its key with its first task and WORKFLOW_CREATED, in one transaction. A key already
@@ -386,10 +231,4 @@ internal sealed class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWor
         await InsertKeyedWorkflowAsync(transaction, workflow, firstTask, key, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
-
-    /// <summary>NotFound when the workflow does not exist, else Conflict with the status it has.</summary>
-    private static WorkflowChangeResult Unchanged(WorkflowStateRow? workflow) =>
-        workflow is null
-            ? new WorkflowChangeResult(WorkflowChangeOutcome.NotFound, null)
-            : new WorkflowChangeResult(WorkflowChangeOutcome.Conflict, StatusNames.ToWorkflowStatus(workflow.Status));
 }

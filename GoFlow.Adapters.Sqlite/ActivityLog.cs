@@ -4,9 +4,6 @@ using GoFlow.Domain;
 
 namespace GoFlow.Adapters.Sqlite;
 
-/// <summary>A row to append to activity_logs; <see cref="TaskId"/> is null for a row about the whole workflow.</summary>
-internal sealed record NewActivity(WorkflowId WorkflowId, TaskId? TaskId, string Action, string Details, DateTimeOffset CreatedAt);
-
 /// <summary>Appends activity rows inside the caller's transaction.</summary>
 internal static class ActivityLog
 {
@@ -19,7 +16,7 @@ internal static class ActivityLog
         }
 
         await transaction.Connection!.ExecuteAsync(new CommandDefinition(
-            SqliteSql.InsertActivityLog,
+            SqliteTaskQueueSql.InsertActivityLog,
             rows.Select(row => new
             {
                 WorkflowId = SqliteIds.ToDatabase(row.WorkflowId),

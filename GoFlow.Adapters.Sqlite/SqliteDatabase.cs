@@ -31,7 +31,7 @@ internal sealed class SqliteDatabase
     {
         FilePath = Path.GetFullPath(options.Path);
         _busyTimeout = options.BusyTimeout;
-        _configureConnection = SqliteSql.ConfigureConnection((int)Math.Ceiling(options.BusyTimeout.TotalMilliseconds));
+        _configureConnection = SqliteSchemaSql.ConfigureConnection((int)Math.Ceiling(options.BusyTimeout.TotalMilliseconds));
         _connectionString = BuildConnectionString(FilePath, options.BusyTimeout, SqliteOpenMode.ReadWrite);
         CreatingConnectionString = BuildConnectionString(FilePath, options.BusyTimeout, SqliteOpenMode.ReadWriteCreate);
     }

@@ -25,7 +25,7 @@ internal sealed class SqliteHealthCheck(SqliteDatabase database) : IHealthCheck
         try
         {
             await using var connection = await database.OpenAsync(_connectionString, cancellationToken);
-            await connection.ExecuteScalarAsync(new CommandDefinition(SqliteSql.ProbeTasksTable, cancellationToken: cancellationToken));
+            await connection.ExecuteScalarAsync(new CommandDefinition(SqliteSchemaSql.ProbeTasksTable, cancellationToken: cancellationToken));
             return HealthCheckResult.Healthy("The SQLite database file opens and its tables are there.");
         }
         catch (SqliteException exception) when (SqliteDatabase.IsUnavailable(exception))

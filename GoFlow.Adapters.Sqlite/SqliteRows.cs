@@ -1,6 +1,6 @@
 namespace GoFlow.Adapters.Sqlite;
 
-// The shapes Dapper reads rows into, one per query in SqliteSql; constructor parameters follow the selected columns in
+// The shapes Dapper reads rows into, one per query in the *Sql classes; constructor parameters follow the selected columns in
 // order. Their types are SQLite's own, because Dapper picks a constructor only when the types match exactly: INTEGER
 // arrives as long (narrowed where the row is mapped), and workflow ids and times as the TEXT they are stored as,
 // parsed in one place each (SqliteIds, SqliteTime).

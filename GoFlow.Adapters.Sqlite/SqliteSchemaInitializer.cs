@@ -56,7 +56,7 @@ internal sealed partial class SqliteSchemaInitializer(
         await using var connection = await database.OpenAsync(settings.ToString(), cancellationToken);
 
         var journalMode = await connection.ExecuteScalarAsync<string>(
-            new CommandDefinition(SqliteSql.UseWriteAheadLog, cancellationToken: cancellationToken));
+            new CommandDefinition(SqliteSchemaSql.UseWriteAheadLog, cancellationToken: cancellationToken));
         if (!string.Equals(journalMode, "wal", StringComparison.OrdinalIgnoreCase))
         {
             // Some file systems (network shares among them) cannot hold a WAL file. GoFlow still works, but a write then
@@ -74,16 +74,16 @@ internal sealed partial class SqliteSchemaInitializer(
 
     /// <summary>
     /// Brings a file created by an earlier release up to this one's tables, before the schema runs (its indexes may need
-    /// the added columns): adds the missing columns (<see cref="SqliteSql.AddedColumns"/>) and drops an index whose
-    /// columns changed (<see cref="SqliteSql.ReshapedIndexes"/>), which the schema then creates anew. A new file has no
+    /// the added columns): adds the missing columns (<see cref="SqliteSchemaSql.AddedColumns"/>) and drops an index whose
+    /// columns changed (<see cref="SqliteSchemaSql.ReshapedIndexes"/>), which the schema then creates anew. A new file has no
     /// tables yet, and the schema creates them whole.
     /// </summary>
     private async Task UpgradeAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
-        foreach (var (table, column, add) in SqliteSql.AddedColumns)
+        foreach (var (table, column, add) in SqliteSchemaSql.AddedColumns)
         {
             var (tableExists, columnExists) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(
-                SqliteSql.CountTableAndColumn, new { Table = table, Column = column }, transaction, cancellationToken: cancellationToken));
+                SqliteSchemaSql.CountTableAndColumn, new { Table = table, Column = column }, transaction, cancellationToken: cancellationToken));
             if (tableExists == 1 && columnExists == 0)
             {
                 await connection.ExecuteAsync(new CommandDefinition(add, transaction: transaction, cancellationToken: cancellationToken));
@@ -91,10 +91,10 @@ internal sealed partial class SqliteSchemaInitializer(
             }
         }
 
-        foreach (var (index, columns, drop) in SqliteSql.ReshapedIndexes)
+        foreach (var (index, columns, drop) in SqliteSchemaSql.ReshapedIndexes)
         {
             var existing = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-                SqliteSql.IndexColumns, new { Index = index }, transaction, cancellationToken: cancellationToken));
+                SqliteSchemaSql.IndexColumns, new { Index = index }, transaction, cancellationToken: cancellationToken));
             if (existing is not null && existing != columns)
             {
                 await connection.ExecuteAsync(new CommandDefinition(drop, transaction: transaction, cancellationToken: cancellationToken));

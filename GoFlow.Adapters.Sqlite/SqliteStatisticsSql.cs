@@ -1,3 +1,4 @@
+using GoFlow.Domain;
 using GoFlow.Ports.ReadModels;
 
 namespace GoFlow.Adapters.Sqlite;
@@ -49,10 +50,10 @@ internal static class SqliteStatisticsSql
         ORDER BY Minute
         """;
 
-    /// <summary>A page of summaries with the list's conditions (<see cref="SqliteSql.ListWorkflows"/>), without current_input.</summary>
+    /// <summary>A page of summaries with the list's conditions (<see cref="SqliteWorkflowSql.ListWorkflows"/>), without current_input.</summary>
     public static string ListSummaries(WorkflowListQuery query)
     {
-        var where = string.Join(" AND ", SqliteSql.ListConditions(query));
+        var where = string.Join(" AND ", SqliteWorkflowSql.ListConditions(query));
         return $"""
             SELECT {SummaryColumns}
             FROM workflow_instances
@@ -73,6 +74,12 @@ internal static class SqliteStatisticsSql
         SELECT {SummaryColumns}
         FROM workflow_instances
         WHERE id = @Id
+        """;
+
+    /// <summary>The task gauges' one row: how many tasks are PENDING and how many RUNNING.</summary>
+    public const string CountPendingAndRunningTasks = $"""
+        SELECT COUNT(CASE WHEN status = '{StatusNames.Pending}' THEN 1 END) AS Pending, COUNT(CASE WHEN status = '{StatusNames.Running}' THEN 1 END) AS Running
+        FROM tasks WHERE status IN ('{StatusNames.Pending}', '{StatusNames.Running}')
         """;
 }
 

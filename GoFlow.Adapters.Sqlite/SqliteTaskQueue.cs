@@ -1,6 +1,7 @@
 using System.Data;
 using Dapper;
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
 
 namespace GoFlow.Adapters.Sqlite;
@@ -10,7 +11,7 @@ namespace GoFlow.Adapters.Sqlite;
 /// the file's only write lock from its first statement to its commit, which is what makes the claim exclusive without
 /// SKIP LOCKED and the guarded updates race-free. Each guarded update's row count is checked; 0 rows rolls back.
 /// </remarks>
-internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
+internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
 {
     public Task<IReadOnlyList<ClaimedTask>> ClaimAsync(TaskClaim claim, CancellationToken cancellationToken)
     {
@@ -21,7 +22,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
             async (connection, transaction) =>
             {
                 var candidates = (await connection.QueryAsync<ClaimCandidateRow>(new CommandDefinition(
-                    SqliteSql.SelectClaimCandidates,
+                    SqliteTaskQueueSql.SelectClaimCandidates,
                     new { Now = now, claim.MaxTasks },
                     transaction,
                     cancellationToken: cancellationToken))).AsList();
@@ -32,7 +33,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
 
                 var taskIds = candidates.Select(candidate => candidate.Id).ToArray();
                 var marked = await connection.ExecuteAsync(new CommandDefinition(
-                    SqliteSql.MarkTasksRunning,
+                    SqliteTaskQueueSql.MarkTasksRunning,
                     new { TaskIds = taskIds, claim.Owner, LeaseExpiresAt = SqliteTime.ToDatabase(claim.LeaseExpiresAt), Now = now },
                     transaction,
                     cancellationToken: cancellationToken));
@@ -45,99 +46,25 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                 }
 
                 await connection.ExecuteAsync(new CommandDefinition(
-                    SqliteSql.StartWorkflows,
+                    SqliteTaskQueueSql.StartWorkflows,
                     new { WorkflowIds = candidates.Select(candidate => candidate.WorkflowInstanceId).Distinct().ToArray(), Now = now },
                     transaction,
                     cancellationToken: cancellationToken));
 
                 // Read back rather than rebuild: the stored attempt and lease are what later writes are guarded by.
                 var claimed = (await connection.QueryAsync<ClaimedTaskRow>(new CommandDefinition(
-                    SqliteSql.SelectClaimedTasks,
+                    SqliteTaskQueueSql.SelectClaimedTasks,
                     new { TaskIds = taskIds, claim.Owner },
                     transaction,
                     cancellationToken: cancellationToken))).Select(ToClaimedTask).ToList();
 
                 await ActivityLog.AppendAsync(
                     transaction,
-                    [.. claimed.Select(task => new NewActivity(
-                        task.WorkflowId,
-                        task.Id,
-                        ActivityAction.TaskStarted,
-                        ActivityDetails.ForStartedTask(task.TaskName, task.Attempt, task.LeaseOwner),
-                        claim.Now))],
+                    [.. claimed.SelectMany(task => TaskTransitions.Claim.Log(task.Subject, claim.Now))],
                     cancellationToken);
 
                 await transaction.CommitAsync(cancellationToken);
                 return claimed;
-            },
-            cancellationToken);
-    }
-
-    public Task<IReadOnlyList<RecordedCompletion>> CompleteAsync(
-        IReadOnlyList<TaskCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (completions.Count == 0)
-        {
-            return Task.FromResult<IReadOnlyList<RecordedCompletion>>([]);
-        }
-
-        var databaseNow = SqliteTime.ToDatabase(now);
-        return database.WriteAsync<IReadOnlyList<RecordedCompletion>>(
-            async (connection, transaction) =>
-            {
-                // One transaction, one commit (and one fsync) for the whole group; each completion's guarded update
-                // tells whether its task is still held, and one that is not is passed over without touching the others.
-                var recorded = new List<RecordedCompletion>();
-                var activity = new List<NewActivity>();
-                foreach (var completion in completions)
-                {
-                    var task = completion.Task;
-                    var held = await connection.ExecuteAsync(new CommandDefinition(
-                        SqliteSql.CompleteTask,
-                        new { TaskId = task.Id.Value, completion.OutputPayload, Owner = task.LeaseOwner, task.Attempt, Now = databaseNow },
-                        transaction,
-                        cancellationToken: cancellationToken));
-                    if (held == 0)
-                    {
-                        if (await WasCompletedByThisClaimAsync(transaction, task, cancellationToken))
-                        {
-                            // An earlier commit of this claim recorded it; only its acknowledgement was lost.
-                            recorded.Add(new(completion, await RenewHandedOverTaskAsync(transaction, completion, now, cancellationToken)));
-                        }
-
-                        continue;
-                    }
-
-                    activity.Add(new(task.WorkflowId, task.Id, ActivityAction.TaskCompleted, ActivityDetails.ForTask(task.TaskName, task.Attempt), now));
-                    if (completion.NextStep is { } next)
-                    {
-                        await UpdateRunningWorkflowAsync(
-                            transaction, SqliteSql.AdvanceWorkflow, task.WorkflowId, completion.OutputPayload, databaseNow, cancellationToken);
-                        var nextTask = await InsertNextTaskAsync(transaction, completion, next, now, cancellationToken);
-                        if (nextTask is not null)
-                        {
-                            activity.Add(new(nextTask.WorkflowId, nextTask.Id, ActivityAction.TaskStarted, ActivityDetails.ForStartedTask(nextTask.TaskName, nextTask.Attempt, nextTask.LeaseOwner), now));
-                        }
-
-                        recorded.Add(new(completion, nextTask));
-                    }
-                    else
-                    {
-                        await UpdateRunningWorkflowAsync(
-                            transaction, SqliteSql.CompleteWorkflow, task.WorkflowId, completion.OutputPayload, databaseNow, cancellationToken);
-                        activity.Add(new(task.WorkflowId, null, ActivityAction.WorkflowCompleted, ActivityDetails.ForWorkflow(task.WorkflowName), now));
-                        recorded.Add(new(completion, NextTask: null));
-                    }
-                }
-
-                if (recorded.Count == 0)
-                {
-                    return recorded;
-                }
-
-                await ActivityLog.AppendAsync(transaction, activity, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return recorded;
             },
             cancellationToken);
     }
@@ -166,7 +93,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                 foreach (var held in renewal.Tasks)
                 {
                     var updated = await connection.ExecuteAsync(new CommandDefinition(
-                        SqliteSql.RenewLease,
+                        SqliteTaskQueueSql.RenewLease,
                         new { TaskId = held.Id.Value, renewal.Owner, held.Attempt, LeaseExpiresAt = leaseExpiresAt, Now = now },
                         transaction,
                         cancellationToken: cancellationToken));
@@ -187,7 +114,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
             async (connection, transaction) =>
             {
                 var held = await connection.ExecuteAsync(new CommandDefinition(
-                    SqliteSql.ReleaseTask,
+                    SqliteTaskQueueSql.ReleaseTask,
                     new { TaskId = task.Id.Value, Owner = task.LeaseOwner, task.Attempt, Now = SqliteTime.ToDatabase(now) },
                     transaction,
                     cancellationToken: cancellationToken));
@@ -198,73 +125,12 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
 
                 await ActivityLog.AppendAsync(
                     transaction,
-                    [new(task.WorkflowId, task.Id, ActivityAction.TaskReleased, ActivityDetails.ForTask(task.TaskName, task.Attempt), now)],
+                    [.. TaskTransitions.Release.Log(task.Subject, now)],
                     cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return true;
             },
             cancellationToken);
-
-    public Task<RecoveredLeases> RecoverExpiredLeasesAsync(DateTimeOffset now, int maxTasks, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTasks);
-        var storedNow = SqliteTime.ToDatabase(now);
-
-        return database.WriteAsync(
-            async (connection, transaction) =>
-            {
-                var expired = (await connection.QueryAsync<ExpiredLeaseRow>(new CommandDefinition(
-                    SqliteSql.SelectExpiredLeases,
-                    new { Now = storedNow, MaxTasks = maxTasks },
-                    transaction,
-                    cancellationToken: cancellationToken))).AsList();
-
-                var activity = new List<NewActivity>();
-                var failedWorkflows = new List<string>();
-                foreach (var task in expired)
-                {
-                    var workflowId = SqliteIds.FromDatabase(task.WorkflowInstanceId);
-                    var taskId = new TaskId(task.Id);
-                    var hasAttemptsLeft = task.Attempt < task.MaxAttempts;
-                    var updated = await connection.ExecuteAsync(new CommandDefinition(
-                        hasAttemptsLeft ? SqliteSql.ExpireLeaseForRetry : SqliteSql.ExpireLeaseForGood,
-                        new { TaskId = task.Id, task.Attempt, Error = WorkflowTask.LeaseExpiredError, Now = storedNow },
-                        transaction,
-                        cancellationToken: cancellationToken));
-                    if (updated != 1)
-                    {
-                        throw new InvalidOperationException(
-                            $"Task {task.Id} changed between reading and expiring its lease in one transaction; nothing was changed.");
-                    }
-
-                    activity.Add(new(
-                        workflowId,
-                        taskId,
-                        ActivityAction.TaskLeaseExpired,
-                        ActivityDetails.ForTask(task.TaskName, (int)task.Attempt, WorkflowTask.LeaseExpiredError),
-                        now));
-                    if (!hasAttemptsLeft)
-                    {
-                        await UpdateRunningWorkflowAsync(
-                            transaction, SqliteSql.FailWorkflow, workflowId, currentInput: null, storedNow, cancellationToken);
-                        activity.Add(new(
-                            workflowId,
-                            taskId,
-                            ActivityAction.TaskFailed,
-                            ActivityDetails.ForTask(task.TaskName, (int)task.Attempt, WorkflowTask.LeaseExpiredError),
-                            now));
-                        activity.Add(new(
-                            workflowId, null, ActivityAction.WorkflowFailed, ActivityDetails.ForWorkflow(task.WorkflowName), now));
-                        failedWorkflows.Add(task.WorkflowName);
-                    }
-                }
-
-                await ActivityLog.AppendAsync(transaction, activity, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return new RecoveredLeases(expired.Count, failedWorkflows);
-            },
-            cancellationToken);
-    }
 
     private Task<bool> ScheduleRetryAsync(TaskFailure failure, DateTimeOffset retryAt, CancellationToken cancellationToken)
     {
@@ -273,7 +139,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
             async (connection, transaction) =>
             {
                 var held = await connection.ExecuteAsync(new CommandDefinition(
-                    SqliteSql.ScheduleRetry,
+                    SqliteTaskQueueSql.ScheduleRetry,
                     new
                     {
                         TaskId = task.Id.Value,
@@ -292,12 +158,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
 
                 await ActivityLog.AppendAsync(
                     transaction,
-                    [new(
-                        task.WorkflowId,
-                        task.Id,
-                        ActivityAction.TaskRetryScheduled,
-                        ActivityDetails.ForTask(task.TaskName, task.Attempt, failure.Error, retryAt),
-                        failure.Now)],
+                    [.. TransitionLog.Failed(task.Subject, task.WorkflowName, failure.Error, retryAt, failure.Now)],
                     cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return true;
@@ -313,7 +174,7 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
             async (connection, transaction) =>
             {
                 var held = await connection.ExecuteAsync(new CommandDefinition(
-                    SqliteSql.FailTask,
+                    SqliteTaskQueueSql.FailTask,
                     new { TaskId = task.Id.Value, failure.Error, Owner = task.LeaseOwner, task.Attempt, Now = now },
                     transaction,
                     cancellationToken: cancellationToken));
@@ -323,13 +184,10 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
                 }
 
                 await UpdateRunningWorkflowAsync(
-                    transaction, SqliteSql.FailWorkflow, task.WorkflowId, currentInput: null, now, cancellationToken);
+                    transaction, SqliteTaskQueueSql.FailWorkflow, task.WorkflowId, currentInput: null, now, cancellationToken);
                 await ActivityLog.AppendAsync(
                     transaction,
-                    [
-                        new(task.WorkflowId, task.Id, ActivityAction.TaskFailed, ActivityDetails.ForTask(task.TaskName, task.Attempt, failure.Error), failure.Now),
-                        new(task.WorkflowId, null, ActivityAction.WorkflowFailed, ActivityDetails.ForWorkflow(task.WorkflowName), failure.Now),
-                    ],
+                    [.. TransitionLog.Failed(task.Subject, task.WorkflowName, failure.Error, retryAt: null, failure.Now)],
                     cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return true;
@@ -359,70 +217,6 @@ internal sealed class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
             throw new InvalidOperationException(
                 $"Workflow {workflowId} is not {StatusNames.Running} although one of its tasks was held; nothing was changed.");
         }
-    }
-
-    /// <summary>
-    /// Creates the next step's task: PENDING, or claimed at once by the same lease owner when the completion hands it
-    /// over.
-    /// </summary>
-    /// <returns>The handed-over task as its new holder sees it; null when it was left PENDING.</returns>
-    private static async Task<bool> WasCompletedByThisClaimAsync(
-        IDbTransaction transaction, ClaimedTask task, CancellationToken cancellationToken) =>
-        await transaction.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(
-            SqliteSql.CountCompletedByClaim,
-            new { TaskId = task.Id.Value, Owner = task.LeaseOwner, task.Attempt },
-            transaction,
-            cancellationToken: cancellationToken)) == 1;
-
-    /// <summary>
-    /// The next step an earlier commit of <paramref name="completion"/> handed over, when its owner still holds it: its
-    /// lease renewed and handed over again, as that commit's lost acknowledgement would have. Null otherwise.
-    /// </summary>
-    private static async Task<ClaimedTask?> RenewHandedOverTaskAsync(
-        IDbTransaction transaction, TaskCompletion completion, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (completion is not { NextStep: { } next, NextStepLeaseExpiresAt: { } leaseExpiresAt })
-        {
-            return null;
-        }
-
-        var id = await transaction.Connection!.ExecuteScalarAsync<long?>(new CommandDefinition(
-            SqliteSql.RenewHandedOverTask,
-            new
-            {
-                WorkflowId = SqliteIds.ToDatabase(completion.Task.WorkflowId),
-                StepIndex = next.Index,
-                Owner = completion.Task.LeaseOwner,
-                LeaseExpiresAt = SqliteTime.ToDatabase(leaseExpiresAt),
-                Now = SqliteTime.ToDatabase(now),
-            },
-            transaction,
-            cancellationToken: cancellationToken));
-        return id is { } nextId ? completion.HandedOverTask(new TaskId(nextId), now) : null;
-    }
-
-    private static async Task<ClaimedTask?> InsertNextTaskAsync(
-        IDbTransaction transaction, TaskCompletion completion, WorkflowStep next, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var task = completion.Task;
-        var id = await transaction.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(
-            SqliteSql.InsertNextTask,
-            new
-            {
-                WorkflowId = SqliteIds.ToDatabase(task.WorkflowId),
-                StepIndex = next.Index,
-                next.TaskName,
-                Status = completion.HandsOver ? StatusNames.Running : StatusNames.Pending,
-                Attempt = completion.HandsOver ? 1 : 0,
-                next.Policy.MaxAttempts,
-                InputPayload = completion.OutputPayload,
-                LeaseOwner = completion.HandsOver ? task.LeaseOwner : null,
-                LeaseExpiresAt = completion.NextStepLeaseExpiresAt is { } expiresAt ? SqliteTime.ToDatabase(expiresAt) : null,
-                Now = SqliteTime.ToDatabase(now),
-            },
-            transaction,
-            cancellationToken: cancellationToken));
-        return completion.HandedOverTask(new TaskId(id), now);
     }
 
     private static ClaimedTask ToClaimedTask(ClaimedTaskRow row) => new(

@@ -10,7 +10,7 @@ internal sealed class SqliteTaskStatistics(SqliteDatabase database) : ITaskStati
             async (connection, transaction) =>
             {
                 var (pending, running) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(
-                    SqliteSql.CountPendingAndRunningTasks, transaction: transaction, cancellationToken: cancellationToken));
+                    SqliteStatisticsSql.CountPendingAndRunningTasks, transaction: transaction, cancellationToken: cancellationToken));
                 return new TaskCounts(pending, running);
             },
             cancellationToken);

@@ -1,16 +1,14 @@
 using Dapper;
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.ReadModels;
 using Microsoft.Data.Sqlite;
 
 namespace GoFlow.Adapters.Sqlite;
 
-internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkflowRepository, IWorkflowRetention
+internal sealed partial class SqliteWorkflowRepository(SqliteDatabase database) : IWorkflowRepository, IWorkflowRetention
 {
-    public Task CreateAsync(WorkflowInstance workflow, WorkflowTask firstTask, CancellationToken cancellationToken) =>
-        CreateManyAsync([new NewWorkflow(workflow, firstTask)], cancellationToken);
-
     public Task CreateManyAsync(IReadOnlyList<NewWorkflow> workflows, CancellationToken cancellationToken) =>
         workflows.Count == 0
             ? Task.CompletedTask
@@ -22,7 +20,7 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
                     {
                         // The workflow row goes first because the task's foreign key needs it.
                         await connection.ExecuteAsync(new CommandDefinition(
-                            SqliteSql.InsertWorkflow,
+                            SqliteWorkflowSql.InsertWorkflow,
                             new
                             {
                                 Id = SqliteIds.ToDatabase(workflow.Id),
@@ -50,7 +48,7 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
             async (connection, transaction) =>
             {
                 await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-                    SqliteSql.SelectWorkflowAndTasks,
+                    SqliteWorkflowSql.SelectWorkflowAndTasks,
                     new { Id = SqliteIds.ToDatabase(id) },
                     transaction,
                     cancellationToken: cancellationToken));
@@ -71,7 +69,7 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
             async (connection, transaction) =>
             {
                 await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-                    SqliteSql.SelectActivity,
+                    SqliteWorkflowSql.SelectActivity,
                     new { Id = SqliteIds.ToDatabase(id) },
                     transaction,
                     cancellationToken: cancellationToken));
@@ -126,7 +124,7 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
                 // The unique index on the key decides, never a read first; this transaction holds the write lock, so the
                 // workflow that holds the key is still there when it is read below.
                 var inserted = await connection.ExecuteAsync(new CommandDefinition(
-                    SqliteSql.InsertWorkflowWithKey,
+                    SqliteWorkflowSql.InsertWorkflowWithKey,
                     new
                     {
                         Id = SqliteIds.ToDatabase(workflow.Id),
@@ -144,7 +142,7 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
                 if (inserted == 0)
                 {
                     var existing = await connection.QuerySingleAsync<KeyedWorkflowRow>(new CommandDefinition(
-                        SqliteSql.SelectWorkflowByKey, new { IdempotencyKey = key.Key }, transaction, cancellationToken: cancellationToken));
+                        SqliteWorkflowSql.SelectWorkflowByKey, new { IdempotencyKey = key.Key }, transaction, cancellationToken: cancellationToken));
                     return new IdempotentCreateResult.KeyTaken(ToView(existing.Workflow), existing.RequestFingerprint);
                 }
 
@@ -161,7 +159,7 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
             async (connection, transaction) =>
             {
                 var rows = (await connection.QueryAsync<WorkflowRow>(new CommandDefinition(
-                    SqliteSql.ListWorkflows(query),
+                    SqliteWorkflowSql.ListWorkflows(query),
                     SqliteWorkflowList.Parameters(query),
                     transaction,
                     cancellationToken: cancellationToken))).AsList();
@@ -173,107 +171,11 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
             cancellationToken);
     }
 
-    public Task<WorkflowChangeResult> CancelAsync(WorkflowId id, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var parameters = new { Id = SqliteIds.ToDatabase(id), Now = SqliteTime.ToDatabase(now) };
-        return database.WriteAsync(
-            async (connection, transaction) =>
-            {
-                // Tasks, then the workflow, as in MySQL; under the write lock nothing can come between them.
-                await connection.ExecuteAsync(new CommandDefinition(
-                    SqliteSql.CancelTasks, parameters, transaction, cancellationToken: cancellationToken));
-                var cancelled = await connection.ExecuteAsync(new CommandDefinition(
-                    SqliteSql.CancelWorkflow, parameters, transaction, cancellationToken: cancellationToken));
-                var workflow = await connection.QuerySingleOrDefaultAsync<WorkflowStateRow>(new CommandDefinition(
-                    SqliteSql.SelectWorkflowState, parameters, transaction, cancellationToken: cancellationToken));
-                if (cancelled == 0)
-                {
-                    // Finished first (or never existed): returning uncommitted rolls back whatever the task update matched.
-                    return Unchanged(workflow);
-                }
-
-                await ActivityLog.AppendAsync(
-                    transaction,
-                    [new NewActivity(id, TaskId: null, ActivityAction.WorkflowCancelled, ActivityDetails.ForWorkflow(workflow!.WorkflowName), now)],
-                    cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowStatus.Cancelled);
-            },
-            cancellationToken);
-    }
-
-    public Task<WorkflowChangeResult> RetryAsync(WorkflowRetry retry, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(retry.FreshAttempts);
-        var parameters = new
-        {
-            Id = SqliteIds.ToDatabase(retry.Id),
-            retry.StepIndex,
-            retry.FreshAttempts,
-            Now = SqliteTime.ToDatabase(retry.Now),
-        };
-        return database.WriteAsync(
-            async (connection, transaction) =>
-            {
-                // The task, then the workflow, as in MySQL; each update guarded by the status it requires and checked.
-                var workflow = await connection.QuerySingleOrDefaultAsync<WorkflowStateRow>(new CommandDefinition(
-                    SqliteSql.SelectWorkflowState, parameters, transaction, cancellationToken: cancellationToken));
-                if (workflow is null
-                    || await connection.ExecuteAsync(new CommandDefinition(
-                        SqliteSql.RetryTask, parameters, transaction, cancellationToken: cancellationToken)) == 0
-                    || await connection.ExecuteAsync(new CommandDefinition(
-                        SqliteSql.RetryWorkflow, parameters, transaction, cancellationToken: cancellationToken)) == 0)
-                {
-                    // Returning uncommitted rolls back the task's update if the workflow's found no row.
-                    return Unchanged(workflow);
-                }
-
-                await ActivityLog.AppendAsync(
-                    transaction,
-                    [new NewActivity(retry.Id, TaskId: null, ActivityAction.WorkflowRetried, ActivityDetails.ForWorkflow(workflow.WorkflowName), retry.Now)],
-                    cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowStatus.Pending);
-            },
-            cancellationToken);
-    }
-
-    public Task<int> DeleteFinishedAsync(DateTimeOffset finishedBefore, int maxWorkflows, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxWorkflows);
-        return database.WriteAsync(
-            async (connection, transaction) =>
-            {
-                var ids = (await connection.QueryAsync<string>(new CommandDefinition(
-                    SqliteSql.SelectFinishedWorkflows,
-                    new { FinishedBefore = SqliteTime.ToDatabase(finishedBefore), MaxWorkflows = maxWorkflows },
-                    transaction,
-                    cancellationToken: cancellationToken))).ToArray();
-                if (ids.Length == 0)
-                {
-                    return 0;
-                }
-
-                var deleted = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    SqliteSql.DeleteWorkflows, new { Ids = ids }, transaction, cancellationToken: cancellationToken));
-                if (deleted != ids.Length)
-                {
-                    // Cannot happen while this transaction holds the write lock.
-                    throw new InvalidOperationException(
-                        $"The retention sweep read {ids.Length} finished workflows but could delete only {deleted}; nothing was deleted.");
-                }
-
-                await transaction.CommitAsync(cancellationToken);
-                return ids.Length;
-            },
-            cancellationToken);
-    }
-
     private static async Task InsertFirstTaskAndActivityAsync(
         SqliteTransaction transaction, WorkflowInstance workflow, WorkflowTask firstTask, CancellationToken cancellationToken)
     {
         await transaction.Connection!.ExecuteAsync(new CommandDefinition(
-            SqliteSql.InsertTask,
+            SqliteWorkflowSql.InsertTask,
             new
             {
                 WorkflowId = SqliteIds.ToDatabase(firstTask.WorkflowId),
@@ -292,18 +194,7 @@ internal sealed class SqliteWorkflowRepository(SqliteDatabase database) : IWorkf
 
         await ActivityLog.AppendAsync(
             transaction,
-            [new NewActivity(
-                workflow.Id,
-                TaskId: null,
-                ActivityAction.WorkflowCreated,
-                ActivityDetails.ForWorkflow(workflow.WorkflowName),
-                workflow.CreatedAt)],
+            [.. WorkflowTransitions.Create.Log(workflow.Id, workflow.WorkflowName, workflow.CreatedAt)],
             cancellationToken);
     }
-
-    /// <summary>NotFound when the workflow does not exist, else Conflict with the status it has.</summary>
-    private static WorkflowChangeResult Unchanged(WorkflowStateRow? workflow) =>
-        workflow is null
-            ? new WorkflowChangeResult(WorkflowChangeOutcome.NotFound, null)
-            : new WorkflowChangeResult(WorkflowChangeOutcome.Conflict, StatusNames.ToWorkflowStatus(workflow.Status));
 }

@@ -1,8 +1,8 @@
 namespace GoFlow.Domain;
 
 /// <summary>
-/// One run of a workflow definition. It owns the workflow's state machine (docs/state-machine.md);
-/// an illegal transition throws <see cref="DomainException"/>.
+/// One run of a workflow definition, as it is created. Its later changes are the transitions of
+/// <see cref="Transitions.WorkflowTransitions"/>, which the stores apply as guarded SQL (docs/state-machine.md).
 /// </summary>
 public sealed class WorkflowInstance
 {
@@ -21,10 +21,10 @@ public sealed class WorkflowInstance
 
     public string WorkflowName { get; }
 
-    public WorkflowStatus Status { get; private set; }
+    public WorkflowStatus Status { get; }
 
     /// <summary>The JSON object the current step receives; after the last step, the workflow's final output.</summary>
-    public string CurrentInput { get; private set; }
+    public string CurrentInput { get; }
 
     public DateTimeOffset CreatedAt { get; }
 
@@ -34,7 +34,7 @@ public sealed class WorkflowInstance
     /// </summary>
     public string? TraceParent { get; }
 
-    public DateTimeOffset UpdatedAt { get; private set; }
+    public DateTimeOffset UpdatedAt { get; }
 
     /// <summary>Creates a PENDING instance together with its first task, PENDING too, that receives <paramref name="input"/>.</summary>
     public static (WorkflowInstance Workflow, WorkflowTask FirstTask) Create(
@@ -43,85 +43,5 @@ public sealed class WorkflowInstance
         var workflow = new WorkflowInstance(WorkflowId.New(now), definition.Name, input, traceParent, now);
         var firstTask = WorkflowTask.Create(workflow.Id, definition.FirstStep, input, now);
         return (workflow, firstTask);
-    }
-
-    /// <summary>PENDING to RUNNING: its first task was claimed.</summary>
-    public void Start(DateTimeOffset now)
-    {
-        Require(WorkflowStatus.Pending, "start");
-        Status = WorkflowStatus.Running;
-        UpdatedAt = now;
-    }
-
-    /// <summary>RUNNING stays RUNNING: a step completed and the next one receives <paramref name="nextInput"/>.</summary>
-    public void Advance(string nextInput, DateTimeOffset now)
-    {
-        Require(WorkflowStatus.Running, "advance");
-        CurrentInput = nextInput;
-        UpdatedAt = now;
-    }
-
-    /// <summary>RUNNING to COMPLETED: the last step completed with <paramref name="output"/>.</summary>
-    public void Complete(string output, DateTimeOffset now)
-    {
-        Require(WorkflowStatus.Running, "complete");
-        Status = WorkflowStatus.Completed;
-        CurrentInput = output;
-        UpdatedAt = now;
-    }
-
-    /// <summary>RUNNING to FAILED: a step failed for good.</summary>
-    public void Fail(DateTimeOffset now)
-    {
-        Require(WorkflowStatus.Running, "fail");
-        Status = WorkflowStatus.Failed;
-        UpdatedAt = now;
-    }
-
-    /// <summary>Whether the workflow has ended: COMPLETED, FAILED or CANCELLED.</summary>
-    public static bool IsFinished(WorkflowStatus status) =>
-        status is WorkflowStatus.Completed or WorkflowStatus.Failed or WorkflowStatus.Cancelled;
-
-    /// <summary>Whether a workflow in <paramref name="status"/> may be cancelled: PENDING or RUNNING.</summary>
-    public static bool CanCancel(WorkflowStatus status) => !IsFinished(status);
-
-    /// <summary>Whether a workflow in <paramref name="status"/> may be retried: FAILED or CANCELLED.</summary>
-    public static bool CanRetry(WorkflowStatus status) => status is WorkflowStatus.Failed or WorkflowStatus.Cancelled;
-
-    /// <summary>PENDING or RUNNING to CANCELLED: an operator stopped it; no further step runs.</summary>
-    public void Cancel(DateTimeOffset now)
-    {
-        if (!CanCancel(Status))
-        {
-            throw new DomainException($"Cannot cancel workflow {Id}: it is {Status.ToName()} already.");
-        }
-
-        Status = WorkflowStatus.Cancelled;
-        UpdatedAt = now;
-    }
-
-    /// <summary>
-    /// FAILED or CANCELLED to PENDING: an operator resumes it from the step that failed or was cancelled; the steps
-    /// that completed are not run again.
-    /// </summary>
-    public void Retry(DateTimeOffset now)
-    {
-        if (!CanRetry(Status))
-        {
-            throw new DomainException(
-                $"Cannot retry workflow {Id}: it is {Status.ToName()}, not {StatusNames.Failed} or {StatusNames.Cancelled}.");
-        }
-
-        Status = WorkflowStatus.Pending;
-        UpdatedAt = now;
-    }
-
-    private void Require(WorkflowStatus expected, string transition)
-    {
-        if (Status != expected)
-        {
-            throw new DomainException(
-                $"Cannot {transition} workflow {Id}: it is {Status.ToName()}, not {expected.ToName()}.");
-        }
     }
 }

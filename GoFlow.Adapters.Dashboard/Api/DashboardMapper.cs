@@ -1,4 +1,5 @@
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.ReadModels;
 
 namespace GoFlow.Adapters.Dashboard.Api;
@@ -45,9 +46,9 @@ internal static class DashboardMapper
             workflow.CurrentInput,
             workflow.CreatedAt.UtcDateTime,
             workflow.UpdatedAt.UtcDateTime,
-            WorkflowInstance.IsFinished(workflow.Status),
-            WorkflowInstance.CanCancel(workflow.Status),
-            WorkflowInstance.CanRetry(workflow.Status),
+            WorkflowTransitions.IsFinished(workflow.Status),
+            WorkflowTransitions.Cancel.CanStartFrom(workflow.Status),
+            WorkflowTransitions.Retry.CanStartFrom(workflow.Status),
             [.. details.Tasks.Select(ToResponse)],
             [.. activity.Select(entry => new ActivityDetailResponse(
                 entry.Id, entry.TaskId?.Value, entry.Action, entry.Details, entry.CreatedAt.UtcDateTime))]);

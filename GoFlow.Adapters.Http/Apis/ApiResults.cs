@@ -1,5 +1,6 @@
 using GoFlow.Adapters.Http.Contracts;
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
 using GoFlow.Ports.ReadModels;
@@ -99,14 +100,19 @@ internal static class ApiResults
 
     public static string WorkflowLocation(string id) => $"/workflows/{id}";
 
+    /// <summary><c>PENDING or RUNNING</c>: the statuses a workflow may take <paramref name="transition"/> from, as the answers name them.</summary>
+    public static string StatusesAllowing(WorkflowTransition transition) =>
+        string.Join(" or ", transition.From.Select(from => from.ToName()));
+
     private static ProblemHttpResult NotAllowed(WorkflowChange change, string id, WorkflowStatus? status)
     {
-        var (verb, allowed) = change switch
+        var (verb, transition) = change switch
         {
-            WorkflowChange.Cancel => ("cancelled", $"{StatusNames.Pending} or {StatusNames.Running}"),
-            WorkflowChange.Retry => ("retried", $"{StatusNames.Failed} or {StatusNames.Cancelled}"),
+            WorkflowChange.Cancel => ("cancelled", WorkflowTransitions.Cancel),
+            WorkflowChange.Retry => ("retried", WorkflowTransitions.Retry),
             _ => throw new ArgumentOutOfRangeException(nameof(change), change, "Unknown change."),
         };
+        var allowed = StatusesAllowing(transition);
         var statusName = status?.ToName();
         return TypedResults.Problem(
             $"Workflow '{id}' is {statusName ?? "in a status that does not allow it"}; only a {allowed} workflow can be {verb}.",

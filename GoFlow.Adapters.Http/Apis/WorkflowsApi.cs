@@ -2,6 +2,7 @@ using System.ComponentModel;
 using GoFlow.Adapters.Http.Contracts;
 using GoFlow.Adapters.Http.OpenApi;
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
 using GoFlow.Ports.ReadModels;
@@ -62,7 +63,7 @@ internal static class WorkflowsApi
 
         group.MapPost("/{id}/cancel", CancelWorkflow)
             .WithName(nameof(CancelWorkflow))
-            .WithSummary("Cancel a PENDING or RUNNING workflow")
+            .WithSummary($"Cancel a {ApiResults.StatusesAllowing(WorkflowTransitions.Cancel)} workflow")
             .WithDescription(
                 "200 with the workflow as it is after the change (CANCELLED, its unfinished task CANCELLED). " +
                 "409 when it has already finished; the problem's workflow_status names its status. No body.")
@@ -71,7 +72,7 @@ internal static class WorkflowsApi
 
         group.MapPost("/{id}/retry", RetryWorkflow)
             .WithName(nameof(RetryWorkflow))
-            .WithSummary("Retry a FAILED or CANCELLED workflow from the step that stopped")
+            .WithSummary($"Retry a {ApiResults.StatusesAllowing(WorkflowTransitions.Retry)} workflow from the step that stopped")
             .WithDescription(
                 "200 with the workflow as it is after the change (PENDING again, or already RUNNING); completed steps " +
                 "are not run again. 409 for any other status; the problem's workflow_status names it. No body.")

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using GoFlow.Application.Tasks;
 using GoFlow.Application.Telemetry;
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
 using Microsoft.Extensions.DependencyInjection;
@@ -174,7 +175,7 @@ internal sealed partial class ExecuteTask(
     private Task<TaskExecutionOutcome> FailAttemptAsync(
         ClaimedTask task, TaskPolicy policy, string error, CancellationToken cancellationToken)
     {
-        DateTimeOffset? retryAt = task.Attempt < task.MaxAttempts
+        DateTimeOffset? retryAt = TaskTransitions.AfterFailedAttempt(task.Attempt, task.MaxAttempts) == TaskTransitions.ScheduleRetry
             ? clock.GetStoreNow() + policy.Backoff.DelayAfter(task.Attempt, Random.Shared.NextDouble())
             : null;
         return FailAsync(task, error, retryAt, cancellationToken);

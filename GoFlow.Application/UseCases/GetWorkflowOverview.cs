@@ -1,4 +1,5 @@
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
 using GoFlow.Ports.ReadModels;
@@ -34,7 +35,7 @@ internal sealed class GetWorkflowOverview(
     public static readonly TimeSpan StepsQueuedWithin = TimeSpan.FromHours(1);
 
     private static readonly WorkflowStatus[] FinishedStatuses =
-        [.. Enum.GetValues<WorkflowStatus>().Where(WorkflowInstance.IsFinished)];
+        [.. Enum.GetValues<WorkflowStatus>().Where(WorkflowTransitions.IsFinished)];
 
     public async Task<WorkflowOverview> GetAsync(CancellationToken cancellationToken)
     {

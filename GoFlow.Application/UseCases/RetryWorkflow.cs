@@ -1,4 +1,5 @@
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
 
@@ -18,9 +19,9 @@ internal sealed class RetryWorkflow(
             return new WorkflowChangeResult(WorkflowChangeOutcome.NotFound, null);
         }
 
-        var stopped = details.Tasks.LastOrDefault(task =>
-            task.Status is WorkflowTaskStatus.Failed or WorkflowTaskStatus.Cancelled);
-        if (details.Workflow.Status is not (WorkflowStatus.Failed or WorkflowStatus.Cancelled) || stopped is null)
+        // The step to resume from is the one a retry can restart: the one that failed or was cancelled.
+        var stopped = details.Tasks.LastOrDefault(task => TaskTransitions.Retry.CanStartFrom(task.Status));
+        if (!WorkflowTransitions.Retry.CanStartFrom(details.Workflow.Status) || stopped is null)
         {
             return new WorkflowChangeResult(WorkflowChangeOutcome.Conflict, details.Workflow.Status);
         }

@@ -8,7 +8,7 @@ namespace GoFlow.Benchmarks.Raw;
 /// <summary>
 /// Every statement of the raw replay: the SQL the engine issues per batch of T tasks, to be replayed with plain
 /// commands and no engine code, so that the report can set the engine's rate beside what the database allows.
-/// Keep it aligned with the engine's statements (GoFlow.Adapters.MySql/MySqlSql.cs, GoFlow.Adapters.Sqlite/SqliteSql.cs):
+/// Keep it aligned with the engine's statements (the *Sql.cs files of GoFlow.Adapters.MySql and GoFlow.Adapters.Sqlite):
 /// the same tables in the same order, the same rows written, the same round trips per transaction.
 /// </summary>
 /// <remarks>

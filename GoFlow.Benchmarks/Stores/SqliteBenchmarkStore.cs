@@ -10,7 +10,7 @@ namespace GoFlow.Benchmarks.Stores;
 
 /// <summary>
 /// A SQLite file: a temporary one, deleted on dispose, unless the caller names a file to keep. Connections are set up
-/// as the adapter's are (GoFlow.Adapters.Sqlite/SqliteDatabase.cs, SqliteSql.ConfigureConnection): private cache,
+/// as the adapter's are (GoFlow.Adapters.Sqlite/SqliteDatabase.cs, SqliteSchemaSql.ConfigureConnection): private cache,
 /// foreign keys on, <c>busy_timeout</c> 5 s, <c>synchronous = FULL</c>; the adapter puts the file in WAL mode.
 /// </summary>
 internal sealed class SqliteBenchmarkStore : BenchmarkStore

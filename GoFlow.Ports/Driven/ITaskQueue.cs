@@ -63,7 +63,7 @@ public interface ITaskQueue
     /// Finds up to <paramref name="maxTasks"/> RUNNING tasks whose lease ended before <paramref name="now"/> (their
     /// worker died or stalled) and takes them back, skipping rows another transaction has locked: each gets a
     /// TASK_LEASE_EXPIRED row; with attempts left it becomes PENDING, due now, else it becomes FAILED with
-    /// <see cref="GoFlow.Domain.WorkflowTask.LeaseExpiredError"/> and its workflow FAILED (TASK_FAILED,
+    /// <see cref="GoFlow.Domain.Transitions.TaskTransitions.LeaseExpiredError"/> and its workflow FAILED (TASK_FAILED,
     /// WORKFLOW_FAILED rows). The expired attempt counts.
     /// </summary>
     /// <returns>How many tasks were taken back, and the names of the workflows that failed with them, one per workflow.</returns>
@@ -90,7 +90,11 @@ public sealed record ClaimedTask(
     string LeaseOwner,
     DateTimeOffset LeaseExpiresAt,
     DateTimeOffset? ScheduledAt = null,
-    string? TraceParent = null);
+    string? TraceParent = null)
+{
+    /// <summary>What the activity rows of this claim's transitions name: the task, its attempt and its holder.</summary>
+    public ActivitySubject Subject => new(WorkflowId, Id, TaskName, Attempt, LeaseOwner);
+}
 
 /// <summary>
 /// A claimed task finished with <paramref name="OutputPayload"/>; <paramref name="NextStep"/> is null after the last step.

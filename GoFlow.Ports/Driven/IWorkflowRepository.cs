@@ -7,18 +7,13 @@ namespace GoFlow.Ports.Driven;
 public interface IWorkflowRepository
 {
     /// <summary>
-    /// Stores a new workflow, its first task and a WORKFLOW_CREATED activity row in one transaction.
-    /// </summary>
-    Task CreateAsync(WorkflowInstance workflow, WorkflowTask firstTask, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Stores new workflows, each as <see cref="CreateAsync"/> does, all in one transaction (a group commit: one durable
-    /// write for many starts): all of them are stored, or, when the call throws, none.
+    /// Stores new workflows, each with its first task and a WORKFLOW_CREATED activity row, all in one transaction (a
+    /// group commit: one durable write for many starts): all of them are stored, or, when the call throws, none.
     /// </summary>
     Task CreateManyAsync(IReadOnlyList<NewWorkflow> workflows, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Stores a new workflow as <see cref="CreateAsync"/> does, unless another workflow already holds
+    /// Stores a new workflow as <see cref="CreateManyAsync"/> stores each, unless another workflow already holds
     /// <see cref="IdempotencyKey.Key"/>: then nothing is stored and that workflow is returned. At most one workflow per
     /// key, even under concurrent calls: the store enforces it with a unique index, never by checking first.
     /// </summary>

@@ -22,10 +22,10 @@ internal sealed class MySqlAvailabilityTests : MySqlDatabaseFixture
     /// <summary>Every public method of the two stores, called with plausible arguments.</summary>
     private static readonly Dictionary<string, Func<IWorkflowRepository, ITaskQueue, Task>> Operations = new()
     {
-        ["CreateAsync"] = (repository, _) =>
+        ["CreateManyAsync"] = (repository, _) =>
         {
             var (workflow, firstTask) = new WorkflowBuilder().Build();
-            return repository.CreateAsync(workflow, firstTask, CancellationToken.None);
+            return repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], CancellationToken.None);
         },
         ["FindAsync"] = (repository, _) => repository.FindAsync(WorkflowId.New(TestTimes.Start), CancellationToken.None),
         ["GetActivityAsync"] = (repository, _) => repository.GetActivityAsync(WorkflowId.New(TestTimes.Start), CancellationToken.None),
@@ -119,11 +119,11 @@ internal sealed class MySqlAvailabilityTests : MySqlDatabaseFixture
     public async Task PublicMethod_ServerRejectsTheStatement_PassesTheErrorOnUnchanged()
     {
         var (workflow, firstTask) = new WorkflowBuilder().Build();
-        await Storage.Repository.CreateAsync(workflow, firstTask, CancellationToken.None);
+        await Storage.Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], CancellationToken.None);
 
         // The same workflow twice: a duplicate key is a bug in the caller, not an outage.
         var thrown = Assert.ThrowsAsync<MySqlException>(async () =>
-            await Storage.Repository.CreateAsync(workflow, firstTask, CancellationToken.None));
+            await Storage.Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], CancellationToken.None));
 
         Assert.That(thrown!.ErrorCode, Is.EqualTo(MySqlErrorCode.DuplicateKeyEntry));
     }

@@ -5,7 +5,7 @@ using GoFlow.Ports.Driven;
 namespace GoFlow.Adapters.MySql.Tests;
 
 /// <summary>
-/// The lock order written at the top of <see cref="MySqlSql"/>, checked on the statements' text where text can show it:
+/// The lock order written at the top of <see cref="MySqlTaskQueueSql"/>, checked on the statements' text where text can show it:
 /// each transaction locks tasks, then workflow_instances, then activity_logs; every statement that locks rows of a list
 /// of ids reads them through the primary key (so it locks those rows, in ascending id, and no others); a task inserted
 /// under a workflow that the same transaction updates comes after that update (its foreign key's shared lock then falls
@@ -18,19 +18,19 @@ public sealed partial class MySqlLockOrderTests
     /// <summary>Each transaction that locks tasks or workflows, as the statements it sends, in their order.</summary>
     private static IEnumerable<TestCaseData> Transactions()
     {
-        var activity = MySqlSql.InsertActivityLogs(2);
-        yield return Case("claim", MySqlSql.SelectClaimCandidates, MySqlSql.MarkClaimedAndSelectWorkflows, activity);
+        var activity = MySqlTaskQueueSql.InsertActivityLogs(2);
+        yield return Case("claim", MySqlTaskQueueSql.SelectClaimCandidates, MySqlTaskQueueSql.MarkClaimedAndSelectWorkflows, activity);
         yield return Case("group completion and hand-over",
-            MySqlSql.LockCompletedTasks, MySqlSql.RenewHandedOverTask, MySqlSql.CompleteHeldTasks(SampleGroup()), activity);
-        yield return Case("failure", MySqlSql.FailTask, MySqlSql.FailWorkflow, activity);
-        yield return Case("retry after a failed attempt", MySqlSql.ScheduleTaskRetry, activity);
-        yield return Case("release", MySqlSql.ReleaseTask, activity);
-        yield return Case("lease renewal", MySqlSql.RenewLeases(3));
+            MySqlTaskQueueSql.LockCompletedTasks, MySqlTaskQueueSql.RenewHandedOverTask, MySqlTaskQueueSql.CompleteHeldTasks(SampleGroup()), activity);
+        yield return Case("failure", MySqlTaskQueueSql.FailTask, MySqlTaskQueueSql.FailWorkflow, activity);
+        yield return Case("retry after a failed attempt", MySqlTaskQueueSql.ScheduleTaskRetry, activity);
+        yield return Case("release", MySqlTaskQueueSql.ReleaseTask, activity);
+        yield return Case("lease renewal", MySqlTaskQueueSql.RenewLeases(3));
         yield return Case("recovery sweep",
-            MySqlSql.SelectExpiredLeases, MySqlSql.RequeueExpiredTasks, MySqlSql.FailExpiredTasks,
-            MySqlSql.FailWorkflowsAndSelectNames, activity);
-        yield return Case("cancel", MySqlSql.CancelTasks, MySqlSql.CancelWorkflowAndSelect, activity);
-        yield return Case("operator's retry", MySqlSql.LockTasksAndWorkflow, MySqlSql.RetryTask, MySqlSql.RetryWorkflow, activity);
+            MySqlTaskQueueSql.SelectExpiredLeases, MySqlTaskQueueSql.RequeueExpiredTasks, MySqlTaskQueueSql.FailExpiredTasks,
+            MySqlTaskQueueSql.FailWorkflowsAndSelectNames, activity);
+        yield return Case("cancel", MySqlWorkflowSql.CancelTasks, MySqlWorkflowSql.CancelWorkflowAndSelect, activity);
+        yield return Case("operator's retry", MySqlWorkflowSql.LockTasksAndWorkflow, MySqlWorkflowSql.RetryTask, MySqlWorkflowSql.RetryWorkflow, activity);
     }
 
     [TestCaseSource(nameof(Transactions))]

@@ -1,4 +1,5 @@
 using GoFlow.Domain;
+using GoFlow.Ports.Driven;
 using GoFlow.Storage.ContractTests.Builders;
 
 namespace GoFlow.Adapters.MySql.Tests;
@@ -7,7 +8,7 @@ namespace GoFlow.Adapters.MySql.Tests;
 internal sealed class MySqlWorkflowRepositoryTests : MySqlDatabaseFixture
 {
     [Test]
-    public async Task CreateAsync_FirstTaskCannotBeStored_StoresNothingAndPassesTheErrorOn()
+    public async Task CreateManyAsync_FirstTaskCannotBeStored_StoresNothingAndPassesTheErrorOn()
     {
         var builder = new WorkflowBuilder();
         var (workflow, _) = builder.Build();
@@ -16,7 +17,7 @@ internal sealed class MySqlWorkflowRepositoryTests : MySqlDatabaseFixture
 
         // A statement the server refuses is a bug, not an outage: it is not turned into StoreUnavailableException.
         Assert.That(
-            async () => await Storage.Repository.CreateAsync(workflow, brokenTask, CancellationToken.None),
+            async () => await Storage.Repository.CreateManyAsync([new NewWorkflow(workflow, brokenTask)], CancellationToken.None),
             Throws.InstanceOf<MySqlConnector.MySqlException>());
         using (Assert.EnterMultipleScope())
         {
@@ -26,7 +27,7 @@ internal sealed class MySqlWorkflowRepositoryTests : MySqlDatabaseFixture
     }
 
     [Test]
-    public async Task CreateAsync_Workflow_StoresTheFirstTasksMaxAttemptsInItsColumn()
+    public async Task CreateManyAsync_Workflow_StoresTheFirstTasksMaxAttemptsInItsColumn()
     {
         var workflow = await new WorkflowBuilder().WithMaxAttempts(6, 2, 2).CreateAsync(Storage.Repository);
 

@@ -89,3 +89,8 @@ internal sealed class SqliteWorkflowSummariesContractTests : WorkflowSummariesCo
 {
     protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
 }
+
+internal sealed class SqliteTransitionTableContractTests : TransitionTableContract
+{
+    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
+}

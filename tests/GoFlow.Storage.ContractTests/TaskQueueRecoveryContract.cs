@@ -1,4 +1,5 @@
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
 using GoFlow.Storage.ContractTests.Builders;
 
@@ -30,7 +31,7 @@ public abstract class TaskQueueRecoveryContract : StorageContract
             Assert.That(recovered, Is.EqualTo(1));
             Assert.That(found.Tasks[0].Status, Is.EqualTo(WorkflowTaskStatus.Pending));
             Assert.That(found.Tasks[0].Attempt, Is.EqualTo(1), "the expired attempt counts");
-            Assert.That(found.Tasks[0].Error, Is.EqualTo(WorkflowTask.LeaseExpiredError));
+            Assert.That(found.Tasks[0].Error, Is.EqualTo(TaskTransitions.LeaseExpiredError));
             Assert.That(found.Tasks[0].ScheduledAt, Is.EqualTo(SweptAt));
             Assert.That(found.Tasks[0].UpdatedAt, Is.EqualTo(SweptAt));
             Assert.That(await Storage.ReadLeaseAsync(task.Id), Is.Null, "the lease ended");
@@ -40,7 +41,7 @@ public abstract class TaskQueueRecoveryContract : StorageContract
                 ActivityAction.WorkflowCreated, ActivityAction.TaskStarted, ActivityAction.TaskLeaseExpired,
             }));
             Assert.That(activity[2].TaskId, Is.EqualTo(task.Id));
-            Assert.That(SameJson(ActivityDetails.ForTask("ValidateOrder", 1, WorkflowTask.LeaseExpiredError), activity[2].Details),
+            Assert.That(SameJson(ActivityDetails.ForTask("ValidateOrder", 1, TaskTransitions.LeaseExpiredError), activity[2].Details),
                 Is.True, activity[2].Details);
             Assert.That(activity[2].CreatedAt, Is.EqualTo(SweptAt));
         }
@@ -80,7 +81,7 @@ public abstract class TaskQueueRecoveryContract : StorageContract
             Assert.That(swept.FailedWorkflowNames, Is.EqualTo(new[] { "OrderProcess" }), "the workflow the sweep failed, by name");
             Assert.That(found.Tasks[0].Status, Is.EqualTo(WorkflowTaskStatus.Failed));
             Assert.That(found.Tasks[0].Attempt, Is.EqualTo(1));
-            Assert.That(found.Tasks[0].Error, Is.EqualTo(WorkflowTask.LeaseExpiredError));
+            Assert.That(found.Tasks[0].Error, Is.EqualTo(TaskTransitions.LeaseExpiredError));
             Assert.That(found.Tasks[0].UpdatedAt, Is.EqualTo(SweptAt));
             Assert.That(await Storage.ReadLeaseAsync(task.Id), Is.Null);
             Assert.That(found.Workflow.Status, Is.EqualTo(WorkflowStatus.Failed));
@@ -90,7 +91,7 @@ public abstract class TaskQueueRecoveryContract : StorageContract
                 ActivityAction.WorkflowCreated, ActivityAction.TaskStarted, ActivityAction.TaskLeaseExpired,
                 ActivityAction.TaskFailed, ActivityAction.WorkflowFailed,
             }));
-            Assert.That(SameJson(ActivityDetails.ForTask("ValidateOrder", 1, WorkflowTask.LeaseExpiredError), activity[3].Details),
+            Assert.That(SameJson(ActivityDetails.ForTask("ValidateOrder", 1, TaskTransitions.LeaseExpiredError), activity[3].Details),
                 Is.True, activity[3].Details);
             Assert.That(activity[4].TaskId, Is.Null);
             Assert.That(SameJson(ActivityDetails.ForWorkflow("OrderProcess"), activity[4].Details), Is.True);

@@ -7,7 +7,7 @@ namespace GoFlow.Storage.ContractTests;
 
 /// <summary>
 /// <see cref="IWorkflowRepository.CreateManyAsync"/>: many new workflows in one transaction, each stored as
-/// <see cref="IWorkflowRepository.CreateAsync"/> stores one (its first task PENDING, its WORKFLOW_CREATED row), all of
+/// a single start is (its first task PENDING, its WORKFLOW_CREATED row), all of
 /// them or, when the call throws, none. Subclass it and implement <see cref="StorageContract.CreateStorageAsync"/>.
 /// </summary>
 public abstract class WorkflowCreateManyContract : StorageContract
@@ -186,7 +186,7 @@ public abstract class WorkflowCreateManyContract : StorageContract
     public async Task CreateManyAsync_OneIdAlreadyStored_ThrowsAndStoresNoneOfTheList()
     {
         var (existing, existingTask) = new WorkflowBuilder().Build();
-        await Repository.CreateAsync(existing, existingTask, CancellationToken.None);
+        await Repository.CreateManyAsync([new NewWorkflow(existing, existingTask)], CancellationToken.None);
         var before = await SnapshotAsync();
         var (first, firstTask) = new WorkflowBuilder().Named("UserOnboarding").WithTasks("CreateAccount").Build();
         var (last, lastTask) = new WorkflowBuilder().CreatedAt(TestTimes.Start.AddSeconds(1)).Build();
@@ -237,7 +237,7 @@ public abstract class WorkflowCreateManyContract : StorageContract
     public async Task CreateManyAsync_AfterARefusedList_StoresTheNextList()
     {
         var (existing, existingTask) = new WorkflowBuilder().Build();
-        await Repository.CreateAsync(existing, existingTask, CancellationToken.None);
+        await Repository.CreateManyAsync([new NewWorkflow(existing, existingTask)], CancellationToken.None);
         var (refused, refusedTask) = new WorkflowBuilder().Build();
         Assert.That(async () => await Repository.CreateManyAsync(
                 [new(refused, refusedTask), new(existing, existingTask)], CancellationToken.None),

@@ -36,7 +36,6 @@ public sealed class OperationsTests
         Assert.That(result, Is.InstanceOf<StartWorkflowResult.Started>());
         Assert.That(stored!.Key, Is.EqualTo("key-1"));
         Assert.That(stored.RequestFingerprint, Is.EqualTo(StartWorkflow.Fingerprint("OrderProcess", """{"order_id":"A-1"}""")));
-        _repository.Verify(r => r.CreateAsync(It.IsAny<WorkflowInstance>(), It.IsAny<WorkflowTask>(), It.IsAny<CancellationToken>()), Times.Never);
         _repository.Verify(r => r.CreateManyAsync(It.IsAny<IReadOnlyList<NewWorkflow>>(), It.IsAny<CancellationToken>()), Times.Never);
         _workAvailable.Verify(s => s.Notify(), Times.Once);
     }

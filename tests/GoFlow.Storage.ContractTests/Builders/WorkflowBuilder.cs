@@ -71,7 +71,7 @@ public sealed class WorkflowBuilder
     public async Task<WorkflowInstance> CreateAsync(IWorkflowRepository repository)
     {
         var (workflow, firstTask) = Build();
-        await repository.CreateAsync(workflow, firstTask, CancellationToken.None);
+        await repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], CancellationToken.None);
         return workflow;
     }
 }

@@ -1,0 +1,214 @@
+using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
+using GoFlow.Ports.ReadModels;
+
+namespace GoFlow.Adapters.MySql;
+
+/// <summary>
+/// The SQL of <see cref="MySqlWorkflowRepository"/>: creating workflows, reading them, and an operator's cancel and
+/// retry. Columns are aliased to the names of the row records they fill (MySqlRows.cs), so Dapper maps them without
+/// global naming conventions. The transactions follow the lock order of <see cref="MySqlTaskQueueSql"/>.
+/// </summary>
+internal static class MySqlWorkflowSql
+{
+    /// <summary>The workflow_instances columns a <see cref="WorkflowRow"/> is read from, in its order.</summary>
+    private const string WorkflowColumns =
+        "id AS Id, workflow_name AS WorkflowName, status AS Status, current_input AS CurrentInput, " +
+        "created_at AS CreatedAt, updated_at AS UpdatedAt";
+
+    /// <summary>A keyed workflow's first task, sent with its insert (its parameters are the workflow's and <c>@Task*</c>).</summary>
+    public const string InsertFirstTask = """
+        INSERT INTO tasks
+            (workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload, scheduled_at,
+             created_at, updated_at)
+        VALUES
+            (@Id, @TaskStepIndex, @TaskName, @TaskStatus, @TaskAttempt, @TaskMaxAttempts, @TaskInputPayload, @TaskScheduledAt,
+             @TaskCreatedAt, @TaskUpdatedAt)
+        """;
+
+    /// <summary>
+    /// New workflows and their first tasks, <paramref name="count"/> of each, in two multi-row INSERTs (workflows first,
+    /// for the tasks' foreign key), whose parameters are suffixed by index: the workflow's <c>@Id0</c>,
+    /// <c>@WorkflowName0</c>, ..., its first task's <c>@TaskStepIndex0</c>, <c>@TaskName0</c>, ....
+    /// </summary>
+    public static string InsertWorkflowsAndFirstTasks(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        var rows = Enumerable.Range(0, count).ToList();
+        var workflows = string.Join(", ", rows.Select(i =>
+            $"(@Id{i}, @WorkflowName{i}, @Status{i}, @CurrentInput{i}, @CreatedAt{i}, @UpdatedAt{i}, @TraceParent{i})"));
+        var tasks = string.Join(", ", rows.Select(i =>
+            $"(@Id{i}, @TaskStepIndex{i}, @TaskName{i}, @TaskStatus{i}, @TaskAttempt{i}, @TaskMaxAttempts{i}, " +
+            $"@TaskInputPayload{i}, @TaskScheduledAt{i}, @TaskCreatedAt{i}, @TaskUpdatedAt{i})"));
+        return $"""
+            INSERT INTO workflow_instances (id, workflow_name, status, current_input, created_at, updated_at, trace_parent)
+            VALUES {workflows};
+            INSERT INTO tasks
+                (workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload, scheduled_at,
+                 created_at, updated_at)
+            VALUES {tasks};
+            """;
+    }
+
+    /// <summary>The unique index that holds each idempotency key once; a duplicate-key error names it.</summary>
+    public const string IdempotencyKeyIndex = "uq_workflow_instances_idempotency_key";
+
+    /// <summary>
+    /// A workflow stored under an idempotency key. A second workflow with a key already taken fails on
+    /// <see cref="IdempotencyKeyIndex"/> (error 1062) instead of being stored: the index decides, not a prior read.
+    /// </summary>
+    public const string InsertWorkflowWithKey = """
+        INSERT INTO workflow_instances
+            (id, workflow_name, status, current_input, created_at, updated_at, idempotency_key, request_fingerprint,
+             trace_parent)
+        VALUES (@Id, @WorkflowName, @Status, @CurrentInput, @CreatedAt, @UpdatedAt, @IdempotencyKey, @RequestFingerprint,
+                @TraceParent)
+        """;
+
+    /// <summary>The workflow holding an idempotency key and the fingerprint of the request that stored it.</summary>
+    public const string SelectWorkflowByKey = $"""
+        SELECT {WorkflowColumns}, request_fingerprint AS RequestFingerprint
+        FROM workflow_instances
+        WHERE idempotency_key = @IdempotencyKey
+        """;
+
+    /// <summary>Two result sets: the workflow (none when it does not exist), then its tasks in step order.</summary>
+    public const string SelectWorkflowAndTasks = """
+        SELECT id AS Id, workflow_name AS WorkflowName, status AS Status, current_input AS CurrentInput,
+               created_at AS CreatedAt, updated_at AS UpdatedAt
+        FROM workflow_instances
+        WHERE id = @Id;
+
+        SELECT id AS Id, step_index AS StepIndex, task_name AS TaskName, status AS Status, attempt AS Attempt,
+               max_attempts AS MaxAttempts, scheduled_at AS ScheduledAt, input_payload AS InputPayload,
+               output_payload AS OutputPayload, error_message AS ErrorMessage, created_at AS CreatedAt,
+               updated_at AS UpdatedAt, worker_id AS WorkerId
+        FROM tasks
+        WHERE workflow_instance_id = @Id
+        ORDER BY step_index;
+        """;
+
+    /// <summary>Two result sets: whether the workflow exists (a count), then its activity rows oldest first.</summary>
+    public const string SelectActivity = """
+        SELECT COUNT(*) FROM workflow_instances WHERE id = @Id;
+
+        SELECT id AS Id, workflow_instance_id AS WorkflowInstanceId, task_id AS TaskId, action AS Action,
+               details AS Details, created_at AS CreatedAt
+        FROM activity_logs
+        WHERE workflow_instance_id = @Id
+        ORDER BY id;
+        """;
+
+    /// <summary>
+    /// One page of the list, newest first: at most @Limit rows (the caller asks for one more than the page holds, to know
+    /// whether another page follows), the filters that are set ANDed, and, for a page after the first, only the rows
+    /// after the last one read: <c>created_at &lt;= @AfterCreatedAt</c>, a bound the server seeks to in the index, narrowed
+    /// by the tie-break on id, together the same as <c>(created_at, id) &lt; (@AfterCreatedAt, @AfterId)</c>. Of that
+    /// bound and created_before, only the tighter is written (the other follows from it). Each filter combination reads
+    /// one list index in order, with no sort, forced: left to itself the optimizer may read a status's or a name's rows
+    /// from the newest on and skip those before the position, which it takes to be few, so that a late page would
+    /// cost more than the first.
+    /// </summary>
+    public static string ListWorkflows(WorkflowListQuery query)
+    {
+        var index = query.Status is not null ? "idx_workflow_instances_status_created"
+            : query.WorkflowName is not null ? "idx_workflow_instances_name_created"
+            : "idx_workflow_instances_created";
+        var where = string.Join(" AND ", ListConditions(query));
+        return $"""
+            SELECT {WorkflowColumns}
+            FROM workflow_instances FORCE INDEX ({index})
+            {(where.Length == 0 ? string.Empty : "WHERE " + where + "\n")}ORDER BY created_at DESC, id DESC
+            LIMIT @Limit
+            """;
+    }
+
+    internal static IEnumerable<string> ListConditions(WorkflowListQuery query)
+    {
+        if (query.Status is not null)
+        {
+            yield return "status = @Status";
+        }
+
+        if (query.WorkflowName is not null)
+        {
+            yield return "workflow_name = @WorkflowName";
+        }
+
+        if (query.CreatedAfter is not null)
+        {
+            yield return "created_at > @CreatedAfter";
+        }
+
+        if (query.After is { } after && (query.CreatedBefore is not { } before || after.CreatedAt < before))
+        {
+            yield return "created_at <= @AfterCreatedAt AND (created_at < @AfterCreatedAt OR id < @AfterId)";
+        }
+        else if (query.CreatedBefore is not null)
+        {
+            yield return "created_at < @CreatedBefore";
+        }
+    }
+
+    // Cancel and retry start by locking every task of the workflow, in step order, with a locking read that waits for
+    // whatever transaction is changing one of them (a completion queueing the next step, a claim, a cancel or a retry),
+    // so the updates after it see each task as that transaction left it. A plain UPDATE would not wait: at READ
+    // COMMITTED it passes over a locked row whose last committed status does not match, and a cancel could then miss the
+    // task a concurrent retry is making PENDING. The read is forced onto uq_tasks_workflow_step: a table scan, which a
+    // small table with stale statistics can get, would lock every task in turn and wait on other workflows' holders.
+    private const string LockTasksOfWorkflow =
+        "SELECT id FROM tasks FORCE INDEX (uq_tasks_workflow_step) WHERE workflow_instance_id = @Id ORDER BY step_index FOR UPDATE";
+
+    /// <summary>
+    /// The workflow's tasks locked, then its PENDING or RUNNING task cancelled, its lease cleared: a heartbeat no longer
+    /// renews it and its holder's late writes match no row.
+    /// </summary>
+    public static readonly string CancelTasks = $"""
+        {LockTasksOfWorkflow};
+
+        UPDATE tasks
+        SET status = {StatusSql.To(TaskTransitions.Cancel)}, lease_owner = NULL, lease_expires_at = NULL, updated_at = @Now
+        WHERE workflow_instance_id = @Id AND {StatusSql.From(TaskTransitions.Cancel)};
+        """;
+
+    /// <summary>
+    /// Three result sets in one round trip: the workflow becomes CANCELLED if PENDING or RUNNING, how many rows that
+    /// changed (1 or 0), and its name and status now (none when there is no such workflow).
+    /// </summary>
+    public static readonly string CancelWorkflowAndSelect = $"""
+        UPDATE workflow_instances
+        SET status = {StatusSql.To(WorkflowTransitions.Cancel)}, updated_at = @Now
+        WHERE id = @Id AND {StatusSql.From(WorkflowTransitions.Cancel)};
+
+        SELECT ROW_COUNT();
+
+        SELECT workflow_name AS WorkflowName, status AS Status FROM workflow_instances WHERE id = @Id;
+        """;
+
+    /// <summary>
+    /// Two result sets: the workflow's tasks, locked (see <see cref="LockTasksOfWorkflow"/>), then the workflow's name
+    /// and status, its row locked too (none when there is no such workflow).
+    /// </summary>
+    public const string LockTasksAndWorkflow = $"""
+        {LockTasksOfWorkflow};
+
+        SELECT workflow_name AS WorkflowName, status AS Status FROM workflow_instances WHERE id = @Id FOR UPDATE;
+        """;
+
+    /// <summary>
+    /// WorkflowTask.Retry: PENDING, due now, with @FreshAttempts more attempts after the ones used (the attempt number
+    /// keeps counting up, so a late write of an earlier attempt stays fenced out); the lease cleared, the error kept.
+    /// </summary>
+    public static readonly string RetryTask = $"""
+        UPDATE tasks
+        SET status = {StatusSql.To(TaskTransitions.Retry)}, max_attempts = attempt + @FreshAttempts, scheduled_at = @Now, lease_owner = NULL,
+            lease_expires_at = NULL, updated_at = @Now
+        WHERE workflow_instance_id = @Id AND step_index = @StepIndex AND {StatusSql.From(TaskTransitions.Retry)}
+        """;
+
+    public static readonly string RetryWorkflow = $"""
+        UPDATE workflow_instances
+        SET status = {StatusSql.To(WorkflowTransitions.Retry)}, updated_at = @Now
+        WHERE id = @Id AND {StatusSql.From(WorkflowTransitions.Retry)}
+        """;
+}

@@ -1,0 +1,27 @@
+using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
+
+namespace GoFlow.Adapters.MySql;
+
+/// <summary>
+/// The status conditions and values of a guarded statement, read from the domain's transition table, so that the SQL
+/// states no status rule of its own.
+/// </summary>
+internal static class StatusSql
+{
+    /// <summary><c>status = 'RUNNING'</c>, or <c>status IN ('FAILED', 'CANCELLED')</c>: the statuses the transition starts from.</summary>
+    public static string From(TaskTransition transition) => In([.. transition.From.Select(status => status.ToName())]);
+
+    /// <inheritdoc cref="From(TaskTransition)"/>
+    public static string From(WorkflowTransition transition) => In([.. transition.From.Select(status => status.ToName())]);
+
+    /// <summary><c>'COMPLETED'</c>: the status the transition leads to, as a literal.</summary>
+    public static string To(TaskTransition transition) => $"'{transition.To.ToName()}'";
+
+    /// <inheritdoc cref="To(TaskTransition)"/>
+    public static string To(WorkflowTransition transition) => $"'{transition.To.ToName()}'";
+
+    private static string In(IReadOnlyList<string> statuses) => statuses.Count == 1
+        ? $"status = '{statuses[0]}'"
+        : $"status IN ({string.Join(", ", statuses.Select(status => $"'{status}'"))})";
+}

@@ -1,0 +1,140 @@
+using System.Data;
+using Dapper;
+using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
+using GoFlow.Ports.Driven;
+
+namespace GoFlow.Adapters.Sqlite;
+
+/// <summary>The group commit of completions, and the hand-over of each next step, in one transaction (ADR 0011).</summary>
+internal sealed partial class SqliteTaskQueue
+{
+    public Task<IReadOnlyList<RecordedCompletion>> CompleteAsync(
+        IReadOnlyList<TaskCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (completions.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<RecordedCompletion>>([]);
+        }
+
+        var databaseNow = SqliteTime.ToDatabase(now);
+        return database.WriteAsync<IReadOnlyList<RecordedCompletion>>(
+            async (connection, transaction) =>
+            {
+                // One transaction, one commit (and one fsync) for the whole group; each completion's guarded update
+                // tells whether its task is still held, and one that is not is passed over without touching the others.
+                var recorded = new List<RecordedCompletion>();
+                var activity = new List<NewActivity>();
+                foreach (var completion in completions)
+                {
+                    var task = completion.Task;
+                    var held = await connection.ExecuteAsync(new CommandDefinition(
+                        SqliteTaskQueueSql.CompleteTask,
+                        new { TaskId = task.Id.Value, completion.OutputPayload, Owner = task.LeaseOwner, task.Attempt, Now = databaseNow },
+                        transaction,
+                        cancellationToken: cancellationToken));
+                    if (held == 0)
+                    {
+                        if (await WasCompletedByThisClaimAsync(transaction, task, cancellationToken))
+                        {
+                            // An earlier commit of this claim recorded it; only its acknowledgement was lost.
+                            recorded.Add(new(completion, await RenewHandedOverTaskAsync(transaction, completion, now, cancellationToken)));
+                        }
+
+                        continue;
+                    }
+
+                    ClaimedTask? nextTask = null;
+                    if (completion.NextStep is { } next)
+                    {
+                        await UpdateRunningWorkflowAsync(
+                            transaction, SqliteTaskQueueSql.AdvanceWorkflow, task.WorkflowId, completion.OutputPayload, databaseNow, cancellationToken);
+                        nextTask = await InsertNextTaskAsync(transaction, completion, next, now, cancellationToken);
+                    }
+                    else
+                    {
+                        await UpdateRunningWorkflowAsync(
+                            transaction, SqliteTaskQueueSql.CompleteWorkflow, task.WorkflowId, completion.OutputPayload, databaseNow, cancellationToken);
+                    }
+
+                    activity.AddRange(TransitionLog.Completed(
+                        task.Subject, task.WorkflowName, completion.NextStep is null, nextTask?.Subject, now));
+                    recorded.Add(new(completion, nextTask));
+                }
+
+                if (recorded.Count == 0)
+                {
+                    return recorded;
+                }
+
+                await ActivityLog.AppendAsync(transaction, activity, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return recorded;
+            },
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates the next step's task: PENDING, or claimed at once by the same lease owner when the completion hands it
+    /// over.
+    /// </summary>
+    /// <returns>The handed-over task as its new holder sees it; null when it was left PENDING.</returns>
+    private static async Task<bool> WasCompletedByThisClaimAsync(
+        IDbTransaction transaction, ClaimedTask task, CancellationToken cancellationToken) =>
+        await transaction.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(
+            SqliteTaskQueueSql.CountCompletedByClaim,
+            new { TaskId = task.Id.Value, Owner = task.LeaseOwner, task.Attempt },
+            transaction,
+            cancellationToken: cancellationToken)) == 1;
+
+    /// <summary>
+    /// The next step an earlier commit of <paramref name="completion"/> handed over, when its owner still holds it: its
+    /// lease renewed and handed over again, as that commit's lost acknowledgement would have. Null otherwise.
+    /// </summary>
+    private static async Task<ClaimedTask?> RenewHandedOverTaskAsync(
+        IDbTransaction transaction, TaskCompletion completion, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (completion is not { NextStep: { } next, NextStepLeaseExpiresAt: { } leaseExpiresAt })
+        {
+            return null;
+        }
+
+        var id = await transaction.Connection!.ExecuteScalarAsync<long?>(new CommandDefinition(
+            SqliteTaskQueueSql.RenewHandedOverTask,
+            new
+            {
+                WorkflowId = SqliteIds.ToDatabase(completion.Task.WorkflowId),
+                StepIndex = next.Index,
+                Owner = completion.Task.LeaseOwner,
+                LeaseExpiresAt = SqliteTime.ToDatabase(leaseExpiresAt),
+                Now = SqliteTime.ToDatabase(now),
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+        return id is { } nextId ? completion.HandedOverTask(new TaskId(nextId), now) : null;
+    }
+
+    private static async Task<ClaimedTask?> InsertNextTaskAsync(
+        IDbTransaction transaction, TaskCompletion completion, WorkflowStep next, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var task = completion.Task;
+        var id = await transaction.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(
+            SqliteTaskQueueSql.InsertNextTask,
+            new
+            {
+                WorkflowId = SqliteIds.ToDatabase(task.WorkflowId),
+                StepIndex = next.Index,
+                next.TaskName,
+                Status = completion.HandsOver ? StatusNames.Running : StatusNames.Pending,
+                Attempt = completion.HandsOver ? 1 : 0,
+                next.Policy.MaxAttempts,
+                InputPayload = completion.OutputPayload,
+                LeaseOwner = completion.HandsOver ? task.LeaseOwner : null,
+                LeaseExpiresAt = completion.NextStepLeaseExpiresAt is { } expiresAt ? SqliteTime.ToDatabase(expiresAt) : null,
+                Now = SqliteTime.ToDatabase(now),
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+        return completion.HandedOverTask(new TaskId(id), now);
+    }
+}

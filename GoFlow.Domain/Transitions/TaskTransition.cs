@@ -1,0 +1,99 @@
+namespace GoFlow.Domain.Transitions;
+
+/// <summary>
+/// One change of a task's status, stated once: the statuses it may start from, the status it leads to, what else it
+/// sets, what a store must check beside the status, and the activity rows it writes. The stores turn each into one
+/// guarded statement whose row count tells whether it applied (docs/state-machine.md, ADR 0017).
+/// </summary>
+/// <param name="Name">The transition's name, as docs/state-machine.md writes it.</param>
+/// <param name="From">The statuses it may start from; empty for a task's creation.</param>
+/// <param name="To">The status it leads to.</param>
+/// <param name="Sets">The fields it sets beside the status and updated_at.</param>
+/// <param name="Guard">What the store checks beside the status, in the same statement.</param>
+/// <param name="Activity">The actions of the activity rows it writes, in order (<see cref="ActivityAction"/>).</param>
+public sealed record TaskTransition(
+    string Name,
+    IReadOnlyList<WorkflowTaskStatus> From,
+    WorkflowTaskStatus To,
+    TaskFields Sets,
+    TaskGuard Guard,
+    IReadOnlyList<string> Activity)
+{
+    /// <summary>Whether a task in <paramref name="status"/> may take this transition.</summary>
+    public bool CanStartFrom(WorkflowTaskStatus status) => From.Contains(status);
+
+    /// <summary>Whether the transition creates the task rather than changing one.</summary>
+    public bool Creates => From.Count == 0;
+
+    /// <summary>
+    /// The activity rows this transition writes for <paramref name="task"/> at <paramref name="at"/>: a TASK_STARTED row
+    /// names the worker, a row of a transition that sets the error carries it, and <paramref name="retryAt"/> when given.
+    /// </summary>
+    public IEnumerable<NewActivity> Log(
+        ActivitySubject task, DateTimeOffset at, string? error = null, DateTimeOffset? retryAt = null)
+    {
+        foreach (var action in Activity)
+        {
+            var details = action == ActivityAction.TaskStarted
+                ? ActivityDetails.ForStartedTask(task.TaskName, task.Attempt, task.WorkerId ?? string.Empty)
+                : ActivityDetails.ForTask(task.TaskName, task.Attempt, Sets.HasFlag(TaskFields.Error) ? error : null, retryAt);
+            yield return new NewActivity(task.WorkflowId, task.TaskId, action, details, at);
+        }
+    }
+}
+
+/// <summary>The fields a <see cref="TaskTransition"/> sets beside its status and updated_at.</summary>
+[Flags]
+public enum TaskFields
+{
+    None = 0,
+
+    /// <summary>The attempt counts one more (a claim).</summary>
+    AttemptCounted = 1,
+
+    /// <summary>The attempt is given back (a release: the next claim repeats its number).</summary>
+    AttemptGivenBack = 2,
+
+    /// <summary>A lease owner and expiry are set, and the owner is recorded as the task's worker.</summary>
+    LeaseTaken = 4,
+
+    /// <summary>The lease expiry moves on (a heartbeat).</summary>
+    LeaseExtended = 8,
+
+    /// <summary>The lease owner and expiry are cleared.</summary>
+    LeaseEnded = 16,
+
+    /// <summary>The handler's output is stored.</summary>
+    Output = 32,
+
+    /// <summary>The attempt's error is stored as the task's last error.</summary>
+    Error = 64,
+
+    /// <summary>The task is due again, at a given time or now.</summary>
+    Scheduled = 128,
+
+    /// <summary>Fresh attempts are granted: max_attempts becomes the attempt plus the step's budget.</summary>
+    AttemptsGranted = 256,
+}
+
+/// <summary>What a store checks, in the guarded statement itself, beside the task's status.</summary>
+public enum TaskGuard
+{
+    /// <summary>Nothing more: the status alone decides.</summary>
+    None,
+
+    /// <summary>The task is due: its scheduled time has come (a claim).</summary>
+    Due,
+
+    /// <summary>The task is still held by the writer's claim: the same lease owner and the same attempt.</summary>
+    Claim,
+
+    /// <summary>The lease ended before now and the task has attempts left.</summary>
+    ExpiredLeaseWithAttemptsLeft,
+
+    /// <summary>The lease ended before now on the task's last attempt.</summary>
+    ExpiredLeaseOnLastAttempt,
+
+    /// <summary>The task belongs to the workflow an operator changes (and, for a retry, is the step retried).</summary>
+    Workflow,
+}

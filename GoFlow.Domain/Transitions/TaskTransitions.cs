@@ -1,0 +1,86 @@
+using static GoFlow.Domain.WorkflowTaskStatus;
+
+namespace GoFlow.Domain.Transitions;
+
+/// <summary>Every transition of a task: the task's state machine (docs/state-machine.md).</summary>
+public static class TaskTransitions
+{
+    /// <summary>A step's task is created, due now: a workflow's first step, or the step after one completed.</summary>
+    public static readonly TaskTransition Create = new(
+        "create", [], Pending, TaskFields.Scheduled, TaskGuard.None, []);
+
+    /// <summary>
+    /// The step after one completed is created already claimed by the same worker, for its first attempt (the
+    /// hand-over, ADR 0011), in the commit that completes its predecessor.
+    /// </summary>
+    public static readonly TaskTransition HandOver = new(
+        "hand over", [], Running, TaskFields.AttemptCounted | TaskFields.LeaseTaken | TaskFields.Scheduled, TaskGuard.None,
+        [ActivityAction.TaskStarted]);
+
+    /// <summary>A worker claims a due task: it holds the task under a lease, and the attempt counts.</summary>
+    public static readonly TaskTransition Claim = new(
+        "claim", [Pending], Running, TaskFields.AttemptCounted | TaskFields.LeaseTaken, TaskGuard.Due,
+        [ActivityAction.TaskStarted]);
+
+    /// <summary>The holder's heartbeat extends its lease; no activity row, or a long task would flood its log.</summary>
+    public static readonly TaskTransition RenewLease = new(
+        "renew lease", [Running], Running, TaskFields.LeaseExtended, TaskGuard.Claim, []);
+
+    /// <summary>The holder records the handler's output.</summary>
+    public static readonly TaskTransition Complete = new(
+        "complete", [Running], Completed, TaskFields.Output | TaskFields.LeaseEnded, TaskGuard.Claim,
+        [ActivityAction.TaskCompleted]);
+
+    /// <summary>The holder's attempt failed with attempts left: the task is due again after the backoff.</summary>
+    public static readonly TaskTransition ScheduleRetry = new(
+        "schedule retry", [Running], Pending, TaskFields.Error | TaskFields.Scheduled | TaskFields.LeaseEnded, TaskGuard.Claim,
+        [ActivityAction.TaskRetryScheduled]);
+
+    /// <summary>The holder's attempt failed for good (the last attempt, a permanent failure, no handler).</summary>
+    public static readonly TaskTransition Fail = new(
+        "fail", [Running], Failed, TaskFields.Error | TaskFields.LeaseEnded, TaskGuard.Claim,
+        [ActivityAction.TaskFailed]);
+
+    /// <summary>The holder stops (a shutdown) and hands the task back, due now, without using up the attempt.</summary>
+    public static readonly TaskTransition Release = new(
+        "release", [Running], Pending, TaskFields.AttemptGivenBack | TaskFields.Scheduled | TaskFields.LeaseEnded, TaskGuard.Claim,
+        [ActivityAction.TaskReleased]);
+
+    /// <summary>The error an attempt whose lease expired leaves behind.</summary>
+    public const string LeaseExpiredError = "The worker running this attempt stopped renewing its lease.";
+
+    /// <summary>The lease sweep takes back a task whose holder stopped renewing it; the attempt counts, the task is due now.</summary>
+    public static readonly TaskTransition ExpireLease = new(
+        "lease expired", [Running], Pending, TaskFields.Error | TaskFields.Scheduled | TaskFields.LeaseEnded,
+        TaskGuard.ExpiredLeaseWithAttemptsLeft, [ActivityAction.TaskLeaseExpired]);
+
+    /// <summary>The lease sweep takes back a task on its last attempt: it fails for good.</summary>
+    public static readonly TaskTransition ExpireLastLease = new(
+        "lease expired on the last attempt", [Running], Failed, TaskFields.Error | TaskFields.LeaseEnded,
+        TaskGuard.ExpiredLeaseOnLastAttempt, [ActivityAction.TaskLeaseExpired, ActivityAction.TaskFailed]);
+
+    /// <summary>An operator cancels the task's workflow; the holder's later writes then match no guard.</summary>
+    public static readonly TaskTransition Cancel = new(
+        "cancel", [Pending, Running], Cancelled, TaskFields.LeaseEnded, TaskGuard.Workflow, []);
+
+    /// <summary>
+    /// An operator retries the task's workflow from this step: due now, with fresh attempts. Attempt numbers keep
+    /// counting up, so a late write of an earlier attempt stays fenced out; the last error is kept.
+    /// </summary>
+    public static readonly TaskTransition Retry = new(
+        "retry", [Failed, Cancelled], Pending, TaskFields.AttemptsGranted | TaskFields.Scheduled | TaskFields.LeaseEnded,
+        TaskGuard.Workflow, []);
+
+    /// <summary>The transition a failed attempt takes: a retry while attempts are left, else a failure for good.</summary>
+    public static TaskTransition AfterFailedAttempt(int attempt, int maxAttempts) =>
+        HasAttemptsLeft(attempt, maxAttempts) ? ScheduleRetry : Fail;
+
+    /// <summary>Whether <paramref name="attempt"/> may be followed by another: the stores' expiry guards say the same in SQL.</summary>
+    public static bool HasAttemptsLeft(int attempt, int maxAttempts) => attempt < maxAttempts;
+
+    /// <summary>Every task transition, creations first.</summary>
+    public static readonly IReadOnlyList<TaskTransition> All =
+    [
+        Create, HandOver, Claim, RenewLease, Complete, ScheduleRetry, Fail, Release, ExpireLease, ExpireLastLease, Cancel, Retry,
+    ];
+}
