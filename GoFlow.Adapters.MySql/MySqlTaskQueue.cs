@@ -237,7 +237,8 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
         row.Attempt + 1,
         row.MaxAttempts,
         claim.Owner,
-        claim.LeaseExpiresAt,
+        MySqlTime.Kept(claim.LeaseExpiresAt),
+        claim.LeaseDuration,
         MySqlTime.FromDatabase(row.ScheduledAt),
         workflow.TraceParent);
 }

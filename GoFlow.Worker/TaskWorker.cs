@@ -190,9 +190,8 @@ internal sealed partial class TaskWorker(
             });
             await using var scope = scopes.CreateAsyncScope();
             var executeTask = scope.ServiceProvider.GetRequiredService<IExecuteTask>();
-            // A stopping worker asks for no hand-over (null lease): the next step is left PENDING for any worker.
-            var nextStepLease = stoppingToken.IsCancellationRequested ? (TimeSpan?)null : _options.LeaseDuration;
-            var execution = await executeTask.ExecuteAsync(task, nextStepLease, running.Token);
+            // A stopping worker asks for no hand-over: the next step is left PENDING for any worker.
+            var execution = await executeTask.ExecuteAsync(task, handOver: !stoppingToken.IsCancellationRequested, running.Token);
             return execution.NextTask;
         }
         catch (OperationCanceledException) when (_shutdownDeadline.IsCancellationRequested)

@@ -11,13 +11,13 @@ public interface IExecuteTask
     /// as it was claimed.
     /// </summary>
     /// <param name="task">The claimed task to run.</param>
-    /// <param name="nextStepLease">
-    /// When set, a completed step's next step is handed over already claimed by the same lease owner, leased for this
-    /// long, in <see cref="TaskExecution.NextTask"/>, so the caller can run it at once, without a claim and without
-    /// another worker racing for it. Null leaves the next step PENDING for any worker (a caller that is stopping).
+    /// <param name="handOver">
+    /// True: a completed step's next step is handed over, claimed by the same lease owner for the task's lease length,
+    /// in <see cref="TaskExecution.NextTask"/>, so the caller can run it at once, without a claim and without another
+    /// worker racing for it. False leaves the next step PENDING for any worker (a caller that is stopping).
     /// </param>
     /// <param name="cancellationToken">Fires on shutdown or when the lease was lost.</param>
-    Task<TaskExecution> ExecuteAsync(ClaimedTask task, TimeSpan? nextStepLease, CancellationToken cancellationToken);
+    Task<TaskExecution> ExecuteAsync(ClaimedTask task, bool handOver, CancellationToken cancellationToken);
 }
 
 /// <summary>

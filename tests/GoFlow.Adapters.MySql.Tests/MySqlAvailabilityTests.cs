@@ -17,7 +17,7 @@ internal sealed class MySqlAvailabilityTests : MySqlDatabaseFixture
 
     private static readonly ClaimedTask SomeClaimedTask = new(
         new TaskId(1), WorkflowId.New(TestTimes.Start), "OrderProcess", 0, "ValidateOrder", "{}", 1, 3, "worker-a",
-        Now + TestTimes.Lease);
+        Now + TestTimes.Lease, TestTimes.Lease);
 
     /// <summary>Every public method of the two stores, called with plausible arguments.</summary>
     private static readonly Dictionary<string, Func<IWorkflowRepository, ITaskQueue, Task>> Operations = new()

@@ -185,10 +185,10 @@ public sealed class TaskWorkerShutdownTests
         finish.SetResult();
         await stopping.WaitAsync(Deadline);
 
-        Assert.That(_harness.NextStepLeases, Is.EquivalentTo(new Dictionary<TaskId, TimeSpan?>
+        Assert.That(_harness.HandOversAsked, Is.EquivalentTo(new Dictionary<TaskId, bool>
         {
-            [claimed.Id] = _harness.Options.LeaseDuration,
-            [handedOver.Id] = null,
+            [claimed.Id] = true,
+            [handedOver.Id] = false,
         }));
         _harness.ReleaseTask.VerifyNoOtherCalls();
     }

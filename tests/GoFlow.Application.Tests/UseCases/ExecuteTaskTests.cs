@@ -59,7 +59,7 @@ public sealed class ExecuteTaskTests
             });
         var task = new ClaimedTaskBuilder().AtStep(0).WithInput("""{"order_id":"A-1"}""").Build();
 
-        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
+        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, handOver: false, default);
 
         Assert.Multiple(() =>
         {
@@ -78,7 +78,7 @@ public sealed class ExecuteTaskTests
         SetUpHandlerReturningItsInput();
         var task = new ClaimedTaskBuilder().AtStep(2).Build();
 
-        var execution = await CreateUseCase("SendEmail").ExecuteAsync(task, nextStepLease: null, default);
+        var execution = await CreateUseCase("SendEmail").ExecuteAsync(task, handOver: false, default);
 
         Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Completed));
         Assert.That(_completion!.NextStep, Is.Null);
@@ -91,7 +91,7 @@ public sealed class ExecuteTaskTests
         HandlerThrows(new InvalidOperationException("the payment service did not answer"));
         var task = new ClaimedTaskBuilder().OnAttempt(2, of: 3).Build();
 
-        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
+        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, handOver: false, default);
 
         // The second failed attempt waits 20 s (10 s doubled), of which the second half is jitter.
         Assert.Multiple(() =>
@@ -109,7 +109,7 @@ public sealed class ExecuteTaskTests
         HandlerThrows(new InvalidOperationException("the payment service did not answer"));
         var task = new ClaimedTaskBuilder().OnAttempt(3, of: 3).Build();
 
-        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
+        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, handOver: false, default);
 
         Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
         Assert.That(_failure!.RetryAt, Is.Null);
@@ -121,7 +121,7 @@ public sealed class ExecuteTaskTests
         HandlerThrows(new PermanentTaskFailureException("amount must be a number greater than 0."));
         var task = new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build();
 
-        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
+        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, handOver: false, default);
 
         Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
         Assert.That(_failure!.Error, Is.EqualTo("amount must be a number greater than 0."));
@@ -136,7 +136,7 @@ public sealed class ExecuteTaskTests
         SetUpHandlerReturningItsInput();
         var task = new ClaimedTaskBuilder().AtStep(0).WithInput(new JsonObject { ["note"] = Text }.ToJsonString()).Build();
 
-        await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
+        await CreateUseCase("ValidateOrder").ExecuteAsync(task, handOver: false, default);
 
         Assert.That(_completion!.OutputPayload, Is.EqualTo("{\"note\":\"" + Text + "\"}"));
         Assert.That(JsonNode.Parse(_completion.OutputPayload)!["note"]!.GetValue<string>(), Is.EqualTo(Text));
@@ -148,7 +148,7 @@ public sealed class ExecuteTaskTests
         SetUpHandlerReturningItsInput();
         var task = new ClaimedTaskBuilder().AtStep(0).WithInput("""{"note":"a\"b\\c\n\u0001"}""").Build();
 
-        await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
+        await CreateUseCase("ValidateOrder").ExecuteAsync(task, handOver: false, default);
 
         Assert.That(_completion!.OutputPayload, Is.EqualTo("""{"note":"a\"b\\c\n\u0001"}"""));
     }
@@ -161,7 +161,7 @@ public sealed class ExecuteTaskTests
             .ReturnsAsync(new JsonObject { ["note"] = new string('<', 100) });
         var task = new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build();
 
-        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
+        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, handOver: false, default);
 
         Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
         Assert.That(_completion, Is.Null, "nothing too large reaches the store");
@@ -177,7 +177,7 @@ public sealed class ExecuteTaskTests
             .ReturnsAsync(new JsonObject { ["note"] = new string('<', 100) });
 
         var execution = await CreateUseCase("ValidateOrder")
-            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), nextStepLease: null, default);
+            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), handOver: false, default);
 
         Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Completed));
         Assert.That(System.Text.Encoding.UTF8.GetByteCount(_completion!.OutputPayload), Is.EqualTo(111));
@@ -190,7 +190,7 @@ public sealed class ExecuteTaskTests
             .ReturnsAsync(new JsonObject { ["note"] = "a\ud800b" });
 
         var execution = await CreateUseCase("ValidateOrder")
-            .ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build(), nextStepLease: null, default);
+            .ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build(), handOver: false, default);
 
         Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
         Assert.That(_failure!.RetryAt, Is.Null);
@@ -206,7 +206,7 @@ public sealed class ExecuteTaskTests
             .ThrowsAsync(new PayloadTooLargeForStoreException("packet too large", new InvalidOperationException("driver")));
 
         var execution = await CreateUseCase("ValidateOrder")
-            .ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build(), nextStepLease: null, default);
+            .ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build(), handOver: false, default);
 
         Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
         Assert.That(_failure!.RetryAt, Is.Null);
@@ -233,7 +233,7 @@ public sealed class ExecuteTaskTests
             });
         var useCase = CreateUseCase("ValidateOrder");
 
-        var running = useCase.ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build(), nextStepLease: null, default);
+        var running = useCase.ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build(), handOver: false, default);
         _clock.Advance(TestDefinitions.Policy.Timeout);
         var execution = await running.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -257,7 +257,7 @@ public sealed class ExecuteTaskTests
                 : [.. completions.Select(completion => new RecordedCompletion(completion, NextTask: null))]);
         var useCase = CreateUseCase("ValidateOrder");
 
-        var execution = useCase.ExecuteAsync(new ClaimedTaskBuilder().Build(), nextStepLease: null, default);
+        var execution = useCase.ExecuteAsync(new ClaimedTaskBuilder().Build(), handOver: false, default);
         while (!execution.IsCompleted)
         {
             _clock.Advance(TimeSpan.FromSeconds(1));
@@ -276,7 +276,7 @@ public sealed class ExecuteTaskTests
         using var counted = new MetricCollector<long>(_telemetry, EngineTelemetry.Name, instrument);
 
         await CreateUseCase(TestDefinitions.OrderProcess.TaskNames[step])
-            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(step).Build(), nextStepLease: null, default);
+            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(step).Build(), handOver: false, default);
 
         Assert.That(counted.GetMeasurementSnapshot().Sum(m => m.Value), Is.EqualTo(1));
     }
@@ -290,7 +290,7 @@ public sealed class ExecuteTaskTests
         using var counted = new MetricCollector<long>(_telemetry, EngineTelemetry.Name, instrument);
 
         await CreateUseCase("ValidateOrder").ExecuteAsync(
-            new ClaimedTaskBuilder().OnAttempt(attempt, of: 3).Build(), nextStepLease: null, default);
+            new ClaimedTaskBuilder().OnAttempt(attempt, of: 3).Build(), handOver: false, default);
 
         Assert.That(counted.GetMeasurementSnapshot().Sum(m => m.Value), Is.EqualTo(1));
     }
@@ -299,7 +299,7 @@ public sealed class ExecuteTaskTests
     public async Task ExecuteAsync_NoHandlerRegistered_FailsNamingTheTask()
     {
         var execution = await CreateUseCase("SomethingElse")
-            .ExecuteAsync(new ClaimedTaskBuilder().Build(), nextStepLease: null, default);
+            .ExecuteAsync(new ClaimedTaskBuilder().Build(), handOver: false, default);
 
         Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
         Assert.That(_failure!.Error, Does.Contain("ValidateOrder"));
@@ -310,7 +310,7 @@ public sealed class ExecuteTaskTests
     {
         var task = new ClaimedTaskBuilder().OfWorkflow("Retired").Build();
 
-        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
+        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, handOver: false, default);
 
         Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
         Assert.That(_failure!.Error, Does.Contain("Retired"));
@@ -322,7 +322,7 @@ public sealed class ExecuteTaskTests
     {
         var task = new ClaimedTaskBuilder().Named("OldName").Build();
 
-        var execution = await CreateUseCase("OldName").ExecuteAsync(task, nextStepLease: null, default);
+        var execution = await CreateUseCase("OldName").ExecuteAsync(task, handOver: false, default);
 
         Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
         _handler.VerifyNoOtherCalls();
@@ -337,7 +337,7 @@ public sealed class ExecuteTaskTests
             .ReturnsAsync([]);
 
         var execution = await CreateUseCase("ValidateOrder")
-            .ExecuteAsync(new ClaimedTaskBuilder().Build(), nextStepLease: null, default);
+            .ExecuteAsync(new ClaimedTaskBuilder().Build(), handOver: false, default);
 
         Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Rejected));
         _workAvailable.VerifyNoOtherCalls();
@@ -353,7 +353,7 @@ public sealed class ExecuteTaskTests
         using var failedWorkflows = new MetricCollector<long>(_telemetry, EngineTelemetry.Name, "goflow.workflows.failed");
 
         var execution = await CreateUseCase("ValidateOrder")
-            .ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(3, of: 3).Build(), nextStepLease: null, default);
+            .ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(3, of: 3).Build(), handOver: false, default);
 
         Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Rejected));
         Assert.That(failedWorkflows.GetMeasurementSnapshot(), Is.Empty);
@@ -373,27 +373,27 @@ public sealed class ExecuteTaskTests
 
         Assert.That(
             async () => await CreateUseCase("ValidateOrder").ExecuteAsync(
-                new ClaimedTaskBuilder().Build(), nextStepLease: null, shutdown.Token),
+                new ClaimedTaskBuilder().Build(), handOver: false, shutdown.Token),
             Throws.InstanceOf<OperationCanceledException>());
         Assert.That(_completion, Is.Null);
         Assert.That(_failure, Is.Null);
     }
 
     [Test]
-    public async Task ExecuteAsync_WithANextStepLease_AsksForTheNextStepLeasedFromNowAndReturnsIt()
+    public async Task ExecuteAsync_HandOverAsked_AsksTheStoreToHandOverTheNextStepAndReturnsIt()
     {
         SetUpHandlerReturningItsInput();
         var nextTask = new ClaimedTaskBuilder().AtStep(1).Build() with { Id = new TaskId(8) };
         StoreHandsOver(nextTask);
 
         var execution = await CreateUseCase("ValidateOrder")
-            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), TimeSpan.FromSeconds(30), default);
+            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), handOver: true, default);
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(execution, Is.EqualTo(new TaskExecution(TaskExecutionOutcome.Completed, nextTask)));
             Assert.That(_completion!.NextStep, Is.EqualTo(TestDefinitions.OrderProcess.Steps[1]));
-            Assert.That(_completion.NextStepLeaseExpiresAt, Is.EqualTo(TestDefinitions.Now.AddSeconds(30)));
+            Assert.That(_completion.HandOver, Is.True);
         }
     }
 
@@ -407,7 +407,7 @@ public sealed class ExecuteTaskTests
         using var pickup = new MetricCollector<double>(_telemetry, EngineTelemetry.Name, "goflow.task.pickup_latency");
 
         await CreateUseCase("ValidateOrder")
-            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), TimeSpan.FromSeconds(30), default);
+            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), handOver: true, default);
 
         _workAvailable.Verify(signal => signal.Notify(), Times.Never);
         var claim = claimed.GetMeasurementSnapshot().Single();
@@ -420,18 +420,18 @@ public sealed class ExecuteTaskTests
     }
 
     [Test]
-    public async Task ExecuteAsync_WithoutANextStepLease_LeavesTheNextStepPendingAndWakesAWorker()
+    public async Task ExecuteAsync_NoHandOverAsked_LeavesTheNextStepPendingAndWakesAWorker()
     {
         SetUpHandlerReturningItsInput();
         using var claimed = new MetricCollector<long>(_telemetry, EngineTelemetry.Name, "goflow.task.attempts.started");
 
         var execution = await CreateUseCase("ValidateOrder")
-            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), nextStepLease: null, default);
+            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), handOver: false, default);
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(execution, Is.EqualTo(new TaskExecution(TaskExecutionOutcome.Completed, NextTask: null)));
-            Assert.That(_completion!.NextStepLeaseExpiresAt, Is.Null);
+            Assert.That(_completion!.HandOver, Is.False);
             Assert.That(claimed.GetMeasurementSnapshot(), Is.Empty);
         }
 
@@ -445,7 +445,7 @@ public sealed class ExecuteTaskTests
         SetUpHandlerReturningItsInput();
 
         var execution = await CreateUseCase("ValidateOrder")
-            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), TimeSpan.FromSeconds(30), default);
+            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), handOver: true, default);
 
         Assert.That(execution, Is.EqualTo(new TaskExecution(TaskExecutionOutcome.Completed, NextTask: null)));
         _workAvailable.Verify(signal => signal.Notify(), Times.Once);
@@ -475,7 +475,7 @@ public sealed class ExecuteTaskTests
             .BuildServiceProvider();
         return new ExecuteTask(
             _queue.Object,
-            new CompletionGroupCommit(_queue.Object, _clock),
+            new CompletionGroupCommit(_queue.Object, _clock, TestStoreLimits.Microseconds),
             TestDefinitions.Port(),
             services,
             _workAvailable.Object,
