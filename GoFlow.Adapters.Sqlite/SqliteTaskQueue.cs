@@ -13,7 +13,7 @@ namespace GoFlow.Adapters.Sqlite;
 /// </remarks>
 internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
 {
-    public Task<IReadOnlyList<ClaimedTask>> ClaimAsync(TaskClaim claim, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ClaimedTask>> ClaimAsync(ClaimRequest claim, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(claim.MaxTasks);
         var now = SqliteTime.ToDatabase(claim.Now);

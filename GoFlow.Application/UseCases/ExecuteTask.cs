@@ -31,7 +31,7 @@ internal sealed partial class ExecuteTask(
     /// <summary>The first wait before recording a result again while the store is unreachable; it doubles up to 5 s.</summary>
     private static readonly TimeSpan FirstRecordingRetry = TimeSpan.FromMilliseconds(200);
 
-    public async Task<TaskExecution> ExecuteAsync(ClaimedTask task, bool handOver, CancellationToken cancellationToken)
+    public async Task<AttemptResult> ExecuteAsync(ClaimedTask task, bool handOver, CancellationToken cancellationToken)
     {
         // A child of the request that started the workflow, when it came with a trace: one trace from HTTP to the last task.
         ActivityContext.TryParse(task.TraceParent, traceState: null, out var startedBy);
@@ -48,13 +48,13 @@ internal sealed partial class ExecuteTask(
         span?.SetTag("outcome", outcome.ToString());
         switch (outcome)
         {
-            case TaskExecutionOutcome.Completed:
+            case AttemptOutcome.Completed:
                 telemetry.AttemptCompleted(task.WorkflowName, task.TaskName, duration);
                 break;
-            case TaskExecutionOutcome.RetryScheduled:
+            case AttemptOutcome.RetryScheduled:
                 telemetry.AttemptFailed(task.WorkflowName, task.TaskName, duration, retried: true);
                 break;
-            case TaskExecutionOutcome.Failed:
+            case AttemptOutcome.Failed:
                 span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
                 telemetry.AttemptFailed(task.WorkflowName, task.TaskName, duration, retried: false);
                 telemetry.WorkflowFailed(task.WorkflowName);
@@ -64,7 +64,7 @@ internal sealed partial class ExecuteTask(
         return execution;
     }
 
-    private async Task<TaskExecution> RunAndRecordAsync(
+    private async Task<AttemptResult> RunAndRecordAsync(
         ClaimedTask task, bool handOver, CancellationToken cancellationToken)
     {
         var definition = definitions.Find(task.WorkflowName);
@@ -151,7 +151,7 @@ internal sealed partial class ExecuteTask(
         if (recorded is null)
         {
             LogResultRejected(task.TaskName, task.WorkflowId.ToString(), task.Attempt);
-            return new(TaskExecutionOutcome.Rejected);
+            return new(AttemptOutcome.Rejected);
         }
 
         if (nextStep is null)
@@ -169,11 +169,11 @@ internal sealed partial class ExecuteTask(
             workAvailable.Notify();
         }
 
-        return new(TaskExecutionOutcome.Completed, recorded.NextTask);
+        return new(AttemptOutcome.Completed, recorded.NextTask);
     }
 
     /// <summary>Fails the attempt: a retry after the backoff while attempts are left, else the task for good.</summary>
-    private Task<TaskExecutionOutcome> FailAttemptAsync(
+    private Task<AttemptOutcome> FailAttemptAsync(
         ClaimedTask task, TaskPolicy policy, string error, CancellationToken cancellationToken)
     {
         DateTimeOffset? retryAt = TaskTransitions.AfterFailedAttempt(task.Attempt, task.MaxAttempts) == TaskTransitions.ScheduleRetry
@@ -182,7 +182,7 @@ internal sealed partial class ExecuteTask(
         return FailAsync(task, error, retryAt, cancellationToken);
     }
 
-    private async Task<TaskExecutionOutcome> FailAsync(
+    private async Task<AttemptOutcome> FailAsync(
         ClaimedTask task, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken)
     {
         var recorded = await RecordAsync(
@@ -191,10 +191,10 @@ internal sealed partial class ExecuteTask(
         if (!recorded)
         {
             LogResultRejected(task.TaskName, task.WorkflowId.ToString(), task.Attempt);
-            return TaskExecutionOutcome.Rejected;
+            return AttemptOutcome.Rejected;
         }
 
-        return retryAt is null ? TaskExecutionOutcome.Failed : TaskExecutionOutcome.RetryScheduled;
+        return retryAt is null ? AttemptOutcome.Failed : AttemptOutcome.RetryScheduled;
     }
 
     /// <summary>

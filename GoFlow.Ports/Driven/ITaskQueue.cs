@@ -10,11 +10,11 @@ namespace GoFlow.Ports.Driven;
 public interface ITaskQueue
 {
     /// <summary>
-    /// Claims up to <see cref="TaskClaim.MaxTasks"/> PENDING tasks, oldest first, skipping tasks another claimer holds:
+    /// Claims up to <see cref="ClaimRequest.MaxTasks"/> PENDING tasks, oldest first, skipping tasks another claimer holds:
     /// each becomes RUNNING with the claim's lease and its attempt counted, its workflow becomes RUNNING if it
     /// was PENDING, and a TASK_STARTED row is written for each, all in one transaction.
     /// </summary>
-    Task<IReadOnlyList<ClaimedTask>> ClaimAsync(TaskClaim claim, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ClaimedTask>> ClaimAsync(ClaimRequest claim, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records finished attempts, all in one transaction (a group commit: one durable write for many steps). For each
@@ -73,7 +73,7 @@ public interface ITaskQueue
 }
 
 /// <summary>A request to claim tasks for <paramref name="Owner"/> until <paramref name="LeaseExpiresAt"/>.</summary>
-public sealed record TaskClaim(string Owner, int MaxTasks, DateTimeOffset Now, DateTimeOffset LeaseExpiresAt)
+public sealed record ClaimRequest(string Owner, int MaxTasks, DateTimeOffset Now, DateTimeOffset LeaseExpiresAt)
 {
     /// <summary>The lease length this claim grants; a step handed over to the same holder later is leased as long.</summary>
     public TimeSpan LeaseDuration => LeaseExpiresAt - Now;
@@ -149,7 +149,7 @@ public sealed record TaskFailure(ClaimedTask Task, string Error, DateTimeOffset?
 /// <summary>Extend the leases <paramref name="Owner"/> holds on <paramref name="Tasks"/> until <paramref name="LeaseExpiresAt"/>.</summary>
 public sealed record LeaseRenewal(
     string Owner,
-    IReadOnlyList<HeldTask> Tasks,
+    IReadOnlyList<TaskClaim> Tasks,
     DateTimeOffset LeaseExpiresAt,
     DateTimeOffset Now);
 
@@ -162,5 +162,5 @@ public sealed record RecoveredLeases(int TasksTakenBack, IReadOnlyList<string> F
     public static readonly RecoveredLeases None = new(0, []);
 }
 
-/// <summary>A task a worker believes it holds: the id and the attempt it claimed.</summary>
-public sealed record HeldTask(TaskId Id, int Attempt);
+/// <summary>A claim a worker believes it holds: the task and the attempt it claimed (its owner is the worker).</summary>
+public sealed record TaskClaim(TaskId Id, int Attempt);

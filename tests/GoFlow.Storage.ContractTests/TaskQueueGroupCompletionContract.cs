@@ -324,7 +324,7 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
         var claimedByOthers = await Queue.ClaimAsync(new ClaimBuilder().By("worker-b").At(FinishedAt).Build(), CancellationToken.None);
         var sweptBeforeExpiry = await RecoverExpiredLeasesAsync(leaseUntil - TestTimes.Microsecond, 10, CancellationToken.None);
         var renewed = await Queue.RenewLeasesAsync(
-            new LeaseRenewal(nextTask.LeaseOwner, [new HeldTask(nextTask.Id, nextTask.Attempt)], leaseUntil.AddMinutes(1), FinishedAt),
+            new LeaseRenewal(nextTask.LeaseOwner, [new TaskClaim(nextTask.Id, nextTask.Attempt)], leaseUntil.AddMinutes(1), FinishedAt),
             CancellationToken.None);
         var sweptAfterExpiry = await RecoverExpiredLeasesAsync(leaseUntil.AddMinutes(1).AddSeconds(1), 10, CancellationToken.None);
 

@@ -63,7 +63,7 @@ public sealed class ExecuteTaskTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Completed));
+            Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Completed));
             Assert.That(_completion!.Task, Is.EqualTo(task));
             Assert.That(_completion.OutputPayload, Is.EqualTo("""{"order_id":"A-1","validated":true}"""));
             Assert.That(_completion.NextStep, Is.EqualTo(TestDefinitions.OrderProcess.Steps[1]));
@@ -80,7 +80,7 @@ public sealed class ExecuteTaskTests
 
         var execution = await CreateUseCase("SendEmail").ExecuteAsync(task, handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Completed));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Completed));
         Assert.That(_completion!.NextStep, Is.Null);
         _workAvailable.VerifyNoOtherCalls();
     }
@@ -96,7 +96,7 @@ public sealed class ExecuteTaskTests
         // The second failed attempt waits 20 s (10 s doubled), of which the second half is jitter.
         Assert.Multiple(() =>
         {
-            Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.RetryScheduled));
+            Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.RetryScheduled));
             Assert.That(_failure!.Error, Is.EqualTo("the payment service did not answer"));
             Assert.That(_failure.RetryAt, Is.InRange(TestDefinitions.Now.AddSeconds(10), TestDefinitions.Now.AddSeconds(20)));
             Assert.That(_completion, Is.Null);
@@ -111,7 +111,7 @@ public sealed class ExecuteTaskTests
 
         var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Failed));
         Assert.That(_failure!.RetryAt, Is.Null);
     }
 
@@ -123,7 +123,7 @@ public sealed class ExecuteTaskTests
 
         var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Failed));
         Assert.That(_failure!.Error, Is.EqualTo("amount must be a number greater than 0."));
         Assert.That(_failure.RetryAt, Is.Null);
     }
@@ -163,7 +163,7 @@ public sealed class ExecuteTaskTests
 
         var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Failed));
         Assert.That(_completion, Is.Null, "nothing too large reaches the store");
         Assert.That(_failure!.RetryAt, Is.Null);
         Assert.That(_failure.Error, Does.Contain("111 bytes").And.Contain("100 bytes").And.Contain("StepOutput:MaxBytes"));
@@ -179,7 +179,7 @@ public sealed class ExecuteTaskTests
         var execution = await CreateUseCase("ValidateOrder")
             .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Completed));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Completed));
         Assert.That(System.Text.Encoding.UTF8.GetByteCount(_completion!.OutputPayload), Is.EqualTo(111));
     }
 
@@ -192,7 +192,7 @@ public sealed class ExecuteTaskTests
         var execution = await CreateUseCase("ValidateOrder")
             .ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build(), handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Failed));
         Assert.That(_failure!.RetryAt, Is.Null);
         Assert.That(_failure.Error, Does.Contain("surrogate"));
     }
@@ -208,7 +208,7 @@ public sealed class ExecuteTaskTests
         var execution = await CreateUseCase("ValidateOrder")
             .ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build(), handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Failed));
         Assert.That(_failure!.RetryAt, Is.Null);
         Assert.That(_failure.Error, Is.EqualTo("The task's output is too large for the store to record."));
     }
@@ -240,7 +240,7 @@ public sealed class ExecuteTaskTests
         Assert.Multiple(() =>
         {
             Assert.That(handlerCancelled, Is.True);
-            Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.RetryScheduled));
+            Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.RetryScheduled));
             Assert.That(_failure!.Error, Does.Contain("timed out"));
         });
     }
@@ -264,7 +264,7 @@ public sealed class ExecuteTaskTests
             await Task.Delay(10);
         }
 
-        Assert.That((await execution).Outcome, Is.EqualTo(TaskExecutionOutcome.Completed));
+        Assert.That((await execution).Outcome, Is.EqualTo(AttemptOutcome.Completed));
         Assert.That(calls, Is.EqualTo(3));
     }
 
@@ -301,7 +301,7 @@ public sealed class ExecuteTaskTests
         var execution = await CreateUseCase("SomethingElse")
             .ExecuteAsync(new ClaimedTaskBuilder().Build(), handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Failed));
         Assert.That(_failure!.Error, Does.Contain("ValidateOrder"));
     }
 
@@ -312,7 +312,7 @@ public sealed class ExecuteTaskTests
 
         var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Failed));
         Assert.That(_failure!.Error, Does.Contain("Retired"));
         _handler.VerifyNoOtherCalls();
     }
@@ -324,7 +324,7 @@ public sealed class ExecuteTaskTests
 
         var execution = await CreateUseCase("OldName").ExecuteAsync(task, handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Failed));
         _handler.VerifyNoOtherCalls();
     }
 
@@ -339,7 +339,7 @@ public sealed class ExecuteTaskTests
         var execution = await CreateUseCase("ValidateOrder")
             .ExecuteAsync(new ClaimedTaskBuilder().Build(), handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Rejected));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Rejected));
         _workAvailable.VerifyNoOtherCalls();
     }
 
@@ -355,7 +355,7 @@ public sealed class ExecuteTaskTests
         var execution = await CreateUseCase("ValidateOrder")
             .ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(3, of: 3).Build(), handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Rejected));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Rejected));
         Assert.That(failedWorkflows.GetMeasurementSnapshot(), Is.Empty);
     }
 
@@ -391,7 +391,7 @@ public sealed class ExecuteTaskTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(execution, Is.EqualTo(new TaskExecution(TaskExecutionOutcome.Completed, nextTask)));
+            Assert.That(execution, Is.EqualTo(new AttemptResult(AttemptOutcome.Completed, nextTask)));
             Assert.That(_completion!.NextStep, Is.EqualTo(TestDefinitions.OrderProcess.Steps[1]));
             Assert.That(_completion.HandOver, Is.True);
         }
@@ -430,7 +430,7 @@ public sealed class ExecuteTaskTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(execution, Is.EqualTo(new TaskExecution(TaskExecutionOutcome.Completed, NextTask: null)));
+            Assert.That(execution, Is.EqualTo(new AttemptResult(AttemptOutcome.Completed, NextTask: null)));
             Assert.That(_completion!.HandOver, Is.False);
             Assert.That(claimed.GetMeasurementSnapshot(), Is.Empty);
         }
@@ -447,7 +447,7 @@ public sealed class ExecuteTaskTests
         var execution = await CreateUseCase("ValidateOrder")
             .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), handOver: true, default);
 
-        Assert.That(execution, Is.EqualTo(new TaskExecution(TaskExecutionOutcome.Completed, NextTask: null)));
+        Assert.That(execution, Is.EqualTo(new AttemptResult(AttemptOutcome.Completed, NextTask: null)));
         _workAvailable.Verify(signal => signal.Notify(), Times.Once);
     }
 
