@@ -8,18 +8,18 @@ namespace GoFlow.Adapters.MySql;
 /// The held completions of one group commit, numbered: every parameter of completion <c>i</c> ends in <c>i</c>
 /// (<c>@Id0</c>, <c>@Output0</c>, <c>@WorkflowId0</c>, <c>@NextTaskName0</c>, ...), and <see cref="MySqlTaskQueueSql.CompleteHeldTasks"/>
 /// writes them all in one round trip. A next step handed over to the lease owner is inserted RUNNING, claimed for its
-/// first attempt; any other next step PENDING.
+/// first attempt and leased as long as the completed task's claim; any other next step PENDING.
 /// </summary>
 internal sealed class CompletionGroup
 {
-    public CompletionGroup(IReadOnlyList<TaskCompletion> held, DateTime now)
+    public CompletionGroup(IReadOnlyList<TaskCompletion> held, DateTimeOffset now)
     {
         // The steps with a next step first, then the last steps: the statements' text then depends only on how many
         // there are of each, so Dapper's cache, keyed by the text, holds one shape per pair of counts instead of one per
         // order of the mix.
         held = [.. held.OrderBy(completion => completion.NextStep is null)];
         Count = held.Count;
-        Parameters = new DynamicParameters(new { Now = now });
+        Parameters = new DynamicParameters(new { Now = MySqlTime.ToDatabase(now) });
         var advancing = new List<int>();
         var finishing = new List<int>();
         for (var i = 0; i < held.Count; i++)
@@ -40,8 +40,7 @@ internal sealed class CompletionGroup
                 Parameters.Add($"NextAttempt{i}", handedOver ? 1 : 0);
                 Parameters.Add($"NextLeaseOwner{i}", handedOver ? completion.Task.LeaseOwner : null);
                 Parameters.Add(
-                    $"NextLeaseExpiresAt{i}",
-                    completion.NextStepLeaseExpiresAt is { } leaseExpiresAt ? MySqlTime.ToDatabase(leaseExpiresAt) : null);
+                    $"NextLeaseExpiresAt{i}", handedOver ? MySqlTime.ToDatabase(now + completion.Task.LeaseDuration) : null);
                 advancing.Add(i);
             }
             else

@@ -19,6 +19,9 @@ internal sealed partial class MySqlTaskQueue
                 return [];
             }
 
+            // The times written are answered too (a handed-over task's), so they are cut as the column keeps them.
+            var storedNow = MySqlTime.Kept(now);
+
             // Five round trips whatever the group size: begin, lock the tasks and read their claims, write, log, commit.
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction =
@@ -37,14 +40,14 @@ internal sealed partial class MySqlTaskQueue
                 return [];
             }
 
-            var acknowledgedAgain = await AcknowledgeAgainAsync(transaction, recordedBefore, now, cancellationToken);
+            var acknowledgedAgain = await AcknowledgeAgainAsync(transaction, recordedBefore, storedNow, cancellationToken);
             if (held.Count == 0)
             {
                 await transaction.CommitAsync(cancellationToken);
                 return acknowledgedAgain;
             }
 
-            var group = new CompletionGroup(held, MySqlTime.ToDatabase(now));
+            var group = new CompletionGroup(held, storedNow);
             Dictionary<Guid, long> nextTaskIds;
             await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(
                 MySqlTaskQueueSql.CompleteHeldTasks(group), group.Parameters, transaction, cancellationToken: cancellationToken)))
@@ -68,10 +71,12 @@ internal sealed partial class MySqlTaskQueue
             var recorded = held
                 .Select(completion => new RecordedCompletion(
                     completion,
-                    completion.HandsOver ? completion.HandedOverTask(new TaskId(nextTaskIds[completion.Task.WorkflowId.Value]), now) : null))
+                    completion is { HandsOver: true, NextStep: { } next }
+                        ? completion.Task.HandedOver(new TaskId(nextTaskIds[completion.Task.WorkflowId.Value]), next, completion.OutputPayload, storedNow)
+                        : null))
                 .ToList();
             var activity = recorded.SelectMany(entry => TransitionLog.Completed(
-                entry.Completion.Task.Subject, entry.Completion.Task.WorkflowName, entry.Completion.NextStep is null, entry.NextTask?.Subject, now));
+                entry.Completion.Task.Subject, entry.Completion.Task.WorkflowName, entry.Completion.NextStep is null, entry.NextTask?.Subject, storedNow));
             await ActivityLog.AppendAsync(transaction, [.. activity], cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return [.. recorded, .. acknowledgedAgain];
@@ -106,7 +111,7 @@ internal sealed partial class MySqlTaskQueue
         foreach (var completion in completions)
         {
             ClaimedTask? nextTask = null;
-            if (completion is { NextStep: { } next, NextStepLeaseExpiresAt: { } leaseExpiresAt })
+            if (completion is { HandsOver: true, NextStep: { } next })
             {
                 var nextId = await transaction.Connection!.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
                     MySqlTaskQueueSql.RenewHandedOverTask,
@@ -115,12 +120,12 @@ internal sealed partial class MySqlTaskQueue
                         WorkflowId = completion.Task.WorkflowId.Value,
                         StepIndex = next.Index,
                         Owner = completion.Task.LeaseOwner,
-                        LeaseExpiresAt = MySqlTime.ToDatabase(leaseExpiresAt),
+                        LeaseExpiresAt = MySqlTime.ToDatabase(now + completion.Task.LeaseDuration),
                         Now = MySqlTime.ToDatabase(now),
                     },
                     transaction,
                     cancellationToken: cancellationToken));
-                nextTask = nextId is { } id ? completion.HandedOverTask(new TaskId(id), now) : null;
+                nextTask = nextId is { } id ? completion.Task.HandedOver(new TaskId(id), next, completion.OutputPayload, now) : null;
             }
 
             acknowledged.Add(new RecordedCompletion(completion, nextTask));

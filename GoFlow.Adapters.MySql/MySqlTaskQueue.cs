@@ -15,7 +15,7 @@ namespace GoFlow.Adapters.MySql;
 /// </remarks>
 internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
 {
-    public Task<IReadOnlyList<ClaimedTask>> ClaimAsync(TaskClaim claim, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<ClaimedTask>> ClaimAsync(ClaimRequest claim, CancellationToken cancellationToken) =>
         MySqlAvailability.RunAsync<IReadOnlyList<ClaimedTask>>(async () =>
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(claim.MaxTasks);
@@ -227,7 +227,7 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
         }
     }
 
-    private static ClaimedTask ToClaimedTask(ClaimCandidateRow row, ClaimedWorkflowRow workflow, TaskClaim claim) => new(
+    private static ClaimedTask ToClaimedTask(ClaimCandidateRow row, ClaimedWorkflowRow workflow, ClaimRequest claim) => new(
         new TaskId(row.Id),
         new WorkflowId(row.WorkflowInstanceId),
         workflow.WorkflowName,
@@ -237,7 +237,8 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
         row.Attempt + 1,
         row.MaxAttempts,
         claim.Owner,
-        claim.LeaseExpiresAt,
+        MySqlTime.Kept(claim.LeaseExpiresAt),
+        claim.LeaseDuration,
         MySqlTime.FromDatabase(row.ScheduledAt),
         workflow.TraceParent);
 }

@@ -17,6 +17,8 @@ internal sealed partial class SqliteTaskQueue
             return Task.FromResult<IReadOnlyList<RecordedCompletion>>([]);
         }
 
+        // The times written are answered too (a handed-over task's), so they are cut as the text keeps them.
+        now = SqliteTime.Kept(now);
         var databaseNow = SqliteTime.ToDatabase(now);
         return database.WriteAsync<IReadOnlyList<RecordedCompletion>>(
             async (connection, transaction) =>
@@ -94,7 +96,7 @@ internal sealed partial class SqliteTaskQueue
     private static async Task<ClaimedTask?> RenewHandedOverTaskAsync(
         IDbTransaction transaction, TaskCompletion completion, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (completion is not { NextStep: { } next, NextStepLeaseExpiresAt: { } leaseExpiresAt })
+        if (completion is not { HandsOver: true, NextStep: { } next })
         {
             return null;
         }
@@ -106,12 +108,12 @@ internal sealed partial class SqliteTaskQueue
                 WorkflowId = SqliteIds.ToDatabase(completion.Task.WorkflowId),
                 StepIndex = next.Index,
                 Owner = completion.Task.LeaseOwner,
-                LeaseExpiresAt = SqliteTime.ToDatabase(leaseExpiresAt),
+                LeaseExpiresAt = SqliteTime.ToDatabase(now + completion.Task.LeaseDuration),
                 Now = SqliteTime.ToDatabase(now),
             },
             transaction,
             cancellationToken: cancellationToken));
-        return id is { } nextId ? completion.HandedOverTask(new TaskId(nextId), now) : null;
+        return id is { } nextId ? completion.Task.HandedOver(new TaskId(nextId), next, completion.OutputPayload, now) : null;
     }
 
     private static async Task<ClaimedTask?> InsertNextTaskAsync(
@@ -130,11 +132,11 @@ internal sealed partial class SqliteTaskQueue
                 next.Policy.MaxAttempts,
                 InputPayload = completion.OutputPayload,
                 LeaseOwner = completion.HandsOver ? task.LeaseOwner : null,
-                LeaseExpiresAt = completion.NextStepLeaseExpiresAt is { } expiresAt ? SqliteTime.ToDatabase(expiresAt) : null,
+                LeaseExpiresAt = completion.HandsOver ? SqliteTime.ToDatabase(now + task.LeaseDuration) : null,
                 Now = SqliteTime.ToDatabase(now),
             },
             transaction,
             cancellationToken: cancellationToken));
-        return completion.HandedOverTask(new TaskId(id), now);
+        return completion.HandsOver ? task.HandedOver(new TaskId(id), next, completion.OutputPayload, now) : null;
     }
 }

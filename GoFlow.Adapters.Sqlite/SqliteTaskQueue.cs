@@ -13,7 +13,7 @@ namespace GoFlow.Adapters.Sqlite;
 /// </remarks>
 internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQueue
 {
-    public Task<IReadOnlyList<ClaimedTask>> ClaimAsync(TaskClaim claim, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ClaimedTask>> ClaimAsync(ClaimRequest claim, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(claim.MaxTasks);
         var now = SqliteTime.ToDatabase(claim.Now);
@@ -56,7 +56,7 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
                     SqliteTaskQueueSql.SelectClaimedTasks,
                     new { TaskIds = taskIds, claim.Owner },
                     transaction,
-                    cancellationToken: cancellationToken))).Select(ToClaimedTask).ToList();
+                    cancellationToken: cancellationToken))).Select(row => ToClaimedTask(row, claim.LeaseDuration)).ToList();
 
                 await ActivityLog.AppendAsync(
                     transaction,
@@ -219,7 +219,7 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
         }
     }
 
-    private static ClaimedTask ToClaimedTask(ClaimedTaskRow row) => new(
+    private static ClaimedTask ToClaimedTask(ClaimedTaskRow row, TimeSpan leaseDuration) => new(
         new TaskId(row.Id),
         SqliteIds.FromDatabase(row.WorkflowInstanceId),
         row.WorkflowName,
@@ -230,6 +230,7 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
         (int)row.MaxAttempts,
         row.LeaseOwner,
         SqliteTime.FromDatabase(row.LeaseExpiresAt),
+        leaseDuration,
         SqliteTime.FromDatabase(row.ScheduledAt),
         row.TraceParent);
 }

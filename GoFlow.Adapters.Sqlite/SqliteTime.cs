@@ -1,4 +1,5 @@
 using System.Globalization;
+using GoFlow.Ports.Driven;
 
 namespace GoFlow.Adapters.Sqlite;
 
@@ -10,15 +11,22 @@ namespace GoFlow.Adapters.Sqlite;
 /// </summary>
 internal static class SqliteTime
 {
+    /// <summary>What this store can hold: six fractional digits keep microseconds; see <see cref="MaxPayloadCharsPerTransaction"/>.</summary>
+    public static readonly StoreLimits Limits = new(TimeSpan.FromMicroseconds(1), MaxPayloadCharsPerTransaction);
+
+    /// <summary>
+    /// SQLite has no packet to fit (its strings may reach a billion bytes), but a group's payload is held in memory
+    /// while its transaction is written, so a group of large outputs is bounded as on MySQL.
+    /// </summary>
+    private const long MaxPayloadCharsPerTransaction = 4_000_000;
+
     private const string Format = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
 
-    private const long TicksPerMicrosecond = TimeSpan.TicksPerMillisecond / 1000;
+    /// <summary><paramref name="value"/> cut to the microsecond, as the text keeps it.</summary>
+    public static DateTimeOffset Kept(DateTimeOffset value) => Limits.Kept(value);
 
-    public static string ToDatabase(DateTimeOffset value)
-    {
-        var utc = value.UtcDateTime;
-        return utc.AddTicks(-(utc.Ticks % TicksPerMicrosecond)).ToString(Format, CultureInfo.InvariantCulture);
-    }
+    public static string ToDatabase(DateTimeOffset value) =>
+        Kept(value).UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
 
     public static DateTimeOffset FromDatabase(string value) =>
         new(DateTime.SpecifyKind(DateTime.ParseExact(value, Format, CultureInfo.InvariantCulture), DateTimeKind.Utc));

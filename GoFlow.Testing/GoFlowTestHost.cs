@@ -261,7 +261,7 @@ public sealed class GoFlowTestHost : IAsyncDisposable
     {
         await using var scope = _host.Services.CreateAsyncScope();
         var execution = scope.ServiceProvider.GetRequiredService<IExecuteTask>()
-            .ExecuteAsync(task, _leaseDuration, cancellationToken);
+            .ExecuteAsync(task, handOver: true, cancellationToken);
         while (!execution.IsCompleted)
         {
             var handlerWaits = _clock.WhenAHandlerWaitsAsync();

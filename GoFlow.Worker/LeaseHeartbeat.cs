@@ -21,7 +21,7 @@ namespace GoFlow.Worker;
 /// </remarks>
 internal sealed partial class LeaseHeartbeat(
     IServiceScopeFactory scopes,
-    RunningTasks runningTasks,
+    RunningAttempts runningAttempts,
     IOptions<WorkerOptions> options,
     TimeProvider clock,
     ILogger<LeaseHeartbeat> logger) : BackgroundService
@@ -32,7 +32,7 @@ internal sealed partial class LeaseHeartbeat(
     {
         try
         {
-            await runningTasks.WhenEmptyAsync(cancellationToken);
+            await runningAttempts.WhenEmptyAsync(cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -48,7 +48,7 @@ internal sealed partial class LeaseHeartbeat(
 
     private async Task RenewLeasesAsync(CancellationToken cancellationToken)
     {
-        var running = runningTasks.Snapshot();
+        var running = runningAttempts.Snapshot();
         if (running.Count == 0)
         {
             return;
@@ -58,10 +58,10 @@ internal sealed partial class LeaseHeartbeat(
         var renewLeases = scope.ServiceProvider.GetRequiredService<IRenewLeases>();
         var command = new RenewLeasesCommand(
             _options.WorkerId,
-            [.. running.Select(r => new HeldTask(r.Task.Id, r.Task.Attempt))],
+            [.. running.Select(r => new TaskClaim(r.Task.Id, r.Task.Attempt))],
             _options.LeaseDuration);
         var held = await renewLeases.RenewAsync(command, cancellationToken);
-        runningTasks.StopLost(running, held.ToHashSet());
+        runningAttempts.StopLost(running, held.ToHashSet());
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing leases failed; trying again at the next heartbeat")]

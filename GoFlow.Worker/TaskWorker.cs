@@ -12,7 +12,7 @@ namespace GoFlow.Worker;
 /// The claim loop: claims PENDING tasks in batches and runs each in its own DI scope, at most
 /// <see cref="WorkerOptions.MaxConcurrency"/> at a time. A slot taken for a claimed task also runs the next steps its
 /// workflow hands over (ADR 0011), until a step hands over none. The leases of the running tasks are kept by
-/// <see cref="LeaseHeartbeat"/>, which finds them in <see cref="RunningTasks"/>.
+/// <see cref="LeaseHeartbeat"/>, which finds them in <see cref="RunningAttempts"/>.
 /// </summary>
 /// <remarks>
 /// Stopping is in two stages, as in Hangfire's stopping / shutdown tokens: when the host stops, the worker stops
@@ -21,7 +21,7 @@ namespace GoFlow.Worker;
 /// </remarks>
 internal sealed partial class TaskWorker(
     IServiceScopeFactory scopes,
-    RunningTasks runningTasks,
+    RunningAttempts runningAttempts,
     WorkAvailableSignal workAvailable,
     WorkerLoopState loopState,
     IOptions<WorkerOptions> options,
@@ -41,7 +41,7 @@ internal sealed partial class TaskWorker(
         // It returns early when the host's shutdown deadline passes: the tasks still running are told to stop.
         await base.StopAsync(cancellationToken);
         await _shutdownDeadline.CancelAsync();
-        if (runningTasks.IsEmpty || ExecuteTask is null)
+        if (runningAttempts.IsEmpty || ExecuteTask is null)
         {
             return;
         }
@@ -49,7 +49,7 @@ internal sealed partial class TaskWorker(
         // A handler that ignores its cancellation token keeps running; its task is handed back all the same, and
         // its late result is rejected, because the task is no longer held by this attempt.
         await Task.WhenAny(ExecuteTask, Task.Delay(ReleaseGrace, clock, CancellationToken.None));
-        foreach (var running in runningTasks.Snapshot())
+        foreach (var running in runningAttempts.Snapshot())
         {
             await ReleaseAsync(running.Task);
         }
@@ -178,7 +178,7 @@ internal sealed partial class TaskWorker(
     /// <returns>The next step's task, when it was handed over to this worker.</returns>
     private async Task<ClaimedTask?> RunAsync(ClaimedTask task, CancellationToken stoppingToken)
     {
-        using var running = runningTasks.Add(task, _shutdownDeadline.Token);
+        using var running = runningAttempts.Add(task, _shutdownDeadline.Token);
         try
         {
             using var logScope = logger.BeginScope(new Dictionary<string, object>
@@ -190,9 +190,8 @@ internal sealed partial class TaskWorker(
             });
             await using var scope = scopes.CreateAsyncScope();
             var executeTask = scope.ServiceProvider.GetRequiredService<IExecuteTask>();
-            // A stopping worker asks for no hand-over (null lease): the next step is left PENDING for any worker.
-            var nextStepLease = stoppingToken.IsCancellationRequested ? (TimeSpan?)null : _options.LeaseDuration;
-            var execution = await executeTask.ExecuteAsync(task, nextStepLease, running.Token);
+            // A stopping worker asks for no hand-over: the next step is left PENDING for any worker.
+            var execution = await executeTask.ExecuteAsync(task, handOver: !stoppingToken.IsCancellationRequested, running.Token);
             return execution.NextTask;
         }
         catch (OperationCanceledException) when (_shutdownDeadline.IsCancellationRequested)

@@ -29,7 +29,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<WorkAvailableSignal>();
         services.Replace(ServiceDescriptor.Singleton<IWorkAvailableSignal>(
             provider => provider.GetRequiredService<WorkAvailableSignal>()));
-        services.AddSingleton<RunningTasks>();
+        services.AddSingleton<RunningAttempts>();
         // Before the worker: a host stops its services in reverse order, and the heartbeat must keep the leases of
         // the tasks that still run while the worker stops.
         services.AddHostedService<LeaseHeartbeat>();

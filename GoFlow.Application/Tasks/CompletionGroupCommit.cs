@@ -11,24 +11,23 @@ internal sealed class CompletionGroupCommit
     /// <summary>The most completions one transaction records.</summary>
     public const int MaxGroupSize = 200;
 
-    /// <summary>
-    /// The most payload characters one transaction carries. An output is sent three times (the task's output, the next
-    /// task's input, the workflow's current input), so this keeps a group's statements within MySQL's default
-    /// max_allowed_packet (16 MiB for MariaDB) even for text that takes three bytes a character.
-    /// </summary>
-    public const long MaxGroupPayloadChars = 4_000_000;
-
     /// <summary>Two groups in flight: one being flushed while the next one's statements travel.</summary>
     public const int MaxConcurrentWrites = 2;
 
     private readonly GroupCommit<TaskCompletion, RecordedCompletion?> _groups;
 
-    public CompletionGroupCommit(ITaskQueue queue, TimeProvider clock, int maxConcurrentWrites = MaxConcurrentWrites) =>
+    /// <remarks>
+    /// A group is weighed by the payload characters it writes: an output is written three times (the task's output,
+    /// the next task's input, the workflow's current input), and a group stays within what the store says one
+    /// transaction may carry (<see cref="StoreLimits.MaxPayloadCharsPerTransaction"/>).
+    /// </remarks>
+    public CompletionGroupCommit(
+        ITaskQueue queue, TimeProvider clock, StoreLimits storeLimits, int maxConcurrentWrites = MaxConcurrentWrites) =>
         _groups = new(
             group => WriteGroupAsync(queue, clock, group),
             MaxGroupSize,
             completion => 3L * completion.OutputPayload.Length,
-            MaxGroupPayloadChars,
+            storeLimits.MaxPayloadCharsPerTransaction,
             maxConcurrentWrites);
 
     /// <summary>Records <paramref name="completion"/> with whatever else is waiting.</summary>
@@ -39,7 +38,7 @@ internal sealed class CompletionGroupCommit
     private static async Task<IReadOnlyList<RecordedCompletion?>> WriteGroupAsync(
         ITaskQueue queue, TimeProvider clock, IReadOnlyList<TaskCompletion> group)
     {
-        var recorded = await queue.CompleteAsync(group, clock.GetStoreNow(), CancellationToken.None);
+        var recorded = await queue.CompleteAsync(group, clock.GetUtcNow(), CancellationToken.None);
         var byCompletion = recorded.ToDictionary<RecordedCompletion, TaskCompletion, RecordedCompletion>(
             entry => entry.Completion, entry => entry, ReferenceEqualityComparer.Instance);
         return [.. group.Select(completion => byCompletion.GetValueOrDefault(completion))];

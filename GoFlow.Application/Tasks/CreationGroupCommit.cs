@@ -12,18 +12,18 @@ internal sealed class CreationGroupCommit
     /// <summary>The most workflows one transaction stores.</summary>
     public const int MaxGroupSize = 200;
 
-    /// <summary>
-    /// The most payload characters one transaction carries: an input is sent twice (the workflow's and its first
-    /// task's), and the bound is <see cref="CompletionGroupCommit.MaxGroupPayloadChars"/>'s, for the same reason.
-    /// </summary>
-    public const long MaxGroupPayloadChars = CompletionGroupCommit.MaxGroupPayloadChars;
-
     /// <summary>Two groups in flight: one being flushed while the next one's statements travel.</summary>
     public const int MaxConcurrentWrites = 2;
 
     private readonly GroupCommit<NewWorkflow, NewWorkflow> _groups;
 
-    public CreationGroupCommit(IWorkflowRepository repository, int maxConcurrentWrites = MaxConcurrentWrites) =>
+    /// <remarks>
+    /// A group is weighed by the payload characters it writes: an input is written twice (the workflow's and its first
+    /// task's), and a group stays within what the store says one transaction may carry
+    /// (<see cref="StoreLimits.MaxPayloadCharsPerTransaction"/>).
+    /// </remarks>
+    public CreationGroupCommit(
+        IWorkflowRepository repository, StoreLimits storeLimits, int maxConcurrentWrites = MaxConcurrentWrites) =>
         _groups = new(
             async group =>
             {
@@ -32,7 +32,7 @@ internal sealed class CreationGroupCommit
             },
             MaxGroupSize,
             workflow => workflow.Workflow.CurrentInput.Length + (long)workflow.FirstTask.InputPayload.Length,
-            MaxGroupPayloadChars,
+            storeLimits.MaxPayloadCharsPerTransaction,
             maxConcurrentWrites);
 
     /// <summary>Stores <paramref name="workflow"/> with whatever else is waiting; returns once it is committed.</summary>

@@ -20,7 +20,7 @@ namespace GoFlow.Application.Tasks;
 /// <param name="weigh">How much of a statement an item takes (the characters of its payloads, as often as it is sent).</param>
 /// <param name="maxGroupWeight">
 /// The most weight one transaction carries, so that large payloads make smaller groups rather than a statement the
-/// database refuses (MySQL's max_allowed_packet); an item heavier than this is still written, alone.
+/// store would refuse (<see cref="StoreLimits.MaxPayloadCharsPerTransaction"/>); an item heavier than this is still written, alone.
 /// </param>
 /// <param name="maxConcurrentWrites">
 /// How many groups may be written at once. More than one lets the next group's statements travel while the previous

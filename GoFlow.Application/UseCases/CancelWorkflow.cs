@@ -11,5 +11,5 @@ namespace GoFlow.Application.UseCases;
 internal sealed class CancelWorkflow(IWorkflowRepository repository, TimeProvider clock) : ICancelWorkflow
 {
     public Task<WorkflowChangeResult> CancelAsync(WorkflowId id, CancellationToken cancellationToken) =>
-        repository.CancelAsync(id, clock.GetStoreNow(), cancellationToken);
+        repository.CancelAsync(id, clock.GetUtcNow(), cancellationToken);
 }

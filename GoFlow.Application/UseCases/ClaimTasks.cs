@@ -8,8 +8,8 @@ internal sealed class ClaimTasks(ITaskQueue queue, EngineTelemetry telemetry, Ti
 {
     public async Task<IReadOnlyList<ClaimedTask>> ClaimAsync(ClaimTasksCommand command, CancellationToken cancellationToken)
     {
-        var now = clock.GetStoreNow();
-        var claim = new TaskClaim(command.WorkerId, command.MaxTasks, now, now + command.LeaseDuration);
+        var now = clock.GetUtcNow();
+        var claim = new ClaimRequest(command.WorkerId, command.MaxTasks, now, now + command.LeaseDuration);
         var claimed = await queue.ClaimAsync(claim, cancellationToken);
         if (claimed.Count > 0)
         {

@@ -31,7 +31,7 @@ internal sealed partial class ExecuteTask(
     /// <summary>The first wait before recording a result again while the store is unreachable; it doubles up to 5 s.</summary>
     private static readonly TimeSpan FirstRecordingRetry = TimeSpan.FromMilliseconds(200);
 
-    public async Task<TaskExecution> ExecuteAsync(ClaimedTask task, TimeSpan? nextStepLease, CancellationToken cancellationToken)
+    public async Task<AttemptResult> ExecuteAsync(ClaimedTask task, bool handOver, CancellationToken cancellationToken)
     {
         // A child of the request that started the workflow, when it came with a trace: one trace from HTTP to the last task.
         ActivityContext.TryParse(task.TraceParent, traceState: null, out var startedBy);
@@ -42,19 +42,19 @@ internal sealed partial class ExecuteTask(
             .SetTag("task_id", task.Id.Value)
             .SetTag("attempt", task.Attempt);
         var started = clock.GetTimestamp();
-        var execution = await RunAndRecordAsync(task, nextStepLease, cancellationToken);
+        var execution = await RunAndRecordAsync(task, handOver, cancellationToken);
         var outcome = execution.Outcome;
         var duration = clock.GetElapsedTime(started);
         span?.SetTag("outcome", outcome.ToString());
         switch (outcome)
         {
-            case TaskExecutionOutcome.Completed:
+            case AttemptOutcome.Completed:
                 telemetry.AttemptCompleted(task.WorkflowName, task.TaskName, duration);
                 break;
-            case TaskExecutionOutcome.RetryScheduled:
+            case AttemptOutcome.RetryScheduled:
                 telemetry.AttemptFailed(task.WorkflowName, task.TaskName, duration, retried: true);
                 break;
-            case TaskExecutionOutcome.Failed:
+            case AttemptOutcome.Failed:
                 span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
                 telemetry.AttemptFailed(task.WorkflowName, task.TaskName, duration, retried: false);
                 telemetry.WorkflowFailed(task.WorkflowName);
@@ -64,8 +64,8 @@ internal sealed partial class ExecuteTask(
         return execution;
     }
 
-    private async Task<TaskExecution> RunAndRecordAsync(
-        ClaimedTask task, TimeSpan? nextStepLease, CancellationToken cancellationToken)
+    private async Task<AttemptResult> RunAndRecordAsync(
+        ClaimedTask task, bool handOver, CancellationToken cancellationToken)
     {
         var definition = definitions.Find(task.WorkflowName);
         var step = definition?.StepAt(task.StepIndex);
@@ -131,12 +131,13 @@ internal sealed partial class ExecuteTask(
         // At-least-once checkpoint: until this commit succeeds the handler's work is not recorded, and a crash here
         // runs it again once the lease ends. The write itself is not cancelled by shutdown: dropping a finished
         // result would run the handler again for nothing. It shares its commit with the other steps finishing now.
-        // The hand-over's lease is reckoned at each try, so a write that waited out an outage hands over a live lease.
+        // The hand-over's lease is reckoned by the store from its commit's time, so a write that waited out an outage
+        // hands over a live lease.
         RecordedCompletion? recorded;
         try
         {
             recorded = await RecordAsync(
-                () => completions.CompleteAsync(new TaskCompletion(task, output, nextStep, clock.GetStoreNow() + nextStepLease)),
+                () => completions.CompleteAsync(new TaskCompletion(task, output, nextStep, handOver)),
                 cancellationToken);
         }
         catch (PayloadTooLargeForStoreException exception)
@@ -150,7 +151,7 @@ internal sealed partial class ExecuteTask(
         if (recorded is null)
         {
             LogResultRejected(task.TaskName, task.WorkflowId.ToString(), task.Attempt);
-            return new(TaskExecutionOutcome.Rejected);
+            return new(AttemptOutcome.Rejected);
         }
 
         if (nextStep is null)
@@ -168,32 +169,32 @@ internal sealed partial class ExecuteTask(
             workAvailable.Notify();
         }
 
-        return new(TaskExecutionOutcome.Completed, recorded.NextTask);
+        return new(AttemptOutcome.Completed, recorded.NextTask);
     }
 
     /// <summary>Fails the attempt: a retry after the backoff while attempts are left, else the task for good.</summary>
-    private Task<TaskExecutionOutcome> FailAttemptAsync(
+    private Task<AttemptOutcome> FailAttemptAsync(
         ClaimedTask task, TaskPolicy policy, string error, CancellationToken cancellationToken)
     {
         DateTimeOffset? retryAt = TaskTransitions.AfterFailedAttempt(task.Attempt, task.MaxAttempts) == TaskTransitions.ScheduleRetry
-            ? clock.GetStoreNow() + policy.Backoff.DelayAfter(task.Attempt, Random.Shared.NextDouble())
+            ? clock.GetUtcNow() + policy.Backoff.DelayAfter(task.Attempt, Random.Shared.NextDouble())
             : null;
         return FailAsync(task, error, retryAt, cancellationToken);
     }
 
-    private async Task<TaskExecutionOutcome> FailAsync(
+    private async Task<AttemptOutcome> FailAsync(
         ClaimedTask task, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken)
     {
         var recorded = await RecordAsync(
-            () => queue.FailAsync(new TaskFailure(task, error, retryAt, clock.GetStoreNow()), CancellationToken.None),
+            () => queue.FailAsync(new TaskFailure(task, error, retryAt, clock.GetUtcNow()), CancellationToken.None),
             cancellationToken);
         if (!recorded)
         {
             LogResultRejected(task.TaskName, task.WorkflowId.ToString(), task.Attempt);
-            return TaskExecutionOutcome.Rejected;
+            return AttemptOutcome.Rejected;
         }
 
-        return retryAt is null ? TaskExecutionOutcome.Failed : TaskExecutionOutcome.RetryScheduled;
+        return retryAt is null ? AttemptOutcome.Failed : AttemptOutcome.RetryScheduled;
     }
 
     /// <summary>

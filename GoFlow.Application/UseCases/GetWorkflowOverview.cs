@@ -39,7 +39,7 @@ internal sealed class GetWorkflowOverview(
 
     public async Task<WorkflowOverview> GetAsync(CancellationToken cancellationToken)
     {
-        var now = clock.GetStoreNow();
+        var now = clock.GetUtcNow();
         var since = now - Window;
 
         var counts = await statistics.CountByStatusAsync(CountCap, cancellationToken);

@@ -6,5 +6,5 @@ namespace GoFlow.Application.UseCases;
 internal sealed class PurgeFinishedWorkflows(IWorkflowRetention retention, TimeProvider clock) : IPurgeFinishedWorkflows
 {
     public Task<int> PurgeAsync(TimeSpan olderThan, int maxWorkflows, CancellationToken cancellationToken) =>
-        retention.DeleteFinishedAsync(clock.GetStoreNow() - olderThan, maxWorkflows, cancellationToken);
+        retention.DeleteFinishedAsync(clock.GetUtcNow() - olderThan, maxWorkflows, cancellationToken);
 }

@@ -10,7 +10,7 @@ internal sealed class RecoverExpiredTasks(
 {
     public async Task<int> RecoverAsync(int maxTasks, CancellationToken cancellationToken)
     {
-        var recovered = await queue.RecoverExpiredLeasesAsync(clock.GetStoreNow(), maxTasks, cancellationToken);
+        var recovered = await queue.RecoverExpiredLeasesAsync(clock.GetUtcNow(), maxTasks, cancellationToken);
         foreach (var workflowName in recovered.FailedWorkflowNames)
         {
             // A workflow whose task's lease expired on its last attempt failed here, not in a worker: counted all the same.

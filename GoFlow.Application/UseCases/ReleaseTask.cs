@@ -7,7 +7,7 @@ internal sealed class ReleaseTask(ITaskQueue queue, IWorkAvailableSignal workAva
 {
     public async Task<bool> ReleaseAsync(ClaimedTask task, CancellationToken cancellationToken)
     {
-        var released = await queue.ReleaseAsync(task, clock.GetStoreNow(), cancellationToken);
+        var released = await queue.ReleaseAsync(task, clock.GetUtcNow(), cancellationToken);
         if (released)
         {
             workAvailable.Notify();

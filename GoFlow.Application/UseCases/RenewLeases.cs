@@ -13,7 +13,7 @@ internal sealed class RenewLeases(ITaskQueue queue, TimeProvider clock) : IRenew
             return Task.FromResult<IReadOnlyList<TaskId>>([]);
         }
 
-        var now = clock.GetStoreNow();
+        var now = clock.GetUtcNow();
         return queue.RenewLeasesAsync(
             new LeaseRenewal(command.WorkerId, command.Tasks, now + command.LeaseDuration, now), cancellationToken);
     }

@@ -31,7 +31,7 @@ internal sealed class RetryWorkflow(
 
         // The store guards the change by both statuses, so a concurrent retry or cancel cannot make it twice.
         var result = await repository.RetryAsync(
-            new WorkflowRetry(id, stopped.StepIndex, freshAttempts, clock.GetStoreNow()), cancellationToken);
+            new WorkflowRetry(id, stopped.StepIndex, freshAttempts, clock.GetUtcNow()), cancellationToken);
         if (result.Outcome == WorkflowChangeOutcome.Changed)
         {
             workAvailable.Notify();

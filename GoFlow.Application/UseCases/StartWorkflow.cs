@@ -18,7 +18,8 @@ internal sealed class StartWorkflow(
     CreationGroupCommit creations,
     IWorkAvailableSignal workAvailable,
     EngineTelemetry telemetry,
-    TimeProvider clock) : IStartWorkflow
+    TimeProvider clock,
+    StoreLimits storeLimits) : IStartWorkflow
 {
     private const string EmptyObject = "{}";
 
@@ -38,7 +39,8 @@ internal sealed class StartWorkflow(
         using var span = EngineTelemetry.ActivitySource.StartActivity("goflow.workflow.start");
         // The request's trace context is stored with the workflow, so its task spans join the same trace later.
         var traceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null;
-        var (workflow, firstTask) = WorkflowInstance.Create(definition, input, clock.GetStoreNow(), traceParent);
+        // The workflow is answered as built here, so its times are cut to what the store keeps: read back, they are equal.
+        var (workflow, firstTask) = WorkflowInstance.Create(definition, input, storeLimits.Kept(clock.GetUtcNow()), traceParent);
         span?.SetTag("workflow_name", workflow.WorkflowName).SetTag("workflow_id", workflow.Id.ToString());
 
         if (command.IdempotencyKey is { } key)

@@ -10,11 +10,11 @@ namespace GoFlow.Ports.Driven;
 public interface ITaskQueue
 {
     /// <summary>
-    /// Claims up to <see cref="TaskClaim.MaxTasks"/> PENDING tasks, oldest first, skipping tasks another claimer holds:
+    /// Claims up to <see cref="ClaimRequest.MaxTasks"/> PENDING tasks, oldest first, skipping tasks another claimer holds:
     /// each becomes RUNNING with the claim's lease and its attempt counted, its workflow becomes RUNNING if it
     /// was PENDING, and a TASK_STARTED row is written for each, all in one transaction.
     /// </summary>
-    Task<IReadOnlyList<ClaimedTask>> ClaimAsync(TaskClaim claim, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ClaimedTask>> ClaimAsync(ClaimRequest claim, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records finished attempts, all in one transaction (a group commit: one durable write for many steps). For each
@@ -22,12 +22,14 @@ public interface ITaskQueue
     /// next step's task is created with that output as input and the workflow's current input moves on, or, with no
     /// next step, the workflow becomes COMPLETED with that output; activity rows for each change, at
     /// <paramref name="now"/>. The next step's task is created PENDING, or, when the completion asks for a hand-over
-    /// (<see cref="TaskCompletion.NextStepLeaseExpiresAt"/>), RUNNING: claimed at once by the same lease owner for its
-    /// first attempt, with a TASK_STARTED row, as <see cref="ClaimAsync"/> would have. A completion whose task is no
+    /// (<see cref="TaskCompletion.HandOver"/>), RUNNING: claimed at once by the same lease owner for its first attempt,
+    /// leased for the completed claim's <see cref="ClaimedTask.LeaseDuration"/>, with a TASK_STARTED row, as
+    /// <see cref="ClaimAsync"/> would have. A completion whose task is no
     /// longer held by its claim changes nothing, and does not stop the others from being recorded. A completion that an
     /// earlier call recorded already (the task COMPLETED by the same worker on the same attempt: that call committed but
     /// its answer was lost) is written again by nothing and answered as recorded, with the next step it handed over when
-    /// its owner still holds it, that step's lease renewed to <see cref="TaskCompletion.NextStepLeaseExpiresAt"/>.
+    /// its owner still holds it, that step's lease renewed for the claim's <see cref="ClaimedTask.LeaseDuration"/> from
+    /// <paramref name="now"/>.
     /// </summary>
     /// <returns>
     /// The completions that were recorded, each with the next step's task when it was handed over; the tasks of the
@@ -71,11 +73,15 @@ public interface ITaskQueue
 }
 
 /// <summary>A request to claim tasks for <paramref name="Owner"/> until <paramref name="LeaseExpiresAt"/>.</summary>
-public sealed record TaskClaim(string Owner, int MaxTasks, DateTimeOffset Now, DateTimeOffset LeaseExpiresAt);
+public sealed record ClaimRequest(string Owner, int MaxTasks, DateTimeOffset Now, DateTimeOffset LeaseExpiresAt)
+{
+    /// <summary>The lease length this claim grants; a step handed over to the same holder later is leased as long.</summary>
+    public TimeSpan LeaseDuration => LeaseExpiresAt - Now;
+}
 
 /// <summary>
 /// A task the caller now holds: what the handler needs, and the claim that later writes are guarded by.
-/// <paramref name="ScheduledAt"/> is when the task became due; <paramref name="TraceParent"/> the W3C trace context of
+/// <paramref name="LeaseDuration"/> is the lease length the claim was granted; <paramref name="ScheduledAt"/> is when the task became due; <paramref name="TraceParent"/> the W3C trace context of
 /// the request that started its workflow, if any.
 /// </summary>
 public sealed record ClaimedTask(
@@ -89,48 +95,46 @@ public sealed record ClaimedTask(
     int MaxAttempts,
     string LeaseOwner,
     DateTimeOffset LeaseExpiresAt,
+    TimeSpan LeaseDuration,
     DateTimeOffset? ScheduledAt = null,
     string? TraceParent = null)
 {
     /// <summary>What the activity rows of this claim's transitions name: the task, its attempt and its holder.</summary>
     public ActivitySubject Subject => new(WorkflowId, Id, TaskName, Attempt, LeaseOwner);
+
+    /// <summary>
+    /// The next step's task once a store has handed it over (<see cref="GoFlow.Domain.Transitions.TaskTransitions.HandOver"/>)
+    /// as <paramref name="nextTaskId"/> at <paramref name="now"/>, as its holder sees it: what a claim would have handed
+    /// out, the first attempt of <paramref name="next"/> with <paramref name="input"/>, held by this claim's owner for
+    /// this claim's lease length (the hand-over inherits the claim), in the same workflow's trace.
+    /// </summary>
+    public ClaimedTask HandedOver(TaskId nextTaskId, WorkflowStep next, string input, DateTimeOffset now) =>
+        new(
+            nextTaskId,
+            WorkflowId,
+            WorkflowName,
+            next.Index,
+            next.TaskName,
+            input,
+            Attempt: 1,
+            next.Policy.MaxAttempts,
+            LeaseOwner,
+            now + LeaseDuration,
+            LeaseDuration,
+            ScheduledAt: now,
+            TraceParent);
 }
 
 /// <summary>
 /// A claimed task finished with <paramref name="OutputPayload"/>; <paramref name="NextStep"/> is null after the last step.
-/// With <paramref name="NextStepLeaseExpiresAt"/>, the next step's task is handed over to the same lease owner, leased
-/// until then, instead of being left PENDING.
+/// With <paramref name="HandOver"/>, the next step is handed over (<see cref="GoFlow.Domain.Transitions.TaskTransitions.HandOver"/>):
+/// claimed at once for the same holder, for as long as <paramref name="Task"/>'s claim was granted, instead of being
+/// left PENDING for any worker.
 /// </summary>
-public sealed record TaskCompletion(
-    ClaimedTask Task,
-    string OutputPayload,
-    WorkflowStep? NextStep,
-    DateTimeOffset? NextStepLeaseExpiresAt = null)
+public sealed record TaskCompletion(ClaimedTask Task, string OutputPayload, WorkflowStep? NextStep, bool HandOver = false)
 {
     /// <summary>Whether the next step's task is to be handed over rather than left PENDING.</summary>
-    public bool HandsOver => NextStep is not null && NextStepLeaseExpiresAt is not null;
-
-    /// <summary>
-    /// The next step's task as its new holder sees it, once a store has created it as <paramref name="nextTaskId"/> at
-    /// <paramref name="now"/>: what a claim would have handed out (attempt 1, this claim's owner, the hand-over's lease,
-    /// the workflow's trace). Null when this completion hands nothing over.
-    /// </summary>
-    public ClaimedTask? HandedOverTask(TaskId nextTaskId, DateTimeOffset now) =>
-        this is { NextStep: { } next, NextStepLeaseExpiresAt: { } leaseExpiresAt }
-            ? new ClaimedTask(
-                nextTaskId,
-                Task.WorkflowId,
-                Task.WorkflowName,
-                next.Index,
-                next.TaskName,
-                OutputPayload,
-                Attempt: 1,
-                next.Policy.MaxAttempts,
-                Task.LeaseOwner,
-                leaseExpiresAt,
-                ScheduledAt: now,
-                Task.TraceParent)
-            : null;
+    public bool HandsOver => NextStep is not null && HandOver;
 }
 
 /// <summary>A completion that was recorded, and the next step's task when it was handed over (else null).</summary>
@@ -145,7 +149,7 @@ public sealed record TaskFailure(ClaimedTask Task, string Error, DateTimeOffset?
 /// <summary>Extend the leases <paramref name="Owner"/> holds on <paramref name="Tasks"/> until <paramref name="LeaseExpiresAt"/>.</summary>
 public sealed record LeaseRenewal(
     string Owner,
-    IReadOnlyList<HeldTask> Tasks,
+    IReadOnlyList<TaskClaim> Tasks,
     DateTimeOffset LeaseExpiresAt,
     DateTimeOffset Now);
 
@@ -158,5 +162,5 @@ public sealed record RecoveredLeases(int TasksTakenBack, IReadOnlyList<string> F
     public static readonly RecoveredLeases None = new(0, []);
 }
 
-/// <summary>A task a worker believes it holds: the id and the attempt it claimed.</summary>
-public sealed record HeldTask(TaskId Id, int Attempt);
+/// <summary>A claim a worker believes it holds: the task and the attempt it claimed (its owner is the worker).</summary>
+public sealed record TaskClaim(TaskId Id, int Attempt);

@@ -11,22 +11,22 @@ public interface IExecuteTask
     /// as it was claimed.
     /// </summary>
     /// <param name="task">The claimed task to run.</param>
-    /// <param name="nextStepLease">
-    /// When set, a completed step's next step is handed over already claimed by the same lease owner, leased for this
-    /// long, in <see cref="TaskExecution.NextTask"/>, so the caller can run it at once, without a claim and without
-    /// another worker racing for it. Null leaves the next step PENDING for any worker (a caller that is stopping).
+    /// <param name="handOver">
+    /// True: a completed step's next step is handed over, claimed by the same lease owner for the task's lease length,
+    /// in <see cref="AttemptResult.NextTask"/>, so the caller can run it at once, without a claim and without another
+    /// worker racing for it. False leaves the next step PENDING for any worker (a caller that is stopping).
     /// </param>
     /// <param name="cancellationToken">Fires on shutdown or when the lease was lost.</param>
-    Task<TaskExecution> ExecuteAsync(ClaimedTask task, TimeSpan? nextStepLease, CancellationToken cancellationToken);
+    Task<AttemptResult> ExecuteAsync(ClaimedTask task, bool handOver, CancellationToken cancellationToken);
 }
 
 /// <summary>
 /// How a task's execution ended, and the next step's task when it was handed over to the caller (see
 /// <see cref="IExecuteTask.ExecuteAsync"/>); the caller then holds that task and must run or release it.
 /// </summary>
-public sealed record TaskExecution(TaskExecutionOutcome Outcome, ClaimedTask? NextTask = null);
+public sealed record AttemptResult(AttemptOutcome Outcome, ClaimedTask? NextTask = null);
 
-public enum TaskExecutionOutcome
+public enum AttemptOutcome
 {
     /// <summary>The handler returned and its output was recorded.</summary>
     Completed,

@@ -10,4 +10,4 @@ public interface IRenewLeases
     Task<IReadOnlyList<TaskId>> RenewAsync(RenewLeasesCommand command, CancellationToken cancellationToken);
 }
 
-public sealed record RenewLeasesCommand(string WorkerId, IReadOnlyList<HeldTask> Tasks, TimeSpan LeaseDuration);
+public sealed record RenewLeasesCommand(string WorkerId, IReadOnlyList<TaskClaim> Tasks, TimeSpan LeaseDuration);

@@ -17,7 +17,7 @@ internal sealed class MySqlAvailabilityTests : MySqlDatabaseFixture
 
     private static readonly ClaimedTask SomeClaimedTask = new(
         new TaskId(1), WorkflowId.New(TestTimes.Start), "OrderProcess", 0, "ValidateOrder", "{}", 1, 3, "worker-a",
-        Now + TestTimes.Lease);
+        Now + TestTimes.Lease, TestTimes.Lease);
 
     /// <summary>Every public method of the two stores, called with plausible arguments.</summary>
     private static readonly Dictionary<string, Func<IWorkflowRepository, ITaskQueue, Task>> Operations = new()
@@ -34,7 +34,7 @@ internal sealed class MySqlAvailabilityTests : MySqlDatabaseFixture
         ["FailAsync"] = (_, queue) => queue.FailAsync(new TaskFailure(SomeClaimedTask, "boom", null, Now), CancellationToken.None),
         ["FailAsync with retry"] = (_, queue) => queue.FailAsync(new TaskFailure(SomeClaimedTask, "boom", Now.AddSeconds(1), Now), CancellationToken.None),
         ["RenewLeasesAsync"] = (_, queue) => queue.RenewLeasesAsync(
-            new LeaseRenewal("worker-a", [new HeldTask(SomeClaimedTask.Id, 1)], Now + TestTimes.Lease, Now), CancellationToken.None),
+            new LeaseRenewal("worker-a", [new TaskClaim(SomeClaimedTask.Id, 1)], Now + TestTimes.Lease, Now), CancellationToken.None),
         ["ReleaseAsync"] = (_, queue) => queue.ReleaseAsync(SomeClaimedTask, Now, CancellationToken.None),
         ["RecoverExpiredLeasesAsync"] = (_, queue) => queue.RecoverExpiredLeasesAsync(Now, 10, CancellationToken.None),
     };

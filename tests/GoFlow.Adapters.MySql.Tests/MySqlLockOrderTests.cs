@@ -160,10 +160,10 @@ public sealed partial class MySqlLockOrderTests
     {
         var step = new WorkflowStep(1, "Next", TaskPolicy.Default);
         ClaimedTask Claimed(long id) => new(
-            new TaskId(id), WorkflowId.New(DateTimeOffset.UnixEpoch), "W", 0, "First", "{}", 1, 3, "worker-a", DateTimeOffset.UnixEpoch);
+            new TaskId(id), WorkflowId.New(DateTimeOffset.UnixEpoch), "W", 0, "First", "{}", 1, 3, "worker-a", DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(30));
         return new CompletionGroup(
-            [new TaskCompletion(Claimed(1), "{}", step, DateTimeOffset.UnixEpoch), new TaskCompletion(Claimed(2), "{}", null)],
-            DateTime.UnixEpoch);
+            [new TaskCompletion(Claimed(1), "{}", step, HandOver: true), new TaskCompletion(Claimed(2), "{}", null)],
+            DateTimeOffset.UnixEpoch);
     }
 
     [GeneratedRegex(@"^UPDATE (?<table>\w+)")]

@@ -196,7 +196,7 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
         var workflow = await builder.CreateAsync(Repository);
         var task = await ClaimOneAsync(new ClaimBuilder().At(ClaimedAt));
         var leaseUntil = FinishedAt + TestTimes.Lease;
-        var completion = new TaskCompletion(task, """{"validated":true}""", builder.Definition.StepAfter(0), leaseUntil);
+        var completion = new TaskCompletion(task, """{"validated":true}""", builder.Definition.StepAfter(0), HandOver: true);
 
         var recorded = await Queue.CompleteAsync([completion], FinishedAt, CancellationToken.None);
 
@@ -210,7 +210,7 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
         {
             Assert.That(nextTask! with { InputPayload = "" }, Is.EqualTo(new ClaimedTask(
                 found.Tasks[1].Id, workflow.Id, "OrderProcess", 1, "DeductMoney", "", Attempt: 1, MaxAttempts: 5,
-                task.LeaseOwner, leaseUntil, ScheduledAt: FinishedAt, TraceParent: traceParent)), "what a claim hands out");
+                task.LeaseOwner, leaseUntil, TestTimes.Lease, ScheduledAt: FinishedAt, TraceParent: traceParent)), "what a claim hands out");
             Assert.That(SameJson(completion.OutputPayload, nextTask.InputPayload), Is.True, nextTask.InputPayload);
             Assert.That(found.Tasks[0].Status, Is.EqualTo(WorkflowTaskStatus.Completed));
             Assert.That(SameJson(completion.OutputPayload, found.Tasks[0].OutputPayload), Is.True);
@@ -239,17 +239,37 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
     }
 
     [Test]
+    public async Task CompleteAsync_TimeFinerThanTheStoreKeeps_AnswersTheHandedOverTaskAsStored()
+    {
+        var builder = OrderProcessWorkflow();
+        var workflow = await builder.CreateAsync(Repository);
+        var task = await ClaimOneAsync(new ClaimBuilder().At(ClaimedAt));
+        var completion = new TaskCompletion(task, """{"validated":true}""", builder.Definition.StepAfter(0), HandOver: true);
+
+        var recorded = await Queue.CompleteAsync([completion], FinishedAt.AddTicks(3), CancellationToken.None);
+
+        var nextTask = recorded.Single().NextTask!;
+        var found = await FindAsync(workflow.Id);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(nextTask.ScheduledAt, Is.EqualTo(found.Tasks[1].ScheduledAt));
+            Assert.That(await Storage.ReadLeaseAsync(nextTask.Id), Is.EqualTo(new TaskLease(task.LeaseOwner, nextTask.LeaseExpiresAt)));
+            Assert.That(nextTask.LeaseExpiresAt, Is.EqualTo(FinishedAt + TestTimes.Lease), "the claim's lease length, from the store's time");
+        }
+    }
+
+    [Test]
     public async Task CompleteAsync_SameCompletionAgainAfterItsCommit_AnsweredAsRecordedWithTheHandedOverTaskAndWritesNothingMore()
     {
         // A commit whose acknowledgement was lost: the caller sends the same completion again.
         var builder = OrderProcessWorkflow();
         var workflow = await builder.CreateAsync(Repository);
         var task = await ClaimOneAsync(new ClaimBuilder().At(ClaimedAt));
-        var completion = new TaskCompletion(task, """{"validated":true}""", builder.Definition.StepAfter(0), FinishedAt + TestTimes.Lease);
+        var completion = new TaskCompletion(task, """{"validated":true}""", builder.Definition.StepAfter(0), HandOver: true);
         var first = await Queue.CompleteAsync([completion], FinishedAt, CancellationToken.None);
         var activityBefore = await ActivityAsync(workflow.Id);
         var retriedAt = FinishedAt.AddSeconds(5);
-        var retry = completion with { NextStepLeaseExpiresAt = retriedAt + TestTimes.Lease };
+        var retry = completion with { };
 
         var again = await Queue.CompleteAsync([retry], retriedAt, CancellationToken.None);
 
@@ -296,7 +316,7 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
         var task = await ClaimOneAsync(new ClaimBuilder().At(ClaimedAt));
         var leaseUntil = FinishedAt + TestTimes.Lease;
         var recorded = await Queue.CompleteAsync(
-            [new TaskCompletion(task, """{"validated":true}""", builder.Definition.StepAfter(0), leaseUntil)],
+            [new TaskCompletion(task, """{"validated":true}""", builder.Definition.StepAfter(0), HandOver: true)],
             FinishedAt,
             CancellationToken.None);
         var nextTask = recorded.Single().NextTask!;
@@ -304,7 +324,7 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
         var claimedByOthers = await Queue.ClaimAsync(new ClaimBuilder().By("worker-b").At(FinishedAt).Build(), CancellationToken.None);
         var sweptBeforeExpiry = await RecoverExpiredLeasesAsync(leaseUntil - TestTimes.Microsecond, 10, CancellationToken.None);
         var renewed = await Queue.RenewLeasesAsync(
-            new LeaseRenewal(nextTask.LeaseOwner, [new HeldTask(nextTask.Id, nextTask.Attempt)], leaseUntil.AddMinutes(1), FinishedAt),
+            new LeaseRenewal(nextTask.LeaseOwner, [new TaskClaim(nextTask.Id, nextTask.Attempt)], leaseUntil.AddMinutes(1), FinishedAt),
             CancellationToken.None);
         var sweptAfterExpiry = await RecoverExpiredLeasesAsync(leaseUntil.AddMinutes(1).AddSeconds(1), 10, CancellationToken.None);
 
@@ -322,10 +342,10 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
     {
         var completions = await ClaimFourWithCompletionsAsync();
         var leaseUntil = FinishedAt + TestTimes.Lease;
-        var handOver = completions[0] with { NextStepLeaseExpiresAt = leaseUntil };
+        var handOver = completions[0] with { HandOver = true };
         var refund = completions[2];
         var refundBefore = await StateOfAsync(refund.Task.WorkflowId);
-        var notHeld = refund with { Task = refund.Task with { LeaseOwner = "worker-b" }, NextStepLeaseExpiresAt = leaseUntil };
+        var notHeld = refund with { Task = refund.Task with { LeaseOwner = "worker-b" }, HandOver = true };
 
         var recorded = await Queue.CompleteAsync(
             [handOver, completions[1], notHeld, completions[3]], FinishedAt, CancellationToken.None);

@@ -24,7 +24,7 @@ public abstract class TaskQueueLeaseContract : StorageContract
         var claimed = await Queue.ClaimAsync(new ClaimBuilder().At(ClaimedAt).Build(), CancellationToken.None);
 
         var renewed = await Queue.RenewLeasesAsync(
-            new LeaseRenewal("worker-a", [.. claimed.Select(task => new HeldTask(task.Id, task.Attempt))], RenewedExpiry, RenewedAt),
+            new LeaseRenewal("worker-a", [.. claimed.Select(task => new TaskClaim(task.Id, task.Attempt))], RenewedExpiry, RenewedAt),
             CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
@@ -50,7 +50,7 @@ public abstract class TaskQueueLeaseContract : StorageContract
         var activityBefore = await ActionsOfAsync(workflow.Id);
 
         await Queue.RenewLeasesAsync(
-            new LeaseRenewal("worker-a", [new HeldTask(task.Id, task.Attempt)], RenewedExpiry, RenewedAt), CancellationToken.None);
+            new LeaseRenewal("worker-a", [new TaskClaim(task.Id, task.Attempt)], RenewedExpiry, RenewedAt), CancellationToken.None);
 
         var after = await TaskAsync(workflow.Id);
         using (Assert.EnterMultipleScope())
@@ -88,10 +88,10 @@ public abstract class TaskQueueLeaseContract : StorageContract
             new LeaseRenewal(
                 "worker-a",
                 [
-                    new HeldTask(held.Id, held.Attempt),
-                    new HeldTask(completed.Id, completed.Attempt),
-                    new HeldTask(retried.Id, retried.Attempt),
-                    new HeldTask(othersTask.Id, othersTask.Attempt),
+                    new TaskClaim(held.Id, held.Attempt),
+                    new TaskClaim(completed.Id, completed.Attempt),
+                    new TaskClaim(retried.Id, retried.Attempt),
+                    new TaskClaim(othersTask.Id, othersTask.Attempt),
                 ],
                 RenewedExpiry.AddMinutes(1),
                 RenewedAt.AddMinutes(1)),
@@ -134,7 +134,7 @@ public abstract class TaskQueueLeaseContract : StorageContract
         var late = FirstExpiry.AddSeconds(10);
 
         var renewed = await Queue.RenewLeasesAsync(
-            new LeaseRenewal("worker-a", [new HeldTask(task.Id, task.Attempt)], late + TestTimes.Lease, late),
+            new LeaseRenewal("worker-a", [new TaskClaim(task.Id, task.Attempt)], late + TestTimes.Lease, late),
             CancellationToken.None);
 
         using (Assert.EnterMultipleScope())

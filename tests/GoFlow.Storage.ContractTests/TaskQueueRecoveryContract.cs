@@ -237,7 +237,7 @@ public abstract class TaskQueueRecoveryContract : StorageContract
         var failed = await Queue.FailAsync(new TaskFailure(stalled, "late", null, late), CancellationToken.None);
         var retried = await Queue.FailAsync(new TaskFailure(stalled, "late", late.AddMinutes(1), late), CancellationToken.None);
         var renewed = await Queue.RenewLeasesAsync(
-            new LeaseRenewal("worker-a", [new HeldTask(stalled.Id, stalled.Attempt)], late + TestTimes.Lease, late),
+            new LeaseRenewal("worker-a", [new TaskClaim(stalled.Id, stalled.Attempt)], late + TestTimes.Lease, late),
             CancellationToken.None);
         var released = await Queue.ReleaseAsync(stalled, late, CancellationToken.None);
 

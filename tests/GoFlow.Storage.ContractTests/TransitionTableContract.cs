@@ -98,7 +98,7 @@ public abstract class TransitionTableContract : StorageContract
         else if (transition == TaskTransitions.RenewLease)
         {
             await Queue.RenewLeasesAsync(
-                new LeaseRenewal(Owner, [new HeldTask(claim.Id, claim.Attempt)], AppliedAt + TestTimes.Lease, AppliedAt), none);
+                new LeaseRenewal(Owner, [new TaskClaim(claim.Id, claim.Attempt)], AppliedAt + TestTimes.Lease, AppliedAt), none);
         }
         else if (transition == TaskTransitions.Complete)
         {

@@ -128,7 +128,7 @@ public abstract class WorkflowCancelContract : StorageContract
         await Repository.CancelAsync(workflow.Id, CancelledAt, CancellationToken.None);
 
         var renewed = await Queue.RenewLeasesAsync(
-            new LeaseRenewal(task.LeaseOwner, [new HeldTask(task.Id, task.Attempt)], CancelledAt + TestTimes.Lease, CancelledAt),
+            new LeaseRenewal(task.LeaseOwner, [new TaskClaim(task.Id, task.Attempt)], CancelledAt + TestTimes.Lease, CancelledAt),
             CancellationToken.None);
 
         using (Assert.EnterMultipleScope())

@@ -114,7 +114,7 @@ public abstract class WorkflowRetryContract : StorageContract
 
         var lateCompleted = await CompleteOneAsync(stale, "{}", builder.Definition.StepAfter(0), RetriedAt.AddSeconds(1));
         var lateRenewed = await Queue.RenewLeasesAsync(
-            new LeaseRenewal(stale.LeaseOwner, [new HeldTask(stale.Id, stale.Attempt)], RetriedAt.AddHours(1), RetriedAt), CancellationToken.None);
+            new LeaseRenewal(stale.LeaseOwner, [new TaskClaim(stale.Id, stale.Attempt)], RetriedAt.AddHours(1), RetriedAt), CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {

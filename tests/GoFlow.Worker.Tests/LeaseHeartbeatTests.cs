@@ -22,7 +22,7 @@ public sealed class LeaseHeartbeatTests
         _harness.OnExecute(task, async _ =>
         {
             await release.Task;
-            return new TaskExecution(TaskExecutionOutcome.Completed);
+            return new AttemptResult(AttemptOutcome.Completed);
         });
         var renewed = new TaskCompletionSource<RenewLeasesCommand>();
         _harness.RenewAll(command => renewed.TrySetResult(command));
@@ -31,7 +31,7 @@ public sealed class LeaseHeartbeatTests
 
         var command = await renewed.Task;
         Assert.That(command.WorkerId, Is.EqualTo("worker-under-test"));
-        Assert.That(command.Tasks, Is.EqualTo(new[] { new HeldTask(task.Id, task.Attempt) }));
+        Assert.That(command.Tasks, Is.EqualTo(new[] { new TaskClaim(task.Id, task.Attempt) }));
         Assert.That(command.LeaseDuration, Is.EqualTo(_harness.Options.LeaseDuration));
     }
 
@@ -52,7 +52,7 @@ public sealed class LeaseHeartbeatTests
                 stopped.TrySetResult();
             }
 
-            return new TaskExecution(TaskExecutionOutcome.Completed);
+            return new AttemptResult(AttemptOutcome.Completed);
         });
         _harness.RenewLeases.Setup(r => r.RenewAsync(It.IsAny<RenewLeasesCommand>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([]);
@@ -68,12 +68,12 @@ public sealed class LeaseHeartbeatTests
         var tasks = WorkerHarness.Tasks(2);
         var (claimed, handedOver) = (tasks[0], tasks[1]);
         _harness.ClaimReturns([claimed]);
-        _harness.OnExecute(claimed, _ => Task.FromResult(new TaskExecution(TaskExecutionOutcome.Completed, handedOver)));
+        _harness.OnExecute(claimed, _ => Task.FromResult(new AttemptResult(AttemptOutcome.Completed, handedOver)));
         var release = new TaskCompletionSource();
         _harness.OnExecute(handedOver, async _ =>
         {
             await release.Task;
-            return new TaskExecution(TaskExecutionOutcome.Completed);
+            return new AttemptResult(AttemptOutcome.Completed);
         });
         var renewed = new TaskCompletionSource<RenewLeasesCommand>();
         _harness.RenewAll(command =>
@@ -89,15 +89,15 @@ public sealed class LeaseHeartbeatTests
             renewed.Task.WaitAsync(Deadline).ContinueWith(_ => release.SetResult(), TaskScheduler.Default));
 
         Assert.That(renewed.Task.IsCompletedSuccessfully, Is.True, "the handed-over task's lease was renewed");
-        Assert.That(renewed.Task.Result.Tasks, Is.EqualTo(new[] { new HeldTask(handedOver.Id, handedOver.Attempt) }));
+        Assert.That(renewed.Task.Result.Tasks, Is.EqualTo(new[] { new TaskClaim(handedOver.Id, handedOver.Attempt) }));
     }
 
     [Test]
     public async Task Heartbeat_SomeLeasesLost_StopsOnlyThoseTasks()
     {
         var tasks = WorkerHarness.Tasks(2);
-        using var kept = _harness.RunningTasks.Add(tasks[0], CancellationToken.None);
-        using var lost = _harness.RunningTasks.Add(tasks[1], CancellationToken.None);
+        using var kept = _harness.RunningAttempts.Add(tasks[0], CancellationToken.None);
+        using var lost = _harness.RunningAttempts.Add(tasks[1], CancellationToken.None);
         _harness.RenewLeases.Setup(r => r.RenewAsync(It.IsAny<RenewLeasesCommand>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([tasks[0].Id]);
         using var heartbeat = _harness.CreateHeartbeat();
@@ -114,7 +114,7 @@ public sealed class LeaseHeartbeatTests
     [Test]
     public async Task Heartbeat_StoreDown_TriesAgainAtTheNextTick()
     {
-        using var running = _harness.RunningTasks.Add(WorkerHarness.Tasks(1)[0], CancellationToken.None);
+        using var running = _harness.RunningAttempts.Add(WorkerHarness.Tasks(1)[0], CancellationToken.None);
         var calls = 0;
         var renewedAgain = new TaskCompletionSource();
         _harness.RenewLeases.Setup(r => r.RenewAsync(It.IsAny<RenewLeasesCommand>(), It.IsAny<CancellationToken>()))
@@ -142,7 +142,7 @@ public sealed class LeaseHeartbeatTests
     [Test]
     public async Task StopAsync_TaskStillRunning_KeepsRenewingItsLeaseUntilItEnds()
     {
-        using var running = _harness.RunningTasks.Add(WorkerHarness.Tasks(1)[0], CancellationToken.None);
+        using var running = _harness.RunningAttempts.Add(WorkerHarness.Tasks(1)[0], CancellationToken.None);
         var stopAsked = false;
         var renewedWhileStopping = new TaskCompletionSource();
         _harness.RenewAll(_ =>
@@ -169,7 +169,7 @@ public sealed class LeaseHeartbeatTests
     [Test]
     public async Task StopAsync_ShutdownDeadlinePassed_StopsWithATaskStillRunning()
     {
-        using var running = _harness.RunningTasks.Add(WorkerHarness.Tasks(1)[0], CancellationToken.None);
+        using var running = _harness.RunningAttempts.Add(WorkerHarness.Tasks(1)[0], CancellationToken.None);
         _harness.RenewAll(_ => { });
         using var heartbeat = _harness.CreateHeartbeat();
         await heartbeat.StartAsync(CancellationToken.None);
@@ -179,7 +179,7 @@ public sealed class LeaseHeartbeatTests
         await heartbeat.ExecuteTask!.WaitAsync(Deadline).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
         Assert.That(heartbeat.ExecuteTask.IsFaulted, Is.False);
-        Assert.That(_harness.RunningTasks.IsEmpty, Is.False, "the heartbeat stopped with the task still listed");
+        Assert.That(_harness.RunningAttempts.IsEmpty, Is.False, "the heartbeat stopped with the task still listed");
     }
 
     private static Task WhenCancelledAsync(CancellationToken token)

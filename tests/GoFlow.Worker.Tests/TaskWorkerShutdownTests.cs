@@ -25,7 +25,7 @@ public sealed class TaskWorkerShutdownTests
             started.TrySetResult();
             await release.Task;
             cancelledWhileRunning = token.IsCancellationRequested;
-            return new TaskExecution(TaskExecutionOutcome.Completed);
+            return new AttemptResult(AttemptOutcome.Completed);
         });
         using var worker = _harness.CreateWorker();
         await worker.StartAsync(CancellationToken.None);
@@ -60,7 +60,7 @@ public sealed class TaskWorkerShutdownTests
                 cancelled = token.IsCancellationRequested;
             }
 
-            return new TaskExecution(TaskExecutionOutcome.Completed);
+            return new AttemptResult(AttemptOutcome.Completed);
         });
         _harness.ReleaseTask.Setup(r => r.ReleaseAsync(task, It.IsAny<CancellationToken>())).ReturnsAsync(true);
         using var worker = _harness.CreateWorker();
@@ -80,7 +80,7 @@ public sealed class TaskWorkerShutdownTests
         var task = WorkerHarness.Tasks(1)[0];
         _harness.ClaimReturns([task]);
         var started = new TaskCompletionSource();
-        var neverEnds = new TaskCompletionSource<TaskExecution>();
+        var neverEnds = new TaskCompletionSource<AttemptResult>();
         _harness.OnExecute(task, _ =>
         {
             started.TrySetResult();
@@ -100,17 +100,17 @@ public sealed class TaskWorkerShutdownTests
         await StopPastTheDeadlineAsync(worker);
 
         Assert.That(released.Task.IsCompleted, Is.True);
-        neverEnds.SetResult(new TaskExecution(TaskExecutionOutcome.Rejected));
+        neverEnds.SetResult(new AttemptResult(AttemptOutcome.Rejected));
     }
 
     [Test]
     public async Task StopAsync_HandedOverTaskStillRunningAtTheShutdownDeadline_ReleasesIt()
     {
         var (claimed, handedOver) = ClaimedAndHandedOver();
-        _harness.OnExecute(claimed, _ => Task.FromResult(new TaskExecution(TaskExecutionOutcome.Completed, handedOver)));
+        _harness.OnExecute(claimed, _ => Task.FromResult(new AttemptResult(AttemptOutcome.Completed, handedOver)));
         var started = new TaskCompletionSource();
         // A handler that ignores its cancellation token: only the worker's list of running tasks can release it.
-        var neverEnds = new TaskCompletionSource<TaskExecution>();
+        var neverEnds = new TaskCompletionSource<AttemptResult>();
         _harness.OnExecute(handedOver, _ =>
         {
             started.TrySetResult();
@@ -125,7 +125,7 @@ public sealed class TaskWorkerShutdownTests
 
         _harness.ReleaseTask.Verify(r => r.ReleaseAsync(handedOver, It.IsAny<CancellationToken>()), Times.Once);
         _harness.ReleaseTask.Verify(r => r.ReleaseAsync(claimed, It.IsAny<CancellationToken>()), Times.Never);
-        neverEnds.SetResult(new TaskExecution(TaskExecutionOutcome.Rejected));
+        neverEnds.SetResult(new AttemptResult(AttemptOutcome.Rejected));
     }
 
     [Test]
@@ -139,7 +139,7 @@ public sealed class TaskWorkerShutdownTests
         {
             started.TrySetResult();
             await finish.Task;
-            return new TaskExecution(TaskExecutionOutcome.Completed, handedOver);
+            return new AttemptResult(AttemptOutcome.Completed, handedOver);
         });
         var handedOverReleased = new TaskCompletionSource();
         _harness.ReleaseTask.Setup(r => r.ReleaseAsync(It.IsAny<ClaimedTask>(), It.IsAny<CancellationToken>()))
@@ -173,9 +173,9 @@ public sealed class TaskWorkerShutdownTests
         {
             started.TrySetResult();
             await finish.Task;
-            return new TaskExecution(TaskExecutionOutcome.Completed, handedOver);
+            return new AttemptResult(AttemptOutcome.Completed, handedOver);
         });
-        _harness.OnExecute(handedOver, _ => Task.FromResult(new TaskExecution(TaskExecutionOutcome.Completed)));
+        _harness.OnExecute(handedOver, _ => Task.FromResult(new AttemptResult(AttemptOutcome.Completed)));
         using var worker = _harness.CreateWorker();
         await worker.StartAsync(CancellationToken.None);
         await started.Task.WaitAsync(Deadline);
@@ -185,10 +185,10 @@ public sealed class TaskWorkerShutdownTests
         finish.SetResult();
         await stopping.WaitAsync(Deadline);
 
-        Assert.That(_harness.NextStepLeases, Is.EquivalentTo(new Dictionary<TaskId, TimeSpan?>
+        Assert.That(_harness.HandOversAsked, Is.EquivalentTo(new Dictionary<TaskId, bool>
         {
-            [claimed.Id] = _harness.Options.LeaseDuration,
-            [handedOver.Id] = null,
+            [claimed.Id] = true,
+            [handedOver.Id] = false,
         }));
         _harness.ReleaseTask.VerifyNoOtherCalls();
     }
@@ -203,19 +203,19 @@ public sealed class TaskWorkerShutdownTests
         {
             started.TrySetResult();
             await Task.Delay(Timeout.Infinite, token);
-            return new TaskExecution(TaskExecutionOutcome.Completed);
+            return new AttemptResult(AttemptOutcome.Completed);
         });
         _harness.ReleaseTask.Setup(r => r.ReleaseAsync(task, It.IsAny<CancellationToken>())).ReturnsAsync(true);
         using var worker = _harness.CreateWorker();
         await worker.StartAsync(CancellationToken.None);
         await started.Task.WaitAsync(Deadline);
-        var listedWhileRunning = _harness.RunningTasks.Snapshot().Select(running => running.Task).ToList();
+        var listedWhileRunning = _harness.RunningAttempts.Snapshot().Select(running => running.Task).ToList();
 
         await StopPastTheDeadlineAsync(worker);
         await worker.ExecuteTask!.WaitAsync(Deadline);
 
         Assert.That(listedWhileRunning, Is.EqualTo(new[] { task }));
-        Assert.That(_harness.RunningTasks.IsEmpty, Is.True, "the heartbeat has nothing left to renew");
+        Assert.That(_harness.RunningAttempts.IsEmpty, Is.True, "the heartbeat has nothing left to renew");
     }
 
     /// <summary>Stops <paramref name="worker"/> and lets the host's shutdown deadline pass at once.</summary>

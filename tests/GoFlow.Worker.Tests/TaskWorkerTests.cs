@@ -27,7 +27,7 @@ public sealed class TaskWorkerTests
                 allDone.TrySetResult();
             }
 
-            return Task.FromResult(new TaskExecution(TaskExecutionOutcome.Completed));
+            return Task.FromResult(new AttemptResult(AttemptOutcome.Completed));
         });
 
         await _harness.RunUntilAsync(allDone.Task);
@@ -59,7 +59,7 @@ public sealed class TaskWorkerTests
                 allDone.TrySetResult();
             }
 
-            return new TaskExecution(TaskExecutionOutcome.Completed);
+            return new AttemptResult(AttemptOutcome.Completed);
         });
 
         await _harness.RunUntilAsync(allDone.Task);
@@ -88,7 +88,7 @@ public sealed class TaskWorkerTests
                 othersDone.TrySetResult();
             }
 
-            return Task.FromResult(new TaskExecution(TaskExecutionOutcome.Completed));
+            return Task.FromResult(new AttemptResult(AttemptOutcome.Completed));
         });
 
         await _harness.RunUntilAsync(othersDone.Task);
@@ -112,7 +112,7 @@ public sealed class TaskWorkerTests
         _harness.OnExecute((claimed, _) =>
         {
             ran.TrySetResult(claimed);
-            return Task.FromResult(new TaskExecution(TaskExecutionOutcome.Completed));
+            return Task.FromResult(new AttemptResult(AttemptOutcome.Completed));
         });
 
         await _harness.RunUntilAsync(ran.Task);
@@ -141,7 +141,7 @@ public sealed class TaskWorkerTests
         _harness.OnExecute(task, _ =>
         {
             ran.TrySetResult();
-            return Task.FromResult(new TaskExecution(TaskExecutionOutcome.Completed));
+            return Task.FromResult(new AttemptResult(AttemptOutcome.Completed));
         });
 
         // The poll interval is an hour: only the notification can bring the second claim within the deadline.
@@ -166,10 +166,10 @@ public sealed class TaskWorkerTests
             if (next == chain.Count)
             {
                 chainDone.TrySetResult();
-                return Task.FromResult(new TaskExecution(TaskExecutionOutcome.Completed));
+                return Task.FromResult(new AttemptResult(AttemptOutcome.Completed));
             }
 
-            return Task.FromResult(new TaskExecution(TaskExecutionOutcome.Completed, chain[next]));
+            return Task.FromResult(new AttemptResult(AttemptOutcome.Completed, chain[next]));
         });
 
         await _harness.RunUntilAsync(chainDone.Task);
@@ -177,9 +177,7 @@ public sealed class TaskWorkerTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(runs.Select(run => run.Task), Is.EqualTo(chain));
-            Assert.That(
-                chain.Select(task => _harness.NextStepLeases[task.Id]),
-                Is.All.EqualTo(_harness.Options.LeaseDuration));
+            Assert.That(chain.Select(task => _harness.HandOversAsked[task.Id]), Is.All.True);
             // The one slot stays taken from the claim to the chain's end: the loop cannot claim again meanwhile.
             Assert.That(runs.Select(run => run.ClaimsSoFar), Is.All.EqualTo(1));
         }

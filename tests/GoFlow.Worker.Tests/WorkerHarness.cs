@@ -13,8 +13,8 @@ using Moq;
 namespace GoFlow.Worker.Tests;
 
 /// <summary>
-/// The worker's hosted services over mocked driving ports, sharing one <see cref="RunningTasks"/> as the host's
-/// container would. Every setup of <see cref="IExecuteTask"/> goes through <see cref="OnExecute(Func{ClaimedTask, CancellationToken, Task{TaskExecution}})"/>,
+/// The worker's hosted services over mocked driving ports, sharing one <see cref="RunningAttempts"/> as the host's
+/// container would. Every setup of <see cref="IExecuteTask"/> goes through <see cref="OnExecute(Func{ClaimedTask, CancellationToken, Task{AttemptResult}})"/>,
 /// so the tests follow a change of that port in one place.
 /// </summary>
 internal sealed class WorkerHarness
@@ -35,13 +35,13 @@ internal sealed class WorkerHarness
 
     public WorkerLoopState LoopState { get; } = new();
 
-    public RunningTasks RunningTasks { get; } = new();
+    public RunningAttempts RunningAttempts { get; } = new();
 
     /// <summary>The claims the worker asked for, in order (recorded by <see cref="ClaimReturns"/>).</summary>
     public ConcurrentQueue<ClaimTasksCommand> Claims { get; } = new();
 
     /// <summary>The lease each run asked for its next step, by task (null: no hand-over).</summary>
-    public ConcurrentDictionary<TaskId, TimeSpan?> NextStepLeases { get; } = new();
+    public ConcurrentDictionary<TaskId, bool> HandOversAsked { get; } = new();
 
     public WorkerOptions Options { get; } = new()
     {
@@ -66,7 +66,8 @@ internal sealed class WorkerHarness
             1,
             3,
             "worker-under-test",
-            DateTimeOffset.UnixEpoch.AddDays(1))),
+            DateTimeOffset.UnixEpoch.AddDays(1),
+            TimeSpan.FromSeconds(30))),
     ];
 
     /// <summary>Reads until <paramref name="done"/> holds, failing at the deadline with the last value.</summary>
@@ -92,25 +93,25 @@ internal sealed class WorkerHarness
     }
 
     /// <summary>Runs every task the worker executes through <paramref name="run"/>.</summary>
-    public void OnExecute(Func<ClaimedTask, CancellationToken, Task<TaskExecution>> run) =>
-        _executeTask.Setup(e => e.ExecuteAsync(It.IsAny<ClaimedTask>(), It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
-            .Returns((ClaimedTask task, TimeSpan? nextStepLease, CancellationToken token) =>
+    public void OnExecute(Func<ClaimedTask, CancellationToken, Task<AttemptResult>> run) =>
+        _executeTask.Setup(e => e.ExecuteAsync(It.IsAny<ClaimedTask>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()))
+            .Returns((ClaimedTask task, bool handOver, CancellationToken token) =>
             {
-                NextStepLeases[task.Id] = nextStepLease;
+                HandOversAsked[task.Id] = handOver;
                 return run(task, token);
             });
 
     /// <summary>Runs <paramref name="task"/> through <paramref name="run"/>, whatever the other tasks do.</summary>
-    public void OnExecute(ClaimedTask task, Func<CancellationToken, Task<TaskExecution>> run) =>
-        _executeTask.Setup(e => e.ExecuteAsync(task, It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()))
-            .Returns((ClaimedTask _, TimeSpan? nextStepLease, CancellationToken token) =>
+    public void OnExecute(ClaimedTask task, Func<CancellationToken, Task<AttemptResult>> run) =>
+        _executeTask.Setup(e => e.ExecuteAsync(task, It.IsAny<bool>(), It.IsAny<CancellationToken>()))
+            .Returns((ClaimedTask _, bool handOver, CancellationToken token) =>
             {
-                NextStepLeases[task.Id] = nextStepLease;
+                HandOversAsked[task.Id] = handOver;
                 return run(token);
             });
 
     public void VerifyNeverExecuted(ClaimedTask task) =>
-        _executeTask.Verify(e => e.ExecuteAsync(task, It.IsAny<TimeSpan?>(), It.IsAny<CancellationToken>()), Times.Never);
+        _executeTask.Verify(e => e.ExecuteAsync(task, It.IsAny<bool>(), It.IsAny<CancellationToken>()), Times.Never);
 
     /// <summary>Hands out <paramref name="tasks"/> as claims ask for them, then nothing.</summary>
     public void ClaimReturns(IReadOnlyList<ClaimedTask> tasks)
@@ -140,11 +141,11 @@ internal sealed class WorkerHarness
             });
 
     public TaskWorker CreateWorker(ILogger<TaskWorker>? logger = null) =>
-        new(Scopes(), RunningTasks, WorkAvailable, LoopState, Microsoft.Extensions.Options.Options.Create(Options),
+        new(Scopes(), RunningAttempts, WorkAvailable, LoopState, Microsoft.Extensions.Options.Options.Create(Options),
             TimeProvider.System, logger ?? NullLogger<TaskWorker>.Instance);
 
     public LeaseHeartbeat CreateHeartbeat() =>
-        new(Scopes(), RunningTasks, Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System,
+        new(Scopes(), RunningAttempts, Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System,
             NullLogger<LeaseHeartbeat>.Instance);
 
     public ExpiredLeaseSweeper CreateSweeper() =>

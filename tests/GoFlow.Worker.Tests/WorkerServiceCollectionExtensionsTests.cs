@@ -32,7 +32,7 @@ public sealed class WorkerServiceCollectionExtensionsTests
         {
             started.TrySetResult();
             await finish.Task;
-            return new TaskExecution(TaskExecutionOutcome.Completed);
+            return new AttemptResult(AttemptOutcome.Completed);
         });
         var stopAsked = false;
         var renewedWhileStopping = new TaskCompletionSource();

@@ -43,7 +43,7 @@ internal sealed class FaultyTaskQueue(ITaskQueue inner, FaultyTaskQueue.Script s
         return recorded;
     }
 
-    public Task<IReadOnlyList<ClaimedTask>> ClaimAsync(TaskClaim claim, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<ClaimedTask>> ClaimAsync(ClaimRequest claim, CancellationToken cancellationToken) =>
         inner.ClaimAsync(claim, cancellationToken);
 
     public Task<bool> FailAsync(TaskFailure failure, CancellationToken cancellationToken) =>

@@ -55,5 +55,6 @@ internal sealed class ClaimedTaskBuilder
         _attempt,
         _maxAttempts,
         LeaseOwner: "worker-1",
-        LeaseExpiresAt: TestDefinitions.Now.AddMinutes(5));
+        LeaseExpiresAt: TestDefinitions.Now.AddMinutes(5),
+        LeaseDuration: TimeSpan.FromMinutes(5));
 }

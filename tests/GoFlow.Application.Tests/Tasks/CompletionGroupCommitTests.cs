@@ -37,7 +37,7 @@ public sealed class CompletionGroupCommitTests
         var completion = Completion();
 
         // The fake clock never moves: a completion that waited on a timer for company would never be written.
-        var recorded = await new CompletionGroupCommit(_queue.Object, _clock).CompleteAsync(completion).WaitAsync(Deadline);
+        var recorded = await new CompletionGroupCommit(_queue.Object, _clock, TestStoreLimits.Microseconds).CompleteAsync(completion).WaitAsync(Deadline);
 
         Assert.That(recorded, Is.EqualTo(new RecordedCompletion(completion, NextTask: null)));
         Assert.That(_writes.Single(), Is.EqualTo(new[] { completion }));
@@ -64,7 +64,7 @@ public sealed class CompletionGroupCommitTests
 
                 return RecordAll(completions);
             });
-        var groupCommit = new CompletionGroupCommit(_queue.Object, _clock, maxConcurrentWrites: 2);
+        var groupCommit = new CompletionGroupCommit(_queue.Object, _clock, TestStoreLimits.Microseconds, maxConcurrentWrites: 2);
         var blocked = groupCommit.CompleteAsync(Completion());
         await inFlight.Task.WaitAsync(Deadline);
         var second = Completion();
@@ -166,7 +166,7 @@ public sealed class CompletionGroupCommitTests
     {
         _store = _ => throw new InvalidOperationException("a broken invariant");
 
-        var answer = new CompletionGroupCommit(_queue.Object, _clock).CompleteAsync(Completion());
+        var answer = new CompletionGroupCommit(_queue.Object, _clock, TestStoreLimits.Microseconds).CompleteAsync(Completion());
 
         Assert.That(async () => await answer.WaitAsync(Deadline), Throws.InstanceOf<InvalidOperationException>());
         Assert.That(_writes, Has.Count.EqualTo(1));
@@ -175,7 +175,7 @@ public sealed class CompletionGroupCommitTests
     [Test]
     public async Task CompleteAsync_AfterAFailedWrite_WritesTheNextCompletion()
     {
-        var groupCommit = new CompletionGroupCommit(_queue.Object, _clock, maxConcurrentWrites: 1);
+        var groupCommit = new CompletionGroupCommit(_queue.Object, _clock, TestStoreLimits.Microseconds, maxConcurrentWrites: 1);
         _store = _ => throw new StoreUnavailableException("Connection refused", new IOException());
         var failed = groupCommit.CompleteAsync(Completion());
         Assert.That(async () => await failed.WaitAsync(Deadline), Throws.InstanceOf<StoreUnavailableException>());
@@ -217,7 +217,7 @@ public sealed class CompletionGroupCommitTests
             Completion(Output(1_000_000)),
             Completion(Output(100)),
             Completion(Output(1_000_000)),
-            Completion(Output((int)(CompletionGroupCommit.MaxGroupPayloadChars / 3) + 1)),
+            Completion(Output((int)(TestStoreLimits.Microseconds.MaxPayloadCharsPerTransaction / 3) + 1)),
             Completion(Output(100)),
         ];
         var answers = arrivedMeanwhile.Select(groupCommit.CompleteAsync).ToList();
@@ -270,7 +270,7 @@ public sealed class CompletionGroupCommitTests
 
                 return _store(completions);
             });
-        var groupCommit = new CompletionGroupCommit(_queue.Object, _clock, maxConcurrentWrites: 1);
+        var groupCommit = new CompletionGroupCommit(_queue.Object, _clock, TestStoreLimits.Microseconds, maxConcurrentWrites: 1);
         var first = groupCommit.CompleteAsync(Completion());
         await inFlight.Task.WaitAsync(Deadline);
         return (groupCommit, first, gate.SetResult);

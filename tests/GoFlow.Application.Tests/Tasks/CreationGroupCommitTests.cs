@@ -41,7 +41,7 @@ public sealed class CreationGroupCommitTests
         var workflow = WorkflowToStore();
 
         // Nothing else ever arrives: a start that waited for company would never be stored.
-        await new CreationGroupCommit(_repository.Object).CreateAsync(workflow).WaitAsync(Deadline);
+        await new CreationGroupCommit(_repository.Object, TestStoreLimits.Microseconds).CreateAsync(workflow).WaitAsync(Deadline);
 
         Assert.That(_writes.Single(), Is.EqualTo(new[] { workflow }));
     }
@@ -159,7 +159,7 @@ public sealed class CreationGroupCommitTests
         var workAvailable = new Mock<IWorkAvailableSignal>();
         var outage = new StoreUnavailableException("Connection refused", new IOException());
         _store = _ => throw outage;
-        var startWorkflow = StartWorkflow(new CreationGroupCommit(_repository.Object), workAvailable.Object);
+        var startWorkflow = StartWorkflow(new CreationGroupCommit(_repository.Object, TestStoreLimits.Microseconds), workAvailable.Object);
 
         var start = startWorkflow.StartAsync(new StartWorkflowCommand("OrderProcess", null), CancellationToken.None);
 
@@ -233,7 +233,8 @@ public sealed class CreationGroupCommitTests
             groupCommit,
             workAvailable ?? Mock.Of<IWorkAvailableSignal>(),
             _telemetry.Engine,
-            new FakeTimeProvider(TestDefinitions.Now));
+            new FakeTimeProvider(TestDefinitions.Now),
+            TestStoreLimits.Microseconds);
     }
 
     /// <summary>
@@ -261,7 +262,7 @@ public sealed class CreationGroupCommitTests
 
                 await _store(workflows);
             });
-        var groupCommit = new CreationGroupCommit(_repository.Object, maxConcurrentWrites: 1);
+        var groupCommit = new CreationGroupCommit(_repository.Object, TestStoreLimits.Microseconds, maxConcurrentWrites: 1);
         var first = groupCommit.CreateAsync(WorkflowToStore());
         await inFlight.Task.WaitAsync(Deadline);
         return (groupCommit, first, gate.SetResult);

@@ -15,13 +15,13 @@ public sealed class ClaimTasksTests
     public async Task ClaimAsync_Always_AsksTheQueueForALeaseFromNow()
     {
         var queue = new Mock<ITaskQueue>();
-        queue.Setup(q => q.ClaimAsync(It.IsAny<TaskClaim>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        queue.Setup(q => q.ClaimAsync(It.IsAny<ClaimRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
         using var telemetry = new TestTelemetry();
         var useCase = new ClaimTasks(queue.Object, telemetry.Engine, new FakeTimeProvider(TestDefinitions.Now));
 
         await useCase.ClaimAsync(new ClaimTasksCommand("worker-1", 10, TimeSpan.FromSeconds(30)), default);
 
-        var expected = new TaskClaim("worker-1", 10, TestDefinitions.Now, TestDefinitions.Now.AddSeconds(30));
+        var expected = new ClaimRequest("worker-1", 10, TestDefinitions.Now, TestDefinitions.Now.AddSeconds(30));
         queue.Verify(q => q.ClaimAsync(expected, It.IsAny<CancellationToken>()), Times.Once);
     }
 
@@ -31,7 +31,7 @@ public sealed class ClaimTasksTests
         var due = TestDefinitions.Now.AddMilliseconds(-250);
         var task = new ClaimedTaskBuilder().Build() with { ScheduledAt = due };
         var queue = new Mock<ITaskQueue>();
-        queue.Setup(q => q.ClaimAsync(It.IsAny<TaskClaim>(), It.IsAny<CancellationToken>())).ReturnsAsync([task]);
+        queue.Setup(q => q.ClaimAsync(It.IsAny<ClaimRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync([task]);
         using var telemetry = new TestTelemetry();
         using var latency = new MetricCollector<double>(telemetry, EngineTelemetry.Name, "goflow.task.pickup_latency");
 

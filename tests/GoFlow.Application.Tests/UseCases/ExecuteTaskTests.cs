@@ -59,11 +59,11 @@ public sealed class ExecuteTaskTests
             });
         var task = new ClaimedTaskBuilder().AtStep(0).WithInput("""{"order_id":"A-1"}""").Build();
 
-        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
+        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, handOver: false, default);
 
         Assert.Multiple(() =>
         {
-            Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Completed));
+            Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Completed));
             Assert.That(_completion!.Task, Is.EqualTo(task));
             Assert.That(_completion.OutputPayload, Is.EqualTo("""{"order_id":"A-1","validated":true}"""));
             Assert.That(_completion.NextStep, Is.EqualTo(TestDefinitions.OrderProcess.Steps[1]));
@@ -78,9 +78,9 @@ public sealed class ExecuteTaskTests
         SetUpHandlerReturningItsInput();
         var task = new ClaimedTaskBuilder().AtStep(2).Build();
 
-        var execution = await CreateUseCase("SendEmail").ExecuteAsync(task, nextStepLease: null, default);
+        var execution = await CreateUseCase("SendEmail").ExecuteAsync(task, handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Completed));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Completed));
         Assert.That(_completion!.NextStep, Is.Null);
         _workAvailable.VerifyNoOtherCalls();
     }
@@ -91,12 +91,12 @@ public sealed class ExecuteTaskTests
         HandlerThrows(new InvalidOperationException("the payment service did not answer"));
         var task = new ClaimedTaskBuilder().OnAttempt(2, of: 3).Build();
 
-        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
+        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, handOver: false, default);
 
         // The second failed attempt waits 20 s (10 s doubled), of which the second half is jitter.
         Assert.Multiple(() =>
         {
-            Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.RetryScheduled));
+            Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.RetryScheduled));
             Assert.That(_failure!.Error, Is.EqualTo("the payment service did not answer"));
             Assert.That(_failure.RetryAt, Is.InRange(TestDefinitions.Now.AddSeconds(10), TestDefinitions.Now.AddSeconds(20)));
             Assert.That(_completion, Is.Null);
@@ -109,9 +109,9 @@ public sealed class ExecuteTaskTests
         HandlerThrows(new InvalidOperationException("the payment service did not answer"));
         var task = new ClaimedTaskBuilder().OnAttempt(3, of: 3).Build();
 
-        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
+        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Failed));
         Assert.That(_failure!.RetryAt, Is.Null);
     }
 
@@ -121,9 +121,9 @@ public sealed class ExecuteTaskTests
         HandlerThrows(new PermanentTaskFailureException("amount must be a number greater than 0."));
         var task = new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build();
 
-        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
+        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Failed));
         Assert.That(_failure!.Error, Is.EqualTo("amount must be a number greater than 0."));
         Assert.That(_failure.RetryAt, Is.Null);
     }
@@ -136,7 +136,7 @@ public sealed class ExecuteTaskTests
         SetUpHandlerReturningItsInput();
         var task = new ClaimedTaskBuilder().AtStep(0).WithInput(new JsonObject { ["note"] = Text }.ToJsonString()).Build();
 
-        await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
+        await CreateUseCase("ValidateOrder").ExecuteAsync(task, handOver: false, default);
 
         Assert.That(_completion!.OutputPayload, Is.EqualTo("{\"note\":\"" + Text + "\"}"));
         Assert.That(JsonNode.Parse(_completion.OutputPayload)!["note"]!.GetValue<string>(), Is.EqualTo(Text));
@@ -148,7 +148,7 @@ public sealed class ExecuteTaskTests
         SetUpHandlerReturningItsInput();
         var task = new ClaimedTaskBuilder().AtStep(0).WithInput("""{"note":"a\"b\\c\n\u0001"}""").Build();
 
-        await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
+        await CreateUseCase("ValidateOrder").ExecuteAsync(task, handOver: false, default);
 
         Assert.That(_completion!.OutputPayload, Is.EqualTo("""{"note":"a\"b\\c\n\u0001"}"""));
     }
@@ -161,9 +161,9 @@ public sealed class ExecuteTaskTests
             .ReturnsAsync(new JsonObject { ["note"] = new string('<', 100) });
         var task = new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build();
 
-        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
+        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Failed));
         Assert.That(_completion, Is.Null, "nothing too large reaches the store");
         Assert.That(_failure!.RetryAt, Is.Null);
         Assert.That(_failure.Error, Does.Contain("111 bytes").And.Contain("100 bytes").And.Contain("StepOutput:MaxBytes"));
@@ -177,9 +177,9 @@ public sealed class ExecuteTaskTests
             .ReturnsAsync(new JsonObject { ["note"] = new string('<', 100) });
 
         var execution = await CreateUseCase("ValidateOrder")
-            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), nextStepLease: null, default);
+            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Completed));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Completed));
         Assert.That(System.Text.Encoding.UTF8.GetByteCount(_completion!.OutputPayload), Is.EqualTo(111));
     }
 
@@ -190,9 +190,9 @@ public sealed class ExecuteTaskTests
             .ReturnsAsync(new JsonObject { ["note"] = "a\ud800b" });
 
         var execution = await CreateUseCase("ValidateOrder")
-            .ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build(), nextStepLease: null, default);
+            .ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build(), handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Failed));
         Assert.That(_failure!.RetryAt, Is.Null);
         Assert.That(_failure.Error, Does.Contain("surrogate"));
     }
@@ -206,9 +206,9 @@ public sealed class ExecuteTaskTests
             .ThrowsAsync(new PayloadTooLargeForStoreException("packet too large", new InvalidOperationException("driver")));
 
         var execution = await CreateUseCase("ValidateOrder")
-            .ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build(), nextStepLease: null, default);
+            .ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build(), handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Failed));
         Assert.That(_failure!.RetryAt, Is.Null);
         Assert.That(_failure.Error, Is.EqualTo("The task's output is too large for the store to record."));
     }
@@ -233,14 +233,14 @@ public sealed class ExecuteTaskTests
             });
         var useCase = CreateUseCase("ValidateOrder");
 
-        var running = useCase.ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build(), nextStepLease: null, default);
+        var running = useCase.ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(1, of: 3).Build(), handOver: false, default);
         _clock.Advance(TestDefinitions.Policy.Timeout);
         var execution = await running.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Multiple(() =>
         {
             Assert.That(handlerCancelled, Is.True);
-            Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.RetryScheduled));
+            Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.RetryScheduled));
             Assert.That(_failure!.Error, Does.Contain("timed out"));
         });
     }
@@ -257,14 +257,14 @@ public sealed class ExecuteTaskTests
                 : [.. completions.Select(completion => new RecordedCompletion(completion, NextTask: null))]);
         var useCase = CreateUseCase("ValidateOrder");
 
-        var execution = useCase.ExecuteAsync(new ClaimedTaskBuilder().Build(), nextStepLease: null, default);
+        var execution = useCase.ExecuteAsync(new ClaimedTaskBuilder().Build(), handOver: false, default);
         while (!execution.IsCompleted)
         {
             _clock.Advance(TimeSpan.FromSeconds(1));
             await Task.Delay(10);
         }
 
-        Assert.That((await execution).Outcome, Is.EqualTo(TaskExecutionOutcome.Completed));
+        Assert.That((await execution).Outcome, Is.EqualTo(AttemptOutcome.Completed));
         Assert.That(calls, Is.EqualTo(3));
     }
 
@@ -276,7 +276,7 @@ public sealed class ExecuteTaskTests
         using var counted = new MetricCollector<long>(_telemetry, EngineTelemetry.Name, instrument);
 
         await CreateUseCase(TestDefinitions.OrderProcess.TaskNames[step])
-            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(step).Build(), nextStepLease: null, default);
+            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(step).Build(), handOver: false, default);
 
         Assert.That(counted.GetMeasurementSnapshot().Sum(m => m.Value), Is.EqualTo(1));
     }
@@ -290,7 +290,7 @@ public sealed class ExecuteTaskTests
         using var counted = new MetricCollector<long>(_telemetry, EngineTelemetry.Name, instrument);
 
         await CreateUseCase("ValidateOrder").ExecuteAsync(
-            new ClaimedTaskBuilder().OnAttempt(attempt, of: 3).Build(), nextStepLease: null, default);
+            new ClaimedTaskBuilder().OnAttempt(attempt, of: 3).Build(), handOver: false, default);
 
         Assert.That(counted.GetMeasurementSnapshot().Sum(m => m.Value), Is.EqualTo(1));
     }
@@ -299,9 +299,9 @@ public sealed class ExecuteTaskTests
     public async Task ExecuteAsync_NoHandlerRegistered_FailsNamingTheTask()
     {
         var execution = await CreateUseCase("SomethingElse")
-            .ExecuteAsync(new ClaimedTaskBuilder().Build(), nextStepLease: null, default);
+            .ExecuteAsync(new ClaimedTaskBuilder().Build(), handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Failed));
         Assert.That(_failure!.Error, Does.Contain("ValidateOrder"));
     }
 
@@ -310,9 +310,9 @@ public sealed class ExecuteTaskTests
     {
         var task = new ClaimedTaskBuilder().OfWorkflow("Retired").Build();
 
-        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, nextStepLease: null, default);
+        var execution = await CreateUseCase("ValidateOrder").ExecuteAsync(task, handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Failed));
         Assert.That(_failure!.Error, Does.Contain("Retired"));
         _handler.VerifyNoOtherCalls();
     }
@@ -322,9 +322,9 @@ public sealed class ExecuteTaskTests
     {
         var task = new ClaimedTaskBuilder().Named("OldName").Build();
 
-        var execution = await CreateUseCase("OldName").ExecuteAsync(task, nextStepLease: null, default);
+        var execution = await CreateUseCase("OldName").ExecuteAsync(task, handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Failed));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Failed));
         _handler.VerifyNoOtherCalls();
     }
 
@@ -337,9 +337,9 @@ public sealed class ExecuteTaskTests
             .ReturnsAsync([]);
 
         var execution = await CreateUseCase("ValidateOrder")
-            .ExecuteAsync(new ClaimedTaskBuilder().Build(), nextStepLease: null, default);
+            .ExecuteAsync(new ClaimedTaskBuilder().Build(), handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Rejected));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Rejected));
         _workAvailable.VerifyNoOtherCalls();
     }
 
@@ -353,9 +353,9 @@ public sealed class ExecuteTaskTests
         using var failedWorkflows = new MetricCollector<long>(_telemetry, EngineTelemetry.Name, "goflow.workflows.failed");
 
         var execution = await CreateUseCase("ValidateOrder")
-            .ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(3, of: 3).Build(), nextStepLease: null, default);
+            .ExecuteAsync(new ClaimedTaskBuilder().OnAttempt(3, of: 3).Build(), handOver: false, default);
 
-        Assert.That(execution.Outcome, Is.EqualTo(TaskExecutionOutcome.Rejected));
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Rejected));
         Assert.That(failedWorkflows.GetMeasurementSnapshot(), Is.Empty);
     }
 
@@ -373,27 +373,27 @@ public sealed class ExecuteTaskTests
 
         Assert.That(
             async () => await CreateUseCase("ValidateOrder").ExecuteAsync(
-                new ClaimedTaskBuilder().Build(), nextStepLease: null, shutdown.Token),
+                new ClaimedTaskBuilder().Build(), handOver: false, shutdown.Token),
             Throws.InstanceOf<OperationCanceledException>());
         Assert.That(_completion, Is.Null);
         Assert.That(_failure, Is.Null);
     }
 
     [Test]
-    public async Task ExecuteAsync_WithANextStepLease_AsksForTheNextStepLeasedFromNowAndReturnsIt()
+    public async Task ExecuteAsync_HandOverAsked_AsksTheStoreToHandOverTheNextStepAndReturnsIt()
     {
         SetUpHandlerReturningItsInput();
         var nextTask = new ClaimedTaskBuilder().AtStep(1).Build() with { Id = new TaskId(8) };
         StoreHandsOver(nextTask);
 
         var execution = await CreateUseCase("ValidateOrder")
-            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), TimeSpan.FromSeconds(30), default);
+            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), handOver: true, default);
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(execution, Is.EqualTo(new TaskExecution(TaskExecutionOutcome.Completed, nextTask)));
+            Assert.That(execution, Is.EqualTo(new AttemptResult(AttemptOutcome.Completed, nextTask)));
             Assert.That(_completion!.NextStep, Is.EqualTo(TestDefinitions.OrderProcess.Steps[1]));
-            Assert.That(_completion.NextStepLeaseExpiresAt, Is.EqualTo(TestDefinitions.Now.AddSeconds(30)));
+            Assert.That(_completion.HandOver, Is.True);
         }
     }
 
@@ -407,7 +407,7 @@ public sealed class ExecuteTaskTests
         using var pickup = new MetricCollector<double>(_telemetry, EngineTelemetry.Name, "goflow.task.pickup_latency");
 
         await CreateUseCase("ValidateOrder")
-            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), TimeSpan.FromSeconds(30), default);
+            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), handOver: true, default);
 
         _workAvailable.Verify(signal => signal.Notify(), Times.Never);
         var claim = claimed.GetMeasurementSnapshot().Single();
@@ -420,18 +420,18 @@ public sealed class ExecuteTaskTests
     }
 
     [Test]
-    public async Task ExecuteAsync_WithoutANextStepLease_LeavesTheNextStepPendingAndWakesAWorker()
+    public async Task ExecuteAsync_NoHandOverAsked_LeavesTheNextStepPendingAndWakesAWorker()
     {
         SetUpHandlerReturningItsInput();
         using var claimed = new MetricCollector<long>(_telemetry, EngineTelemetry.Name, "goflow.task.attempts.started");
 
         var execution = await CreateUseCase("ValidateOrder")
-            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), nextStepLease: null, default);
+            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), handOver: false, default);
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(execution, Is.EqualTo(new TaskExecution(TaskExecutionOutcome.Completed, NextTask: null)));
-            Assert.That(_completion!.NextStepLeaseExpiresAt, Is.Null);
+            Assert.That(execution, Is.EqualTo(new AttemptResult(AttemptOutcome.Completed, NextTask: null)));
+            Assert.That(_completion!.HandOver, Is.False);
             Assert.That(claimed.GetMeasurementSnapshot(), Is.Empty);
         }
 
@@ -445,9 +445,9 @@ public sealed class ExecuteTaskTests
         SetUpHandlerReturningItsInput();
 
         var execution = await CreateUseCase("ValidateOrder")
-            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), TimeSpan.FromSeconds(30), default);
+            .ExecuteAsync(new ClaimedTaskBuilder().AtStep(0).Build(), handOver: true, default);
 
-        Assert.That(execution, Is.EqualTo(new TaskExecution(TaskExecutionOutcome.Completed, NextTask: null)));
+        Assert.That(execution, Is.EqualTo(new AttemptResult(AttemptOutcome.Completed, NextTask: null)));
         _workAvailable.Verify(signal => signal.Notify(), Times.Once);
     }
 
@@ -475,7 +475,7 @@ public sealed class ExecuteTaskTests
             .BuildServiceProvider();
         return new ExecuteTask(
             _queue.Object,
-            new CompletionGroupCommit(_queue.Object, _clock),
+            new CompletionGroupCommit(_queue.Object, _clock, TestStoreLimits.Microseconds),
             TestDefinitions.Port(),
             services,
             _workAvailable.Object,

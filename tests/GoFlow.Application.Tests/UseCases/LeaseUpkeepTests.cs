@@ -23,7 +23,7 @@ public sealed class LeaseUpkeepTests
     [Test]
     public async Task RenewAsync_TasksHeld_ExtendsTheirLeaseFromNow()
     {
-        HeldTask[] held = [new(new TaskId(1), 1), new(new TaskId(2), 3)];
+        TaskClaim[] held = [new(new TaskId(1), 1), new(new TaskId(2), 3)];
         _queue.Setup(q => q.RenewLeasesAsync(It.IsAny<LeaseRenewal>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([new TaskId(2)]);
 

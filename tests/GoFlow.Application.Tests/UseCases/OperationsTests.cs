@@ -175,10 +175,11 @@ public sealed class OperationsTests
             new StartWorkflowCommandValidator(definitions),
             definitions,
             _repository.Object,
-            new CreationGroupCommit(_repository.Object),
+            new CreationGroupCommit(_repository.Object, TestStoreLimits.Microseconds),
             _workAvailable.Object,
             _telemetry.Engine,
-            _clock).StartAsync(command, default);
+            _clock,
+            TestStoreLimits.Microseconds).StartAsync(command, default);
     }
 
     private RetryWorkflow Retry() => new(_repository.Object, TestDefinitions.Port(), _workAvailable.Object, _clock);

@@ -52,6 +52,17 @@ public sealed class StartWorkflowTests
     }
 
     [Test]
+    public async Task StartAsync_ClockFinerThanTheStoreKeeps_AnswersTheTimesAsTheStoreKeepsThem()
+    {
+        _clock.SetUtcNow(TestDefinitions.Now.AddTicks(7));
+        var result = await CreateUseCase().StartAsync(Command("OrderProcess", "{}"), default);
+
+        var workflow = ((StartWorkflowResult.Started)result).Workflow;
+        Assert.That((workflow.CreatedAt, workflow.UpdatedAt), Is.EqualTo((TestDefinitions.Now, TestDefinitions.Now)),
+            "cut to the store's microsecond, so the answer equals what is read back");
+    }
+
+    [Test]
     public async Task StartAsync_PayloadLeftOut_StartsOnEmptyObject()
     {
         var result = await CreateUseCase().StartAsync(new StartWorkflowCommand("UserOnboarding", null), default);
@@ -137,10 +148,11 @@ public sealed class StartWorkflowTests
             new StartWorkflowCommandValidator(definitions),
             definitions,
             _repository.Object,
-            new CreationGroupCommit(_repository.Object),
+            new CreationGroupCommit(_repository.Object, TestStoreLimits.Microseconds),
             _workAvailable.Object,
             _telemetry.Engine,
-            _clock);
+            _clock,
+            TestStoreLimits.Microseconds);
     }
 
     private void VerifyNothingStored()

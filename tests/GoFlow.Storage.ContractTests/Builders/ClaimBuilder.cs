@@ -37,5 +37,5 @@ public sealed class ClaimBuilder
         return this;
     }
 
-    public TaskClaim Build() => new(_owner, _maxTasks, _now, _now + _lease);
+    public ClaimRequest Build() => new(_owner, _maxTasks, _now, _now + _lease);
 }

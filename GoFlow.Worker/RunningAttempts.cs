@@ -4,14 +4,14 @@ using GoFlow.Ports.Driven;
 namespace GoFlow.Worker;
 
 /// <summary>
-/// The tasks this process runs right now, and the way to stop each: what the claim loop, the lease heartbeat and
-/// shutdown share. The claim loop adds a task when it starts it and removes it when it ends; the heartbeat renews
+/// The attempts this process runs right now (one per claimed task), and the way to stop each: what the claim loop, the
+/// lease heartbeat and shutdown share. The claim loop adds a task when it starts it and removes it when it ends; the heartbeat renews
 /// the leases of the tasks listed and stops those whose lease was lost; shutdown releases the ones still listed.
 /// </summary>
-internal sealed class RunningTasks
+internal sealed class RunningAttempts
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<TaskId, RunningTask> _running = [];
+    private readonly Dictionary<TaskId, RunningAttempt> _running = [];
     private TaskCompletionSource? _whenEmpty;
 
     public bool IsEmpty
@@ -28,9 +28,9 @@ internal sealed class RunningTasks
     /// <summary>Lists <paramref name="task"/> until the returned handle is disposed.</summary>
     /// <param name="task">The task being started.</param>
     /// <param name="shutdownDeadline">Fires when the host's shutdown timeout passes; it stops the task too.</param>
-    public RunningTask Add(ClaimedTask task, CancellationToken shutdownDeadline)
+    public RunningAttempt Add(ClaimedTask task, CancellationToken shutdownDeadline)
     {
-        var running = new RunningTask(task, CancellationTokenSource.CreateLinkedTokenSource(shutdownDeadline), this);
+        var running = new RunningAttempt(task, CancellationTokenSource.CreateLinkedTokenSource(shutdownDeadline), this);
         lock (_gate)
         {
             _running[task.Id] = running;
@@ -40,7 +40,7 @@ internal sealed class RunningTasks
     }
 
     /// <summary>The tasks listed at this moment; any of them may end while the caller looks at the list.</summary>
-    public IReadOnlyList<RunningTask> Snapshot()
+    public IReadOnlyList<RunningAttempt> Snapshot()
     {
         lock (_gate)
         {
@@ -52,7 +52,7 @@ internal sealed class RunningTasks
     /// Stops each task of <paramref name="asked"/> not in <paramref name="held"/>: its lease was taken over, so its
     /// result would be rejected anyway. A task that ended since <paramref name="asked"/> was taken is left alone.
     /// </summary>
-    public void StopLost(IReadOnlyList<RunningTask> asked, IReadOnlySet<TaskId> held)
+    public void StopLost(IReadOnlyList<RunningAttempt> asked, IReadOnlySet<TaskId> held)
     {
         foreach (var lost in asked.Where(running => !held.Contains(running.Task.Id)))
         {
@@ -78,7 +78,7 @@ internal sealed class RunningTasks
         }
     }
 
-    internal void Remove(RunningTask running)
+    internal void Remove(RunningAttempt running)
     {
         TaskCompletionSource? whenEmpty = null;
         lock (_gate)
@@ -98,7 +98,7 @@ internal sealed class RunningTasks
         whenEmpty?.TrySetResult();
     }
 
-    private bool IsListed(RunningTask running)
+    private bool IsListed(RunningAttempt running)
     {
         lock (_gate)
         {
@@ -107,13 +107,13 @@ internal sealed class RunningTasks
     }
 }
 
-/// <summary>A task listed in <see cref="RunningTasks"/>; disposing it takes it off the list.</summary>
-internal sealed class RunningTask : IDisposable
+/// <summary>An attempt in progress, listed in <see cref="RunningAttempts"/>: its claimed task and the token that stops it; disposing it takes it off the list.</summary>
+internal sealed class RunningAttempt : IDisposable
 {
     private readonly CancellationTokenSource _cancellation;
-    private readonly RunningTasks _list;
+    private readonly RunningAttempts _list;
 
-    internal RunningTask(ClaimedTask task, CancellationTokenSource cancellation, RunningTasks list)
+    internal RunningAttempt(ClaimedTask task, CancellationTokenSource cancellation, RunningAttempts list)
     {
         Task = task;
         Token = cancellation.Token;

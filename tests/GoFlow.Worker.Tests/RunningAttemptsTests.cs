@@ -2,9 +2,9 @@ using GoFlow.Domain;
 
 namespace GoFlow.Worker.Tests;
 
-public sealed class RunningTasksTests
+public sealed class RunningAttemptsTests
 {
-    private readonly RunningTasks _running = new();
+    private readonly RunningAttempts _running = new();
 
     [Test]
     public void Dispose_TaskListed_TakesItOffTheList()
