@@ -29,8 +29,20 @@ internal sealed class GoFlowClient(HttpClient http, TimeProvider clock) : IGoFlo
         RespectRequiredConstructorParameters = true,
     };
 
-    public async Task<GoFlowWorkflowSummary> StartAsync(
-        string workflowName, JsonObject? input = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    public Task<GoFlowWorkflowSummary> StartAsync(
+        string workflowName, JsonObject? input = null, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
+        StartAsync(workflowName, startAt: null, input, idempotencyKey, cancellationToken);
+
+    public Task<GoFlowWorkflowSummary> StartLaterAsync(
+        string workflowName,
+        DateTimeOffset startAt,
+        JsonObject? input = null,
+        string? idempotencyKey = null,
+        CancellationToken cancellationToken = default) =>
+        StartAsync(workflowName, startAt, input, idempotencyKey, cancellationToken);
+
+    private async Task<GoFlowWorkflowSummary> StartAsync(
+        string workflowName, DateTimeOffset? startAt, JsonObject? input, string? idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workflowName);
         if (idempotencyKey is not null && !idempotencyKey.All(IsHeaderCharacter))
@@ -39,6 +51,11 @@ internal sealed class GoFlowClient(HttpClient http, TimeProvider clock) : IGoFlo
         }
 
         var body = new JsonObject { ["workflow_name"] = workflowName, ["input_payload"] = input?.DeepClone() ?? new JsonObject() };
+        if (startAt is { } at)
+        {
+            body["start_at"] = at.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Post, GoFlowRoutes.Workflows)
         {
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),

@@ -17,6 +17,18 @@ public interface IGoFlowClient
     Task<GoFlowWorkflowSummary> StartAsync(
         string workflowName, JsonObject? input = null, string? idempotencyKey = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Starts <paramref name="workflowName"/> as <see cref="StartAsync"/> does, but its first task runs no earlier than
+    /// <paramref name="startAt"/> (a time already past means now); the workflow is stored, and can be read or
+    /// cancelled, at once.
+    /// </summary>
+    Task<GoFlowWorkflowSummary> StartLaterAsync(
+        string workflowName,
+        DateTimeOffset startAt,
+        JsonObject? input = null,
+        string? idempotencyKey = null,
+        CancellationToken cancellationToken = default);
+
     Task<GoFlowWorkflow> GetAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>The workflow's activity log, oldest first.</summary>

@@ -25,7 +25,10 @@ public sealed record GoFlowWorkflow(
     DateTime UpdatedAt,
     IReadOnlyList<GoFlowTask> Tasks);
 
-/// <summary>One task of a workflow; <paramref name="WorkerId"/> names the worker that last claimed it (null before any did).</summary>
+/// <summary>
+/// One task of a workflow; <paramref name="WorkerId"/> names the worker that last claimed it (null before any did);
+/// <paramref name="ScheduledAt"/> is when it may run while PENDING (a delayed start's or a retry's due time).
+/// </summary>
 public sealed record GoFlowTask(
     long Id,
     string TaskName,
@@ -36,7 +39,8 @@ public sealed record GoFlowTask(
     string? Error,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    string? WorkerId);
+    string? WorkerId,
+    DateTime ScheduledAt);
 
 /// <summary>A workflow as a list shows it, without its tasks (GET /workflows).</summary>
 public sealed record GoFlowWorkflowSummary(

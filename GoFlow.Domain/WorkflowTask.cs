@@ -9,7 +9,7 @@ public sealed class WorkflowTask
     /// <summary>The error an attempt whose lease expired leaves behind.</summary>
     public const string LeaseExpiredError = "The worker running this attempt stopped renewing its lease.";
 
-    private WorkflowTask(WorkflowId workflowId, WorkflowStep step, string input, DateTimeOffset now)
+    private WorkflowTask(WorkflowId workflowId, WorkflowStep step, string input, DateTimeOffset now, DateTimeOffset scheduledAt)
     {
         WorkflowId = workflowId;
         StepIndex = step.Index;
@@ -17,7 +17,7 @@ public sealed class WorkflowTask
         MaxAttempts = step.Policy.MaxAttempts;
         Status = WorkflowTaskStatus.Pending;
         InputPayload = input;
-        ScheduledAt = now;
+        ScheduledAt = scheduledAt;
         CreatedAt = now;
         UpdatedAt = now;
     }
@@ -54,9 +54,14 @@ public sealed class WorkflowTask
 
     public DateTimeOffset UpdatedAt { get; private set; }
 
-    /// <summary>A new PENDING task for <paramref name="step"/> that receives <paramref name="input"/>.</summary>
-    public static WorkflowTask Create(WorkflowId workflowId, WorkflowStep step, string input, DateTimeOffset now) =>
-        new(workflowId, step, input, now);
+    /// <summary>
+    /// A new PENDING task for <paramref name="step"/> that receives <paramref name="input"/>, due at
+    /// <paramref name="notBefore"/> when that is later than <paramref name="now"/>, otherwise at once: a time already
+    /// past means now.
+    /// </summary>
+    public static WorkflowTask Create(
+        WorkflowId workflowId, WorkflowStep step, string input, DateTimeOffset now, DateTimeOffset? notBefore = null) =>
+        new(workflowId, step, input, now, notBefore > now ? notBefore.Value : now);
 
     /// <summary>PENDING to RUNNING: <paramref name="owner"/> holds the task until <paramref name="leaseExpiresAt"/>; the attempt counts.</summary>
     public void Claim(string owner, DateTimeOffset leaseExpiresAt, DateTimeOffset now)

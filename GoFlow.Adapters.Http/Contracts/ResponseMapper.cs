@@ -39,7 +39,8 @@ internal static class ResponseMapper
         task.Error,
         task.CreatedAt.UtcDateTime,
         task.UpdatedAt.UtcDateTime,
-        task.WorkerId);
+        task.WorkerId,
+        task.ScheduledAt.UtcDateTime);
 
     public static ActivityResponse ToResponse(ActivityLogEntry entry) => new(
         entry.Id,

@@ -31,6 +31,7 @@ internal sealed record WorkflowWithTasksResponse(
     DateTime UpdatedAt,
     IReadOnlyList<TaskResponse> Tasks);
 
+/// <summary>A task; <paramref name="ScheduledAt"/> is when it may run while PENDING: a delayed start's or a retry's due time.</summary>
 internal sealed record TaskResponse(
     long Id,
     string TaskName,
@@ -41,7 +42,8 @@ internal sealed record TaskResponse(
     string? Error,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    string? WorkerId);
+    string? WorkerId,
+    DateTime ScheduledAt);
 
 internal sealed record ActivityResponse(
     long Id,

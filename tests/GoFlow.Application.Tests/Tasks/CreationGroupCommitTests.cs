@@ -231,7 +231,7 @@ public sealed class CreationGroupCommitTests
     {
         var definitions = TestDefinitions.Port();
         return new StartWorkflow(
-            new StartWorkflowCommandValidator(definitions),
+            new StartWorkflowCommandValidator(TimeProvider.System),
             definitions,
             _repository.Object,
             groupCommit,
