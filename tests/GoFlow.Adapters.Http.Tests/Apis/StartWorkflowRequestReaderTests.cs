@@ -75,6 +75,46 @@ public sealed class StartWorkflowRequestReaderTests
             "input_payload", $"input_payload must be a JSON object, not {described}.")));
     }
 
+    [TestCase("2026-05-01T09:00:00+02:00", "2026-05-01T07:00:00Z")]
+    [TestCase("2026-05-01T07:00:00Z", "2026-05-01T07:00:00Z")]
+    [TestCase("2026-05-01T07:00Z", "2026-05-01T07:00:00Z")]
+    [TestCase("2026-05-01T01:30:00.1234567-05:30", "2026-05-01T07:00:00.1234567Z")]
+    [TestCase("0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z")]
+    public async Task ReadAsync_StartAtWithAnOffset_ReturnsCommandWithThatInstant(string startAt, string instant)
+    {
+        var command = AssertCommand(await ReadAsync($$"""{"workflow_name": "OrderProcess", "start_at": "{{startAt}}"}"""));
+
+        Assert.That(command.StartAt, Is.EqualTo(DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Test]
+    public async Task ReadAsync_StartAtNull_ReturnsCommandWithoutAStart()
+    {
+        var command = AssertCommand(await ReadAsync("""{"workflow_name": "OrderProcess", "start_at": null}"""));
+
+        Assert.That(command.StartAt, Is.Null);
+    }
+
+    [TestCase("\"2026-05-01T09:00:00\"")]
+    [TestCase("\"2026-05-01\"")]
+    [TestCase("\"2026-05-01 09:00:00Z\"")]
+    [TestCase("\"99999-01-01T00:00:00Z\"")]
+    [TestCase("\"9999-12-31T23:59:59-14:00\"")]
+    [TestCase("\"2026-05-01T09:00:00+25:00\"")]
+    [TestCase("\"2026-02-30T09:00:00Z\"")]
+    [TestCase("\"tomorrow\"")]
+    [TestCase("1777626000")]
+    [TestCase("true")]
+    [TestCase("{}")]
+    [TestCase("[\"2026-05-01T09:00:00Z\"]")]
+    public async Task ReadAsync_StartAtWithoutOffsetOutOfRangeOrNotAString_ReturnsInvalidStartAt(string startAt)
+    {
+        var body = await ReadAsync($$"""{"workflow_name": "OrderProcess", "start_at": {{startAt}}}""");
+
+        Assert.That(body, Is.TypeOf<StartRequestOutcome.InvalidField>());
+        Assert.That(((StartRequestOutcome.InvalidField)body).Field, Is.EqualTo("start_at"));
+    }
+
     [TestCase("{\"workflow_name\": ")]
     [TestCase("{workflow_name: \"OrderProcess\"}")]
     [TestCase("{\"workflow_name\": \"OrderProcess\",}")]
