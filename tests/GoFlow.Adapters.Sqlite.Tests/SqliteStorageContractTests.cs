@@ -89,3 +89,8 @@ internal sealed class SqliteWorkflowSummariesContractTests : WorkflowSummariesCo
 {
     protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
 }
+
+internal sealed class SqliteScheduleStoreContractTests : ScheduleStoreContract
+{
+    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
+}

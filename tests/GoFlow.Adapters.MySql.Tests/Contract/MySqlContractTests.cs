@@ -89,3 +89,8 @@ internal sealed class MySqlWorkflowSummariesContractTests : WorkflowSummariesCon
 {
     protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
 }
+
+internal sealed class MySqlScheduleStoreContractTests : ScheduleStoreContract
+{
+    protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
+}
