@@ -102,6 +102,18 @@ internal sealed class GoFlowClient(HttpClient http, TimeProvider clock) : IGoFlo
     public Task<IReadOnlyList<GoFlowWorkflowDefinition>> GetDefinitionsAsync(CancellationToken cancellationToken = default) =>
         SendForDataAsync<IReadOnlyList<GoFlowWorkflowDefinition>>(HttpMethod.Get, GoFlowRoutes.Definitions, cancellationToken);
 
+    public Task<IReadOnlyList<GoFlowSchedule>> GetSchedulesAsync(CancellationToken cancellationToken = default) =>
+        SendForDataAsync<IReadOnlyList<GoFlowSchedule>>(HttpMethod.Get, GoFlowRoutes.Schedules, cancellationToken);
+
+    public Task<GoFlowSchedule> PauseScheduleAsync(string name, CancellationToken cancellationToken = default) =>
+        SendForDataAsync<GoFlowSchedule>(HttpMethod.Post, GoFlowRoutes.ForSchedule(GoFlowRoutes.PauseSchedule, name), cancellationToken);
+
+    public Task<GoFlowSchedule> ResumeScheduleAsync(string name, CancellationToken cancellationToken = default) =>
+        SendForDataAsync<GoFlowSchedule>(HttpMethod.Post, GoFlowRoutes.ForSchedule(GoFlowRoutes.ResumeSchedule, name), cancellationToken);
+
+    public Task<GoFlowWorkflowSummary> TriggerScheduleAsync(string name, CancellationToken cancellationToken = default) =>
+        SendForDataAsync<GoFlowWorkflowSummary>(HttpMethod.Post, GoFlowRoutes.ForSchedule(GoFlowRoutes.TriggerSchedule, name), cancellationToken);
+
     public async Task<GoFlowWorkflow> WaitUntilFinishedAsync(string id, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         GoFlowRoutes.ThrowIfNotAnId(id);

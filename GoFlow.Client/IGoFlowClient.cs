@@ -46,6 +46,21 @@ public interface IGoFlowClient
     /// <summary>The workflows the server knows, by name, each with its task names in order.</summary>
     Task<IReadOnlyList<GoFlowWorkflowDefinition>> GetDefinitionsAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>The schedules the server runs, by name, each with its next fire time.</summary>
+    Task<IReadOnlyList<GoFlowSchedule>> GetSchedulesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Pauses a schedule; an unknown name throws <see cref="GoFlowNotFoundException"/>.</summary>
+    Task<GoFlowSchedule> PauseScheduleAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Resumes a paused schedule from its next fire; an unknown name throws <see cref="GoFlowNotFoundException"/>.</summary>
+    Task<GoFlowSchedule> ResumeScheduleAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Starts the schedule's workflow now, paused or not; never retried, since each call starts a workflow. An unknown
+    /// name throws <see cref="GoFlowNotFoundException"/>.
+    /// </summary>
+    Task<GoFlowWorkflowSummary> TriggerScheduleAsync(string name, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Reads the workflow until it is COMPLETED, FAILED or CANCELLED, waiting longer between reads each time (up to
     /// two seconds), and returns it; throws <see cref="TimeoutException"/> when <paramref name="timeout"/> passes first.

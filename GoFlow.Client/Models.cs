@@ -65,5 +65,22 @@ public sealed record GoFlowListQuery(
     DateTimeOffset? CreatedBefore = null,
     int? PageSize = null);
 
+/// <summary>
+/// A schedule (GET /schedules): <paramref name="Overlap"/> is Skip or Allow, <paramref name="CatchUp"/> None or One;
+/// <paramref name="NextFireAt"/> is null while it is paused; <paramref name="LastWorkflowId"/> is the workflow its
+/// latest started fire made.
+/// </summary>
+public sealed record GoFlowSchedule(
+    string Name,
+    string WorkflowName,
+    string Cron,
+    string TimeZone,
+    string Overlap,
+    string CatchUp,
+    bool Paused,
+    DateTime? NextFireAt,
+    DateTime? LastFireAt,
+    string? LastWorkflowId);
+
 /// <summary>A workflow the server knows: its name and its task names in the order they run.</summary>
 public sealed record GoFlowWorkflowDefinition(string Name, IReadOnlyList<string> Tasks);

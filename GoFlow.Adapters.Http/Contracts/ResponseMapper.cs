@@ -49,6 +49,18 @@ internal static class ResponseMapper
         RawJson.FromNullable(entry.Details),
         entry.CreatedAt.UtcDateTime);
 
+    public static ScheduleResponse ToResponse(ScheduleView schedule) => new(
+        schedule.Name,
+        schedule.WorkflowName,
+        schedule.Cron,
+        schedule.TimeZone,
+        schedule.Overlap.ToString(),
+        schedule.CatchUp.ToString(),
+        schedule.Paused,
+        schedule.NextFireAt?.UtcDateTime,
+        schedule.LastFireAt?.UtcDateTime,
+        schedule.LastWorkflowId?.ToString());
+
     public static WorkflowDefinitionResponse ToResponse(WorkflowDefinition definition) =>
         new(definition.Name, definition.TaskNames);
 }

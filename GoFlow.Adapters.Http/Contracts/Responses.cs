@@ -52,4 +52,21 @@ internal sealed record ActivityResponse(
     RawJson? Details,
     DateTime CreatedAt);
 
+/// <summary>
+/// A schedule (GET /schedules): <paramref name="NextFireAt"/> is null while it is paused or when its expression never
+/// fires again; <paramref name="LastFireAt"/> is its latest fire handled (started or skipped), and
+/// <paramref name="LastWorkflowId"/> the workflow its latest started fire made.
+/// </summary>
+internal sealed record ScheduleResponse(
+    string Name,
+    string WorkflowName,
+    string Cron,
+    string TimeZone,
+    string Overlap,
+    string CatchUp,
+    bool Paused,
+    DateTime? NextFireAt,
+    DateTime? LastFireAt,
+    string? LastWorkflowId);
+
 internal sealed record WorkflowDefinitionResponse(string Name, IReadOnlyList<string> Tasks);

@@ -59,6 +59,10 @@ public sealed class OpenApiDocumentTests
             "POST /workflows/{id}/cancel",
             "POST /workflows/{id}/retry",
             "GET /workflow-definitions",
+            "GET /schedules",
+            "POST /schedules/{name}/pause",
+            "POST /schedules/{name}/resume",
+            "POST /schedules/{name}/trigger",
         }));
     }
 
