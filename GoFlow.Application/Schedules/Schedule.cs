@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Cronos;
+using GoFlow.Ports.Driven;
 using GoFlow.Ports.ReadModels;
 
 namespace GoFlow.Application.Schedules;
@@ -110,6 +111,23 @@ internal sealed partial class Schedule
         }
 
         return errors.Count == count ? new Schedule(name, options, expression!, zone!, input) : null;
+    }
+
+    /// <summary>The schedule as a read shows it, with its stored <paramref name="state"/> (null: never paused or fired).</summary>
+    public ScheduleView View(ScheduleState? state, DateTimeOffset now)
+    {
+        var paused = state?.Paused ?? false;
+        return new ScheduleView(
+            Name,
+            WorkflowName,
+            Cron,
+            TimeZone,
+            Overlap,
+            CatchUp,
+            paused,
+            paused ? null : NextAfter(now),
+            state?.LastFireAt,
+            state?.LastWorkflowId);
     }
 
     /// <summary>The first fire after <paramref name="instant"/>, or null when the expression never fires again.</summary>

@@ -99,13 +99,3 @@ internal sealed class FireDueSchedules(
         return null;
     }
 }
-
-/// <summary>What became of a schedule's fire, as the <c>goflow.schedule.fires</c> counter tags it.</summary>
-internal static class ScheduleFireOutcome
-{
-    public const string Started = "started";
-    public const string StartedElsewhere = "started_elsewhere";
-    public const string SkippedPaused = "skipped_paused";
-    public const string SkippedMissed = "skipped_missed";
-    public const string SkippedOverlap = "skipped_overlap";
-}
