@@ -26,14 +26,21 @@ internal sealed partial class Schedule
     private readonly TimeZoneInfo _zone;
     private readonly JsonElement _input;
 
-    private Schedule(string name, ScheduleOptions options, CronExpression expression, TimeZoneInfo zone, JsonElement input)
+    private Schedule(
+        string name,
+        ScheduleOptions options,
+        CronExpression expression,
+        TimeZoneInfo zone,
+        JsonElement input,
+        ScheduleOverlap overlap,
+        ScheduleCatchUp catchUp)
     {
         Name = name;
         WorkflowName = options.Workflow!;
         Cron = options.Cron!;
         TimeZone = options.TimeZone;
-        Overlap = options.Overlap;
-        CatchUp = options.CatchUp;
+        Overlap = overlap;
+        CatchUp = catchUp;
         _expression = expression;
         _zone = zone;
         _input = input;
@@ -105,12 +112,23 @@ internal sealed partial class Schedule
             errors.Add($"Schedules:{name}:Input must be a JSON object written as a string, such as \"{{\\\"scope\\\":\\\"daily\\\"}}\".");
         }
 
-        if (!Enum.IsDefined(options.Overlap) || !Enum.IsDefined(options.CatchUp))
+        var overlap = Policy<ScheduleOverlap>(name, nameof(ScheduleOptions.Overlap), options.Overlap, errors);
+        var catchUp = Policy<ScheduleCatchUp>(name, nameof(ScheduleOptions.CatchUp), options.CatchUp, errors);
+        return errors.Count == count ? new Schedule(name, options, expression!, zone!, input, overlap, catchUp) : null;
+    }
+
+    private static TPolicy Policy<TPolicy>(string name, string setting, string? value, ICollection<string> errors)
+        where TPolicy : struct, Enum
+    {
+        var names = Enum.GetNames<TPolicy>();
+        var match = names.FirstOrDefault(policy => policy.Equals(value, StringComparison.OrdinalIgnoreCase));
+        if (match is null)
         {
-            errors.Add($"Schedules:{name}: Overlap is Skip or Allow, CatchUp is None or One.");
+            errors.Add($"Schedules:{name}:{setting} is '{value}': it is {string.Join(" or ", names)}.");
+            return default;
         }
 
-        return errors.Count == count ? new Schedule(name, options, expression!, zone!, input) : null;
+        return Enum.Parse<TPolicy>(match);
     }
 
     /// <summary>The schedule as a read shows it, with its stored <paramref name="state"/> (null: never paused or fired).</summary>

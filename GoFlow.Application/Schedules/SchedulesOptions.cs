@@ -38,9 +38,18 @@ public sealed class ScheduleOptions
     /// <summary>The input of each workflow it starts, a JSON object written as a string. Default <c>{}</c>.</summary>
     public string Input { get; set; } = "{}";
 
-    /// <summary>What a fire does while the previous fire's workflow is unfinished. Default <see cref="ScheduleOverlap.Skip"/>.</summary>
-    public ScheduleOverlap Overlap { get; set; } = ScheduleOverlap.Skip;
+    // The two policies are names rather than enums: the configuration binder drops a dictionary entry's value it cannot
+    // convert without a word, which would turn a misspelt "Alow" into the default; as text, the check at start names it.
 
-    /// <summary>What happens to the fires missed while no host ran. Default <see cref="ScheduleCatchUp.None"/>.</summary>
-    public ScheduleCatchUp CatchUp { get; set; } = ScheduleCatchUp.None;
+    /// <summary>
+    /// What a fire does while the previous fire's workflow is unfinished: <see cref="ScheduleOverlap.Skip"/> (the
+    /// default) or <see cref="ScheduleOverlap.Allow"/>.
+    /// </summary>
+    public string Overlap { get; set; } = nameof(ScheduleOverlap.Skip);
+
+    /// <summary>
+    /// What happens to the fires missed while no host ran: <see cref="ScheduleCatchUp.None"/> (the default) or
+    /// <see cref="ScheduleCatchUp.One"/>.
+    /// </summary>
+    public string CatchUp { get; set; } = nameof(ScheduleCatchUp.None);
 }

@@ -99,7 +99,7 @@ public sealed class FireDueSchedulesTests
         State(lastFire: Fire.AddDays(-4));
         _clock.Advance(TimeSpan.FromHours(1));
 
-        await FireAsync(options => options.CatchUp = catchUp);
+        await FireAsync(options => options.CatchUp = catchUp.ToString());
 
         using (Assert.EnterMultipleScope())
         {
@@ -122,7 +122,7 @@ public sealed class FireDueSchedulesTests
         _workflows.Setup(workflows => workflows.FindAsync(Previous, It.IsAny<CancellationToken>()))
             .ReturnsAsync(new WorkflowDetails(View(Previous, previous), []));
 
-        await FireAsync(options => options.Overlap = overlap);
+        await FireAsync(options => options.Overlap = overlap.ToString());
 
         Assert.That(_started, Has.Count.EqualTo(expected));
     }

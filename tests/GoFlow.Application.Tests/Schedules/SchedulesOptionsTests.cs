@@ -33,6 +33,23 @@ public sealed class SchedulesOptionsTests
         Assert.That(result.FailureMessage, Does.Contain(expected).And.Contain($"Schedules:{name}"));
     }
 
+    [TestCase("Alow", "Overlap is 'Alow': it is Skip or Allow")]
+    [TestCase("", "Overlap is '': it is Skip or Allow")]
+    public void Validate_UnknownOverlap_FailsNamingTheValue(string overlap, string expected)
+    {
+        var result = Validate(new ScheduleOptions { Workflow = "Report", Cron = "0 2 * * *", Overlap = overlap });
+
+        Assert.That(result.FailureMessage, Does.Contain(expected));
+    }
+
+    [Test]
+    public void Validate_PolicyInAnotherCase_Succeeds()
+    {
+        var result = Validate(new ScheduleOptions { Workflow = "Report", Cron = "0 2 * * *", Overlap = "allow", CatchUp = "ONE" });
+
+        Assert.That(result.Succeeded, Is.True, result.FailureMessage);
+    }
+
     [Test]
     public void Validate_NameLongerThanAKeyAllows_Fails()
     {
