@@ -95,3 +95,19 @@ CREATE TABLE IF NOT EXISTS activity_logs (
     CONSTRAINT fk_activity_logs_workflow_instance
         FOREIGN KEY (workflow_instance_id) REFERENCES workflow_instances (id)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
+
+-- What an operator and the schedule runner change about a schedule; its definition is configuration (the Schedules
+-- section), so a schedule without a row here is running and has not fired. Added after the first release: the
+-- statement above creates it in a database made without it. Each fire's workflow is kept unique by the
+-- idempotency key of workflow_instances ("schedule:<name>:<fire time>"), not by this table (ADR 0018).
+CREATE TABLE IF NOT EXISTS schedule_states (
+    name             VARCHAR(100) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    paused           BOOLEAN      NOT NULL,
+    -- The latest fire handled, started or skipped: the runner looks for due fires after it.
+    last_fire_at     DATETIME(6)  NULL,
+    -- The workflow the latest started fire made, which the overlap policy reads; no foreign key, as retention may
+    -- delete that workflow (a deleted workflow has finished).
+    last_workflow_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NULL,
+    updated_at       DATETIME(6)  NOT NULL,
+    PRIMARY KEY (name)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;

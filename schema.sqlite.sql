@@ -91,3 +91,12 @@ CREATE TABLE IF NOT EXISTS activity_logs (
 
 -- Serves reading one workflow's log oldest first (by id, the insertion order), and the foreign key.
 CREATE INDEX IF NOT EXISTS idx_activity_logs_workflow ON activity_logs (workflow_instance_id, id);
+
+-- What an operator and the schedule runner change about a schedule (see schema.sql): its definition is configuration.
+CREATE TABLE IF NOT EXISTS schedule_states (
+    name             TEXT    NOT NULL PRIMARY KEY,
+    paused           INTEGER NOT NULL,
+    last_fire_at     TEXT    NULL,
+    last_workflow_id TEXT    NULL,
+    updated_at       TEXT    NOT NULL
+);

@@ -92,13 +92,14 @@ public static class HttpServiceCollectionExtensions
         return HealthEndpoints.MapHealthEndpoints(endpoints);
     }
 
-    /// <summary>Maps /workflows, /workflow-definitions and the OpenAPI document at /openapi/v1.json.</summary>
+    /// <summary>Maps /workflows, /workflow-definitions, /schedules and the OpenAPI document at /openapi/v1.json.</summary>
     public static IEndpointRouteBuilder MapWorkflowEndpoints(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
 
         endpoints.MapWorkflowsApi();
         endpoints.MapWorkflowDefinitionsApi();
+        endpoints.MapSchedulesApi();
 
         // The API's own description, behind the API keys like every route outside /health.
         endpoints.MapOpenApi(GoFlowOpenApi.DocumentPath).AnswersGetAndHead();

@@ -42,6 +42,7 @@ public static class MySqlServiceCollectionExtensions
         services.AddSingleton<ITaskStatistics, MySqlTaskStatistics>();
         services.AddSingleton<IWorkflowStatistics, MySqlWorkflowStatistics>();
         services.AddSingleton<IWorkflowSummaries, MySqlWorkflowSummaries>();
+        services.AddSingleton<IScheduleStore, MySqlScheduleStore>();
         services.AddHostedService<MySqlSchemaInitializer>();
         services.AddHealthChecks().AddCheck<MySqlHealthCheck>(MySqlHealthCheck.Name, tags: [ReadyTag], timeout: HealthCheckTimeout);
         return services;

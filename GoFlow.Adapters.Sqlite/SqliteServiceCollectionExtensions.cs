@@ -38,6 +38,7 @@ public static class SqliteServiceCollectionExtensions
         services.AddSingleton<ITaskStatistics, SqliteTaskStatistics>();
         services.AddSingleton<IWorkflowStatistics, SqliteWorkflowStatistics>();
         services.AddSingleton<IWorkflowSummaries, SqliteWorkflowSummaries>();
+        services.AddSingleton<IScheduleStore, SqliteScheduleStore>();
         services.AddHostedService<SqliteSchemaInitializer>();
         services.AddHealthChecks().AddCheck<SqliteHealthCheck>(SqliteHealthCheck.Name, tags: [ReadyTag], timeout: HealthCheckTimeout);
         return services;

@@ -1,5 +1,6 @@
 using FluentValidation;
 using GoFlow.Application.Definitions;
+using GoFlow.Application.Schedules;
 using GoFlow.Application.Tasks;
 using GoFlow.Application.Telemetry;
 using GoFlow.Application.UseCases;
@@ -43,6 +44,11 @@ public static class ApplicationServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<WorkflowsOptions>, WorkflowsOptionsValidator>();
         services.AddSingleton<IWorkflowDefinitions, ConfiguredWorkflowDefinitions>();
+        services.AddOptions<SchedulesOptions>()
+            .BindConfiguration(SchedulesOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SchedulesOptions>, SchedulesOptionsValidator>();
+        services.AddSingleton<ConfiguredSchedules>();
 
         services.AddSingleton<IValidator<StartWorkflowCommand>, StartWorkflowCommandValidator>();
         services.AddScoped<IStartWorkflow, StartWorkflow>();
@@ -61,6 +67,10 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<IGetWorkflowOverview, GetWorkflowOverview>();
         services.AddScoped<IListWorkflowSummaries, ListWorkflowSummaries>();
         services.AddScoped<IFindWorkflow, FindWorkflow>();
+        services.AddScoped<IListSchedules, ListSchedules>();
+        services.AddScoped<IPauseSchedule, PauseSchedule>();
+        services.AddScoped<ITriggerSchedule, TriggerSchedule>();
+        services.AddScoped<IFireDueSchedules, FireDueSchedules>();
         return services;
     }
 
@@ -105,6 +115,25 @@ public static class ApplicationServiceCollectionExtensions
 
         // After the section is bound, so that what the section says wins.
         services.PostConfigure<WorkflowsOptions>(options => options[name] = Merge(workflow, options.GetValueOrDefault(name)));
+        return services;
+    }
+
+    /// <summary>
+    /// Defines the schedule <paramref name="name"/> in code: each time <paramref name="cron"/> fires (five fields, or six
+    /// with seconds; in UTC unless <paramref name="configure"/> sets <see cref="ScheduleOptions.TimeZone"/>), a worker
+    /// starts <paramref name="workflow"/>. <paramref name="configure"/> sets its input, time zone, overlap and catch-up
+    /// policies. A <c>Schedules:&lt;Name&gt;</c> section of the same name replaces it whole. Validated at start with the
+    /// section's schedules.
+    /// </summary>
+    public static IServiceCollection AddGoFlowSchedule(
+        this IServiceCollection services, string name, string workflow, string cron, Action<ScheduleOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var schedule = new ScheduleOptions { Workflow = workflow, Cron = cron };
+        configure?.Invoke(schedule);
+
+        // After the section is bound, so that a section of the same name wins.
+        services.PostConfigure<SchedulesOptions>(options => options.TryAdd(name, schedule));
         return services;
     }
 

@@ -29,8 +29,20 @@ internal sealed class GoFlowClient(HttpClient http, TimeProvider clock) : IGoFlo
         RespectRequiredConstructorParameters = true,
     };
 
-    public async Task<GoFlowWorkflowSummary> StartAsync(
-        string workflowName, JsonObject? input = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    public Task<GoFlowWorkflowSummary> StartAsync(
+        string workflowName, JsonObject? input = null, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
+        StartAsync(workflowName, startAt: null, input, idempotencyKey, cancellationToken);
+
+    public Task<GoFlowWorkflowSummary> StartLaterAsync(
+        string workflowName,
+        DateTimeOffset startAt,
+        JsonObject? input = null,
+        string? idempotencyKey = null,
+        CancellationToken cancellationToken = default) =>
+        StartAsync(workflowName, startAt, input, idempotencyKey, cancellationToken);
+
+    private async Task<GoFlowWorkflowSummary> StartAsync(
+        string workflowName, DateTimeOffset? startAt, JsonObject? input, string? idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workflowName);
         if (idempotencyKey is not null && !idempotencyKey.All(IsHeaderCharacter))
@@ -39,6 +51,11 @@ internal sealed class GoFlowClient(HttpClient http, TimeProvider clock) : IGoFlo
         }
 
         var body = new JsonObject { ["workflow_name"] = workflowName, ["input_payload"] = input?.DeepClone() ?? new JsonObject() };
+        if (startAt is { } at)
+        {
+            body["start_at"] = at.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
+        }
+
         using var request = new HttpRequestMessage(HttpMethod.Post, GoFlowRoutes.Workflows)
         {
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
@@ -84,6 +101,18 @@ internal sealed class GoFlowClient(HttpClient http, TimeProvider clock) : IGoFlo
 
     public Task<IReadOnlyList<GoFlowWorkflowDefinition>> GetDefinitionsAsync(CancellationToken cancellationToken = default) =>
         SendForDataAsync<IReadOnlyList<GoFlowWorkflowDefinition>>(HttpMethod.Get, GoFlowRoutes.Definitions, cancellationToken);
+
+    public Task<IReadOnlyList<GoFlowSchedule>> GetSchedulesAsync(CancellationToken cancellationToken = default) =>
+        SendForDataAsync<IReadOnlyList<GoFlowSchedule>>(HttpMethod.Get, GoFlowRoutes.Schedules, cancellationToken);
+
+    public Task<GoFlowSchedule> PauseScheduleAsync(string name, CancellationToken cancellationToken = default) =>
+        SendForDataAsync<GoFlowSchedule>(HttpMethod.Post, GoFlowRoutes.ForSchedule(GoFlowRoutes.PauseSchedule, name), cancellationToken);
+
+    public Task<GoFlowSchedule> ResumeScheduleAsync(string name, CancellationToken cancellationToken = default) =>
+        SendForDataAsync<GoFlowSchedule>(HttpMethod.Post, GoFlowRoutes.ForSchedule(GoFlowRoutes.ResumeSchedule, name), cancellationToken);
+
+    public Task<GoFlowWorkflowSummary> TriggerScheduleAsync(string name, CancellationToken cancellationToken = default) =>
+        SendForDataAsync<GoFlowWorkflowSummary>(HttpMethod.Post, GoFlowRoutes.ForSchedule(GoFlowRoutes.TriggerSchedule, name), cancellationToken);
 
     public async Task<GoFlowWorkflow> WaitUntilFinishedAsync(string id, TimeSpan timeout, CancellationToken cancellationToken = default)
     {

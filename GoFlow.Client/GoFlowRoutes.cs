@@ -9,11 +9,23 @@ internal static class GoFlowRoutes
     public const string Activity = "/workflows/{id}/activity";
     public const string Cancel = "/workflows/{id}/cancel";
     public const string Retry = "/workflows/{id}/retry";
+    public const string Schedules = "/schedules";
+    public const string PauseSchedule = "/schedules/{name}/pause";
+    public const string ResumeSchedule = "/schedules/{name}/resume";
+    public const string TriggerSchedule = "/schedules/{name}/trigger";
 
     public static IReadOnlyList<(string Method, string Path)> All { get; } =
     [
         ("POST", Workflows), ("GET", Workflows), ("GET", Workflow), ("GET", Activity), ("POST", Cancel), ("POST", Retry), ("GET", Definitions),
+        ("GET", Schedules), ("POST", PauseSchedule), ("POST", ResumeSchedule), ("POST", TriggerSchedule),
     ];
+
+    /// <summary>A schedule's route: its name is a path segment, so the same names as ids are refused.</summary>
+    public static string ForSchedule(string template, string name)
+    {
+        ThrowIfNotAnId(name);
+        return template.Replace("{name}", Uri.EscapeDataString(name), StringComparison.Ordinal);
+    }
 
     public static string For(string template, string id)
     {

@@ -17,6 +17,18 @@ public interface IGoFlowClient
     Task<GoFlowWorkflowSummary> StartAsync(
         string workflowName, JsonObject? input = null, string? idempotencyKey = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Starts <paramref name="workflowName"/> as <see cref="StartAsync"/> does, but its first task runs no earlier than
+    /// <paramref name="startAt"/> (a time already past means now); the workflow is stored, and can be read or
+    /// cancelled, at once.
+    /// </summary>
+    Task<GoFlowWorkflowSummary> StartLaterAsync(
+        string workflowName,
+        DateTimeOffset startAt,
+        JsonObject? input = null,
+        string? idempotencyKey = null,
+        CancellationToken cancellationToken = default);
+
     Task<GoFlowWorkflow> GetAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>The workflow's activity log, oldest first.</summary>
@@ -33,6 +45,21 @@ public interface IGoFlowClient
 
     /// <summary>The workflows the server knows, by name, each with its task names in order.</summary>
     Task<IReadOnlyList<GoFlowWorkflowDefinition>> GetDefinitionsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The schedules the server runs, by name, each with its next fire time.</summary>
+    Task<IReadOnlyList<GoFlowSchedule>> GetSchedulesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Pauses a schedule; an unknown name throws <see cref="GoFlowNotFoundException"/>.</summary>
+    Task<GoFlowSchedule> PauseScheduleAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Resumes a paused schedule from its next fire; an unknown name throws <see cref="GoFlowNotFoundException"/>.</summary>
+    Task<GoFlowSchedule> ResumeScheduleAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Starts the schedule's workflow now, paused or not; never retried, since each call starts a workflow. An unknown
+    /// name throws <see cref="GoFlowNotFoundException"/>.
+    /// </summary>
+    Task<GoFlowWorkflowSummary> TriggerScheduleAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Reads the workflow until it is COMPLETED, FAILED or CANCELLED, waiting longer between reads each time (up to

@@ -25,7 +25,10 @@ public sealed record GoFlowWorkflow(
     DateTime UpdatedAt,
     IReadOnlyList<GoFlowTask> Tasks);
 
-/// <summary>One task of a workflow; <paramref name="WorkerId"/> names the worker that last claimed it (null before any did).</summary>
+/// <summary>
+/// One task of a workflow; <paramref name="WorkerId"/> names the worker that last claimed it (null before any did);
+/// <paramref name="ScheduledAt"/> is when it may run while PENDING (a delayed start's or a retry's due time).
+/// </summary>
 public sealed record GoFlowTask(
     long Id,
     string TaskName,
@@ -36,7 +39,8 @@ public sealed record GoFlowTask(
     string? Error,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    string? WorkerId);
+    string? WorkerId,
+    DateTime ScheduledAt);
 
 /// <summary>A workflow as a list shows it, without its tasks (GET /workflows).</summary>
 public sealed record GoFlowWorkflowSummary(
@@ -60,6 +64,23 @@ public sealed record GoFlowListQuery(
     DateTimeOffset? CreatedAfter = null,
     DateTimeOffset? CreatedBefore = null,
     int? PageSize = null);
+
+/// <summary>
+/// A schedule (GET /schedules): <paramref name="Overlap"/> is Skip or Allow, <paramref name="CatchUp"/> None or One;
+/// <paramref name="NextFireAt"/> is null while it is paused; <paramref name="LastWorkflowId"/> is the workflow its
+/// latest started fire made.
+/// </summary>
+public sealed record GoFlowSchedule(
+    string Name,
+    string WorkflowName,
+    string Cron,
+    string TimeZone,
+    string Overlap,
+    string CatchUp,
+    bool Paused,
+    DateTime? NextFireAt,
+    DateTime? LastFireAt,
+    string? LastWorkflowId);
 
 /// <summary>A workflow the server knows: its name and its task names in the order they run.</summary>
 public sealed record GoFlowWorkflowDefinition(string Name, IReadOnlyList<string> Tasks);

@@ -36,12 +36,15 @@ public sealed class WorkflowInstance
 
     public DateTimeOffset UpdatedAt { get; }
 
-    /// <summary>Creates a PENDING instance together with its first task, PENDING too, that receives <paramref name="input"/>.</summary>
+    /// <summary>
+    /// Creates a PENDING instance together with its first task, PENDING too, that receives <paramref name="input"/>
+    /// and may be claimed from <paramref name="startAt"/> on (a delayed start), or at once when that is null or past.
+    /// </summary>
     public static (WorkflowInstance Workflow, WorkflowTask FirstTask) Create(
-        WorkflowDefinition definition, string input, DateTimeOffset now, string? traceParent = null)
+        WorkflowDefinition definition, string input, DateTimeOffset now, string? traceParent = null, DateTimeOffset? startAt = null)
     {
         var workflow = new WorkflowInstance(WorkflowId.New(now), definition.Name, input, traceParent, now);
-        var firstTask = WorkflowTask.Create(workflow.Id, definition.FirstStep, input, now);
+        var firstTask = WorkflowTask.Create(workflow.Id, definition.FirstStep, input, now, startAt);
         return (workflow, firstTask);
     }
 }

@@ -6,7 +6,7 @@ namespace GoFlow.Domain;
 /// </summary>
 public sealed class WorkflowTask
 {
-    private WorkflowTask(WorkflowId workflowId, WorkflowStep step, string input, DateTimeOffset now)
+    private WorkflowTask(WorkflowId workflowId, WorkflowStep step, string input, DateTimeOffset now, DateTimeOffset scheduledAt)
     {
         WorkflowId = workflowId;
         StepIndex = step.Index;
@@ -14,7 +14,7 @@ public sealed class WorkflowTask
         MaxAttempts = step.Policy.MaxAttempts;
         Status = WorkflowTaskStatus.Pending;
         InputPayload = input;
-        ScheduledAt = now;
+        ScheduledAt = scheduledAt;
         CreatedAt = now;
         UpdatedAt = now;
     }
@@ -51,7 +51,12 @@ public sealed class WorkflowTask
 
     public DateTimeOffset UpdatedAt { get; }
 
-    /// <summary>A new PENDING task for <paramref name="step"/> that receives <paramref name="input"/>.</summary>
-    public static WorkflowTask Create(WorkflowId workflowId, WorkflowStep step, string input, DateTimeOffset now) =>
-        new(workflowId, step, input, now);
+    /// <summary>
+    /// A new PENDING task for <paramref name="step"/> that receives <paramref name="input"/>, due at
+    /// <paramref name="notBefore"/> when that is later than <paramref name="now"/>, otherwise at once: a time already
+    /// past means now.
+    /// </summary>
+    public static WorkflowTask Create(
+        WorkflowId workflowId, WorkflowStep step, string input, DateTimeOffset now, DateTimeOffset? notBefore = null) =>
+        new(workflowId, step, input, now, notBefore > now ? notBefore.Value : now);
 }

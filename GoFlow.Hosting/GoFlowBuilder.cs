@@ -2,6 +2,7 @@ using GoFlow.Adapters.MySql;
 using GoFlow.Adapters.Sqlite;
 using GoFlow.Application;
 using GoFlow.Application.Definitions;
+using GoFlow.Application.Schedules;
 using GoFlow.Hosting.Configuration;
 
 namespace GoFlow.Hosting;
@@ -63,6 +64,19 @@ public sealed class GoFlowBuilder
     public GoFlowBuilder AddWorkflow(string name, Action<WorkflowDefinitionBuilder> define)
     {
         Services.AddGoFlowWorkflow(name, define);
+        return this;
+    }
+
+    /// <summary>
+    /// Starts <paramref name="workflow"/> each time <paramref name="cron"/> fires (five fields, or six with seconds),
+    /// in UTC unless <paramref name="configure"/> sets a time zone; it also sets the input and the overlap and catch-up
+    /// policies: <c>.AddSchedule("NightlyReport", "Report", "0 2 * * *", s =&gt; s.TimeZone = "Europe/Berlin")</c>.
+    /// The hosts that run the worker fire it, one workflow per fire however many they are. A <c>Schedules:&lt;Name&gt;</c>
+    /// section of the same name replaces it.
+    /// </summary>
+    public GoFlowBuilder AddSchedule(string name, string workflow, string cron, Action<ScheduleOptions>? configure = null)
+    {
+        Services.AddGoFlowSchedule(name, workflow, cron, configure);
         return this;
     }
 

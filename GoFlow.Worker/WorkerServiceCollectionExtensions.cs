@@ -14,7 +14,8 @@ public static class WorkerServiceCollectionExtensions
     /// <summary>
     /// Registers the polling worker, configured by the <c>Worker</c> section and validated at start: its claim loop,
     /// its lease heartbeat and its sweep of expired leases, each a hosted service; the in-process signal that wakes
-    /// the claim loop when this process queues a task; the retention sweep (<c>Retention</c>); and
+    /// the claim loop when this process queues a task; the retention sweep (<c>Retention</c>); the schedule runner
+    /// that starts the workflows of the <c>Schedules</c> section when they are due; and
     /// the health check <c>worker</c>, tagged <c>ready</c>: healthy while the worker's claim loop runs.
     /// </summary>
     public static IServiceCollection AddGoFlowWorker(this IServiceCollection services)
@@ -43,6 +44,7 @@ public static class WorkerServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddHostedService<RetentionSweeper>();
+        services.AddHostedService<ScheduleRunner>();
         // This process sweeps, so it knows the setting (the application's default says it does not).
         services.Replace(ServiceDescriptor.Singleton<IRetentionPolicy, ConfiguredRetentionPolicy>());
         return services;

@@ -49,15 +49,15 @@ internal static class ApiResults
 
     /// <summary>POST /workflows: a body refused before it reached the use case.</summary>
     public static StartWorkflowAnswer Refused(
-        StartWorkflowBody refusal) => refusal switch
+        StartRequestOutcome refusal) => refusal switch
         {
-            StartWorkflowBody.UnsupportedMediaType unsupported => TypedResults.Problem(
+            StartRequestOutcome.UnsupportedMediaType unsupported => TypedResults.Problem(
                 unsupported.Detail, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type"),
-            StartWorkflowBody.TooLarge tooLarge => TypedResults.Problem(
+            StartRequestOutcome.TooLarge tooLarge => TypedResults.Problem(
                 tooLarge.Detail, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large"),
-            StartWorkflowBody.Malformed malformed => TypedResults.Problem(
+            StartRequestOutcome.Malformed malformed => TypedResults.Problem(
                 malformed.Detail, statusCode: StatusCodes.Status400BadRequest, title: "Malformed request body"),
-            StartWorkflowBody.InvalidField invalid => TypedResults.ValidationProblem(
+            StartRequestOutcome.InvalidField invalid => TypedResults.ValidationProblem(
                 new Dictionary<string, string[]> { [invalid.Field] = [invalid.Message] }),
             _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal, "Not a refusal."),
         };

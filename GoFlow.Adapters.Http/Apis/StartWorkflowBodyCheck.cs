@@ -17,11 +17,11 @@ namespace GoFlow.Adapters.Http.Apis;
 internal static class StartWorkflowBodyCheck
 {
     /// <returns>Why the body is refused, or null when it may be parsed.</returns>
-    public static StartWorkflowBody? Check(ReadOnlySpan<byte> body, int maxPayloadDepth)
+    public static StartRequestOutcome? Check(ReadOnlySpan<byte> body, int maxPayloadDepth)
     {
         if (!Utf8.IsValid(body))
         {
-            return new StartWorkflowBody.Malformed("The request body is not valid UTF-8.");
+            return new StartRequestOutcome.Malformed("The request body is not valid UTF-8.");
         }
 
         // The body object is one level above the payload, so the body may nest one level deeper than the payload;
@@ -57,7 +57,7 @@ internal static class StartWorkflowBodyCheck
                         // a property of the body object, is at depth 1.
                         if (inPayload && reader.CurrentDepth > maxPayloadDepth)
                         {
-                            return new StartWorkflowBody.InvalidField(
+                            return new StartRequestOutcome.InvalidField(
                                 StartWorkflowRequestReader.InputPayloadField,
                                 $"{StartWorkflowRequestReader.InputPayloadField} is nested more than {maxPayloadDepth} " +
                                 "levels deep; count the payload object as level 1 and each object or array inside " +
@@ -66,7 +66,7 @@ internal static class StartWorkflowBodyCheck
 
                         if (reader.CurrentDepth + 1 > maxBodyDepth)
                         {
-                            return new StartWorkflowBody.Malformed(
+                            return new StartRequestOutcome.Malformed(
                                 $"The request body is nested more than {maxBodyDepth} levels deep.");
                         }
 
@@ -82,7 +82,7 @@ internal static class StartWorkflowBodyCheck
         }
         catch (JsonException exception)
         {
-            return new StartWorkflowBody.Malformed(StartWorkflowRequestReader.NotJson(exception));
+            return new StartRequestOutcome.Malformed(StartWorkflowRequestReader.NotJson(exception));
         }
 
         return null;
@@ -111,7 +111,7 @@ internal static class StartWorkflowBodyCheck
         }
     }
 
-    private static StartWorkflowBody.Malformed UnpairedSurrogate() => new(
+    private static StartRequestOutcome.Malformed UnpairedSurrogate() => new(
         "The request body is not valid Unicode: a string escapes half of a surrogate pair (\\uD800 to \\uDFFF " +
         "must come in high-low pairs).");
 }

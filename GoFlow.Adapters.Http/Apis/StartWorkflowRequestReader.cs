@@ -17,14 +17,15 @@ internal static class StartWorkflowRequestReader
 {
     public const string WorkflowNameField = "workflow_name";
     public const string InputPayloadField = "input_payload";
+    public const string StartAtField = "start_at";
 
     private const int ReadChunkBytes = 16 * 1024;
 
-    public static async Task<StartWorkflowBody> ReadAsync(HttpRequest request, ApiOptions limits, CancellationToken cancellationToken)
+    public static async Task<StartRequestOutcome> ReadAsync(HttpRequest request, ApiOptions limits, CancellationToken cancellationToken)
     {
         if (!IsUtf8Json(request.ContentType))
         {
-            return new StartWorkflowBody.UnsupportedMediaType(
+            return new StartRequestOutcome.UnsupportedMediaType(
                 "The request body must be JSON sent as application/json (charset utf-8, if any); the Content-Type was " +
                 $"{Describe(request.ContentType)}.");
         }
@@ -38,13 +39,13 @@ internal static class StartWorkflowRequestReader
         {
             // The server could not take the body apart (a chunk size that overflows, say): the client's framing. A
             // reset connection (the client left) and the server's own refusals go on to the exception handler.
-            return new StartWorkflowBody.Malformed(
+            return new StartRequestOutcome.Malformed(
                 "The request body could not be read: its chunked transfer coding is malformed.");
         }
 
         if (body is null)
         {
-            return new StartWorkflowBody.TooLarge($"The request body is larger than {limits.MaxRequestBodyBytes} bytes.");
+            return new StartRequestOutcome.TooLarge($"The request body is larger than {limits.MaxRequestBodyBytes} bytes.");
         }
 
         var text = SkipByteOrderMark(body.Value);
@@ -68,7 +69,7 @@ internal static class StartWorkflowRequestReader
         }
         catch (JsonException exception)
         {
-            return new StartWorkflowBody.Malformed(NotJson(exception));
+            return new StartRequestOutcome.Malformed(NotJson(exception));
         }
 
         using (document)
@@ -76,7 +77,7 @@ internal static class StartWorkflowRequestReader
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                return new StartWorkflowBody.Malformed(
+                return new StartRequestOutcome.Malformed(
                     $"The request body must be a JSON object, not {Describe(root.ValueKind)}.");
             }
 
@@ -92,7 +93,7 @@ internal static class StartWorkflowRequestReader
                         // Treated as left out: the use case answers that the name is required.
                         break;
                     default:
-                        return new StartWorkflowBody.InvalidField(
+                        return new StartRequestOutcome.InvalidField(
                             WorkflowNameField, $"{WorkflowNameField} must be a string, not {Describe(name.ValueKind)}.");
                 }
             }
@@ -103,7 +104,7 @@ internal static class StartWorkflowRequestReader
                 // An explicit null is refused like any other non-object: only leaving the field out means "start on {}".
                 if (payload.ValueKind != JsonValueKind.Object)
                 {
-                    return new StartWorkflowBody.InvalidField(
+                    return new StartRequestOutcome.InvalidField(
                         InputPayloadField, $"{InputPayloadField} must be a JSON object, not {Describe(payload.ValueKind)}.");
                 }
 
@@ -111,7 +112,22 @@ internal static class StartWorkflowRequestReader
                 inputPayload = payload.Clone();
             }
 
-            return new StartWorkflowBody.Command(new StartWorkflowCommand(workflowName, inputPayload));
+            DateTimeOffset? startAt = null;
+            if (root.TryGetProperty(StartAtField, out var start) && start.ValueKind != JsonValueKind.Null)
+            {
+                if (start.ValueKind != JsonValueKind.String || !IsoTime.TryParse(start.GetString(), out var parsed))
+                {
+                    return new StartRequestOutcome.InvalidField(
+                        StartAtField,
+                        $"{StartAtField} must be an ISO 8601 date and time with an offset, such as " +
+                        $"2026-05-01T09:00:00+02:00 or 2026-05-01T07:00:00Z; it was {Describe(start.ValueKind)}" +
+                        (start.ValueKind == JsonValueKind.String ? " without one, or not a valid time." : "."));
+                }
+
+                startAt = parsed;
+            }
+
+            return new StartRequestOutcome.Command(new StartWorkflowCommand(workflowName, inputPayload, StartAt: startAt));
         }
     }
 
@@ -149,7 +165,7 @@ internal static class StartWorkflowRequestReader
         return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
-    // RFC 8259 lets a parser ignore a leading byte order mark; the stream parser used before did, so this one does too.
+    // RFC 8259 lets a parser ignore a leading byte order mark, and clients that write one expect it to be.
     private static ReadOnlyMemory<byte> SkipByteOrderMark(ReadOnlyMemory<byte> body) =>
         body.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? body[3..] : body;
 
@@ -207,24 +223,24 @@ internal static class StartWorkflowRequestReader
     };
 }
 
-/// <summary>What the body of POST /workflows came to: a command for the use case, or why it was refused.</summary>
-internal abstract record StartWorkflowBody
+/// <summary>What reading the body of POST /workflows came to: a command for the use case, or why it was refused.</summary>
+internal abstract record StartRequestOutcome
 {
-    private StartWorkflowBody()
+    private StartRequestOutcome()
     {
     }
 
-    public sealed record Command(StartWorkflowCommand Value) : StartWorkflowBody;
+    public sealed record Command(StartWorkflowCommand Value) : StartRequestOutcome;
 
     /// <summary>The body is not declared as (UTF-8) JSON.</summary>
-    public sealed record UnsupportedMediaType(string Detail) : StartWorkflowBody;
+    public sealed record UnsupportedMediaType(string Detail) : StartRequestOutcome;
 
     /// <summary>The body is larger than <see cref="ApiOptions.MaxRequestBodyBytes"/>.</summary>
-    public sealed record TooLarge(string Detail) : StartWorkflowBody;
+    public sealed record TooLarge(string Detail) : StartRequestOutcome;
 
     /// <summary>The body is not JSON, not valid Unicode, nested too deep, or not a JSON object.</summary>
-    public sealed record Malformed(string Detail) : StartWorkflowBody;
+    public sealed record Malformed(string Detail) : StartRequestOutcome;
 
     /// <summary>The body is a JSON object but one of its fields has the wrong type or is nested too deep.</summary>
-    public sealed record InvalidField(string Field, string Message) : StartWorkflowBody;
+    public sealed record InvalidField(string Field, string Message) : StartRequestOutcome;
 }

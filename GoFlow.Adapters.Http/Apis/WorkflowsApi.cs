@@ -45,8 +45,7 @@ internal static class WorkflowsApi
             .WithDescription(
                 "201 with the new workflow. With an Idempotency-Key, a repeat of the same request answers 200 with the " +
                 "workflow the first one started (same id, same Location), and the same key with a different request 422.")
-            .Accepts<StartWorkflowRequest>(GoFlowOpenApi.AnyContentType)
-            .AddOpenApiOperationTransformer(GoFlowOpenApi.DescribeStartBody)
+            .AddOpenApiOperationTransformer(StartWorkflowSchema.DescribeBody)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -118,7 +117,7 @@ internal static class WorkflowsApi
         }
 
         var body = await StartWorkflowRequestReader.ReadAsync(request, options.Value, cancellationToken);
-        if (body is not StartWorkflowBody.Command command)
+        if (body is not StartRequestOutcome.Command command)
         {
             return ApiResults.Refused(body);
         }

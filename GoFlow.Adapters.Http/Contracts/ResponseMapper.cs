@@ -39,7 +39,8 @@ internal static class ResponseMapper
         task.Error,
         task.CreatedAt.UtcDateTime,
         task.UpdatedAt.UtcDateTime,
-        task.WorkerId);
+        task.WorkerId,
+        task.ScheduledAt.UtcDateTime);
 
     public static ActivityResponse ToResponse(ActivityLogEntry entry) => new(
         entry.Id,
@@ -47,6 +48,18 @@ internal static class ResponseMapper
         entry.Action,
         RawJson.FromNullable(entry.Details),
         entry.CreatedAt.UtcDateTime);
+
+    public static ScheduleResponse ToResponse(ScheduleView schedule) => new(
+        schedule.Name,
+        schedule.WorkflowName,
+        schedule.Cron,
+        schedule.TimeZone,
+        schedule.Overlap.ToString(),
+        schedule.CatchUp.ToString(),
+        schedule.Paused,
+        schedule.NextFireAt?.UtcDateTime,
+        schedule.LastFireAt?.UtcDateTime,
+        schedule.LastWorkflowId?.ToString());
 
     public static WorkflowDefinitionResponse ToResponse(WorkflowDefinition definition) =>
         new(definition.Name, definition.TaskNames);

@@ -31,6 +31,7 @@ internal sealed record WorkflowWithTasksResponse(
     DateTime UpdatedAt,
     IReadOnlyList<TaskResponse> Tasks);
 
+/// <summary>A task; <paramref name="ScheduledAt"/> is when it may run while PENDING: a delayed start's or a retry's due time.</summary>
 internal sealed record TaskResponse(
     long Id,
     string TaskName,
@@ -41,7 +42,8 @@ internal sealed record TaskResponse(
     string? Error,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    string? WorkerId);
+    string? WorkerId,
+    DateTime ScheduledAt);
 
 internal sealed record ActivityResponse(
     long Id,
@@ -49,5 +51,22 @@ internal sealed record ActivityResponse(
     string Action,
     RawJson? Details,
     DateTime CreatedAt);
+
+/// <summary>
+/// A schedule (GET /schedules): <paramref name="NextFireAt"/> is null while it is paused or when its expression never
+/// fires again; <paramref name="LastFireAt"/> is its latest fire handled (started or skipped), and
+/// <paramref name="LastWorkflowId"/> the workflow its latest started fire made.
+/// </summary>
+internal sealed record ScheduleResponse(
+    string Name,
+    string WorkflowName,
+    string Cron,
+    string TimeZone,
+    string Overlap,
+    string CatchUp,
+    bool Paused,
+    DateTime? NextFireAt,
+    DateTime? LastFireAt,
+    string? LastWorkflowId);
 
 internal sealed record WorkflowDefinitionResponse(string Name, IReadOnlyList<string> Tasks);

@@ -19,8 +19,6 @@ internal static class GoFlowOpenApi
 {
     public const string DocumentName = "v1";
     public const string DocumentPath = "/openapi/{documentName}.json";
-    public const string AnyContentType = "*/*";
-    public const string StartWorkflowContentType = "application/json";
 
     private const string SecuritySchemeName = "ApiKey";
     private const string StatusProperty = "status";
@@ -49,6 +47,8 @@ internal static class GoFlowOpenApi
                     "An API key as 'Authorization: Bearer <key>', required when the server has keys configured (Api:Keys); " +
                     "without it the answer is 401.",
             };
+            document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+            document.Components.Schemas[StartWorkflowSchema.Name] = StartWorkflowSchema.Create();
             document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SecuritySchemeName, document)] = [] }];
 
             // The generator copies the request's Host header into servers, and a shared cache would serve that to
@@ -87,22 +87,6 @@ internal static class GoFlowOpenApi
 
             return Task.CompletedTask;
         });
-    }
-
-    /// <summary>
-    /// POST /workflows reads its body itself and answers any other content type with its own 415 problem: the route
-    /// is mapped for every content type (<c>*/*</c>) so that the framework's content-type check does not answer first in
-    /// another shape; the document names the one type the body is read as.
-    /// </summary>
-    public static Task DescribeStartBody(
-        OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
-    {
-        if (operation.RequestBody?.Content is { } content && content.Remove(AnyContentType, out var body))
-        {
-            content[StartWorkflowContentType] = body;
-        }
-
-        return Task.CompletedTask;
     }
 
     /// <summary>

@@ -35,6 +35,7 @@ public sealed class EngineTelemetry : IDisposable
     private readonly Histogram<double> _pickupLatency;
     private readonly Counter<long> _claimBatches;
     private readonly Histogram<int> _claimBatchSize;
+    private readonly Counter<long> _scheduleFires;
 
     // The last count of the store's tasks, swapped whole by the refresher and read by the gauges at each collection.
     private TaskCounts? _taskCounts;
@@ -55,6 +56,8 @@ public sealed class EngineTelemetry : IDisposable
             "goflow.task.pickup_latency", "s", "From the moment a task became due (created, or its retry was due) to its claim.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _claimBatches = _meter.CreateCounter<long>("goflow.worker.claim.batches", "{batch}", "Claim round trips that found at least one task.");
+        _scheduleFires = _meter.CreateCounter<long>(
+            "goflow.schedule.fires", "{fire}", "Schedule fires handled by this host, by schedule and outcome.");
         _claimBatchSize = _meter.CreateHistogram("goflow.worker.claim.batch_size", "{task}", "Tasks claimed in one round trip.",
             tags: null, advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchSizeBuckets });
         _meter.CreateObservableGauge(
@@ -62,6 +65,13 @@ public sealed class EngineTelemetry : IDisposable
         _meter.CreateObservableGauge(
             "goflow.tasks.running", () => Observe(counts => counts.Running), "{task}", "Tasks claimed by a worker, in the whole store.");
     }
+
+    /// <summary>
+    /// A schedule's fire was handled by this host: <paramref name="outcome"/> is <c>started</c>, <c>started_elsewhere</c>
+    /// (another host started it first) or <c>skipped_paused</c>, <c>skipped_missed</c>, <c>skipped_overlap</c>.
+    /// </summary>
+    internal void ScheduleFired(string schedule, string outcome) =>
+        _scheduleFires.Add(1, new KeyValuePair<string, object?>("schedule", schedule), new KeyValuePair<string, object?>("outcome", outcome));
 
     public void WorkflowStarted(string workflowName) => _workflowsStarted.Add(1, Workflow(workflowName));
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using FluentValidation;
@@ -22,17 +23,25 @@ internal sealed class StartWorkflow(
     StoreLimits storeLimits) : IStartWorkflow
 {
     private const string EmptyObject = "{}";
+    private const string WorkflowNameField = "workflow_name";
 
     public async Task<StartWorkflowResult> StartAsync(StartWorkflowCommand command, CancellationToken cancellationToken)
     {
-        var validation = validator.Validate(command);
-        if (!validation.IsValid)
+        var errors = new Dictionary<string, string[]>(validator.Validate(command).ToDictionary());
+        var definition = errors.ContainsKey(WorkflowNameField) ? null : definitions.Find(command.WorkflowName!);
+        if (definition is null && !errors.ContainsKey(WorkflowNameField))
         {
-            return new StartWorkflowResult.Invalid(new Dictionary<string, string[]>(validation.ToDictionary()));
+            errors[WorkflowNameField] =
+            [
+                $"Unknown workflow '{command.WorkflowName}'. Defined workflows: " +
+                string.Join(", ", definitions.All.Select(defined => defined.Name)) + ".",
+            ];
         }
 
-        var definition = definitions.Find(command.WorkflowName!)
-            ?? throw new InvalidOperationException("The validator let an unknown workflow name through.");
+        if (definition is null || errors.Count > 0)
+        {
+            return new StartWorkflowResult.Invalid(errors);
+        }
 
         // The payload is kept as the client wrote it, so what is read back is what was sent.
         var input = command.InputPayload?.GetRawText() ?? EmptyObject;
@@ -40,12 +49,14 @@ internal sealed class StartWorkflow(
         // The request's trace context is stored with the workflow, so its task spans join the same trace later.
         var traceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.Id : null;
         // The workflow is answered as built here, so its times are cut to what the store keeps: read back, they are equal.
-        var (workflow, firstTask) = WorkflowInstance.Create(definition, input, storeLimits.Kept(clock.GetUtcNow()), traceParent);
+        var startAt = command.StartAt is { } at ? storeLimits.Kept(at) : (DateTimeOffset?)null;
+        var (workflow, firstTask) = WorkflowInstance.Create(
+            definition, input, storeLimits.Kept(clock.GetUtcNow()), traceParent, startAt);
         span?.SetTag("workflow_name", workflow.WorkflowName).SetTag("workflow_id", workflow.Id.ToString());
 
         if (command.IdempotencyKey is { } key)
         {
-            var fingerprint = Fingerprint(definition.Name, input);
+            var fingerprint = Fingerprint(definition.Name, input, startAt);
             var created = await repository.CreateOnceAsync(
                 workflow, firstTask, new IdempotencyKey(key, fingerprint), cancellationToken);
             if (created is IdempotentCreateResult.KeyTaken taken)
@@ -102,8 +113,10 @@ internal sealed class StartWorkflow(
 
     /// <summary>
     /// What makes two start requests "the same" for an idempotency key: the workflow name and the payload as sent,
-    /// byte for byte (two payloads that differ only in spacing count as different requests).
+    /// byte for byte (two payloads that differ only in spacing count as different requests), and the start time when
+    /// one was asked for (as an instant, so the same time written with another offset is the same request).
     /// </summary>
-    internal static string Fingerprint(string workflowName, string input) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(workflowName + "\n" + input)));
+    internal static string Fingerprint(string workflowName, string input, DateTimeOffset? startAt = null) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            workflowName + "\n" + input + (startAt is { } at ? "\n" + at.UtcTicks.ToString(CultureInfo.InvariantCulture) : ""))));
 }

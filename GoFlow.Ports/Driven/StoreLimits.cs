@@ -12,7 +12,11 @@ namespace GoFlow.Ports.Driven;
 public sealed record StoreLimits(TimeSpan TimePrecision, long MaxPayloadCharsPerTransaction)
 {
     /// <summary>
-    /// <paramref name="time"/> as the store keeps it, so that a time returned at once equals the time read back later.
+    /// <paramref name="time"/> as the store keeps it (in UTC), so that a time returned at once equals the time read back later.
     /// </summary>
-    public DateTimeOffset Kept(DateTimeOffset time) => time.AddTicks(-(time.UtcTicks % TimePrecision.Ticks));
+    public DateTimeOffset Kept(DateTimeOffset time)
+    {
+        var utc = time.ToUniversalTime();
+        return utc.AddTicks(-(utc.UtcTicks % TimePrecision.Ticks));
+    }
 }

@@ -12,9 +12,11 @@ public interface IStartWorkflow
 /// <summary>
 /// Start <paramref name="WorkflowName"/> on <paramref name="InputPayload"/>: a JSON object, or null when the caller
 /// left it out (the workflow then starts on <c>{}</c>). With an <paramref name="IdempotencyKey"/>, the same key with
-/// the same request starts one workflow however often it is sent.
+/// the same request starts one workflow however often it is sent. With <paramref name="StartAt"/>, the workflow is
+/// stored at once and its first step runs no earlier than that time (a time already past means now).
 /// </summary>
-public sealed record StartWorkflowCommand(string? WorkflowName, JsonElement? InputPayload, string? IdempotencyKey = null);
+public sealed record StartWorkflowCommand(
+    string? WorkflowName, JsonElement? InputPayload, string? IdempotencyKey = null, DateTimeOffset? StartAt = null);
 
 /// <summary>What starting a workflow came to.</summary>
 public abstract record StartWorkflowResult

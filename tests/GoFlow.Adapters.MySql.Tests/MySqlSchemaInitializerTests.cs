@@ -9,7 +9,7 @@ namespace GoFlow.Adapters.MySql.Tests;
 
 internal sealed partial class MySqlSchemaInitializerTests
 {
-    private static readonly string[] GoFlowTables = ["activity_logs", "tasks", "workflow_instances"];
+    private static readonly string[] GoFlowTables = ["activity_logs", "schedule_states", "tasks", "workflow_instances"];
 
     private TestDatabase _database = null!;
 
@@ -99,6 +99,28 @@ internal sealed partial class MySqlSchemaInitializerTests
             Assert.That((await repository.FindAsync(workflowId, CancellationToken.None))!.Tasks[0].MaxAttempts,
                 Is.EqualTo(TaskPolicy.Default.MaxAttempts), "an existing task gets the default");
             Assert.That((await repository.FindAsync(created.Id, CancellationToken.None))!.Tasks[0].MaxAttempts, Is.EqualTo(5));
+        }
+    }
+
+    [Test]
+    public async Task ApplyAsync_DatabaseFromBeforeSchedules_AddsTheScheduleTableThatTheStoreThenUses()
+    {
+        // The schema as it was before schedules: schema.sql without its last table.
+        var schema = await File.ReadAllTextAsync(TestDatabase.SchemaPath);
+        var oldSchema = schema[..schema.IndexOf("-- What an operator and the schedule runner", StringComparison.Ordinal)];
+        await _database.DisposeAsync();
+        _database = await TestDatabase.CreateAsync(oldSchema);
+        Assert.That(await TablesAsync(), Does.Not.Contain("schedule_states"), "the test's own setup");
+        await using var dataSource = CreateDataSource();
+
+        await CreateInitializer(dataSource).ApplyAsync(CancellationToken.None);
+
+        var store = new MySqlScheduleStore(dataSource);
+        await store.SetPausedAsync("Nightly", paused: true, TestTimes.Start, CancellationToken.None);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await TablesAsync(), Is.EqualTo(GoFlowTables));
+            Assert.That((await store.ReadAllAsync(CancellationToken.None))["Nightly"].Paused, Is.True);
         }
     }
 

@@ -24,6 +24,7 @@ internal sealed class MySqlStorageUnderTest : IStorageUnderTest
         Queue = new MySqlTaskQueue(_dataSource);
         Statistics = new MySqlWorkflowStatistics(_dataSource);
         Summaries = new MySqlWorkflowSummaries(_dataSource);
+        Schedules = new MySqlScheduleStore(_dataSource);
     }
 
     public TestDatabase Database { get; }
@@ -38,9 +39,15 @@ internal sealed class MySqlStorageUnderTest : IStorageUnderTest
 
     public IWorkflowSummaries Summaries { get; }
 
+    public IScheduleStore Schedules { get; }
+
     public static async Task<MySqlStorageUnderTest> CreateAsync() => new(await TestDatabase.CreateAsync());
 
-    public Task ResetAsync() => Database.ResetAsync();
+    public async Task ResetAsync()
+    {
+        await Database.ResetAsync();
+        await Database.ExecuteAsync("DELETE FROM schedule_states");
+    }
 
     public async Task<TaskLease?> ReadLeaseAsync(TaskId id)
     {

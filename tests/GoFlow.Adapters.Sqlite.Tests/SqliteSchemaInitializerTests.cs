@@ -12,7 +12,7 @@ namespace GoFlow.Adapters.Sqlite.Tests;
 /// <summary>The start-up step and the settings the adapter's connections really run with, on a real file.</summary>
 internal sealed partial class SqliteSchemaInitializerTests
 {
-    private static readonly string[] GoFlowTables = ["activity_logs", "tasks", "workflow_instances"];
+    private static readonly string[] GoFlowTables = ["activity_logs", "schedule_states", "tasks", "workflow_instances"];
 
     private TestSqliteFile _file = null!;
 
@@ -146,6 +146,27 @@ internal sealed partial class SqliteSchemaInitializerTests
                 Is.EqualTo(mySql[table]),
                 $"schema.sqlite.sql's {table} must keep step with schema.sql's");
         }
+    }
+
+    [Test]
+    public async Task ApplyAsync_FileFromBeforeSchedules_AddsTheScheduleTableThatTheStoreThenUses()
+    {
+        // A file made before schedules: schema.sqlite.sql without its last table.
+        var schema = await File.ReadAllTextAsync(Path.Combine(MySqlSchemaColumns.RepositoryRoot, "schema.sqlite.sql"));
+        await using (var connection = _file.Connect())
+        {
+            await connection.ExecuteAsync(schema[..schema.IndexOf("-- What an operator and the schedule runner", StringComparison.Ordinal)]);
+        }
+
+        Assert.That(await _file.QueryAsync<string>("SELECT name FROM sqlite_master WHERE name = 'schedule_states'"), Is.Empty,
+            "the test's own setup");
+        var (database, initializer) = Create();
+
+        await initializer.ApplyAsync(CancellationToken.None);
+
+        var store = new SqliteScheduleStore(database);
+        await store.SetPausedAsync("Nightly", paused: true, TestTimes.Start, CancellationToken.None);
+        Assert.That((await store.ReadAllAsync(CancellationToken.None))["Nightly"].Paused, Is.True);
     }
 
     [Test]

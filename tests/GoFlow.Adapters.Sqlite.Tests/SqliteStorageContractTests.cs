@@ -94,3 +94,8 @@ internal sealed class SqliteTransitionTableContractTests : TransitionTableContra
 {
     protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
 }
+
+internal sealed class SqliteScheduleStoreContractTests : ScheduleStoreContract
+{
+    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
+}

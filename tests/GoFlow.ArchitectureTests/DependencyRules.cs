@@ -42,9 +42,10 @@ public static class DependencyRules
             AllowedProjects: Set(Domain), PackagePolicy.None),
         new(Application, ProjectRole.Core, typeof(ApplicationServiceCollectionExtensions).Assembly,
             AllowedProjects: Set(Domain, Ports),
-            // Validation, the Microsoft.Extensions abstractions (DI, logging, hosting, configuration) and options
+            // Cron expressions (Cronos), validation, the Microsoft.Extensions abstractions (DI, logging, hosting, configuration) and options
             // with their binding; never a host, a web framework or a database driver.
             PackagePolicy.Only(
+                "Cronos",
                 "FluentValidation",
                 "FluentValidation.*",
                 "Microsoft.Extensions.*Abstractions",

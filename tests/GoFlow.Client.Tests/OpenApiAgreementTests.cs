@@ -25,6 +25,7 @@ public sealed class OpenApiAgreementTests
     [TestCase(typeof(GoFlowWorkflowSummary), "WorkflowResponse")]
     [TestCase(typeof(GoFlowActivity), "ActivityResponse")]
     [TestCase(typeof(GoFlowWorkflowDefinition), "WorkflowDefinitionResponse")]
+    [TestCase(typeof(GoFlowSchedule), "ScheduleResponse")]
     public async Task Model_ComparedWithItsSchema_HasTheSameMembers(Type model, string schema)
     {
         using var host = new ClientHost();

@@ -23,6 +23,30 @@ public sealed class WorkflowInstanceTests
     }
 
     [Test]
+    public void Create_StartAtLater_FirstTaskIsDueThenAndTheWorkflowIsCreatedNow()
+    {
+        var startAt = TestClock.Later(3600);
+
+        var (workflow, firstTask) = WorkflowInstance.Create(Definitions.OrderProcess, "{}", TestClock.Start, startAt: startAt);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(firstTask.ScheduledAt, Is.EqualTo(startAt));
+            Assert.That(firstTask.CreatedAt, Is.EqualTo(TestClock.Start));
+            Assert.That(workflow.CreatedAt, Is.EqualTo(TestClock.Start));
+        }
+    }
+
+    [Test]
+    public void Create_StartAtPast_FirstTaskIsDueNow()
+    {
+        var (_, firstTask) = WorkflowInstance.Create(
+            Definitions.OrderProcess, "{}", TestClock.Start, startAt: TestClock.Start.AddDays(-1));
+
+        Assert.That(firstTask.ScheduledAt, Is.EqualTo(TestClock.Start));
+    }
+
+    [Test]
     public void Create_WithDefinition_FirstTaskIsPendingAtStepZeroWithTheInput()
     {
         const string input = """{"order_id":"A-1"}""";

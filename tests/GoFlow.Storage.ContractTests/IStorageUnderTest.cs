@@ -22,7 +22,10 @@ public interface IStorageUnderTest : IAsyncDisposable
     /// <summary>The payload-free list and searches, over the same database.</summary>
     IWorkflowSummaries Summaries { get; }
 
-    /// <summary>Deletes every workflow, task and activity row, so that a test starts from an empty store.</summary>
+    /// <summary>The schedules' stored state, over the same database.</summary>
+    IScheduleStore Schedules { get; }
+
+    /// <summary>Deletes every workflow, task, activity and schedule row, so that a test starts from an empty store.</summary>
     Task ResetAsync();
 
     /// <summary>

@@ -58,7 +58,7 @@ public sealed class StartWorkflowRequestReaderTests
     {
         var body = await ReadAsync($$"""{"workflow_name": {{name}}}""");
 
-        Assert.That(body, Is.EqualTo(new StartWorkflowBody.InvalidField(
+        Assert.That(body, Is.EqualTo(new StartRequestOutcome.InvalidField(
             "workflow_name", $"workflow_name must be a string, not {described}.")));
     }
 
@@ -71,8 +71,48 @@ public sealed class StartWorkflowRequestReaderTests
     {
         var body = await ReadAsync($$"""{"workflow_name": "OrderProcess", "input_payload": {{payload}}}""");
 
-        Assert.That(body, Is.EqualTo(new StartWorkflowBody.InvalidField(
+        Assert.That(body, Is.EqualTo(new StartRequestOutcome.InvalidField(
             "input_payload", $"input_payload must be a JSON object, not {described}.")));
+    }
+
+    [TestCase("2026-05-01T09:00:00+02:00", "2026-05-01T07:00:00Z")]
+    [TestCase("2026-05-01T07:00:00Z", "2026-05-01T07:00:00Z")]
+    [TestCase("2026-05-01T07:00Z", "2026-05-01T07:00:00Z")]
+    [TestCase("2026-05-01T01:30:00.1234567-05:30", "2026-05-01T07:00:00.1234567Z")]
+    [TestCase("0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z")]
+    public async Task ReadAsync_StartAtWithAnOffset_ReturnsCommandWithThatInstant(string startAt, string instant)
+    {
+        var command = AssertCommand(await ReadAsync($$"""{"workflow_name": "OrderProcess", "start_at": "{{startAt}}"}"""));
+
+        Assert.That(command.StartAt, Is.EqualTo(DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Test]
+    public async Task ReadAsync_StartAtNull_ReturnsCommandWithoutAStart()
+    {
+        var command = AssertCommand(await ReadAsync("""{"workflow_name": "OrderProcess", "start_at": null}"""));
+
+        Assert.That(command.StartAt, Is.Null);
+    }
+
+    [TestCase("\"2026-05-01T09:00:00\"")]
+    [TestCase("\"2026-05-01\"")]
+    [TestCase("\"2026-05-01 09:00:00Z\"")]
+    [TestCase("\"99999-01-01T00:00:00Z\"")]
+    [TestCase("\"9999-12-31T23:59:59-14:00\"")]
+    [TestCase("\"2026-05-01T09:00:00+25:00\"")]
+    [TestCase("\"2026-02-30T09:00:00Z\"")]
+    [TestCase("\"tomorrow\"")]
+    [TestCase("1777626000")]
+    [TestCase("true")]
+    [TestCase("{}")]
+    [TestCase("[\"2026-05-01T09:00:00Z\"]")]
+    public async Task ReadAsync_StartAtWithoutOffsetOutOfRangeOrNotAString_ReturnsInvalidStartAt(string startAt)
+    {
+        var body = await ReadAsync($$"""{"workflow_name": "OrderProcess", "start_at": {{startAt}}}""");
+
+        Assert.That(body, Is.TypeOf<StartRequestOutcome.InvalidField>());
+        Assert.That(((StartRequestOutcome.InvalidField)body).Field, Is.EqualTo("start_at"));
     }
 
     [TestCase("{\"workflow_name\": ")]
@@ -84,8 +124,8 @@ public sealed class StartWorkflowRequestReaderTests
     {
         var body = await ReadAsync(text);
 
-        Assert.That(body, Is.TypeOf<StartWorkflowBody.Malformed>());
-        Assert.That(((StartWorkflowBody.Malformed)body).Detail, Does.StartWith("The request body is not valid JSON"));
+        Assert.That(body, Is.TypeOf<StartRequestOutcome.Malformed>());
+        Assert.That(((StartRequestOutcome.Malformed)body).Detail, Does.StartWith("The request body is not valid JSON"));
     }
 
     [TestCase("{\"workflow_name\": ", "line 1, byte 19")]
@@ -96,7 +136,7 @@ public sealed class StartWorkflowRequestReaderTests
     {
         var body = await ReadAsync(text);
 
-        var detail = ((StartWorkflowBody.Malformed)body).Detail;
+        var detail = ((StartRequestOutcome.Malformed)body).Detail;
         Assert.That(detail, Does.Contain(where));
         Assert.That(detail, Does.Not.Contain("reader options").And.Not.Contain("isFinalBlock").And.Not.Contain("LineNumber")
             .And.Not.Contain("BytePositionInLine").And.Not.Contain("JsonReader"));
@@ -184,7 +224,7 @@ public sealed class StartWorkflowRequestReaderTests
         var body = await ReadAsync(
             """{"workflow_name": "OrderProcess", "extra": """ + JsonText.NestedObjects(40) + "}");
 
-        Assert.That(body, Is.EqualTo(new StartWorkflowBody.Malformed("The request body is nested more than 32 levels deep.")));
+        Assert.That(body, Is.EqualTo(new StartRequestOutcome.Malformed("The request body is nested more than 32 levels deep.")));
     }
 
     [Test]
@@ -192,7 +232,7 @@ public sealed class StartWorkflowRequestReaderTests
     {
         var body = await ReadAsync("""{"workflow_name": """ + new string('[', 5000) + new string(']', 5000) + "}");
 
-        Assert.That(body, Is.TypeOf<StartWorkflowBody.Malformed>());
+        Assert.That(body, Is.TypeOf<StartRequestOutcome.Malformed>());
     }
 
     [TestCase(new byte[] { 0xC3, 0x28 }, TestName = "ReadAsync_InvalidUtf8_TruncatedSequence_ReturnsMalformed")]
@@ -211,7 +251,7 @@ public sealed class StartWorkflowRequestReaderTests
 
         var body = await ReadAsync(text);
 
-        Assert.That(body, Is.EqualTo(new StartWorkflowBody.Malformed("The request body is not valid UTF-8.")));
+        Assert.That(body, Is.EqualTo(new StartRequestOutcome.Malformed("The request body is not valid UTF-8.")));
     }
 
     [TestCase("""{"workflow_name": "OrderProcess", "input_payload": {"note": "\ud800"}}""")]
@@ -224,8 +264,8 @@ public sealed class StartWorkflowRequestReaderTests
     {
         var body = await ReadAsync(text);
 
-        Assert.That(body, Is.TypeOf<StartWorkflowBody.Malformed>());
-        Assert.That(((StartWorkflowBody.Malformed)body).Detail, Does.StartWith("The request body is not valid Unicode"));
+        Assert.That(body, Is.TypeOf<StartRequestOutcome.Malformed>());
+        Assert.That(((StartRequestOutcome.Malformed)body).Detail, Does.StartWith("The request body is not valid Unicode"));
     }
 
     [Test]
@@ -256,7 +296,7 @@ public sealed class StartWorkflowRequestReaderTests
         var declared = await ReadAsync(text, limits: Limits(maxRequestBodyBytes: 64));
         var undeclared = await ReadAsync(Encoding.UTF8.GetBytes(text), limits: Limits(maxRequestBodyBytes: 64), declareLength: false);
 
-        var expected = new StartWorkflowBody.TooLarge("The request body is larger than 64 bytes.");
+        var expected = new StartRequestOutcome.TooLarge("The request body is larger than 64 bytes.");
         using (Assert.EnterMultipleScope())
         {
             Assert.That(declared, Is.EqualTo(expected));
@@ -283,7 +323,7 @@ public sealed class StartWorkflowRequestReaderTests
     {
         var body = await ReadAsync(text);
 
-        Assert.That(body, Is.EqualTo(new StartWorkflowBody.Malformed($"The request body must be a JSON object, not {described}.")));
+        Assert.That(body, Is.EqualTo(new StartRequestOutcome.Malformed($"The request body must be a JSON object, not {described}.")));
     }
 
     [TestCase("""{"workflow_name": "OrderProcess", "workflow_name": "UserOnboarding"}""")]
@@ -292,7 +332,7 @@ public sealed class StartWorkflowRequestReaderTests
     {
         var body = await ReadAsync(text);
 
-        Assert.That(body, Is.TypeOf<StartWorkflowBody.Malformed>());
+        Assert.That(body, Is.TypeOf<StartRequestOutcome.Malformed>());
     }
 
     [TestCase("application/json")]
@@ -304,7 +344,7 @@ public sealed class StartWorkflowRequestReaderTests
     {
         var body = await ReadAsync("""{"workflow_name": "OrderProcess"}""", contentType);
 
-        Assert.That(body, Is.TypeOf<StartWorkflowBody.Command>());
+        Assert.That(body, Is.TypeOf<StartRequestOutcome.Command>());
     }
 
     [TestCase(null)]
@@ -324,14 +364,14 @@ public sealed class StartWorkflowRequestReaderTests
     {
         var body = await ReadAsync("""{"workflow_name": "OrderProcess"}""", contentType);
 
-        Assert.That(body, Is.TypeOf<StartWorkflowBody.UnsupportedMediaType>());
+        Assert.That(body, Is.TypeOf<StartRequestOutcome.UnsupportedMediaType>());
     }
 
-    private static Task<StartWorkflowBody> ReadAsync(
+    private static Task<StartRequestOutcome> ReadAsync(
         string text, string? contentType = "application/json", ApiOptions? limits = null) =>
         ReadAsync(Encoding.UTF8.GetBytes(text), contentType, limits);
 
-    private static async Task<StartWorkflowBody> ReadAsync(
+    private static async Task<StartRequestOutcome> ReadAsync(
         byte[] bytes, string? contentType = "application/json", ApiOptions? limits = null, bool declareLength = true)
     {
         var context = new DefaultHttpContext();
@@ -348,17 +388,17 @@ public sealed class StartWorkflowRequestReaderTests
     private static string StartBody(string payload) =>
         $$"""{"workflow_name": "OrderProcess", "input_payload": {{payload}}}""";
 
-    private static void AssertTooDeep(StartWorkflowBody body, int limit)
+    private static void AssertTooDeep(StartRequestOutcome body, int limit)
     {
-        Assert.That(body, Is.TypeOf<StartWorkflowBody.InvalidField>(), body.ToString());
-        var invalid = (StartWorkflowBody.InvalidField)body;
+        Assert.That(body, Is.TypeOf<StartRequestOutcome.InvalidField>(), body.ToString());
+        var invalid = (StartRequestOutcome.InvalidField)body;
         Assert.That(invalid.Field, Is.EqualTo("input_payload"));
         Assert.That(invalid.Message, Does.StartWith($"input_payload is nested more than {limit} levels deep"));
     }
 
-    private static StartWorkflowCommand AssertCommand(StartWorkflowBody body)
+    private static StartWorkflowCommand AssertCommand(StartRequestOutcome body)
     {
-        Assert.That(body, Is.TypeOf<StartWorkflowBody.Command>(), body.ToString());
-        return ((StartWorkflowBody.Command)body).Value;
+        Assert.That(body, Is.TypeOf<StartRequestOutcome.Command>(), body.ToString());
+        return ((StartRequestOutcome.Command)body).Value;
     }
 }

@@ -28,6 +28,8 @@ public sealed class RequestFuzzTests
     private static readonly string[] OddCharacters =
         ["+", "-", " ", "%", "%00", "%2F", "{", "}", "(", ")", "\t", "é", "😀", "=", "==", "/", "..", "0", "g", "Z", "_"];
 
+    private const string ScheduleName = "Nightly";
+
     private FuzzRun _run = null!;
     private HostedApi _api = null!;
     private readonly List<string> _ids = [];
@@ -37,7 +39,12 @@ public sealed class RequestFuzzTests
     public async Task StartHost()
     {
         _run = FuzzRun.Choose(nameof(RequestFuzzTests));
-        _api = await HostedApi.StartAsync(new Dictionary<string, string?> { ["GoFlow:Roles"] = "Api" });
+        _api = await HostedApi.StartAsync(new Dictionary<string, string?>
+        {
+            ["GoFlow:Roles"] = "Api",
+            [$"Schedules:{ScheduleName}:Workflow"] = "OrderProcess",
+            [$"Schedules:{ScheduleName}:Cron"] = "0 2 * * *",
+        });
         for (var index = 0; index < 6; index++)
         {
             _ids.Add((await _api.Client.StartAsync(index % 2 == 0 ? "OrderProcess" : "UserOnboarding", """{"n": 1}""")).Id());
@@ -97,15 +104,17 @@ public sealed class RequestFuzzTests
     private HttpRequestMessage Next(Random random)
     {
         var id = Pick(random, _ids);
-        var (method, path) = random.Next(10) switch
+        var (method, path) = random.Next(11) switch
         {
             < 3 => (random.Next(4) == 0 ? "HEAD" : "GET", $"/workflows?cursor={Uri.EscapeDataString(Mutate(random, Pick(random, _cursors)))}{Query(random)}"),
             < 5 => (Pick(random, ["GET", "HEAD", "GET"]), $"/workflows/{Uri.EscapeDataString(Mutate(random, id))}{Pick(random, ["", "/activity"])}"),
             < 6 => ("POST", $"/workflows/{Uri.EscapeDataString(Mutate(random, id))}/{Pick(random, ["cancel", "retry"])}"),
             < 8 => (Pick(random, ["GET", "HEAD"]), $"/workflows?{Query(random).TrimStart('&')}"),
+            < 9 => (Pick(random, ["POST", "POST", "GET", "DELETE"]),
+                $"/schedules/{Uri.EscapeDataString(Mutate(random, ScheduleName))}/{Pick(random, ["pause", "resume", "trigger", "fire", ""])}"),
             _ => (Pick(random, Methods), Pick(random,
                 ["/workflows", $"/workflows/{id}", $"/workflows/{id}/activity", $"/workflows/{id}/cancel", "/workflow-definitions",
-                 "/openapi/v1.json", "/health/live", "/health/ready", "/metrics", "/no-such-route", "/workflows/", "//workflows"])),
+                 "/schedules", $"/schedules/{ScheduleName}", $"/schedules/{ScheduleName}/trigger", "/openapi/v1.json", "/health/live", "/health/ready", "/metrics", "/no-such-route", "/workflows/", "//workflows"])),
         };
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         AddHeaders(random, request);

@@ -139,6 +139,7 @@ internal sealed class StartBodyGenerator(Random random, ApiOptions limits)
             < 86 => Truncated(),
             < 90 => Garbage(),
             < 93 => ContentType(),
+            < 96 => StartAt(),
             _ => Mutated(),
         };
     }
@@ -327,6 +328,34 @@ internal sealed class StartBodyGenerator(Random random, ApiOptions limits)
             : new FuzzBody("content-type:accepted", body, Pick(accepted), FuzzExpectation.Created);
     }
 
+    /// <summary>A delayed start: good times (past ones mean now), and times without an offset, absurd or overflowing, or of another JSON type.</summary>
+    private FuzzBody StartAt()
+    {
+        var soon = DateTimeOffset.UtcNow.AddDays(random.Next(1, 3000));
+        string[] accepted =
+        [
+            "null",
+            StringLiteral(soon.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
+            StringLiteral(soon.ToOffset(TimeSpan.FromHours(random.Next(-12, 15))).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", CultureInfo.InvariantCulture)),
+            StringLiteral(soon.ToString("yyyy-MM-dd'T'HH:mm'Z'", CultureInfo.InvariantCulture)),
+            "\"2001-01-01T00:00:00+00:00\"",
+            "\"0001-01-01T00:00:00Z\"",
+            "\"1970-01-01T00:00:00.5-08:00\"",
+        ];
+        string[] refused =
+        [
+            "\"2026-05-01T09:00:00\"", "\"2026-05-01\"", "\"09:00:00Z\"", "\"2026-05-01 09:00:00Z\"", "\"99999-01-01T00:00:00Z\"",
+            "\"+275760-09-13T00:00:00Z\"", "\"9999-12-31T23:59:59-14:00\"", "\"0000-01-01T00:00:00Z\"", "\"2026-05-01T09:00:00+25:00\"",
+            "\"2026-13-01T00:00:00Z\"", "\"2026-02-30T00:00:00Z\"", "\"2026-05-01T24:00:00Z\"", "\"9999-12-31T23:59:59Z\"",
+            "\"2300-01-01T00:00:00Z\"", "\"now\"", "\"\"", "\"2026-05-01T09:00:00.12345678Z\"", "\"2026-05-01T09:00:00+0200\"",
+            "1777626000", "-1", "1e400", "true", "false", "[]", "{}", "[\"2026-05-01T09:00:00Z\"]",
+            StringLiteral(Pick(HostileTexts)),
+        ];
+        return random.Next(2) == 0
+            ? Json("start-at:accepted", Body(Pick(WorkflowNames), ObjectValue(2, 10), rawStartAt: Pick(accepted)), FuzzExpectation.Created)
+            : Json("start-at:refused", Body(Pick(WorkflowNames), ObjectValue(2, 10), rawStartAt: Pick(refused)), FuzzExpectation.Refused);
+    }
+
     private FuzzBody Mutated()
     {
         var bytes = Encoding.UTF8.GetBytes(Body(Pick(WorkflowNames), ObjectValue(random.Next(1, 5), 20))).ToList();
@@ -355,9 +384,14 @@ internal sealed class StartBodyGenerator(Random random, ApiOptions limits)
     }
 
     /// <summary>A start body; the members come in random order, sometimes with extra members the API ignores.</summary>
-    private string Body(string? name = null, string? payload = null, string? rawName = null)
+    private string Body(string? name = null, string? payload = null, string? rawName = null, string? rawStartAt = null)
     {
         var members = new List<string>();
+        if (rawStartAt is not null)
+        {
+            members.Add("\"start_at\"" + Ws() + ":" + Ws() + rawStartAt);
+        }
+
         if (rawName is not null || name is not null)
         {
             members.Add("\"workflow_name\"" + Ws() + ":" + Ws() + (rawName ?? StringLiteral(name!)));

@@ -86,7 +86,7 @@ public sealed class WorkflowsEndpointTests
             Assert.That(first.Select(property => property.Key), Is.EqualTo(new[]
             {
                 "id", "task_name", "status", "attempt", "input_payload", "output_payload", "error", "created_at", "updated_at",
-                "worker_id",
+                "worker_id", "scheduled_at",
             }));
             Assert.That(first["task_name"]?.GetValue<string>(), Is.EqualTo("ValidateOrder"));
             Assert.That(first["id"]?.GetValueKind(), Is.EqualTo(JsonValueKind.Number));

@@ -59,6 +59,10 @@ public sealed class OpenApiDocumentTests
             "POST /workflows/{id}/cancel",
             "POST /workflows/{id}/retry",
             "GET /workflow-definitions",
+            "GET /schedules",
+            "POST /schedules/{name}/pause",
+            "POST /schedules/{name}/resume",
+            "POST /schedules/{name}/trigger",
         }));
     }
 
@@ -119,7 +123,7 @@ public sealed class OpenApiDocumentTests
         {
             Assert.That(body, Is.EqualTo("#/components/schemas/StartWorkflowRequest"));
             Assert.That(request["properties"]!.AsObject().Select(property => property.Key),
-                Is.EquivalentTo(new[] { "workflow_name", "input_payload" }));
+                Is.EquivalentTo(new[] { "workflow_name", "input_payload", "start_at" }));
             Assert.That(request["required"]!.AsArray().Select(name => name!.GetValue<string>()), Is.EqualTo(new[] { "workflow_name" }));
             Assert.That(header?["name"]?.GetValue<string>(), Is.EqualTo("Idempotency-Key"));
             Assert.That(header?["required"]?.GetValue<bool>() ?? false, Is.False);
@@ -159,7 +163,7 @@ public sealed class OpenApiDocumentTests
             Assert.That(PropertyNames("TaskResponse"), Is.EqualTo(new[]
             {
                 "id", "task_name", "status", "attempt", "input_payload", "output_payload", "error", "created_at", "updated_at",
-                "worker_id",
+                "worker_id", "scheduled_at",
             }));
             Assert.That(PropertyNames("ActivityResponse"), Is.EqualTo(new[] { "id", "task_id", "action", "details", "created_at" }));
             Assert.That(PropertyNames("WorkflowListResponse"), Is.EqualTo(new[] { "data", "next_cursor" }));

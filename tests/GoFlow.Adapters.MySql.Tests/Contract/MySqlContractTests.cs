@@ -94,3 +94,8 @@ internal sealed class MySqlTransitionTableContractTests : TransitionTableContrac
 {
     protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
 }
+
+internal sealed class MySqlScheduleStoreContractTests : ScheduleStoreContract
+{
+    protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
+}

@@ -20,6 +20,7 @@ internal sealed class SqliteStorageUnderTest : IStorageUnderTest
         Queue = new SqliteTaskQueue(database);
         Statistics = new SqliteWorkflowStatistics(database);
         Summaries = new SqliteWorkflowSummaries(database);
+        Schedules = new SqliteScheduleStore(database);
     }
 
     public IWorkflowRepository Repository { get; }
@@ -31,6 +32,8 @@ internal sealed class SqliteStorageUnderTest : IStorageUnderTest
     public IWorkflowStatistics Statistics { get; }
 
     public IWorkflowSummaries Summaries { get; }
+
+    public IScheduleStore Schedules { get; }
 
     public static async Task<IStorageUnderTest> CreateAsync()
     {
@@ -46,7 +49,7 @@ internal sealed class SqliteStorageUnderTest : IStorageUnderTest
     public async Task ResetAsync()
     {
         await using var connection = _file.Connect();
-        await connection.ExecuteAsync("DELETE FROM activity_logs; DELETE FROM tasks; DELETE FROM workflow_instances;");
+        await connection.ExecuteAsync("DELETE FROM activity_logs; DELETE FROM tasks; DELETE FROM workflow_instances; DELETE FROM schedule_states;");
     }
 
     public async Task<TaskLease?> ReadLeaseAsync(TaskId id)

@@ -227,7 +227,7 @@ public sealed class CreationGroupCommitTests
     {
         var definitions = TestDefinitions.Port();
         return new StartWorkflow(
-            new StartWorkflowCommandValidator(definitions),
+            new StartWorkflowCommandValidator(TimeProvider.System),
             definitions,
             _repository.Object,
             groupCommit,

@@ -172,7 +172,7 @@ public sealed class OperationsTests
     {
         var definitions = TestDefinitions.Port();
         return new StartWorkflow(
-            new StartWorkflowCommandValidator(definitions),
+            new StartWorkflowCommandValidator(TimeProvider.System),
             definitions,
             _repository.Object,
             new CreationGroupCommit(_repository.Object, TestStoreLimits.Microseconds),

@@ -135,6 +135,50 @@ public sealed class StartWorkflowTests
         VerifyNothingStored();
     }
 
+    [Test]
+    public async Task StartAsync_StartAtLater_StoresTheWorkflowNowWithItsFirstTaskDueThen()
+    {
+        IReadOnlyList<NewWorkflow>? group = null;
+        _repository
+            .Setup(repository => repository.CreateManyAsync(It.IsAny<IReadOnlyList<NewWorkflow>>(), It.IsAny<CancellationToken>()))
+            .Callback((IReadOnlyList<NewWorkflow> workflows, CancellationToken _) => group = workflows)
+            .Returns(Task.CompletedTask);
+        var startAt = new DateTimeOffset(TestDefinitions.Now.AddDays(2).UtcDateTime, TimeSpan.Zero).ToOffset(TimeSpan.FromHours(-5));
+
+        await CreateUseCase().StartAsync(new StartWorkflowCommand("OrderProcess", null, StartAt: startAt.AddTicks(7)), default);
+
+        var (stored, firstTask) = group![0];
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(stored.CreatedAt, Is.EqualTo(TestDefinitions.Now), "stored at once");
+            Assert.That(firstTask.ScheduledAt, Is.EqualTo(startAt), "due then, cut to the microseconds a store keeps");
+            Assert.That(firstTask.ScheduledAt.Offset, Is.EqualTo(TimeSpan.Zero));
+        }
+    }
+
+    [Test]
+    public async Task StartAsync_StartAtMoreThanTenYearsAhead_IsInvalidAndStoresNothing()
+    {
+        var result = await CreateUseCase().StartAsync(
+            new StartWorkflowCommand("OrderProcess", null, StartAt: TestDefinitions.Now.AddYears(11)), default);
+
+        Assert.That(((StartWorkflowResult.Invalid)result).Errors["start_at"].Single(), Does.Contain("10 years"));
+        VerifyNothingStored();
+    }
+
+    [Test]
+    public void Fingerprint_SameStartInAnotherOffset_IsTheSameRequestAndAnotherStartIsNot()
+    {
+        var startAt = new DateTimeOffset(2026, 5, 1, 7, 0, 0, TimeSpan.Zero);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(StartWorkflow.Fingerprint("A", "{}", startAt), Is.EqualTo(StartWorkflow.Fingerprint("A", "{}", startAt.ToOffset(TimeSpan.FromHours(2)))));
+            Assert.That(StartWorkflow.Fingerprint("A", "{}", startAt), Is.Not.EqualTo(StartWorkflow.Fingerprint("A", "{}", startAt.AddSeconds(1))));
+            Assert.That(StartWorkflow.Fingerprint("A", "{}", startAt), Is.Not.EqualTo(StartWorkflow.Fingerprint("A", "{}")));
+        }
+    }
+
     private static StartWorkflowCommand Command(string workflowName, string payload)
     {
         using var document = JsonDocument.Parse(payload);
@@ -145,7 +189,7 @@ public sealed class StartWorkflowTests
     {
         var definitions = TestDefinitions.Port();
         return new StartWorkflow(
-            new StartWorkflowCommandValidator(definitions),
+            new StartWorkflowCommandValidator(_clock),
             definitions,
             _repository.Object,
             new CreationGroupCommit(_repository.Object, TestStoreLimits.Microseconds),

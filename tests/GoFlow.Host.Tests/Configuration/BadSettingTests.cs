@@ -39,6 +39,8 @@ public sealed class BadSettingTests
     [TestCase("Server:Port", "0", "Server:Port is 0", TestName = "ServerOptions_OutOfRange")]
     [TestCase("Server:Port", "eighty", "'eighty' at 'Server:Port'", TestName = "ServerOptions_NotANumber")]
     [TestCase("GoFlow:Roles", "Scheduler", "GoFlow:Roles has an unknown role 'Scheduler'", TestName = "HostRoles_UnknownRole")]
+    [TestCase("Schedules:Nightly:Cron", "0 2 * * *", "Schedules:Nightly:Workflow is required", TestName = "SchedulesOptionsValidator_NoWorkflow")]
+    [TestCase("Schedules:OrderProcess:Overlap", "Sometimes", "Schedules:OrderProcess:Overlap is 'Sometimes'", TestName = "SchedulesOptions_UnknownPolicy")]
     [TestCase("Worker:MaxAttempts", "three", "Worker:MaxAttempts is 'three', which is not a valid System.Int32.", TestName = "Binding_NotANumber")]
     public void Run_BadSetting_ExitsOneWithOneLineNamingIt(string setting, string value, string expected)
     {
