@@ -24,12 +24,11 @@ public interface ITaskQueue
     /// <paramref name="now"/>. The next step's task is created PENDING, or, when the completion asks for a hand-over
     /// (<see cref="TaskCompletion.HandOver"/>), RUNNING: claimed at once by the same lease owner for its first attempt,
     /// leased for the completed claim's <see cref="ClaimedTask.LeaseDuration"/>, with a TASK_STARTED row, as
-    /// <see cref="ClaimAsync"/> would have. A completion whose task is no
-    /// longer held by its claim changes nothing, and does not stop the others from being recorded. A completion that an
-    /// earlier call recorded already (the task COMPLETED by the same worker on the same attempt: that call committed but
-    /// its answer was lost) is written again by nothing and answered as recorded, with the next step it handed over when
-    /// its owner still holds it, that step's lease renewed for the claim's <see cref="ClaimedTask.LeaseDuration"/> from
-    /// <paramref name="now"/>.
+    /// <see cref="ClaimAsync"/> would have. A completion whose task is no longer held by its claim changes nothing, and
+    /// does not stop the others from being recorded. A completion that an earlier call recorded already (the task
+    /// COMPLETED by the same worker on the same attempt: that call committed but its answer was lost) is written again
+    /// by nothing and answered as recorded, with the next step it handed over when its owner still holds it, that
+    /// step's lease renewed for the claim's <see cref="ClaimedTask.LeaseDuration"/> from <paramref name="now"/>.
     /// </summary>
     /// <returns>
     /// The completions that were recorded, each with the next step's task when it was handed over; the tasks of the
@@ -81,8 +80,9 @@ public sealed record ClaimRequest(string Owner, int MaxTasks, DateTimeOffset Now
 
 /// <summary>
 /// A task the caller now holds: what the handler needs, and the claim that later writes are guarded by.
-/// <paramref name="LeaseDuration"/> is the lease length the claim was granted; <paramref name="ScheduledAt"/> is when the task became due; <paramref name="TraceParent"/> the W3C trace context of
-/// the request that started its workflow, if any.
+/// <paramref name="LeaseDuration"/> is the lease length the claim was granted; <paramref name="ScheduledAt"/> is when
+/// the task became due; <paramref name="TraceParent"/> the W3C trace context of the request that started its workflow,
+/// if any.
 /// </summary>
 public sealed record ClaimedTask(
     TaskId Id,
