@@ -7,12 +7,6 @@ using GoFlow.Ports.ReadModels;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-using StartWorkflowAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<
-    Microsoft.AspNetCore.Http.HttpResults.Created<GoFlow.Adapters.Http.Contracts.MessageResponse<GoFlow.Adapters.Http.Contracts.WorkflowResponse>>,
-    GoFlow.Adapters.Http.Apis.OkWithLocation<GoFlow.Adapters.Http.Contracts.MessageResponse<GoFlow.Adapters.Http.Contracts.WorkflowResponse>>,
-    Microsoft.AspNetCore.Http.HttpResults.ValidationProblem,
-    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>;
-
 namespace GoFlow.Adapters.Http.Apis;
 
 /// <summary>
