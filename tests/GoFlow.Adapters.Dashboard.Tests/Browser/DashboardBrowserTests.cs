@@ -241,7 +241,7 @@ public sealed partial class DashboardBrowserTests
 
         // Filter by name and creation time through the form; the filters land in the page's address.
         await _page.GetByLabel("Workflow name").FillAsync("UserOnboarding");
-        await _page.GetByLabel("Created after (your time)").FillAsync(since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+        await _page.GetByLabel("Created after (your time)").FillAsync(DateTimeLocalValue(since));
         await _page.GetByLabel("Status").SelectOptionAsync("PENDING");
         await _page.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
         await _page.WaitForURLAsync(new Regex("workflow_name=UserOnboarding"));
@@ -329,6 +329,14 @@ public sealed partial class DashboardBrowserTests
         await _page.GetByLabel("Find by workflow id or Idempotency-Key").FillAsync(text);
         await _page.GetByLabel("Find by workflow id or Idempotency-Key").PressAsync("Enter");
     }
+
+    /// <summary>
+    /// <paramref name="time"/> (UTC, the page's zone here) as a datetime-local input holds it: Chromium drops ":00"
+    /// seconds from the value, and Playwright's fill refuses a value the input does not keep as typed.
+    /// </summary>
+    private static string DateTimeLocalValue(DateTimeOffset time) =>
+        time.UtcDateTime.ToString(
+            time.Second == 0 ? "yyyy-MM-dd'T'HH:mm" : "yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
 
     private static Regex DetailUrl() => new("/dashboard/workflows/[0-9a-f-]{36}$");
 
