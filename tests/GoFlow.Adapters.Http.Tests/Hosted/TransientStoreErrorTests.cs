@@ -57,8 +57,8 @@ public sealed class TransientStoreErrorTests(Store kind)
             services => FaultyTaskQueue.Decorate(services, _script));
         if (kind == Store.MySql)
         {
-            await InstallDeadlockTriggerAsync();
-            await InstallStartDeadlockTriggerAsync();
+            await InstallDeadlockTriggerAsync("test_faults", ActivityAction.TaskCompleted);
+            await InstallDeadlockTriggerAsync("test_start_faults", ActivityAction.WorkflowCreated);
         }
     }
 
@@ -199,36 +199,19 @@ public sealed class TransientStoreErrorTests(Store kind)
         }
     }
 
-    // MySQL: the server itself answers the group's transaction with error 1213, twice in a row (so that a single write
-    // of the group, tried again alone, meets it too), from a trigger that counts in a non-transactional table.
-    private async Task InstallDeadlockTriggerAsync()
+    // MySQL: the server itself answers a transaction with error 1213 when it writes an activity row of
+    // `action`, as many times as the table `faults` is armed, from a trigger that counts in that
+    // non-transactional table. The group commit's is armed twice in a row, so that a single write of the group, tried
+    // again alone, meets it too; a start's WORKFLOW_CREATED row as often as the test arms it.
+    private async Task InstallDeadlockTriggerAsync(string faults, string action)
     {
-        await _store.ExecuteAsync("CREATE TABLE test_faults (remaining INT NOT NULL) ENGINE=Aria");
-        await _store.ExecuteAsync("INSERT INTO test_faults VALUES (0)");
-        await _store.ExecuteAsync("""
-            CREATE TRIGGER test_deadlock BEFORE INSERT ON activity_logs FOR EACH ROW
+        await _store.ExecuteAsync($"CREATE TABLE {faults} (remaining INT NOT NULL) ENGINE=Aria");
+        await _store.ExecuteAsync($"INSERT INTO {faults} VALUES (0)");
+        await _store.ExecuteAsync($"""
+            CREATE TRIGGER {faults}_deadlock BEFORE INSERT ON activity_logs FOR EACH ROW
             BEGIN
-                IF NEW.action = 'TASK_COMPLETED' THEN
-                    UPDATE test_faults SET remaining = remaining - 1 WHERE remaining > 0;
-                    IF ROW_COUNT() > 0 THEN
-                        SIGNAL SQLSTATE '40001' SET MYSQL_ERRNO = 1213,
-                            MESSAGE_TEXT = 'Deadlock found when trying to get lock; try restarting transaction (injected)';
-                    END IF;
-                END IF;
-            END
-            """);
-    }
-
-    // The same for a start's transaction: its WORKFLOW_CREATED row meets error 1213 as often as the test arms it.
-    private async Task InstallStartDeadlockTriggerAsync()
-    {
-        await _store.ExecuteAsync("CREATE TABLE test_start_faults (remaining INT NOT NULL) ENGINE=Aria");
-        await _store.ExecuteAsync("INSERT INTO test_start_faults VALUES (0)");
-        await _store.ExecuteAsync("""
-            CREATE TRIGGER test_start_deadlock BEFORE INSERT ON activity_logs FOR EACH ROW
-            BEGIN
-                IF NEW.action = 'WORKFLOW_CREATED' THEN
-                    UPDATE test_start_faults SET remaining = remaining - 1 WHERE remaining > 0;
+                IF NEW.action = '{action}' THEN
+                    UPDATE {faults} SET remaining = remaining - 1 WHERE remaining > 0;
                     IF ROW_COUNT() > 0 THEN
                         SIGNAL SQLSTATE '40001' SET MYSQL_ERRNO = 1213,
                             MESSAGE_TEXT = 'Deadlock found when trying to get lock; try restarting transaction (injected)';
