@@ -87,7 +87,7 @@ public sealed partial class DashboardBrowserTests
         await _page.GetByLabel("Idempotency-Key (optional)").FillAsync("start-form-key-1");
         await _page.GetByRole(AriaRole.Button, new() { Name = "Start" }).ClickAsync();
 
-        await _page.WaitForURLAsync(DetailUrl());
+        await Expect(_page).ToHaveURLAsync(DetailUrl());
         var navigations = 0;
         _page.FrameNavigated += (_, frame) => navigations += frame == _page.MainFrame ? 1 : 0;
         await Screenshots.TakeAsync(_page, "detail-just-started");
@@ -244,7 +244,7 @@ public sealed partial class DashboardBrowserTests
         await _page.GetByLabel("Created after (your time)").FillAsync(DateTimeLocalValue(since));
         await _page.GetByLabel("Status").SelectOptionAsync("PENDING");
         await _page.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
-        await _page.WaitForURLAsync(new Regex("workflow_name=UserOnboarding"));
+        await Expect(_page).ToHaveURLAsync(new Regex("workflow_name=UserOnboarding"));
         await Expect(_page.Locator("tbody tr")).ToHaveCountAsync(1);
         await Expect(_page.Locator("tbody")).ToContainTextAsync(onboarding);
         await Screenshots.TakeAsync(_page, "list-filtered");
@@ -263,13 +263,13 @@ public sealed partial class DashboardBrowserTests
         await Expect(_page.GetByRole(AriaRole.Button, new() { Name = "Resume auto-refresh" })).ToHaveAttributeAsync("aria-pressed", "true");
 
         await FindAsync(order);
-        await _page.WaitForURLAsync($"**/dashboard/workflows/{order}");
+        await Expect(_page).ToHaveURLAsync(DetailUrl(order));
         await Expect(_page.Locator("main")).ToContainTextAsync(order);
         await Screenshots.TakeAsync(_page, "found-by-id");
 
         await _page.GotoAsync("/dashboard/workflows");
         await FindAsync("find-me-by-key");
-        await _page.WaitForURLAsync($"**/dashboard/workflows/{onboarding}");
+        await Expect(_page).ToHaveURLAsync(DetailUrl(onboarding));
         await Expect(_page.Locator("h1")).ToHaveTextAsync("Workflow UserOnboarding");
         await Screenshots.TakeAsync(_page, "found-by-key");
 
@@ -300,7 +300,7 @@ public sealed partial class DashboardBrowserTests
         Assert.That(await _page.Locator("main script, main img").CountAsync(), Is.Zero, "no payload became markup");
         await _page.GotoAsync("/dashboard/workflows");
         await FindAsync(script);
-        await _page.WaitForURLAsync($"**/dashboard/workflows/{id}");
+        await Expect(_page).ToHaveURLAsync(DetailUrl(id));
         await Expect(_page.Locator("main")).ToContainTextAsync(script);
         await Screenshots.TakeAsync(_page, "script-payload");
         Assert.That(_dialogs, Is.Empty, "nothing from the payload ran");
@@ -338,7 +338,11 @@ public sealed partial class DashboardBrowserTests
         time.UtcDateTime.ToString(
             time.Second == 0 ? "yyyy-MM-dd'T'HH:mm" : "yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
 
+    // The page's address is asserted with Expect, which polls it: WaitForURL after the click that navigates can miss a
+    // navigation that commits before its waiter is registered, and then waits for one that never comes.
     private static Regex DetailUrl() => new("/dashboard/workflows/[0-9a-f-]{36}$");
+
+    private static Regex DetailUrl(string id) => new($"/dashboard/workflows/{Regex.Escape(id)}$");
 
     private static Regex NumberPattern() => new("^[0-9,]+$");
 
