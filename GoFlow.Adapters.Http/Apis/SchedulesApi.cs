@@ -66,16 +66,17 @@ internal static class SchedulesApi
         string name, [FromServices] ITriggerSchedule triggerSchedule, CancellationToken cancellationToken) =>
         await triggerSchedule.TriggerAsync(name, cancellationToken) is { } result
             ? ApiResults.FromStartResult(result)
-            : ScheduleNotFound(name);
+            : ScheduleNotFound();
 
     private static async Task<Results<Ok<DataResponse<ScheduleResponse>>, ProblemHttpResult>> SetPausedAsync(
         PauseScheduleCommand command, IPauseSchedule pauseSchedule, CancellationToken cancellationToken) =>
         await pauseSchedule.SetPausedAsync(command, cancellationToken) is { } schedule
             ? TypedResults.Ok(new DataResponse<ScheduleResponse>(ResponseMapper.ToResponse(schedule)))
-            : ScheduleNotFound(command.Name);
+            : ScheduleNotFound();
 
-    private static ProblemHttpResult ScheduleNotFound(string name) => TypedResults.Problem(
-        $"There is no schedule named '{name}'; GET /schedules lists them.",
+    private static ProblemHttpResult ScheduleNotFound() => TypedResults.Problem(
+        // The name is not quoted back: the client sent it, and a path may be kilobytes long.
+        "No schedule has this name; GET /schedules lists them.",
         statusCode: StatusCodes.Status404NotFound,
         title: "Schedule not found");
 }

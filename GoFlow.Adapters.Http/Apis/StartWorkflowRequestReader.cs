@@ -208,8 +208,15 @@ internal static class StartWorkflowRequestReader
         };
     }
 
-    private static string Describe(string? contentType) =>
-        string.IsNullOrEmpty(contentType) ? "missing" : $"'{contentType}'";
+    // A header may be kilobytes long; the problem quotes enough of it to recognise, not all of it back.
+    private const int QuotedContentTypeLength = 100;
+
+    private static string Describe(string? contentType) => contentType switch
+    {
+        null or "" => "missing",
+        { Length: > QuotedContentTypeLength } => $"'{contentType[..QuotedContentTypeLength]}…'",
+        _ => $"'{contentType}'",
+    };
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

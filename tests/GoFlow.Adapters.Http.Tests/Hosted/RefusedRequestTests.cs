@@ -153,6 +153,19 @@ public sealed class RefusedRequestTests
         await HttpJson.ReadProblemAsync(response, 415);
     }
 
+    [Test]
+    public async Task PostWorkflows_KilobytesOfContentType_Answers415QuotingOnlyItsStart()
+    {
+        var contentType = "text/plain; x=" + new string('y', 4000);
+
+        using var response = await _api.Client.PostAsync(
+            "/workflows", HttpJson.Body("""{"workflow_name": "OrderProcess"}""", contentType));
+
+        var detail = (await HttpJson.ReadProblemAsync(response, 415))["detail"]!.GetValue<string>();
+        Assert.That(detail, Does.Contain("'text/plain; x=yyy"));
+        Assert.That(detail, Has.Length.LessThan(400));
+    }
+
     private async Task AssertPayloadTooDeepAsync(string payload)
     {
         using var response = await _api.Client.PostAsync(

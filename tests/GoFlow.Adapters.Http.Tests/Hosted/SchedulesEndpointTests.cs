@@ -143,6 +143,17 @@ public sealed class SchedulesEndpointTests(Store kind)
         Assert.That(await _store.CountAsync("SELECT COUNT(*) FROM schedule_states WHERE paused = 1"), Is.Zero);
     }
 
+    [Test]
+    public async Task UnknownName_KilobytesLong_IsNotQuotedBack()
+    {
+        var name = new string('x', 4000);
+
+        using var response = await _host.Client.PostAsync($"/schedules/{name}/pause", content: null);
+
+        var problem = await HttpJson.ReadProblemAsync(response, 404);
+        Assert.That(problem.ToJsonString(), Does.Not.Contain("xxxxxxxxxx"));
+    }
+
     [TestCase("GET", "/schedules")]
     [TestCase("POST", "/schedules/MorningReport/pause")]
     [TestCase("POST", "/schedules/MorningReport/trigger")]
