@@ -6,6 +6,7 @@ using GoFlow.Application.Telemetry;
 using GoFlow.Application.UseCases;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -40,12 +41,12 @@ public static class ApplicationServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddOptions<WorkflowsOptions>()
-            .BindConfiguration(WorkflowsOptions.SectionName)
+            .BindConfiguration(WorkflowsOptions.SectionName, StrictDictionaryBinding)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<WorkflowsOptions>, WorkflowsOptionsValidator>();
         services.AddSingleton<IWorkflowDefinitions, ConfiguredWorkflowDefinitions>();
         services.AddOptions<SchedulesOptions>()
-            .BindConfiguration(SchedulesOptions.SectionName)
+            .BindConfiguration(SchedulesOptions.SectionName, StrictDictionaryBinding)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<SchedulesOptions>, SchedulesOptionsValidator>();
         services.AddSingleton<ConfiguredSchedules>();
@@ -141,6 +142,13 @@ public static class ApplicationServiceCollectionExtensions
     /// The code's definition under what a <c>Workflows:&lt;Name&gt;</c> section of the same name sets: its tasks, when
     /// it lists any, replace the code's steps; each retry or timeout value it sets replaces the code's.
     /// </summary>
+    /// <summary>
+    /// For the sections bound as dictionaries: the binder drops an entry whose value does not convert ("three"
+    /// attempts) unless told to fail, and the workflow or schedule would then run on other values without a word.
+    /// Failing also catches a misspelt setting name.
+    /// </summary>
+    private static void StrictDictionaryBinding(BinderOptions options) => options.ErrorOnUnknownConfiguration = true;
+
     private static WorkflowOptions Merge(WorkflowOptions code, WorkflowOptions? configured)
     {
         if (configured is null)

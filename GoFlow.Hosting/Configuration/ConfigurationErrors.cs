@@ -32,6 +32,9 @@ internal static partial class ConfigurationErrors
         [typeof(ServerOptions)] = ServerOptions.SectionName,
     };
 
+    // Microsoft.Extensions.Configuration.Binder's text around any failure of a binding with ErrorOnUnknownConfiguration.
+    private const string StrictBindingFailed = "'ErrorOnUnknownConfiguration' was set and binding has failed.";
+
     /// <summary>Settings whose value is a secret: the line names them but never quotes their value.</summary>
     private static readonly string[] SecretSettings = ["MySql:Password", "MySql:ConnectionString", "Api:Keys"];
 
@@ -66,12 +69,35 @@ internal static partial class ConfigurationErrors
             case InvalidDataException when exception.Message.StartsWith("Failed to load configuration from file", StringComparison.Ordinal):
                 // The JSON reader's own message says where the file stops being JSON.
                 return [exception.InnerException is null ? exception.Message : $"{exception.Message} {exception.InnerException.Message}"];
+            // A strict binding wraps the failure once per level of nesting: the innermost one names the setting.
+            case InvalidOperationException { InnerException: InvalidOperationException inner }
+                when exception.Message.StartsWith(StrictBindingFailed, StringComparison.Ordinal):
+                return Failures(inner, configuration);
             case InvalidOperationException when BindingFailure().Match(exception.Message) is { Success: true } binding:
                 var key = binding.Groups["key"].Value;
                 return [$"{key} is {Quote(key, configuration?[key])}, which is not a valid {binding.Groups["type"].Value}."];
+            case InvalidOperationException when UnknownSettings().Match(exception.Message) is { Success: true } unknown:
+                var names = QuotedName().Matches(unknown.Groups["names"].Value).Select(name => name.Groups["name"].Value);
+                return [$"{string.Join(", ", names.SelectMany(name => KeysNamed(name, configuration)))} is no setting GoFlow knows; check its spelling."];
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// The settings whose path holds <paramref name="name"/> below a dictionary entry (<c>Workflows:Refund:MaxAtempts</c>):
+    /// the binder names only the property it did not find.
+    /// </summary>
+    private static IEnumerable<string> KeysNamed(string name, IConfiguration? configuration)
+    {
+        var keys = (configuration?.AsEnumerable() ?? [])
+            .Select(setting => setting.Key.Split(':'))
+            .Select(path => path.Length > 2 && Array.IndexOf(path, name, 2) is var at and > 0 ? string.Join(':', path[..(at + 1)]) : null)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return keys.Count > 0 ? keys : [$"'{name}'"];
     }
 
     /// <summary>A data-annotations failure names the property only; this names the setting and quotes its value.</summary>
@@ -109,6 +135,13 @@ internal static partial class ConfigurationErrors
     // Microsoft.Extensions.Configuration.Binder's failure text.
     [GeneratedRegex(@"^Failed to convert configuration value( '.*')? at '(?<key>[^']+)' to type '(?<type>[^']+)'\.", RegexOptions.Singleline)]
     private static partial Regex BindingFailure();
+
+    // The binder's text when ErrorOnUnknownConfiguration meets a setting its options type has no property for.
+    [GeneratedRegex(@"^'ErrorOnUnknownConfiguration' was set on the provided BinderOptions, but the following properties were not found on the instance of [^:]+: (?<names>.*)$", RegexOptions.Singleline)]
+    private static partial Regex UnknownSettings();
+
+    [GeneratedRegex("'(?<name>[^']*)'")]
+    private static partial Regex QuotedName();
 
     [GeneratedRegex(@"\s*[\r\n]+\s*")]
     private static partial Regex LineBreaks();

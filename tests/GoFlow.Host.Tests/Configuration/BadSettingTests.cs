@@ -42,6 +42,10 @@ public sealed class BadSettingTests
     [TestCase("Schedules:Nightly:Cron", "0 2 * * *", "Schedules:Nightly:Workflow is required", TestName = "SchedulesOptionsValidator_NoWorkflow")]
     [TestCase("Schedules:OrderProcess:Overlap", "Sometimes", "Schedules:OrderProcess:Overlap is 'Sometimes'", TestName = "SchedulesOptions_UnknownPolicy")]
     [TestCase("Worker:MaxAttempts", "three", "Worker:MaxAttempts is 'three', which is not a valid System.Int32.", TestName = "Binding_NotANumber")]
+    [TestCase("Workflows:OrderProcess:MaxAttempts", "three", "Workflows:OrderProcess:MaxAttempts is 'three', which is not a valid System.Int32.", TestName = "Binding_NotANumberInADictionaryEntry")]
+    [TestCase("Workflows:OrderProcess:TaskSettings:DeductMoney:TaskTimeout", "soon", "Workflows:OrderProcess:TaskSettings:DeductMoney:TaskTimeout is 'soon', which is not a valid", TestName = "Binding_NotATimeSpanInANestedDictionaryEntry")]
+    [TestCase("Workflows:OrderProcess:MaxAtempts", "3", "Workflows:OrderProcess:MaxAtempts is no setting GoFlow knows", TestName = "Binding_MisspeltSettingInADictionaryEntry")]
+    [TestCase("Schedules:Nightly:Crn", "0 2 * * *", "Schedules:Nightly:Crn is no setting GoFlow knows", TestName = "Binding_MisspeltScheduleSetting")]
     public void Run_BadSetting_ExitsOneWithOneLineNamingIt(string setting, string value, string expected)
     {
         string[] extra = setting == "MySql:Host" ? ["--MySql:MaxOpenConnections=0"] : [];
