@@ -7,8 +7,8 @@ namespace GoFlow.Adapters.MySql;
 /// <summary>
 /// The held completions of one group commit, numbered: every parameter of completion <c>i</c> ends in <c>i</c>
 /// (<c>@Id0</c>, <c>@Output0</c>, <c>@WorkflowId0</c>, <c>@NextTaskName0</c>, ...), and <see cref="MySqlTaskQueueSql.CompleteHeldTasks"/>
-/// writes them all in one round trip. A next step handed over to the lease owner is inserted RUNNING, claimed for its
-/// first attempt and leased as long as the completed task's claim; any other next step PENDING.
+/// writes them all in one round trip. A next step's task is inserted with the status, attempt and lease its
+/// <see cref="GoFlow.Domain.Transitions.StepAdvance"/> states (due, or handed over to the lease owner).
 /// </summary>
 internal sealed class CompletionGroup
 {
@@ -30,17 +30,15 @@ internal sealed class CompletionGroup
             Parameters.Add($"Output{i}", completion.OutputPayload);
             Parameters.Add($"Owner{i}", completion.Task.LeaseOwner);
             Parameters.Add($"Attempt{i}", completion.Task.Attempt);
-            if (completion.NextStep is { } next)
+            if (completion.Advance is { } advance)
             {
-                Parameters.Add($"NextStepIndex{i}", next.Index);
-                Parameters.Add($"NextTaskName{i}", next.TaskName);
-                Parameters.Add($"NextMaxAttempts{i}", next.Policy.MaxAttempts);
-                var handedOver = completion.HandsOver;
-                Parameters.Add($"NextStatus{i}", handedOver ? StatusNames.Running : StatusNames.Pending);
-                Parameters.Add($"NextAttempt{i}", handedOver ? 1 : 0);
-                Parameters.Add($"NextLeaseOwner{i}", handedOver ? completion.Task.LeaseOwner : null);
-                Parameters.Add(
-                    $"NextLeaseExpiresAt{i}", handedOver ? MySqlTime.ToDatabase(now + completion.Task.LeaseDuration) : null);
+                Parameters.Add($"NextStepIndex{i}", advance.Step.Index);
+                Parameters.Add($"NextTaskName{i}", advance.Step.TaskName);
+                Parameters.Add($"NextMaxAttempts{i}", advance.Step.Policy.MaxAttempts);
+                Parameters.Add($"NextStatus{i}", advance.Status.ToName());
+                Parameters.Add($"NextAttempt{i}", advance.Attempt);
+                Parameters.Add($"NextLeaseOwner{i}", advance.LeaseOwner);
+                Parameters.Add($"NextLeaseExpiresAt{i}", advance.LeaseExpiresAt(now) is { } expiresAt ? MySqlTime.ToDatabase(expiresAt) : null);
                 advancing.Add(i);
             }
             else

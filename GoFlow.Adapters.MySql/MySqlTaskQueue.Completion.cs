@@ -71,8 +71,8 @@ internal sealed partial class MySqlTaskQueue
             var recorded = held
                 .Select(completion => new RecordedCompletion(
                     completion,
-                    completion is { HandsOver: true, NextStep: { } next }
-                        ? completion.Task.HandedOver(new TaskId(nextTaskIds[completion.Task.WorkflowId.Value]), next, completion.OutputPayload, storedNow)
+                    completion.Advance is { HandsOver: true } advance
+                        ? completion.Task.HandedOver(new TaskId(nextTaskIds[completion.Task.WorkflowId.Value]), advance, completion.OutputPayload, storedNow)
                         : null))
                 .ToList();
             var activity = recorded.SelectMany(entry => TransitionLog.Completed(
@@ -111,21 +111,21 @@ internal sealed partial class MySqlTaskQueue
         foreach (var completion in completions)
         {
             ClaimedTask? nextTask = null;
-            if (completion is { HandsOver: true, NextStep: { } next })
+            if (completion.Advance is { HandsOver: true } advance)
             {
                 var nextId = await transaction.Connection!.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
                     MySqlTaskQueueSql.RenewHandedOverTask,
                     new
                     {
                         WorkflowId = completion.Task.WorkflowId.Value,
-                        StepIndex = next.Index,
-                        Owner = completion.Task.LeaseOwner,
-                        LeaseExpiresAt = MySqlTime.ToDatabase(now + completion.Task.LeaseDuration),
+                        StepIndex = advance.Step.Index,
+                        Owner = advance.LeaseOwner,
+                        LeaseExpiresAt = MySqlTime.ToDatabase(advance.LeaseExpiresAt(now)!.Value),
                         Now = MySqlTime.ToDatabase(now),
                     },
                     transaction,
                     cancellationToken: cancellationToken));
-                nextTask = nextId is { } id ? completion.Task.HandedOver(new TaskId(id), next, completion.OutputPayload, now) : null;
+                nextTask = nextId is { } id ? completion.Task.HandedOver(new TaskId(id), advance, completion.OutputPayload, now) : null;
             }
 
             acknowledged.Add(new RecordedCompletion(completion, nextTask));

@@ -1,3 +1,4 @@
+using GoFlow.Adapters.Sql;
 using GoFlow.Domain;
 using GoFlow.Domain.Transitions;
 using GoFlow.Ports.ReadModels;

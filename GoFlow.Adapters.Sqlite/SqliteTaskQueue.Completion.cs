@@ -47,11 +47,11 @@ internal sealed partial class SqliteTaskQueue
                     }
 
                     ClaimedTask? nextTask = null;
-                    if (completion.NextStep is { } next)
+                    if (completion.Advance is { } advance)
                     {
                         await UpdateRunningWorkflowAsync(
                             transaction, SqliteTaskQueueSql.AdvanceWorkflow, task.WorkflowId, completion.OutputPayload, databaseNow, cancellationToken);
-                        nextTask = await InsertNextTaskAsync(transaction, completion, next, now, cancellationToken);
+                        nextTask = await InsertNextTaskAsync(transaction, completion, advance, now, cancellationToken);
                     }
                     else
                     {
@@ -76,11 +76,7 @@ internal sealed partial class SqliteTaskQueue
             cancellationToken);
     }
 
-    /// <summary>
-    /// Creates the next step's task: PENDING, or claimed at once by the same lease owner when the completion hands it
-    /// over.
-    /// </summary>
-    /// <returns>The handed-over task as its new holder sees it; null when it was left PENDING.</returns>
+    /// <summary>Whether an earlier commit of this very claim completed <paramref name="task"/> (its acknowledgement was lost).</summary>
     private static async Task<bool> WasCompletedByThisClaimAsync(
         IDbTransaction transaction, ClaimedTask task, CancellationToken cancellationToken) =>
         await transaction.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -96,7 +92,7 @@ internal sealed partial class SqliteTaskQueue
     private static async Task<ClaimedTask?> RenewHandedOverTaskAsync(
         IDbTransaction transaction, TaskCompletion completion, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (completion is not { HandsOver: true, NextStep: { } next })
+        if (completion.Advance is not { HandsOver: true } advance)
         {
             return null;
         }
@@ -106,37 +102,41 @@ internal sealed partial class SqliteTaskQueue
             new
             {
                 WorkflowId = SqliteIds.ToDatabase(completion.Task.WorkflowId),
-                StepIndex = next.Index,
-                Owner = completion.Task.LeaseOwner,
-                LeaseExpiresAt = SqliteTime.ToDatabase(now + completion.Task.LeaseDuration),
+                StepIndex = advance.Step.Index,
+                Owner = advance.LeaseOwner,
+                LeaseExpiresAt = SqliteTime.ToDatabase(advance.LeaseExpiresAt(now)!.Value),
                 Now = SqliteTime.ToDatabase(now),
             },
             transaction,
             cancellationToken: cancellationToken));
-        return id is { } nextId ? completion.Task.HandedOver(new TaskId(nextId), next, completion.OutputPayload, now) : null;
+        return id is { } nextId ? completion.Task.HandedOver(new TaskId(nextId), advance, completion.OutputPayload, now) : null;
     }
 
+    /// <summary>
+    /// Creates the next step's task as <paramref name="advance"/> states it: due for any worker, or claimed at once by
+    /// the same lease owner.
+    /// </summary>
+    /// <returns>The handed-over task as its new holder sees it; null when it was left due.</returns>
     private static async Task<ClaimedTask?> InsertNextTaskAsync(
-        IDbTransaction transaction, TaskCompletion completion, WorkflowStep next, DateTimeOffset now, CancellationToken cancellationToken)
+        IDbTransaction transaction, TaskCompletion completion, StepAdvance advance, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var task = completion.Task;
         var id = await transaction.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(
             SqliteTaskQueueSql.InsertNextTask,
             new
             {
-                WorkflowId = SqliteIds.ToDatabase(task.WorkflowId),
-                StepIndex = next.Index,
-                next.TaskName,
-                Status = completion.HandsOver ? StatusNames.Running : StatusNames.Pending,
-                Attempt = completion.HandsOver ? 1 : 0,
-                next.Policy.MaxAttempts,
+                WorkflowId = SqliteIds.ToDatabase(completion.Task.WorkflowId),
+                StepIndex = advance.Step.Index,
+                advance.Step.TaskName,
+                Status = advance.Status.ToName(),
+                advance.Attempt,
+                advance.Step.Policy.MaxAttempts,
                 InputPayload = completion.OutputPayload,
-                LeaseOwner = completion.HandsOver ? task.LeaseOwner : null,
-                LeaseExpiresAt = completion.HandsOver ? SqliteTime.ToDatabase(now + task.LeaseDuration) : null,
+                advance.LeaseOwner,
+                LeaseExpiresAt = advance.LeaseExpiresAt(now) is { } expiresAt ? SqliteTime.ToDatabase(expiresAt) : null,
                 Now = SqliteTime.ToDatabase(now),
             },
             transaction,
             cancellationToken: cancellationToken));
-        return completion.HandsOver ? task.HandedOver(new TaskId(id), next, completion.OutputPayload, now) : null;
+        return advance.HandsOver ? completion.Task.HandedOver(new TaskId(id), advance, completion.OutputPayload, now) : null;
     }
 }

@@ -25,7 +25,8 @@ internal sealed record BenchmarkResult(
 
 /// <summary>
 /// N workflows of M steps, from the first created to the last COMPLETED (or, for a drain, from the first claim).
-/// <paramref name="StartSeconds"/> is how long starting them all took, when the run started them.
+/// <paramref name="StartSeconds"/> is how long starting them all took, when the run started them. <paramref name="Cost"/>
+/// is what this process (the engine) spent in CPU time and allocations over the run, when it was measured.
 /// </summary>
 internal sealed record ThroughputResult(
     string Label,
@@ -38,9 +39,18 @@ internal sealed record ThroughputResult(
     Percentiles StepInterval,
     long TaskRowsBefore,
     long RetriedWrites = 0,
-    long ExpiredLeases = 0)
+    long ExpiredLeases = 0,
+    ProcessCost? Cost = null)
 {
     public double StepsPerSecond => Workflows * Steps / WallSeconds;
+
+    public long TaskSteps => Workflows * Steps;
+
+    /// <summary>CPU time of this process per task step, in microseconds; null when the cost was not measured.</summary>
+    public double? CpuMicrosecondsPerStep => Cost?.CpuMicrosecondsPerStep(TaskSteps);
+
+    /// <summary>Bytes allocated in this process per task step; null when the cost was not measured.</summary>
+    public double? AllocatedBytesPerStep => Cost?.AllocatedBytesPerStep(TaskSteps);
 
     public double WorkflowsPerSecond => Workflows / WallSeconds;
 }

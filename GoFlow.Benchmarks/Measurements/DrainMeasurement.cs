@@ -22,10 +22,13 @@ internal sealed class DrainMeasurement(BenchmarkContext context)
 
         context.Say("drain: running them");
         var retriesBefore = context.Retries.Count;
+        var cost = ProcessCost.Start();
         await using (await InProcessEngine.StartAsync(options, context.Store, worker: true, cancellationToken))
         {
             await RunCompletion.WaitAsync(context, WorkflowNames.Drain, since, cancellationToken);
         }
+
+        var spent = cost.Since();
 
         var run = await RunRecord.ReadAsync(context.Store, WorkflowNames.Drain, since, options.Workflows, cancellationToken);
         var result = new ThroughputResult(
@@ -39,8 +42,10 @@ internal sealed class DrainMeasurement(BenchmarkContext context)
             run.StepIntervals(),
             taskRows,
             context.Retries.Count - retriesBefore,
-            await context.Store.CountActionsAsync(WorkflowNames.Drain, since, ActivityAction.TaskLeaseExpired, cancellationToken));
-        context.Say($"drain: {result.StepsPerSecond:F0} task steps/s, {result.RetriedWrites} writes retried, {result.ExpiredLeases} leases expired");
+            await context.Store.CountActionsAsync(WorkflowNames.Drain, since, ActivityAction.TaskLeaseExpired, cancellationToken),
+            spent);
+        context.Say($"drain: {result.StepsPerSecond:F0} task steps/s, {result.CpuMicrosecondsPerStep:F0} µs CPU and " +
+            $"{result.AllocatedBytesPerStep:F0} bytes allocated per step, {result.RetriedWrites} writes retried, {result.ExpiredLeases} leases expired");
         return result;
     }
 }

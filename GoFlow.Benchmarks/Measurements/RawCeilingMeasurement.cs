@@ -1,12 +1,15 @@
 using GoFlow.Benchmarks.Raw;
 using GoFlow.Benchmarks.Stores;
+using GoFlow.Domain;
+using GoFlow.Ports.Driven;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GoFlow.Benchmarks.Measurements;
 
 /// <summary>
-/// The raw ceiling: N workflows seeded PENDING in bulk, then C connections each claiming and completing T tasks per
-/// transaction with the engine's SQL (<see cref="RawStepSql"/>) until every one is COMPLETED. No engine code runs.
-/// Steps/s is N × M over the time from the first claim to the last commit.
+/// The raw ceiling: N workflows seeded PENDING in bulk, then C loops each claiming and completing T tasks per transaction
+/// through the store adapter's task queue (<see cref="RawStepLoop"/>: the engine's statements, and no worker) until every
+/// one is COMPLETED. Steps/s is N × M over the time from the first claim to the last commit.
 /// </summary>
 internal sealed class RawCeilingMeasurement(BenchmarkContext context)
 {
@@ -29,14 +32,20 @@ internal sealed class RawCeilingMeasurement(BenchmarkContext context)
         await store.SeedAsync(new SeedRequest(WorkflowNames.Raw, options.Workflows, options.Steps, Finished: false, since), cancellationToken);
 
         context.Say($"raw ({mode}): {batch} tasks per transaction, {connections} connections");
+        await using var adapter = store.BuildAdapterServices();
+        var queue = adapter.GetRequiredService<ITaskQueue>();
+        var workflow = new WorkflowDefinition(
+            WorkflowNames.Raw, [.. Enumerable.Range(0, options.Steps).Select(WorkflowNames.NoopTask)]);
         var progress = new RawReplayProgress(options.Workflows);
         var owner = $"raw-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Timeout);
+        var retriesBefore = context.Retries.Count;
         var clock = context.Time.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, connections).Select(_ =>
-            new RawStepLoop(store, progress, mode, batch, options.Steps, owner, context.Time).RunAsync(timeout.Token)));
+            new RawStepLoop(queue, workflow, progress, mode, batch, owner, context.Time).RunAsync(timeout.Token)));
         var seconds = context.Time.GetElapsedTime(clock).TotalSeconds;
+        var retries = context.Retries.Count - retriesBefore;
 
         var left = await store.CountUnfinishedWorkflowsAsync(WorkflowNames.Raw, since, cancellationToken);
         if (left != 0)
@@ -45,7 +54,7 @@ internal sealed class RawCeilingMeasurement(BenchmarkContext context)
         }
 
         var result = new RawResult(
-            mode, batch, connections, options.Workflows, options.Steps, seconds, progress.Transactions, progress.Retries, progress.EmptyClaims);
+            mode, batch, connections, options.Workflows, options.Steps, seconds, progress.Transactions, retries, progress.EmptyClaims);
         context.Say($"raw: {result.StepsPerSecond:F0} task steps/s ({result.Transactions} transactions, {result.Retries} retried)");
         return result;
     }

@@ -19,6 +19,7 @@ internal sealed class ThroughputMeasurement(BenchmarkContext context)
         await using var engine = await InProcessEngine.StartAsync(options, context.Store, worker: true, cancellationToken);
         var since = context.Now();
         var retriesBefore = context.Retries.Count;
+        var cost = ProcessCost.Start();
         var clock = context.Time.GetTimestamp();
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, options.Starters).Select(async _ =>
@@ -30,6 +31,7 @@ internal sealed class ThroughputMeasurement(BenchmarkContext context)
         }));
         var startSeconds = context.Time.GetElapsedTime(clock).TotalSeconds;
         await RunCompletion.WaitAsync(context, WorkflowNames.Throughput, since, cancellationToken);
+        var spent = cost.Since();
 
         var run = await RunRecord.ReadAsync(context.Store, WorkflowNames.Throughput, since, options.Workflows, cancellationToken);
         var result = new ThroughputResult(
@@ -43,8 +45,10 @@ internal sealed class ThroughputMeasurement(BenchmarkContext context)
             run.StepIntervals(),
             taskRows,
             context.Retries.Count - retriesBefore,
-            await context.Store.CountActionsAsync(WorkflowNames.Throughput, since, ActivityAction.TaskLeaseExpired, cancellationToken));
+            await context.Store.CountActionsAsync(WorkflowNames.Throughput, since, ActivityAction.TaskLeaseExpired, cancellationToken),
+            spent);
         context.Say($"{label}: {result.StepsPerSecond:F0} task steps/s, {result.WorkflowsPerSecond:F0} workflows/s, " +
+            $"{result.CpuMicrosecondsPerStep:F0} µs CPU and {result.AllocatedBytesPerStep:F0} bytes allocated per step, " +
             $"{result.RetriedWrites} writes retried, {result.ExpiredLeases} leases expired");
         return result;
     }

@@ -41,6 +41,19 @@ internal static class DetailTable
         }
     }
 
+    /// <summary>Issue 16's two cost figures, measured over the run's window (<see cref="ProcessCost"/>).</summary>
+    private const string CostFigure =
+        "CPU time per task step in the GoFlow process (no-op handler); allocations per task step";
+
+    /// <summary><c>median (min–max)</c> of a figure over the runs.</summary>
+    private static string Median(IReadOnlyList<ThroughputResult> runs, Func<ThroughputResult, double> figure, string format)
+    {
+        var values = runs.Select(figure).Order().ToList();
+        var median = values[(values.Count - 1) / 2];
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{median.ToString(format, CultureInfo.InvariantCulture)} ({values[0].ToString(format, CultureInfo.InvariantCulture)}–{values[^1].ToString(format, CultureInfo.InvariantCulture)})");
+    }
+
     /// <summary>Every run of a repeated figure, in order: its steps/s, the writes it retried and the leases that expired.</summary>
     private static void AddRuns(List<string[]> rows, string name, IReadOnlyList<ThroughputResult>? runs)
     {
@@ -54,6 +67,14 @@ internal static class DetailTable
             string.Create(CultureInfo.InvariantCulture,
                 $"{RepeatedRuns.Median(runs).StepsPerSecond:N0} ({runs.Min(run => run.StepsPerSecond):N0}–{runs.Max(run => run.StepsPerSecond):N0}); each: {string.Join(", ", runs.Select(run => run.StepsPerSecond.ToString("N0", CultureInfo.InvariantCulture)))}"),
         ]);
+        if (runs.All(run => run.Cost is not null))
+        {
+            rows.Add([
+                $"{name}: {CostFigure}, median (min–max)",
+                $"{Median(runs, run => run.CpuMicrosecondsPerStep!.Value, "N0")} µs; {Median(runs, run => run.AllocatedBytesPerStep!.Value, "N0")} bytes",
+            ]);
+        }
+
         rows.Add([
             $"{name}: writes retried (transient conflicts), leases expired, per run",
             string.Join(", ", runs.Select(run => string.Create(CultureInfo.InvariantCulture, $"{run.RetriedWrites} / {run.ExpiredLeases}"))),
@@ -67,6 +88,12 @@ internal static class DetailTable
             : string.Empty;
         rows.Add([$"{name}: wall time", string.Create(CultureInfo.InvariantCulture, $"{run.WallSeconds:F2} s{started}; {run.TaskRowsBefore:N0} task rows in the table before")]);
         rows.Add([$"{name}: task steps/s, workflows/s", string.Create(CultureInfo.InvariantCulture, $"{run.StepsPerSecond:N0}, {run.WorkflowsPerSecond:N0}")]);
+        if (run.Cost is not null)
+        {
+            rows.Add([$"{name}: {CostFigure}", string.Create(CultureInfo.InvariantCulture,
+                $"{run.CpuMicrosecondsPerStep:N0} µs; {run.AllocatedBytesPerStep:N0} bytes")]);
+        }
+
         rows.Add([$"{name}: create to COMPLETED p50 / p95 / p99 (behind the backlog)", run.CreateToCompleted.ToString()]);
         rows.Add([$"{name}: step-to-next-step gap p50 / p95 / p99 (behind the backlog, {run.StepGap.Count} gaps)", run.StepGap.ToString()]);
         rows.Add([$"{name}: step interval (TASK_COMPLETED to the next TASK_COMPLETED) p50 / p95 / p99", run.StepInterval.ToString()]);

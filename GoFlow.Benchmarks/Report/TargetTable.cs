@@ -110,13 +110,13 @@ internal static class TargetTable
     {
         if (result.Raw.Count == 0)
         {
-            return [["raw SQL ceiling: engine / raw", "—", NotRun(result, BenchmarkPart.Raw), "—"]];
+            return [["raw ceiling (the store adapter alone): engine / raw", "—", NotRun(result, BenchmarkPart.Raw), "—"]];
         }
 
         return result.Raw.Select(raw => new[]
         {
-            $"raw SQL ceiling ({Describe(raw.Mode)}), {raw.Batch} task(s) per transaction, {raw.Connections} connections: engine / raw",
-            "— (how close the engine comes to what the database allows)",
+            $"raw ceiling, the store adapter alone ({Describe(raw.Mode)}), {raw.Batch} task(s) per transaction, {raw.Connections} connections: engine / raw",
+            "— (how close the engine comes to its store adapter's own transactions, with no worker around them)",
             $"raw {raw.StepsPerSecond:N0} steps/s; {Ratios(result, raw)}",
             "—",
         });

@@ -5,7 +5,7 @@ namespace GoFlow.Benchmarks.Stores;
 
 /// <summary>
 /// The SQL the benchmark uses to read the figures back from the store and to seed rows in bulk, for both stores.
-/// (The replay of the engine's own per-step SQL is in <see cref="Raw.RawStepSql"/>.) Reads filter on a run's workflow
+/// (The raw replay sends no SQL of its own: it calls the store adapter, <see cref="Raw.RawStepLoop"/>.) Reads filter on a run's workflow
 /// name and start time, which idx_workflow_instances_name_created serves, so earlier runs' history costs nothing.
 /// </summary>
 internal static class BenchSql

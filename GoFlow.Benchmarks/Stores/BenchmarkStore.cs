@@ -1,6 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
-using GoFlow.Benchmarks.Raw;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GoFlow.Benchmarks.Stores;
@@ -22,7 +22,7 @@ internal sealed record SeedRequest(string WorkflowName, long Workflows, int Step
 
 /// <summary>
 /// The database the benchmark runs on: how the engine (in process or as a child host) is pointed at it, and the
-/// plain ADO.NET access the benchmark uses to read the figures back, seed rows and replay the raw SQL.
+/// plain ADO.NET access the benchmark uses to read the figures back and seed rows.
 /// </summary>
 internal abstract class BenchmarkStore : IAsyncDisposable
 {
@@ -32,18 +32,30 @@ internal abstract class BenchmarkStore : IAsyncDisposable
     /// <summary>"MySQL" or "SQLite".</summary>
     public abstract string Name { get; }
 
-    /// <summary>The raw replay's statements in this store's dialect.</summary>
-    public abstract RawStepSql RawSql { get; }
-
     /// <summary>
     /// Writers of this process queue here before they begin a transaction, or null when the database lets them run at
     /// once. SQLite admits one writer at a time, and its busy handler sleeps in steps of milliseconds, so the SQLite
-    /// adapter queues its writers in process; the raw replay does the same to be measured on equal terms.
+    /// adapter queues its writers in process; the seeding does the same.
     /// </summary>
     public virtual SemaphoreSlim? WriterGate => null;
 
     /// <summary>Points an in-process engine at this store: its settings and its adapter registration.</summary>
     public abstract void AddEngineStore(IServiceCollection services, IDictionary<string, string?> settings);
+
+    /// <summary>
+    /// The store adapter alone, registered as <see cref="AddEngineStore"/> registers it for the engine, with nothing of
+    /// the engine around it: the raw replay calls its task queue directly. Its start-up step is not run (the schema is
+    /// in place once the store was seeded).
+    /// </summary>
+    public ServiceProvider BuildAdapterServices()
+    {
+        var services = new ServiceCollection();
+        var settings = new Dictionary<string, string?>();
+        AddEngineStore(services, settings);
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddLogging();
+        return services.BuildServiceProvider();
+    }
 
     /// <summary>The environment variables that point a GoFlow.Host child process at this store.</summary>
     public abstract IReadOnlyDictionary<string, string> HostEnvironment { get; }
@@ -62,7 +74,7 @@ internal abstract class BenchmarkStore : IAsyncDisposable
 
     public abstract Task<StoreDescription> DescribeAsync(CancellationToken cancellationToken);
 
-    /// <summary>The plan of the raw replay's claim SELECT with a batch of <paramref name="batch"/>, as text.</summary>
+    /// <summary>The plan of the store adapter's claim SELECT with a batch of <paramref name="batch"/>, as text.</summary>
     public abstract Task<string> ExplainClaimAsync(int batch, CancellationToken cancellationToken);
 
     public abstract Task SeedAsync(SeedRequest request, CancellationToken cancellationToken);

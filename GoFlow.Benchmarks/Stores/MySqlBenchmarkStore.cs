@@ -3,7 +3,6 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using GoFlow.Adapters.MySql;
-using GoFlow.Benchmarks.Raw;
 using Microsoft.Extensions.DependencyInjection;
 using MySqlConnector;
 
@@ -36,8 +35,6 @@ internal sealed class MySqlBenchmarkStore : BenchmarkStore
     public override string Name => "MySQL";
 
     public string DatabaseName { get; }
-
-    public override RawStepSql RawSql { get; } = RawStepSql.MySql;
 
     public override IReadOnlyDictionary<string, string> HostEnvironment => new Dictionary<string, string>
     {
@@ -91,7 +88,7 @@ internal sealed class MySqlBenchmarkStore : BenchmarkStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(
-            connection, "EXPLAIN " + RawSql.ClaimSelect, ("@Now", ToDatabase(TimeProvider.System.GetUtcNow())), ("@Limit", batch));
+            connection, "EXPLAIN " + MySqlTaskQueueSql.SelectClaimCandidates, ("@Now", ToDatabase(TimeProvider.System.GetUtcNow())), ("@MaxTasks", batch));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var text = new StringBuilder();
         text.AppendLine(string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(reader.GetName)));

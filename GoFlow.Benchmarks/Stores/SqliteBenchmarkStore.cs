@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using GoFlow.Adapters.Sqlite;
-using GoFlow.Benchmarks.Raw;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -39,8 +38,6 @@ internal sealed class SqliteBenchmarkStore : BenchmarkStore
     public override string Name => "SQLite";
 
     public string FilePath { get; }
-
-    public override RawStepSql RawSql { get; } = RawStepSql.Sqlite;
 
     public override SemaphoreSlim? WriterGate { get; } = new(1, 1);
 
@@ -104,7 +101,7 @@ internal sealed class SqliteBenchmarkStore : BenchmarkStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(
-            connection, "EXPLAIN QUERY PLAN " + RawSql.ClaimSelect, ("@Now", ToDatabase(TimeProvider.System.GetUtcNow())), ("@Limit", batch));
+            connection, "EXPLAIN QUERY PLAN " + SqliteTaskQueueSql.SelectClaimCandidates, ("@Now", ToDatabase(TimeProvider.System.GetUtcNow())), ("@MaxTasks", batch));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var text = new StringBuilder();
         while (await reader.ReadAsync(cancellationToken))

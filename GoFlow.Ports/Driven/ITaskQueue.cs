@@ -1,4 +1,5 @@
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 
 namespace GoFlow.Ports.Driven;
 
@@ -22,7 +23,7 @@ public interface ITaskQueue
     /// next step's task is created with that output as input and the workflow's current input moves on, or, with no
     /// next step, the workflow becomes COMPLETED with that output; activity rows for each change, at
     /// <paramref name="now"/>. The next step's task is created PENDING, or, when the completion asks for a hand-over
-    /// (<see cref="TaskCompletion.HandOver"/>), RUNNING: claimed at once by the same lease owner for its first attempt,
+    /// (<see cref="TaskCompletion.Advance"/>), RUNNING: claimed at once by the same lease owner for its first attempt,
     /// leased for the completed claim's <see cref="ClaimedTask.LeaseDuration"/>, with a TASK_STARTED row, as
     /// <see cref="ClaimAsync"/> would have. A completion whose task is no longer held by its claim changes nothing, and
     /// does not stop the others from being recorded. A completion that an earlier call recorded already (the task
@@ -103,38 +104,39 @@ public sealed record ClaimedTask(
     public ActivitySubject Subject => new(WorkflowId, Id, TaskName, Attempt, LeaseOwner);
 
     /// <summary>
-    /// The next step's task once a store has handed it over (<see cref="GoFlow.Domain.Transitions.TaskTransitions.HandOver"/>)
-    /// as <paramref name="nextTaskId"/> at <paramref name="now"/>, as its holder sees it: what a claim would have handed
-    /// out, the first attempt of <paramref name="next"/> with <paramref name="input"/>, held by this claim's owner for
-    /// this claim's lease length (the hand-over inherits the claim), in the same workflow's trace.
+    /// The next step's task once a store has handed it over as <paramref name="nextTaskId"/>, committed at
+    /// <paramref name="now"/>, as its holder sees it: the status, attempt, holder and lease <paramref name="advance"/>
+    /// states, <paramref name="input"/> as its input, in the same workflow's trace.
     /// </summary>
-    public ClaimedTask HandedOver(TaskId nextTaskId, WorkflowStep next, string input, DateTimeOffset now) =>
+    public ClaimedTask HandedOver(TaskId nextTaskId, StepAdvance advance, string input, DateTimeOffset now) =>
         new(
             nextTaskId,
             WorkflowId,
             WorkflowName,
-            next.Index,
-            next.TaskName,
+            advance.Step.Index,
+            advance.Step.TaskName,
             input,
-            Attempt: 1,
-            next.Policy.MaxAttempts,
-            LeaseOwner,
-            now + LeaseDuration,
-            LeaseDuration,
+            advance.Attempt,
+            advance.Step.Policy.MaxAttempts,
+            advance.LeaseOwner ?? throw new InvalidOperationException($"Step {advance.Step.Index} was not handed over."),
+            advance.LeaseExpiresAt(now)!.Value,
+            advance.LeaseDuration,
             ScheduledAt: now,
             TraceParent);
 }
 
 /// <summary>
 /// A claimed task finished with <paramref name="OutputPayload"/>; <paramref name="NextStep"/> is null after the last step.
-/// With <paramref name="HandOver"/>, the next step is handed over (<see cref="GoFlow.Domain.Transitions.TaskTransitions.HandOver"/>):
-/// claimed at once for the same holder, for as long as <paramref name="Task"/>'s claim was granted, instead of being
-/// left PENDING for any worker.
+/// With <paramref name="HandOver"/>, the holder asks for the next step to be handed over to it; what the completion
+/// leads to is the domain's <see cref="Advance"/>.
 /// </summary>
 public sealed record TaskCompletion(ClaimedTask Task, string OutputPayload, WorkflowStep? NextStep, bool HandOver = false)
 {
-    /// <summary>Whether the next step's task is to be handed over rather than left PENDING.</summary>
-    public bool HandsOver => NextStep is not null && HandOver;
+    /// <summary>
+    /// The next step's task as the store creates it (due, or handed over to this claim's holder for this claim's lease
+    /// length), or null when the workflow completes.
+    /// </summary>
+    public StepAdvance? Advance => StepAdvance.After(NextStep, HandOver, Task.LeaseOwner, Task.LeaseDuration);
 }
 
 /// <summary>A completion that was recorded, and the next step's task when it was handed over (else null).</summary>

@@ -93,6 +93,8 @@ public sealed class BenchmarkSmokeTests
             Assert.That(result.Throughput.WorkflowsPerSecond, Is.GreaterThan(0));
             Assert.That(result.Throughput.CreateToCompleted.Count, Is.EqualTo(Workflows));
             Assert.That(result.Throughput.StepGap.Count, Is.EqualTo(Workflows * 2), "a gap before each step but the first");
+            Assert.That(result.Throughput.CpuMicrosecondsPerStep, Is.GreaterThan(0), "the engine's CPU time per step");
+            Assert.That(result.Throughput.AllocatedBytesPerStep, Is.GreaterThan(0), "the engine's allocations per step");
 
             var idle = result.Latency?.Idle;
             Assert.That(idle, Is.Not.Null);
@@ -109,6 +111,7 @@ public sealed class BenchmarkSmokeTests
             Assert.That(halfLoad.StepGap.Count, Is.EqualTo(halfLoad.Workflows * 2));
 
             Assert.That(report, Does.Contain("task steps/s"));
+            Assert.That(report, Does.Contain("throughput (the median run): CPU time per task step in the GoFlow process (no-op handler); allocations per task step"));
             Assert.That(report, Does.Contain("idle system, create to COMPLETED p50"));
             Assert.That(report, Does.Contain("pickup at half load"));
             Assert.That(report, Does.Not.Contain("failed (see below)"));
@@ -123,6 +126,10 @@ public sealed class BenchmarkSmokeTests
             Assert.That(result.Drain?.StepsPerSecond, Is.GreaterThan(0));
             Assert.That(result.DrainRuns, Has.Count.EqualTo(DrainRuns), "the drain is repeated");
             Assert.That(result.DrainRuns!.Select(run => run.ExpiredLeases), Is.All.Zero, "expired leases are counted, and none expired");
+            Assert.That(result.DrainRuns!.Select(run => run.CpuMicrosecondsPerStep), Is.All.GreaterThan(0), "CPU time per step, each run");
+            Assert.That(result.DrainRuns!.Select(run => run.AllocatedBytesPerStep), Is.All.GreaterThan(0), "allocations per step, each run");
+            Assert.That(MarkdownReport.Build(result), Does.Contain(
+                "drain: CPU time per task step in the GoFlow process (no-op handler); allocations per task step, median (min–max)"));
             Assert.That(MarkdownReport.Build(result), Does.Contain($"drain: {DrainRuns} runs, task steps/s median (min–max)")
                 .And.Contain("writes retried (transient conflicts), leases expired, per run"));
             Assert.That(result.Raw.Select(raw => (raw.Mode, raw.Batch)), Is.EquivalentTo(new[]

@@ -1,12 +1,17 @@
 using GoFlow.Domain;
 using GoFlow.Domain.Transitions;
 
-namespace GoFlow.Adapters.Sqlite;
+namespace GoFlow.Adapters.Sql;
 
 /// <summary>
 /// The status conditions and values of a guarded statement, read from the domain's transition table, so that the SQL
 /// states no status rule of its own.
 /// </summary>
+/// <remarks>
+/// Both SQL stores spell a status condition alike, so this one source file is compiled into each of them (a
+/// <c>Compile Link</c> in their .csproj) rather than written twice: it is no project and no reference, and each adapter
+/// keeps its own internal copy, so the dependency rule (no adapter references another) is untouched.
+/// </remarks>
 internal static class StatusSql
 {
     /// <summary><c>status = 'RUNNING'</c>, or <c>status IN ('FAILED', 'CANCELLED')</c>: the statuses the transition starts from.</summary>
