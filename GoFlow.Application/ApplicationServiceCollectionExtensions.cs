@@ -52,6 +52,7 @@ public static class ApplicationServiceCollectionExtensions
 
         services.AddSingleton<IValidator<StartWorkflowCommand>, StartWorkflowCommandValidator>();
         services.AddScoped<IStartWorkflow, StartWorkflow>();
+        services.AddScoped<IDeliverSignal, DeliverSignal>();
         services.AddScoped<IGetWorkflow, GetWorkflow>();
         services.AddScoped<IGetWorkflowActivity, GetWorkflowActivity>();
         services.AddScoped<IListWorkflowDefinitions, ListWorkflowDefinitions>();
@@ -107,7 +108,10 @@ public static class ApplicationServiceCollectionExtensions
         define(builder);
         foreach (var step in builder.Steps)
         {
-            AddHandler(services, step.TaskName, step.HandlerType);
+            if (step.HandlerType is { } handlerType)
+            {
+                AddHandler(services, step.TaskName, handlerType);
+            }
         }
 
         var workflow = builder.ToOptions();
@@ -165,6 +169,16 @@ public static class ApplicationServiceCollectionExtensions
         foreach (var (task, policy) in configured.TaskSettings)
         {
             merged.TaskSettings[task] = policy;
+        }
+
+        foreach (var (task, signal) in code.Signals.Where(setting => merged.Tasks.Contains(setting.Key)))
+        {
+            merged.Signals[task] = signal;
+        }
+
+        foreach (var (task, signal) in configured.Signals)
+        {
+            merged.Signals[task] = signal;
         }
 
         return merged;
