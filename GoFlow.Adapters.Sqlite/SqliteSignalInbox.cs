@@ -25,17 +25,17 @@ internal sealed class SqliteSignalInbox(SqliteDatabase database) : ISignalInbox
                     return new SignalDeliveryResult.WorkflowNotFound();
                 }
 
-                var workflowStatus = StatusNames.ToWorkflowStatus(status);
-                if (WorkflowTransitions.IsFinished(workflowStatus))
-                {
-                    return new SignalDeliveryResult.WorkflowFinished(workflowStatus);
-                }
-
                 var existing = await connection.QuerySingleOrDefaultAsync<SignalRow>(new CommandDefinition(
                     SqliteSignalSql.SelectSignal, new { WorkflowId = workflowId, signal.Name }, transaction, cancellationToken: cancellationToken));
                 if (existing is not null)
                 {
                     return new SignalDeliveryResult.AlreadyReceived(ToStoredSignal(existing));
+                }
+
+                var workflowStatus = StatusNames.ToWorkflowStatus(status);
+                if (WorkflowTransitions.IsFinished(workflowStatus))
+                {
+                    return new SignalDeliveryResult.WorkflowFinished(workflowStatus);
                 }
 
                 await connection.ExecuteAsync(new CommandDefinition(

@@ -69,7 +69,7 @@ internal sealed class DeliverSignal(
                 return new DeliverSignalResult.AlreadyDelivered(
                     new SignalReceipt(existing.WorkflowId, existing.Name, existing.ReceivedAt, WokeWaitingStep: false));
             case SignalDeliveryResult.AlreadyReceived { Existing: var existing } when key is not null && existing.IdempotencyKey == key.Key:
-                return new DeliverSignalResult.Conflict(
+                return new DeliverSignalResult.KeyReused(
                     $"Idempotency-Key '{key.Key}' was already used for signal '{command.Name}' with a different payload.");
             case SignalDeliveryResult.AlreadyReceived:
                 return new DeliverSignalResult.Conflict(

@@ -41,6 +41,9 @@ public abstract record DeliverSignalResult
     /// <summary>No step of the workflow's definition waits for a signal of that name.</summary>
     public sealed record NoStepWaits(string Detail) : DeliverSignalResult;
 
+    /// <summary>The Idempotency-Key was used for this signal with a different payload; nothing was stored.</summary>
+    public sealed record KeyReused(string Detail) : DeliverSignalResult;
+
     /// <summary>The workflow has finished, or already received a signal of that name (by another request); nothing was stored.</summary>
     public sealed record Conflict(string Detail) : DeliverSignalResult;
 }

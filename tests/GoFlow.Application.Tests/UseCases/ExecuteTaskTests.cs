@@ -475,6 +475,7 @@ public sealed class ExecuteTaskTests
             .BuildServiceProvider();
         return new ExecuteTask(
             _queue.Object,
+            _signals.Object,
             new CompletionGroupCommit(_queue.Object, _clock, TestStoreLimits.Microseconds),
             TestDefinitions.Port(),
             services,
