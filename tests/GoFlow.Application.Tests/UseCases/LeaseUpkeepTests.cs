@@ -67,6 +67,20 @@ public sealed class LeaseUpkeepTests
     }
 
     [Test]
+    public async Task RecoverAsync_SignalStepsTimedOut_FailedAsOfNowAndCountedAsFailedWorkflows()
+    {
+        _queue.Setup(q => q.RecoverExpiredLeasesAsync(TestDefinitions.Now, 100, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new RecoveredLeases(0, []));
+        _signals.Setup(inbox => inbox.FailTimedOutAsync(TestDefinitions.Now, 100, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(["Approval"]);
+        using var failed = new MetricCollector<long>(_telemetry, EngineTelemetry.Name, "goflow.workflows.failed");
+
+        await new RecoverExpiredTasks(_queue.Object, _signals.Object, _workAvailable.Object, _telemetry.Engine, _clock).RecoverAsync(100, default);
+
+        Assert.That(failed.GetMeasurementSnapshot().Select(m => m.Tags["workflow_name"]), Is.EqualTo(new[] { "Approval" }));
+    }
+
+    [Test]
     public async Task RecoverAsync_WorkflowsFailedBySweep_CountedInWorkflowsFailedByName()
     {
         _queue.Setup(q => q.RecoverExpiredLeasesAsync(TestDefinitions.Now, 100, It.IsAny<CancellationToken>()))
