@@ -11,7 +11,8 @@ namespace GoFlow.Adapters.Http.Apis;
 /// <summary>
 /// Reads the body of POST /workflows by hand rather than through model binding, so that every way a body can be
 /// wrong (not JSON, too large, broken JSON, not valid Unicode, nested too deep, not an object, a payload that is not
-/// an object) gets this adapter's own answer, before anything reaches the use case or the database.
+/// an object) gets this adapter's own answer, before anything reaches the use case or the database. A signal's body
+/// (POST /workflows/{id}/signals/{name}) is read by the same <see cref="ReadDocumentAsync"/>, under the same limits.
 /// </summary>
 internal static class StartWorkflowRequestReader
 {
