@@ -171,7 +171,7 @@ public abstract class SignalInboxContract : StorageContract
     [Test]
     public async Task DeliverAsync_RacingTheStepsWait_NeverLeavesTheStepWaitingBehindItsSignal()
     {
-        const int Rounds = 8;
+        const int Rounds = 20;
         for (var round = 0; round < Rounds; round++)
         {
             await Storage.ResetAsync();
