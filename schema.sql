@@ -6,7 +6,8 @@
 -- * Times are UTC with microseconds, DATETIME(6). The application writes the times of its own clock (TimeProvider);
 --   nothing here reads the database clock, so no column has a time default.
 -- * Status columns are VARCHAR(16), not ENUM, so that a later status needs no ALTER TABLE (CANCELLED needed none).
---   The values are GoFlow.Domain.StatusNames: PENDING, RUNNING, COMPLETED, FAILED, CANCELLED.
+--   The values are GoFlow.Domain.StatusNames: PENDING, RUNNING, COMPLETED, FAILED, CANCELLED, and for a task
+--   WAITING (a signal step waiting for its signal, due at its timeout; ADR 0020).
 -- * Workflow ids are version 7 UUIDs in their 36-character text form: time-ordered, so inserts land at the end of
 --   the primary key. The column is ASCII because a UUID needs no more, which keeps every key that holds it short.
 -- * Ids that grow with every task or log row are BIGINT AUTO_INCREMENT.
@@ -110,4 +111,21 @@ CREATE TABLE IF NOT EXISTS schedule_states (
     last_workflow_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NULL,
     updated_at       DATETIME(6)  NOT NULL,
     PRIMARY KEY (name)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
+
+-- The signals delivered to workflows (ADR 0020): at most one per workflow and name, the one the step waiting for that
+-- name consumes as its output. A signal may come before its step is reached; it waits here. Added after the first
+-- release: the statement above creates it in a database made without it. Retention deletes a workflow's signals
+-- with it. The name is ASCII (GoFlow.Domain.StepSignal's rule), compared byte for byte; the key and fingerprint are
+-- as workflow_instances' (the request that delivered the signal, NULL without an Idempotency-Key).
+CREATE TABLE IF NOT EXISTS workflow_signals (
+    workflow_instance_id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    name                 VARCHAR(100) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    payload              JSON         NOT NULL,
+    idempotency_key      VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
+    request_fingerprint  CHAR(64) CHARACTER SET ascii COLLATE ascii_bin NULL,
+    received_at          DATETIME(6)  NOT NULL,
+    PRIMARY KEY (workflow_instance_id, name),
+    CONSTRAINT fk_workflow_signals_workflow_instance
+        FOREIGN KEY (workflow_instance_id) REFERENCES workflow_instances (id)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;

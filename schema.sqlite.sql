@@ -100,3 +100,15 @@ CREATE TABLE IF NOT EXISTS schedule_states (
     last_workflow_id TEXT    NULL,
     updated_at       TEXT    NOT NULL
 );
+
+-- The signals delivered to workflows (ADR 0020), as schema.sql's workflow_signals: at most one per workflow and name,
+-- the one the step waiting for that name consumes. Created in place in a file made without it.
+CREATE TABLE IF NOT EXISTS workflow_signals (
+    workflow_instance_id TEXT NOT NULL REFERENCES workflow_instances (id),
+    name                 TEXT NOT NULL,
+    payload              TEXT NOT NULL,
+    idempotency_key      TEXT NULL,
+    request_fingerprint  TEXT NULL,
+    received_at          TEXT NOT NULL,
+    PRIMARY KEY (workflow_instance_id, name)
+);

@@ -98,6 +98,7 @@ public static class HttpServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
 
         endpoints.MapWorkflowsApi();
+        endpoints.MapSignalsApi();
         endpoints.MapWorkflowDefinitionsApi();
         endpoints.MapSchedulesApi();
 

@@ -71,3 +71,8 @@ internal sealed record ChildRow(Guid WorkflowInstanceId, long Id);
 
 /// <summary>How many task or activity rows a workflow has.</summary>
 internal sealed record ChildCountRow(Guid WorkflowInstanceId, long Total);
+
+internal sealed record SignalRow(
+    Guid WorkflowInstanceId, string Name, string Payload, string? IdempotencyKey, string? RequestFingerprint, DateTime ReceivedAt);
+
+internal sealed record TimedOutTaskRow(long Id, Guid WorkflowInstanceId, string TaskName, int Attempt);

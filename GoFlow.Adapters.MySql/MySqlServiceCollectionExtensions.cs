@@ -38,6 +38,7 @@ public static class MySqlServiceCollectionExtensions
         services.AddSingleton<IWorkflowRepository>(provider => provider.GetRequiredService<MySqlWorkflowRepository>());
         services.AddSingleton<IWorkflowRetention>(provider => provider.GetRequiredService<MySqlWorkflowRepository>());
         services.AddSingleton<ITaskQueue, MySqlTaskQueue>();
+        services.AddSingleton<ISignalInbox, MySqlSignalInbox>();
         services.AddSingleton(MySqlTime.Limits);
         services.AddSingleton<ITaskStatistics, MySqlTaskStatistics>();
         services.AddSingleton<IWorkflowStatistics, MySqlWorkflowStatistics>();

@@ -57,6 +57,9 @@ internal sealed partial class MySqlWorkflowRepository
             AddNumbered(parameters, "ActivityId", activityIds);
             AddNumbered(parameters, "TaskId", taskIds);
             AddNumbered(parameters, "WorkflowId", workflowIds);
+            // Their signals first, uncounted: a finished workflow takes no more, so their number is what it was.
+            await connection.ExecuteAsync(new CommandDefinition(
+                MySqlSignalSql.DeleteSignalsOf(workflowIds.Count), parameters, transaction, cancellationToken: cancellationToken));
             var deleted = await connection.ExecuteAsync(new CommandDefinition(
                 MySqlRetentionSql.DeleteLockedRows(activityIds.Count, taskIds.Count, workflowIds.Count),
                 parameters,

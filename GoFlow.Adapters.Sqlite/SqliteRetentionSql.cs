@@ -20,6 +20,7 @@ internal static class SqliteRetentionSql
     /// <summary>The batch's rows, children first as the foreign keys require; answers how many workflows went.</summary>
     public const string DeleteWorkflows = """
         DELETE FROM activity_logs WHERE workflow_instance_id IN @Ids;
+        DELETE FROM workflow_signals WHERE workflow_instance_id IN @Ids;
         DELETE FROM tasks WHERE workflow_instance_id IN @Ids;
         DELETE FROM workflow_instances WHERE id IN @Ids;
         SELECT changes();

@@ -60,3 +60,8 @@ internal sealed record ClaimedTaskRow(
 
 internal sealed record ExpiredLeaseRow(
     long Id, string WorkflowInstanceId, string WorkflowName, string TaskName, long Attempt, long MaxAttempts);
+
+internal sealed record SignalRow(
+    string WorkflowInstanceId, string Name, string Payload, string? IdempotencyKey, string? RequestFingerprint, string ReceivedAt);
+
+internal sealed record TimedOutTaskRow(long Id, string WorkflowInstanceId, string WorkflowName, string TaskName, long Attempt);

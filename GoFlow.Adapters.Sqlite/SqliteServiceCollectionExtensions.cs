@@ -34,6 +34,7 @@ public static class SqliteServiceCollectionExtensions
         services.AddSingleton<IWorkflowRepository>(provider => provider.GetRequiredService<SqliteWorkflowRepository>());
         services.AddSingleton<IWorkflowRetention>(provider => provider.GetRequiredService<SqliteWorkflowRepository>());
         services.AddSingleton<ITaskQueue, SqliteTaskQueue>();
+        services.AddSingleton<ISignalInbox, SqliteSignalInbox>();
         services.AddSingleton(SqliteTime.Limits);
         services.AddSingleton<ITaskStatistics, SqliteTaskStatistics>();
         services.AddSingleton<IWorkflowStatistics, SqliteWorkflowStatistics>();

@@ -53,6 +53,7 @@ public static class ApplicationServiceCollectionExtensions
 
         services.AddSingleton<IValidator<StartWorkflowCommand>, StartWorkflowCommandValidator>();
         services.AddScoped<IStartWorkflow, StartWorkflow>();
+        services.AddScoped<IDeliverSignal, DeliverSignal>();
         services.AddScoped<IGetWorkflow, GetWorkflow>();
         services.AddScoped<IGetWorkflowActivity, GetWorkflowActivity>();
         services.AddScoped<IListWorkflowDefinitions, ListWorkflowDefinitions>();
@@ -108,7 +109,10 @@ public static class ApplicationServiceCollectionExtensions
         define(builder);
         foreach (var step in builder.Steps)
         {
-            AddHandler(services, step.TaskName, step.HandlerType);
+            if (step.HandlerType is { } handlerType)
+            {
+                AddHandler(services, step.TaskName, handlerType);
+            }
         }
 
         var workflow = builder.ToOptions();
@@ -173,6 +177,16 @@ public static class ApplicationServiceCollectionExtensions
         foreach (var (task, policy) in configured.TaskSettings)
         {
             merged.TaskSettings[task] = policy;
+        }
+
+        foreach (var (task, signal) in code.Signals.Where(setting => merged.Tasks.Contains(setting.Key)))
+        {
+            merged.Signals[task] = signal;
+        }
+
+        foreach (var (task, signal) in configured.Signals)
+        {
+            merged.Signals[task] = signal;
         }
 
         return merged;

@@ -45,10 +45,7 @@ internal sealed class GoFlowClient(HttpClient http, TimeProvider clock) : IGoFlo
         string workflowName, DateTimeOffset? startAt, JsonObject? input, string? idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workflowName);
-        if (idempotencyKey is not null && !idempotencyKey.All(IsHeaderCharacter))
-        {
-            throw new ArgumentException("An Idempotency-Key travels in an HTTP header: printable ASCII characters only.", nameof(idempotencyKey));
-        }
+        ThrowIfNotHeaderText(idempotencyKey);
 
         var body = new JsonObject { ["workflow_name"] = workflowName, ["input_payload"] = input?.DeepClone() ?? new JsonObject() };
         if (startAt is { } at)
@@ -62,6 +59,19 @@ internal sealed class GoFlowClient(HttpClient http, TimeProvider clock) : IGoFlo
         };
         request.Headers.Add(IdempotencyKeyHeader, idempotencyKey ?? Guid.NewGuid().ToString("N"));
         return await SendForDataAsync<GoFlowWorkflowSummary>(request, cancellationToken);
+    }
+
+    public async Task<GoFlowSignal> SignalAsync(
+        string id, string name, JsonObject? payload = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    {
+        ThrowIfNotHeaderText(idempotencyKey);
+        var uri = GoFlowRoutes.ForSignal(id, name);
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri)
+        {
+            Content = new StringContent((payload ?? []).ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add(IdempotencyKeyHeader, idempotencyKey ?? Guid.NewGuid().ToString("N"));
+        return await SendForDataAsync<GoFlowSignal>(request, cancellationToken);
     }
 
     public Task<GoFlowWorkflow> GetAsync(string id, CancellationToken cancellationToken = default) =>
@@ -206,6 +216,14 @@ internal sealed class GoFlowClient(HttpClient http, TimeProvider clock) : IGoFlo
         catch (TimeoutRejectedException slow)
         {
             throw new TimeoutException($"GoFlow did not answer {request.Method} {request.RequestUri} in time.", slow);
+        }
+    }
+
+    private static void ThrowIfNotHeaderText(string? idempotencyKey)
+    {
+        if (idempotencyKey is not null && !idempotencyKey.All(IsHeaderCharacter))
+        {
+            throw new ArgumentException("An Idempotency-Key travels in an HTTP header: printable ASCII characters only.", nameof(idempotencyKey));
         }
     }
 

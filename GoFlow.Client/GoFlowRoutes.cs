@@ -9,6 +9,7 @@ internal static class GoFlowRoutes
     public const string Activity = "/workflows/{id}/activity";
     public const string Cancel = "/workflows/{id}/cancel";
     public const string Retry = "/workflows/{id}/retry";
+    public const string Signal = "/workflows/{id}/signals/{name}";
     public const string Schedules = "/schedules";
     public const string PauseSchedule = "/schedules/{name}/pause";
     public const string ResumeSchedule = "/schedules/{name}/resume";
@@ -16,7 +17,8 @@ internal static class GoFlowRoutes
 
     public static IReadOnlyList<(string Method, string Path)> All { get; } =
     [
-        ("POST", Workflows), ("GET", Workflows), ("GET", Workflow), ("GET", Activity), ("POST", Cancel), ("POST", Retry), ("GET", Definitions),
+        ("POST", Workflows), ("GET", Workflows), ("GET", Workflow), ("GET", Activity), ("POST", Cancel), ("POST", Retry), ("POST", Signal),
+        ("GET", Definitions),
         ("GET", Schedules), ("POST", PauseSchedule), ("POST", ResumeSchedule), ("POST", TriggerSchedule),
     ];
 
@@ -25,6 +27,13 @@ internal static class GoFlowRoutes
     {
         ThrowIfNotAnId(name);
         return template.Replace("{name}", Uri.EscapeDataString(name), StringComparison.Ordinal);
+    }
+
+    /// <summary>A signal's route: the workflow's id and the signal's name are path segments, held to the same rule.</summary>
+    public static string ForSignal(string id, string name)
+    {
+        ThrowIfNotAnId(name);
+        return For(Signal, id).Replace("{name}", Uri.EscapeDataString(name), StringComparison.Ordinal);
     }
 
     public static string For(string template, string id)

@@ -37,6 +37,16 @@ public interface IGoFlowClient
     /// <summary>The workflows <paramref name="query"/> selects, newest first, read a page at a time as they are enumerated.</summary>
     IAsyncEnumerable<GoFlowWorkflowSummary> ListAsync(GoFlowListQuery? query = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Delivers signal <paramref name="name"/> with <paramref name="payload"/> ({} when null) to workflow
+    /// <paramref name="id"/>, for the step that waits for it. The call carries <paramref name="idempotencyKey"/>, or a
+    /// new one when null, so that repeating it delivers the signal once. No such workflow, or no step waiting for that
+    /// name, throws <see cref="GoFlowNotFoundException"/>; a finished workflow, or one that received the signal already,
+    /// <see cref="GoFlowConflictException"/>.
+    /// </summary>
+    Task<GoFlowSignal> SignalAsync(
+        string id, string name, JsonObject? payload = null, string? idempotencyKey = null, CancellationToken cancellationToken = default);
+
     /// <summary>Cancels a PENDING or RUNNING workflow; a finished one throws <see cref="GoFlowConflictException"/>.</summary>
     Task<GoFlowWorkflow> CancelAsync(string id, CancellationToken cancellationToken = default);
 

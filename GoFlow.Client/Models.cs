@@ -40,7 +40,14 @@ public sealed record GoFlowTask(
     DateTime CreatedAt,
     DateTime UpdatedAt,
     string? WorkerId,
-    DateTime ScheduledAt);
+    DateTime ScheduledAt,
+    GoFlowWaitingFor? WaitingFor = null);
+
+/// <summary>What a WAITING task waits for: a signal's name, and when its step fails without it.</summary>
+public sealed record GoFlowWaitingFor(string Signal, DateTime TimeoutAt);
+
+/// <summary>A signal as GoFlow stored it (POST /workflows/{id}/signals/{name}).</summary>
+public sealed record GoFlowSignal(string WorkflowId, string Name, DateTime ReceivedAt);
 
 /// <summary>A workflow as a list shows it, without its tasks (GET /workflows).</summary>
 public sealed record GoFlowWorkflowSummary(
@@ -83,4 +90,10 @@ public sealed record GoFlowSchedule(
     string? LastWorkflowId);
 
 /// <summary>A workflow the server knows: its name and its task names in the order they run.</summary>
-public sealed record GoFlowWorkflowDefinition(string Name, IReadOnlyList<string> Tasks);
+public sealed record GoFlowWorkflowDefinition(string Name, IReadOnlyList<string> Tasks, IReadOnlyList<GoFlowStep>? Steps = null);
+
+/// <summary>A step of a definition: <paramref name="Kind"/> is <c>task</c> or <c>signal</c> (it waits for <paramref name="Signal"/>).</summary>
+public sealed record GoFlowStep(string Name, string Kind, GoFlowStepSignal? Signal = null);
+
+/// <summary>The signal a step waits for, and for how long (a TimeSpan in its invariant form, <c>2.00:00:00</c>).</summary>
+public sealed record GoFlowStepSignal(string Name, string Timeout);

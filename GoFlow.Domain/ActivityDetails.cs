@@ -36,6 +36,27 @@ public static class ActivityDetails
             }
         });
 
+    /// <summary>A TASK_WAITING row's details: the task, its attempt, the signal it waits for and until when.</summary>
+    public static string ForWaitingTask(string taskName, int attempt, string signalName, DateTimeOffset timeoutAt) =>
+        Write(writer =>
+        {
+            writer.WriteString("task_name", taskName);
+            writer.WriteNumber("attempt", attempt);
+            writer.WriteString("signal", signalName);
+            writer.WriteString("timeout_at", timeoutAt.UtcDateTime);
+        });
+
+    /// <summary>A SIGNAL_RECEIVED row's details: the signal's name and, when it came with one, its Idempotency-Key.</summary>
+    public static string ForSignal(string signalName, string? idempotencyKey) =>
+        Write(writer =>
+        {
+            writer.WriteString("signal", signalName);
+            if (idempotencyKey is not null)
+            {
+                writer.WriteString("idempotency_key", idempotencyKey);
+            }
+        });
+
     private static string Write(Action<Utf8JsonWriter> writeProperties)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(128);

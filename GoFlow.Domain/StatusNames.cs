@@ -12,6 +12,9 @@ public static class StatusNames
     public const string Failed = "FAILED";
     public const string Cancelled = "CANCELLED";
 
+    /// <summary>A task only: a signal step waiting for its signal (ADR 0020).</summary>
+    public const string Waiting = "WAITING";
+
     public static string ToName(this WorkflowStatus status) => status switch
     {
         WorkflowStatus.Pending => Pending,
@@ -29,6 +32,7 @@ public static class StatusNames
         WorkflowTaskStatus.Completed => Completed,
         WorkflowTaskStatus.Failed => Failed,
         WorkflowTaskStatus.Cancelled => Cancelled,
+        WorkflowTaskStatus.Waiting => Waiting,
         _ => throw new DomainException($"Unknown task status {status}."),
     };
 
@@ -49,6 +53,7 @@ public static class StatusNames
         Completed => WorkflowTaskStatus.Completed,
         Failed => WorkflowTaskStatus.Failed,
         Cancelled => WorkflowTaskStatus.Cancelled,
+        Waiting => WorkflowTaskStatus.Waiting,
         _ => throw new DomainException($"Unknown task status '{name}'."),
     };
 }

@@ -4,7 +4,12 @@ namespace GoFlow.Domain;
 public sealed class WorkflowDefinition
 {
     /// <param name="policies">The policy of each task, in the same order; every task gets <see cref="TaskPolicy.Default"/> when null.</param>
-    public WorkflowDefinition(string name, IReadOnlyList<string> taskNames, IReadOnlyList<TaskPolicy>? policies = null)
+    /// <param name="signals">The steps, by task name, that wait for a signal instead of running a handler.</param>
+    public WorkflowDefinition(
+        string name,
+        IReadOnlyList<string> taskNames,
+        IReadOnlyList<TaskPolicy>? policies = null,
+        IReadOnlyDictionary<string, StepSignal>? signals = null)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
@@ -29,7 +34,9 @@ public sealed class WorkflowDefinition
 
         Name = name;
         TaskNames = [.. taskNames];
-        Steps = [.. taskNames.Select((taskName, index) => new WorkflowStep(index, taskName, policies?[index] ?? TaskPolicy.Default))];
+        Steps = [.. taskNames.Select((taskName, index) =>
+            WithSignal(new WorkflowStep(index, taskName, policies?[index] ?? TaskPolicy.Default), signals))];
+        CheckSignals(signals);
     }
 
     public string Name { get; }
@@ -46,6 +53,10 @@ public sealed class WorkflowDefinition
     public WorkflowStep? StepAt(int stepIndex) =>
         stepIndex >= 0 && stepIndex < Steps.Count ? Steps[stepIndex] : null;
 
+    /// <summary>The step that waits for the signal named <paramref name="signalName"/>, or null when none does.</summary>
+    public WorkflowStep? StepAwaiting(string signalName) =>
+        Steps.FirstOrDefault(step => step.Signal is { } signal && signal.Name == signalName);
+
     /// <summary>The step that follows <paramref name="stepIndex"/>, or null when that step is the last.</summary>
     public WorkflowStep? StepAfter(int stepIndex)
     {
@@ -56,11 +67,38 @@ public sealed class WorkflowDefinition
 
         return StepAt(stepIndex + 1);
     }
+
+    private static WorkflowStep WithSignal(WorkflowStep step, IReadOnlyDictionary<string, StepSignal>? signals) =>
+        signals?.GetValueOrDefault(step.TaskName) is { } signal ? step with { Kind = StepKind.Signal, Signal = signal } : step;
+
+    /// <summary>
+    /// A signal names one step, so that a delivery knows which step it wakes: two steps waiting for one name would
+    /// leave the second waiting for a signal the first consumed.
+    /// </summary>
+    private void CheckSignals(IReadOnlyDictionary<string, StepSignal>? signals)
+    {
+        if (signals?.Keys.FirstOrDefault(stepName => !TaskNames.Contains(stepName)) is { } unknown)
+        {
+            throw new DomainException($"Workflow definition '{Name}' has a signal for '{unknown}', which is not one of its steps.");
+        }
+
+        var waiting = Steps.Where(step => step.Signal is not null).ToList();
+        if (waiting.GroupBy(step => step.Signal!.Name).FirstOrDefault(group => group.Count() > 1) is { } twice)
+        {
+            throw new DomainException($"Workflow definition '{Name}' has more than one step waiting for signal '{twice.Key}'.");
+        }
+    }
 }
 
 /// <summary>One position in a workflow definition: its zero-based index, the task that runs there and how.</summary>
 public sealed record WorkflowStep(int Index, string TaskName, TaskPolicy Policy)
 {
+    /// <summary>What the step does: by default it runs the handler registered for its task name.</summary>
+    public StepKind Kind { get; init; } = StepKind.Task;
+
+    /// <summary>The signal a <see cref="StepKind.Signal"/> step waits for; null for the other kinds.</summary>
+    public StepSignal? Signal { get; init; }
+
     /// <summary>A step with the default policy.</summary>
     public WorkflowStep(int index, string taskName)
         : this(index, taskName, TaskPolicy.Default)

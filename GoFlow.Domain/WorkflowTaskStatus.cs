@@ -8,4 +8,7 @@ public enum WorkflowTaskStatus
     Completed,
     Failed,
     Cancelled,
+
+    /// <summary>A signal step waits for its signal, holding no lease, until the signal comes or its timeout (its scheduled_at).</summary>
+    Waiting,
 }

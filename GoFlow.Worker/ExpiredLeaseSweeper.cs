@@ -8,7 +8,8 @@ namespace GoFlow.Worker;
 
 /// <summary>
 /// Takes back, every <see cref="WorkerOptions.RecoveryInterval"/>, the RUNNING tasks whose lease ended: their worker
-/// died or stalled (ADR 0007). Any number of hosts may sweep at once: the store skips the rows another sweep holds.
+/// died or stalled (ADR 0007), and fails the signal steps whose timeout came (ADR 0020). Any number of hosts may sweep
+/// at once: the store skips the rows another sweep holds.
 /// </summary>
 internal sealed partial class ExpiredLeaseSweeper(
     IServiceScopeFactory scopes,

@@ -67,7 +67,8 @@ internal static class DashboardMapper
         task.Error,
         task.WorkerId,
         task.CreatedAt.UtcDateTime,
-        task.UpdatedAt.UtcDateTime);
+        task.UpdatedAt.UtcDateTime,
+        task.WaitingForSignal);
 
     private static CountResponse ToResponse(CappedCount count) => new(count.Value, count.Capped);
 

@@ -55,7 +55,9 @@ internal sealed record TaskDetailResponse(
     // The worker that ran the task, once the read model records it (the reliability issue adds TaskView.WorkerId).
     string? WorkerId,
     DateTime CreatedAt,
-    DateTime UpdatedAt);
+    DateTime UpdatedAt,
+    // The signal a WAITING task waits for (until its ScheduledAt), else null (ADR 0020).
+    string? WaitingFor);
 
 internal sealed record ActivityDetailResponse(long Id, long? TaskId, string Action, string? Details, DateTime CreatedAt);
 

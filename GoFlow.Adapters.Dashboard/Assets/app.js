@@ -11,7 +11,7 @@
   const API = ROOT + '/api';
   const STATUSES = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'];
   // The shape beside each status, so that a status never rests on colour alone.
-  const SHAPES = { PENDING: '○', RUNNING: '◔', COMPLETED: '✔', FAILED: '✖', CANCELLED: '⊘' };
+  const SHAPES = { PENDING: '○', RUNNING: '◔', WAITING: '◷', COMPLETED: '✔', FAILED: '✖', CANCELLED: '⊘' };
 
   const main = document.getElementById('main');
 
@@ -518,7 +518,9 @@
         el('dt', {}, 'Attempts'), el('dd', {}, task.attempt + ' of ' + task.max_attempts),
         el('dt', {}, 'Took'), el('dd', {}, finishedTask ? formatDuration(took) + ' (from due to finished)' : '—'),
         el('dt', {}, 'Worker'), el('dd', {}, task.worker_id || 'not recorded'),
-        el('dt', {}, 'Due'), el('dd', {}, formatTime(task.scheduled_at))),
+        el('dt', {}, 'Due'), el('dd', {}, formatTime(task.scheduled_at)),
+        task.waiting_for ? [el('dt', {}, 'Waits for'),
+          el('dd', { class: 'waiting-for' }, 'signal ' + task.waiting_for + ', until ' + formatTime(task.scheduled_at))] : null),
       el('h4', {}, 'Input'), el('pre', { text: prettyJson(task.input_payload) }),
       el('h4', {}, 'Output'), el('pre', { text: prettyJson(task.output_payload) }),
       task.error ? [el('h4', {}, 'Error'), el('pre', { class: 'error', text: task.error })] : null);

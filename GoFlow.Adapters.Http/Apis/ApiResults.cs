@@ -56,6 +56,33 @@ internal static class ApiResults
             _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal, "Not a refusal."),
         };
 
+    /// <summary>POST /workflows/{id}/signals/{name}: a body refused before it reached the use case, as a start's would be.</summary>
+    public static Results<Accepted<DataResponse<SignalResponse>>, ValidationProblem, ProblemHttpResult> RefusedSignal(
+        StartRequestOutcome refusal) => Refused(refusal).Result switch
+        {
+            ValidationProblem invalid => invalid,
+            ProblemHttpResult problem => problem,
+            var other => throw new ArgumentOutOfRangeException(nameof(refusal), other, "Not a refusal."),
+        };
+
+    /// <summary>POST /workflows/{id}/signals/{name}: what the use case decided. A repeat answers as the first delivery did.</summary>
+    public static Results<Accepted<DataResponse<SignalResponse>>, ValidationProblem, ProblemHttpResult> FromSignalResult(
+        string id, DeliverSignalResult result) => result switch
+        {
+            DeliverSignalResult.Delivered delivered => SignalAccepted(id, delivered.Receipt),
+            DeliverSignalResult.AlreadyDelivered repeated => SignalAccepted(id, repeated.Receipt),
+            DeliverSignalResult.Invalid invalid => TypedResults.ValidationProblem(
+                invalid.Errors.ToDictionary(error => error.Key, error => error.Value)),
+            DeliverSignalResult.WorkflowNotFound => WorkflowNotFound(id),
+            DeliverSignalResult.NoStepWaits none => TypedResults.Problem(
+                none.Detail, statusCode: StatusCodes.Status404NotFound, title: "No step waits for this signal"),
+            DeliverSignalResult.KeyReused reused => TypedResults.Problem(
+                reused.Detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused"),
+            DeliverSignalResult.Conflict conflict => TypedResults.Problem(
+                conflict.Detail, statusCode: StatusCodes.Status409Conflict, title: "Signal not accepted"),
+            _ => throw new ArgumentOutOfRangeException(nameof(result), result, "Unknown signal result."),
+        };
+
     /// <summary>GET /workflows: a page, with the cursor of the next one.</summary>
     public static Ok<WorkflowListResponse> Page(WorkflowPage page) => TypedResults.Ok(new WorkflowListResponse(
         [.. page.Workflows.Select(ResponseMapper.ToResponse)],
@@ -93,6 +120,9 @@ internal static class ApiResults
         $"There is no workflow with id '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Workflow not found");
 
     public static string WorkflowLocation(string id) => $"/workflows/{id}";
+
+    private static Accepted<DataResponse<SignalResponse>> SignalAccepted(string id, SignalReceipt receipt) =>
+        TypedResults.Accepted(WorkflowLocation(id), new DataResponse<SignalResponse>(ResponseMapper.ToResponse(receipt)));
 
     /// <summary><c>PENDING or RUNNING</c>: the statuses a workflow may take <paramref name="transition"/> from, as the answers name them.</summary>
     public static string StatusesAllowing(WorkflowTransition transition) =>

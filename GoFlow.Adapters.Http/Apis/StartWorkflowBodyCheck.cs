@@ -17,7 +17,12 @@ namespace GoFlow.Adapters.Http.Apis;
 internal static class StartWorkflowBodyCheck
 {
     /// <returns>Why the body is refused, or null when it may be parsed.</returns>
-    public static StartRequestOutcome? Check(ReadOnlySpan<byte> body, int maxPayloadDepth)
+    public static StartRequestOutcome? Check(ReadOnlySpan<byte> body, int maxPayloadDepth) =>
+        Check(body, maxPayloadDepth, StartWorkflowRequestReader.InputPayloadField);
+
+    /// <summary>The same checks for a body whose property <paramref name="payloadField"/> holds the payload, or, when it is null, a body that is the payload (a signal's).</summary>
+    /// <returns>Why the body is refused, or null when it may be parsed.</returns>
+    public static StartRequestOutcome? Check(ReadOnlySpan<byte> body, int maxPayloadDepth, string? payloadField)
     {
         if (!Utf8.IsValid(body))
         {
@@ -26,10 +31,12 @@ internal static class StartWorkflowBodyCheck
 
         // The body object is one level above the payload, so the body may nest one level deeper than the payload;
         // the reader's own limit sits one level above that, so that the loop sees the first container too deep.
-        var maxBodyDepth = maxPayloadDepth + 1;
+        // A body that is the payload is held to the payload's nesting alone.
+        var payloadLevel = payloadField is null ? 0 : 1;
+        var maxBodyDepth = maxPayloadDepth + payloadLevel;
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxBodyDepth + 1 });
         var nextValueIsPayload = false;
-        var inPayload = false;
+        var inPayload = payloadField is null;
         try
         {
             while (reader.Read())
@@ -43,8 +50,8 @@ internal static class StartWorkflowBodyCheck
                         }
 
                         // The reader's depth counts the containers around a token: 1 is a property of the body object.
-                        nextValueIsPayload = reader.CurrentDepth == 1
-                            && reader.ValueTextEquals(StartWorkflowRequestReader.InputPayloadField);
+                        nextValueIsPayload = payloadField is not null && reader.CurrentDepth == 1
+                            && reader.ValueTextEquals(payloadField);
                         continue;
 
                     case JsonTokenType.String when !HasValidUnicode(ref reader):
@@ -53,13 +60,14 @@ internal static class StartWorkflowBodyCheck
                     case JsonTokenType.StartObject or JsonTokenType.StartArray:
                         inPayload |= nextValueIsPayload;
 
-                        // Inside the payload a container's level is exactly the reader's depth: the payload object,
-                        // a property of the body object, is at depth 1.
-                        if (inPayload && reader.CurrentDepth > maxPayloadDepth)
+                        // Inside the payload a container's level is the reader's depth from the payload's: the payload
+                        // object, a property of the body object, is at depth 1 (the body itself, when it is the payload, at 0).
+                        if (inPayload && reader.CurrentDepth - payloadLevel + 1 > maxPayloadDepth)
                         {
+                            var field = payloadField ?? "payload";
                             return new StartRequestOutcome.InvalidField(
-                                StartWorkflowRequestReader.InputPayloadField,
-                                $"{StartWorkflowRequestReader.InputPayloadField} is nested more than {maxPayloadDepth} " +
+                                field,
+                                $"{payloadField ?? "The payload"} is nested more than {maxPayloadDepth} " +
                                 "levels deep; count the payload object as level 1 and each object or array inside " +
                                 "another as one level more.");
                         }
@@ -72,7 +80,7 @@ internal static class StartWorkflowBodyCheck
 
                         break;
 
-                    case JsonTokenType.EndObject or JsonTokenType.EndArray when inPayload && reader.CurrentDepth == 1:
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray when inPayload && payloadField is not null && reader.CurrentDepth == 1:
                         inPayload = false;
                         break;
                 }

@@ -11,7 +11,8 @@ namespace GoFlow.Adapters.Http.Apis;
 /// <summary>
 /// Reads the body of POST /workflows by hand rather than through model binding, so that every way a body can be
 /// wrong (not JSON, too large, broken JSON, not valid Unicode, nested too deep, not an object, a payload that is not
-/// an object) gets this adapter's own answer, before anything reaches the use case or the database.
+/// an object) gets this adapter's own answer, before anything reaches the use case or the database. A signal's body
+/// (POST /workflows/{id}/signals/{name}) is read by the same <see cref="ReadDocumentAsync"/>, under the same limits.
 /// </summary>
 internal static class StartWorkflowRequestReader
 {
@@ -23,53 +24,10 @@ internal static class StartWorkflowRequestReader
 
     public static async Task<StartRequestOutcome> ReadAsync(HttpRequest request, ApiOptions limits, CancellationToken cancellationToken)
     {
-        if (!IsUtf8Json(request.ContentType))
+        var (document, refusal) = await ReadDocumentAsync(request, limits, InputPayloadField, cancellationToken);
+        if (document is null)
         {
-            return new StartRequestOutcome.UnsupportedMediaType(
-                "The request body must be JSON sent as application/json (charset utf-8, if any); the Content-Type was " +
-                $"{Describe(request.ContentType)}.");
-        }
-
-        ReadOnlyMemory<byte>? body;
-        try
-        {
-            body = await ReadBodyAsync(request, limits.MaxRequestBodyBytes, cancellationToken);
-        }
-        catch (IOException exception) when (exception is not (ConnectionResetException or BadHttpRequestException))
-        {
-            // The server could not take the body apart (a chunk size that overflows, say): the client's framing. A
-            // reset connection (the client left) and the server's own refusals go on to the exception handler.
-            return new StartRequestOutcome.Malformed(
-                "The request body could not be read: its chunked transfer coding is malformed.");
-        }
-
-        if (body is null)
-        {
-            return new StartRequestOutcome.TooLarge($"The request body is larger than {limits.MaxRequestBodyBytes} bytes.");
-        }
-
-        var text = SkipByteOrderMark(body.Value);
-        if (StartWorkflowBodyCheck.Check(text.Span, limits.MaxPayloadDepth) is { } refusal)
-        {
-            return refusal;
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(text, new JsonDocumentOptions
-            {
-                // Duplicate keys are refused (400) rather than "last wins": a payload with duplicates means different
-                // things to different readers (MySQL keeps the last key, MariaDB stores the text as sent), so it is
-                // stopped at the door.
-                AllowDuplicateProperties = false,
-                // The check above has held the nesting to this already.
-                MaxDepth = limits.MaxPayloadDepth + 1,
-            });
-        }
-        catch (JsonException exception)
-        {
-            return new StartRequestOutcome.Malformed(NotJson(exception));
+            return refusal!;
         }
 
         using (document)
@@ -129,6 +87,66 @@ internal static class StartWorkflowRequestReader
 
             return new StartRequestOutcome.Command(new StartWorkflowCommand(workflowName, inputPayload, StartAt: startAt));
         }
+    }
+
+    /// <summary>
+    /// Reads a JSON body under the limits of <paramref name="limits"/>: its content type, size, encoding, nesting (its
+    /// property <paramref name="payloadField"/> held to the payload's depth, or the whole body when that is null) and
+    /// syntax. The caller owns the document.
+    /// </summary>
+    public static async Task<(JsonDocument? Document, StartRequestOutcome? Refusal)> ReadDocumentAsync(
+        HttpRequest request, ApiOptions limits, string? payloadField, CancellationToken cancellationToken)
+    {
+        if (!IsUtf8Json(request.ContentType))
+        {
+            return (null, new StartRequestOutcome.UnsupportedMediaType(
+                "The request body must be JSON sent as application/json (charset utf-8, if any); the Content-Type was " +
+                $"{Describe(request.ContentType)}."));
+        }
+
+        ReadOnlyMemory<byte>? body;
+        try
+        {
+            body = await ReadBodyAsync(request, limits.MaxRequestBodyBytes, cancellationToken);
+        }
+        catch (IOException exception) when (exception is not (ConnectionResetException or BadHttpRequestException))
+        {
+            // The server could not take the body apart (a chunk size that overflows, say): the client's framing. A
+            // reset connection (the client left) and the server's own refusals go on to the exception handler.
+            return (null, new StartRequestOutcome.Malformed(
+                "The request body could not be read: its chunked transfer coding is malformed."));
+        }
+
+        if (body is null)
+        {
+            return (null, new StartRequestOutcome.TooLarge($"The request body is larger than {limits.MaxRequestBodyBytes} bytes."));
+        }
+
+        var text = SkipByteOrderMark(body.Value);
+        if (StartWorkflowBodyCheck.Check(text.Span, limits.MaxPayloadDepth, payloadField) is { } refusal)
+        {
+            return (null, refusal);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(text, new JsonDocumentOptions
+            {
+                // Duplicate keys are refused (400) rather than "last wins": a payload with duplicates means different
+                // things to different readers (MySQL keeps the last key, MariaDB stores the text as sent), so it is
+                // stopped at the door.
+                AllowDuplicateProperties = false,
+                // The check above has held the nesting to this already.
+                MaxDepth = limits.MaxPayloadDepth + (payloadField is null ? 0 : 1),
+            });
+        }
+        catch (JsonException exception)
+        {
+            return (null, new StartRequestOutcome.Malformed(NotJson(exception)));
+        }
+
+        return (document, null);
     }
 
     /// <summary>The body, or null when it is larger than <paramref name="limit"/> bytes (the rest is left unread).</summary>
@@ -218,7 +236,7 @@ internal static class StartWorkflowRequestReader
         _ => $"'{contentType}'",
     };
 
-    private static string Describe(JsonValueKind kind) => kind switch
+    public static string Describe(JsonValueKind kind) => kind switch
     {
         JsonValueKind.Array => "an array",
         JsonValueKind.String => "a string",

@@ -1,5 +1,6 @@
 using GoFlow.Adapters.Http.Json;
 using GoFlow.Domain;
+using GoFlow.Ports.Driving;
 using GoFlow.Ports.ReadModels;
 
 namespace GoFlow.Adapters.Http.Contracts;
@@ -40,7 +41,8 @@ internal static class ResponseMapper
         task.CreatedAt.UtcDateTime,
         task.UpdatedAt.UtcDateTime,
         task.WorkerId,
-        task.ScheduledAt.UtcDateTime);
+        task.ScheduledAt.UtcDateTime,
+        task.WaitingForSignal is { } signal ? new WaitingForResponse(signal, task.ScheduledAt.UtcDateTime) : null);
 
     public static ActivityResponse ToResponse(ActivityLogEntry entry) => new(
         entry.Id,
@@ -62,5 +64,15 @@ internal static class ResponseMapper
         schedule.LastWorkflowId?.ToString());
 
     public static WorkflowDefinitionResponse ToResponse(WorkflowDefinition definition) =>
-        new(definition.Name, definition.TaskNames);
+        new(definition.Name, definition.TaskNames, [.. definition.Steps.Select(ToResponse)]);
+
+    public static StepResponse ToResponse(WorkflowStep step) => new(
+        step.TaskName,
+        step.Kind.ToString().ToLowerInvariant(),
+        step.Signal is { } signal
+            ? new SignalStepResponse(signal.Name, signal.Timeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture))
+            : null);
+
+    public static SignalResponse ToResponse(SignalReceipt receipt) =>
+        new(receipt.WorkflowId.ToString(), receipt.Name, receipt.ReceivedAt.UtcDateTime);
 }

@@ -31,7 +31,10 @@ internal sealed record WorkflowWithTasksResponse(
     DateTime UpdatedAt,
     IReadOnlyList<TaskResponse> Tasks);
 
-/// <summary>A task; <paramref name="ScheduledAt"/> is when it may run while PENDING: a delayed start's or a retry's due time.</summary>
+/// <summary>
+/// A task; <paramref name="ScheduledAt"/> is when it may run while PENDING: a delayed start's or a retry's due time.
+/// <paramref name="WaitingFor"/> is what a WAITING task waits for; null in every other status.
+/// </summary>
 internal sealed record TaskResponse(
     long Id,
     string TaskName,
@@ -43,7 +46,14 @@ internal sealed record TaskResponse(
     DateTime CreatedAt,
     DateTime UpdatedAt,
     string? WorkerId,
-    DateTime ScheduledAt);
+    DateTime ScheduledAt,
+    WaitingForResponse? WaitingFor = null);
+
+/// <summary>What a WAITING task waits for: the signal's name, and when the step fails without it.</summary>
+internal sealed record WaitingForResponse(string Signal, DateTime TimeoutAt);
+
+/// <summary>A signal as stored (POST /workflows/{id}/signals/{name}); a resend under the same Idempotency-Key gets the same.</summary>
+internal sealed record SignalResponse(string WorkflowId, string Name, DateTime ReceivedAt);
 
 internal sealed record ActivityResponse(
     long Id,
@@ -69,4 +79,11 @@ internal sealed record ScheduleResponse(
     DateTime? LastFireAt,
     string? LastWorkflowId);
 
-internal sealed record WorkflowDefinitionResponse(string Name, IReadOnlyList<string> Tasks);
+/// <summary>A definition: its task names in order (every step's, as before), and its steps with what each does.</summary>
+internal sealed record WorkflowDefinitionResponse(string Name, IReadOnlyList<string> Tasks, IReadOnlyList<StepResponse> Steps);
+
+/// <summary>A step: <paramref name="Kind"/> is <c>task</c> (runs its handler) or <c>signal</c> (waits for <paramref name="Signal"/>).</summary>
+internal sealed record StepResponse(string Name, string Kind, SignalStepResponse? Signal);
+
+/// <summary>The signal a step waits for, and for how long (a TimeSpan: <c>2.00:00:00</c> is two days).</summary>
+internal sealed record SignalStepResponse(string Name, string Timeout);

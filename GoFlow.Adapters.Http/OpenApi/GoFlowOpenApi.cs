@@ -49,6 +49,7 @@ internal static class GoFlowOpenApi
             };
             document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
             document.Components.Schemas[StartWorkflowSchema.Name] = StartWorkflowSchema.Create();
+            document.Components.Schemas[SignalSchema.Name] = SignalSchema.Create();
             document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SecuritySchemeName, document)] = [] }];
 
             // The generator copies the request's Host header into servers, and a shared cache would serve that to

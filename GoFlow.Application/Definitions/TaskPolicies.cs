@@ -8,7 +8,11 @@ internal static class TaskPolicies
     /// <summary>The definition named <paramref name="name"/>, with one policy per task.</summary>
     /// <exception cref="DomainException">A resolved value breaks a rule (fewer than one attempt, say).</exception>
     public static WorkflowDefinition ToDefinition(string name, WorkflowOptions workflow, TaskPolicyOptions defaults) =>
-        new(name, workflow.Tasks, [.. workflow.Tasks.Select(task => Resolve(workflow, task, defaults))]);
+        new(
+            name,
+            workflow.Tasks,
+            [.. workflow.Tasks.Select(task => Resolve(workflow, task, defaults))],
+            SignalStepOptions.ToSignals(workflow));
 
     private static TaskPolicy Resolve(WorkflowOptions workflow, string taskName, TaskPolicyOptions defaults)
     {

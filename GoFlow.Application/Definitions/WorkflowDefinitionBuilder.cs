@@ -29,7 +29,22 @@ public sealed class WorkflowDefinitionBuilder
     {
         var overrides = new TaskPolicyOverrides();
         policy?.Invoke(overrides);
-        _steps.Add(new DefinedStep(taskName ?? typeof(THandler).Name, typeof(THandler), overrides));
+        _steps.Add(new DefinedStep(taskName ?? typeof(THandler).Name, typeof(THandler), overrides, Signal: null));
+        return this;
+    }
+
+    /// <summary>
+    /// Adds a step named <paramref name="stepName"/> that waits for the signal <paramref name="signalName"/> for at most
+    /// <paramref name="timeout"/>: its output is its input with the signal's payload merged over it (ADR 0020).
+    /// </summary>
+    public WorkflowDefinitionBuilder WaitForSignal(string stepName, string signalName, TimeSpan timeout)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(stepName);
+        _steps.Add(new DefinedStep(stepName, HandlerType: null, new TaskPolicyOverrides(), new SignalStepOptions
+        {
+            Name = signalName,
+            Timeout = timeout,
+        }));
         return this;
     }
 
@@ -56,10 +71,15 @@ public sealed class WorkflowDefinitionBuilder
         foreach (var step in _steps)
         {
             options.TaskSettings[step.TaskName] = step.Policy;
+            if (step.Signal is not null)
+            {
+                options.Signals[step.TaskName] = step.Signal;
+            }
         }
 
         return options;
     }
 
-    internal sealed record DefinedStep(string TaskName, Type HandlerType, TaskPolicyOverrides Policy);
+    /// <summary>A step: run by <paramref name="HandlerType"/>, or, when that is null, waiting for <paramref name="Signal"/>.</summary>
+    internal sealed record DefinedStep(string TaskName, Type? HandlerType, TaskPolicyOverrides Policy, SignalStepOptions? Signal);
 }

@@ -17,9 +17,15 @@ public sealed class WorkflowsOptions : Dictionary<string, WorkflowOptions>
 /// <summary>One workflow's settings: its tasks, and optionally its own retry and timeout values.</summary>
 public sealed class WorkflowOptions : TaskPolicyOverrides
 {
-    /// <summary>The task names, in the order they run. Required, at least one; each needs a registered handler.</summary>
+    /// <summary>
+    /// The task names, in the order they run. Required, at least one; each needs a registered handler, but for the
+    /// steps named in <see cref="Signals"/>.
+    /// </summary>
     public List<string> Tasks { get; init; } = [];
 
     /// <summary>Per-task values, by task name, that win over the workflow's and the <c>Worker</c> section's.</summary>
     public Dictionary<string, TaskPolicyOverrides> TaskSettings { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>The steps, by task name, that wait for a signal instead of running a handler.</summary>
+    public Dictionary<string, SignalStepOptions> Signals { get; init; } = new(StringComparer.Ordinal);
 }

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace GoFlow.Application.Definitions;
 
 /// <summary>
-/// Checks at start that every definition has tasks and that every task has a registered <see cref="ITaskHandler"/>,
-/// so a typo in configuration stops the host instead of failing workflows at run time.
+/// Checks at start that every definition has tasks, that every task has a registered <see cref="ITaskHandler"/> or
+/// waits for a signal, and that its signals are valid, so a typo in configuration stops the host instead of failing workflows at run time.
 /// </summary>
 internal sealed class WorkflowsOptionsValidator(
     IServiceProviderIsKeyedService keyedServices,
@@ -29,7 +29,7 @@ internal sealed class WorkflowsOptionsValidator(
                 {
                     failures.Add($"Workflows:{workflowName}:Tasks has a blank task name.");
                 }
-                else if (!keyedServices.IsKeyedService(typeof(ITaskHandler), taskName))
+                else if (!workflow.Signals.ContainsKey(taskName) && !keyedServices.IsKeyedService(typeof(ITaskHandler), taskName))
                 {
                     failures.Add(
                         $"Workflows:{workflowName} names task '{taskName}', but no handler is registered for it " +
@@ -42,6 +42,11 @@ internal sealed class WorkflowsOptionsValidator(
                 failures.Add($"Workflows:{workflowName}:TaskSettings names '{configuredTask}', which is not one of its tasks.");
             }
 
+            foreach (var signalStep in workflow.Signals.Keys.Except(workflow.Tasks))
+            {
+                failures.Add($"Workflows:{workflowName}:Signals names '{signalStep}', which is not one of its tasks.");
+            }
+
             if (failures.Count == 0)
             {
                 try
@@ -50,7 +55,7 @@ internal sealed class WorkflowsOptionsValidator(
                 }
                 catch (DomainException exception)
                 {
-                    failures.Add($"Workflows:{workflowName} has an invalid retry or timeout setting: {exception.Message}");
+                    failures.Add($"Workflows:{workflowName} has an invalid retry, timeout or signal setting: {exception.Message}");
                 }
             }
         }

@@ -19,6 +19,7 @@ namespace GoFlow.Application.UseCases;
 /// </summary>
 internal sealed partial class ExecuteTask(
     ITaskQueue queue,
+    ISignalInbox signals,
     CompletionGroupCommit completions,
     IWorkflowDefinitions definitions,
     IServiceProvider services,
@@ -78,49 +79,17 @@ internal sealed partial class ExecuteTask(
                 cancellationToken));
         }
 
-        var handler = services.GetKeyedService<ITaskHandler>(task.TaskName);
-        if (handler is null)
+        var (result, ended) = step.Signal is { } signal
+            ? await AwaitSignalAsync(task, signal, cancellationToken)
+            : await RunHandlerAsync(task, step, cancellationToken);
+        if (ended is not null)
         {
-            return new(await FailAsync(
-                task, $"No handler is registered for task '{task.TaskName}'.", retryAt: null, cancellationToken));
-        }
-
-        JsonObject result;
-        using var timeout = new CancellationTokenSource(step.Policy.Timeout, clock);
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        try
-        {
-            var input = JsonNode.Parse(task.InputPayload) as JsonObject
-                ?? throw new JsonException("The task's input is not a JSON object.");
-            result = await handler.HandleAsync(input, attempt.Token)
-                ?? throw new InvalidOperationException($"The handler of task '{task.TaskName}' returned no output.");
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Shutdown or a lost lease: the attempt is abandoned, not failed; the worker decides what becomes of it.
-            throw;
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            LogTimedOut(task.TaskName, task.WorkflowId.ToString(), task.Attempt, step.Policy.Timeout);
-            return new(await FailAttemptAsync(task, step.Policy, $"The attempt timed out after {step.Policy.Timeout}.", cancellationToken));
-        }
-        catch (PermanentTaskFailureException exception)
-        {
-            LogHandlerFailed(exception, task.TaskName, task.WorkflowId.ToString(), task.Attempt);
-            return new(await FailAsync(task, exception.Message, retryAt: null, cancellationToken));
-        }
-#pragma warning disable CA1031 // Any exception a handler throws is that attempt's failure, recorded as such.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            LogHandlerFailed(exception, task.TaskName, task.WorkflowId.ToString(), task.Attempt);
-            return new(await FailAttemptAsync(task, step.Policy, exception.Message, cancellationToken));
+            return ended;
         }
 
         // An output too large (or not writable as JSON) is the same on every attempt: the task fails for good here,
         // before the store is asked to hold it.
-        if (!StepOutput.TryWrite(result, outputOptions.Value.MaxBytes, out var output, out var refusal))
+        if (!StepOutput.TryWrite(result!, outputOptions.Value.MaxBytes, out var output, out var refusal))
         {
             LogOutputRefused(task.TaskName, task.WorkflowId.ToString(), task.Attempt, refusal);
             return new(await FailAsync(task, refusal, retryAt: null, cancellationToken));
@@ -170,6 +139,81 @@ internal sealed partial class ExecuteTask(
         }
 
         return new(AttemptOutcome.Completed, recorded.NextTask);
+    }
+
+    /// <summary>Runs the step's handler within its timeout: its output, or the attempt's recorded end when it failed.</summary>
+    private async Task<(JsonObject? Output, AttemptResult? Ended)> RunHandlerAsync(
+        ClaimedTask task, WorkflowStep step, CancellationToken cancellationToken)
+    {
+        var handler = services.GetKeyedService<ITaskHandler>(task.TaskName);
+        if (handler is null)
+        {
+            return (null, new(await FailAsync(
+                task, $"No handler is registered for task '{task.TaskName}'.", retryAt: null, cancellationToken)));
+        }
+
+        using var timeout = new CancellationTokenSource(step.Policy.Timeout, clock);
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            var input = JsonNode.Parse(task.InputPayload) as JsonObject
+                ?? throw new JsonException("The task's input is not a JSON object.");
+            return (await handler.HandleAsync(input, attempt.Token)
+                ?? throw new InvalidOperationException($"The handler of task '{task.TaskName}' returned no output."), null);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutdown or a lost lease: the attempt is abandoned, not failed; the worker decides what becomes of it.
+            throw;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            LogTimedOut(task.TaskName, task.WorkflowId.ToString(), task.Attempt, step.Policy.Timeout);
+            return (null, new(await FailAttemptAsync(
+                task, step.Policy, $"The attempt timed out after {step.Policy.Timeout}.", cancellationToken)));
+        }
+        catch (PermanentTaskFailureException exception)
+        {
+            LogHandlerFailed(exception, task.TaskName, task.WorkflowId.ToString(), task.Attempt);
+            return (null, new(await FailAsync(task, exception.Message, retryAt: null, cancellationToken)));
+        }
+#pragma warning disable CA1031 // Any exception a handler throws is that attempt's failure, recorded as such.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogHandlerFailed(exception, task.TaskName, task.WorkflowId.ToString(), task.Attempt);
+            return (null, new(await FailAttemptAsync(task, step.Policy, exception.Message, cancellationToken)));
+        }
+    }
+
+    /// <summary>
+    /// A signal step's body: the stored signal's payload merged over the step's input when it came, else the task is
+    /// parked to wait for it until its timeout (ADR 0020). Parking ends the attempt; the delivery wakes the task, and
+    /// its next claim comes back here and finds the signal.
+    /// </summary>
+    private async Task<(JsonObject? Output, AttemptResult? Ended)> AwaitSignalAsync(
+        ClaimedTask task, StepSignal signal, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var awaited = await RecordAsync(
+            () => signals.AwaitAsync(new SignalAwait(task, signal.Name, now + signal.Timeout, now), CancellationToken.None),
+            cancellationToken);
+        switch (awaited)
+        {
+            case SignalAwaitResult.Arrived { Payload: var payload }:
+                // Both were checked to be JSON objects before they were stored.
+                var input = JsonNode.Parse(task.InputPayload) as JsonObject
+                    ?? throw new JsonException("The task's input is not a JSON object.");
+                var received = JsonNode.Parse(payload) as JsonObject
+                    ?? throw new JsonException($"The payload of signal '{signal.Name}' is not a JSON object.");
+                return (StepSignal.MergeInto(input, received), null);
+            case SignalAwaitResult.Parked:
+                LogWaiting(task.TaskName, task.WorkflowId.ToString(), signal.Name, now + signal.Timeout);
+                return (null, new(AttemptOutcome.Waiting));
+            default:
+                LogResultRejected(task.TaskName, task.WorkflowId.ToString(), task.Attempt);
+                return (null, new(AttemptOutcome.Rejected));
+        }
     }
 
     /// <summary>Fails the attempt: a retry after the backoff while attempts are left, else the task for good.</summary>
@@ -235,6 +279,10 @@ internal sealed partial class ExecuteTask(
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "The output of task {TaskName} of workflow {WorkflowId}, attempt {Attempt}, cannot be stored; the task fails: {Reason}")]
     private partial void LogOutputRefused(string taskName, string workflowId, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Task {TaskName} of workflow {WorkflowId} waits for signal {SignalName} until {TimeoutAt}")]
+    private partial void LogWaiting(string taskName, string workflowId, string signalName, DateTimeOffset timeoutAt);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "The store is unreachable; recording the task's result again in {Wait}")]

@@ -94,6 +94,12 @@ public enum TaskGuard
     /// <summary>The lease ended before now on the task's last attempt.</summary>
     ExpiredLeaseOnLastAttempt,
 
-    /// <summary>The task belongs to the workflow an operator changes (and, for a retry, is the step retried).</summary>
+    /// <summary>
+    /// The task belongs to the workflow an operator changes (and, for a retry, is the step retried), or, for a signal's
+    /// delivery, to the workflow signalled, at the step waiting for that signal.
+    /// </summary>
     Workflow,
+
+    /// <summary>The task is still held by the writer's claim, and no signal for it is stored (checked under the task's lock).</summary>
+    NoSignalStored,
 }

@@ -59,9 +59,32 @@ public static class TaskTransitions
         "lease expired on the last attempt", [Running], Failed, TaskFields.Error | TaskFields.LeaseEnded,
         TaskGuard.ExpiredLeaseOnLastAttempt, [ActivityAction.TaskLeaseExpired, ActivityAction.TaskFailed]);
 
+    /// <summary>
+    /// The holder of a signal step found no signal stored: the task waits, holding no lease (the worker's slot is free),
+    /// due at its timeout. The attempt counts, so that every later claim is a newer one.
+    /// </summary>
+    public static readonly TaskTransition AwaitSignal = new(
+        "await signal", [Running], Waiting, TaskFields.Scheduled | TaskFields.LeaseEnded, TaskGuard.NoSignalStored,
+        [ActivityAction.TaskWaiting]);
+
+    /// <summary>
+    /// The signal a waiting task waits for was delivered: the task is due now, and its next claim finds the signal and
+    /// completes with it. The delivery's SIGNAL_RECEIVED row is the workflow's (<see cref="SignalLog"/>), written
+    /// whether or not a task waited.
+    /// </summary>
+    public static readonly TaskTransition ReceiveSignal = new(
+        "receive signal", [Waiting], Pending, TaskFields.Scheduled, TaskGuard.Workflow, []);
+
+    /// <summary>The error a signal step fails with when its signal did not come in time (TASK_WAITING names the signal).</summary>
+    public const string SignalTimeoutError = "No signal arrived before the step's timeout.";
+
+    /// <summary>No signal came before a waiting task's timeout: it fails for good, as a handler's last failure would.</summary>
+    public static readonly TaskTransition SignalTimeout = new(
+        "signal timeout", [Waiting], Failed, TaskFields.Error, TaskGuard.Due, [ActivityAction.TaskFailed]);
+
     /// <summary>An operator cancels the task's workflow; the holder's later writes then match no guard.</summary>
     public static readonly TaskTransition Cancel = new(
-        "cancel", [Pending, Running], Cancelled, TaskFields.LeaseEnded, TaskGuard.Workflow, []);
+        "cancel", [Pending, Running, Waiting], Cancelled, TaskFields.LeaseEnded, TaskGuard.Workflow, []);
 
     /// <summary>
     /// An operator retries the task's workflow from this step: due now, with fresh attempts. Attempt numbers keep
@@ -81,6 +104,7 @@ public static class TaskTransitions
     /// <summary>Every task transition, creations first.</summary>
     public static readonly IReadOnlyList<TaskTransition> All =
     [
-        Create, HandOver, Claim, RenewLease, Complete, ScheduleRetry, Fail, Release, ExpireLease, ExpireLastLease, Cancel, Retry,
+        Create, HandOver, Claim, RenewLease, Complete, ScheduleRetry, Fail, Release, ExpireLease, ExpireLastLease,
+        AwaitSignal, ReceiveSignal, SignalTimeout, Cancel, Retry,
     ];
 }

@@ -32,4 +32,9 @@ public static class TransitionLog
     /// </summary>
     public static IEnumerable<NewActivity> LeaseExpired(ActivitySubject task, bool attemptsLeft, DateTimeOffset at) =>
         (attemptsLeft ? TaskTransitions.ExpireLease : TaskTransitions.ExpireLastLease).Log(task, at, TaskTransitions.LeaseExpiredError);
+
+    /// <summary>A waiting task's signal did not come in time: TASK_FAILED with the timeout error, then WORKFLOW_FAILED.</summary>
+    public static IEnumerable<NewActivity> SignalTimedOut(
+        ActivitySubject task, string workflowName, string error, DateTimeOffset at) =>
+        TaskTransitions.SignalTimeout.Log(task, at, error).Concat(WorkflowTransitions.Fail.Log(task.WorkflowId, workflowName, at));
 }

@@ -39,4 +39,7 @@ public enum AttemptOutcome
 
     /// <summary>The store refused the result: the task was no longer held by this claim.</summary>
     Rejected,
+
+    /// <summary>A signal step found no signal yet: the task waits for it, WAITING, holding no lease (ADR 0020).</summary>
+    Waiting,
 }

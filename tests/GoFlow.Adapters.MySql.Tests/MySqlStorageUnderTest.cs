@@ -25,6 +25,7 @@ internal sealed class MySqlStorageUnderTest : IStorageUnderTest
         Statistics = new MySqlWorkflowStatistics(_dataSource);
         Summaries = new MySqlWorkflowSummaries(_dataSource);
         Schedules = new MySqlScheduleStore(_dataSource);
+        Signals = new MySqlSignalInbox(_dataSource);
     }
 
     public TestDatabase Database { get; }
@@ -40,6 +41,8 @@ internal sealed class MySqlStorageUnderTest : IStorageUnderTest
     public IWorkflowSummaries Summaries { get; }
 
     public IScheduleStore Schedules { get; }
+
+    public ISignalInbox Signals { get; }
 
     public static async Task<MySqlStorageUnderTest> CreateAsync() => new(await TestDatabase.CreateAsync());
 
@@ -75,7 +78,9 @@ internal sealed class MySqlStorageUnderTest : IStorageUnderTest
             """);
         var activity = await Database.QueryAsync<string>(
             "SELECT JSON_ARRAY(id, workflow_instance_id, task_id, action, details, created_at) FROM activity_logs ORDER BY id");
-        return string.Join('\n', workflows.Concat(tasks).Concat(activity));
+        var signals = await Database.QueryAsync<string>(
+            "SELECT JSON_ARRAY(workflow_instance_id, name, payload, idempotency_key, request_fingerprint, received_at) FROM workflow_signals ORDER BY workflow_instance_id, name");
+        return string.Join('\n', workflows.Concat(tasks).Concat(activity).Concat(signals));
     }
 
     public async ValueTask DisposeAsync()

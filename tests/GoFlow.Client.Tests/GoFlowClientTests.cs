@@ -17,7 +17,13 @@ public sealed class GoFlowClientTests
         _host = new ClientHost();
 
         // No worker: what it starts stays PENDING, to cancel, retry and list it as it is.
-        _apiOnly = new ClientHost(new() { ["GoFlow:Roles"] = "Api" });
+        _apiOnly = new ClientHost(new()
+        {
+            ["GoFlow:Roles"] = "Api",
+            ["Workflows:Approval:Tasks:0"] = "AwaitApproval",
+            ["Workflows:Approval:Signals:AwaitApproval:Name"] = "approved",
+            ["Workflows:Approval:Signals:AwaitApproval:Timeout"] = "01:00:00",
+        });
     }
 
     [OneTimeTearDown]
@@ -212,6 +218,46 @@ public sealed class GoFlowClientTests
 
         Assert.That(definitions.Select(definition => definition.Name), Is.SupersetOf(new[] { "OrderProcess", "UserOnboarding" }));
     }
+
+    [Test]
+    public async Task SignalAsync_ToAWorkflowWaitingForIt_IsStoredAndAResendUnderTheKeyGetsTheSameAnswer()
+    {
+        var started = await _apiOnly.Client.StartAsync("Approval");
+
+        var first = await _apiOnly.Client.SignalAsync(started.Id, "approved", new JsonObject { ["by"] = "ann" }, "approve-1");
+        var again = await _apiOnly.Client.SignalAsync(started.Id, "approved", new JsonObject { ["by"] = "ann" }, "approve-1");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(first.WorkflowId, Is.EqualTo(started.Id));
+            Assert.That(first.Name, Is.EqualTo("approved"));
+            Assert.That(again, Is.EqualTo(first));
+            Assert.ThrowsAsync<GoFlowValidationException>(
+                () => _apiOnly.Client.SignalAsync(started.Id, "approved", new JsonObject { ["by"] = "bob" }, "approve-1"));
+            Assert.ThrowsAsync<GoFlowConflictException>(() => _apiOnly.Client.SignalAsync(started.Id, "approved"));
+        }
+    }
+
+    [Test]
+    public async Task SignalAsync_NoStepWaitsOrTheWorkflowFinished_ThrowsNotFoundOrConflict()
+    {
+        var approval = await _apiOnly.Client.StartAsync("Approval");
+        var order = await _apiOnly.Client.StartAsync("OrderProcess");
+        await _apiOnly.Client.CancelAsync(approval.Id);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.ThrowsAsync<GoFlowNotFoundException>(() => _apiOnly.Client.SignalAsync(order.Id, "approved"));
+            Assert.ThrowsAsync<GoFlowNotFoundException>(() => _apiOnly.Client.SignalAsync(approval.Id, "rejected"));
+            Assert.ThrowsAsync<GoFlowConflictException>(() => _apiOnly.Client.SignalAsync(approval.Id, "approved"));
+        }
+    }
+
+    [TestCase("")]
+    [TestCase("..")]
+    [TestCase("a\u0000b")]
+    public void SignalAsync_ANameThatCannotBeAPathSegment_ThrowsBeforeSending(string name) =>
+        Assert.ThrowsAsync<ArgumentException>(() => _apiOnly.Client.SignalAsync("0197a0e4-7c2b-7d4e-9f00-1234567890ab", name));
 
     [Test]
     public async Task WaitUntilFinished_NeverFinishes_ThrowsTimeout()

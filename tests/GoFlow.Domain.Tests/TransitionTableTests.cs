@@ -23,7 +23,10 @@ public sealed class TransitionTableTests
         yield return Starts(TaskTransitions.Release, Pending, Running);
         yield return Starts(TaskTransitions.ExpireLease, Pending, Running);
         yield return Starts(TaskTransitions.ExpireLastLease, Failed, Running);
-        yield return Starts(TaskTransitions.Cancel, Cancelled, Pending, Running);
+        yield return Starts(TaskTransitions.AwaitSignal, Waiting, Running);
+        yield return Starts(TaskTransitions.ReceiveSignal, Pending, Waiting);
+        yield return Starts(TaskTransitions.SignalTimeout, Failed, Waiting);
+        yield return Starts(TaskTransitions.Cancel, Cancelled, Pending, Running, Waiting);
         yield return Starts(TaskTransitions.Retry, Pending, Failed, Cancelled);
         yield return Starts(TaskTransitions.Create, Pending);
         yield return Starts(TaskTransitions.HandOver, Running);

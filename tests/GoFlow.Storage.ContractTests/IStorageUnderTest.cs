@@ -25,7 +25,10 @@ public interface IStorageUnderTest : IAsyncDisposable
     /// <summary>The schedules' stored state, over the same database.</summary>
     IScheduleStore Schedules { get; }
 
-    /// <summary>Deletes every workflow, task, activity and schedule row, so that a test starts from an empty store.</summary>
+    /// <summary>The signals delivered and the signal steps waiting, over the same database.</summary>
+    ISignalInbox Signals { get; }
+
+    /// <summary>Deletes every workflow, signal, task, activity and schedule row, so that a test starts from an empty store.</summary>
     Task ResetAsync();
 
     /// <summary>

@@ -27,6 +27,8 @@ public abstract class StorageContract
 
     protected IWorkflowRetention Retention => Storage.Retention;
 
+    protected ISignalInbox Signals => Storage.Signals;
+
     /// <summary>
     /// A store over an empty database of its own, with its schema in place. Called once per test class; the contract
     /// calls <see cref="IStorageUnderTest.ResetAsync"/> before each test and disposes the store after the class.

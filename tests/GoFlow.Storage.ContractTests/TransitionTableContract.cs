@@ -17,6 +17,11 @@ public abstract class TransitionTableContract : StorageContract
     private static readonly DateTimeOffset ClaimedAt = TestTimes.Start.AddSeconds(1);
     private static readonly DateTimeOffset AppliedAt = TestTimes.Start.AddSeconds(2);
 
+    private const string SignalName = "approved";
+
+    /// <summary>When a task parked at the arrangement stops waiting for its signal.</summary>
+    private static readonly DateTimeOffset TimeoutAt = ClaimedAt + TimeSpan.FromHours(1);
+
     /// <summary>After the claim's lease ended, so that a lease sweep may take it back.</summary>
     private static readonly DateTimeOffset AfterLease = ClaimedAt + TestTimes.Lease + TimeSpan.FromMinutes(1);
 
@@ -33,6 +38,7 @@ public abstract class TransitionTableContract : StorageContract
         var (workflowId, claim) = await ArrangeAsync(status, lastAttempt: transition == TaskTransitions.ExpireLastLease);
         Assert.That((await TaskAsync(workflowId)).Status, Is.EqualTo(status), "the arrangement");
         var before = await SnapshotAsync();
+        var taskBefore = await TaskAsync(workflowId);
         var activityBefore = (await ActionsOfAsync(workflowId)).Count;
 
         await ApplyAsync(transition, workflowId, claim);
@@ -47,6 +53,11 @@ public abstract class TransitionTableContract : StorageContract
                 Assert.That(await SnapshotAsync(), Is.Not.EqualTo(before), "applied");
                 Assert.That(written.Take(transition.Activity.Count), Is.EqualTo(transition.Activity), "its activity rows first");
             }
+        }
+        else if (transition == TaskTransitions.ReceiveSignal && !WorkflowTransitions.IsFinished((await FindAsync(workflowId)).Workflow.Status))
+        {
+            // A signal that comes before its step waits is stored all the same (ADR 0020); the task is not touched.
+            Assert.That(task, Is.EqualTo(taskBefore), $"{transition.Name} from {status.ToName()} leaves the task as it was");
         }
         else
         {
@@ -79,6 +90,10 @@ public abstract class TransitionTableContract : StorageContract
             case WorkflowTaskStatus.Cancelled:
                 Assert.That((await Repository.CancelAsync(workflow.Id, ClaimedAt, CancellationToken.None)).Outcome,
                     Is.EqualTo(WorkflowChangeOutcome.Changed));
+                break;
+            case WorkflowTaskStatus.Waiting:
+                Assert.That(await Signals.AwaitAsync(new SignalAwait(claim, SignalName, TimeoutAt, ClaimedAt), CancellationToken.None),
+                    Is.TypeOf<SignalAwaitResult.Parked>());
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(status), status, "not a task status");
@@ -119,6 +134,18 @@ public abstract class TransitionTableContract : StorageContract
         else if (transition == TaskTransitions.ExpireLease || transition == TaskTransitions.ExpireLastLease)
         {
             await Queue.RecoverExpiredLeasesAsync(AfterLease, maxTasks: 10, none);
+        }
+        else if (transition == TaskTransitions.AwaitSignal)
+        {
+            await Signals.AwaitAsync(new SignalAwait(claim, SignalName, AppliedAt.AddHours(1), AppliedAt), none);
+        }
+        else if (transition == TaskTransitions.ReceiveSignal)
+        {
+            await Signals.DeliverAsync(new NewSignal(workflowId, SignalName, StepIndex: 0, """{"ok":true}""", Key: null, AppliedAt), none);
+        }
+        else if (transition == TaskTransitions.SignalTimeout)
+        {
+            await Signals.FailTimedOutAsync(TimeoutAt, maxTasks: 10, none);
         }
         else if (transition == TaskTransitions.Cancel)
         {

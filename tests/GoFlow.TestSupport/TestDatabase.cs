@@ -110,7 +110,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
     /// <summary>Deletes every row, children before parents, so a test starts from empty tables.</summary>
     public Task ResetAsync() =>
-        ExecuteAsync("DELETE FROM activity_logs; DELETE FROM tasks; DELETE FROM workflow_instances;");
+        ExecuteAsync("DELETE FROM activity_logs; DELETE FROM workflow_signals; DELETE FROM tasks; DELETE FROM workflow_instances;");
 
     public async ValueTask DisposeAsync()
     {

@@ -167,6 +167,21 @@ public sealed partial class DashboardBrowserTests
     }
 
     [Test]
+    public async Task Detail_AStepWaitingForASignal_ShowsWhichSignalAndUntilWhen()
+    {
+        await using var worker = _host.StartWorker();
+        var id = await _host.Client.StartAsync("ApprovedOrder", """{"order_id": "S-1", "amount": 2}""");
+
+        await _page.GotoAsync($"/dashboard/workflows/{id}");
+
+        await Expect(_page.Locator(".step-waiting")).ToContainTextAsync("AwaitApproval");
+        await Expect(_page.Locator(".step-waiting .waiting-for")).ToContainTextAsync("signal approved, until ");
+        await Expect(_page.Locator("#workflow-status")).ToContainTextAsync("RUNNING");
+        await Screenshots.TakeAsync(_page, "detail-waiting-for-signal");
+        Assert.That(_pageErrors, Is.Empty);
+    }
+
+    [Test]
     public async Task Detail_PendingWorkflow_CancelAsksFirstThenCancels()
     {
         // No worker: the workflow stays PENDING until the page cancels it.

@@ -20,7 +20,8 @@ public sealed class WorkflowDefinitionsApiTests
         _app.Ports.ListWorkflowDefinitions.Setup(port => port.List()).Returns(
         [
             new WorkflowDefinition("OrderProcess", ["ValidateOrder", "DeductMoney", "SendEmail"]),
-            new WorkflowDefinition("UserOnboarding", ["CreateAccount", "SendWelcomeEmail", "AssignRole"]),
+            new WorkflowDefinition(
+                "Approval", ["Prepare", "AwaitApproval"], signals: new Dictionary<string, StepSignal> { ["AwaitApproval"] = new("approved", TimeSpan.FromDays(2)) }),
         ]);
 
         using var response = await _app.Client.GetAsync("/workflow-definitions");
@@ -28,8 +29,11 @@ public sealed class WorkflowDefinitionsApiTests
         var body = await response.Content.ReadAsStringAsync();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(body, Is.EqualTo(
-            """{"data":[{"name":"OrderProcess","tasks":["ValidateOrder","DeductMoney","SendEmail"]},""" +
-            """{"name":"UserOnboarding","tasks":["CreateAccount","SendWelcomeEmail","AssignRole"]}]}"""));
+            """{"data":[{"name":"OrderProcess","tasks":["ValidateOrder","DeductMoney","SendEmail"],"steps":[""" +
+            """{"name":"ValidateOrder","kind":"task","signal":null},{"name":"DeductMoney","kind":"task","signal":null},""" +
+            """{"name":"SendEmail","kind":"task","signal":null}]},""" +
+            """{"name":"Approval","tasks":["Prepare","AwaitApproval"],"steps":[{"name":"Prepare","kind":"task","signal":null},""" +
+            """{"name":"AwaitApproval","kind":"signal","signal":{"name":"approved","timeout":"2.00:00:00"}}]}]}"""));
     }
 
     [Test]

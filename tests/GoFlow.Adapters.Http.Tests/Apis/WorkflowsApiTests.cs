@@ -155,7 +155,7 @@ public sealed class WorkflowsApiTests
             Assert.That(tasks[0]!.AsObject().Select(property => property.Key), Is.EqualTo(new[]
             {
                 "id", "task_name", "status", "attempt", "input_payload", "output_payload", "error", "created_at", "updated_at",
-                "worker_id", "scheduled_at",
+                "worker_id", "scheduled_at", "waiting_for",
             }));
             Assert.That(tasks[0]!["worker_id"]?.GetValue<string>(), Is.EqualTo("worker-a"), "the worker that ran the task");
             Assert.That(tasks[0]!["id"]?.GetValue<long>(), Is.EqualTo(1));

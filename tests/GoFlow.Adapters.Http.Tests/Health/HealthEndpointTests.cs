@@ -93,7 +93,7 @@ public sealed class HealthEndpointTests
         await using var api = await HostedApi.StartAsync();
         await WaitUntilReadyAsync(api.Client);
 
-        await api.Database.ExecuteAsync("DROP TABLE activity_logs; DROP TABLE tasks; DROP TABLE workflow_instances;");
+        await api.Database.ExecuteAsync("DROP TABLE activity_logs; DROP TABLE workflow_signals; DROP TABLE tasks; DROP TABLE workflow_instances;");
         var (status, body) = await GetHealthAsync(api.Client, "/health/ready");
 
         using (Assert.EnterMultipleScope())

@@ -15,7 +15,7 @@ public sealed class DatabaseFailureTests
             Assert.That(ready.IsSuccessStatusCode, Is.True);
         }
 
-        await api.Database.ExecuteAsync("DROP TABLE activity_logs; DROP TABLE tasks; DROP TABLE workflow_instances;");
+        await api.Database.ExecuteAsync("DROP TABLE activity_logs; DROP TABLE workflow_signals; DROP TABLE tasks; DROP TABLE workflow_instances;");
 
         using var response = await api.Client.PostAsync(
             "/workflows", HttpJson.Body("""{"workflow_name": "OrderProcess", "input_payload": {"order_id": "A-1", "amount": 1}}"""));

@@ -30,6 +30,18 @@ public sealed class RequestFuzzTests
 
     private const string ScheduleName = "Nightly";
 
+    private const string SignalName = "approved";
+
+    /// <summary>Signal payloads, good and bad: objects, other JSON, broken JSON and UTF-8, deep nesting, duplicates, a BOM.</summary>
+    private static readonly byte[][] SignalBodies =
+    [
+        "{}"u8.ToArray(), "{\"ok\":true}"u8.ToArray(), "[]"u8.ToArray(), "null"u8.ToArray(), "\"approved\""u8.ToArray(), "{"u8.ToArray(),
+        "{\"a\":1,\"a\":2}"u8.ToArray(), "{\"s\":\"\\ud800\"}"u8.ToArray(), [0x7B, 0xC3, 0x28, 0x7D], [0xEF, 0xBB, 0xBF, 0x7B, 0x7D],
+        System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("{\"a\":", 200)) + "1" + new string('}', 200)),
+        System.Text.Encoding.UTF8.GetBytes("{\"big\":\"" + new string('x', 1_100_000) + "\"}"),
+        "{\"\u0000\":\"\u0000\",\"😀\":\"é\"}"u8.ToArray(),
+    ];
+
     private FuzzRun _run = null!;
     private HostedApi _api = null!;
     private readonly List<string> _ids = [];
@@ -44,10 +56,13 @@ public sealed class RequestFuzzTests
             ["GoFlow:Roles"] = "Api",
             [$"Schedules:{ScheduleName}:Workflow"] = "OrderProcess",
             [$"Schedules:{ScheduleName}:Cron"] = "0 2 * * *",
+            ["Workflows:Approval:Tasks:0"] = "AwaitApproval",
+            ["Workflows:Approval:Signals:AwaitApproval:Name"] = SignalName,
+            ["Workflows:Approval:Signals:AwaitApproval:Timeout"] = "01:00:00",
         });
-        for (var index = 0; index < 6; index++)
+        for (var index = 0; index < 9; index++)
         {
-            _ids.Add((await _api.Client.StartAsync(index % 2 == 0 ? "OrderProcess" : "UserOnboarding", """{"n": 1}""")).Id());
+            _ids.Add((await _api.Client.StartAsync((index % 3) switch { 0 => "OrderProcess", 1 => "UserOnboarding", _ => "Approval" }, """{"n": 1}""")).Id());
         }
 
         // Real cursors: every next_cursor of a walk through the list two at a time, and of a filtered walk.
@@ -104,6 +119,11 @@ public sealed class RequestFuzzTests
     private HttpRequestMessage Next(Random random)
     {
         var id = Pick(random, _ids);
+        if (random.Next(13) >= 11)
+        {
+            return NextSignal(random, id);
+        }
+
         var (method, path) = random.Next(11) switch
         {
             < 3 => (random.Next(4) == 0 ? "HEAD" : "GET", $"/workflows?cursor={Uri.EscapeDataString(Mutate(random, Pick(random, _cursors)))}{Query(random)}"),
@@ -118,6 +138,26 @@ public sealed class RequestFuzzTests
         };
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         AddHeaders(random, request);
+        return request;
+    }
+
+    /// <summary>
+    /// POST /workflows/{id}/signals/{name}, mostly to a workflow that waits for the name: ids and names mutated, names
+    /// huge or odd, payloads from <see cref="SignalBodies"/>, and the headers any request gets.
+    /// </summary>
+    private static HttpRequestMessage NextSignal(Random random, string id)
+    {
+        var name = random.Next(5) switch
+        {
+            0 => new string('n', random.Next(90, 9000)),
+            // Escaped, as the in-memory server refuses a raw %00 before the app (Kestrel answers it 400 itself).
+            1 => Uri.EscapeDataString(Pick(random, ["%00", "..", "é", "😀", "approved/..", "approved ", "APPROVED", "approved.", "a\tb"])),
+            _ => Uri.EscapeDataString(Mutate(random, SignalName)),
+        };
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/workflows/{Uri.EscapeDataString(Mutate(random, id))}/signals/{name}");
+        AddHeaders(random, request);
+        request.Content = new ByteArrayContent(SignalBodies[random.Next(SignalBodies.Length)]);
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", random.Next(4) == 0 ? Pick(random, ContentTypes) : "application/json");
         return request;
     }
 

@@ -86,7 +86,7 @@ public sealed class WorkflowsEndpointTests
             Assert.That(first.Select(property => property.Key), Is.EqualTo(new[]
             {
                 "id", "task_name", "status", "attempt", "input_payload", "output_payload", "error", "created_at", "updated_at",
-                "worker_id", "scheduled_at",
+                "worker_id", "scheduled_at", "waiting_for",
             }));
             Assert.That(first["task_name"]?.GetValue<string>(), Is.EqualTo("ValidateOrder"));
             Assert.That(first["id"]?.GetValueKind(), Is.EqualTo(JsonValueKind.Number));
@@ -156,8 +156,19 @@ public sealed class WorkflowsEndpointTests
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(JsonNode.DeepEquals(data, JsonNode.Parse("""
                 [
-                  {"name": "OrderProcess", "tasks": ["ValidateOrder", "DeductMoney", "SendEmail"]},
-                  {"name": "UserOnboarding", "tasks": ["CreateAccount", "SendWelcomeEmail", "AssignRole"]}
+                  {"name": "ApprovedOrder", "tasks": ["ValidateOrder", "AwaitApproval", "DeductMoney", "SendEmail"], "steps": [
+                    {"name": "ValidateOrder", "kind": "task", "signal": null},
+                    {"name": "AwaitApproval", "kind": "signal", "signal": {"name": "approved", "timeout": "2.00:00:00"}},
+                    {"name": "DeductMoney", "kind": "task", "signal": null},
+                    {"name": "SendEmail", "kind": "task", "signal": null}]},
+                  {"name": "OrderProcess", "tasks": ["ValidateOrder", "DeductMoney", "SendEmail"], "steps": [
+                    {"name": "ValidateOrder", "kind": "task", "signal": null},
+                    {"name": "DeductMoney", "kind": "task", "signal": null},
+                    {"name": "SendEmail", "kind": "task", "signal": null}]},
+                  {"name": "UserOnboarding", "tasks": ["CreateAccount", "SendWelcomeEmail", "AssignRole"], "steps": [
+                    {"name": "CreateAccount", "kind": "task", "signal": null},
+                    {"name": "SendWelcomeEmail", "kind": "task", "signal": null},
+                    {"name": "AssignRole", "kind": "task", "signal": null}]}
                 ]
                 """)), Is.True, data.ToJsonString());
         }

@@ -58,6 +58,7 @@ public sealed class OpenApiDocumentTests
             "GET /workflows/{id}/activity",
             "POST /workflows/{id}/cancel",
             "POST /workflows/{id}/retry",
+            "POST /workflows/{id}/signals/{name}",
             "GET /workflow-definitions",
             "GET /schedules",
             "POST /schedules/{name}/pause",
@@ -73,6 +74,7 @@ public sealed class OpenApiDocumentTests
     [TestCase("get", "/workflows/{id}/activity", "200", "DataResponseOfIReadOnlyListOfActivityResponse")]
     [TestCase("post", "/workflows/{id}/cancel", "200", "DataResponseOfWorkflowWithTasksResponse")]
     [TestCase("post", "/workflows/{id}/retry", "200", "DataResponseOfWorkflowWithTasksResponse")]
+    [TestCase("post", "/workflows/{id}/signals/{name}", "202", "DataResponseOfSignalResponse")]
     [TestCase("get", "/workflow-definitions", "200", "DataResponseOfIReadOnlyListOfWorkflowDefinitionResponse")]
     public void SuccessAnswer_IsJsonOfItsSchema(string method, string path, string status, string schema)
     {
@@ -88,6 +90,7 @@ public sealed class OpenApiDocumentTests
     [TestCase("get", "/workflows/{id}/activity", new[] { 401, 404, 500, 503 })]
     [TestCase("post", "/workflows/{id}/cancel", new[] { 401, 404, 409, 500, 503 })]
     [TestCase("post", "/workflows/{id}/retry", new[] { 401, 404, 409, 500, 503 })]
+    [TestCase("post", "/workflows/{id}/signals/{name}", new[] { 400, 401, 404, 409, 413, 415, 422, 500, 503 })]
     [TestCase("get", "/workflow-definitions", new[] { 401, 500, 503 })]
     public void ProblemAnswers_AreListedAsProblemDocuments(string method, string path, int[] statuses)
     {
@@ -108,6 +111,21 @@ public sealed class OpenApiDocumentTests
                     ? "#/components/schemas/HttpValidationProblemDetails"
                     : "#/components/schemas/ProblemDetails"), $"{status}");
             }
+        }
+    }
+
+    [Test]
+    public void SendSignal_DescribesItsJsonBodyAndTheIdempotencyKeyHeader()
+    {
+        var operation = Operation("post", "/workflows/{id}/signals/{name}");
+        var body = operation["requestBody"]?["content"]?["application/json"]?["schema"]?["$ref"]?.GetValue<string>();
+        var header = operation["parameters"]?.AsArray().SingleOrDefault(parameter => parameter?["in"]?.GetValue<string>() == "header");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(body, Is.EqualTo("#/components/schemas/SignalPayload"));
+            Assert.That(Schema("SignalPayload")["type"]?.GetValue<string>(), Is.EqualTo("object"));
+            Assert.That(header?["name"]?.GetValue<string>(), Is.EqualTo("Idempotency-Key"));
         }
     }
 
@@ -163,12 +181,14 @@ public sealed class OpenApiDocumentTests
             Assert.That(PropertyNames("TaskResponse"), Is.EqualTo(new[]
             {
                 "id", "task_name", "status", "attempt", "input_payload", "output_payload", "error", "created_at", "updated_at",
-                "worker_id", "scheduled_at",
+                "worker_id", "scheduled_at", "waiting_for",
             }));
             Assert.That(PropertyNames("ActivityResponse"), Is.EqualTo(new[] { "id", "task_id", "action", "details", "created_at" }));
             Assert.That(PropertyNames("WorkflowListResponse"), Is.EqualTo(new[] { "data", "next_cursor" }));
             Assert.That(PropertyNames("MessageResponseOfWorkflowResponse"), Is.EqualTo(new[] { "message", "data" }));
-            Assert.That(PropertyNames("WorkflowDefinitionResponse"), Is.EqualTo(new[] { "name", "tasks" }));
+            Assert.That(PropertyNames("WorkflowDefinitionResponse"), Is.EqualTo(new[] { "name", "tasks", "steps" }));
+            Assert.That(PropertyNames("StepResponse"), Is.EqualTo(new[] { "name", "kind", "signal" }));
+            Assert.That(PropertyNames("SignalResponse"), Is.EqualTo(new[] { "workflow_id", "name", "received_at" }));
         }
     }
 

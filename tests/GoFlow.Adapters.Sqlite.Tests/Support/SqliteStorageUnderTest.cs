@@ -21,6 +21,7 @@ internal sealed class SqliteStorageUnderTest : IStorageUnderTest
         Statistics = new SqliteWorkflowStatistics(database);
         Summaries = new SqliteWorkflowSummaries(database);
         Schedules = new SqliteScheduleStore(database);
+        Signals = new SqliteSignalInbox(database);
     }
 
     public IWorkflowRepository Repository { get; }
@@ -34,6 +35,8 @@ internal sealed class SqliteStorageUnderTest : IStorageUnderTest
     public IWorkflowSummaries Summaries { get; }
 
     public IScheduleStore Schedules { get; }
+
+    public ISignalInbox Signals { get; }
 
     public static async Task<IStorageUnderTest> CreateAsync()
     {
@@ -49,7 +52,7 @@ internal sealed class SqliteStorageUnderTest : IStorageUnderTest
     public async Task ResetAsync()
     {
         await using var connection = _file.Connect();
-        await connection.ExecuteAsync("DELETE FROM activity_logs; DELETE FROM tasks; DELETE FROM workflow_instances; DELETE FROM schedule_states;");
+        await connection.ExecuteAsync("DELETE FROM activity_logs; DELETE FROM workflow_signals; DELETE FROM tasks; DELETE FROM workflow_instances; DELETE FROM schedule_states;");
     }
 
     public async Task<TaskLease?> ReadLeaseAsync(TaskId id)
@@ -72,7 +75,9 @@ internal sealed class SqliteStorageUnderTest : IStorageUnderTest
             """);
         var activity = await _file.QueryAsync<string>(
             "SELECT json_array(id, workflow_instance_id, task_id, action, details, created_at) FROM activity_logs ORDER BY id");
-        return string.Join('\n', workflows.Concat(tasks).Concat(activity));
+        var signals = await _file.QueryAsync<string>(
+            "SELECT json_array(workflow_instance_id, name, payload, idempotency_key, request_fingerprint, received_at) FROM workflow_signals ORDER BY workflow_instance_id, name");
+        return string.Join('\n', workflows.Concat(tasks).Concat(activity).Concat(signals));
     }
 
     public ValueTask DisposeAsync()

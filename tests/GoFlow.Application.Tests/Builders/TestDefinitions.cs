@@ -20,13 +20,20 @@ internal static class TestDefinitions
     public static readonly WorkflowDefinition UserOnboarding =
         new("UserOnboarding", ["CreateAccount", "SendWelcomeEmail", "AssignRole"]);
 
-    /// <summary>A definitions port that knows OrderProcess and UserOnboarding.</summary>
+    /// <summary>Its second step waits up to a day for the signal "approved".</summary>
+    public static readonly WorkflowDefinition Approval = new(
+        "Approval",
+        ["Prepare", "AwaitApproval", "Ship"],
+        [Policy, Policy, Policy],
+        new Dictionary<string, StepSignal> { ["AwaitApproval"] = new("approved", TimeSpan.FromDays(1)) });
+
+    /// <summary>A definitions port that knows OrderProcess and UserOnboarding (listed), and Approval (found by name).</summary>
     public static IWorkflowDefinitions Port()
     {
         var definitions = new Mock<IWorkflowDefinitions>();
         definitions.SetupGet(port => port.All).Returns([OrderProcess, UserOnboarding]);
         definitions.Setup(port => port.Find(It.IsAny<string>()))
-            .Returns((string name) => new[] { OrderProcess, UserOnboarding }.FirstOrDefault(d => d.Name == name));
+            .Returns((string name) => new[] { OrderProcess, UserOnboarding, Approval }.FirstOrDefault(d => d.Name == name));
         return definitions.Object;
     }
 }

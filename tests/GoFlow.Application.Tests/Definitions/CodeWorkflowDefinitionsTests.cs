@@ -26,6 +26,22 @@ public sealed class CodeWorkflowDefinitionsTests
     }
 
     [Test]
+    public void AddGoFlowWorkflow_WaitForSignal_DefinesASignalStepThatNeedsNoHandler()
+    {
+        using var provider = Provider(services => services.AddGoFlowWorkflow(
+            "Refund", workflow => workflow.Step<Approve>().WaitForSignal("AwaitPayout", "paid", TimeSpan.FromHours(6)).Step<PayBack>()));
+
+        var refund = provider.GetRequiredService<IWorkflowDefinitions>().Find("Refund")!;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(refund.TaskNames, Is.EqualTo(new[] { "Approve", "AwaitPayout", "PayBack" }));
+            Assert.That(refund.Steps[1].Signal, Is.EqualTo(new GoFlow.Domain.StepSignal("paid", TimeSpan.FromHours(6))));
+            Assert.That(provider.GetKeyedService<ITaskHandler>("AwaitPayout"), Is.Null);
+        }
+    }
+
+    [Test]
     public void AddGoFlowWorkflow_SectionOfTheSameName_ConfigurationWins()
     {
         using var provider = Provider(

@@ -120,7 +120,68 @@ public sealed class WorkflowDefinitionsTests
         var result = Validator("ValidateOrder").Validate(null, workflows);
 
         Assert.That(result.Failed, Is.True);
-        Assert.That(result.FailureMessage, Does.Contain("Workflows:OrderProcess has an invalid retry or timeout setting"));
+        Assert.That(result.FailureMessage, Does.Contain("Workflows:OrderProcess has an invalid retry, timeout or signal setting"));
+    }
+
+    [Test]
+    public void Validate_ASignalStepWithoutAHandler_SucceedsAndTheDefinitionWaitsThere()
+    {
+        var workflows = Configured(("Approval", ["Prepare", "AwaitApproval"]));
+        workflows["Approval"].Signals["AwaitApproval"] = new SignalStepOptions { Name = "approved", Timeout = TimeSpan.FromDays(2) };
+
+        var result = Validator("Prepare").Validate(null, workflows);
+        var definition = TaskPolicies.ToDefinition("Approval", workflows["Approval"], new TaskPolicyOptions());
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Succeeded, Is.True, result.FailureMessage);
+            Assert.That(definition.Steps[1].Kind, Is.EqualTo(GoFlow.Domain.StepKind.Signal));
+            Assert.That(definition.StepAwaiting("approved"), Is.EqualTo(definition.Steps[1]));
+            Assert.That(definition.Steps[0].Kind, Is.EqualTo(GoFlow.Domain.StepKind.Task));
+        }
+    }
+
+    [TestCase(null, "2.00:00:00", "has no Name")]
+    [TestCase("approved", null, "has no Timeout")]
+    [TestCase("not ok", "2.00:00:00", "A signal name is")]
+    [TestCase("approved", "00:00:00.5", "timeout is between")]
+    [TestCase("approved", "400.00:00:00", "timeout is between")]
+    public void Validate_ASignalSettingThatBreaksARule_FailsNamingTheWorkflow(string? name, string? timeout, string reason)
+    {
+        var workflows = Configured(("Approval", ["AwaitApproval"]));
+        workflows["Approval"].Signals["AwaitApproval"] = new SignalStepOptions
+        {
+            Name = name,
+            Timeout = timeout is null ? null : TimeSpan.Parse(timeout, System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+        var result = Validator().Validate(null, workflows);
+
+        Assert.That(result.Failed, Is.True);
+        Assert.That(result.FailureMessage, Does.Contain("Workflows:Approval has an invalid retry, timeout or signal setting").And.Contain(reason));
+    }
+
+    [Test]
+    public void Validate_TwoStepsWaitingForOneSignal_Fails()
+    {
+        var workflows = Configured(("Approval", ["First", "Second"]));
+        workflows["Approval"].Signals["First"] = new SignalStepOptions { Name = "approved", Timeout = TimeSpan.FromHours(1) };
+        workflows["Approval"].Signals["Second"] = new SignalStepOptions { Name = "approved", Timeout = TimeSpan.FromHours(1) };
+
+        var result = Validator().Validate(null, workflows);
+
+        Assert.That(result.FailureMessage, Does.Contain("more than one step waiting for signal 'approved'"));
+    }
+
+    [Test]
+    public void Validate_SignalsForAnUnknownStep_FailsNamingIt()
+    {
+        var workflows = Configured(("Approval", ["Prepare"]));
+        workflows["Approval"].Signals["AwaitApproval"] = new SignalStepOptions { Name = "approved", Timeout = TimeSpan.FromHours(1) };
+
+        var result = Validator("Prepare").Validate(null, workflows);
+
+        Assert.That(result.FailureMessage, Does.Contain("Signals names 'AwaitApproval'"));
     }
 
     private static WorkflowsOptionsValidator Validator(params string[] handledTasks)

@@ -18,6 +18,7 @@ namespace GoFlow.Application.Tests.UseCases;
 public sealed class ExecuteTaskTests
 {
     private readonly Mock<ITaskQueue> _queue = new();
+    private readonly Mock<ISignalInbox> _signals = new();
     private readonly Mock<IWorkAvailableSignal> _workAvailable = new();
     private readonly Mock<ITaskHandler> _handler = new();
     private readonly FakeTimeProvider _clock = new(TestDefinitions.Now);
@@ -451,6 +452,60 @@ public sealed class ExecuteTaskTests
         _workAvailable.Verify(signal => signal.Notify(), Times.Once);
     }
 
+    [Test]
+    public async Task ExecuteAsync_SignalStepWithItsSignalStored_CompletesWithThePayloadMergedOverItsInput()
+    {
+        _signals.Setup(inbox => inbox.AwaitAsync(It.IsAny<SignalAwait>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new SignalAwaitResult.Arrived("""{"approved_by":"ann","amount":50}"""));
+
+        var execution = await CreateUseCase("Prepare").ExecuteAsync(ApprovalStep(), handOver: false, default);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Completed));
+            Assert.That(JsonNode.Parse(_completion!.OutputPayload)!.ToJsonString(),
+                Is.EqualTo("""{"order_id":"A-1","amount":50,"approved_by":"ann"}"""), "the payload's fields over the input's");
+            Assert.That(_completion.NextStep, Is.EqualTo(TestDefinitions.Approval.Steps[2]));
+        }
+
+        _handler.VerifyNoOtherCalls();
+    }
+
+    [Test]
+    public async Task ExecuteAsync_SignalStepWithoutASignal_ParksItUntilItsTimeoutAndRecordsNothingElse()
+    {
+        SignalAwait? asked = null;
+        _signals.Setup(inbox => inbox.AwaitAsync(It.IsAny<SignalAwait>(), It.IsAny<CancellationToken>()))
+            .Callback((SignalAwait wait, CancellationToken _) => asked = wait)
+            .ReturnsAsync(new SignalAwaitResult.Parked());
+
+        var execution = await CreateUseCase("Prepare").ExecuteAsync(ApprovalStep(), handOver: false, default);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(execution, Is.EqualTo(new AttemptResult(AttemptOutcome.Waiting)));
+            Assert.That(asked!.SignalName, Is.EqualTo("approved"));
+            Assert.That(asked.TimeoutAt, Is.EqualTo(TestDefinitions.Now.AddDays(1)), "the step's timeout from now");
+            Assert.That(_completion, Is.Null);
+            Assert.That(_failure, Is.Null);
+        }
+    }
+
+    [Test]
+    public async Task ExecuteAsync_SignalStepNoLongerHeld_IsRejected()
+    {
+        _signals.Setup(inbox => inbox.AwaitAsync(It.IsAny<SignalAwait>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new SignalAwaitResult.NotHeld());
+
+        var execution = await CreateUseCase("Prepare").ExecuteAsync(ApprovalStep(), handOver: false, default);
+
+        Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Rejected));
+        Assert.That(_completion, Is.Null);
+    }
+
+    private static ClaimedTask ApprovalStep() => new ClaimedTaskBuilder()
+        .OfWorkflow(TestDefinitions.Approval.Name).AtStep(1).Named("AwaitApproval").WithInput("""{"order_id":"A-1","amount":42}""").Build();
+
     private void HandlerThrows(Exception exception) =>
         _handler.Setup(handler => handler.HandleAsync(It.IsAny<JsonObject>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(exception);
@@ -475,6 +530,7 @@ public sealed class ExecuteTaskTests
             .BuildServiceProvider();
         return new ExecuteTask(
             _queue.Object,
+            _signals.Object,
             new CompletionGroupCommit(_queue.Object, _clock, TestStoreLimits.Microseconds),
             TestDefinitions.Port(),
             services,

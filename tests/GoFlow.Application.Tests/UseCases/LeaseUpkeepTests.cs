@@ -13,9 +13,15 @@ namespace GoFlow.Application.Tests.UseCases;
 public sealed class LeaseUpkeepTests
 {
     private readonly Mock<ITaskQueue> _queue = new();
+    private readonly Mock<ISignalInbox> _signals = new();
     private readonly Mock<IWorkAvailableSignal> _workAvailable = new();
     private readonly FakeTimeProvider _clock = new(TestDefinitions.Now);
     private readonly TestTelemetry _telemetry = new();
+
+    [SetUp]
+    public void NoSignalStepTimesOut() =>
+        _signals.Setup(inbox => inbox.FailTimedOutAsync(It.IsAny<DateTimeOffset>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([]);
 
     [TearDown]
     public void DisposeTelemetry() => _telemetry.Dispose();
@@ -54,10 +60,24 @@ public sealed class LeaseUpkeepTests
         _queue.Setup(q => q.RecoverExpiredLeasesAsync(TestDefinitions.Now, 100, It.IsAny<CancellationToken>()))
             .ReturnsAsync(new RecoveredLeases(recovered, []));
 
-        var count = await new RecoverExpiredTasks(_queue.Object, _workAvailable.Object, _telemetry.Engine, _clock).RecoverAsync(100, default);
+        var count = await new RecoverExpiredTasks(_queue.Object, _signals.Object, _workAvailable.Object, _telemetry.Engine, _clock).RecoverAsync(100, default);
 
         Assert.That(count, Is.EqualTo(recovered));
         _workAvailable.Verify(signal => signal.Notify(), wakes ? Times.Once() : Times.Never());
+    }
+
+    [Test]
+    public async Task RecoverAsync_SignalStepsTimedOut_FailedAsOfNowAndCountedAsFailedWorkflows()
+    {
+        _queue.Setup(q => q.RecoverExpiredLeasesAsync(TestDefinitions.Now, 100, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new RecoveredLeases(0, []));
+        _signals.Setup(inbox => inbox.FailTimedOutAsync(TestDefinitions.Now, 100, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(["Approval"]);
+        using var failed = new MetricCollector<long>(_telemetry, EngineTelemetry.Name, "goflow.workflows.failed");
+
+        await new RecoverExpiredTasks(_queue.Object, _signals.Object, _workAvailable.Object, _telemetry.Engine, _clock).RecoverAsync(100, default);
+
+        Assert.That(failed.GetMeasurementSnapshot().Select(m => m.Tags["workflow_name"]), Is.EqualTo(new[] { "Approval" }));
     }
 
     [Test]
@@ -67,7 +87,7 @@ public sealed class LeaseUpkeepTests
             .ReturnsAsync(new RecoveredLeases(3, ["OrderProcess", "OrderProcess"]));
         using var failed = new MetricCollector<long>(_telemetry, EngineTelemetry.Name, "goflow.workflows.failed");
 
-        await new RecoverExpiredTasks(_queue.Object, _workAvailable.Object, _telemetry.Engine, _clock).RecoverAsync(100, default);
+        await new RecoverExpiredTasks(_queue.Object, _signals.Object, _workAvailable.Object, _telemetry.Engine, _clock).RecoverAsync(100, default);
 
         var measurements = failed.GetMeasurementSnapshot();
         using (Assert.EnterMultipleScope())

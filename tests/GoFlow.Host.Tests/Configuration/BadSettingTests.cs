@@ -25,7 +25,7 @@ public sealed class BadSettingTests
     [TestCase("Workflows:Refund:Tasks:0", "IssueRefund", "Workflows:Refund names task 'IssueRefund'", TestName = "Workflows_TaskWithoutHandler")]
     [TestCase("Workflows:Refund", "", "Workflows:Refund:Tasks is empty", TestName = "Workflows_NoTasks")]
     [TestCase("Workflows:OrderProcess:TaskSettings:Ship:MaxAttempts", "2", "Workflows:OrderProcess:TaskSettings names 'Ship'", TestName = "Workflows_SettingsForAnUnknownTask")]
-    [TestCase("Workflows:OrderProcess:MaxAttempts", "0", "Workflows:OrderProcess has an invalid retry or timeout setting", TestName = "Workflows_PolicyOutOfRange")]
+    [TestCase("Workflows:OrderProcess:MaxAttempts", "0", "Workflows:OrderProcess has an invalid retry, timeout or signal setting", TestName = "Workflows_PolicyOutOfRange")]
     [TestCase("Worker:MaxAttempts", "0", "Worker:MaxAttempts is '0': The field MaxAttempts must be between 1 and 1000.", TestName = "TaskPolicyOptions_OutOfRange")]
     [TestCase("Worker:BatchSize", "0", "Worker:BatchSize is '0': The field BatchSize must be between 1 and 1000.", TestName = "WorkerOptions_OutOfRange")]
     [TestCase("Worker:HeartbeatInterval", "00:10:00", "Worker:LeaseDuration (00:05:00) must be longer than Worker:HeartbeatInterval (00:10:00)", TestName = "WorkerOptionsValidator_LeaseShorterThanHeartbeat")]
