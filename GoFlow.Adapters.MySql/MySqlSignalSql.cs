@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using GoFlow.Adapters.Sql;
 using GoFlow.Domain.Transitions;
 
 namespace GoFlow.Adapters.MySql;

@@ -1,3 +1,4 @@
+using GoFlow.Adapters.Sql;
 using GoFlow.Domain.Transitions;
 
 namespace GoFlow.Adapters.Sqlite;
