@@ -115,9 +115,14 @@ internal static class ApiResults
         TypedResults.Ok(new DataResponse<IReadOnlyList<WorkflowDefinitionResponse>>(
             [.. definitions.Select(ResponseMapper.ToResponse)]));
 
-    /// <summary>No such workflow; a malformed id gets the same answer, since no workflow can have it.</summary>
+    /// <summary>
+    /// No such workflow; a malformed id gets the same answer, since no workflow can have it, without being quoted back:
+    /// it may be kilobytes long.
+    /// </summary>
     public static ProblemHttpResult WorkflowNotFound(string id) => TypedResults.Problem(
-        $"There is no workflow with id '{id}'.", statusCode: StatusCodes.Status404NotFound, title: "Workflow not found");
+        WorkflowId.TryParse(id, out var parsed) ? $"There is no workflow with id '{parsed}'." : "No workflow has this id.",
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Workflow not found");
 
     public static string WorkflowLocation(string id) => $"/workflows/{id}";
 

@@ -166,6 +166,23 @@ public sealed class RefusedRequestTests
         Assert.That(detail, Has.Length.LessThan(400));
     }
 
+    [TestCase("GET", "")]
+    [TestCase("GET", "/activity")]
+    [TestCase("POST", "/cancel")]
+    [TestCase("POST", "/signals/approved")]
+    public async Task WorkflowRoutes_KilobytesLongId_Answer404WithoutQuotingIt(string method, string rest)
+    {
+        var id = new string('x', 4000);
+
+        using var response = await _api.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), $"/workflows/{id}{rest}")
+        {
+            Content = method == "POST" ? HttpJson.Body("{}") : null,
+        });
+
+        var problem = await HttpJson.ReadProblemAsync(response, 404);
+        Assert.That(problem.ToJsonString(), Does.Not.Contain("xxxxxxxxxx"));
+    }
+
     private async Task AssertPayloadTooDeepAsync(string payload)
     {
         using var response = await _api.Client.PostAsync(
