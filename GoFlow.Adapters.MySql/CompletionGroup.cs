@@ -8,7 +8,8 @@ namespace GoFlow.Adapters.MySql;
 /// The held completions of one group commit, numbered: every parameter of completion <c>i</c> ends in <c>i</c>
 /// (<c>@Id0</c>, <c>@Output0</c>, <c>@WorkflowId0</c>, <c>@NextTaskName0</c>, ...), and <see cref="MySqlTaskQueueSql.CompleteHeldTasks"/>
 /// writes them all in one round trip. A next step handed over to the lease owner is inserted RUNNING, claimed for its
-/// first attempt and leased as long as the completed task's claim; any other next step PENDING.
+/// first attempt and leased as long as the completed task's claim; any other next step PENDING, due now or at its wait's
+/// end.
 /// </summary>
 internal sealed class CompletionGroup
 {
@@ -41,6 +42,7 @@ internal sealed class CompletionGroup
                 Parameters.Add($"NextLeaseOwner{i}", handedOver ? completion.Task.LeaseOwner : null);
                 Parameters.Add(
                     $"NextLeaseExpiresAt{i}", handedOver ? MySqlTime.ToDatabase(now + completion.Task.LeaseDuration) : null);
+                Parameters.Add($"NextScheduledAt{i}", MySqlTime.ToDatabase(completion.NextStepDueFrom(now)));
                 advancing.Add(i);
             }
             else

@@ -133,6 +133,7 @@ internal sealed partial class SqliteTaskQueue
                 InputPayload = completion.OutputPayload,
                 LeaseOwner = completion.HandsOver ? task.LeaseOwner : null,
                 LeaseExpiresAt = completion.HandsOver ? SqliteTime.ToDatabase(now + task.LeaseDuration) : null,
+                ScheduledAt = SqliteTime.ToDatabase(completion.NextStepDueFrom(now)),
                 Now = SqliteTime.ToDatabase(now),
             },
             transaction,

@@ -107,7 +107,10 @@ public static class ApplicationServiceCollectionExtensions
         define(builder);
         foreach (var step in builder.Steps)
         {
-            AddHandler(services, step.TaskName, step.HandlerType);
+            if (step.HandlerType is { } handlerType)
+            {
+                AddHandler(services, step.TaskName, handlerType);
+            }
         }
 
         var workflow = builder.ToOptions();
@@ -139,7 +142,8 @@ public static class ApplicationServiceCollectionExtensions
 
     /// <summary>
     /// The code's definition under what a <c>Workflows:&lt;Name&gt;</c> section of the same name sets: its tasks, when
-    /// it lists any, replace the code's steps; each retry or timeout value it sets replaces the code's.
+    /// it lists any, replace the code's steps; each retry or timeout value it sets replaces the code's, and each wait it
+    /// sets the code's wait of that name.
     /// </summary>
     private static WorkflowOptions Merge(WorkflowOptions code, WorkflowOptions? configured)
     {
@@ -165,6 +169,11 @@ public static class ApplicationServiceCollectionExtensions
         foreach (var (task, policy) in configured.TaskSettings)
         {
             merged.TaskSettings[task] = policy;
+        }
+
+        foreach (var (step, wait) in code.Waits.Where(wait => merged.Tasks.Contains(wait.Key)).Concat(configured.Waits))
+        {
+            merged.Waits[step] = wait;
         }
 
         return merged;

@@ -82,5 +82,10 @@ public sealed record GoFlowSchedule(
     DateTime? LastFireAt,
     string? LastWorkflowId);
 
-/// <summary>A workflow the server knows: its name and its task names in the order they run.</summary>
-public sealed record GoFlowWorkflowDefinition(string Name, IReadOnlyList<string> Tasks);
+/// <summary>
+/// A workflow the server knows: its name, its step names in the order they run, and which of them are wait steps.
+/// </summary>
+public sealed record GoFlowWorkflowDefinition(string Name, IReadOnlyList<string> Tasks, IReadOnlyList<GoFlowWaitStep> Waits);
+
+/// <summary>A wait step: it waits <paramref name="For"/> after the step before it, or until the time in input field <paramref name="UntilField"/>.</summary>
+public sealed record GoFlowWaitStep(string Step, TimeSpan? For, string? UntilField);

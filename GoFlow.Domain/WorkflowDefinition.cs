@@ -4,7 +4,12 @@ namespace GoFlow.Domain;
 public sealed class WorkflowDefinition
 {
     /// <param name="policies">The policy of each task, in the same order; every task gets <see cref="TaskPolicy.Default"/> when null.</param>
-    public WorkflowDefinition(string name, IReadOnlyList<string> taskNames, IReadOnlyList<TaskPolicy>? policies = null)
+    /// <param name="waits">The wait steps, by step name: a name found here is a wait step, not a task with a handler.</param>
+    public WorkflowDefinition(
+        string name,
+        IReadOnlyList<string> taskNames,
+        IReadOnlyList<TaskPolicy>? policies = null,
+        IReadOnlyDictionary<string, StepWait>? waits = null)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
@@ -27,9 +32,15 @@ public sealed class WorkflowDefinition
                 $"Workflow definition '{name}' has {taskNames.Count} tasks but {policies.Count} task policies.");
         }
 
+        if (waits?.Keys.FirstOrDefault(step => !taskNames.Contains(step)) is { } stray)
+        {
+            throw new DomainException($"Workflow definition '{name}' has a wait '{stray}' that is not one of its steps.");
+        }
+
         Name = name;
         TaskNames = [.. taskNames];
-        Steps = [.. taskNames.Select((taskName, index) => new WorkflowStep(index, taskName, policies?[index] ?? TaskPolicy.Default))];
+        Steps = [.. taskNames.Select((taskName, index) => WorkflowStep.Of(
+            index, taskName, policies?[index] ?? TaskPolicy.Default, waits?.GetValueOrDefault(taskName)))];
     }
 
     public string Name { get; }
@@ -66,4 +77,22 @@ public sealed record WorkflowStep(int Index, string TaskName, TaskPolicy Policy)
         : this(index, taskName, TaskPolicy.Default)
     {
     }
+
+    /// <summary>What the step does; a <see cref="StepKind.Task"/> unless it is a wait or a signal step.</summary>
+    public StepKind Kind { get; init; } = StepKind.Task;
+
+    /// <summary>What a <see cref="StepKind.Wait"/> step waits for; null for the other kinds.</summary>
+    public StepWait? Wait { get; init; }
+
+    /// <summary>
+    /// When this step's task becomes due if it is created at <paramref name="now"/> on <paramref name="input"/>: the
+    /// wait's end for a wait step, else null (now). A wait whose end cannot be read is due now too, and its claim fails
+    /// the step with the reason (<see cref="StepWait.EndFor"/>).
+    /// </summary>
+    public DateTimeOffset? DueAt(string input, DateTimeOffset now) => Wait?.EndFor(input, now).Due;
+
+    internal static WorkflowStep Of(int index, string taskName, TaskPolicy policy, StepWait? wait) =>
+        wait is null
+            ? new WorkflowStep(index, taskName, policy)
+            : new WorkflowStep(index, taskName, policy) { Kind = StepKind.Wait, Wait = wait };
 }

@@ -62,5 +62,10 @@ internal static class ResponseMapper
         schedule.LastWorkflowId?.ToString());
 
     public static WorkflowDefinitionResponse ToResponse(WorkflowDefinition definition) =>
-        new(definition.Name, definition.TaskNames);
+        new(
+            definition.Name,
+            definition.TaskNames,
+            [.. definition.Steps
+                .Where(step => step.Wait is not null)
+                .Select(step => new WaitStepResponse(step.TaskName, step.Wait!.For, step.Wait.UntilField))]);
 }

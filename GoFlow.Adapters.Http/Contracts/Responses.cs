@@ -69,4 +69,11 @@ internal sealed record ScheduleResponse(
     DateTime? LastFireAt,
     string? LastWorkflowId);
 
-internal sealed record WorkflowDefinitionResponse(string Name, IReadOnlyList<string> Tasks);
+/// <summary>
+/// A workflow that can be started: its step names in the order they run (<paramref name="Tasks"/>), and which of them
+/// are wait steps, run by the engine with no handler (<paramref name="Waits"/>, ADR 0019).
+/// </summary>
+internal sealed record WorkflowDefinitionResponse(string Name, IReadOnlyList<string> Tasks, IReadOnlyList<WaitStepResponse> Waits);
+
+/// <summary>A wait step: it waits <paramref name="For"/> after the step before it, or until the time in input field <paramref name="UntilField"/>.</summary>
+internal sealed record WaitStepResponse(string Step, TimeSpan? For, string? UntilField);

@@ -33,11 +33,29 @@ public sealed class WorkflowDefinitionBuilder
         return this;
     }
 
+    /// <summary>Adds a wait step named <paramref name="stepName"/> that waits <paramref name="duration"/> (ADR 0019).</summary>
+    public WorkflowDefinitionBuilder Wait(string stepName, TimeSpan duration) =>
+        AddWait(stepName, new WaitOptions { For = duration });
+
+    /// <summary>
+    /// Adds a wait step named <paramref name="stepName"/> that waits until the time in its input's field
+    /// <paramref name="untilField"/> (ADR 0019).
+    /// </summary>
+    public WorkflowDefinitionBuilder WaitUntil(string stepName, string untilField) =>
+        AddWait(stepName, new WaitOptions { UntilField = untilField });
+
     /// <summary>Sets the workflow's own retry and timeout values, which its steps' own values win over.</summary>
     public WorkflowDefinitionBuilder WithPolicy(Action<TaskPolicyOverrides> policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
         policy(_policy);
+        return this;
+    }
+
+    private WorkflowDefinitionBuilder AddWait(string stepName, WaitOptions wait)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(stepName);
+        _steps.Add(new DefinedStep(stepName, HandlerType: null, new TaskPolicyOverrides(), wait));
         return this;
     }
 
@@ -55,11 +73,19 @@ public sealed class WorkflowDefinitionBuilder
         };
         foreach (var step in _steps)
         {
-            options.TaskSettings[step.TaskName] = step.Policy;
+            if (step.Wait is { } wait)
+            {
+                options.Waits[step.TaskName] = wait;
+            }
+            else
+            {
+                options.TaskSettings[step.TaskName] = step.Policy;
+            }
         }
 
         return options;
     }
 
-    internal sealed record DefinedStep(string TaskName, Type HandlerType, TaskPolicyOverrides Policy);
+    /// <summary>A step: a task run by <paramref name="HandlerType"/>, or a wait step (<paramref name="Wait"/>, no handler).</summary>
+    internal sealed record DefinedStep(string TaskName, Type? HandlerType, TaskPolicyOverrides Policy, WaitOptions? Wait = null);
 }

@@ -6,8 +6,9 @@ using Microsoft.Extensions.Options;
 namespace GoFlow.Application.Definitions;
 
 /// <summary>
-/// Checks at start that every definition has tasks and that every task has a registered <see cref="ITaskHandler"/>,
-/// so a typo in configuration stops the host instead of failing workflows at run time.
+/// Checks at start that every definition has tasks, that every task but a wait step has a registered
+/// <see cref="ITaskHandler"/> and that every wait is a step with valid settings, so a typo in configuration stops the
+/// host instead of failing workflows at run time.
 /// </summary>
 internal sealed class WorkflowsOptionsValidator(
     IServiceProviderIsKeyedService keyedServices,
@@ -29,7 +30,7 @@ internal sealed class WorkflowsOptionsValidator(
                 {
                     failures.Add($"Workflows:{workflowName}:Tasks has a blank task name.");
                 }
-                else if (!keyedServices.IsKeyedService(typeof(ITaskHandler), taskName))
+                else if (!workflow.Waits.ContainsKey(taskName) && !keyedServices.IsKeyedService(typeof(ITaskHandler), taskName))
                 {
                     failures.Add(
                         $"Workflows:{workflowName} names task '{taskName}', but no handler is registered for it " +
@@ -40,6 +41,24 @@ internal sealed class WorkflowsOptionsValidator(
             foreach (var configuredTask in workflow.TaskSettings.Keys.Except(workflow.Tasks))
             {
                 failures.Add($"Workflows:{workflowName}:TaskSettings names '{configuredTask}', which is not one of its tasks.");
+            }
+
+            foreach (var (waitName, wait) in workflow.Waits)
+            {
+                if (!workflow.Tasks.Contains(waitName))
+                {
+                    failures.Add($"Workflows:{workflowName}:Waits names '{waitName}', which is not one of its tasks.");
+                    continue;
+                }
+
+                try
+                {
+                    wait.ToStepWait();
+                }
+                catch (DomainException exception)
+                {
+                    failures.Add($"Workflows:{workflowName}:Waits:{waitName} is invalid: {exception.Message}");
+                }
             }
 
             if (failures.Count == 0)

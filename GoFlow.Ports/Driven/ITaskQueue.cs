@@ -61,6 +61,14 @@ public interface ITaskQueue
     Task<bool> ReleaseAsync(ClaimedTask task, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Snoozes a claimed task (<see cref="GoFlow.Domain.Transitions.TaskTransitions.Snooze"/>): it becomes PENDING, due
+    /// at <see cref="TaskSnooze.Until"/>, and the attempt is not counted, with a TASK_SNOOZED row. Used when a handler
+    /// asks to run again later and when a wait step is claimed before its end.
+    /// </summary>
+    /// <returns>False, changing nothing, when the task is no longer held by this claim.</returns>
+    Task<bool> SnoozeAsync(TaskSnooze snooze, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Finds up to <paramref name="maxTasks"/> RUNNING tasks whose lease ended before <paramref name="now"/> (their
     /// worker died or stalled) and takes them back, skipping rows another transaction has locked: each gets a
     /// TASK_LEASE_EXPIRED row; with attempts left it becomes PENDING, due now, else it becomes FAILED with
@@ -129,13 +137,21 @@ public sealed record ClaimedTask(
 /// A claimed task finished with <paramref name="OutputPayload"/>; <paramref name="NextStep"/> is null after the last step.
 /// With <paramref name="HandOver"/>, the next step is handed over (<see cref="GoFlow.Domain.Transitions.TaskTransitions.HandOver"/>):
 /// claimed at once for the same holder, for as long as <paramref name="Task"/>'s claim was granted, instead of being
-/// left PENDING for any worker.
+/// left PENDING for any worker. <paramref name="NextStepDueAt"/> is when the next step becomes due when that is not at
+/// once (a wait step, <see cref="WorkflowStep.DueAt"/>); such a step is never handed over.
 /// </summary>
-public sealed record TaskCompletion(ClaimedTask Task, string OutputPayload, WorkflowStep? NextStep, bool HandOver = false)
+public sealed record TaskCompletion(
+    ClaimedTask Task, string OutputPayload, WorkflowStep? NextStep, bool HandOver = false, DateTimeOffset? NextStepDueAt = null)
 {
     /// <summary>Whether the next step's task is to be handed over rather than left PENDING.</summary>
-    public bool HandsOver => NextStep is not null && HandOver;
+    public bool HandsOver => NextStep is not null && HandOver && NextStepDueAt is null;
+
+    /// <summary>When the next step's task becomes due if it is created at <paramref name="now"/>: its wait's end, or now.</summary>
+    public DateTimeOffset NextStepDueFrom(DateTimeOffset now) => NextStepDueAt > now ? NextStepDueAt.Value : now;
 }
+
+/// <summary>A claimed task snoozed until <paramref name="Until"/>, at <paramref name="Now"/>.</summary>
+public sealed record TaskSnooze(ClaimedTask Task, DateTimeOffset Until, DateTimeOffset Now);
 
 /// <summary>A completion that was recorded, and the next step's task when it was handed over (else null).</summary>
 public sealed record RecordedCompletion(TaskCompletion Completion, ClaimedTask? NextTask);

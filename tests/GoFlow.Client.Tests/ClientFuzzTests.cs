@@ -378,7 +378,7 @@ public sealed class ClientFuzzTests
             {
                 "/workflows" when request.Method == HttpMethod.Get => (200, $$"""{"data": [{{Summary}}, {{Summary}}], "next_cursor": "c2"}"""),
                 "/workflows" => (201, $$"""{"message": "Workflow started", "data": {{Summary}}}"""),
-                "/workflow-definitions" => (200, """{"data": [{"name": "OrderProcess", "tasks": ["ValidateOrder", "DeductMoney"]}]}"""),
+                "/workflow-definitions" => (200, """{"data": [{"name": "OrderProcess", "tasks": ["ValidateOrder", "DeductMoney"], "waits": []}]}"""),
                 _ when path.EndsWith("/activity", StringComparison.Ordinal) =>
                     (200, """{"data": [{"id": 1, "task_id": null, "action": "STARTED", "details": {"by": "api"}, "created_at": "2026-01-01T00:00:00Z"}]}"""),
                 _ => (200, $$"""{"data": {{Workflow}}}"""),

@@ -26,6 +26,7 @@ public sealed class OpenApiAgreementTests
     [TestCase(typeof(GoFlowActivity), "ActivityResponse")]
     [TestCase(typeof(GoFlowWorkflowDefinition), "WorkflowDefinitionResponse")]
     [TestCase(typeof(GoFlowSchedule), "ScheduleResponse")]
+    [TestCase(typeof(GoFlowWaitStep), "WaitStepResponse")]
     public async Task Model_ComparedWithItsSchema_HasTheSameMembers(Type model, string schema)
     {
         using var host = new ClientHost();

@@ -28,8 +28,30 @@ public sealed class WorkflowDefinitionsApiTests
         var body = await response.Content.ReadAsStringAsync();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(body, Is.EqualTo(
-            """{"data":[{"name":"OrderProcess","tasks":["ValidateOrder","DeductMoney","SendEmail"]},""" +
-            """{"name":"UserOnboarding","tasks":["CreateAccount","SendWelcomeEmail","AssignRole"]}]}"""));
+            """{"data":[{"name":"OrderProcess","tasks":["ValidateOrder","DeductMoney","SendEmail"],"waits":[]},""" +
+            """{"name":"UserOnboarding","tasks":["CreateAccount","SendWelcomeEmail","AssignRole"],"waits":[]}]}"""));
+    }
+
+    [Test]
+    public async Task ListWorkflowDefinitions_WithWaitSteps_NamesEachWaitAndWhatItWaitsFor()
+    {
+        _app.Ports.ListWorkflowDefinitions.Setup(port => port.List()).Returns(
+        [
+            new WorkflowDefinition(
+                "Shipping",
+                ["Pack", "cool-off", "ship-day", "Ship"],
+                waits: new Dictionary<string, StepWait>
+                {
+                    ["cool-off"] = StepWait.ForDuration(TimeSpan.FromMinutes(10)),
+                    ["ship-day"] = StepWait.Until("ship_at"),
+                }),
+        ]);
+
+        using var response = await _app.Client.GetAsync("/workflow-definitions");
+
+        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo(
+            """{"data":[{"name":"Shipping","tasks":["Pack","cool-off","ship-day","Ship"],"waits":[""" +
+            """{"step":"cool-off","for":"00:10:00","until_field":null},{"step":"ship-day","for":null,"until_field":"ship_at"}]}]}"""));
     }
 
     [Test]

@@ -156,8 +156,8 @@ public sealed class WorkflowsEndpointTests
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(JsonNode.DeepEquals(data, JsonNode.Parse("""
                 [
-                  {"name": "OrderProcess", "tasks": ["ValidateOrder", "DeductMoney", "SendEmail"]},
-                  {"name": "UserOnboarding", "tasks": ["CreateAccount", "SendWelcomeEmail", "AssignRole"]}
+                  {"name": "OrderProcess", "tasks": ["ValidateOrder", "DeductMoney", "SendEmail"], "waits": []},
+                  {"name": "UserOnboarding", "tasks": ["CreateAccount", "SendWelcomeEmail", "AssignRole"], "waits": []}
                 ]
                 """)), Is.True, data.ToJsonString());
         }

@@ -168,7 +168,8 @@ public sealed class OpenApiDocumentTests
             Assert.That(PropertyNames("ActivityResponse"), Is.EqualTo(new[] { "id", "task_id", "action", "details", "created_at" }));
             Assert.That(PropertyNames("WorkflowListResponse"), Is.EqualTo(new[] { "data", "next_cursor" }));
             Assert.That(PropertyNames("MessageResponseOfWorkflowResponse"), Is.EqualTo(new[] { "message", "data" }));
-            Assert.That(PropertyNames("WorkflowDefinitionResponse"), Is.EqualTo(new[] { "name", "tasks" }));
+            Assert.That(PropertyNames("WorkflowDefinitionResponse"), Is.EqualTo(new[] { "name", "tasks", "waits" }));
+            Assert.That(PropertyNames("WaitStepResponse"), Is.EqualTo(new[] { "step", "for", "until_field" }));
         }
     }
 
