@@ -99,3 +99,8 @@ internal sealed class SqliteScheduleStoreContractTests : ScheduleStoreContract
 {
     protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
 }
+
+internal sealed class SqliteTaskQueueSnoozeContractTests : TaskQueueSnoozeContract
+{
+    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
+}

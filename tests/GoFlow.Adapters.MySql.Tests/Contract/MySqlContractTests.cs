@@ -99,3 +99,8 @@ internal sealed class MySqlScheduleStoreContractTests : ScheduleStoreContract
 {
     protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
 }
+
+internal sealed class MySqlTaskQueueSnoozeContractTests : TaskQueueSnoozeContract
+{
+    protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
+}
