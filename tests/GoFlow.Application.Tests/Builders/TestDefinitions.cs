@@ -20,13 +20,24 @@ internal static class TestDefinitions
     public static readonly WorkflowDefinition UserOnboarding =
         new("UserOnboarding", ["CreateAccount", "SendWelcomeEmail", "AssignRole"]);
 
-    /// <summary>A definitions port that knows OrderProcess and UserOnboarding.</summary>
+    /// <summary>Pack, then a 10-minute wait, then a wait until the input's <c>ship_at</c>, then Ship.</summary>
+    public static readonly WorkflowDefinition Shipping = new(
+        "Shipping",
+        ["Pack", "cool-off", "ship-day", "Ship"],
+        [Policy, Policy, Policy, Policy],
+        new Dictionary<string, StepWait>
+        {
+            ["cool-off"] = StepWait.ForDuration(TimeSpan.FromMinutes(10)),
+            ["ship-day"] = StepWait.Until("ship_at"),
+        });
+
+    /// <summary>A definitions port that knows OrderProcess and UserOnboarding (and, to find only, Shipping).</summary>
     public static IWorkflowDefinitions Port()
     {
         var definitions = new Mock<IWorkflowDefinitions>();
         definitions.SetupGet(port => port.All).Returns([OrderProcess, UserOnboarding]);
         definitions.Setup(port => port.Find(It.IsAny<string>()))
-            .Returns((string name) => new[] { OrderProcess, UserOnboarding }.FirstOrDefault(d => d.Name == name));
+            .Returns((string name) => new[] { OrderProcess, UserOnboarding, Shipping }.FirstOrDefault(d => d.Name == name));
         return definitions.Object;
     }
 }
