@@ -30,7 +30,8 @@ internal sealed class IdleCpuMeasurement(BenchmarkStore store, string hostDll, T
           --host-dll <path>     GoFlow.Host.dll (default: the repository's build, Release preferred)
         """;
 
-    private const string WorkflowName = "Parked";
+    /// <summary>The workflow parked in the wait; its first step waits 30 days, its second is a sample handler.</summary>
+    public const string WorkflowName = "Parked";
     private const string WaitStep = "park";
     private static readonly TimeSpan Wait = TimeSpan.FromDays(30);
 
