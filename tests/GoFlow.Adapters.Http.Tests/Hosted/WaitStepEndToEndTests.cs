@@ -102,10 +102,17 @@ public sealed class WaitStepEndToEndTests(Store kind)
         var id = (await host.Client.StartAsync("Snoozy", """{"n": 1}""")).Id();
         var snoozed = await Poll.UntilAsync(
             () => host.Client.GetWorkflowAsync(id),
-            workflow => workflow["tasks"]![0]!["status"]!.GetValue<string>() == StatusNames.Pending && handler.Calls == 1,
+            // Snoozed: PENDING again and due later (before its claim it was PENDING and due now; the clock stands still).
+            workflow => workflow["tasks"]![0]!["status"]!.GetValue<string>() == StatusNames.Pending
+                && Time(workflow["tasks"]![0]!["scheduled_at"]) > _clock.GetUtcNow(),
             Timeout,
             $"workflow {id}'s task to be snoozed");
-        Assert.That(Time(snoozed["tasks"]![0]!["scheduled_at"]), Is.EqualTo(_clock.GetUtcNow() + SnoozeOnce.Delay));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Time(snoozed["tasks"]![0]!["scheduled_at"]), Is.EqualTo(_clock.GetUtcNow() + SnoozeOnce.Delay));
+            Assert.That(snoozed["tasks"]![0]!["attempt"]!.GetValue<int>(), Is.Zero, "the attempt is given back");
+            Assert.That(handler.Calls, Is.EqualTo(1));
+        }
 
         _clock.Advance(SnoozeOnce.Delay - TimeSpan.FromSeconds(1));
         var done = await Poll.UntilAsync(
