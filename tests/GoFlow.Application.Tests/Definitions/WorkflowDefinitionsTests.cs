@@ -223,6 +223,19 @@ public sealed class WorkflowDefinitionsTests
     }
 
     [Test]
+    public void Validate_StepUnderBothWaitsAndSignals_FailsNamingIt()
+    {
+        var workflows = Configured(("Shipping", ["Pack", "hold"]));
+        workflows["Shipping"].Waits["hold"] = new WaitOptions { For = TimeSpan.FromMinutes(10) };
+        workflows["Shipping"].Signals["hold"] = new SignalStepOptions { Name = "released", Timeout = TimeSpan.FromHours(1) };
+
+        var result = Validator("Pack").Validate(null, workflows);
+
+        Assert.That(result.Failed, Is.True);
+        Assert.That(result.FailureMessage, Does.Contain("Workflows:Shipping has an invalid").And.Contain("'hold'").And.Contain("at most one"));
+    }
+
+    [Test]
     public void Validate_WaitThatIsNotAStep_FailsNamingIt()
     {
         var workflows = Configured(("Shipping", ["Pack"]));
