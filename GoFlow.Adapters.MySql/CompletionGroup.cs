@@ -7,8 +7,8 @@ namespace GoFlow.Adapters.MySql;
 /// <summary>
 /// The held completions of one group commit, numbered: every parameter of completion <c>i</c> ends in <c>i</c>
 /// (<c>@Id0</c>, <c>@Output0</c>, <c>@WorkflowId0</c>, <c>@NextTaskName0</c>, ...), and <see cref="MySqlTaskQueueSql.CompleteHeldTasks"/>
-/// writes them all in one round trip. A next step's task is inserted with the status, attempt and lease its
-/// <see cref="GoFlow.Domain.Transitions.StepAdvance"/> states (due, or handed over to the lease owner).
+/// writes them all in one round trip. A next step's task is inserted with the status, attempt, lease and due time its
+/// <see cref="GoFlow.Domain.Transitions.StepAdvance"/> states (due now or at its wait's end, or handed over to the lease owner).
 /// </summary>
 internal sealed class CompletionGroup
 {
@@ -39,6 +39,7 @@ internal sealed class CompletionGroup
                 Parameters.Add($"NextAttempt{i}", advance.Attempt);
                 Parameters.Add($"NextLeaseOwner{i}", advance.LeaseOwner);
                 Parameters.Add($"NextLeaseExpiresAt{i}", advance.LeaseExpiresAt(now) is { } expiresAt ? MySqlTime.ToDatabase(expiresAt) : null);
+                Parameters.Add($"NextScheduledAt{i}", MySqlTime.ToDatabase(advance.ScheduledAt(now)));
                 advancing.Add(i);
             }
             else

@@ -148,7 +148,7 @@ internal static class MySqlTaskQueueSql
         {
             var values = string.Join(", ", group.Advancing.Select(i =>
                 $"(@WorkflowId{i}, @NextStepIndex{i}, @NextTaskName{i}, @NextStatus{i}, @NextAttempt{i}, @NextMaxAttempts{i}, " +
-                $"@Output{i}, @NextLeaseOwner{i}, @NextLeaseExpiresAt{i}, @NextLeaseOwner{i}, @Now, @Now, @Now)"));
+                $"@Output{i}, @NextLeaseOwner{i}, @NextLeaseExpiresAt{i}, @NextLeaseOwner{i}, @NextScheduledAt{i}, @Now, @Now)"));
             var nextTasks = string.Join(", ", group.Advancing.Select(i => $"(@WorkflowId{i}, @NextStepIndex{i})"));
             sql.Append(CultureInfo.InvariantCulture, $"""
                 INSERT INTO tasks
@@ -192,6 +192,14 @@ internal static class MySqlTaskQueueSql
         SET status = {StatusSql.To(TaskTransitions.Release)}, attempt = attempt - 1, scheduled_at = @Now, lease_owner = NULL,
             lease_expires_at = NULL, updated_at = @Now
         WHERE id = @TaskId AND {StatusSql.From(TaskTransitions.Release)} AND lease_owner = @Owner AND attempt = @Attempt
+        """;
+
+    /// <summary>Snoozed: PENDING, due at @Until, and the attempt it was claimed with no longer counts (ADR 0019).</summary>
+    public static readonly string SnoozeTask = $"""
+        UPDATE tasks
+        SET status = {StatusSql.To(TaskTransitions.Snooze)}, attempt = attempt - 1, scheduled_at = @Until, lease_owner = NULL,
+            lease_expires_at = NULL, updated_at = @Now
+        WHERE id = @TaskId AND {StatusSql.From(TaskTransitions.Snooze)} AND lease_owner = @Owner AND attempt = @Attempt
         """;
 
     /// <summary>

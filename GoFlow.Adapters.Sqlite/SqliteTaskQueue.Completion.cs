@@ -133,6 +133,7 @@ internal sealed partial class SqliteTaskQueue
                 InputPayload = completion.OutputPayload,
                 advance.LeaseOwner,
                 LeaseExpiresAt = advance.LeaseExpiresAt(now) is { } expiresAt ? SqliteTime.ToDatabase(expiresAt) : null,
+                ScheduledAt = SqliteTime.ToDatabase(advance.ScheduledAt(now)),
                 Now = SqliteTime.ToDatabase(now),
             },
             transaction,

@@ -20,8 +20,9 @@ namespace GoFlow.Adapters.Sqlite;
 internal static class SqliteTaskQueueSql
 {
     /// <summary>
-    /// Inserts a completed step's next task and returns its id: PENDING, or RUNNING when it is handed over to the lease
-    /// owner of the step before it (@Status, @Attempt 1, @LeaseOwner and @LeaseExpiresAt set).
+    /// Inserts a completed step's next task and returns its id: PENDING, due at @ScheduledAt (now, or a wait's end), or
+    /// RUNNING when it is handed over to the lease owner of the step before it (@Status, @Attempt 1, @LeaseOwner and
+    /// @LeaseExpiresAt set).
     /// </summary>
     public const string InsertNextTask = """
         INSERT INTO tasks
@@ -29,7 +30,7 @@ internal static class SqliteTaskQueueSql
              lease_expires_at, worker_id, scheduled_at, created_at, updated_at)
         VALUES
             (@WorkflowId, @StepIndex, @TaskName, @Status, @Attempt, @MaxAttempts, @InputPayload, @LeaseOwner,
-             @LeaseExpiresAt, @LeaseOwner, @Now, @Now, @Now)
+             @LeaseExpiresAt, @LeaseOwner, @ScheduledAt, @Now, @Now)
         RETURNING id
         """;
 
@@ -129,6 +130,14 @@ internal static class SqliteTaskQueueSql
     public static readonly string ReleaseTask = $"""
         UPDATE tasks
         SET status = {StatusSql.To(TaskTransitions.Release)}, attempt = attempt - 1, scheduled_at = @Now, lease_owner = NULL,
+            lease_expires_at = NULL, updated_at = @Now
+        WHERE {HeldByClaim}
+        """;
+
+    /// <summary>Snoozed: PENDING, due at @Until, and the attempt it was claimed with no longer counts (ADR 0019).</summary>
+    public static readonly string SnoozeTask = $"""
+        UPDATE tasks
+        SET status = {StatusSql.To(TaskTransitions.Snooze)}, attempt = attempt - 1, scheduled_at = @Until, lease_owner = NULL,
             lease_expires_at = NULL, updated_at = @Now
         WHERE {HeldByClaim}
         """;

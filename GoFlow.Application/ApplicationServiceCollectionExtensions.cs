@@ -144,7 +144,8 @@ public static class ApplicationServiceCollectionExtensions
 
     /// <summary>
     /// The code's definition under what a <c>Workflows:&lt;Name&gt;</c> section of the same name sets: its tasks, when
-    /// it lists any, replace the code's steps; each retry or timeout value it sets replaces the code's.
+    /// it lists any, replace the code's steps; each retry or timeout value it sets replaces the code's, and each wait it
+    /// sets the code's wait of that name.
     /// </summary>
     /// <summary>
     /// For the sections bound as dictionaries: the binder drops an entry whose value does not convert ("three"
@@ -177,6 +178,11 @@ public static class ApplicationServiceCollectionExtensions
         foreach (var (task, policy) in configured.TaskSettings)
         {
             merged.TaskSettings[task] = policy;
+        }
+
+        foreach (var (step, wait) in code.Waits.Where(wait => merged.Tasks.Contains(wait.Key)).Concat(configured.Waits))
+        {
+            merged.Waits[step] = wait;
         }
 
         foreach (var (task, signal) in code.Signals.Where(setting => merged.Tasks.Contains(setting.Key)))

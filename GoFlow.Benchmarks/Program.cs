@@ -11,6 +11,12 @@ if (args is ["dashboard", .. var dashboardArgs])
     return await GoFlow.Benchmarks.Measurements.DashboardMeasurement.RunFromCommandLineAsync(dashboardArgs, Console.Out, CancellationToken.None);
 }
 
+// What waiting workflows cost an idle worker host: a mode of its own (GoFlow.Benchmarks/Measurements/IdleCpuMeasurement.cs).
+if (args is ["idle-cpu", .. var idleCpuArgs])
+{
+    return await GoFlow.Benchmarks.Measurements.IdleCpuMeasurement.RunFromCommandLineAsync(idleCpuArgs, Console.Out, CancellationToken.None);
+}
+
 if (args is ["--help"] or ["-h"])
 {
     Console.WriteLine(BenchmarkOptions.Usage);

@@ -89,11 +89,20 @@ public sealed record GoFlowSchedule(
     DateTime? LastFireAt,
     string? LastWorkflowId);
 
-/// <summary>A workflow the server knows: its name and its task names in the order they run.</summary>
+/// <summary>A workflow the server knows: its name, its task names in the order they run, and what each step does.</summary>
 public sealed record GoFlowWorkflowDefinition(string Name, IReadOnlyList<string> Tasks, IReadOnlyList<GoFlowStep>? Steps = null);
 
-/// <summary>A step of a definition: <paramref name="Kind"/> is <c>task</c> or <c>signal</c> (it waits for <paramref name="Signal"/>).</summary>
-public sealed record GoFlowStep(string Name, string Kind, GoFlowStepSignal? Signal = null);
+/// <summary>
+/// A step of a definition: <paramref name="Kind"/> is <c>task</c>, <c>wait</c> (it waits as <paramref name="Wait"/>
+/// says) or <c>signal</c> (it waits for <paramref name="Signal"/>).
+/// </summary>
+public sealed record GoFlowStep(string Name, string Kind, GoFlowStepWait? Wait = null, GoFlowStepSignal? Signal = null);
+
+/// <summary>
+/// What a wait step waits for: <paramref name="For"/> after the step before it (a TimeSpan in its invariant form,
+/// <c>00:10:00</c>), or until the time in input field <paramref name="UntilField"/>.
+/// </summary>
+public sealed record GoFlowStepWait(string? For, string? UntilField);
 
 /// <summary>The signal a step waits for, and for how long (a TimeSpan in its invariant form, <c>2.00:00:00</c>).</summary>
 public sealed record GoFlowStepSignal(string Name, string Timeout);

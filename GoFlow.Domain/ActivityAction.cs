@@ -10,6 +10,7 @@ public static class ActivityAction
     public const string TaskRetryScheduled = "TASK_RETRY_SCHEDULED";
     public const string TaskLeaseExpired = "TASK_LEASE_EXPIRED";
     public const string TaskReleased = "TASK_RELEASED";
+    public const string TaskSnoozed = "TASK_SNOOZED";
     public const string TaskWaiting = "TASK_WAITING";
     public const string SignalReceived = "SIGNAL_RECEIVED";
     public const string WorkflowCompleted = "WORKFLOW_COMPLETED";

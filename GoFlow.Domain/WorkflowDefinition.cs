@@ -4,11 +4,13 @@ namespace GoFlow.Domain;
 public sealed class WorkflowDefinition
 {
     /// <param name="policies">The policy of each task, in the same order; every task gets <see cref="TaskPolicy.Default"/> when null.</param>
+    /// <param name="waits">The wait steps, by step name: a name found here is a wait step, not a task with a handler.</param>
     /// <param name="signals">The steps, by task name, that wait for a signal instead of running a handler.</param>
     public WorkflowDefinition(
         string name,
         IReadOnlyList<string> taskNames,
         IReadOnlyList<TaskPolicy>? policies = null,
+        IReadOnlyDictionary<string, StepWait>? waits = null,
         IReadOnlyDictionary<string, StepSignal>? signals = null)
     {
         if (string.IsNullOrWhiteSpace(name))
@@ -32,10 +34,22 @@ public sealed class WorkflowDefinition
                 $"Workflow definition '{name}' has {taskNames.Count} tasks but {policies.Count} task policies.");
         }
 
+        if (waits?.Keys.FirstOrDefault(step => !taskNames.Contains(step)) is { } stray)
+        {
+            throw new DomainException($"Workflow definition '{name}' has a wait '{stray}' that is not one of its steps.");
+        }
+
+        if (waits?.Keys.FirstOrDefault(step => signals?.ContainsKey(step) == true) is { } both)
+        {
+            throw new DomainException(
+                $"Workflow definition '{name}' has step '{both}' both waiting for a time and for a signal; a step is at most one of them.");
+        }
+
         Name = name;
         TaskNames = [.. taskNames];
-        Steps = [.. taskNames.Select((taskName, index) =>
-            WithSignal(new WorkflowStep(index, taskName, policies?[index] ?? TaskPolicy.Default), signals))];
+        Steps = [.. taskNames.Select((taskName, index) => WorkflowStep.Of(
+            index, taskName, policies?[index] ?? TaskPolicy.Default, waits?.GetValueOrDefault(taskName),
+            signals?.GetValueOrDefault(taskName)))];
         CheckSignals(signals);
     }
 
@@ -68,9 +82,6 @@ public sealed class WorkflowDefinition
         return StepAt(stepIndex + 1);
     }
 
-    private static WorkflowStep WithSignal(WorkflowStep step, IReadOnlyDictionary<string, StepSignal>? signals) =>
-        signals?.GetValueOrDefault(step.TaskName) is { } signal ? step with { Kind = StepKind.Signal, Signal = signal } : step;
-
     /// <summary>
     /// A signal names one step, so that a delivery knows which step it wakes: two steps waiting for one name would
     /// leave the second waiting for a signal the first consumed.
@@ -93,15 +104,33 @@ public sealed class WorkflowDefinition
 /// <summary>One position in a workflow definition: its zero-based index, the task that runs there and how.</summary>
 public sealed record WorkflowStep(int Index, string TaskName, TaskPolicy Policy)
 {
-    /// <summary>What the step does: by default it runs the handler registered for its task name.</summary>
-    public StepKind Kind { get; init; } = StepKind.Task;
-
-    /// <summary>The signal a <see cref="StepKind.Signal"/> step waits for; null for the other kinds.</summary>
-    public StepSignal? Signal { get; init; }
-
     /// <summary>A step with the default policy.</summary>
     public WorkflowStep(int index, string taskName)
         : this(index, taskName, TaskPolicy.Default)
     {
     }
+
+    /// <summary>What the step does; a <see cref="StepKind.Task"/> unless it is a wait or a signal step.</summary>
+    public StepKind Kind { get; init; } = StepKind.Task;
+
+    /// <summary>What a <see cref="StepKind.Wait"/> step waits for; null for the other kinds.</summary>
+    public StepWait? Wait { get; init; }
+
+    /// <summary>The signal a <see cref="StepKind.Signal"/> step waits for; null for the other kinds.</summary>
+    public StepSignal? Signal { get; init; }
+
+    /// <summary>
+    /// When this step's task becomes due if it is created at <paramref name="now"/> on <paramref name="input"/>: the
+    /// wait's end for a wait step, else null (now). A wait whose end cannot be read is due now too, and its claim fails
+    /// the step with the reason (<see cref="StepWait.EndFor"/>).
+    /// </summary>
+    public DateTimeOffset? DueAt(string input, DateTimeOffset now) => Wait?.EndFor(input, now).Due;
+
+    internal static WorkflowStep Of(int index, string taskName, TaskPolicy policy, StepWait? wait, StepSignal? signal) =>
+        (wait, signal) switch
+        {
+            ({ }, _) => new WorkflowStep(index, taskName, policy) { Kind = StepKind.Wait, Wait = wait },
+            (_, { }) => new WorkflowStep(index, taskName, policy) { Kind = StepKind.Signal, Signal = signal },
+            _ => new WorkflowStep(index, taskName, policy),
+        };
 }

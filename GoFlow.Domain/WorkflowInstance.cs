@@ -39,12 +39,14 @@ public sealed class WorkflowInstance
     /// <summary>
     /// Creates a PENDING instance together with its first task, PENDING too, that receives <paramref name="input"/>
     /// and may be claimed from <paramref name="startAt"/> on (a delayed start), or at once when that is null or past.
+    /// A first step that is a wait is due at its end, reckoned from the start.
     /// </summary>
     public static (WorkflowInstance Workflow, WorkflowTask FirstTask) Create(
         WorkflowDefinition definition, string input, DateTimeOffset now, string? traceParent = null, DateTimeOffset? startAt = null)
     {
         var workflow = new WorkflowInstance(WorkflowId.New(now), definition.Name, input, traceParent, now);
-        var firstTask = WorkflowTask.Create(workflow.Id, definition.FirstStep, input, now, startAt);
+        var start = startAt > now ? startAt.Value : now;
+        var firstTask = WorkflowTask.Create(workflow.Id, definition.FirstStep, input, now, definition.FirstStep.DueAt(input, start) ?? start);
         return (workflow, firstTask);
     }
 }

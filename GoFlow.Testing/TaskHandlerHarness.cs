@@ -59,6 +59,10 @@ public static class TaskHandlerHarness
         {
             return HandlerOutcome.FromCancellation();
         }
+        catch (TaskSnoozeException snooze)
+        {
+            return HandlerOutcome.FromSnooze(snooze.Delay);
+        }
 #pragma warning disable CA1031 // Whatever the handler throws is the outcome under test.
         catch (Exception exception)
 #pragma warning restore CA1031
@@ -72,11 +76,12 @@ public static class TaskHandlerHarness
 /// <summary>How one handler call ended (see <see cref="TaskHandlerHarness"/>).</summary>
 public sealed record HandlerOutcome
 {
-    private HandlerOutcome(JsonObject? output, Exception? failure, bool wasCancelled)
+    private HandlerOutcome(JsonObject? output, Exception? failure, bool wasCancelled, TimeSpan? snoozedFor = null)
     {
         Output = output;
         Failure = failure;
         WasCancelled = wasCancelled;
+        SnoozedFor = snoozedFor;
     }
 
     /// <summary>What the handler returned, the next task's input; null unless it completed.</summary>
@@ -89,6 +94,12 @@ public sealed record HandlerOutcome
     public bool WasCancelled { get; }
 
     public bool IsCompleted => Output is not null;
+
+    /// <summary>
+    /// The delay the handler snoozed for (it threw <see cref="TaskSnoozeException"/>): the engine runs the task again
+    /// after it, without using up the attempt. Null unless it snoozed; a snooze is not a failure.
+    /// </summary>
+    public TimeSpan? SnoozedFor { get; }
 
     /// <summary>The handler threw: the engine records the attempt as failed.</summary>
     public bool IsFailure => Failure is not null;
@@ -107,4 +118,6 @@ public sealed record HandlerOutcome
     internal static HandlerOutcome FromFailure(Exception failure) => new(null, failure, wasCancelled: false);
 
     internal static HandlerOutcome FromCancellation() => new(null, null, wasCancelled: true);
+
+    internal static HandlerOutcome FromSnooze(TimeSpan delay) => new(null, null, wasCancelled: false, delay);
 }

@@ -69,10 +69,13 @@ internal static class ResponseMapper
     public static StepResponse ToResponse(WorkflowStep step) => new(
         step.TaskName,
         step.Kind.ToString().ToLowerInvariant(),
-        step.Signal is { } signal
-            ? new SignalStepResponse(signal.Name, signal.Timeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture))
-            : null);
+        step.Wait is { } wait ? new WaitStepResponse(ToText(wait.For), wait.UntilField) : null,
+        step.Signal is { } signal ? new SignalStepResponse(signal.Name, ToText(signal.Timeout)!) : null);
 
     public static SignalResponse ToResponse(SignalReceipt receipt) =>
         new(receipt.WorkflowId.ToString(), receipt.Name, receipt.ReceivedAt.UtcDateTime);
+
+    /// <summary>A duration in the invariant TimeSpan form that configuration takes too (<c>2.00:00:00</c> is two days).</summary>
+    private static string? ToText(TimeSpan? duration) =>
+        duration?.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -82,8 +82,17 @@ internal sealed record ScheduleResponse(
 /// <summary>A definition: its task names in order (every step's, as before), and its steps with what each does.</summary>
 internal sealed record WorkflowDefinitionResponse(string Name, IReadOnlyList<string> Tasks, IReadOnlyList<StepResponse> Steps);
 
-/// <summary>A step: <paramref name="Kind"/> is <c>task</c> (runs its handler) or <c>signal</c> (waits for <paramref name="Signal"/>).</summary>
-internal sealed record StepResponse(string Name, string Kind, SignalStepResponse? Signal);
+/// <summary>
+/// A step: <paramref name="Kind"/> is <c>task</c> (runs its handler), <c>wait</c> (waits as <paramref name="Wait"/>
+/// says, ADR 0019) or <c>signal</c> (waits for <paramref name="Signal"/>, ADR 0020); the engine runs the last two itself.
+/// </summary>
+internal sealed record StepResponse(string Name, string Kind, WaitStepResponse? Wait, SignalStepResponse? Signal);
+
+/// <summary>
+/// What a wait step waits for: <paramref name="For"/> after the step before it (a TimeSpan: <c>00:10:00</c> is ten
+/// minutes), or until the time in input field <paramref name="UntilField"/>.
+/// </summary>
+internal sealed record WaitStepResponse(string? For, string? UntilField);
 
 /// <summary>The signal a step waits for, and for how long (a TimeSpan: <c>2.00:00:00</c> is two days).</summary>
 internal sealed record SignalStepResponse(string Name, string Timeout);

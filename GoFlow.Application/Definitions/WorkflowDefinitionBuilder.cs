@@ -3,8 +3,8 @@ using GoFlow.Ports.Driven;
 namespace GoFlow.Application.Definitions;
 
 /// <summary>
-/// A workflow defined in code: its steps in the order they run, each a task handler resolved from DI, and optionally
-/// its own retry and timeout values. Built by
+/// A workflow defined in code: its steps in the order they run, each a task handler resolved from DI, a wait, or a wait
+/// for a signal, and optionally its own retry and timeout values. Built by
 /// <see cref="ApplicationServiceCollectionExtensions.AddGoFlowWorkflow"/>; a <c>Workflows:&lt;Name&gt;</c>
 /// configuration section of the same name can change its steps and values.
 /// </summary>
@@ -29,7 +29,7 @@ public sealed class WorkflowDefinitionBuilder
     {
         var overrides = new TaskPolicyOverrides();
         policy?.Invoke(overrides);
-        _steps.Add(new DefinedStep(taskName ?? typeof(THandler).Name, typeof(THandler), overrides, Signal: null));
+        _steps.Add(new DefinedStep(taskName ?? typeof(THandler).Name, typeof(THandler), overrides));
         return this;
     }
 
@@ -48,11 +48,29 @@ public sealed class WorkflowDefinitionBuilder
         return this;
     }
 
+    /// <summary>Adds a wait step named <paramref name="stepName"/> that waits <paramref name="duration"/> (ADR 0019).</summary>
+    public WorkflowDefinitionBuilder Wait(string stepName, TimeSpan duration) =>
+        AddWait(stepName, new WaitOptions { For = duration });
+
+    /// <summary>
+    /// Adds a wait step named <paramref name="stepName"/> that waits until the time in its input's field
+    /// <paramref name="untilField"/> (ADR 0019).
+    /// </summary>
+    public WorkflowDefinitionBuilder WaitUntil(string stepName, string untilField) =>
+        AddWait(stepName, new WaitOptions { UntilField = untilField });
+
     /// <summary>Sets the workflow's own retry and timeout values, which its steps' own values win over.</summary>
     public WorkflowDefinitionBuilder WithPolicy(Action<TaskPolicyOverrides> policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
         policy(_policy);
+        return this;
+    }
+
+    private WorkflowDefinitionBuilder AddWait(string stepName, WaitOptions wait)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(stepName);
+        _steps.Add(new DefinedStep(stepName, HandlerType: null, new TaskPolicyOverrides(), Wait: wait));
         return this;
     }
 
@@ -70,6 +88,12 @@ public sealed class WorkflowDefinitionBuilder
         };
         foreach (var step in _steps)
         {
+            if (step.Wait is { } wait)
+            {
+                options.Waits[step.TaskName] = wait;
+                continue;
+            }
+
             options.TaskSettings[step.TaskName] = step.Policy;
             if (step.Signal is not null)
             {
@@ -80,6 +104,10 @@ public sealed class WorkflowDefinitionBuilder
         return options;
     }
 
-    /// <summary>A step: run by <paramref name="HandlerType"/>, or, when that is null, waiting for <paramref name="Signal"/>.</summary>
-    internal sealed record DefinedStep(string TaskName, Type? HandlerType, TaskPolicyOverrides Policy, SignalStepOptions? Signal);
+    /// <summary>
+    /// A step: a task run by <paramref name="HandlerType"/>, or, with no handler, a wait step (<paramref name="Wait"/>)
+    /// or a step waiting for <paramref name="Signal"/>.
+    /// </summary>
+    internal sealed record DefinedStep(
+        string TaskName, Type? HandlerType, TaskPolicyOverrides Policy, SignalStepOptions? Signal = null, WaitOptions? Wait = null);
 }

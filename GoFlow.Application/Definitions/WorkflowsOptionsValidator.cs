@@ -6,8 +6,9 @@ using Microsoft.Extensions.Options;
 namespace GoFlow.Application.Definitions;
 
 /// <summary>
-/// Checks at start that every definition has tasks, that every task has a registered <see cref="ITaskHandler"/> or
-/// waits for a signal, and that its signals are valid, so a typo in configuration stops the host instead of failing workflows at run time.
+/// Checks at start that every definition has tasks, that every task but a wait or signal step has a registered
+/// <see cref="ITaskHandler"/>, and that every wait and signal is a step with valid settings, so a typo in configuration
+/// stops the host instead of failing workflows at run time.
 /// </summary>
 internal sealed class WorkflowsOptionsValidator(
     IServiceProviderIsKeyedService keyedServices,
@@ -29,7 +30,8 @@ internal sealed class WorkflowsOptionsValidator(
                 {
                     failures.Add($"Workflows:{workflowName}:Tasks has a blank task name.");
                 }
-                else if (!workflow.Signals.ContainsKey(taskName) && !keyedServices.IsKeyedService(typeof(ITaskHandler), taskName))
+                else if (!workflow.Waits.ContainsKey(taskName) && !workflow.Signals.ContainsKey(taskName)
+                    && !keyedServices.IsKeyedService(typeof(ITaskHandler), taskName))
                 {
                     failures.Add(
                         $"Workflows:{workflowName} names task '{taskName}', but no handler is registered for it " +
@@ -45,6 +47,24 @@ internal sealed class WorkflowsOptionsValidator(
             foreach (var signalStep in workflow.Signals.Keys.Except(workflow.Tasks))
             {
                 failures.Add($"Workflows:{workflowName}:Signals names '{signalStep}', which is not one of its tasks.");
+            }
+
+            foreach (var (waitName, wait) in workflow.Waits)
+            {
+                if (!workflow.Tasks.Contains(waitName))
+                {
+                    failures.Add($"Workflows:{workflowName}:Waits names '{waitName}', which is not one of its tasks.");
+                    continue;
+                }
+
+                try
+                {
+                    wait.ToStepWait();
+                }
+                catch (DomainException exception)
+                {
+                    failures.Add($"Workflows:{workflowName}:Waits:{waitName} is invalid: {exception.Message}");
+                }
             }
 
             if (failures.Count == 0)

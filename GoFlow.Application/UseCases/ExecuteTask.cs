@@ -15,7 +15,7 @@ namespace GoFlow.Application.UseCases;
 
 /// <summary>
 /// The step logic: run the claimed task's handler within its timeout, then record its output (and queue the next
-/// step), a retry, or its failure.
+/// step), a snooze, a retry, or its failure. A wait step has no handler: its input passes through once it has ended.
 /// </summary>
 internal sealed partial class ExecuteTask(
     ITaskQueue queue,
@@ -79,6 +79,11 @@ internal sealed partial class ExecuteTask(
                 cancellationToken));
         }
 
+        if (step.Wait is { } wait)
+        {
+            return await PassWaitAsync(task, definition, wait, handOver, cancellationToken);
+        }
+
         var (result, ended) = step.Signal is { } signal
             ? await AwaitSignalAsync(task, signal, cancellationToken)
             : await RunHandlerAsync(task, step, cancellationToken);
@@ -95,7 +100,38 @@ internal sealed partial class ExecuteTask(
             return new(await FailAsync(task, refusal, retryAt: null, cancellationToken));
         }
 
+        return await RecordOutputAsync(task, definition, output, handOver, cancellationToken);
+    }
+
+    /// <summary>
+    /// A claimed wait step: its input passes through as its output once the wait has ended; before that it is snoozed
+    /// until the end; an end that cannot be read fails the step for good, as a handler's permanent failure would.
+    /// </summary>
+    private async Task<AttemptResult> PassWaitAsync(
+        ClaimedTask task, WorkflowDefinition definition, StepWait wait, bool handOver, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var end = wait.EndWhenClaimed(task.InputPayload, now);
+        if (end.Error is { } error)
+        {
+            return new(await FailAsync(task, error, retryAt: null, cancellationToken));
+        }
+
+        if (end.Due > now)
+        {
+            return new(await SnoozeAsync(task, end.Due.Value, cancellationToken));
+        }
+
+        return await RecordOutputAsync(task, definition, task.InputPayload, handOver, cancellationToken);
+    }
+
+    /// <summary>Records <paramref name="output"/> as the task's, and queues the next step: due now, or at its wait's end.</summary>
+    private async Task<AttemptResult> RecordOutputAsync(
+        ClaimedTask task, WorkflowDefinition definition, string output, bool handOver, CancellationToken cancellationToken)
+    {
         var nextStep = definition.StepAfter(task.StepIndex);
+        var now = clock.GetUtcNow();
+        DateTimeOffset? nextStepDueAt = nextStep?.DueAt(output, now) is { } due && due > now ? due : null;
 
         // At-least-once checkpoint: until this commit succeeds the handler's work is not recorded, and a crash here
         // runs it again once the lease ends. The write itself is not cancelled by shutdown: dropping a finished
@@ -106,7 +142,7 @@ internal sealed partial class ExecuteTask(
         try
         {
             recorded = await RecordAsync(
-                () => completions.CompleteAsync(new TaskCompletion(task, output, nextStep, handOver)),
+                () => completions.CompleteAsync(new TaskCompletion(task, output, nextStep, handOver, nextStepDueAt)),
                 cancellationToken);
         }
         catch (PayloadTooLargeForStoreException exception)
@@ -132,7 +168,7 @@ internal sealed partial class ExecuteTask(
             // Claimed in the same commit that made it due: it waited for no worker.
             telemetry.TaskClaimed(handedOver.WorkflowName, handedOver.TaskName, TimeSpan.Zero);
         }
-        else
+        else if (nextStepDueAt is null)
         {
             // Left PENDING for any worker: wake this process's, rather than let it wait for its next poll.
             workAvailable.Notify();
@@ -171,6 +207,10 @@ internal sealed partial class ExecuteTask(
             LogTimedOut(task.TaskName, task.WorkflowId.ToString(), task.Attempt, step.Policy.Timeout);
             return (null, new(await FailAttemptAsync(
                 task, step.Policy, $"The attempt timed out after {step.Policy.Timeout}.", cancellationToken)));
+        }
+        catch (TaskSnoozeException snooze)
+        {
+            return (null, new(await SnoozeAsync(task, clock.GetUtcNow() + snooze.Delay, cancellationToken)));
         }
         catch (PermanentTaskFailureException exception)
         {
@@ -214,6 +254,22 @@ internal sealed partial class ExecuteTask(
                 LogResultRejected(task.TaskName, task.WorkflowId.ToString(), task.Attempt);
                 return (null, new(AttemptOutcome.Rejected));
         }
+    }
+
+    /// <summary>Hands the task back due at <paramref name="until"/>, the attempt not counted (<see cref="TaskTransitions.Snooze"/>).</summary>
+    private async Task<AttemptOutcome> SnoozeAsync(ClaimedTask task, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var recorded = await RecordAsync(
+            () => queue.SnoozeAsync(new TaskSnooze(task, until, clock.GetUtcNow()), CancellationToken.None),
+            cancellationToken);
+        if (!recorded)
+        {
+            LogResultRejected(task.TaskName, task.WorkflowId.ToString(), task.Attempt);
+            return AttemptOutcome.Rejected;
+        }
+
+        LogSnoozed(task.TaskName, task.WorkflowId.ToString(), task.Attempt, until);
+        return AttemptOutcome.Snoozed;
     }
 
     /// <summary>Fails the attempt: a retry after the backoff while attempts are left, else the task for good.</summary>
@@ -283,6 +339,10 @@ internal sealed partial class ExecuteTask(
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Task {TaskName} of workflow {WorkflowId} waits for signal {SignalName} until {TimeoutAt}")]
     private partial void LogWaiting(string taskName, string workflowId, string signalName, DateTimeOffset timeoutAt);
+
+    [LoggerMessage(Level = LogLevel.Debug,
+        Message = "Task {TaskName} of workflow {WorkflowId}, attempt {Attempt}, snoozed until {Until}")]
+    private partial void LogSnoozed(string taskName, string workflowId, int attempt, DateTimeOffset until);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "The store is unreachable; recording the task's result again in {Wait}")]

@@ -46,6 +46,14 @@ public static class TaskTransitions
         "release", [Running], Pending, TaskFields.AttemptGivenBack | TaskFields.Scheduled | TaskFields.LeaseEnded, TaskGuard.Claim,
         [ActivityAction.TaskReleased]);
 
+    /// <summary>
+    /// The holder snoozes the task (a handler asked to run again later, or a wait step claimed before its end): PENDING,
+    /// due at the given time, without using up the attempt (ADR 0019).
+    /// </summary>
+    public static readonly TaskTransition Snooze = new(
+        "snooze", [Running], Pending, TaskFields.AttemptGivenBack | TaskFields.Scheduled | TaskFields.LeaseEnded, TaskGuard.Claim,
+        [ActivityAction.TaskSnoozed]);
+
     /// <summary>The error an attempt whose lease expired leaves behind.</summary>
     public const string LeaseExpiredError = "The worker running this attempt stopped renewing its lease.";
 
@@ -104,7 +112,7 @@ public static class TaskTransitions
     /// <summary>Every task transition, creations first.</summary>
     public static readonly IReadOnlyList<TaskTransition> All =
     [
-        Create, HandOver, Claim, RenewLease, Complete, ScheduleRetry, Fail, Release, ExpireLease, ExpireLastLease,
+        Create, HandOver, Claim, RenewLease, Complete, ScheduleRetry, Fail, Release, Snooze, ExpireLease, ExpireLastLease,
         AwaitSignal, ReceiveSignal, SignalTimeout, Cancel, Retry,
     ];
 }

@@ -62,6 +62,14 @@ public interface ITaskQueue
     Task<bool> ReleaseAsync(ClaimedTask task, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Snoozes a claimed task (<see cref="GoFlow.Domain.Transitions.TaskTransitions.Snooze"/>): it becomes PENDING, due
+    /// at <see cref="TaskSnooze.Until"/>, and the attempt is not counted, with a TASK_SNOOZED row. Used when a handler
+    /// asks to run again later and when a wait step is claimed before its end.
+    /// </summary>
+    /// <returns>False, changing nothing, when the task is no longer held by this claim.</returns>
+    Task<bool> SnoozeAsync(TaskSnooze snooze, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Finds up to <paramref name="maxTasks"/> RUNNING tasks whose lease ended before <paramref name="now"/> (their
     /// worker died or stalled) and takes them back, skipping rows another transaction has locked: each gets a
     /// TASK_LEASE_EXPIRED row; with attempts left it becomes PENDING, due now, else it becomes FAILED with
@@ -127,17 +135,23 @@ public sealed record ClaimedTask(
 
 /// <summary>
 /// A claimed task finished with <paramref name="OutputPayload"/>; <paramref name="NextStep"/> is null after the last step.
-/// With <paramref name="HandOver"/>, the holder asks for the next step to be handed over to it; what the completion
-/// leads to is the domain's <see cref="Advance"/>.
+/// With <paramref name="HandOver"/>, the holder asks for the next step to be handed over to it;
+/// <paramref name="NextStepDueAt"/> is when the next step becomes due when that is not at once (a wait step,
+/// <see cref="WorkflowStep.DueAt"/>). What the completion leads to is the domain's <see cref="Advance"/>.
 /// </summary>
-public sealed record TaskCompletion(ClaimedTask Task, string OutputPayload, WorkflowStep? NextStep, bool HandOver = false)
+public sealed record TaskCompletion(
+    ClaimedTask Task, string OutputPayload, WorkflowStep? NextStep, bool HandOver = false, DateTimeOffset? NextStepDueAt = null)
 {
     /// <summary>
-    /// The next step's task as the store creates it (due, or handed over to this claim's holder for this claim's lease
-    /// length), or null when the workflow completes.
+    /// The next step's task as the store creates it (due now or at its wait's end, or handed over to this claim's holder
+    /// for this claim's lease length), or null when the workflow completes.
     /// </summary>
-    public StepAdvance? Advance => StepAdvance.After(NextStep, HandOver, Task.LeaseOwner, Task.LeaseDuration);
+    public StepAdvance? Advance =>
+        StepAdvance.After(NextStep, HandOver, Task.LeaseOwner, Task.LeaseDuration, NextStepDueAt);
 }
+
+/// <summary>A claimed task snoozed until <paramref name="Until"/>, at <paramref name="Now"/>.</summary>
+public sealed record TaskSnooze(ClaimedTask Task, DateTimeOffset Until, DateTimeOffset Now);
 
 /// <summary>A completion that was recorded, and the next step's task when it was handed over (else null).</summary>
 public sealed record RecordedCompletion(TaskCompletion Completion, ClaimedTask? NextTask);

@@ -37,6 +37,9 @@ public enum AttemptOutcome
     /// <summary>The task failed for good (attempts used up, a permanent failure, no handler or definition); recorded.</summary>
     Failed,
 
+    /// <summary>The handler snoozed its task, or a wait step had not ended: due again later, the attempt given back.</summary>
+    Snoozed,
+
     /// <summary>The store refused the result: the task was no longer held by this claim.</summary>
     Rejected,
 

@@ -104,3 +104,8 @@ internal sealed class SqliteSignalInboxContractTests : SignalInboxContract
 {
     protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
 }
+
+internal sealed class SqliteTaskQueueSnoozeContractTests : TaskQueueSnoozeContract
+{
+    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
+}

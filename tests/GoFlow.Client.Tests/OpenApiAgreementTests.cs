@@ -26,6 +26,9 @@ public sealed class OpenApiAgreementTests
     [TestCase(typeof(GoFlowActivity), "ActivityResponse")]
     [TestCase(typeof(GoFlowWorkflowDefinition), "WorkflowDefinitionResponse")]
     [TestCase(typeof(GoFlowSchedule), "ScheduleResponse")]
+    [TestCase(typeof(GoFlowStep), "StepResponse")]
+    [TestCase(typeof(GoFlowStepWait), "WaitStepResponse")]
+    [TestCase(typeof(GoFlowStepSignal), "SignalStepResponse")]
     public async Task Model_ComparedWithItsSchema_HasTheSameMembers(Type model, string schema)
     {
         using var host = new ClientHost();

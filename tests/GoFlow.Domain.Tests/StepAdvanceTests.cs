@@ -49,6 +49,34 @@ public sealed class StepAdvanceTests
             Assert.That(advance.Attempt, Is.Zero, "no attempt until a worker claims it");
             Assert.That(advance.LeaseOwner, Is.Null);
             Assert.That(advance.LeaseExpiresAt(CommittedAt), Is.Null);
+            Assert.That(advance.ScheduledAt(CommittedAt), Is.EqualTo(CommittedAt), "due at its commit");
         });
+    }
+
+    [Test]
+    public void After_DueLaterWithAHandOverAsked_CreatesTheTaskDueThenAndHandsNothingOver()
+    {
+        var dueAt = CommittedAt.AddMinutes(10);
+
+        var advance = StepAdvance.After(Next, handOver: true, "worker-a", Lease, dueAt)!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(advance.Creation, Is.SameAs(TaskTransitions.Create), "no holder waits for a step due later");
+            Assert.That(advance.HandsOver, Is.False);
+            Assert.That(advance.Status, Is.EqualTo(WorkflowTaskStatus.Pending));
+            Assert.That(advance.Attempt, Is.Zero);
+            Assert.That(advance.LeaseOwner, Is.Null);
+            Assert.That(advance.LeaseExpiresAt(CommittedAt), Is.Null);
+            Assert.That(advance.ScheduledAt(CommittedAt), Is.EqualTo(dueAt));
+        });
+    }
+
+    [Test]
+    public void ScheduledAt_DueTimeAlreadyPastAtTheCommit_IsTheCommit()
+    {
+        var advance = StepAdvance.After(Next, handOver: false, "worker-a", Lease, CommittedAt.AddSeconds(-1))!;
+
+        Assert.That(advance.ScheduledAt(CommittedAt), Is.EqualTo(CommittedAt), "a time past means now");
     }
 }

@@ -21,6 +21,7 @@ public sealed class TransitionTableTests
         yield return Starts(TaskTransitions.ScheduleRetry, Pending, Running);
         yield return Starts(TaskTransitions.Fail, Failed, Running);
         yield return Starts(TaskTransitions.Release, Pending, Running);
+        yield return Starts(TaskTransitions.Snooze, Pending, Running);
         yield return Starts(TaskTransitions.ExpireLease, Pending, Running);
         yield return Starts(TaskTransitions.ExpireLastLease, Failed, Running);
         yield return Starts(TaskTransitions.AwaitSignal, Waiting, Running);
@@ -99,7 +100,7 @@ public sealed class TransitionTableTests
     {
         using (Assert.EnterMultipleScope())
         {
-            foreach (var transition in new[] { TaskTransitions.Complete, TaskTransitions.Fail, TaskTransitions.ScheduleRetry, TaskTransitions.Release })
+            foreach (var transition in new[] { TaskTransitions.Complete, TaskTransitions.Fail, TaskTransitions.ScheduleRetry, TaskTransitions.Release, TaskTransitions.Snooze })
             {
                 Assert.That(transition.Guard, Is.EqualTo(TaskGuard.Claim), transition.Name);
                 Assert.That(transition.Sets.HasFlag(TaskFields.LeaseEnded), Is.True, transition.Name);
@@ -108,6 +109,7 @@ public sealed class TransitionTableTests
             Assert.That(TaskTransitions.All.Where(transition => transition.Sets.HasFlag(TaskFields.AttemptCounted)),
                 Is.EquivalentTo(new[] { TaskTransitions.Claim, TaskTransitions.HandOver }));
             Assert.That(TaskTransitions.Release.Sets.HasFlag(TaskFields.AttemptGivenBack), Is.True);
+            Assert.That(TaskTransitions.Snooze.Sets.HasFlag(TaskFields.AttemptGivenBack), Is.True, "a snooze uses up no attempt");
             Assert.That(TaskTransitions.Retry.Sets.HasFlag(TaskFields.AttemptsGranted), Is.True);
         }
     }

@@ -131,6 +131,10 @@ public abstract class TransitionTableContract : StorageContract
         {
             await Queue.ReleaseAsync(claim, AppliedAt, none);
         }
+        else if (transition == TaskTransitions.Snooze)
+        {
+            await Queue.SnoozeAsync(new TaskSnooze(claim, AppliedAt.AddMinutes(10), AppliedAt), none);
+        }
         else if (transition == TaskTransitions.ExpireLease || transition == TaskTransitions.ExpireLastLease)
         {
             await Queue.RecoverExpiredLeasesAsync(AfterLease, maxTasks: 10, none);

@@ -32,6 +32,19 @@ public sealed class TaskHandlerHarnessTests
     }
 
     [Test]
+    public async Task RunAsync_HandlerSnoozes_IsASnoozeWithItsDelayAndNotAFailure()
+    {
+        var outcome = await TaskHandlerHarness.RunAsync(new SnoozesFiveMinutes(), "{}");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(outcome.SnoozedFor, Is.EqualTo(TimeSpan.FromMinutes(5)));
+            Assert.That(outcome.IsFailure, Is.False);
+            Assert.That(outcome.IsCompleted, Is.False);
+        }
+    }
+
+    [Test]
     public async Task RunAsync_HandlerThrowsAnythingElse_IsARetryableFailure()
     {
         var outcome = await TaskHandlerHarness.RunAsync(new FailsTwiceThenCharges(new Calls()), "{}");

@@ -68,3 +68,10 @@ internal sealed class WaitsForItsToken : ITaskHandler
         return input;
     }
 }
+
+/// <summary>Asks to run again in five minutes, every time.</summary>
+internal sealed class SnoozesFiveMinutes : ITaskHandler
+{
+    public Task<JsonObject> HandleAsync(JsonObject input, CancellationToken cancellationToken) =>
+        throw new TaskSnoozeException(TimeSpan.FromMinutes(5));
+}

@@ -55,6 +55,9 @@ internal sealed class FaultyTaskQueue(ITaskQueue inner, FaultyTaskQueue.Script s
     public Task<bool> ReleaseAsync(ClaimedTask task, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.ReleaseAsync(task, now, cancellationToken);
 
+    public Task<bool> SnoozeAsync(TaskSnooze snooze, CancellationToken cancellationToken) =>
+        inner.SnoozeAsync(snooze, cancellationToken);
+
     public Task<RecoveredLeases> RecoverExpiredLeasesAsync(DateTimeOffset now, int maxTasks, CancellationToken cancellationToken) =>
         inner.RecoverExpiredLeasesAsync(now, maxTasks, cancellationToken);
 

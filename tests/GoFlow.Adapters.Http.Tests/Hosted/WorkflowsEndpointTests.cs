@@ -157,18 +157,18 @@ public sealed class WorkflowsEndpointTests
             Assert.That(JsonNode.DeepEquals(data, JsonNode.Parse("""
                 [
                   {"name": "ApprovedOrder", "tasks": ["ValidateOrder", "AwaitApproval", "DeductMoney", "SendEmail"], "steps": [
-                    {"name": "ValidateOrder", "kind": "task", "signal": null},
-                    {"name": "AwaitApproval", "kind": "signal", "signal": {"name": "approved", "timeout": "2.00:00:00"}},
-                    {"name": "DeductMoney", "kind": "task", "signal": null},
-                    {"name": "SendEmail", "kind": "task", "signal": null}]},
+                    {"name": "ValidateOrder", "kind": "task", "wait": null, "signal": null},
+                    {"name": "AwaitApproval", "kind": "signal", "wait": null, "signal": {"name": "approved", "timeout": "2.00:00:00"}},
+                    {"name": "DeductMoney", "kind": "task", "wait": null, "signal": null},
+                    {"name": "SendEmail", "kind": "task", "wait": null, "signal": null}]},
                   {"name": "OrderProcess", "tasks": ["ValidateOrder", "DeductMoney", "SendEmail"], "steps": [
-                    {"name": "ValidateOrder", "kind": "task", "signal": null},
-                    {"name": "DeductMoney", "kind": "task", "signal": null},
-                    {"name": "SendEmail", "kind": "task", "signal": null}]},
+                    {"name": "ValidateOrder", "kind": "task", "wait": null, "signal": null},
+                    {"name": "DeductMoney", "kind": "task", "wait": null, "signal": null},
+                    {"name": "SendEmail", "kind": "task", "wait": null, "signal": null}]},
                   {"name": "UserOnboarding", "tasks": ["CreateAccount", "SendWelcomeEmail", "AssignRole"], "steps": [
-                    {"name": "CreateAccount", "kind": "task", "signal": null},
-                    {"name": "SendWelcomeEmail", "kind": "task", "signal": null},
-                    {"name": "AssignRole", "kind": "task", "signal": null}]}
+                    {"name": "CreateAccount", "kind": "task", "wait": null, "signal": null},
+                    {"name": "SendWelcomeEmail", "kind": "task", "wait": null, "signal": null},
+                    {"name": "AssignRole", "kind": "task", "wait": null, "signal": null}]}
                 ]
                 """)), Is.True, data.ToJsonString());
         }

@@ -187,7 +187,8 @@ public sealed class OpenApiDocumentTests
             Assert.That(PropertyNames("WorkflowListResponse"), Is.EqualTo(new[] { "data", "next_cursor" }));
             Assert.That(PropertyNames("MessageResponseOfWorkflowResponse"), Is.EqualTo(new[] { "message", "data" }));
             Assert.That(PropertyNames("WorkflowDefinitionResponse"), Is.EqualTo(new[] { "name", "tasks", "steps" }));
-            Assert.That(PropertyNames("StepResponse"), Is.EqualTo(new[] { "name", "kind", "signal" }));
+            Assert.That(PropertyNames("StepResponse"), Is.EqualTo(new[] { "name", "kind", "wait", "signal" }));
+            Assert.That(PropertyNames("WaitStepResponse"), Is.EqualTo(new[] { "for", "until_field" }));
             Assert.That(PropertyNames("SignalResponse"), Is.EqualTo(new[] { "workflow_id", "name", "received_at" }));
         }
     }

@@ -104,3 +104,8 @@ internal sealed class MySqlSignalInboxContractTests : SignalInboxContract
 {
     protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
 }
+
+internal sealed class MySqlTaskQueueSnoozeContractTests : TaskQueueSnoozeContract
+{
+    protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
+}

@@ -25,15 +25,26 @@ internal static class TestDefinitions
         "Approval",
         ["Prepare", "AwaitApproval", "Ship"],
         [Policy, Policy, Policy],
-        new Dictionary<string, StepSignal> { ["AwaitApproval"] = new("approved", TimeSpan.FromDays(1)) });
+        signals: new Dictionary<string, StepSignal> { ["AwaitApproval"] = new("approved", TimeSpan.FromDays(1)) });
 
-    /// <summary>A definitions port that knows OrderProcess and UserOnboarding (listed), and Approval (found by name).</summary>
+    /// <summary>Pack, then a 10-minute wait, then a wait until the input's <c>ship_at</c>, then Ship.</summary>
+    public static readonly WorkflowDefinition Shipping = new(
+        "Shipping",
+        ["Pack", "cool-off", "ship-day", "Ship"],
+        [Policy, Policy, Policy, Policy],
+        new Dictionary<string, StepWait>
+        {
+            ["cool-off"] = StepWait.ForDuration(TimeSpan.FromMinutes(10)),
+            ["ship-day"] = StepWait.Until("ship_at"),
+        });
+
+    /// <summary>A definitions port that knows OrderProcess and UserOnboarding (listed), and Approval and Shipping (found by name).</summary>
     public static IWorkflowDefinitions Port()
     {
         var definitions = new Mock<IWorkflowDefinitions>();
         definitions.SetupGet(port => port.All).Returns([OrderProcess, UserOnboarding]);
         definitions.Setup(port => port.Find(It.IsAny<string>()))
-            .Returns((string name) => new[] { OrderProcess, UserOnboarding, Approval }.FirstOrDefault(d => d.Name == name));
+            .Returns((string name) => new[] { OrderProcess, UserOnboarding, Approval, Shipping }.FirstOrDefault(d => d.Name == name));
         return definitions.Object;
     }
 }

@@ -1,3 +1,4 @@
+using GoFlow.Domain;
 using System.Text.Json.Nodes;
 using GoFlow.Ports.Driven;
 using Microsoft.Extensions.Configuration;
@@ -39,6 +40,34 @@ public sealed class CodeWorkflowDefinitionsTests
             Assert.That(refund.Steps[1].Signal, Is.EqualTo(new GoFlow.Domain.StepSignal("paid", TimeSpan.FromHours(6))));
             Assert.That(provider.GetKeyedService<ITaskHandler>("AwaitPayout"), Is.Null);
         }
+    }
+
+    [Test]
+    public void AddGoFlowWorkflow_WaitSteps_AreWaitsThatNeedNoHandler()
+    {
+        using var provider = Provider(services => services.AddGoFlowWorkflow(
+            "Refund",
+            workflow => workflow.Step<Approve>().Wait("cool-off", TimeSpan.FromMinutes(10)).WaitUntil("pay-day", "pay_at").Step<PayBack>()));
+
+        var refund = provider.GetRequiredService<IWorkflowDefinitions>().Find("Refund")!;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(refund.TaskNames, Is.EqualTo(new[] { "Approve", "cool-off", "pay-day", "PayBack" }));
+            Assert.That(refund.Steps.Select(step => step.Kind), Is.EqualTo(new[] { StepKind.Task, StepKind.Wait, StepKind.Wait, StepKind.Task }));
+            Assert.That(refund.Steps[1].Wait!.For, Is.EqualTo(TimeSpan.FromMinutes(10)));
+            Assert.That(refund.Steps[2].Wait!.UntilField, Is.EqualTo("pay_at"));
+        }
+    }
+
+    [Test]
+    public void AddGoFlowWorkflow_SectionSetsAWaitOfTheSameName_ConfigurationWins()
+    {
+        using var provider = Provider(
+            services => services.AddGoFlowWorkflow("Refund", workflow => workflow.Wait("cool-off", TimeSpan.FromMinutes(10)).Step<PayBack>()),
+            ("Workflows:Refund:Waits:cool-off:For", "00:00:30"));
+
+        Assert.That(provider.GetRequiredService<IWorkflowDefinitions>().Find("Refund")!.Steps[0].Wait!.For, Is.EqualTo(TimeSpan.FromSeconds(30)));
     }
 
     [Test]

@@ -184,6 +184,68 @@ public sealed class WorkflowDefinitionsTests
         Assert.That(result.FailureMessage, Does.Contain("Signals names 'AwaitApproval'"));
     }
 
+    [Test]
+    public void Validate_WaitSteps_NeedNoHandlerAndBecomeWaits()
+    {
+        var workflows = Configured(("Shipping", ["Pack", "cool-off", "ship-day"]));
+        workflows["Shipping"].Waits["cool-off"] = new WaitOptions { For = TimeSpan.FromMinutes(10) };
+        workflows["Shipping"].Waits["ship-day"] = new WaitOptions { UntilField = "ship_at" };
+
+        var result = Validator("Pack").Validate(null, workflows);
+        var definition = new ConfiguredWorkflowDefinitions(Options.Create(workflows), Options.Create(new TaskPolicyOptions())).Find("Shipping")!;
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Succeeded, Is.True, result.FailureMessage);
+            Assert.That(definition.Steps.Select(step => step.Wait?.For), Is.EqualTo(new TimeSpan?[] { null, TimeSpan.FromMinutes(10), null }));
+            Assert.That(definition.Steps[2].Wait!.UntilField, Is.EqualTo("ship_at"));
+        }
+    }
+
+    [TestCase(null, null, "exactly one of For and UntilField")]
+    [TestCase("00:10:00", "ship_at", "exactly one of For and UntilField")]
+    [TestCase("00:00:00", null, "more than zero")]
+    [TestCase("367.00:00:00", null, "at most 366 days")]
+    [TestCase(null, " ", "needs the name of the input field")]
+    public void Validate_WaitSettingsBreakARule_FailsNamingTheWait(string? duration, string? untilField, string reason)
+    {
+        var workflows = Configured(("Shipping", ["Pack", "cool-off"]));
+        workflows["Shipping"].Waits["cool-off"] = new WaitOptions
+        {
+            For = duration is null ? null : TimeSpan.Parse(duration, System.Globalization.CultureInfo.InvariantCulture),
+            UntilField = untilField,
+        };
+
+        var result = Validator("Pack").Validate(null, workflows);
+
+        Assert.That(result.Failed, Is.True);
+        Assert.That(result.FailureMessage, Does.Contain("Workflows:Shipping:Waits:cool-off is invalid").And.Contain(reason));
+    }
+
+    [Test]
+    public void Validate_StepUnderBothWaitsAndSignals_FailsNamingIt()
+    {
+        var workflows = Configured(("Shipping", ["Pack", "hold"]));
+        workflows["Shipping"].Waits["hold"] = new WaitOptions { For = TimeSpan.FromMinutes(10) };
+        workflows["Shipping"].Signals["hold"] = new SignalStepOptions { Name = "released", Timeout = TimeSpan.FromHours(1) };
+
+        var result = Validator("Pack").Validate(null, workflows);
+
+        Assert.That(result.Failed, Is.True);
+        Assert.That(result.FailureMessage, Does.Contain("Workflows:Shipping has an invalid").And.Contain("'hold'").And.Contain("at most one"));
+    }
+
+    [Test]
+    public void Validate_WaitThatIsNotAStep_FailsNamingIt()
+    {
+        var workflows = Configured(("Shipping", ["Pack"]));
+        workflows["Shipping"].Waits["cool-of"] = new WaitOptions { For = TimeSpan.FromMinutes(10) };
+
+        var result = Validator("Pack").Validate(null, workflows);
+
+        Assert.That(result.FailureMessage, Does.Contain("Workflows:Shipping:Waits names 'cool-of', which is not one of its tasks"));
+    }
+
     private static WorkflowsOptionsValidator Validator(params string[] handledTasks)
     {
         var keyed = new Mock<IServiceProviderIsKeyedService>();

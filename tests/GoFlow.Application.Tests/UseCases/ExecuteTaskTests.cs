@@ -15,7 +15,7 @@ using Moq;
 
 namespace GoFlow.Application.Tests.UseCases;
 
-public sealed class ExecuteTaskTests
+public sealed partial class ExecuteTaskTests
 {
     private readonly Mock<ITaskQueue> _queue = new();
     private readonly Mock<ISignalInbox> _signals = new();
