@@ -143,17 +143,17 @@ public static class ApplicationServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The code's definition under what a <c>Workflows:&lt;Name&gt;</c> section of the same name sets: its tasks, when
-    /// it lists any, replace the code's steps; each retry or timeout value it sets replaces the code's, and each wait it
-    /// sets the code's wait of that name.
-    /// </summary>
-    /// <summary>
     /// For the sections bound as dictionaries: the binder drops an entry whose value does not convert ("three"
     /// attempts) unless told to fail, and the workflow or schedule would then run on other values without a word.
     /// Failing also catches a misspelt setting name.
     /// </summary>
     private static void StrictDictionaryBinding(BinderOptions options) => options.ErrorOnUnknownConfiguration = true;
 
+    /// <summary>
+    /// The code's definition under what a <c>Workflows:&lt;Name&gt;</c> section of the same name sets: its tasks, when
+    /// it lists any, replace the code's steps; each retry or timeout value it sets replaces the code's, and each wait it
+    /// sets the code's wait of that name.
+    /// </summary>
     private static WorkflowOptions Merge(WorkflowOptions code, WorkflowOptions? configured)
     {
         if (configured is null)

@@ -121,10 +121,11 @@ public sealed record WorkflowStep(int Index, string TaskName, TaskPolicy Policy)
 
     /// <summary>
     /// When this step's task becomes due if it is created at <paramref name="now"/> on <paramref name="input"/>: the
-    /// wait's end for a wait step, else null (now). A wait whose end cannot be read is due now too, and its claim fails
-    /// the step with the reason (<see cref="StepWait.EndFor"/>).
+    /// wait's end for a wait step whose end is still ahead, else null (now, so that the step may be handed over). A wait
+    /// whose end cannot be read is due now too, and its claim fails the step with the reason (<see cref="StepWait.EndFor"/>).
     /// </summary>
-    public DateTimeOffset? DueAt(string input, DateTimeOffset now) => Wait?.EndFor(input, now).Due;
+    public DateTimeOffset? DueAt(string input, DateTimeOffset now) =>
+        Wait?.EndFor(input, now).Due is { } end && end > now ? end : null;
 
     internal static WorkflowStep Of(int index, string taskName, TaskPolicy policy, StepWait? wait, StepSignal? signal) =>
         (wait, signal) switch

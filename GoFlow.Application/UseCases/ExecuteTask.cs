@@ -131,7 +131,7 @@ internal sealed partial class ExecuteTask(
     {
         var nextStep = definition.StepAfter(task.StepIndex);
         var now = clock.GetUtcNow();
-        DateTimeOffset? nextStepDueAt = nextStep?.DueAt(output, now) is { } due && due > now ? due : null;
+        var nextStepDueAt = nextStep?.DueAt(output, now);
 
         // At-least-once checkpoint: until this commit succeeds the handler's work is not recorded, and a crash here
         // runs it again once the lease ends. The write itself is not cancelled by shutdown: dropping a finished

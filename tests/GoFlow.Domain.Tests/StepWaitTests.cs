@@ -83,6 +83,16 @@ public sealed class StepWaitTests
         }
     }
 
+    [TestCase("2020-01-01T00:00:00Z", TestName = "DueAt_UntilAPastTime_IsNowSoTheStepMayBeHandedOver")]
+    [TestCase("not a time", TestName = "DueAt_UntilUnreadable_IsNowAndTheClaimRefusesIt")]
+    public void DueAt_WaitNotAhead_IsNull(string shipAt)
+    {
+        var definition = new WorkflowDefinition(
+            "Shipping", ["Pack", "ship-day"], waits: new Dictionary<string, StepWait> { ["ship-day"] = StepWait.Until("ship_at") });
+
+        Assert.That(definition.Steps[1].DueAt($$"""{"ship_at": "{{shipAt}}"}""", Now), Is.Null);
+    }
+
     [Test]
     public void Definition_WaitNotAStep_IsRefused() =>
         Assert.That(
