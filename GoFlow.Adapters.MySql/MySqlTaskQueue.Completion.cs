@@ -10,13 +10,15 @@ namespace GoFlow.Adapters.MySql;
 /// <summary>The group commit of completions, and the hand-over of each next step, in one transaction (ADR 0011).</summary>
 internal sealed partial class MySqlTaskQueue
 {
-    public Task<IReadOnlyList<RecordedCompletion>> CompleteAsync(
+    public Task<IReadOnlyDictionary<TaskCompletion, ClaimedTask?>> CompleteAsync(
         IReadOnlyList<TaskCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken) =>
-        MySqlAvailability.RunAsync<IReadOnlyList<RecordedCompletion>>(async () =>
+        MySqlAvailability.RunAsync<IReadOnlyDictionary<TaskCompletion, ClaimedTask?>>(async () =>
         {
+            // Keyed by the instances passed in: the caller finds its own completions, however alike two are.
+            var recorded = new Dictionary<TaskCompletion, ClaimedTask?>(completions.Count, ReferenceEqualityComparer.Instance);
             if (completions.Count == 0)
             {
-                return [];
+                return recorded;
             }
 
             // The times written are answered too (a handed-over task's), so they are cut as the column keeps them.
@@ -37,14 +39,14 @@ internal sealed partial class MySqlTaskQueue
             if (held.Count == 0 && recordedBefore.Count == 0)
             {
                 await transaction.RollbackAsync(cancellationToken);
-                return [];
+                return recorded;
             }
 
-            var acknowledgedAgain = await AcknowledgeAgainAsync(transaction, recordedBefore, storedNow, cancellationToken);
+            await AcknowledgeAgainAsync(transaction, recordedBefore, storedNow, recorded, cancellationToken);
             if (held.Count == 0)
             {
                 await transaction.CommitAsync(cancellationToken);
-                return acknowledgedAgain;
+                return recorded;
             }
 
             var group = new CompletionGroup(held, storedNow);
@@ -68,18 +70,20 @@ internal sealed partial class MySqlTaskQueue
                     : [];
             }
 
-            var recorded = held
-                .Select(completion => new RecordedCompletion(
-                    completion,
-                    completion.Advance is { HandsOver: true } advance
-                        ? completion.Task.HandedOver(new TaskId(nextTaskIds[completion.Task.WorkflowId.Value]), advance, completion.OutputPayload, storedNow)
-                        : null))
-                .ToList();
-            var activity = recorded.SelectMany(entry => TransitionLog.Completed(
-                entry.Completion.Task.Subject, entry.Completion.Task.WorkflowName, entry.Completion.NextStep is null, entry.NextTask?.Subject, storedNow));
-            await ActivityLog.AppendAsync(transaction, [.. activity], cancellationToken);
+            var activity = new List<NewActivity>();
+            foreach (var completion in held)
+            {
+                var nextTask = completion.Advance is { HandsOver: true } advance
+                    ? completion.Task.HandedOver(new TaskId(nextTaskIds[completion.Task.WorkflowId.Value]), advance, completion.OutputPayload, storedNow)
+                    : null;
+                activity.AddRange(TransitionLog.Completed(
+                    completion.Task.Subject, completion.Task.WorkflowName, completion.Advance is null, nextTask?.Subject, storedNow));
+                recorded.Add(completion, nextTask);
+            }
+
+            await ActivityLog.AppendAsync(transaction, activity, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return [.. recorded, .. acknowledgedAgain];
+            return recorded;
         });
 
     /// <summary>Whether the row locked for <paramref name="task"/> still carries its claim: RUNNING, same owner, same attempt.</summary>
@@ -104,10 +108,13 @@ internal sealed partial class MySqlTaskQueue
     /// Answers completions that an earlier commit recorded already, as that commit would have: nothing is written again,
     /// and a next step it handed over, still held by this owner, has its lease renewed and is handed over again.
     /// </summary>
-    private static async Task<List<RecordedCompletion>> AcknowledgeAgainAsync(
-        MySqlTransaction transaction, IReadOnlyList<TaskCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task AcknowledgeAgainAsync(
+        MySqlTransaction transaction,
+        IReadOnlyList<TaskCompletion> completions,
+        DateTimeOffset now,
+        Dictionary<TaskCompletion, ClaimedTask?> acknowledged,
+        CancellationToken cancellationToken)
     {
-        var acknowledged = new List<RecordedCompletion>(completions.Count);
         foreach (var completion in completions)
         {
             ClaimedTask? nextTask = null;
@@ -128,10 +135,8 @@ internal sealed partial class MySqlTaskQueue
                 nextTask = nextId is { } id ? completion.Task.HandedOver(new TaskId(id), advance, completion.OutputPayload, now) : null;
             }
 
-            acknowledged.Add(new RecordedCompletion(completion, nextTask));
+            acknowledged.Add(completion, nextTask);
         }
-
-        return acknowledged;
     }
 
     /// <summary>

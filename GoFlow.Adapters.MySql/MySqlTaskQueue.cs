@@ -238,7 +238,6 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
         row.MaxAttempts,
         claim.Owner,
         MySqlTime.Kept(claim.LeaseExpiresAt),
-        claim.LeaseDuration,
         MySqlTime.FromDatabase(row.ScheduledAt),
         workflow.TraceParent);
 }

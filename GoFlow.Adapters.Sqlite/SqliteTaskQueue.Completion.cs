@@ -9,23 +9,24 @@ namespace GoFlow.Adapters.Sqlite;
 /// <summary>The group commit of completions, and the hand-over of each next step, in one transaction (ADR 0011).</summary>
 internal sealed partial class SqliteTaskQueue
 {
-    public Task<IReadOnlyList<RecordedCompletion>> CompleteAsync(
+    public Task<IReadOnlyDictionary<TaskCompletion, ClaimedTask?>> CompleteAsync(
         IReadOnlyList<TaskCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (completions.Count == 0)
         {
-            return Task.FromResult<IReadOnlyList<RecordedCompletion>>([]);
+            return Task.FromResult<IReadOnlyDictionary<TaskCompletion, ClaimedTask?>>(new Dictionary<TaskCompletion, ClaimedTask?>());
         }
 
         // The times written are answered too (a handed-over task's), so they are cut as the text keeps them.
         now = SqliteTime.Kept(now);
         var databaseNow = SqliteTime.ToDatabase(now);
-        return database.WriteAsync<IReadOnlyList<RecordedCompletion>>(
+        return database.WriteAsync<IReadOnlyDictionary<TaskCompletion, ClaimedTask?>>(
             async (connection, transaction) =>
             {
                 // One transaction, one commit (and one fsync) for the whole group; each completion's guarded update
                 // tells whether its task is still held, and one that is not is passed over without touching the others.
-                var recorded = new List<RecordedCompletion>();
+                // Keyed by the instances passed in: the caller finds its own completions, however alike two are.
+                var recorded = new Dictionary<TaskCompletion, ClaimedTask?>(completions.Count, ReferenceEqualityComparer.Instance);
                 var activity = new List<NewActivity>();
                 foreach (var completion in completions)
                 {
@@ -40,7 +41,7 @@ internal sealed partial class SqliteTaskQueue
                         if (await WasCompletedByThisClaimAsync(transaction, task, cancellationToken))
                         {
                             // An earlier commit of this claim recorded it; only its acknowledgement was lost.
-                            recorded.Add(new(completion, await RenewHandedOverTaskAsync(transaction, completion, now, cancellationToken)));
+                            recorded.Add(completion, await RenewHandedOverTaskAsync(transaction, completion, now, cancellationToken));
                         }
 
                         continue;
@@ -60,8 +61,8 @@ internal sealed partial class SqliteTaskQueue
                     }
 
                     activity.AddRange(TransitionLog.Completed(
-                        task.Subject, task.WorkflowName, completion.NextStep is null, nextTask?.Subject, now));
-                    recorded.Add(new(completion, nextTask));
+                        task.Subject, task.WorkflowName, completion.Advance is null, nextTask?.Subject, now));
+                    recorded.Add(completion, nextTask);
                 }
 
                 if (recorded.Count == 0)

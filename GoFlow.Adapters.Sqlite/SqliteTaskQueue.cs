@@ -56,7 +56,7 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
                     SqliteTaskQueueSql.SelectClaimedTasks,
                     new { TaskIds = taskIds, claim.Owner },
                     transaction,
-                    cancellationToken: cancellationToken))).Select(row => ToClaimedTask(row, claim.LeaseDuration)).ToList();
+                    cancellationToken: cancellationToken))).Select(ToClaimedTask).ToList();
 
                 await ActivityLog.AppendAsync(
                     transaction,
@@ -219,7 +219,7 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
         }
     }
 
-    private static ClaimedTask ToClaimedTask(ClaimedTaskRow row, TimeSpan leaseDuration) => new(
+    private static ClaimedTask ToClaimedTask(ClaimedTaskRow row) => new(
         new TaskId(row.Id),
         SqliteIds.FromDatabase(row.WorkflowInstanceId),
         row.WorkflowName,
@@ -230,7 +230,6 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
         (int)row.MaxAttempts,
         row.LeaseOwner,
         SqliteTime.FromDatabase(row.LeaseExpiresAt),
-        leaseDuration,
         SqliteTime.FromDatabase(row.ScheduledAt),
         row.TraceParent);
 }

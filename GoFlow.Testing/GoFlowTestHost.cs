@@ -43,7 +43,6 @@ public sealed class GoFlowTestHost : IAsyncDisposable
     private readonly IHost _host;
     private readonly TestClock _clock;
     private readonly TimeSpan _realTimeLimit;
-    private readonly TimeSpan _leaseDuration;
 
     private GoFlowTestHost(IHost host, TestClock clock, TimeSpan realTimeLimit, string databasePath)
     {
@@ -51,15 +50,6 @@ public sealed class GoFlowTestHost : IAsyncDisposable
         _clock = clock;
         _realTimeLimit = realTimeLimit;
         DatabasePath = databasePath;
-
-        // No heartbeat renews a lease here, so each task is claimed for longer than any attempt can last: an attempt
-        // ends at its timeout at the latest, and the fake clock never passes a timeout while the handler works.
-        var longestTimeout = host.Services.GetRequiredService<IWorkflowDefinitions>().All
-            .SelectMany(definition => definition.Steps)
-            .Select(step => step.Policy.Timeout)
-            .DefaultIfEmpty(TimeSpan.Zero)
-            .Max();
-        _leaseDuration = longestTimeout + TimeSpan.FromDays(1);
     }
 
     /// <summary>
@@ -98,6 +88,7 @@ public sealed class GoFlowTestHost : IAsyncDisposable
             options.ApplySchemaOnStart = true;
         });
         builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock));
+        builder.Services.Replace(ServiceDescriptor.Singleton<ILeasePolicy, OutlastingLeasePolicy>());
         TrackedTaskHandler.WrapAll(builder.Services);
 
         var host = builder.Build();
@@ -238,7 +229,7 @@ public sealed class GoFlowTestHost : IAsyncDisposable
             await using (var scope = _host.Services.CreateAsyncScope())
             {
                 claimed = await scope.ServiceProvider.GetRequiredService<IClaimTasks>().ClaimAsync(
-                    new ClaimTasksCommand(WorkerId, MaxTasks: 1, _leaseDuration), cancellationToken);
+                    new ClaimTasksCommand(WorkerId, MaxTasks: 1), cancellationToken);
             }
 
             if (claimed.Count == 0)

@@ -58,8 +58,7 @@ internal sealed partial class LeaseHeartbeat(
         var renewLeases = scope.ServiceProvider.GetRequiredService<IRenewLeases>();
         var command = new RenewLeasesCommand(
             _options.WorkerId,
-            [.. running.Select(r => new TaskClaim(r.Task.Id, r.Task.Attempt))],
-            _options.LeaseDuration);
+            [.. running.Select(r => new TaskClaim(r.Task.Id, r.Task.Attempt))]);
         var held = await renewLeases.RenewAsync(command, cancellationToken);
         runningAttempts.StopLost(running, held.ToHashSet());
     }

@@ -144,7 +144,7 @@ internal sealed partial class TaskWorker(
         await using var scope = scopes.CreateAsyncScope();
         var claimTasks = scope.ServiceProvider.GetRequiredService<IClaimTasks>();
         return await claimTasks.ClaimAsync(
-            new ClaimTasksCommand(_options.WorkerId, slots, _options.LeaseDuration), stoppingToken);
+            new ClaimTasksCommand(_options.WorkerId, slots), stoppingToken);
     }
 
     /// <summary>

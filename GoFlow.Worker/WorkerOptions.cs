@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using GoFlow.Ports.Driven;
 
 namespace GoFlow.Worker;
 
@@ -30,7 +31,7 @@ public sealed class WorkerOptions
     /// take it over. Default 30 seconds; must be longer than <see cref="HeartbeatInterval"/>.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan LeaseDuration { get; set; } = ILeasePolicy.DefaultLeaseDuration;
 
     /// <summary>How often the worker renews the leases of the tasks it is running. Default 10 seconds.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")]

@@ -25,6 +25,8 @@ public static class WorkerServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<WorkerOptions>, WorkerOptionsValidator>();
+        // This process claims, so its configured lease replaces the application's default.
+        services.Replace(ServiceDescriptor.Singleton<ILeasePolicy, ConfiguredLeasePolicy>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WorkAvailableSignal>();

@@ -1,4 +1,5 @@
 using GoFlow.Ports.Driven;
+using GoFlow.Ports.Driving;
 
 namespace GoFlow.Application.Tasks;
 
@@ -14,7 +15,7 @@ internal sealed class CompletionGroupCommit
     /// <summary>Two groups in flight: one being flushed while the next one's statements travel.</summary>
     public const int MaxConcurrentWrites = 2;
 
-    private readonly GroupCommit<TaskCompletion, RecordedCompletion?> _groups;
+    private readonly GroupCommit<TaskCompletion, AttemptResult> _groups;
 
     /// <remarks>
     /// A group is weighed by the payload characters it writes: an output is written three times (the task's output,
@@ -31,16 +32,25 @@ internal sealed class CompletionGroupCommit
             maxConcurrentWrites);
 
     /// <summary>Records <paramref name="completion"/> with whatever else is waiting.</summary>
-    /// <returns>What was recorded; null, changing nothing, when the task is no longer held by its claim.</returns>
+    /// <returns>
+    /// <see cref="AttemptOutcome.Completed"/> with the next step's task when it was handed over; or
+    /// <see cref="AttemptOutcome.Rejected"/>, changing nothing, when the task is no longer held by its claim.
+    /// </returns>
     /// <exception cref="StoreUnavailableException">The store could not be reached; nothing of this completion was written.</exception>
-    public Task<RecordedCompletion?> CompleteAsync(TaskCompletion completion) => _groups.WriteAsync(completion);
+    public Task<AttemptResult> CompleteAsync(TaskCompletion completion) => _groups.WriteAsync(completion);
 
-    private static async Task<IReadOnlyList<RecordedCompletion?>> WriteGroupAsync(
+    private static async Task<IReadOnlyList<AttemptResult>> WriteGroupAsync(
         ITaskQueue queue, TimeProvider clock, IReadOnlyList<TaskCompletion> group)
     {
         var recorded = await queue.CompleteAsync(group, clock.GetUtcNow(), CancellationToken.None);
-        var byCompletion = recorded.ToDictionary<RecordedCompletion, TaskCompletion, RecordedCompletion>(
-            entry => entry.Completion, entry => entry, ReferenceEqualityComparer.Instance);
-        return [.. group.Select(completion => byCompletion.GetValueOrDefault(completion))];
+        var results = new AttemptResult[group.Count];
+        for (var i = 0; i < results.Length; i++)
+        {
+            results[i] = recorded.TryGetValue(group[i], out var nextTask)
+                ? new AttemptResult(AttemptOutcome.Completed, nextTask)
+                : new AttemptResult(AttemptOutcome.Rejected);
+        }
+
+        return results;
     }
 }

@@ -4,12 +4,12 @@ using GoFlow.Ports.Driving;
 
 namespace GoFlow.Application.UseCases;
 
-internal sealed class ClaimTasks(ITaskQueue queue, EngineTelemetry telemetry, TimeProvider clock) : IClaimTasks
+internal sealed class ClaimTasks(ITaskQueue queue, ILeasePolicy leases, EngineTelemetry telemetry, TimeProvider clock) : IClaimTasks
 {
     public async Task<IReadOnlyList<ClaimedTask>> ClaimAsync(ClaimTasksCommand command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var claim = new ClaimRequest(command.WorkerId, command.MaxTasks, now, now + command.LeaseDuration);
+        var claim = new ClaimRequest(command.WorkerId, command.MaxTasks, now, now + leases.LeaseDuration);
         var claimed = await queue.ClaimAsync(claim, cancellationToken);
         if (claimed.Count > 0)
         {

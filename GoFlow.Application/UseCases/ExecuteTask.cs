@@ -21,6 +21,7 @@ internal sealed partial class ExecuteTask(
     ITaskQueue queue,
     ISignalInbox signals,
     CompletionGroupCommit completions,
+    ILeasePolicy leases,
     IWorkflowDefinitions definitions,
     IServiceProvider services,
     IWorkAvailableSignal workAvailable,
@@ -110,17 +111,18 @@ internal sealed partial class ExecuteTask(
         var nextStep = definition.StepAfter(task.StepIndex);
         var now = clock.GetUtcNow();
         var nextStepDueAt = nextStep?.DueAt(output, now);
+        var advance = StepAdvance.After(nextStep, handOver, task.LeaseOwner, leases.LeaseDuration, nextStepDueAt);
 
         // At-least-once checkpoint: until this commit succeeds the handler's work is not recorded, and a crash here
         // runs it again once the lease ends. The write itself is not cancelled by shutdown: dropping a finished
         // result would run the handler again for nothing. It shares its commit with the other steps finishing now.
         // The hand-over's lease is reckoned by the store from its commit's time, so a write that waited out an outage
         // hands over a live lease.
-        RecordedCompletion? recorded;
+        AttemptResult recorded;
         try
         {
             recorded = await RecordAsync(
-                () => completions.CompleteAsync(new TaskCompletion(task, output, nextStep, handOver, nextStepDueAt)),
+                () => completions.CompleteAsync(new TaskCompletion(task, output, advance)),
                 cancellationToken);
         }
         catch (PayloadTooLargeForStoreException exception)
@@ -131,10 +133,10 @@ internal sealed partial class ExecuteTask(
                 task, "The task's output is too large for the store to record.", retryAt: null, cancellationToken));
         }
 
-        if (recorded is null)
+        if (recorded.Outcome == AttemptOutcome.Rejected)
         {
             LogResultRejected(task.TaskName, task.WorkflowId.ToString(), task.Attempt);
-            return new(AttemptOutcome.Rejected);
+            return recorded;
         }
 
         if (nextStep is null)
@@ -152,7 +154,7 @@ internal sealed partial class ExecuteTask(
             workAvailable.Notify();
         }
 
-        return new(AttemptOutcome.Completed, recorded.NextTask);
+        return recorded;
     }
 
     /// <summary>Runs the step's handler within its timeout: its output, or the attempt's recorded end when it failed.</summary>

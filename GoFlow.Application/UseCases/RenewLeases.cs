@@ -4,7 +4,7 @@ using GoFlow.Ports.Driving;
 
 namespace GoFlow.Application.UseCases;
 
-internal sealed class RenewLeases(ITaskQueue queue, TimeProvider clock) : IRenewLeases
+internal sealed class RenewLeases(ITaskQueue queue, ILeasePolicy leases, TimeProvider clock) : IRenewLeases
 {
     public Task<IReadOnlyList<TaskId>> RenewAsync(RenewLeasesCommand command, CancellationToken cancellationToken)
     {
@@ -15,6 +15,6 @@ internal sealed class RenewLeases(ITaskQueue queue, TimeProvider clock) : IRenew
 
         var now = clock.GetUtcNow();
         return queue.RenewLeasesAsync(
-            new LeaseRenewal(command.WorkerId, command.Tasks, now + command.LeaseDuration, now), cancellationToken);
+            new LeaseRenewal(command.WorkerId, command.Tasks, now + leases.LeaseDuration, now), cancellationToken);
     }
 }

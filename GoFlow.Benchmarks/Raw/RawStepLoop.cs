@@ -1,4 +1,5 @@
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
 
 namespace GoFlow.Benchmarks.Raw;
@@ -65,7 +66,10 @@ internal sealed class RawStepLoop(
             }
 
             var completions = held
-                .Select(task => new TaskCompletion(task, task.InputPayload, workflow.StepAfter(task.StepIndex), mode == RawReplayMode.HandOver))
+                .Select(task => new TaskCompletion(
+                    task,
+                    task.InputPayload,
+                    StepAdvance.After(workflow.StepAfter(task.StepIndex), mode == RawReplayMode.HandOver, owner, Lease)))
                 .ToList();
             var recorded = await queue.CompleteAsync(completions, time.GetUtcNow(), cancellationToken);
             if (recorded.Count != completions.Count)
@@ -75,8 +79,8 @@ internal sealed class RawStepLoop(
             }
 
             progress.Committed();
-            progress.Finished(recorded.Count(entry => entry.Completion.NextStep is null));
-            held = [.. recorded.Select(entry => entry.NextTask).OfType<ClaimedTask>()];
+            progress.Finished(recorded.Keys.Count(completion => completion.Advance is null));
+            held = [.. recorded.Values.OfType<ClaimedTask>()];
         }
     }
 }

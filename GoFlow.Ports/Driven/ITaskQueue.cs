@@ -22,20 +22,21 @@ public interface ITaskQueue
     /// completion whose task is still held by its claim: the task becomes COMPLETED with its output; then either the
     /// next step's task is created with that output as input and the workflow's current input moves on, or, with no
     /// next step, the workflow becomes COMPLETED with that output; activity rows for each change, at
-    /// <paramref name="now"/>. The next step's task is created PENDING, or, when the completion asks for a hand-over
-    /// (<see cref="TaskCompletion.Advance"/>), RUNNING: claimed at once by the same lease owner for its first attempt,
-    /// leased for the completed claim's <see cref="ClaimedTask.LeaseDuration"/>, with a TASK_STARTED row, as
-    /// <see cref="ClaimAsync"/> would have. A completion whose task is no longer held by its claim changes nothing, and
-    /// does not stop the others from being recorded. A completion that an earlier call recorded already (the task
-    /// COMPLETED by the same worker on the same attempt: that call committed but its answer was lost) is written again
-    /// by nothing and answered as recorded, with the next step it handed over when its owner still holds it, that
-    /// step's lease renewed for the claim's <see cref="ClaimedTask.LeaseDuration"/> from <paramref name="now"/>.
+    /// <paramref name="now"/>. The next step's task is created as <see cref="TaskCompletion.Advance"/> states: PENDING,
+    /// or, handed over, RUNNING: claimed at once by the same lease owner for its first attempt, leased from
+    /// <paramref name="now"/> for the advance's lease length, with a TASK_STARTED row, as <see cref="ClaimAsync"/> would
+    /// have. A completion whose task is no longer held by its claim changes nothing, and does not stop the others from
+    /// being recorded. A completion that an earlier call recorded already (the task COMPLETED by the same worker on the
+    /// same attempt: that call committed but its answer was lost) is written again by nothing and answered as recorded,
+    /// with the next step it handed over when its owner still holds it, that step's lease renewed as the advance states
+    /// from <paramref name="now"/>.
     /// </summary>
     /// <returns>
-    /// The completions that were recorded, each with the next step's task when it was handed over; the tasks of the
-    /// others are no longer held by their claim.
+    /// The recorded completions, keyed by the very instances passed in, each with the next step's task as its holder
+    /// sees it when it was handed over, else null. A completion that is not a key was not recorded: its task is no
+    /// longer held by its claim.
     /// </returns>
-    Task<IReadOnlyList<RecordedCompletion>> CompleteAsync(
+    Task<IReadOnlyDictionary<TaskCompletion, ClaimedTask?>> CompleteAsync(
         IReadOnlyList<TaskCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
@@ -81,17 +82,12 @@ public interface ITaskQueue
 }
 
 /// <summary>A request to claim tasks for <paramref name="Owner"/> until <paramref name="LeaseExpiresAt"/>.</summary>
-public sealed record ClaimRequest(string Owner, int MaxTasks, DateTimeOffset Now, DateTimeOffset LeaseExpiresAt)
-{
-    /// <summary>The lease length this claim grants; a step handed over to the same holder later is leased as long.</summary>
-    public TimeSpan LeaseDuration => LeaseExpiresAt - Now;
-}
+public sealed record ClaimRequest(string Owner, int MaxTasks, DateTimeOffset Now, DateTimeOffset LeaseExpiresAt);
 
 /// <summary>
 /// A task the caller now holds: what the handler needs, and the claim that later writes are guarded by.
-/// <paramref name="LeaseDuration"/> is the lease length the claim was granted; <paramref name="ScheduledAt"/> is when
-/// the task became due; <paramref name="TraceParent"/> the W3C trace context of the request that started its workflow,
-/// if any.
+/// <paramref name="ScheduledAt"/> is when the task became due; <paramref name="TraceParent"/> the W3C trace context of
+/// the request that started its workflow, if any.
 /// </summary>
 public sealed record ClaimedTask(
     TaskId Id,
@@ -104,7 +100,6 @@ public sealed record ClaimedTask(
     int MaxAttempts,
     string LeaseOwner,
     DateTimeOffset LeaseExpiresAt,
-    TimeSpan LeaseDuration,
     DateTimeOffset? ScheduledAt = null,
     string? TraceParent = null)
 {
@@ -128,33 +123,19 @@ public sealed record ClaimedTask(
             advance.Step.Policy.MaxAttempts,
             advance.LeaseOwner ?? throw new InvalidOperationException($"Step {advance.Step.Index} was not handed over."),
             advance.LeaseExpiresAt(now)!.Value,
-            advance.LeaseDuration,
             ScheduledAt: now,
             TraceParent);
 }
 
 /// <summary>
-/// A claimed task finished with <paramref name="OutputPayload"/>; <paramref name="NextStep"/> is null after the last step.
-/// With <paramref name="HandOver"/>, the holder asks for the next step to be handed over to it;
-/// <paramref name="NextStepDueAt"/> is when the next step becomes due when that is not at once (a wait step,
-/// <see cref="WorkflowStep.DueAt"/>). What the completion leads to is the domain's <see cref="Advance"/>.
+/// A claimed task finished with <paramref name="OutputPayload"/>, leading where the domain decided
+/// (<see cref="StepAdvance.After"/>): <paramref name="Advance"/> is the next step's task as the store creates it (due
+/// now or at its wait's end, or handed over to this claim's holder), or null when the workflow completes.
 /// </summary>
-public sealed record TaskCompletion(
-    ClaimedTask Task, string OutputPayload, WorkflowStep? NextStep, bool HandOver = false, DateTimeOffset? NextStepDueAt = null)
-{
-    /// <summary>
-    /// The next step's task as the store creates it (due now or at its wait's end, or handed over to this claim's holder
-    /// for this claim's lease length), or null when the workflow completes.
-    /// </summary>
-    public StepAdvance? Advance =>
-        StepAdvance.After(NextStep, HandOver, Task.LeaseOwner, Task.LeaseDuration, NextStepDueAt);
-}
+public sealed record TaskCompletion(ClaimedTask Task, string OutputPayload, StepAdvance? Advance);
 
 /// <summary>A claimed task snoozed until <paramref name="Until"/>, at <paramref name="Now"/>.</summary>
 public sealed record TaskSnooze(ClaimedTask Task, DateTimeOffset Until, DateTimeOffset Now);
-
-/// <summary>A completion that was recorded, and the next step's task when it was handed over (else null).</summary>
-public sealed record RecordedCompletion(TaskCompletion Completion, ClaimedTask? NextTask);
 
 /// <summary>
 /// A claimed task's attempt failed with <paramref name="Error"/>: it runs again from <paramref name="RetryAt"/>,

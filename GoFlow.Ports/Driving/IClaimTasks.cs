@@ -8,5 +8,8 @@ public interface IClaimTasks
     Task<IReadOnlyList<ClaimedTask>> ClaimAsync(ClaimTasksCommand command, CancellationToken cancellationToken);
 }
 
-/// <summary>Claim up to <paramref name="MaxTasks"/> tasks for <paramref name="WorkerId"/>, each held for <paramref name="LeaseDuration"/>.</summary>
-public sealed record ClaimTasksCommand(string WorkerId, int MaxTasks, TimeSpan LeaseDuration);
+/// <summary>
+/// Claim up to <paramref name="MaxTasks"/> tasks for <paramref name="WorkerId"/>, each held for the
+/// <see cref="ILeasePolicy.LeaseDuration"/>.
+/// </summary>
+public sealed record ClaimTasksCommand(string WorkerId, int MaxTasks);

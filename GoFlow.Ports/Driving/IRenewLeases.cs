@@ -10,4 +10,8 @@ public interface IRenewLeases
     Task<IReadOnlyList<TaskId>> RenewAsync(RenewLeasesCommand command, CancellationToken cancellationToken);
 }
 
-public sealed record RenewLeasesCommand(string WorkerId, IReadOnlyList<TaskClaim> Tasks, TimeSpan LeaseDuration);
+/// <summary>
+/// Extend the leases <paramref name="WorkerId"/> holds on <paramref name="Tasks"/> for the
+/// <see cref="ILeasePolicy.LeaseDuration"/> from now.
+/// </summary>
+public sealed record RenewLeasesCommand(string WorkerId, IReadOnlyList<TaskClaim> Tasks);

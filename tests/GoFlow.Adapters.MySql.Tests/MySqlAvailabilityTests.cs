@@ -17,7 +17,7 @@ internal sealed class MySqlAvailabilityTests : MySqlDatabaseFixture
 
     private static readonly ClaimedTask SomeClaimedTask = new(
         new TaskId(1), WorkflowId.New(TestTimes.Start), "OrderProcess", 0, "ValidateOrder", "{}", 1, 3, "worker-a",
-        Now + TestTimes.Lease, TestTimes.Lease);
+        Now + TestTimes.Lease);
 
     /// <summary>Every public method of the two stores, called with plausible arguments.</summary>
     private static readonly Dictionary<string, Func<IWorkflowRepository, ITaskQueue, Task>> Operations = new()
@@ -30,7 +30,7 @@ internal sealed class MySqlAvailabilityTests : MySqlDatabaseFixture
         ["FindAsync"] = (repository, _) => repository.FindAsync(WorkflowId.New(TestTimes.Start), CancellationToken.None),
         ["GetActivityAsync"] = (repository, _) => repository.GetActivityAsync(WorkflowId.New(TestTimes.Start), CancellationToken.None),
         ["ClaimAsync"] = (_, queue) => queue.ClaimAsync(new ClaimBuilder().Build(), CancellationToken.None),
-        ["CompleteAsync"] = (_, queue) => queue.CompleteAsync([new TaskCompletion(SomeClaimedTask, "{}", null)], Now, CancellationToken.None),
+        ["CompleteAsync"] = (_, queue) => queue.CompleteAsync([new TaskCompletion(SomeClaimedTask, "{}", Advance: null)], Now, CancellationToken.None),
         ["FailAsync"] = (_, queue) => queue.FailAsync(new TaskFailure(SomeClaimedTask, "boom", null, Now), CancellationToken.None),
         ["FailAsync with retry"] = (_, queue) => queue.FailAsync(new TaskFailure(SomeClaimedTask, "boom", Now.AddSeconds(1), Now), CancellationToken.None),
         ["RenewLeasesAsync"] = (_, queue) => queue.RenewLeasesAsync(
@@ -100,7 +100,7 @@ internal sealed class MySqlAvailabilityTests : MySqlDatabaseFixture
             await lockRow.ExecuteScalarAsync(cancellationToken);
         }
 
-        var completion = Storage.Queue.CompleteAsync([new TaskCompletion(claimed[0], "{}", null)], Now, cancellationToken);
+        var completion = Storage.Queue.CompleteAsync([new TaskCompletion(claimed[0], "{}", Advance: null)], Now, cancellationToken);
         var waitingConnection = await WaitForConnectionWaitingOnTasksAsync(blocker.ServerThread, cancellationToken);
         await Database.ExecuteAsync($"KILL CONNECTION {waitingConnection}");
 

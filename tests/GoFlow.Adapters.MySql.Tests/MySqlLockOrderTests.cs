@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
 
 namespace GoFlow.Adapters.MySql.Tests;
@@ -160,9 +161,12 @@ public sealed partial class MySqlLockOrderTests
     {
         var step = new WorkflowStep(1, "Next", TaskPolicy.Default);
         ClaimedTask Claimed(long id) => new(
-            new TaskId(id), WorkflowId.New(DateTimeOffset.UnixEpoch), "W", 0, "First", "{}", 1, 3, "worker-a", DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(30));
+            new TaskId(id), WorkflowId.New(DateTimeOffset.UnixEpoch), "W", 0, "First", "{}", 1, 3, "worker-a", DateTimeOffset.UnixEpoch);
         return new CompletionGroup(
-            [new TaskCompletion(Claimed(1), "{}", step, HandOver: true), new TaskCompletion(Claimed(2), "{}", null)],
+            [
+                new TaskCompletion(Claimed(1), "{}", StepAdvance.After(step, handOver: true, "worker-a", TimeSpan.FromSeconds(30))),
+                new TaskCompletion(Claimed(2), "{}", Advance: null),
+            ],
             DateTimeOffset.UnixEpoch);
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.ReadModels;
 using GoFlow.Storage.ContractTests.Builders;
@@ -66,12 +67,30 @@ public abstract class StorageContract
         ClaimedTask task, string output, WorkflowStep? nextStep, DateTimeOffset now,
         CancellationToken cancellationToken = default)
     {
-        var completion = new TaskCompletion(task, output, nextStep);
+        var completion = Completion(task, output, nextStep);
         var recorded = await Queue.CompleteAsync([completion], now, cancellationToken);
-        Assert.That(recorded, Is.Empty.Or.EqualTo(new[] { new RecordedCompletion(completion, NextTask: null) }),
+        Assert.That(recorded, Is.Empty.Or.EquivalentTo(WithoutHandOver(completion)),
             "a batch of one records that completion or nothing");
         return recorded.Count == 1;
     }
+
+    /// <summary>
+    /// <paramref name="task"/> finished with <paramref name="output"/>, going on as the domain decides for its holder
+    /// (<see cref="StepAdvance.After"/>): to <paramref name="nextStep"/>, handed over when asked for
+    /// <paramref name="handOverLease"/> (by default <see cref="TestTimes.Lease"/>), or due at <paramref name="dueAt"/>.
+    /// </summary>
+    protected static TaskCompletion Completion(
+        ClaimedTask task,
+        string output,
+        WorkflowStep? nextStep,
+        bool handOver = false,
+        DateTimeOffset? dueAt = null,
+        TimeSpan? handOverLease = null) =>
+        new(task, output, StepAdvance.After(nextStep, handOver, task.LeaseOwner, handOverLease ?? TestTimes.Lease, dueAt));
+
+    /// <summary>What the store answers for <paramref name="completions"/> recorded without a hand-over.</summary>
+    protected static Dictionary<TaskCompletion, ClaimedTask?> WithoutHandOver(params TaskCompletion[] completions) =>
+        completions.ToDictionary(completion => completion, ClaimedTask? (_) => null);
 
     protected async Task<WorkflowDetails> FindAsync(WorkflowId id) =>
         await Repository.FindAsync(id, CancellationToken.None)

@@ -100,14 +100,14 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
         var bBefore = await StateOfAsync(b.Id);
         Assert.That(bBefore.Details.Tasks[0].Status, Is.EqualTo(WorkflowTaskStatus.Pending), "the test's own setup");
         var now = ClaimedAt.AddSeconds(160);
-        var completeC = new TaskCompletion(heldC, """{"c":true}""", OrderProcessWorkflow().Definition.StepAfter(0));
-        var completeD = new TaskCompletion(heldD, """{"d":true}""", null);
+        var completeC = Completion(heldC, """{"c":true}""", OrderProcessWorkflow().Definition.StepAfter(0));
+        var completeD = Completion(heldD, """{"d":true}""", null);
 
         var recorded = await Queue.CompleteAsync(
             [
-                new TaskCompletion(stalledA, """{"late":"a"}""", null),
+                Completion(stalledA, """{"late":"a"}""", null),
                 completeC,
-                new TaskCompletion(stalledB, """{"late":"b"}""", OrderProcessWorkflow().Definition.StepAfter(0)),
+                Completion(stalledB, """{"late":"b"}""", OrderProcessWorkflow().Definition.StepAfter(0)),
                 completeD,
             ],
             now,
@@ -138,12 +138,12 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
         var secondAttempt = await ClaimOneAsync(new ClaimBuilder().At(ClaimedAt.AddSeconds(1)));
         Assert.That((secondAttempt.Id, secondAttempt.Attempt, secondAttempt.LeaseOwner),
             Is.EqualTo((firstAttempt.Id, 2, firstAttempt.LeaseOwner)), "only the attempt tells them apart");
-        var stale = new TaskCompletion(firstAttempt, """{"attempt":1}""", OrderProcessWorkflow().Definition.StepAfter(0));
-        var current = new TaskCompletion(secondAttempt, """{"attempt":2}""", OrderProcessWorkflow().Definition.StepAfter(0));
+        var stale = Completion(firstAttempt, """{"attempt":1}""", OrderProcessWorkflow().Definition.StepAfter(0));
+        var current = Completion(secondAttempt, """{"attempt":2}""", OrderProcessWorkflow().Definition.StepAfter(0));
 
         var recorded = await Queue.CompleteAsync(staleFirst ? [stale, current] : [current, stale], FinishedAt, CancellationToken.None);
 
-        Assert.That(recorded, Is.EqualTo(WithoutHandOver(current)));
+        Assert.That(recorded, Is.EquivalentTo(WithoutHandOver(current)));
         Assert.That(await ActionsOfAsync(workflow.Id), Has.Exactly(1).EqualTo(ActivityAction.TaskCompleted));
         await AssertAdvancedAsync(current, nextTaskName: "DeductMoney", nextMaxAttempts: 5, FinishedAt);
     }
@@ -164,13 +164,13 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
         Assert.That((await Repository.CancelAsync(cancelled.Id, ClaimedAt.AddSeconds(5), CancellationToken.None)).Outcome,
             Is.EqualTo(WorkflowChangeOutcome.Changed));
         var cancelledBefore = await StateOfAsync(cancelled.Id);
-        var completeAdvancing = new TaskCompletion(advancing, """{"validated":true}""", OrderProcessWorkflow().Definition.StepAfter(0));
-        var completeFinishing = new TaskCompletion(finishing, """{"only":true}""", null);
+        var completeAdvancing = Completion(advancing, """{"validated":true}""", OrderProcessWorkflow().Definition.StepAfter(0));
+        var completeFinishing = Completion(finishing, """{"only":true}""", null);
 
         var recorded = await Queue.CompleteAsync(
             [
                 completeAdvancing,
-                new TaskCompletion(cancelledTask, """{"late":true}""", cancelledBuilder.Definition.StepAfter(0)),
+                Completion(cancelledTask, """{"late":true}""", cancelledBuilder.Definition.StepAfter(0)),
                 completeFinishing,
             ],
             FinishedAt,
@@ -195,13 +195,16 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
         var builder = OrderProcessWorkflow().InTrace(traceParent);
         var workflow = await builder.CreateAsync(Repository);
         var task = await ClaimOneAsync(new ClaimBuilder().At(ClaimedAt));
-        var leaseUntil = FinishedAt + TestTimes.Lease;
-        var completion = new TaskCompletion(task, """{"validated":true}""", builder.Definition.StepAfter(0), HandOver: true);
+        // Leased as the advance states, not for the completed claim's length.
+        var handOverLease = TestTimes.Lease + TimeSpan.FromMinutes(2);
+        var leaseUntil = FinishedAt + handOverLease;
+        var completion = Completion(
+            task, """{"validated":true}""", builder.Definition.StepAfter(0), handOver: true, handOverLease: handOverLease);
 
         var recorded = await Queue.CompleteAsync([completion], FinishedAt, CancellationToken.None);
 
-        Assert.That(recorded.Select(entry => entry.Completion), Is.EqualTo(new[] { completion }));
-        var nextTask = recorded[0].NextTask;
+        Assert.That(recorded.Keys, Is.EqualTo(new[] { completion }));
+        var nextTask = recorded[completion];
         Assert.That(nextTask, Is.Not.Null, "the next step's task was handed over");
         var found = await FindAsync(workflow.Id);
         var activity = await ActivityAsync(workflow.Id);
@@ -210,7 +213,7 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
         {
             Assert.That(nextTask! with { InputPayload = "" }, Is.EqualTo(new ClaimedTask(
                 found.Tasks[1].Id, workflow.Id, "OrderProcess", 1, "DeductMoney", "", Attempt: 1, MaxAttempts: 5,
-                task.LeaseOwner, leaseUntil, TestTimes.Lease, ScheduledAt: FinishedAt, TraceParent: traceParent)), "what a claim hands out");
+                task.LeaseOwner, leaseUntil, ScheduledAt: FinishedAt, TraceParent: traceParent)), "what a claim hands out");
             Assert.That(SameJson(completion.OutputPayload, nextTask.InputPayload), Is.True, nextTask.InputPayload);
             Assert.That(found.Tasks[0].Status, Is.EqualTo(WorkflowTaskStatus.Completed));
             Assert.That(SameJson(completion.OutputPayload, found.Tasks[0].OutputPayload), Is.True);
@@ -244,17 +247,17 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
         var builder = OrderProcessWorkflow();
         var workflow = await builder.CreateAsync(Repository);
         var task = await ClaimOneAsync(new ClaimBuilder().At(ClaimedAt));
-        var completion = new TaskCompletion(task, """{"validated":true}""", builder.Definition.StepAfter(0), HandOver: true);
+        var completion = Completion(task, """{"validated":true}""", builder.Definition.StepAfter(0), handOver: true);
 
         var recorded = await Queue.CompleteAsync([completion], FinishedAt.AddTicks(3), CancellationToken.None);
 
-        var nextTask = recorded.Single().NextTask!;
+        var nextTask = recorded.Single().Value!;
         var found = await FindAsync(workflow.Id);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(nextTask.ScheduledAt, Is.EqualTo(found.Tasks[1].ScheduledAt));
             Assert.That(await Storage.ReadLeaseAsync(nextTask.Id), Is.EqualTo(new TaskLease(task.LeaseOwner, nextTask.LeaseExpiresAt)));
-            Assert.That(nextTask.LeaseExpiresAt, Is.EqualTo(FinishedAt + TestTimes.Lease), "the claim's lease length, from the store's time");
+            Assert.That(nextTask.LeaseExpiresAt, Is.EqualTo(FinishedAt + TestTimes.Lease), "the advance's lease length, from the store's time");
         }
     }
 
@@ -265,7 +268,7 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
         var builder = OrderProcessWorkflow();
         var workflow = await builder.CreateAsync(Repository);
         var task = await ClaimOneAsync(new ClaimBuilder().At(ClaimedAt));
-        var completion = new TaskCompletion(task, """{"validated":true}""", builder.Definition.StepAfter(0), HandOver: true);
+        var completion = Completion(task, """{"validated":true}""", builder.Definition.StepAfter(0), handOver: true);
         var first = await Queue.CompleteAsync([completion], FinishedAt, CancellationToken.None);
         var activityBefore = await ActivityAsync(workflow.Id);
         var retriedAt = FinishedAt.AddSeconds(5);
@@ -276,10 +279,10 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
         var found = await FindAsync(workflow.Id);
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(again.Select(entry => entry.Completion), Is.EqualTo(new[] { retry }), "its own commit is recognised");
-            Assert.That(again[0].NextTask?.Id, Is.EqualTo(first[0].NextTask!.Id), "the step handed over in that commit, once");
-            Assert.That(again[0].NextTask?.LeaseExpiresAt, Is.EqualTo(retriedAt + TestTimes.Lease));
-            Assert.That(await Storage.ReadLeaseAsync(first[0].NextTask!.Id), Is.EqualTo(new TaskLease(task.LeaseOwner, retriedAt + TestTimes.Lease)),
+            Assert.That(again.Keys, Is.EqualTo(new[] { retry }), "its own commit is recognised");
+            Assert.That(again[retry]?.Id, Is.EqualTo(first[completion]!.Id), "the step handed over in that commit, once");
+            Assert.That(again[retry]?.LeaseExpiresAt, Is.EqualTo(retriedAt + TestTimes.Lease));
+            Assert.That(await Storage.ReadLeaseAsync(first[completion]!.Id), Is.EqualTo(new TaskLease(task.LeaseOwner, retriedAt + TestTimes.Lease)),
                 "the handed-over step's lease is renewed, so it does not wait for the sweep");
             Assert.That(found.Tasks, Has.Count.EqualTo(2));
             Assert.That(await ActivityAsync(workflow.Id), Is.EqualTo(activityBefore), "nothing is logged twice");
@@ -292,13 +295,13 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
         var builder = SingleWorkflow();
         await builder.CreateAsync(Repository);
         var task = await ClaimOneAsync(new ClaimBuilder().At(ClaimedAt));
-        await Queue.CompleteAsync([new TaskCompletion(task, "{}", null)], FinishedAt, CancellationToken.None);
+        await Queue.CompleteAsync([Completion(task, "{}", null)], FinishedAt, CancellationToken.None);
         var before = await SnapshotAsync();
 
         var otherWorker = await Queue.CompleteAsync(
-            [new TaskCompletion(task with { LeaseOwner = "worker-b" }, "{}", null)], FinishedAt, CancellationToken.None);
+            [Completion(task with { LeaseOwner = "worker-b" }, "{}", null)], FinishedAt, CancellationToken.None);
         var otherAttempt = await Queue.CompleteAsync(
-            [new TaskCompletion(task with { Attempt = task.Attempt + 1 }, "{}", null)], FinishedAt, CancellationToken.None);
+            [Completion(task with { Attempt = task.Attempt + 1 }, "{}", null)], FinishedAt, CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -316,10 +319,10 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
         var task = await ClaimOneAsync(new ClaimBuilder().At(ClaimedAt));
         var leaseUntil = FinishedAt + TestTimes.Lease;
         var recorded = await Queue.CompleteAsync(
-            [new TaskCompletion(task, """{"validated":true}""", builder.Definition.StepAfter(0), HandOver: true)],
+            [Completion(task, """{"validated":true}""", builder.Definition.StepAfter(0), handOver: true)],
             FinishedAt,
             CancellationToken.None);
-        var nextTask = recorded.Single().NextTask!;
+        var nextTask = recorded.Single().Value!;
 
         var claimedByOthers = await Queue.ClaimAsync(new ClaimBuilder().By("worker-b").At(FinishedAt).Build(), CancellationToken.None);
         var sweptBeforeExpiry = await RecoverExpiredLeasesAsync(leaseUntil - TestTimes.Microsecond, 10, CancellationToken.None);
@@ -342,20 +345,20 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
     {
         var completions = await ClaimFourWithCompletionsAsync();
         var leaseUntil = FinishedAt + TestTimes.Lease;
-        var handOver = completions[0] with { HandOver = true };
+        var handOver = Completion(completions[0].Task, completions[0].OutputPayload, completions[0].Advance!.Step, handOver: true);
         var refund = completions[2];
         var refundBefore = await StateOfAsync(refund.Task.WorkflowId);
-        var notHeld = refund with { Task = refund.Task with { LeaseOwner = "worker-b" }, HandOver = true };
+        var notHeld = Completion(refund.Task with { LeaseOwner = "worker-b" }, refund.OutputPayload, refund.Advance!.Step, handOver: true);
 
         var recorded = await Queue.CompleteAsync(
             [handOver, completions[1], notHeld, completions[3]], FinishedAt, CancellationToken.None);
 
-        Assert.That(recorded.Select(entry => entry.Completion), Is.EquivalentTo(new[] { handOver, completions[1], completions[3] }));
+        Assert.That(recorded.Keys, Is.EquivalentTo(new[] { handOver, completions[1], completions[3] }));
         var order = await FindAsync(handOver.Task.WorkflowId);
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(recorded.Single(entry => entry.Completion == handOver).NextTask?.Id, Is.EqualTo(order.Tasks[^1].Id));
-            Assert.That(recorded.Where(entry => entry.Completion != handOver).Select(entry => entry.NextTask), Is.All.Null);
+            Assert.That(recorded[handOver]?.Id, Is.EqualTo(order.Tasks[^1].Id));
+            Assert.That(recorded.Where(entry => entry.Key != handOver).Select(entry => entry.Value), Is.All.Null);
             Assert.That(order.Tasks.Select(task => task.Status),
                 Is.EqualTo(new[] { WorkflowTaskStatus.Completed, WorkflowTaskStatus.Running }));
             await AssertUnchangedAsync(refundBefore, "the workflow whose completion was not held");
@@ -381,7 +384,7 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
         var claimed = await Queue.ClaimAsync(new ClaimBuilder().At(ClaimedAt).Build(), CancellationToken.None);
         Assert.That(claimed.Select(task => task.WorkflowId), Is.EquivalentTo(workflows), "the test's own setup");
         var completions = workflows
-            .Select((id, i) => new TaskCompletion(
+            .Select((id, i) => Completion(
                 claimed.Single(task => task.WorkflowId == id),
                 $$"""{"workflow":{{i}},"by":"{{builders[i].Definition.Name}}"}""",
                 builders[i].Definition.StepAfter(0)))
@@ -453,9 +456,6 @@ public abstract class TaskQueueGroupCompletionContract : StorageContract
         }
     }
 
-    /// <summary>What the store answers for <paramref name="completions"/> recorded without a hand-over.</summary>
-    private static RecordedCompletion[] WithoutHandOver(params TaskCompletion[] completions) =>
-        [.. completions.Select(completion => new RecordedCompletion(completion, NextTask: null))];
 
     private async Task<WorkflowState> StateOfAsync(WorkflowId id) => new(id, await FindAsync(id), await ActivityAsync(id));
 

@@ -86,15 +86,15 @@ public abstract class TaskQueueSnoozeContract : StorageContract
         var builder = new WorkflowBuilder();
         var workflow = await builder.CreateAsync(Repository);
         var task = await ClaimOneAsync();
-        var completion = new TaskCompletion(
-            task, """{"validated":true}""", builder.Definition.StepAfter(0), HandOver: true, NextStepDueAt: Until);
+        var completion = Completion(
+            task, """{"validated":true}""", builder.Definition.StepAfter(0), handOver: true, dueAt: Until);
 
         var recorded = await Queue.CompleteAsync([completion], SnoozedAt, CancellationToken.None);
 
         var next = await TaskAsync(workflow.Id, stepIndex: 1);
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(recorded, Is.EqualTo(new[] { new RecordedCompletion(completion, NextTask: null) }), "nothing handed over");
+            Assert.That(recorded, Is.EquivalentTo(WithoutHandOver(completion)), "nothing handed over");
             Assert.That(next.Status, Is.EqualTo(WorkflowTaskStatus.Pending));
             Assert.That(next.Attempt, Is.Zero);
             Assert.That(next.ScheduledAt, Is.EqualTo(Until));
@@ -112,7 +112,7 @@ public abstract class TaskQueueSnoozeContract : StorageContract
         var task = await ClaimOneAsync();
 
         Assert.That(await Queue.CompleteAsync(
-            [new TaskCompletion(task, "{}", builder.Definition.StepAfter(0), NextStepDueAt: SnoozedAt.AddDays(-1))],
+            [Completion(task, "{}", builder.Definition.StepAfter(0), dueAt: SnoozedAt.AddDays(-1))],
             SnoozedAt,
             CancellationToken.None), Has.Count.EqualTo(1));
 

@@ -117,7 +117,7 @@ public abstract class TransitionTableContract : StorageContract
         }
         else if (transition == TaskTransitions.Complete)
         {
-            await Queue.CompleteAsync([new TaskCompletion(claim, "{}", NextStep: null)], AppliedAt, none);
+            await Queue.CompleteAsync([Completion(claim, "{}", nextStep: null)], AppliedAt, none);
         }
         else if (transition == TaskTransitions.ScheduleRetry)
         {

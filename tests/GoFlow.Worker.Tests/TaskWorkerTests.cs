@@ -35,7 +35,7 @@ public sealed class TaskWorkerTests
         Assert.That(executed, Is.EquivalentTo(tasks));
         Assert.That(
             _harness.Claims.First(),
-            Is.EqualTo(new ClaimTasksCommand("worker-under-test", 4, _harness.Options.LeaseDuration)));
+            Is.EqualTo(new ClaimTasksCommand("worker-under-test", 4)));
     }
 
     [Test]

@@ -66,8 +66,7 @@ internal sealed class WorkerHarness
             1,
             3,
             "worker-under-test",
-            DateTimeOffset.UnixEpoch.AddDays(1),
-            TimeSpan.FromSeconds(30))),
+            DateTimeOffset.UnixEpoch.AddDays(1))),
     ];
 
     /// <summary>Reads until <paramref name="done"/> holds, failing at the deadline with the last value.</summary>

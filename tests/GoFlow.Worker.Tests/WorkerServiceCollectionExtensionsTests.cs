@@ -1,3 +1,4 @@
+using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,20 @@ public sealed class WorkerServiceCollectionExtensionsTests
 
         Assert.That(hosted, Is.SupersetOf(new[] { typeof(LeaseHeartbeat), typeof(TaskWorker), typeof(ExpiredLeaseSweeper) }));
         Assert.That(hosted.IndexOf(typeof(LeaseHeartbeat)), Is.LessThan(hosted.IndexOf(typeof(TaskWorker))));
+    }
+
+    [Test]
+    public void AddGoFlowWorker_LeasePolicy_IsTheConfiguredLeaseDurationInPlaceOfTheApplicationDefault()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(Mock.Of<ILeasePolicy>(policy => policy.LeaseDuration == ILeasePolicy.DefaultLeaseDuration));
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Worker:LeaseDuration"] = "00:07:00" })
+            .Build());
+
+        using var provider = services.AddGoFlowWorker().BuildServiceProvider();
+
+        Assert.That(provider.GetRequiredService<ILeasePolicy>().LeaseDuration, Is.EqualTo(TimeSpan.FromMinutes(7)));
     }
 
     [Test]

@@ -23,7 +23,7 @@ internal sealed class FaultyTaskQueue(ITaskQueue inner, FaultyTaskQueue.Script s
             (ITaskQueue)ActivatorUtilities.CreateInstance(provider, original.ImplementationType!), script));
     }
 
-    public async Task<IReadOnlyList<RecordedCompletion>> CompleteAsync(
+    public async Task<IReadOnlyDictionary<TaskCompletion, ClaimedTask?>> CompleteAsync(
         IReadOnlyList<TaskCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var call = Interlocked.Increment(ref script.Calls);
@@ -72,6 +72,6 @@ internal sealed class FaultyTaskQueue(ITaskQueue inner, FaultyTaskQueue.Script s
         public int LoseAcknowledgementOfCall { get; set; }
 
         /// <summary>Runs the store's call so that its database meets a transient conflict.</summary>
-        public Func<Func<Task<IReadOnlyList<RecordedCompletion>>>, Task<IReadOnlyList<RecordedCompletion>>>? InjectConflict { get; set; }
+        public Func<Func<Task<IReadOnlyDictionary<TaskCompletion, ClaimedTask?>>>, Task<IReadOnlyDictionary<TaskCompletion, ClaimedTask?>>>? InjectConflict { get; set; }
     }
 }

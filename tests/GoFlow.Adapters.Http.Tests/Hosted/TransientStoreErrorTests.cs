@@ -221,7 +221,7 @@ public sealed class TransientStoreErrorTests(Store kind)
             """);
     }
 
-    private async Task<IReadOnlyList<RecordedCompletion>> DeadlockTwiceAsync(Func<Task<IReadOnlyList<RecordedCompletion>>> write)
+    private async Task<IReadOnlyDictionary<TaskCompletion, ClaimedTask?>> DeadlockTwiceAsync(Func<Task<IReadOnlyDictionary<TaskCompletion, ClaimedTask?>>> write)
     {
         await _store.ExecuteAsync("UPDATE test_faults SET remaining = 2");
         return await write();
@@ -229,11 +229,11 @@ public sealed class TransientStoreErrorTests(Store kind)
 
     // SQLite: another connection holds the file's write lock until the store has given up on it once and run the
     // transaction again.
-    private async Task<IReadOnlyList<RecordedCompletion>> HoldWriteLockPastBusyTimeoutAsync(
-        Func<Task<IReadOnlyList<RecordedCompletion>>> write)
+    private async Task<IReadOnlyDictionary<TaskCompletion, ClaimedTask?>> HoldWriteLockPastBusyTimeoutAsync(
+        Func<Task<IReadOnlyDictionary<TaskCompletion, ClaimedTask?>>> write)
     {
         var retriesBefore = Interlocked.Read(ref _retries);
-        Task<IReadOnlyList<RecordedCompletion>> writing;
+        Task<IReadOnlyDictionary<TaskCompletion, ClaimedTask?>> writing;
         await using (var holder = await _store.HoldWriteLockAsync())
         {
             writing = write();

@@ -55,6 +55,5 @@ internal sealed class ClaimedTaskBuilder
         _attempt,
         _maxAttempts,
         LeaseOwner: "worker-1",
-        LeaseExpiresAt: TestDefinitions.Now.AddMinutes(5),
-        LeaseDuration: TimeSpan.FromMinutes(5));
+        LeaseExpiresAt: TestDefinitions.Now.AddMinutes(5));
 }

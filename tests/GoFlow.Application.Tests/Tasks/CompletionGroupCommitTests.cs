@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using GoFlow.Application.Tasks;
 using GoFlow.Application.Tests.Builders;
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
+using GoFlow.Ports.Driving;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 
@@ -11,13 +13,14 @@ namespace GoFlow.Application.Tests.Tasks;
 public sealed class CompletionGroupCommitTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
+    private static readonly AttemptResult Completed = new(AttemptOutcome.Completed);
 
     private readonly Mock<ITaskQueue> _queue = new();
     private readonly FakeTimeProvider _clock = new(TestDefinitions.Now);
     private readonly ConcurrentQueue<IReadOnlyList<TaskCompletion>> _writes = new();
 
     /// <summary>What the store does with each write; by default it records every completion and hands nothing over.</summary>
-    private Func<IReadOnlyList<TaskCompletion>, IReadOnlyList<RecordedCompletion>> _store = RecordAll;
+    private Func<IReadOnlyList<TaskCompletion>, IReadOnlyDictionary<TaskCompletion, ClaimedTask?>> _store = RecordAll;
 
     private int _nextTaskId;
 
@@ -39,7 +42,7 @@ public sealed class CompletionGroupCommitTests
         // The fake clock never moves: a completion that waited on a timer for company would never be written.
         var recorded = await new CompletionGroupCommit(_queue.Object, _clock, TestStoreLimits.Microseconds).CompleteAsync(completion).WaitAsync(Deadline);
 
-        Assert.That(recorded, Is.EqualTo(new RecordedCompletion(completion, NextTask: null)));
+        Assert.That(recorded, Is.EqualTo(Completed));
         Assert.That(_writes.Single(), Is.EqualTo(new[] { completion }));
         _queue.Verify(queue => queue.CompleteAsync(
             It.IsAny<IReadOnlyList<TaskCompletion>>(), TestDefinitions.Now, It.IsAny<CancellationToken>()));
@@ -72,7 +75,7 @@ public sealed class CompletionGroupCommitTests
         // The first write never ends until the gate opens: only a second writer can answer this one.
         var recorded = await groupCommit.CompleteAsync(second).WaitAsync(Deadline);
 
-        Assert.That(recorded, Is.EqualTo(new RecordedCompletion(second, NextTask: null)));
+        Assert.That(recorded, Is.EqualTo(Completed));
         Assert.That(blocked.IsCompleted, Is.False);
         gate.SetResult();
         await blocked.WaitAsync(Deadline);
@@ -91,16 +94,16 @@ public sealed class CompletionGroupCommitTests
         var recorded = await Task.WhenAll(answers).WaitAsync(Deadline);
 
         Assert.That(_writes.Skip(1), Is.EqualTo(new[] { arrivedMeanwhile }), "one write after the one in flight");
-        Assert.That(recorded, Is.EqualTo(arrivedMeanwhile.Select(c => new RecordedCompletion(c, NextTask: null))));
+        Assert.That(recorded, Is.EqualTo(Enumerable.Repeat(Completed, arrivedMeanwhile.Length)));
     }
 
     [Test]
-    public async Task CompleteAsync_StoreLeavesOneOutOfTheGroup_AnswersThatOneNullAndTheOthersTheirRecord()
+    public async Task CompleteAsync_StoreLeavesOneOutOfTheGroup_AnswersThatOneRejectedAndTheOthersCompletedWithTheirHandOver()
     {
         var (groupCommit, first, openGate) = await GroupCommitWithAWriteInFlightAsync();
         var handedOver = new ClaimedTaskBuilder().AtStep(1).Build() with { Id = new TaskId(1000) };
         TaskCompletion held = Completion(), notHeld = Completion(), alsoHeld = Completion();
-        _store = completions => [.. completions.Where(c => c != notHeld).Select(c => new RecordedCompletion(c, handedOver))];
+        _store = completions => completions.Where(c => c != notHeld).ToDictionary(c => c, ClaimedTask? (_) => handedOver);
         var answers = new[] { held, notHeld, alsoHeld }.Select(groupCommit.CompleteAsync).ToList();
 
         openGate();
@@ -110,9 +113,9 @@ public sealed class CompletionGroupCommitTests
         Assert.That(_writes, Has.Count.EqualTo(2), "the group was written once");
         Assert.That(recorded, Is.EqualTo(new[]
         {
-            new RecordedCompletion(held, handedOver),
-            null,
-            new RecordedCompletion(alsoHeld, handedOver),
+            new AttemptResult(AttemptOutcome.Completed, handedOver),
+            new AttemptResult(AttemptOutcome.Rejected),
+            new AttemptResult(AttemptOutcome.Completed, handedOver),
         }));
     }
 
@@ -148,9 +151,9 @@ public sealed class CompletionGroupCommitTests
 
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(answers[0].Result, Is.EqualTo(new RecordedCompletion(before, NextTask: null)));
+            Assert.That(answers[0].Result, Is.EqualTo(Completed));
             Assert.That(answers[1].Exception?.InnerException, Is.InstanceOf<InvalidOperationException>());
-            Assert.That(answers[2].Result, Is.EqualTo(new RecordedCompletion(after, NextTask: null)));
+            Assert.That(answers[2].Result, Is.EqualTo(Completed));
             Assert.That(_writes.Skip(1), Is.EqualTo(new[]
             {
                 new[] { before, refused, after },
@@ -184,7 +187,7 @@ public sealed class CompletionGroupCommitTests
 
         var recorded = await groupCommit.CompleteAsync(later).WaitAsync(Deadline);
 
-        Assert.That(recorded, Is.EqualTo(new RecordedCompletion(later, NextTask: null)));
+        Assert.That(recorded, Is.EqualTo(Completed));
     }
 
     [Test]
@@ -192,6 +195,8 @@ public sealed class CompletionGroupCommitTests
     {
         var (groupCommit, first, openGate) = await GroupCommitWithAWriteInFlightAsync();
         var arrivedMeanwhile = Enumerable.Range(0, 450).Select(_ => Completion()).ToList();
+        // Each completion hands over a task of its own id, so that each caller's answer names its own completion.
+        _store = completions => completions.ToDictionary(c => c, ClaimedTask? (c) => c.Task with { StepIndex = 1 });
         var answers = arrivedMeanwhile.Select(groupCommit.CompleteAsync).ToList();
 
         openGate();
@@ -202,7 +207,7 @@ public sealed class CompletionGroupCommitTests
         {
             Assert.That(_writes.Skip(1).Select(write => write.Count), Is.EqualTo(new[] { 200, 200, 50 }));
             Assert.That(_writes.Skip(1).SelectMany(write => write), Is.EqualTo(arrivedMeanwhile), "each once, in order");
-            Assert.That(recorded.Select(r => r?.Completion), Is.EqualTo(arrivedMeanwhile));
+            Assert.That(recorded.Select(r => r.NextTask?.Id), Is.EqualTo(arrivedMeanwhile.Select(c => (TaskId?)c.Task.Id)));
         }
     }
 
@@ -241,14 +246,14 @@ public sealed class CompletionGroupCommitTests
         Assert.That(all.IsCompleted, Is.True, "every caller was answered before the deadline");
     }
 
-    private static List<RecordedCompletion> RecordAll(IReadOnlyList<TaskCompletion> completions) =>
-        [.. completions.Select(completion => new RecordedCompletion(completion, NextTask: null))];
+    private static Dictionary<TaskCompletion, ClaimedTask?> RecordAll(IReadOnlyList<TaskCompletion> completions) =>
+        completions.ToDictionary(completion => completion, ClaimedTask? (_) => null);
 
     /// <summary>
     /// A group commit whose first write has reached the store and waits there until the returned action opens its
     /// gate; the completions a test adds meanwhile gather for the next write.
     /// </summary>
-    private async Task<(CompletionGroupCommit GroupCommit, Task<RecordedCompletion?> First, Action OpenGate)>
+    private async Task<(CompletionGroupCommit GroupCommit, Task<AttemptResult> First, Action OpenGate)>
         GroupCommitWithAWriteInFlightAsync()
     {
         var inFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -280,7 +285,7 @@ public sealed class CompletionGroupCommitTests
     private TaskCompletion Completion(string output = "{}")
     {
         var task = new ClaimedTaskBuilder().Build() with { Id = new TaskId(Interlocked.Increment(ref _nextTaskId)) };
-        return new TaskCompletion(task, output, TestDefinitions.OrderProcess.Steps[1]);
+        return new TaskCompletion(task, output, StepAdvance.After(TestDefinitions.OrderProcess.Steps[1], false, task.LeaseOwner, TestLease.Duration));
     }
 
     /// <summary>A JSON object of <paramref name="length"/> characters.</summary>

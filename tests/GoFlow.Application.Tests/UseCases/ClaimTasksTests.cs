@@ -12,16 +12,17 @@ namespace GoFlow.Application.Tests.UseCases;
 public sealed class ClaimTasksTests
 {
     [Test]
-    public async Task ClaimAsync_Always_AsksTheQueueForALeaseFromNow()
+    public async Task ClaimAsync_Always_AsksTheQueueForTheLeasePolicysLeaseFromNow()
     {
         var queue = new Mock<ITaskQueue>();
         queue.Setup(q => q.ClaimAsync(It.IsAny<ClaimRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
         using var telemetry = new TestTelemetry();
-        var useCase = new ClaimTasks(queue.Object, telemetry.Engine, new FakeTimeProvider(TestDefinitions.Now));
+        var leases = Mock.Of<ILeasePolicy>(policy => policy.LeaseDuration == TimeSpan.FromSeconds(45));
+        var useCase = new ClaimTasks(queue.Object, leases, telemetry.Engine, new FakeTimeProvider(TestDefinitions.Now));
 
-        await useCase.ClaimAsync(new ClaimTasksCommand("worker-1", 10, TimeSpan.FromSeconds(30)), default);
+        await useCase.ClaimAsync(new ClaimTasksCommand("worker-1", 10), default);
 
-        var expected = new ClaimRequest("worker-1", 10, TestDefinitions.Now, TestDefinitions.Now.AddSeconds(30));
+        var expected = new ClaimRequest("worker-1", 10, TestDefinitions.Now, TestDefinitions.Now.AddSeconds(45));
         queue.Verify(q => q.ClaimAsync(expected, It.IsAny<CancellationToken>()), Times.Once);
     }
 
@@ -35,8 +36,8 @@ public sealed class ClaimTasksTests
         using var telemetry = new TestTelemetry();
         using var latency = new MetricCollector<double>(telemetry, EngineTelemetry.Name, "goflow.task.pickup_latency");
 
-        await new ClaimTasks(queue.Object, telemetry.Engine, new FakeTimeProvider(TestDefinitions.Now))
-            .ClaimAsync(new ClaimTasksCommand("worker-1", 10, TimeSpan.FromSeconds(30)), default);
+        await new ClaimTasks(queue.Object, TestLease.Policy, telemetry.Engine, new FakeTimeProvider(TestDefinitions.Now))
+            .ClaimAsync(new ClaimTasksCommand("worker-1", 10), default);
 
         Assert.That(latency.GetMeasurementSnapshot().Single().Value, Is.EqualTo(0.25).Within(1e-9));
     }

@@ -22,8 +22,8 @@ public sealed partial class ExecuteTaskTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Completed));
-            Assert.That(_completion!.NextStep!.Kind, Is.EqualTo(StepKind.Wait));
-            Assert.That(_completion.NextStepDueAt, Is.EqualTo(TestDefinitions.Now.AddMinutes(10)));
+            Assert.That(_completion!.Advance!.Step.Kind, Is.EqualTo(StepKind.Wait));
+            Assert.That(_completion.Advance!.DueAt, Is.EqualTo(TestDefinitions.Now.AddMinutes(10)));
             Assert.That(_completion.Advance!.HandsOver, Is.False, "a waiting step is not handed over");
         }
 
@@ -41,8 +41,8 @@ public sealed partial class ExecuteTaskTests
         {
             Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Completed));
             Assert.That(_completion!.OutputPayload, Is.EqualTo(input), "the input passes through unchanged");
-            Assert.That(_completion.NextStep!.TaskName, Is.EqualTo("ship-day"));
-            Assert.That(_completion.NextStepDueAt, Is.EqualTo(DateTimeOffset.Parse(ShipAt, System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.That(_completion.Advance!.Step.TaskName, Is.EqualTo("ship-day"));
+            Assert.That(_completion.Advance!.DueAt, Is.EqualTo(DateTimeOffset.Parse(ShipAt, System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         _handler.VerifyNoOtherCalls();

@@ -43,7 +43,7 @@ public sealed partial class ExecuteTaskTests
                 _completedAt = now;
             })
             .ReturnsAsync((IReadOnlyList<TaskCompletion> completions, DateTimeOffset _, CancellationToken _) =>
-                [.. completions.Select(completion => new RecordedCompletion(completion, NextTask: null))]);
+                Recorded(completions));
         _queue.Setup(queue => queue.FailAsync(It.IsAny<TaskFailure>(), It.IsAny<CancellationToken>()))
             .Callback((TaskFailure failure, CancellationToken _) => _failure = failure)
             .ReturnsAsync(true);
@@ -67,7 +67,7 @@ public sealed partial class ExecuteTaskTests
             Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Completed));
             Assert.That(_completion!.Task, Is.EqualTo(task));
             Assert.That(_completion.OutputPayload, Is.EqualTo("""{"order_id":"A-1","validated":true}"""));
-            Assert.That(_completion.NextStep, Is.EqualTo(TestDefinitions.OrderProcess.Steps[1]));
+            Assert.That(_completion.Advance!.Step, Is.EqualTo(TestDefinitions.OrderProcess.Steps[1]));
             Assert.That(_completedAt, Is.EqualTo(TestDefinitions.Now));
         });
         _workAvailable.Verify(signal => signal.Notify(), Times.Once);
@@ -82,7 +82,7 @@ public sealed partial class ExecuteTaskTests
         var execution = await CreateUseCase("SendEmail").ExecuteAsync(task, handOver: false, default);
 
         Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Completed));
-        Assert.That(_completion!.NextStep, Is.Null);
+        Assert.That(_completion!.Advance, Is.Null);
         _workAvailable.VerifyNoOtherCalls();
     }
 
@@ -255,7 +255,7 @@ public sealed partial class ExecuteTaskTests
                 It.IsAny<IReadOnlyList<TaskCompletion>>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((IReadOnlyList<TaskCompletion> completions, DateTimeOffset _, CancellationToken _) => ++calls < 3
                 ? throw new StoreUnavailableException("Connection refused", new IOException())
-                : [.. completions.Select(completion => new RecordedCompletion(completion, NextTask: null))]);
+                : Recorded(completions));
         var useCase = CreateUseCase("ValidateOrder");
 
         var execution = useCase.ExecuteAsync(new ClaimedTaskBuilder().Build(), handOver: false, default);
@@ -335,7 +335,7 @@ public sealed partial class ExecuteTaskTests
         SetUpHandlerReturningItsInput();
         _queue.Setup(queue => queue.CompleteAsync(
                 It.IsAny<IReadOnlyList<TaskCompletion>>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync([]);
+            .ReturnsAsync(new Dictionary<TaskCompletion, ClaimedTask?>());
 
         var execution = await CreateUseCase("ValidateOrder")
             .ExecuteAsync(new ClaimedTaskBuilder().Build(), handOver: false, default);
@@ -393,8 +393,10 @@ public sealed partial class ExecuteTaskTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(execution, Is.EqualTo(new AttemptResult(AttemptOutcome.Completed, nextTask)));
-            Assert.That(_completion!.NextStep, Is.EqualTo(TestDefinitions.OrderProcess.Steps[1]));
-            Assert.That(_completion.HandOver, Is.True);
+            Assert.That(_completion!.Advance!.Step, Is.EqualTo(TestDefinitions.OrderProcess.Steps[1]));
+            Assert.That(_completion.Advance!.HandsOver, Is.True);
+            Assert.That(_completion.Advance.LeaseOwner, Is.EqualTo("worker-1"), "to the completing claim's holder");
+            Assert.That(_completion.Advance.LeaseDuration, Is.EqualTo(TestLease.Duration), "for the lease policy's length");
         }
     }
 
@@ -432,7 +434,7 @@ public sealed partial class ExecuteTaskTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(execution, Is.EqualTo(new AttemptResult(AttemptOutcome.Completed, NextTask: null)));
-            Assert.That(_completion!.HandOver, Is.False);
+            Assert.That(_completion!.Advance!.HandsOver, Is.False);
             Assert.That(claimed.GetMeasurementSnapshot(), Is.Empty);
         }
 
@@ -465,7 +467,7 @@ public sealed partial class ExecuteTaskTests
             Assert.That(execution.Outcome, Is.EqualTo(AttemptOutcome.Completed));
             Assert.That(JsonNode.Parse(_completion!.OutputPayload)!.ToJsonString(),
                 Is.EqualTo("""{"order_id":"A-1","amount":50,"approved_by":"ann"}"""), "the payload's fields over the input's");
-            Assert.That(_completion.NextStep, Is.EqualTo(TestDefinitions.Approval.Steps[2]));
+            Assert.That(_completion.Advance!.Step, Is.EqualTo(TestDefinitions.Approval.Steps[2]));
         }
 
         _handler.VerifyNoOtherCalls();
@@ -521,7 +523,11 @@ public sealed partial class ExecuteTaskTests
             .Callback((IReadOnlyList<TaskCompletion> completions, DateTimeOffset _, CancellationToken _) =>
                 _completion = completions.Single())
             .ReturnsAsync((IReadOnlyList<TaskCompletion> completions, DateTimeOffset _, CancellationToken _) =>
-                [.. completions.Select(completion => new RecordedCompletion(completion, nextTask))]);
+                Recorded(completions, nextTask));
+
+    private static Dictionary<TaskCompletion, ClaimedTask?> Recorded(
+        IReadOnlyList<TaskCompletion> completions, ClaimedTask? nextTask = null) =>
+        completions.ToDictionary(completion => completion, _ => nextTask);
 
     private ExecuteTask CreateUseCase(string handledTaskName)
     {
@@ -532,6 +538,7 @@ public sealed partial class ExecuteTaskTests
             _queue.Object,
             _signals.Object,
             new CompletionGroupCommit(_queue.Object, _clock, TestStoreLimits.Microseconds),
+            TestLease.Policy,
             TestDefinitions.Port(),
             services,
             _workAvailable.Object,

@@ -27,27 +27,28 @@ public sealed class LeaseUpkeepTests
     public void DisposeTelemetry() => _telemetry.Dispose();
 
     [Test]
-    public async Task RenewAsync_TasksHeld_ExtendsTheirLeaseFromNow()
+    public async Task RenewAsync_TasksHeld_ExtendsTheirLeaseByTheLeasePolicysLengthFromNow()
     {
         TaskClaim[] held = [new(new TaskId(1), 1), new(new TaskId(2), 3)];
         _queue.Setup(q => q.RenewLeasesAsync(It.IsAny<LeaseRenewal>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync([new TaskId(2)]);
 
-        var stillHeld = await new RenewLeases(_queue.Object, _clock)
-            .RenewAsync(new RenewLeasesCommand("worker-1", held, TimeSpan.FromSeconds(30)), default);
+        var leases = Mock.Of<ILeasePolicy>(policy => policy.LeaseDuration == TimeSpan.FromSeconds(45));
+        var stillHeld = await new RenewLeases(_queue.Object, leases, _clock)
+            .RenewAsync(new RenewLeasesCommand("worker-1", held), default);
 
         Assert.That(stillHeld, Is.EqualTo(new[] { new TaskId(2) }));
         _queue.Verify(q => q.RenewLeasesAsync(
             It.Is<LeaseRenewal>(r => r.Owner == "worker-1" && r.Tasks.SequenceEqual(held)
-                && r.LeaseExpiresAt == TestDefinitions.Now.AddSeconds(30) && r.Now == TestDefinitions.Now),
+                && r.LeaseExpiresAt == TestDefinitions.Now.AddSeconds(45) && r.Now == TestDefinitions.Now),
             It.IsAny<CancellationToken>()));
     }
 
     [Test]
     public async Task RenewAsync_NothingRunning_AsksTheStoreNothing()
     {
-        var stillHeld = await new RenewLeases(_queue.Object, _clock)
-            .RenewAsync(new RenewLeasesCommand("worker-1", [], TimeSpan.FromSeconds(30)), default);
+        var stillHeld = await new RenewLeases(_queue.Object, TestLease.Policy, _clock)
+            .RenewAsync(new RenewLeasesCommand("worker-1", []), default);
 
         Assert.That(stillHeld, Is.Empty);
         _queue.VerifyNoOtherCalls();
