@@ -4,7 +4,7 @@ namespace GoFlow.Domain.Transitions;
 /// Where a completed step takes its workflow when another step follows (<see cref="WorkflowTransitions.Advance"/>): the
 /// next step's task, created in the commit that completes its predecessor, either due now for any worker
 /// (<see cref="TaskTransitions.Create"/>) or handed over (<see cref="TaskTransitions.HandOver"/>, ADR 0011): RUNNING,
-/// its first attempt counted, held by the completing claim's holder for as long as that claim was granted. A step due
+/// its first attempt counted, held by the completing claim's holder for a claim's lease length. A step due
 /// later (a wait step, <see cref="WorkflowStep.DueAt"/>, ADR 0019) is created due at that time and never handed over.
 /// The hand-over and the due time are decided here, once; the stores write the status, attempt, lease and due time this
 /// value states, and the activity rows its creation logs.
@@ -39,7 +39,7 @@ public sealed record StepAdvance
     /// <summary>The holder of the handed-over task (the completing claim's); null when the task is left due.</summary>
     public string? LeaseOwner { get; }
 
-    /// <summary>How long the handed-over task's lease lasts from its commit: the completing claim's lease length.</summary>
+    /// <summary>How long the handed-over task's lease lasts from its commit: as long as a claim's lease.</summary>
     public TimeSpan LeaseDuration { get; }
 
     /// <summary>When the task becomes due if not at once (a wait's end); null when it is due at its commit.</summary>

@@ -12,7 +12,7 @@ public interface IExecuteTask
     /// </summary>
     /// <param name="task">The claimed task to run.</param>
     /// <param name="handOver">
-    /// True: a completed step's next step is handed over, claimed by the same lease owner for the task's lease length,
+    /// True: a completed step's next step is handed over, claimed by the same lease owner for a claim's lease length (<see cref="ILeasePolicy"/>),
     /// in <see cref="AttemptResult.NextTask"/>, so the caller can run it at once, without a claim and without another
     /// worker racing for it. False leaves the next step PENDING for any worker (a caller that is stopping).
     /// </param>

@@ -31,7 +31,7 @@ public sealed class StepAdvanceTests
             Assert.That(advance.Status, Is.EqualTo(WorkflowTaskStatus.Running));
             Assert.That(advance.Attempt, Is.EqualTo(1), "the hand-over is the task's first claim");
             Assert.That(advance.LeaseOwner, Is.EqualTo("worker-a"));
-            Assert.That(advance.LeaseDuration, Is.EqualTo(Lease), "as long as the completing claim was granted");
+            Assert.That(advance.LeaseDuration, Is.EqualTo(Lease), "the lease length it was given");
             Assert.That(advance.LeaseExpiresAt(CommittedAt), Is.EqualTo(CommittedAt + Lease), "reckoned from the commit");
         });
     }
