@@ -156,7 +156,8 @@ internal sealed partial class ExecuteTask(
     }
 
     /// <summary>Runs the step's handler within its timeout: its output, or the attempt's recorded end when it failed.</summary>
-    private async Task<(JsonObject? Output, AttemptResult? Ended)> RunHandlerAsync(
+    /// <remarks>A <see cref="ValueTask{TResult}"/>: a handler that answers at once (most do) costs no task object.</remarks>
+    private async ValueTask<(JsonObject? Output, AttemptResult? Ended)> RunHandlerAsync(
         ClaimedTask task, WorkflowStep step, CancellationToken cancellationToken)
     {
         var handler = services.GetKeyedService<ITaskHandler>(task.TaskName);
