@@ -120,7 +120,8 @@ internal sealed partial class ExecuteTask(
         try
         {
             recorded = await RecordAsync(
-                () => completions.CompleteAsync(new TaskCompletion(task, output, nextStep, handOver, nextStepDueAt)),
+                static completion => completion.Commit.CompleteAsync(completion.Item),
+                (Commit: completions, Item: new TaskCompletion(task, output, nextStep, handOver, nextStepDueAt)),
                 cancellationToken);
         }
         catch (PayloadTooLargeForStoreException exception)
@@ -238,14 +239,21 @@ internal sealed partial class ExecuteTask(
     /// attempt is not lost to a short outage; the worker keeps the lease alive meanwhile. Stops trying when
     /// <paramref name="cancellationToken"/> fires, leaving the task to lease recovery.
     /// </summary>
-    private async Task<T> RecordAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken)
+    private Task<T> RecordAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken) =>
+        RecordAsync(static write => write(), write, cancellationToken);
+
+    /// <summary>
+    /// <see cref="RecordAsync{T}(Func{Task{T}}, CancellationToken)"/> for the write of every step: a static
+    /// <paramref name="write"/> and its <paramref name="state"/> rather than a closure.
+    /// </summary>
+    private async Task<T> RecordAsync<TState, T>(Func<TState, Task<T>> write, TState state, CancellationToken cancellationToken)
     {
         var wait = FirstRecordingRetry;
         while (true)
         {
             try
             {
-                return await write();
+                return await write(state);
             }
             catch (StoreUnavailableException exception) when (!cancellationToken.IsCancellationRequested)
             {
