@@ -59,7 +59,8 @@ public static class ApplicationServiceCollectionExtensions
         services.AddScoped<IGetWorkflowActivity, GetWorkflowActivity>();
         services.AddScoped<IListWorkflowDefinitions, ListWorkflowDefinitions>();
         services.AddScoped<IClaimTasks, ClaimTasks>();
-        services.AddScoped<IExecuteTask, ExecuteTask>();
+        // Resolved once in each step's scope, and holding nothing to dispose: transient spares the scope a cache entry.
+        services.AddTransient<IExecuteTask, ExecuteTask>();
         services.AddScoped<IRenewLeases, RenewLeases>();
         services.AddScoped<IRecoverExpiredTasks, RecoverExpiredTasks>();
         services.AddScoped<IReleaseTask, ReleaseTask>();

@@ -181,13 +181,7 @@ internal sealed partial class TaskWorker(
         using var running = runningAttempts.Add(task, _shutdownDeadline.Token);
         try
         {
-            using var logScope = logger.BeginScope(new Dictionary<string, object>
-            {
-                ["WorkflowId"] = task.WorkflowId.ToString(),
-                ["TaskId"] = task.Id.Value,
-                ["TaskName"] = task.TaskName,
-                ["Attempt"] = task.Attempt,
-            });
+            using var logScope = logger.BeginScope(new TaskLogScope(task));
             await using var scope = scopes.CreateAsyncScope();
             var executeTask = scope.ServiceProvider.GetRequiredService<IExecuteTask>();
             // A stopping worker asks for no hand-over: the next step is left PENDING for any worker.

@@ -38,7 +38,7 @@ internal sealed partial class ExecuteTask
     /// parked to wait for it until its timeout (ADR 0020). Parking ends the attempt; the delivery wakes the task, and
     /// its next claim comes back here and finds the signal.
     /// </summary>
-    private async Task<(JsonObject? Output, AttemptResult? Ended)> AwaitSignalAsync(
+    private async ValueTask<(JsonObject? Output, AttemptResult? Ended)> AwaitSignalAsync(
         ClaimedTask task, StepSignal signal, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();

@@ -158,7 +158,8 @@ internal sealed partial class ExecuteTask(
     }
 
     /// <summary>Runs the step's handler within its timeout: its output, or the attempt's recorded end when it failed.</summary>
-    private async Task<(JsonObject? Output, AttemptResult? Ended)> RunHandlerAsync(
+    /// <remarks>A <see cref="ValueTask{TResult}"/>: a handler that answers at once (most do) costs no task object.</remarks>
+    private async ValueTask<(JsonObject? Output, AttemptResult? Ended)> RunHandlerAsync(
         ClaimedTask task, WorkflowStep step, CancellationToken cancellationToken)
     {
         var handler = services.GetKeyedService<ITaskHandler>(task.TaskName);
@@ -168,13 +169,15 @@ internal sealed partial class ExecuteTask(
                 task, $"No handler is registered for task '{task.TaskName}'.", retryAt: null, cancellationToken)));
         }
 
+        // The handler's token is the timeout's, which a stop of the attempt cancels too: one token source per step
+        // rather than a third one linking the two.
         using var timeout = new CancellationTokenSource(step.Policy.Timeout, clock);
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var stopped = cancellationToken.UnsafeRegister(static timeout => ((CancellationTokenSource)timeout!).Cancel(), timeout);
         try
         {
             var input = JsonNode.Parse(task.InputPayload) as JsonObject
                 ?? throw new JsonException("The task's input is not a JSON object.");
-            return (await handler.HandleAsync(input, attempt.Token)
+            return (await handler.HandleAsync(input, timeout.Token)
                 ?? throw new InvalidOperationException($"The handler of task '{task.TaskName}' returned no output."), null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -184,6 +187,7 @@ internal sealed partial class ExecuteTask(
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
+            // Not stopped (the clause above), so the timeout fired.
             LogTimedOut(task.TaskName, task.WorkflowId.ToString(), task.Attempt, step.Policy.Timeout);
             return (null, new(await FailAttemptAsync(
                 task, step.Policy, $"The attempt timed out after {step.Policy.Timeout}.", cancellationToken)));

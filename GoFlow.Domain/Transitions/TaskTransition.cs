@@ -32,8 +32,10 @@ public sealed record TaskTransition(
     public IEnumerable<NewActivity> Log(
         ActivitySubject task, DateTimeOffset at, string? error = null, DateTimeOffset? retryAt = null)
     {
-        foreach (var action in Activity)
+        // Indexed: a foreach over the interface would allocate an enumerator each time, and every step logs here.
+        for (var index = 0; index < Activity.Count; index++)
         {
+            var action = Activity[index];
             var details = action == ActivityAction.TaskStarted
                 ? ActivityDetails.ForStartedTask(task.TaskName, task.Attempt, task.WorkerId ?? string.Empty)
                 : ActivityDetails.ForTask(task.TaskName, task.Attempt, Sets.HasFlag(TaskFields.Error) ? error : null, retryAt);

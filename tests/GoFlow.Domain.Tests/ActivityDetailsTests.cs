@@ -66,4 +66,22 @@ public sealed class ActivityDetailsTests
 
         Assert.That(json.RootElement.GetProperty("workflow_name").GetString(), Is.EqualTo(name));
     }
+
+    [Test]
+    public void ForTask_OneAfterAnother_WritesEachObjectWholeAndAlone()
+    {
+        // Each thread reuses its buffer and writer: an object must carry nothing of the one before it, even one that
+        // grew the buffer past what the thread keeps.
+        var longError = new string('x', 10_000);
+        var first = ActivityDetails.ForTask("ValidateOrder", 1);
+        var second = ActivityDetails.ForTask("ChargeCard", 1, longError);
+        var third = ActivityDetails.ForTask("ShipOrder", 2);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(first, Is.EqualTo("""{"task_name":"ValidateOrder","attempt":1}"""));
+            Assert.That(JsonDocument.Parse(second).RootElement.GetProperty("error").GetString(), Is.EqualTo(longError));
+            Assert.That(third, Is.EqualTo("""{"task_name":"ShipOrder","attempt":2}"""));
+        }
+    }
 }
