@@ -11,8 +11,8 @@ internal static class ActivityLog
         IDbTransaction transaction, IReadOnlyList<NewActivity> rows, CancellationToken cancellationToken)
     {
         var parameters = new DynamicParameters();
-        await transaction.Connection!.ExecuteAsync(new CommandDefinition(
-            Insert(rows, parameters), parameters, transaction, cancellationToken: cancellationToken));
+        await transaction.Connection!.ExecuteAsync(
+            BatchStatement.Command(Insert(rows, parameters), parameters, transaction, cancellationToken));
     }
 
     /// <summary>

@@ -19,7 +19,8 @@ internal sealed class CompletionGroup
         // order of the mix.
         held = [.. held.OrderBy(completion => completion.NextStep is null)];
         Count = held.Count;
-        Parameters = new DynamicParameters(new { Now = MySqlTime.ToDatabase(now) });
+        Parameters = new DynamicParameters();
+        Parameters.Add("Now", MySqlTime.ToDatabase(now));
         var advancing = new List<int>();
         var finishing = new List<int>();
         for (var i = 0; i < held.Count; i++)

@@ -46,11 +46,8 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction =
                 await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition(
-                MySqlWorkflowSql.InsertWorkflowsAndFirstTasks(workflows.Count) + created,
-                parameters,
-                transaction,
-                cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(BatchStatement.Command(
+                MySqlWorkflowSql.InsertWorkflowsAndFirstTasks(workflows.Count) + created, parameters, transaction, cancellationToken));
             await transaction.CommitAsync(cancellationToken);
         });
 
