@@ -10,7 +10,7 @@ internal static class ActivityLog
     public static async Task AppendAsync(
         IDbTransaction transaction, IReadOnlyList<NewActivity> rows, CancellationToken cancellationToken)
     {
-        var parameters = new DynamicParameters();
+        var parameters = new BatchParameters();
         await transaction.Connection!.ExecuteAsync(
             BatchStatement.Command(Insert(rows, parameters), parameters, transaction, cancellationToken));
     }
@@ -19,7 +19,7 @@ internal static class ActivityLog
     /// The one INSERT that appends <paramref name="rows"/>, its values added to <paramref name="parameters"/>, for a
     /// caller that sends it in one round trip with other statements.
     /// </summary>
-    public static string Insert(IReadOnlyList<NewActivity> rows, DynamicParameters parameters)
+    public static string Insert(IReadOnlyList<NewActivity> rows, BatchParameters parameters)
     {
         for (var i = 0; i < rows.Count; i++)
         {

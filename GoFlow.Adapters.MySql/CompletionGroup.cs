@@ -1,4 +1,3 @@
-using Dapper;
 using GoFlow.Domain;
 using GoFlow.Ports.Driven;
 
@@ -19,7 +18,7 @@ internal sealed class CompletionGroup
         // order of the mix.
         held = [.. held.OrderBy(completion => completion.NextStep is null)];
         Count = held.Count;
-        Parameters = new DynamicParameters();
+        Parameters = new BatchParameters();
         Parameters.Add("Now", MySqlTime.ToDatabase(now));
         var advancing = new List<int>();
         var finishing = new List<int>();
@@ -61,5 +60,5 @@ internal sealed class CompletionGroup
     /// <summary>The completions of a workflow's last step.</summary>
     public IReadOnlyList<int> Finishing { get; }
 
-    public DynamicParameters Parameters { get; }
+    public BatchParameters Parameters { get; }
 }

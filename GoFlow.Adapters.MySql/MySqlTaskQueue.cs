@@ -43,12 +43,13 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
                 new ActivitySubject(
                     new WorkflowId(candidate.WorkflowInstanceId), new TaskId(candidate.Id), candidate.TaskName, candidate.Attempt + 1, claim.Owner),
                 claim.Now)).ToList();
-            var parameters = new DynamicParameters();
-            parameters.Add("TaskIds", candidates.Select(candidate => candidate.Id).ToArray());
-            parameters.Add("WorkflowIds", candidates.Select(candidate => candidate.WorkflowInstanceId).Distinct().ToArray());
-            parameters.Add("Owner", claim.Owner);
-            parameters.Add("LeaseExpiresAt", MySqlTime.ToDatabase(claim.LeaseExpiresAt));
-            parameters.Add("Now", now);
+            var statement = new DynamicParameters();
+            statement.Add("TaskIds", candidates.Select(candidate => candidate.Id).ToArray());
+            statement.Add("WorkflowIds", candidates.Select(candidate => candidate.WorkflowInstanceId).Distinct().ToArray());
+            statement.Add("Owner", claim.Owner);
+            statement.Add("LeaseExpiresAt", MySqlTime.ToDatabase(claim.LeaseExpiresAt));
+            statement.Add("Now", now);
+            var parameters = new BatchParameters(statement);
             var sql = MySqlTaskQueueSql.MarkClaimedAndSelectWorkflows + "\n" + ActivityLog.Insert(started, parameters);
 
             Dictionary<Guid, ClaimedWorkflowRow> workflows;
@@ -133,7 +134,7 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
                 return [];
             }
 
-            var parameters = new DynamicParameters();
+            var parameters = new BatchParameters();
             parameters.Add("Owner", renewal.Owner);
             parameters.Add("LeaseExpiresAt", MySqlTime.ToDatabase(renewal.LeaseExpiresAt));
             parameters.Add("Now", MySqlTime.ToDatabase(renewal.Now));

@@ -19,7 +19,7 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
             }
 
             // Three round trips whatever the number: begin, the inserts (workflows, first tasks, WORKFLOW_CREATED rows), commit.
-            var parameters = new DynamicParameters();
+            var parameters = new BatchParameters();
             for (var i = 0; i < workflows.Count; i++)
             {
                 var (workflow, firstTask) = workflows[i];
@@ -99,7 +99,7 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
         IdempotencyKey key,
         CancellationToken cancellationToken)
     {
-        var parameters = new DynamicParameters(new
+        var parameters = new BatchParameters(new DynamicParameters(new
         {
             Id = workflow.Id.Value,
             workflow.WorkflowName,
@@ -119,7 +119,7 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
             TaskScheduledAt = MySqlTime.ToDatabase(firstTask.ScheduledAt),
             TaskCreatedAt = MySqlTime.ToDatabase(firstTask.CreatedAt),
             TaskUpdatedAt = MySqlTime.ToDatabase(firstTask.UpdatedAt),
-        });
+        }));
         var created = ActivityLog.Insert([Created(workflow)], parameters);
 
         await transaction.Connection!.ExecuteAsync(new CommandDefinition(
