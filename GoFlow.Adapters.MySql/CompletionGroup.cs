@@ -16,7 +16,7 @@ internal sealed class CompletionGroup
         // The steps with a next step first, then the last steps: the statements' text then depends only on how many
         // there are of each, so Dapper's cache, keyed by the text, holds one shape per pair of counts instead of one per
         // order of the mix.
-        held = [.. held.OrderBy(completion => completion.NextStep is null)];
+        held = [.. held.OrderBy(completion => completion.Advance is null)];
         Count = held.Count;
         Parameters = new BatchParameters();
         Parameters.Add("Now", MySqlTime.ToDatabase(now));

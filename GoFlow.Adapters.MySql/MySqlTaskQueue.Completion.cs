@@ -76,7 +76,7 @@ internal sealed partial class MySqlTaskQueue
                         : null))
                 .ToList();
             var activity = recorded.SelectMany(entry => TransitionLog.Completed(
-                entry.Completion.Task.Subject, entry.Completion.Task.WorkflowName, entry.Completion.NextStep is null, entry.NextTask?.Subject, storedNow));
+                entry.Completion.Task.Subject, entry.Completion.Task.WorkflowName, entry.Completion.Advance is null, entry.NextTask?.Subject, storedNow));
             await ActivityLog.AppendAsync(transaction, [.. activity], cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return [.. recorded, .. acknowledgedAgain];

@@ -60,7 +60,7 @@ internal sealed partial class SqliteTaskQueue
                     }
 
                     activity.AddRange(TransitionLog.Completed(
-                        task.Subject, task.WorkflowName, completion.NextStep is null, nextTask?.Subject, now));
+                        task.Subject, task.WorkflowName, completion.Advance is null, nextTask?.Subject, now));
                     recorded.Add(new(completion, nextTask));
                 }
 
