@@ -49,7 +49,7 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
             statement.Add("Owner", claim.Owner);
             statement.Add("LeaseExpiresAt", MySqlTime.ToDatabase(claim.LeaseExpiresAt));
             statement.Add("Now", now);
-            var parameters = new BatchParameters(statement);
+            var parameters = new BatchParameters(ActivityLog.ValuesPerRow * started.Count, statement);
             var sql = MySqlTaskQueueSql.MarkClaimedAndSelectWorkflows + "\n" + ActivityLog.Insert(started, parameters);
 
             Dictionary<Guid, ClaimedWorkflowRow> workflows;
@@ -134,14 +134,14 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
                 return [];
             }
 
-            var parameters = new BatchParameters();
+            var parameters = new BatchParameters(3 + (2 * renewal.Tasks.Count));
             parameters.Add("Owner", renewal.Owner);
             parameters.Add("LeaseExpiresAt", MySqlTime.ToDatabase(renewal.LeaseExpiresAt));
             parameters.Add("Now", MySqlTime.ToDatabase(renewal.Now));
             for (var i = 0; i < renewal.Tasks.Count; i++)
             {
-                parameters.Add($"Id{i}", renewal.Tasks[i].Id.Value);
-                parameters.Add($"Attempt{i}", renewal.Tasks[i].Attempt);
+                parameters.Add("Id", i, renewal.Tasks[i].Id.Value);
+                parameters.Add("Attempt", i, renewal.Tasks[i].Attempt);
             }
 
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
