@@ -3,6 +3,7 @@ using System.Text;
 using GoFlow.Adapters.Sql;
 using GoFlow.Domain;
 using GoFlow.Domain.Transitions;
+using static GoFlow.Adapters.MySql.SqlRows;
 
 namespace GoFlow.Adapters.MySql;
 
@@ -297,18 +298,4 @@ internal static class MySqlTaskQueueSql
 
         return sql.ToString();
     }
-
-    /// <summary><c>@Id0, @Id3, ...</c>: the parameters named <paramref name="prefix"/> of <paramref name="rows"/>.</summary>
-    private static SqlRows List(IReadOnlyList<int> rows, string prefix) =>
-        Each(rows, (destination, row, out written) => destination.TryWrite(CultureInfo.InvariantCulture, $"@{prefix}{row}", out written));
-
-    /// <summary>
-    /// <c>WHEN @Id0 THEN @Output0 ...</c>, the inside of a <c>CASE id</c>: for each of <paramref name="rows"/>, the value
-    /// parameter (<paramref name="valuePrefix"/>) chosen by the row's key parameter (<paramref name="keyPrefix"/>).
-    /// </summary>
-    private static SqlRows WhenThen(IReadOnlyList<int> rows, string keyPrefix, string valuePrefix) =>
-        new(rows, " ", (destination, row, out written) => destination.TryWrite(
-            CultureInfo.InvariantCulture, $"WHEN @{keyPrefix}{row} THEN @{valuePrefix}{row}", out written));
-
-    private static SqlRows Each(IReadOnlyList<int> rows, SqlRows.RowWriter write) => new(rows, ", ", write);
 }
