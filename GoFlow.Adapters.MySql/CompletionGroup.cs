@@ -1,4 +1,3 @@
-using Dapper;
 using GoFlow.Domain;
 using GoFlow.Ports.Driven;
 
@@ -12,34 +11,34 @@ namespace GoFlow.Adapters.MySql;
 /// </summary>
 internal sealed class CompletionGroup
 {
+    /// <summary>The most values a completion adds: 5 of its own, 8 more for a next step.</summary>
+    private const int ValuesPerRow = 13;
+
     public CompletionGroup(IReadOnlyList<TaskCompletion> held, DateTimeOffset now)
     {
-        // The steps with a next step first, then the last steps: the statements' text then depends only on how many
-        // there are of each, so Dapper's cache, keyed by the text, holds one shape per pair of counts instead of one per
-        // order of the mix.
-        held = [.. held.OrderBy(completion => completion.Advance is null)];
         Count = held.Count;
-        Parameters = new DynamicParameters(new { Now = MySqlTime.ToDatabase(now) });
+        Parameters = new BatchParameters(1 + (ValuesPerRow * held.Count));
+        Parameters.Add("Now", MySqlTime.ToDatabase(now));
         var advancing = new List<int>();
         var finishing = new List<int>();
         for (var i = 0; i < held.Count; i++)
         {
             var completion = held[i];
-            Parameters.Add($"Id{i}", completion.Task.Id.Value);
-            Parameters.Add($"WorkflowId{i}", completion.Task.WorkflowId.Value);
-            Parameters.Add($"Output{i}", completion.OutputPayload);
-            Parameters.Add($"Owner{i}", completion.Task.LeaseOwner);
-            Parameters.Add($"Attempt{i}", completion.Task.Attempt);
+            Parameters.Add("Id", i, completion.Task.Id.Value);
+            Parameters.Add("WorkflowId", i, completion.Task.WorkflowId.Value);
+            Parameters.Add("Output", i, completion.OutputPayload);
+            Parameters.Add("Owner", i, completion.Task.LeaseOwner);
+            Parameters.Add("Attempt", i, completion.Task.Attempt);
             if (completion.Advance is { } advance)
             {
-                Parameters.Add($"NextStepIndex{i}", advance.Step.Index);
-                Parameters.Add($"NextTaskName{i}", advance.Step.TaskName);
-                Parameters.Add($"NextMaxAttempts{i}", advance.Step.Policy.MaxAttempts);
-                Parameters.Add($"NextStatus{i}", advance.Status.ToName());
-                Parameters.Add($"NextAttempt{i}", advance.Attempt);
-                Parameters.Add($"NextLeaseOwner{i}", advance.LeaseOwner);
-                Parameters.Add($"NextLeaseExpiresAt{i}", advance.LeaseExpiresAt(now) is { } expiresAt ? MySqlTime.ToDatabase(expiresAt) : null);
-                Parameters.Add($"NextScheduledAt{i}", MySqlTime.ToDatabase(advance.ScheduledAt(now)));
+                Parameters.Add("NextStepIndex", i, advance.Step.Index);
+                Parameters.Add("NextTaskName", i, advance.Step.TaskName);
+                Parameters.Add("NextMaxAttempts", i, advance.Step.Policy.MaxAttempts);
+                Parameters.Add("NextStatus", i, advance.Status.ToName());
+                Parameters.Add("NextAttempt", i, advance.Attempt);
+                Parameters.Add("NextLeaseOwner", i, advance.LeaseOwner);
+                Parameters.Add("NextLeaseExpiresAt", i, advance.LeaseExpiresAt(now) is { } expiresAt ? MySqlTime.ToDatabase(expiresAt) : null);
+                Parameters.Add("NextScheduledAt", i, MySqlTime.ToDatabase(advance.ScheduledAt(now)));
                 advancing.Add(i);
             }
             else
@@ -60,5 +59,5 @@ internal sealed class CompletionGroup
     /// <summary>The completions of a workflow's last step.</summary>
     public IReadOnlyList<int> Finishing { get; }
 
-    public DynamicParameters Parameters { get; }
+    public BatchParameters Parameters { get; }
 }

@@ -51,8 +51,8 @@ internal sealed partial class MySqlTaskQueue
 
             var group = new CompletionGroup(held, storedNow);
             Dictionary<Guid, long> nextTaskIds;
-            await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(
-                MySqlTaskQueueSql.CompleteHeldTasks(group), group.Parameters, transaction, cancellationToken: cancellationToken)))
+            await using (var results = await connection.QueryMultipleAsync(BatchStatement.Command(
+                MySqlTaskQueueSql.CompleteHeldTasks(group), group.Parameters, transaction, cancellationToken)))
             {
                 await ExpectRowCountAsync(results, group.Count, "tasks held by their claim");
                 if (group.Advancing.Count > 0)

@@ -43,19 +43,18 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
                 new ActivitySubject(
                     new WorkflowId(candidate.WorkflowInstanceId), new TaskId(candidate.Id), candidate.TaskName, candidate.Attempt + 1, claim.Owner),
                 claim.Now)).ToList();
-            var parameters = new DynamicParameters(new
-            {
-                TaskIds = candidates.Select(candidate => candidate.Id).ToArray(),
-                WorkflowIds = candidates.Select(candidate => candidate.WorkflowInstanceId).Distinct().ToArray(),
-                claim.Owner,
-                LeaseExpiresAt = MySqlTime.ToDatabase(claim.LeaseExpiresAt),
-                Now = now,
-            });
+            var statement = new DynamicParameters();
+            statement.Add("TaskIds", candidates.Select(candidate => candidate.Id).ToArray());
+            statement.Add("WorkflowIds", candidates.Select(candidate => candidate.WorkflowInstanceId).Distinct().ToArray());
+            statement.Add("Owner", claim.Owner);
+            statement.Add("LeaseExpiresAt", MySqlTime.ToDatabase(claim.LeaseExpiresAt));
+            statement.Add("Now", now);
+            var parameters = new BatchParameters(ActivityLog.ValuesPerRow * started.Count, statement);
             var sql = MySqlTaskQueueSql.MarkClaimedAndSelectWorkflows + "\n" + ActivityLog.Insert(started, parameters);
 
             Dictionary<Guid, ClaimedWorkflowRow> workflows;
-            await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(
-                sql, parameters, transaction, cancellationToken: cancellationToken)))
+            await using (var results = await connection.QueryMultipleAsync(
+                BatchStatement.Command(sql, parameters, transaction, cancellationToken)))
             {
                 var marked = await results.ReadSingleAsync<long>();
                 if (marked != candidates.Count)
@@ -135,16 +134,14 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
                 return [];
             }
 
-            var parameters = new DynamicParameters(new
-            {
-                renewal.Owner,
-                LeaseExpiresAt = MySqlTime.ToDatabase(renewal.LeaseExpiresAt),
-                Now = MySqlTime.ToDatabase(renewal.Now),
-            });
+            var parameters = new BatchParameters(3 + (2 * renewal.Tasks.Count));
+            parameters.Add("Owner", renewal.Owner);
+            parameters.Add("LeaseExpiresAt", MySqlTime.ToDatabase(renewal.LeaseExpiresAt));
+            parameters.Add("Now", MySqlTime.ToDatabase(renewal.Now));
             for (var i = 0; i < renewal.Tasks.Count; i++)
             {
-                parameters.Add($"Id{i}", renewal.Tasks[i].Id.Value);
-                parameters.Add($"Attempt{i}", renewal.Tasks[i].Attempt);
+                parameters.Add("Id", i, renewal.Tasks[i].Id.Value);
+                parameters.Add("Attempt", i, renewal.Tasks[i].Attempt);
             }
 
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -153,8 +150,8 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
 
             // The update and the read that tells which rows it extended go in one round trip; a heartbeat writes no
             // activity row, or a long task would flood its log.
-            var renewed = await connection.QueryAsync<long>(new CommandDefinition(
-                MySqlTaskQueueSql.RenewLeases(renewal.Tasks.Count), parameters, transaction, cancellationToken: cancellationToken));
+            var renewed = await connection.QueryAsync<long>(BatchStatement.Command(
+                MySqlTaskQueueSql.RenewLeases(renewal.Tasks.Count), parameters, transaction, cancellationToken));
             var result = renewed.Select(id => new TaskId(id)).ToList();
 
             await transaction.CommitAsync(cancellationToken);

@@ -3,6 +3,7 @@ using System.Text;
 using GoFlow.Adapters.Sql;
 using GoFlow.Domain;
 using GoFlow.Domain.Transitions;
+using static GoFlow.Adapters.MySql.SqlRows;
 
 namespace GoFlow.Adapters.MySql;
 
@@ -111,14 +112,16 @@ internal static class MySqlTaskQueueSql
     /// </summary>
     public static string CompleteHeldTasks(CompletionGroup group)
     {
-        var sql = new StringBuilder();
+        // About 300 characters a row: the builder is not copied as it grows.
+        var sql = new StringBuilder(capacity: 1_000 + (300 * group.Count));
         var all = Enumerable.Range(0, group.Count).ToList();
         sql.Append(CultureInfo.InvariantCulture, $"""
             UPDATE tasks FORCE INDEX (PRIMARY)
-            SET status = {StatusSql.To(TaskTransitions.Complete)}, output_payload = {CaseById("id", all, "Output")}, lease_owner = NULL,
+            SET status = {StatusSql.To(TaskTransitions.Complete)}, output_payload = CASE id {WhenThen(all, "Id", "Output")} END, lease_owner = NULL,
                 lease_expires_at = NULL, updated_at = @Now
             WHERE id IN ({List(all, "Id")}) AND {StatusSql.From(TaskTransitions.Complete)}
-                AND (id, lease_owner, attempt) IN ({string.Join(", ", all.Select(i => $"(@Id{i}, @Owner{i}, @Attempt{i})"))});
+                AND (id, lease_owner, attempt) IN ({Each(all, (destination, i, out written) => destination.TryWrite(
+                    CultureInfo.InvariantCulture, $"(@Id{i}, @Owner{i}, @Attempt{i})", out written))});
             SELECT ROW_COUNT();
 
             """);
@@ -126,7 +129,7 @@ internal static class MySqlTaskQueueSql
         {
             sql.Append(CultureInfo.InvariantCulture, $"""
                 UPDATE workflow_instances FORCE INDEX (PRIMARY)
-                SET current_input = {CaseById("id", group.Advancing, "Output", "WorkflowId")}, updated_at = @Now
+                SET current_input = CASE id {WhenThen(group.Advancing, "WorkflowId", "Output")} END, updated_at = @Now
                 WHERE id IN ({List(group.Advancing, "WorkflowId")}) AND {StatusSql.From(WorkflowTransitions.Advance)};
                 SELECT ROW_COUNT();
 
@@ -137,7 +140,7 @@ internal static class MySqlTaskQueueSql
         {
             sql.Append(CultureInfo.InvariantCulture, $"""
                 UPDATE workflow_instances FORCE INDEX (PRIMARY)
-                SET status = {StatusSql.To(WorkflowTransitions.Complete)}, current_input = {CaseById("id", group.Finishing, "Output", "WorkflowId")}, updated_at = @Now
+                SET status = {StatusSql.To(WorkflowTransitions.Complete)}, current_input = CASE id {WhenThen(group.Finishing, "WorkflowId", "Output")} END, updated_at = @Now
                 WHERE id IN ({List(group.Finishing, "WorkflowId")}) AND {StatusSql.From(WorkflowTransitions.Complete)};
                 SELECT ROW_COUNT();
 
@@ -146,10 +149,13 @@ internal static class MySqlTaskQueueSql
 
         if (group.Advancing.Count > 0)
         {
-            var values = string.Join(", ", group.Advancing.Select(i =>
+            var values = Each(group.Advancing, (destination, i, out written) => destination.TryWrite(
+                CultureInfo.InvariantCulture,
                 $"(@WorkflowId{i}, @NextStepIndex{i}, @NextTaskName{i}, @NextStatus{i}, @NextAttempt{i}, @NextMaxAttempts{i}, " +
-                $"@Output{i}, @NextLeaseOwner{i}, @NextLeaseExpiresAt{i}, @NextLeaseOwner{i}, @NextScheduledAt{i}, @Now, @Now)"));
-            var nextTasks = string.Join(", ", group.Advancing.Select(i => $"(@WorkflowId{i}, @NextStepIndex{i})"));
+                $"@Output{i}, @NextLeaseOwner{i}, @NextLeaseExpiresAt{i}, @NextLeaseOwner{i}, @NextScheduledAt{i}, @Now, @Now)",
+                out written));
+            var nextTasks = Each(group.Advancing, (destination, i, out written) => destination.TryWrite(
+                CultureInfo.InvariantCulture, $"(@WorkflowId{i}, @NextStepIndex{i})", out written));
             sql.Append(CultureInfo.InvariantCulture, $"""
                 INSERT INTO tasks
                     (workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload, lease_owner,
@@ -281,8 +287,9 @@ internal static class MySqlTaskQueueSql
     public static string InsertActivityLogs(int rowCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rowCount);
-        var sql = new StringBuilder(
-            "INSERT INTO activity_logs (workflow_instance_id, task_id, action, details, created_at) VALUES ");
+        // About 90 characters a row: the builder is not copied as it grows.
+        var sql = new StringBuilder(capacity: 100 + (90 * rowCount))
+            .Append("INSERT INTO activity_logs (workflow_instance_id, task_id, action, details, created_at) VALUES ");
         for (var row = 0; row < rowCount; row++)
         {
             sql.Append(row == 0 ? "(" : ", (")
@@ -291,15 +298,4 @@ internal static class MySqlTaskQueueSql
 
         return sql.ToString();
     }
-
-    /// <summary><c>@Id0, @Id3, ...</c>: the parameters named <paramref name="prefix"/> of <paramref name="rows"/>.</summary>
-    private static string List(IEnumerable<int> rows, string prefix) =>
-        string.Join(", ", rows.Select(row => $"@{prefix}{row}"));
-
-    /// <summary>
-    /// <c>CASE id WHEN @Id0 THEN @Output0 ... END</c>: for each of <paramref name="rows"/>, the value parameter chosen by
-    /// the row's key parameter (<paramref name="keyPrefix"/>, by default the task id).
-    /// </summary>
-    private static string CaseById(string column, IEnumerable<int> rows, string valuePrefix, string keyPrefix = "Id") =>
-        $"CASE {column} " + string.Concat(rows.Select(row => $"WHEN @{keyPrefix}{row} THEN @{valuePrefix}{row} ")) + "END";
 }

@@ -10,6 +10,9 @@ namespace GoFlow.Adapters.MySql;
 
 internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWorkflowRepository, IWorkflowRetention
 {
+    /// <summary>How many values <see cref="CreateManyAsync"/> adds per workflow and its first task.</summary>
+    private const int ValuesPerWorkflow = 16;
+
     public Task CreateManyAsync(IReadOnlyList<NewWorkflow> workflows, CancellationToken cancellationToken) =>
         MySqlAvailability.RunAsync(async () =>
         {
@@ -19,26 +22,26 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
             }
 
             // Three round trips whatever the number: begin, the inserts (workflows, first tasks, WORKFLOW_CREATED rows), commit.
-            var parameters = new DynamicParameters();
+            var parameters = new BatchParameters((ValuesPerWorkflow + ActivityLog.ValuesPerRow) * workflows.Count);
             for (var i = 0; i < workflows.Count; i++)
             {
                 var (workflow, firstTask) = workflows[i];
-                parameters.Add($"Id{i}", workflow.Id.Value);
-                parameters.Add($"WorkflowName{i}", workflow.WorkflowName);
-                parameters.Add($"Status{i}", workflow.Status.ToName());
-                parameters.Add($"CurrentInput{i}", workflow.CurrentInput);
-                parameters.Add($"TraceParent{i}", workflow.TraceParent);
-                parameters.Add($"CreatedAt{i}", MySqlTime.ToDatabase(workflow.CreatedAt));
-                parameters.Add($"UpdatedAt{i}", MySqlTime.ToDatabase(workflow.UpdatedAt));
-                parameters.Add($"TaskStepIndex{i}", firstTask.StepIndex);
-                parameters.Add($"TaskName{i}", firstTask.TaskName);
-                parameters.Add($"TaskStatus{i}", firstTask.Status.ToName());
-                parameters.Add($"TaskAttempt{i}", firstTask.Attempt);
-                parameters.Add($"TaskMaxAttempts{i}", firstTask.MaxAttempts);
-                parameters.Add($"TaskInputPayload{i}", firstTask.InputPayload);
-                parameters.Add($"TaskScheduledAt{i}", MySqlTime.ToDatabase(firstTask.ScheduledAt));
-                parameters.Add($"TaskCreatedAt{i}", MySqlTime.ToDatabase(firstTask.CreatedAt));
-                parameters.Add($"TaskUpdatedAt{i}", MySqlTime.ToDatabase(firstTask.UpdatedAt));
+                parameters.Add("Id", i, workflow.Id.Value);
+                parameters.Add("WorkflowName", i, workflow.WorkflowName);
+                parameters.Add("Status", i, workflow.Status.ToName());
+                parameters.Add("CurrentInput", i, workflow.CurrentInput);
+                parameters.Add("TraceParent", i, workflow.TraceParent);
+                parameters.Add("CreatedAt", i, MySqlTime.ToDatabase(workflow.CreatedAt));
+                parameters.Add("UpdatedAt", i, MySqlTime.ToDatabase(workflow.UpdatedAt));
+                parameters.Add("TaskStepIndex", i, firstTask.StepIndex);
+                parameters.Add("TaskName", i, firstTask.TaskName);
+                parameters.Add("TaskStatus", i, firstTask.Status.ToName());
+                parameters.Add("TaskAttempt", i, firstTask.Attempt);
+                parameters.Add("TaskMaxAttempts", i, firstTask.MaxAttempts);
+                parameters.Add("TaskInputPayload", i, firstTask.InputPayload);
+                parameters.Add("TaskScheduledAt", i, MySqlTime.ToDatabase(firstTask.ScheduledAt));
+                parameters.Add("TaskCreatedAt", i, MySqlTime.ToDatabase(firstTask.CreatedAt));
+                parameters.Add("TaskUpdatedAt", i, MySqlTime.ToDatabase(firstTask.UpdatedAt));
             }
 
             var created = ActivityLog.Insert([.. workflows.Select(entry => Created(entry.Workflow))], parameters);
@@ -46,11 +49,8 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction =
                 await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition(
-                MySqlWorkflowSql.InsertWorkflowsAndFirstTasks(workflows.Count) + created,
-                parameters,
-                transaction,
-                cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(BatchStatement.Command(
+                MySqlWorkflowSql.InsertWorkflowsAndFirstTasks(workflows.Count) + created, parameters, transaction, cancellationToken));
             await transaction.CommitAsync(cancellationToken);
         });
 
@@ -102,7 +102,7 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
         IdempotencyKey key,
         CancellationToken cancellationToken)
     {
-        var parameters = new DynamicParameters(new
+        var parameters = new BatchParameters(ActivityLog.ValuesPerRow, new DynamicParameters(new
         {
             Id = workflow.Id.Value,
             workflow.WorkflowName,
@@ -122,7 +122,7 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
             TaskScheduledAt = MySqlTime.ToDatabase(firstTask.ScheduledAt),
             TaskCreatedAt = MySqlTime.ToDatabase(firstTask.CreatedAt),
             TaskUpdatedAt = MySqlTime.ToDatabase(firstTask.UpdatedAt),
-        });
+        }));
         var created = ActivityLog.Insert([Created(workflow)], parameters);
 
         await transaction.Connection!.ExecuteAsync(new CommandDefinition(
