@@ -1,0 +1,71 @@
+using GoFlow.Ports.Driving;
+
+namespace GoFlow.Worker.Tests;
+
+/// <summary>The worker's share of the process while the API in it is busy (ADR 0021), through the claim loop.</summary>
+public sealed class WorkerShareTests
+{
+    private readonly WorkerHarness _harness = new();
+
+    [Test]
+    public async Task ExecuteAsync_ApiBusy_StartsOnlyTheBusyShareUntilTheApiIsIdle()
+    {
+        _harness.Options.MaxConcurrency = 4;
+        _harness.Options.MaxConcurrencyWhileApiBusy = 1;
+        _harness.ApiRequestsInFlight = 1;
+        _harness.ClaimReturns(WorkerHarness.Tasks(4));
+        var running = 0;
+        var release = new TaskCompletionSource();
+        _harness.OnExecute(async (_, _) =>
+        {
+            Interlocked.Increment(ref running);
+            await release.Task;
+            return new AttemptResult(AttemptOutcome.Completed);
+        });
+        var worker = _harness.CreateWorker();
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            await WorkerHarness.UntilAsync(() => Volatile.Read(ref running), count => count >= 1);
+            var claimedWhileBusy = _harness.Claims.Sum(claim => claim.MaxTasks);
+
+            _harness.ApiRequestsInFlight = 0;
+            var runningOnceIdle = await WorkerHarness.UntilAsync(() => Volatile.Read(ref running), count => count == 4);
+
+            Assert.That(claimedWhileBusy, Is.EqualTo(1), "while the API is busy the worker asks for its busy share only");
+            Assert.That(runningOnceIdle, Is.EqualTo(4), "once the API is idle the worker fills every slot");
+        }
+        finally
+        {
+            release.TrySetResult();
+            await worker.StopAsync(CancellationToken.None);
+            worker.Dispose();
+        }
+    }
+
+    [Test]
+    public async Task ExecuteAsync_ApiBusyThroughout_StillRunsEveryTask()
+    {
+        _harness.Options.MaxConcurrency = 4;
+        _harness.Options.MaxConcurrencyWhileApiBusy = 1;
+        _harness.ApiRequestsInFlight = 3;
+        var tasks = WorkerHarness.Tasks(6);
+        _harness.ClaimReturns(tasks);
+        var finished = 0;
+        var allDone = new TaskCompletionSource();
+        _harness.OnExecute((_, _) =>
+        {
+            if (Interlocked.Increment(ref finished) == tasks.Count)
+            {
+                allDone.TrySetResult();
+            }
+
+            return Task.FromResult(new AttemptResult(AttemptOutcome.Completed));
+        });
+
+        await _harness.RunUntilAsync(allDone.Task);
+
+        Assert.That(finished, Is.EqualTo(tasks.Count), "a busy API slows the worker down, never stops it");
+        Assert.That(_harness.Claims.Max(claim => claim.MaxTasks), Is.EqualTo(1));
+    }
+}
