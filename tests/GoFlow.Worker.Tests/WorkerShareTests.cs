@@ -1,3 +1,4 @@
+using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
 
 namespace GoFlow.Worker.Tests;
@@ -67,5 +68,30 @@ public sealed class WorkerShareTests
 
         Assert.That(finished, Is.EqualTo(tasks.Count), "a busy API slows the worker down, never stops it");
         Assert.That(_harness.Claims.Max(claim => claim.MaxTasks), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Heartbeat_WorkerCappedByABusyApi_StillRenewsTheRunningTasksLease()
+    {
+        _harness.Options.MaxConcurrencyWhileApiBusy = 1;
+        _harness.Options.HeartbeatInterval = TimeSpan.FromMilliseconds(50);
+        _harness.ApiRequestsInFlight = 1;
+        var task = WorkerHarness.Tasks(1)[0];
+        _harness.ClaimReturns([task]);
+        var release = new TaskCompletionSource();
+        _harness.OnExecute(async (_, _) =>
+        {
+            await release.Task;
+            return new AttemptResult(AttemptOutcome.Completed);
+        });
+        var renewed = new TaskCompletionSource<RenewLeasesCommand>();
+        _harness.RenewAll(command => renewed.TrySetResult(command));
+
+        // The task is let go at the deadline even when no renewal came, so that a failing test ends rather than hangs.
+        await _harness.RunUntilAsync(
+            renewed.Task.WaitAsync(WorkerHarness.Deadline).ContinueWith(_ => release.SetResult(), TaskScheduler.Default));
+
+        Assert.That(renewed.Task.IsCompletedSuccessfully, Is.True, "the capped worker's running task had its lease renewed");
+        Assert.That(renewed.Task.Result.Tasks, Is.EqualTo(new[] { new TaskClaim(task.Id, task.Attempt) }));
     }
 }
