@@ -69,10 +69,10 @@ public static class HttpServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Counts the requests in flight (<c>IApiLoad</c>, which a worker in this process reads), then adds the exception handler and status-code pages, so that unexpected errors, unknown routes (404) and
-    /// wrong methods (405) all answer as <c>application/problem+json</c>, then the API key check, which (when keys
-    /// are configured) answers 401 to every request without a valid key except the health checks, <c>/health</c>
-    /// and below. Call it before mapping endpoints.
+    /// Counts the requests in flight (<c>IApiLoad</c>, which a worker in this process reads), then adds the exception
+    /// handler and status-code pages, so that unexpected errors, unknown routes (404) and wrong methods (405) all answer
+    /// as <c>application/problem+json</c>, then the API key check, which (when keys are configured) answers 401 to every
+    /// request without a valid key except the health checks, <c>/health</c> and below. Call it before mapping endpoints.
     /// </summary>
     public static IApplicationBuilder UseGoFlowHttp(this IApplicationBuilder app)
     {

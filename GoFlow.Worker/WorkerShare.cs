@@ -16,8 +16,10 @@ internal sealed class WorkerShare(IApiLoad api, IOptions<WorkerOptions> options,
 
     private readonly WorkerOptions _options = options.Value;
 
-    /// <summary>How many slots the worker may fill now.</summary>
-    public int Limit => api.RequestsInFlight > 0 ? _options.MaxConcurrencyWhileApiBusy : _options.MaxConcurrency;
+    /// <summary>How many slots the worker may fill now; a busy share above the whole is the whole (the rule is off).</summary>
+    public int Limit => api.RequestsInFlight > 0
+        ? Math.Min(_options.MaxConcurrencyWhileApiBusy, _options.MaxConcurrency)
+        : _options.MaxConcurrency;
 
     /// <summary>
     /// Waits until the worker is below its <see cref="Limit"/>, then answers how many slots it may take, 1 to

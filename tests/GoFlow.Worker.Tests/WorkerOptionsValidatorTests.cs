@@ -25,24 +25,4 @@ public sealed class WorkerOptionsValidatorTests
         Assert.That(result.Failed, Is.True);
         Assert.That(result.FailureMessage, Does.Contain("Worker:LeaseDuration").And.Contain("Worker:HeartbeatInterval"));
     }
-
-    [TestCase(200, 200)]
-    [TestCase(200, 1)]
-    public void Validate_BusyShareAtMostTheWhole_Succeeds(int maxConcurrency, int whileApiBusy)
-    {
-        var options = new WorkerOptions { MaxConcurrency = maxConcurrency, MaxConcurrencyWhileApiBusy = whileApiBusy };
-
-        Assert.That(new WorkerOptionsValidator().Validate(null, options).Succeeded, Is.True);
-    }
-
-    [Test]
-    public void Validate_BusyShareAboveTheWhole_FailsNamingBoth()
-    {
-        var options = new WorkerOptions { MaxConcurrency = 8, MaxConcurrencyWhileApiBusy = 9 };
-
-        var result = new WorkerOptionsValidator().Validate(null, options);
-
-        Assert.That(result.Failed, Is.True);
-        Assert.That(result.FailureMessage, Does.Contain("Worker:MaxConcurrencyWhileApiBusy").And.Contain("Worker:MaxConcurrency ("));
-    }
 }

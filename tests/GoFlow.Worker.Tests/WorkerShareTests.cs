@@ -94,4 +94,21 @@ public sealed class WorkerShareTests
         Assert.That(renewed.Task.IsCompletedSuccessfully, Is.True, "the capped worker's running task had its lease renewed");
         Assert.That(renewed.Task.Result.Tasks, Is.EqualTo(new[] { new TaskClaim(task.Id, task.Attempt) }));
     }
+
+    [TestCase(0, 10)]
+    [TestCase(1, 4)]
+    public void Limit_BusyShareAboveTheWhole_IsTheWhole(int requestsInFlight, int expected)
+    {
+        var options = new WorkerOptions { MaxConcurrency = 10, MaxConcurrencyWhileApiBusy = 4 };
+        var busyShareAboveTheWhole = new WorkerOptions { MaxConcurrency = 10, MaxConcurrencyWhileApiBusy = 16 };
+        var apiLoad = new Moq.Mock<IApiLoad>();
+        apiLoad.Setup(load => load.RequestsInFlight).Returns(requestsInFlight);
+
+        var limit = new WorkerShare(apiLoad.Object, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System).Limit;
+        var limitAboveTheWhole = new WorkerShare(
+            apiLoad.Object, Microsoft.Extensions.Options.Options.Create(busyShareAboveTheWhole), TimeProvider.System).Limit;
+
+        Assert.That(limit, Is.EqualTo(expected));
+        Assert.That(limitAboveTheWhole, Is.EqualTo(10), "a share of 16 out of 10 slots is all 10, busy or not");
+    }
 }
