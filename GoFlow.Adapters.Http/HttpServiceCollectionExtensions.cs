@@ -2,9 +2,11 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using GoFlow.Adapters.Http.Apis;
 using GoFlow.Adapters.Http.Health;
+using GoFlow.Adapters.Http.Load;
 using GoFlow.Adapters.Http.OpenApi;
 using GoFlow.Adapters.Http.Problems;
 using GoFlow.Adapters.Http.Security;
+using GoFlow.Ports.Driven;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -39,6 +41,10 @@ public static class HttpServiceCollectionExtensions
         services.TryAddSingleton(provider => new ApiKeys(provider.GetRequiredService<IOptions<ApiOptions>>().Value.Keys));
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, ListenAddressGuard>());
 
+        // A worker in this process asks it how busy the API is (ADR 0021); the application's default says "not at all".
+        services.TryAddSingleton<ApiRequestsInFlight>();
+        services.Replace(ServiceDescriptor.Singleton<IApiLoad>(provider => provider.GetRequiredService<ApiRequestsInFlight>()));
+
         // The probes' service; each adapter adds its own checks (tagged "ready" for the readiness probe).
         services.AddHealthChecks();
 
@@ -63,15 +69,16 @@ public static class HttpServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Adds the exception handler and status-code pages, so that unexpected errors, unknown routes (404) and
-    /// wrong methods (405) all answer as <c>application/problem+json</c>, then the API key check, which (when keys
-    /// are configured) answers 401 to every request without a valid key except the health checks, <c>/health</c>
-    /// and below. Call it before mapping endpoints.
+    /// Counts the requests in flight (<c>IApiLoad</c>, which a worker in this process reads), then adds the exception
+    /// handler and status-code pages, so that unexpected errors, unknown routes (404) and wrong methods (405) all answer
+    /// as <c>application/problem+json</c>, then the API key check, which (when keys are configured) answers 401 to every
+    /// request without a valid key except the health checks, <c>/health</c> and below. Call it before mapping endpoints.
     /// </summary>
     public static IApplicationBuilder UseGoFlowHttp(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
 
+        app.Use(app.ApplicationServices.GetRequiredService<ApiRequestsInFlight>().CountAsync);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<ApiKeyMiddleware>();

@@ -26,6 +26,9 @@ internal sealed class TaskSlots(int count)
         return taken;
     }
 
+    /// <summary>The slots taken now.</summary>
+    public int InUse => count - _free.CurrentCount;
+
     public void Free(int slots = 1) => _free.Release(slots);
 
     /// <summary>Completes once every slot is free, that is once every task taken into one has ended.</summary>

@@ -24,6 +24,7 @@ internal sealed partial class TaskWorker(
     RunningAttempts runningAttempts,
     WorkAvailableSignal workAvailable,
     WorkerLoopState loopState,
+    WorkerShare share,
     IOptions<WorkerOptions> options,
     TimeProvider clock,
     ILogger<TaskWorker> logger) : BackgroundService
@@ -109,7 +110,8 @@ internal sealed partial class TaskWorker(
 
     private async Task ClaimAndStartAsync(CancellationToken stoppingToken)
     {
-        var slots = await _slots.TakeAsync(_options.BatchSize, stoppingToken);
+        var room = await share.RoomAsync(() => _slots.InUse, _options.BatchSize, stoppingToken);
+        var slots = await _slots.TakeAsync(room, stoppingToken);
         IReadOnlyList<ClaimedTask> claimed;
         try
         {

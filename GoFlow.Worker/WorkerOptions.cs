@@ -27,6 +27,15 @@ public sealed class WorkerOptions
     public int MaxConcurrency { get; set; } = 200;
 
     /// <summary>
+    /// The most tasks this worker starts running while the API in the same process is serving a request (ADR 0021).
+    /// Default 16; a value of <see cref="MaxConcurrency"/> or more turns the rule off. It leaves the CPU to the API
+    /// while the API is busy, and at least 1 keeps the worker making progress under any load. Tasks already running
+    /// keep going.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrencyWhileApiBusy { get; set; } = 16;
+
+    /// <summary>
     /// How long a claimed task is held without a heartbeat before it is presumed abandoned and another worker may
     /// take it over. Default 30 seconds; must be longer than <see cref="HeartbeatInterval"/>.
     /// </summary>

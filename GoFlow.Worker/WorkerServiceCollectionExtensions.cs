@@ -33,6 +33,7 @@ public static class WorkerServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IWorkAvailableSignal>(
             provider => provider.GetRequiredService<WorkAvailableSignal>()));
         services.AddSingleton<RunningAttempts>();
+        services.AddSingleton<WorkerShare>();
         // Before the worker: a host stops its services in reverse order, and the heartbeat must keep the leases of
         // the tasks that still run while the worker stops.
         services.AddHostedService<LeaseHeartbeat>();

@@ -33,6 +33,9 @@ internal sealed class WorkerHarness
 
     public WorkAvailableSignal WorkAvailable { get; } = new();
 
+    /// <summary>What the API in the worker's process reports as in flight (<see cref="IApiLoad"/>); 0 unless a test sets it.</summary>
+    public int ApiRequestsInFlight { get; set; }
+
     public WorkerLoopState LoopState { get; } = new();
 
     public RunningAttempts RunningAttempts { get; } = new();
@@ -140,8 +143,15 @@ internal sealed class WorkerHarness
             });
 
     public TaskWorker CreateWorker(ILogger<TaskWorker>? logger = null) =>
-        new(Scopes(), RunningAttempts, WorkAvailable, LoopState, Microsoft.Extensions.Options.Options.Create(Options),
-            TimeProvider.System, logger ?? NullLogger<TaskWorker>.Instance);
+        new(Scopes(), RunningAttempts, WorkAvailable, LoopState, CreateShare(),
+            Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System, logger ?? NullLogger<TaskWorker>.Instance);
+
+    private WorkerShare CreateShare()
+    {
+        var apiLoad = new Mock<IApiLoad>();
+        apiLoad.Setup(load => load.RequestsInFlight).Returns(() => ApiRequestsInFlight);
+        return new WorkerShare(apiLoad.Object, Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System);
+    }
 
     public LeaseHeartbeat CreateHeartbeat() =>
         new(Scopes(), RunningAttempts, Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System,
@@ -177,9 +187,13 @@ internal sealed class WorkerHarness
         }
     }
 
-    /// <summary>Registers the mocked driving ports the worker's services ask their scopes for.</summary>
+    /// <summary>
+    /// Registers the mocked driving ports the worker's services ask their scopes for, and the API load the worker reads
+    /// (the application's or the HTTP adapter's in a host).
+    /// </summary>
     public IServiceCollection AddPorts(IServiceCollection services) =>
         services
+            .AddSingleton(Mock.Of<IApiLoad>())
             .AddScoped(_ => ClaimTasks.Object)
             .AddScoped(_ => _executeTask.Object)
             .AddScoped(_ => RenewLeases.Object)

@@ -29,6 +29,7 @@ public sealed class BadSettingTests
     [TestCase("Worker:MaxAttempts", "0", "Worker:MaxAttempts is '0': The field MaxAttempts must be between 1 and 1000.", TestName = "TaskPolicyOptions_OutOfRange")]
     [TestCase("Worker:BatchSize", "0", "Worker:BatchSize is '0': The field BatchSize must be between 1 and 1000.", TestName = "WorkerOptions_OutOfRange")]
     [TestCase("Worker:HeartbeatInterval", "00:10:00", "Worker:LeaseDuration (00:05:00) must be longer than Worker:HeartbeatInterval (00:10:00)", TestName = "WorkerOptionsValidator_LeaseShorterThanHeartbeat")]
+    [TestCase("Worker:MaxConcurrencyWhileApiBusy", "0", "Worker:MaxConcurrencyWhileApiBusy is '0': The field MaxConcurrencyWhileApiBusy must be between 1 and 10000.", TestName = "WorkerOptions_BusyShareOutOfRange")]
     [TestCase("Retention:BatchSize", "0", "Retention:BatchSize is '0'", TestName = "RetentionOptions_OutOfRange")]
     [TestCase("Sqlite:BusyTimeout", "00:00:00", "Sqlite:BusyTimeout must be between 00:00:00.001", TestName = "SqliteOptionsValidator_BusyTimeout")]
     [TestCase("Sqlite:Path", " ", "Sqlite:Path is ' ': Sqlite:Path must name the database file.", TestName = "SqliteOptions_BlankPath")]
