@@ -53,18 +53,18 @@ internal sealed partial class MySqlWorkflowRepository
             var activityIds = activity.Where(row => whole.Contains(row.WorkflowInstanceId)).Select(row => row.Id).ToList();
             var taskIds = tasks.Where(row => whole.Contains(row.WorkflowInstanceId)).Select(row => row.Id).ToList();
             var workflowIds = whole.ToList();
-            var parameters = new DynamicParameters();
+            var parameters = new BatchParameters(activityIds.Count + taskIds.Count + workflowIds.Count);
             AddNumbered(parameters, "ActivityId", activityIds);
             AddNumbered(parameters, "TaskId", taskIds);
             AddNumbered(parameters, "WorkflowId", workflowIds);
             // Their signals first, uncounted: a finished workflow takes no more, so their number is what it was.
-            await connection.ExecuteAsync(new CommandDefinition(
-                MySqlSignalSql.DeleteSignalsOf(workflowIds.Count), parameters, transaction, cancellationToken: cancellationToken));
-            var deleted = await connection.ExecuteAsync(new CommandDefinition(
+            await connection.ExecuteAsync(BatchStatement.Command(
+                MySqlSignalSql.DeleteSignalsOf(workflowIds.Count), parameters, transaction, cancellationToken));
+            var deleted = await connection.ExecuteAsync(BatchStatement.Command(
                 MySqlRetentionSql.DeleteLockedRows(activityIds.Count, taskIds.Count, workflowIds.Count),
                 parameters,
                 transaction,
-                cancellationToken: cancellationToken));
+                cancellationToken));
             if (deleted != activityIds.Count + taskIds.Count + workflowIds.Count)
             {
                 // The rows are locked by the reads above, so only a broken invariant gets here.
@@ -77,11 +77,11 @@ internal sealed partial class MySqlWorkflowRepository
             return whole.Count;
         });
 
-    private static void AddNumbered<T>(DynamicParameters parameters, string name, IReadOnlyList<T> values)
+    private static void AddNumbered<T>(BatchParameters parameters, string name, IReadOnlyList<T> values)
     {
         for (var i = 0; i < values.Count; i++)
         {
-            parameters.Add(string.Create(CultureInfo.InvariantCulture, $"{name}{i}"), values[i]);
+            parameters.Add(name, i, values[i]);
         }
     }
 

@@ -36,9 +36,27 @@ internal sealed partial class BatchStatementTests : MySqlDatabaseFixture
             CancellationToken.None);
 
         Assert.That(recorded, Has.Count.EqualTo(4), "the test's own setup");
-        var cachedBatchStatements = SqlMapper.GetCachedSQL().Select(entry => entry.Item2).Where(sql => FirstRowParameter().IsMatch(sql));
-        Assert.That(cachedBatchStatements, Is.Empty);
+        Assert.That(CachedBatchStatements(), Is.Empty);
     }
+
+    [Test]
+    public async Task RetentionSweep_DeletingFinishedWorkflows_LeavesNoEntryInDapperCache()
+    {
+        var oneStep = new WorkflowBuilder().Named("Single").WithTasks("Only");
+        await Storage.Repository.CreateManyAsync([New(oneStep), New(oneStep)], CancellationToken.None);
+        var claimed = await Storage.Queue.ClaimAsync(new ClaimBuilder().At(TestTimes.Start.AddSeconds(1)).Build(), CancellationToken.None);
+        var now = TestTimes.Start.AddSeconds(2);
+        await Storage.Queue.CompleteAsync(
+            [.. claimed.Select(task => new TaskCompletion(task, "{}", Advance: null))], now, CancellationToken.None);
+
+        var deleted = await Storage.Retention.DeleteFinishedAsync(now.AddDays(1), 10, CancellationToken.None);
+
+        Assert.That(deleted, Is.GreaterThanOrEqualTo(2), "the test's own setup");
+        Assert.That(CachedBatchStatements(), Is.Empty);
+    }
+
+    private static IEnumerable<string> CachedBatchStatements() =>
+        SqlMapper.GetCachedSQL().Select(entry => entry.Item2).Where(sql => FirstRowParameter().IsMatch(sql));
 
     private static NewWorkflow New(WorkflowBuilder builder)
     {
@@ -46,7 +64,10 @@ internal sealed partial class BatchStatementTests : MySqlDatabaseFixture
         return new NewWorkflow(workflow, firstTask);
     }
 
-    /// <summary>A parameter of the first row of a batch statement: a start's, a claim's activity row, a completion, a renewal.</summary>
-    [GeneratedRegex(@"@(TaskStepIndex|LogWorkflowId|Output|Attempt)0\b")]
+    /// <summary>
+    /// A parameter of the first row of a batch statement: a start's, a claim's activity row, a completion, a renewal, a
+    /// retention sweep's deletes.
+    /// </summary>
+    [GeneratedRegex(@"@(TaskStepIndex|LogWorkflowId|Output|Attempt|ActivityId|WorkflowId)0\b")]
     private static partial Regex FirstRowParameter();
 }
