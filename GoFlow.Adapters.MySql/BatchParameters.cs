@@ -22,6 +22,15 @@ internal sealed class BatchParameters(int capacity = 0, DynamicParameters? state
     /// <summary>Adds the value of row <paramref name="row"/>'s parameter <paramref name="prefix"/> (<c>Id</c> and 0 name <c>@Id0</c>).</summary>
     public void Add(string prefix, int row, object? value) => _values.Add((RowParameterNames.Of(prefix, row), value));
 
+    /// <summary>Adds one value per row under <paramref name="prefix"/>: <c>@Id0</c>, <c>@Id1</c>, ... for the prefix <c>Id</c>.</summary>
+    public void AddEach<T>(string prefix, IReadOnlyList<T> values)
+    {
+        for (var row = 0; row < values.Count; row++)
+        {
+            Add(prefix, row, values[row]);
+        }
+    }
+
     void SqlMapper.IDynamicParameters.AddParameters(IDbCommand command, SqlMapper.Identity identity)
     {
         if (statement is not null)

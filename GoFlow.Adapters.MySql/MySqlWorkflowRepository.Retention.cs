@@ -1,5 +1,4 @@
 using System.Data;
-using System.Globalization;
 using Dapper;
 using GoFlow.Domain;
 using GoFlow.Ports.Driven;
@@ -54,9 +53,9 @@ internal sealed partial class MySqlWorkflowRepository
             var taskIds = tasks.Where(row => whole.Contains(row.WorkflowInstanceId)).Select(row => row.Id).ToList();
             var workflowIds = whole.ToList();
             var parameters = new BatchParameters(activityIds.Count + taskIds.Count + workflowIds.Count);
-            AddNumbered(parameters, "ActivityId", activityIds);
-            AddNumbered(parameters, "TaskId", taskIds);
-            AddNumbered(parameters, "WorkflowId", workflowIds);
+            parameters.AddEach("ActivityId", activityIds);
+            parameters.AddEach("TaskId", taskIds);
+            parameters.AddEach("WorkflowId", workflowIds);
             // Their signals first, uncounted: a finished workflow takes no more, so their number is what it was.
             await connection.ExecuteAsync(BatchStatement.Command(
                 MySqlSignalSql.DeleteSignalsOf(workflowIds.Count), parameters, transaction, cancellationToken));
@@ -76,14 +75,6 @@ internal sealed partial class MySqlWorkflowRepository
             await transaction.CommitAsync(cancellationToken);
             return whole.Count;
         });
-
-    private static void AddNumbered<T>(BatchParameters parameters, string name, IReadOnlyList<T> values)
-    {
-        for (var i = 0; i < values.Count; i++)
-        {
-            parameters.Add(name, i, values[i]);
-        }
-    }
 
     private static bool LockedAll(List<ChildRow> locked, Dictionary<Guid, long> counts, Guid workflowId) =>
         locked.Count(row => row.WorkflowInstanceId == workflowId) == counts.GetValueOrDefault(workflowId);

@@ -23,12 +23,6 @@ internal static class StepOutput
     /// <summary>The deepest output written, as System.Text.Json's own writer allows; deeper text could not be read back.</summary>
     private const int MaxDepth = 64;
 
-    /// <summary>The largest builder a thread keeps between two outputs.</summary>
-    private const int KeptBuilderChars = 4096;
-
-    [ThreadStatic]
-    private static StringBuilder? _builder;
-
     private static readonly JsonSerializerOptions OtherValues = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     // What a JSON string cannot hold as it is: the quotation mark, the reverse solidus, control characters; and the
@@ -42,22 +36,14 @@ internal static class StepOutput
     public static bool TryWrite(
         JsonObject output, int maxBytes, [NotNullWhen(true)] out string? text, [NotNullWhen(false)] out string? error)
     {
-        var builder = RentBuilder();
-        try
+        var builder = new StringBuilder();
+        if (!TryWrite(output, builder, depth: 1, out error))
         {
-            if (!TryWrite(output, builder, depth: 1, out error))
-            {
-                text = null;
-                return false;
-            }
-
-            text = builder.ToString();
-        }
-        finally
-        {
-            ReturnBuilder(builder);
+            text = null;
+            return false;
         }
 
+        text = builder.ToString();
         var bytes = Encoding.UTF8.GetByteCount(text);
         if (bytes > maxBytes)
         {
@@ -69,23 +55,6 @@ internal static class StepOutput
         }
 
         return true;
-    }
-
-    // Every step writes its output: each thread keeps a builder for the next one (a write runs to its end on the thread
-    // that began it), unless a large output grew it past what is worth keeping.
-    private static StringBuilder RentBuilder()
-    {
-        var builder = _builder ?? new StringBuilder(KeptBuilderChars);
-        _builder = null;
-        return builder;
-    }
-
-    private static void ReturnBuilder(StringBuilder builder)
-    {
-        if (builder.Capacity <= KeptBuilderChars)
-        {
-            _builder = builder.Clear();
-        }
     }
 
     private static bool TryWrite(JsonNode? node, StringBuilder text, int depth, [NotNullWhen(false)] out string? error)

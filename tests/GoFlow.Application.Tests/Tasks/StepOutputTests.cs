@@ -8,8 +8,8 @@ public sealed class StepOutputTests
     [Test]
     public void TryWrite_OneAfterAnother_WritesEachOutputWholeAndAlone()
     {
-        // Each thread reuses its builder: an output must carry nothing of the one before it, whether that one was
-        // refused half-way (too deep) or grew the builder past what the thread keeps.
+        // An output carries nothing of the one written before it, whether that one was refused half-way (too deep) or
+        // was large.
         var tooDeep = new JsonObject();
         var inner = tooDeep;
         for (var depth = 0; depth < 70; depth++)
