@@ -73,13 +73,16 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
                 // One guarded update per task, each a call into the library in this process rather than a round trip;
                 // its row count says whether that claim is still held.
                 var renewed = new List<TaskId>();
+                var renew = database.Prepared(transaction, SqliteTaskQueueSql.RenewLease);
                 foreach (var held in renewal.Tasks)
                 {
-                    var updated = await connection.ExecuteAsync(new CommandDefinition(
-                        SqliteTaskQueueSql.RenewLease,
-                        new { TaskId = held.Id.Value, renewal.Owner, held.Attempt, LeaseExpiresAt = leaseExpiresAt, Now = now },
-                        transaction,
-                        cancellationToken: cancellationToken));
+                    var updated = renew
+                        .Bind("@TaskId", held.Id.Value)
+                        .Bind("@Owner", renewal.Owner)
+                        .Bind("@Attempt", held.Attempt)
+                        .Bind("@LeaseExpiresAt", leaseExpiresAt)
+                        .Bind("@Now", now)
+                        .ExecuteNonQuery();
                     if (updated == 1)
                     {
                         renewed.Add(held.Id);

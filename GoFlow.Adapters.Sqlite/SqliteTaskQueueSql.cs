@@ -8,7 +8,8 @@ namespace GoFlow.Adapters.Sqlite;
 /// The SQL of <see cref="SqliteTaskQueue"/>: claims, completions and hand-overs, failures, releases, lease renewals and
 /// the lease sweep, each a transition of the domain's table (GoFlow.Domain.Transitions) guarded by the statuses it
 /// starts from (<see cref="StatusSql"/>); and the activity rows they append. Columns are aliased to the names of the row
-/// records they fill (SqliteRows.cs). Times are TEXT in <see cref="SqliteTime"/>'s sortable form, so comparing them as text compares the instants.
+/// records Dapper fills (SqliteRows.cs); the claim's statements, read by hand, state their columns' order instead. Times
+/// are TEXT in <see cref="SqliteTime"/>'s sortable form, so comparing them as text compares the instants.
 /// </summary>
 /// <remarks>
 /// Every transaction that writes begins with BEGIN IMMEDIATE (see <see cref="SqliteDatabase"/>), so it holds the one
@@ -186,10 +187,7 @@ internal static class SqliteTaskQueueSql
         WHERE id = @WorkflowId AND {StatusSql.From(WorkflowTransitions.Fail)}
         """;
 
-    /// <summary>
-    /// One activity row. Dapper runs it once per row of a batch; each run is a call into the library in this process,
-    /// with no round trip to save, so there is no multi-row form to build.
-    /// </summary>
+    /// <summary>One activity row, run once per row of a batch (<see cref="ActivityLog"/>).</summary>
     public const string InsertActivityLog = """
         INSERT INTO activity_logs (workflow_instance_id, task_id, action, details, created_at)
         VALUES (@WorkflowId, @TaskId, @Action, @Details, @CreatedAt)
