@@ -1,31 +1,32 @@
-using System.Data;
-using Dapper;
 using GoFlow.Domain;
+using Microsoft.Data.Sqlite;
 
 namespace GoFlow.Adapters.Sqlite;
 
-/// <summary>Appends activity rows inside the caller's transaction.</summary>
+/// <summary>Appends activity rows inside the caller's write transaction.</summary>
 internal static class ActivityLog
 {
-    public static async Task AppendAsync(
-        IDbTransaction transaction, IReadOnlyList<NewActivity> rows, CancellationToken cancellationToken)
+    /// <summary>
+    /// One run of the compiled insert per row: each run is a call into the library in this process, with no round trip
+    /// to save, so there is no multi-row form to build (whose text would change with the number of rows).
+    /// </summary>
+    public static void Append(this SqliteDatabase database, SqliteTransaction transaction, IReadOnlyList<NewActivity> rows)
     {
         if (rows.Count == 0)
         {
             return;
         }
 
-        await transaction.Connection!.ExecuteAsync(new CommandDefinition(
-            SqliteTaskQueueSql.InsertActivityLog,
-            rows.Select(row => new
-            {
-                WorkflowId = SqliteIds.ToDatabase(row.WorkflowId),
-                TaskId = row.TaskId?.Value,
-                row.Action,
-                row.Details,
-                CreatedAt = SqliteTime.ToDatabase(row.CreatedAt),
-            }),
-            transaction,
-            cancellationToken: cancellationToken));
+        var insert = database.Prepared(transaction, SqliteTaskQueueSql.InsertActivityLog);
+        foreach (var row in rows)
+        {
+            insert
+                .Bind("@WorkflowId", SqliteIds.ToDatabase(row.WorkflowId))
+                .Bind("@TaskId", row.TaskId?.Value)
+                .Bind("@Action", row.Action)
+                .Bind("@Details", row.Details)
+                .Bind("@CreatedAt", SqliteTime.ToDatabase(row.CreatedAt))
+                .ExecuteNonQuery();
+        }
     }
 }

@@ -6,17 +6,26 @@ using SQLitePCL;
 namespace GoFlow.Adapters.Sqlite;
 
 /// <summary>
-/// The database file and how to talk to it: opens one connection per operation (Microsoft.Data.Sqlite pools them by
-/// connection string, so opening is cheap), sets each one up the same way, runs reads and writes in the right kind of
-/// transaction, and turns "the database cannot be used now" into <see cref="StoreUnavailableException"/>.
+/// The database file and how to talk to it: reads open one connection each (Microsoft.Data.Sqlite pools them by
+/// connection string, so opening is cheap), writes share one connection held open with its prepared statements; each
+/// connection is set up the same way, runs its work in the right kind of transaction, and "the database cannot be used
+/// now" becomes <see cref="StoreUnavailableException"/>.
 /// </summary>
 /// <remarks>
 /// Concurrency: SQLite allows one writer per file at a time. Every transaction that writes begins with
 /// <c>BEGIN IMMEDIATE</c>, which takes the file's write lock before the first statement, so two claimers (threads of
 /// this process or other processes) run one after the other and the second sees what the first committed: it cannot
 /// pick the same task. In WAL mode readers never wait for the writer, nor the writer for readers.
+/// <para>
+/// The writers' connection: this process writes one transaction at a time anyway (the queue below), so all its writes go
+/// through one connection held open between them. SQLite compiles a statement per command, and Microsoft.Data.Sqlite
+/// keeps the compiled statement only as long as its command, so a new command per call parses and plans the statement
+/// again every time; on the held connection the hot statements are compiled once (<see cref="Prepared"/>). The held
+/// connection is given up after any failed write, and when its file is no longer at <see cref="FilePath"/>, so a file
+/// deleted under the store is reported unavailable as a fresh connection would report it.
+/// </para>
 /// </remarks>
-internal sealed class SqliteDatabase
+internal sealed class SqliteDatabase : IDisposable
 {
     // Writers of this process queue here, first come first served, before they ask SQLite for the lock. SQLite's own
     // busy handler sleeps and retries in no order, so a thread that commits and begins again at once could keep the
@@ -26,6 +35,9 @@ internal sealed class SqliteDatabase
     private readonly string _connectionString;
     private readonly string _configureConnection;
     private readonly TimeSpan _busyTimeout;
+
+    // Touched only by the writer that holds _writers.
+    private WriterConnection? _writer;
 
     public SqliteDatabase(SqliteOptions options)
     {
@@ -98,6 +110,36 @@ internal sealed class SqliteDatabase
     /// <summary>Opens a connection set up as every operation's is; the caller disposes it.</summary>
     public Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(_connectionString, cancellationToken);
 
+    /// <summary>
+    /// The command of <paramref name="sql"/> on the writers' connection, compiled on its first use and kept for the
+    /// connection's life, set to run in <paramref name="transaction"/>, with the parameters of its last run (each run sets
+    /// them all again, <see cref="SqliteCommandParameters.Bind"/>). For the hot statements of a write, whose text never
+    /// changes: each distinct text stays compiled while the connection is held. The caller must not dispose it.
+    /// </summary>
+    public SqliteCommand Prepared(SqliteTransaction transaction, string sql)
+    {
+        if (_writer is not { } writer || !ReferenceEquals(transaction.Connection, writer.Connection))
+        {
+            throw new InvalidOperationException("Prepared statements belong to the writers' connection: use them inside WriteAsync.");
+        }
+
+        return writer.Command(sql, transaction);
+    }
+
+    /// <summary>Closes the writers' connection, after the write that holds it (if any) is done.</summary>
+    public void Dispose()
+    {
+        _writers.Wait();
+        try
+        {
+            DropWriter();
+        }
+        finally
+        {
+            _writers.Release();
+        }
+    }
+
     private async Task<T> WriteOnceAsync<T>(
         Func<SqliteConnection, SqliteTransaction, Task<T>> operation, CancellationToken cancellationToken)
     {
@@ -110,17 +152,50 @@ internal sealed class SqliteDatabase
 
         try
         {
-            return await RunAsync(
-                async connection =>
-                {
-                    await using var transaction = connection.BeginTransaction(deferred: false);
-                    return await operation(connection, transaction);
-                },
-                cancellationToken);
+            var writer = await HeldWriterAsync(cancellationToken);
+            await using var transaction = writer.Connection.BeginTransaction(deferred: false);
+            return await operation(writer.Connection, transaction);
+        }
+        catch (Exception exception)
+        {
+            // Whatever failed, the next write starts from a fresh connection rather than one whose state is in doubt.
+            DropWriter();
+            if (exception is SqliteException sqliteException && IsUnavailable(sqliteException) && !IsBusy(sqliteException))
+            {
+                throw Unavailable(sqliteException);
+            }
+
+            throw;
         }
         finally
         {
             _writers.Release();
+        }
+    }
+
+    /// <summary>
+    /// The writers' connection, opened when there is none or when the file it has open is no longer at
+    /// <see cref="FilePath"/> (deleted under the store: a new connection then fails to open it, as every write did
+    /// before the connection was held).
+    /// </summary>
+    private async Task<WriterConnection> HeldWriterAsync(CancellationToken cancellationToken)
+    {
+        if (_writer is { } held && File.Exists(FilePath))
+        {
+            return held;
+        }
+
+        DropWriter();
+        _writer = new WriterConnection(await OpenAsync(_connectionString, cancellationToken));
+        return _writer;
+    }
+
+    private void DropWriter()
+    {
+        if (_writer is { } writer)
+        {
+            _writer = null;
+            writer.Dispose();
         }
     }
 
@@ -149,10 +224,12 @@ internal sealed class SqliteDatabase
         // A busy file is left to the caller's retry (IsBusy); it becomes unavailable only if it stays busy.
         catch (SqliteException exception) when (IsUnavailable(exception) && !IsBusy(exception))
         {
-            throw new StoreUnavailableException(
-                $"The SQLite database {FilePath} cannot be used now: {exception.Message}", exception);
+            throw Unavailable(exception);
         }
     }
+
+    private StoreUnavailableException Unavailable(SqliteException exception) =>
+        new($"The SQLite database {FilePath} cannot be used now: {exception.Message}", exception);
 
     private static string BuildConnectionString(string filePath, TimeSpan busyTimeout, SqliteOpenMode mode) =>
         new SqliteConnectionStringBuilder
@@ -169,4 +246,35 @@ internal sealed class SqliteDatabase
             // makes the driver give up with it, rounded up to whole seconds, rather than retry on.
             DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
         }.ToString();
+
+    /// <summary>The writers' held connection and the commands compiled on it, one per statement text.</summary>
+    private sealed class WriterConnection(SqliteConnection connection) : IDisposable
+    {
+        private readonly Dictionary<string, SqliteCommand> _commands = [];
+
+        public SqliteConnection Connection { get; } = connection;
+
+        public SqliteCommand Command(string sql, SqliteTransaction transaction)
+        {
+            if (!_commands.TryGetValue(sql, out var command))
+            {
+                command = Connection.CreateCommand();
+                command.CommandText = sql;
+                _commands.Add(sql, command);
+            }
+
+            command.Transaction = transaction;
+            return command;
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in _commands.Values)
+            {
+                command.Dispose();
+            }
+
+            Connection.Dispose();
+        }
+    }
 }

@@ -42,22 +42,6 @@ internal sealed record TaskRow(
 internal sealed record ActivityRow(
     long Id, string WorkflowInstanceId, long? TaskId, string Action, string? Details, string CreatedAt);
 
-internal sealed record ClaimCandidateRow(long Id, string WorkflowInstanceId);
-
-internal sealed record ClaimedTaskRow(
-    long Id,
-    string WorkflowInstanceId,
-    string WorkflowName,
-    long StepIndex,
-    string TaskName,
-    string InputPayload,
-    long Attempt,
-    long MaxAttempts,
-    string LeaseOwner,
-    string LeaseExpiresAt,
-    string ScheduledAt,
-    string? TraceParent);
-
 internal sealed record ExpiredLeaseRow(
     long Id, string WorkflowInstanceId, string WorkflowName, string TaskName, long Attempt, long MaxAttempts);
 

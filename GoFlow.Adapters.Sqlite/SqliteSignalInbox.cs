@@ -56,8 +56,7 @@ internal sealed class SqliteSignalInbox(SqliteDatabase database) : ISignalInbox
                     new { WorkflowId = workflowId, signal.StepIndex, Now = receivedAt },
                     transaction,
                     cancellationToken: cancellationToken)) == 1;
-                await ActivityLog.AppendAsync(
-                    transaction, [SignalLog.Received(signal.WorkflowId, signal.Name, signal.Key?.Key, signal.ReceivedAt)], cancellationToken);
+                database.Append(transaction, [SignalLog.Received(signal.WorkflowId, signal.Name, signal.Key?.Key, signal.ReceivedAt)]);
                 await transaction.CommitAsync(cancellationToken);
                 return new SignalDeliveryResult.Delivered(
                     new StoredSignal(signal.WorkflowId, signal.Name, signal.Payload, signal.Key?.Key, signal.Key?.RequestFingerprint,
@@ -103,8 +102,7 @@ internal sealed class SqliteSignalInbox(SqliteDatabase database) : ISignalInbox
                         $"Task {task.Id} changed between reading and parking it in one transaction; nothing was changed.");
                 }
 
-                await ActivityLog.AppendAsync(
-                    transaction, [SignalLog.Waiting(task.Subject, wait.SignalName, wait.TimeoutAt, wait.Now)], cancellationToken);
+                database.Append(transaction, [SignalLog.Waiting(task.Subject, wait.SignalName, wait.TimeoutAt, wait.Now)]);
                 await transaction.CommitAsync(cancellationToken);
                 return new SignalAwaitResult.Parked();
             },
@@ -155,7 +153,7 @@ internal sealed class SqliteSignalInbox(SqliteDatabase database) : ISignalInbox
                         now));
                 }
 
-                await ActivityLog.AppendAsync(transaction, activity, cancellationToken);
+                database.Append(transaction, activity);
                 await transaction.CommitAsync(cancellationToken);
                 return [.. timedOut.Select(task => task.WorkflowName)];
             },

@@ -3,6 +3,7 @@ using Dapper;
 using GoFlow.Domain;
 using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
+using Microsoft.Data.Sqlite;
 
 namespace GoFlow.Adapters.Sqlite;
 
@@ -31,11 +32,13 @@ internal sealed partial class SqliteTaskQueue
                 foreach (var completion in completions)
                 {
                     var task = completion.Task;
-                    var held = await connection.ExecuteAsync(new CommandDefinition(
-                        SqliteTaskQueueSql.CompleteTask,
-                        new { TaskId = task.Id.Value, completion.OutputPayload, Owner = task.LeaseOwner, task.Attempt, Now = databaseNow },
-                        transaction,
-                        cancellationToken: cancellationToken));
+                    var held = database.Prepared(transaction, SqliteTaskQueueSql.CompleteTask)
+                        .Bind("@TaskId", task.Id.Value)
+                        .Bind("@OutputPayload", completion.OutputPayload)
+                        .Bind("@Owner", task.LeaseOwner)
+                        .Bind("@Attempt", task.Attempt)
+                        .Bind("@Now", databaseNow)
+                        .ExecuteNonQuery();
                     if (held == 0)
                     {
                         if (await WasCompletedByThisClaimAsync(transaction, task, cancellationToken))
@@ -50,14 +53,12 @@ internal sealed partial class SqliteTaskQueue
                     ClaimedTask? nextTask = null;
                     if (completion.Advance is { } advance)
                     {
-                        await UpdateRunningWorkflowAsync(
-                            transaction, SqliteTaskQueueSql.AdvanceWorkflow, task.WorkflowId, completion.OutputPayload, databaseNow, cancellationToken);
-                        nextTask = await InsertNextTaskAsync(transaction, completion, advance, now, cancellationToken);
+                        UpdateRunningWorkflow(transaction, SqliteTaskQueueSql.AdvanceWorkflow, task.WorkflowId, completion.OutputPayload, databaseNow);
+                        nextTask = InsertNextTask(transaction, completion, advance, now, databaseNow);
                     }
                     else
                     {
-                        await UpdateRunningWorkflowAsync(
-                            transaction, SqliteTaskQueueSql.CompleteWorkflow, task.WorkflowId, completion.OutputPayload, databaseNow, cancellationToken);
+                        UpdateRunningWorkflow(transaction, SqliteTaskQueueSql.CompleteWorkflow, task.WorkflowId, completion.OutputPayload, databaseNow);
                     }
 
                     activity.AddRange(TransitionLog.Completed(
@@ -70,7 +71,7 @@ internal sealed partial class SqliteTaskQueue
                     return recorded;
                 }
 
-                await ActivityLog.AppendAsync(transaction, activity, cancellationToken);
+                database.Append(transaction, activity);
                 await transaction.CommitAsync(cancellationToken);
                 return recorded;
             },
@@ -118,27 +119,22 @@ internal sealed partial class SqliteTaskQueue
     /// the same lease owner.
     /// </summary>
     /// <returns>The handed-over task as its new holder sees it; null when it was left due.</returns>
-    private static async Task<ClaimedTask?> InsertNextTaskAsync(
-        IDbTransaction transaction, TaskCompletion completion, StepAdvance advance, DateTimeOffset now, CancellationToken cancellationToken)
+    private ClaimedTask? InsertNextTask(
+        SqliteTransaction transaction, TaskCompletion completion, StepAdvance advance, DateTimeOffset now, string databaseNow)
     {
-        var id = await transaction.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(
-            SqliteTaskQueueSql.InsertNextTask,
-            new
-            {
-                WorkflowId = SqliteIds.ToDatabase(completion.Task.WorkflowId),
-                StepIndex = advance.Step.Index,
-                advance.Step.TaskName,
-                Status = advance.Status.ToName(),
-                advance.Attempt,
-                advance.Step.Policy.MaxAttempts,
-                InputPayload = completion.OutputPayload,
-                advance.LeaseOwner,
-                LeaseExpiresAt = advance.LeaseExpiresAt(now) is { } expiresAt ? SqliteTime.ToDatabase(expiresAt) : null,
-                ScheduledAt = SqliteTime.ToDatabase(advance.ScheduledAt(now)),
-                Now = SqliteTime.ToDatabase(now),
-            },
-            transaction,
-            cancellationToken: cancellationToken));
+        var id = (long)database.Prepared(transaction, SqliteTaskQueueSql.InsertNextTask)
+            .Bind("@WorkflowId", SqliteIds.ToDatabase(completion.Task.WorkflowId))
+            .Bind("@StepIndex", advance.Step.Index)
+            .Bind("@TaskName", advance.Step.TaskName)
+            .Bind("@Status", advance.Status.ToName())
+            .Bind("@Attempt", advance.Attempt)
+            .Bind("@MaxAttempts", advance.Step.Policy.MaxAttempts)
+            .Bind("@InputPayload", completion.OutputPayload)
+            .Bind("@LeaseOwner", advance.LeaseOwner)
+            .Bind("@LeaseExpiresAt", advance.LeaseExpiresAt(now) is { } expiresAt ? SqliteTime.ToDatabase(expiresAt) : null)
+            .Bind("@ScheduledAt", SqliteTime.ToDatabase(advance.ScheduledAt(now)))
+            .Bind("@Now", databaseNow)
+            .ExecuteScalar()!;
         return advance.HandsOver ? completion.Task.HandedOver(new TaskId(id), advance, completion.OutputPayload, now) : null;
     }
 }

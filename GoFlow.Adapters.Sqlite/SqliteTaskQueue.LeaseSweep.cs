@@ -44,14 +44,13 @@ internal sealed partial class SqliteTaskQueue
                         new ActivitySubject(workflowId, taskId, task.TaskName, (int)task.Attempt), hasAttemptsLeft, now));
                     if (!hasAttemptsLeft)
                     {
-                        await UpdateRunningWorkflowAsync(
-                            transaction, SqliteTaskQueueSql.FailWorkflow, workflowId, currentInput: null, storedNow, cancellationToken);
+                        UpdateRunningWorkflow(transaction, SqliteTaskQueueSql.FailWorkflow, workflowId, currentInput: null, storedNow);
                         activity.AddRange(WorkflowTransitions.Fail.Log(workflowId, task.WorkflowName, now));
                         failedWorkflows.Add(task.WorkflowName);
                     }
                 }
 
-                await ActivityLog.AppendAsync(transaction, activity, cancellationToken);
+                database.Append(transaction, activity);
                 await transaction.CommitAsync(cancellationToken);
                 return new RecoveredLeases(expired.Count, failedWorkflows);
             },

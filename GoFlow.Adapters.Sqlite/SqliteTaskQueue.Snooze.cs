@@ -31,8 +31,7 @@ internal sealed partial class SqliteTaskQueue
                     return false;
                 }
 
-                await ActivityLog.AppendAsync(
-                    transaction, [.. TaskTransitions.Snooze.Log(task.Subject, snooze.Now, retryAt: until)], cancellationToken);
+                database.Append(transaction, [.. TaskTransitions.Snooze.Log(task.Subject, snooze.Now, retryAt: until)]);
                 await transaction.CommitAsync(cancellationToken);
                 return true;
             },

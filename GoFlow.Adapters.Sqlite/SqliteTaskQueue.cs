@@ -3,6 +3,7 @@ using Dapper;
 using GoFlow.Domain;
 using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
+using Microsoft.Data.Sqlite;
 
 namespace GoFlow.Adapters.Sqlite;
 
@@ -21,47 +22,29 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
         return database.WriteAsync<IReadOnlyList<ClaimedTask>>(
             async (connection, transaction) =>
             {
-                var candidates = (await connection.QueryAsync<ClaimCandidateRow>(new CommandDefinition(
-                    SqliteTaskQueueSql.SelectClaimCandidates,
-                    new { Now = now, claim.MaxTasks },
-                    transaction,
-                    cancellationToken: cancellationToken))).AsList();
+                var candidates = ReadClaimCandidates(transaction, now, claim.MaxTasks);
                 if (candidates.Count == 0)
                 {
                     return [];
                 }
 
-                var taskIds = candidates.Select(candidate => candidate.Id).ToArray();
-                var marked = await connection.ExecuteAsync(new CommandDefinition(
-                    SqliteTaskQueueSql.MarkTasksRunning,
-                    new { TaskIds = taskIds, claim.Owner, LeaseExpiresAt = SqliteTime.ToDatabase(claim.LeaseExpiresAt), Now = now },
-                    transaction,
-                    cancellationToken: cancellationToken));
-                if (marked != taskIds.Length)
+                // Read back rather than rebuild: the stored attempt and lease are what later writes are guarded by.
+                var leaseExpiresAt = SqliteTime.ToDatabase(claim.LeaseExpiresAt);
+                var claimed = new List<ClaimedTask>(candidates.Count);
+                foreach (var candidate in candidates)
                 {
-                    // Cannot happen while this transaction holds the write lock; if it does, claim nothing rather than
-                    // hand out tasks whose state is not what was read.
-                    throw new InvalidOperationException(
-                        $"Claimed {marked} of {taskIds.Length} PENDING tasks read in the same transaction; nothing was changed.");
+                    claimed.Add(MarkRunning(transaction, candidate, claim.Owner, leaseExpiresAt, now));
                 }
 
-                await connection.ExecuteAsync(new CommandDefinition(
-                    SqliteTaskQueueSql.StartWorkflows,
-                    new { WorkflowIds = candidates.Select(candidate => candidate.WorkflowInstanceId).Distinct().ToArray(), Now = now },
-                    transaction,
-                    cancellationToken: cancellationToken));
+                // Each claimed task's workflow, after all the tasks (ADR 0012's order); a workflow RUNNING already, or
+                // started by an earlier task of this batch, is left as it is.
+                var start = database.Prepared(transaction, SqliteTaskQueueSql.StartWorkflow);
+                foreach (var candidate in candidates)
+                {
+                    start.Bind("@WorkflowId", candidate.WorkflowInstanceId).Bind("@Now", now).ExecuteNonQuery();
+                }
 
-                // Read back rather than rebuild: the stored attempt and lease are what later writes are guarded by.
-                var claimed = (await connection.QueryAsync<ClaimedTaskRow>(new CommandDefinition(
-                    SqliteTaskQueueSql.SelectClaimedTasks,
-                    new { TaskIds = taskIds, claim.Owner },
-                    transaction,
-                    cancellationToken: cancellationToken))).Select(ToClaimedTask).ToList();
-
-                await ActivityLog.AppendAsync(
-                    transaction,
-                    [.. claimed.SelectMany(task => TaskTransitions.Claim.Log(task.Subject, claim.Now))],
-                    cancellationToken);
+                database.Append(transaction, [.. claimed.SelectMany(task => TaskTransitions.Claim.Log(task.Subject, claim.Now))]);
 
                 await transaction.CommitAsync(cancellationToken);
                 return claimed;
@@ -90,13 +73,16 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
                 // One guarded update per task, each a call into the library in this process rather than a round trip;
                 // its row count says whether that claim is still held.
                 var renewed = new List<TaskId>();
+                var renew = database.Prepared(transaction, SqliteTaskQueueSql.RenewLease);
                 foreach (var held in renewal.Tasks)
                 {
-                    var updated = await connection.ExecuteAsync(new CommandDefinition(
-                        SqliteTaskQueueSql.RenewLease,
-                        new { TaskId = held.Id.Value, renewal.Owner, held.Attempt, LeaseExpiresAt = leaseExpiresAt, Now = now },
-                        transaction,
-                        cancellationToken: cancellationToken));
+                    var updated = renew
+                        .Bind("@TaskId", held.Id.Value)
+                        .Bind("@Owner", renewal.Owner)
+                        .Bind("@Attempt", held.Attempt)
+                        .Bind("@LeaseExpiresAt", leaseExpiresAt)
+                        .Bind("@Now", now)
+                        .ExecuteNonQuery();
                     if (updated == 1)
                     {
                         renewed.Add(held.Id);
@@ -123,10 +109,7 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
                     return false;
                 }
 
-                await ActivityLog.AppendAsync(
-                    transaction,
-                    [.. TaskTransitions.Release.Log(task.Subject, now)],
-                    cancellationToken);
+                database.Append(transaction, [.. TaskTransitions.Release.Log(task.Subject, now)]);
                 await transaction.CommitAsync(cancellationToken);
                 return true;
             },
@@ -156,10 +139,7 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
                     return false;
                 }
 
-                await ActivityLog.AppendAsync(
-                    transaction,
-                    [.. TransitionLog.Failed(task.Subject, task.WorkflowName, failure.Error, retryAt, failure.Now)],
-                    cancellationToken);
+                database.Append(transaction, [.. TransitionLog.Failed(task.Subject, task.WorkflowName, failure.Error, retryAt, failure.Now)]);
                 await transaction.CommitAsync(cancellationToken);
                 return true;
             },
@@ -183,12 +163,8 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
                     return false;
                 }
 
-                await UpdateRunningWorkflowAsync(
-                    transaction, SqliteTaskQueueSql.FailWorkflow, task.WorkflowId, currentInput: null, now, cancellationToken);
-                await ActivityLog.AppendAsync(
-                    transaction,
-                    [.. TransitionLog.Failed(task.Subject, task.WorkflowName, failure.Error, retryAt: null, failure.Now)],
-                    cancellationToken);
+                UpdateRunningWorkflow(transaction, SqliteTaskQueueSql.FailWorkflow, task.WorkflowId, currentInput: null, now);
+                database.Append(transaction, [.. TransitionLog.Failed(task.Subject, task.WorkflowName, failure.Error, retryAt: null, failure.Now)]);
                 await transaction.CommitAsync(cancellationToken);
                 return true;
             },
@@ -199,19 +175,14 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
     /// Runs one of the workflow updates that expect a RUNNING workflow. A held task's workflow is always RUNNING, so
     /// finding it otherwise is a broken invariant: throwing rolls the whole transaction back.
     /// </summary>
-    private static async Task UpdateRunningWorkflowAsync(
-        IDbTransaction transaction,
-        string sql,
-        WorkflowId workflowId,
-        string? currentInput,
-        string now,
-        CancellationToken cancellationToken)
+    private void UpdateRunningWorkflow(
+        SqliteTransaction transaction, string sql, WorkflowId workflowId, string? currentInput, string now)
     {
-        var updated = await transaction.Connection!.ExecuteAsync(new CommandDefinition(
-            sql,
-            new { WorkflowId = SqliteIds.ToDatabase(workflowId), CurrentInput = currentInput, Now = now },
-            transaction,
-            cancellationToken: cancellationToken));
+        var updated = database.Prepared(transaction, sql)
+            .Bind("@WorkflowId", SqliteIds.ToDatabase(workflowId))
+            .Bind("@CurrentInput", currentInput)
+            .Bind("@Now", now)
+            .ExecuteNonQuery();
         if (updated != 1)
         {
             throw new InvalidOperationException(
@@ -219,17 +190,57 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
         }
     }
 
-    private static ClaimedTask ToClaimedTask(ClaimedTaskRow row) => new(
-        new TaskId(row.Id),
-        SqliteIds.FromDatabase(row.WorkflowInstanceId),
-        row.WorkflowName,
-        (int)row.StepIndex,
-        row.TaskName,
-        row.InputPayload,
-        (int)row.Attempt,
-        (int)row.MaxAttempts,
-        row.LeaseOwner,
-        SqliteTime.FromDatabase(row.LeaseExpiresAt),
-        SqliteTime.FromDatabase(row.ScheduledAt),
-        row.TraceParent);
+    /// <summary>The due PENDING tasks, oldest first, with what their claim needs of their workflow.</summary>
+    private List<ClaimCandidate> ReadClaimCandidates(SqliteTransaction transaction, string now, int maxTasks)
+    {
+        using var reader = database.Prepared(transaction, SqliteTaskQueueSql.SelectClaimCandidates)
+            .Bind("@Now", now)
+            .Bind("@MaxTasks", maxTasks)
+            .ExecuteReader();
+        var candidates = new List<ClaimCandidate>(maxTasks);
+        while (reader.Read())
+        {
+            candidates.Add(new ClaimCandidate(
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+        }
+
+        return candidates;
+    }
+
+    /// <summary>
+    /// Claims one candidate and answers it as stored. Its row must still be PENDING: this transaction read it holding
+    /// the write lock, so finding it otherwise is a broken invariant, and throwing rolls the whole claim back rather than
+    /// hand out tasks whose state is not what was read.
+    /// </summary>
+    private ClaimedTask MarkRunning(
+        SqliteTransaction transaction, ClaimCandidate candidate, string owner, string leaseExpiresAt, string now)
+    {
+        using var reader = database.Prepared(transaction, SqliteTaskQueueSql.MarkTaskRunning)
+            .Bind("@TaskId", candidate.Id)
+            .Bind("@Owner", owner)
+            .Bind("@LeaseExpiresAt", leaseExpiresAt)
+            .Bind("@Now", now)
+            .ExecuteReader();
+        if (!reader.Read())
+        {
+            throw new InvalidOperationException(
+                $"Task {candidate.Id} was read as PENDING and could not be claimed in the same transaction; nothing was changed.");
+        }
+
+        return new ClaimedTask(
+            new TaskId(candidate.Id),
+            SqliteIds.FromDatabase(candidate.WorkflowInstanceId),
+            candidate.WorkflowName,
+            (int)reader.GetInt64(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            (int)reader.GetInt64(3),
+            (int)reader.GetInt64(4),
+            reader.GetString(5),
+            SqliteTime.FromDatabase(reader.GetString(6)),
+            SqliteTime.FromDatabase(reader.GetString(7)),
+            candidate.TraceParent);
+    }
+
+    private sealed record ClaimCandidate(long Id, string WorkflowInstanceId, string WorkflowName, string? TraceParent);
 }

@@ -8,7 +8,8 @@ namespace GoFlow.Adapters.Sqlite;
 /// The SQL of <see cref="SqliteTaskQueue"/>: claims, completions and hand-overs, failures, releases, lease renewals and
 /// the lease sweep, each a transition of the domain's table (GoFlow.Domain.Transitions) guarded by the statuses it
 /// starts from (<see cref="StatusSql"/>); and the activity rows they append. Columns are aliased to the names of the row
-/// records they fill (SqliteRows.cs). Times are TEXT in <see cref="SqliteTime"/>'s sortable form, so comparing them as text compares the instants.
+/// records Dapper fills (SqliteRows.cs); the claim's statements, read by hand, state their columns' order instead. Times
+/// are TEXT in <see cref="SqliteTime"/>'s sortable form, so comparing them as text compares the instants.
 /// </summary>
 /// <remarks>
 /// Every transaction that writes begins with BEGIN IMMEDIATE (see <see cref="SqliteDatabase"/>), so it holds the one
@@ -35,41 +36,38 @@ internal static class SqliteTaskQueueSql
         """;
 
     /// <summary>
-    /// The due PENDING tasks, oldest first. SQLite has no SKIP LOCKED and needs none: the claim holds the file's write
-    /// lock (BEGIN IMMEDIATE) before this read, so no other claimer can be between this read and the updates that
-    /// follow. Served by idx_tasks_claim.
+    /// The due PENDING tasks, oldest first, with their workflow's name and trace context (the columns in the order the
+    /// claim reads them). SQLite has no SKIP LOCKED and needs none: the claim holds the file's write lock (BEGIN
+    /// IMMEDIATE) before this read, so no other claimer can be between this read and the updates that follow. Served by
+    /// idx_tasks_claim, the workflow found by its primary key.
     /// </summary>
     public static readonly string SelectClaimCandidates = $"""
-        SELECT id AS Id, workflow_instance_id AS WorkflowInstanceId
-        FROM tasks
-        WHERE {StatusSql.From(TaskTransitions.Claim)} AND scheduled_at <= @Now
-        ORDER BY scheduled_at, id
+        SELECT t.id, t.workflow_instance_id, w.workflow_name, w.trace_parent
+        FROM tasks t
+        JOIN workflow_instances w ON w.id = t.workflow_instance_id
+        WHERE t.{StatusSql.From(TaskTransitions.Claim)} AND t.scheduled_at <= @Now
+        ORDER BY t.scheduled_at, t.id
         LIMIT @MaxTasks
         """;
 
-    public static readonly string MarkTasksRunning = $"""
+    /// <summary>
+    /// Claims one task read by <see cref="SelectClaimCandidates"/>, and returns it as stored (no row when it is no longer
+    /// PENDING): step_index, task_name, input_payload, attempt, max_attempts, lease_owner, lease_expires_at,
+    /// scheduled_at, in the order the claim reads them.
+    /// </summary>
+    public static readonly string MarkTaskRunning = $"""
         UPDATE tasks
         SET status = {StatusSql.To(TaskTransitions.Claim)}, attempt = attempt + 1, lease_owner = @Owner, lease_expires_at = @LeaseExpiresAt,
             worker_id = @Owner, updated_at = @Now
-        WHERE id IN @TaskIds AND {StatusSql.From(TaskTransitions.Claim)}
+        WHERE id = @TaskId AND {StatusSql.From(TaskTransitions.Claim)}
+        RETURNING step_index, task_name, input_payload, attempt, max_attempts, lease_owner, lease_expires_at, scheduled_at
         """;
 
     /// <summary>A workflow becomes RUNNING when its first task is claimed; later steps find it RUNNING already.</summary>
-    public static readonly string StartWorkflows = $"""
+    public static readonly string StartWorkflow = $"""
         UPDATE workflow_instances
         SET status = {StatusSql.To(WorkflowTransitions.Start)}, updated_at = @Now
-        WHERE id IN @WorkflowIds AND {StatusSql.From(WorkflowTransitions.Start)}
-        """;
-
-    public const string SelectClaimedTasks = $"""
-        SELECT t.id AS Id, t.workflow_instance_id AS WorkflowInstanceId, w.workflow_name AS WorkflowName,
-               t.step_index AS StepIndex, t.task_name AS TaskName, t.input_payload AS InputPayload,
-               t.attempt AS Attempt, t.max_attempts AS MaxAttempts, t.lease_owner AS LeaseOwner,
-               t.lease_expires_at AS LeaseExpiresAt, t.scheduled_at AS ScheduledAt, w.trace_parent AS TraceParent
-        FROM tasks t
-        JOIN workflow_instances w ON w.id = t.workflow_instance_id
-        WHERE t.id IN @TaskIds AND t.status = '{StatusNames.Running}' AND t.lease_owner = @Owner
-        ORDER BY t.scheduled_at, t.id
+        WHERE id = @WorkflowId AND {StatusSql.From(WorkflowTransitions.Start)}
         """;
 
     // Every write that answers a claim (complete, fail, retry, renew, release) is guarded by the claim: the status it
@@ -189,10 +187,7 @@ internal static class SqliteTaskQueueSql
         WHERE id = @WorkflowId AND {StatusSql.From(WorkflowTransitions.Fail)}
         """;
 
-    /// <summary>
-    /// One activity row. Dapper runs it once per row of a batch; each run is a call into the library in this process,
-    /// with no round trip to save, so there is no multi-row form to build.
-    /// </summary>
+    /// <summary>One activity row, run once per row of a batch (<see cref="ActivityLog"/>).</summary>
     public const string InsertActivityLog = """
         INSERT INTO activity_logs (workflow_instance_id, task_id, action, details, created_at)
         VALUES (@WorkflowId, @TaskId, @Action, @Details, @CreatedAt)

@@ -31,10 +31,7 @@ internal sealed partial class SqliteWorkflowRepository
                     return Unchanged(workflow);
                 }
 
-                await ActivityLog.AppendAsync(
-                    transaction,
-                    [.. WorkflowTransitions.Cancel.Log(id, workflow!.WorkflowName, now)],
-                    cancellationToken);
+                database.Append(transaction, [.. WorkflowTransitions.Cancel.Log(id, workflow!.WorkflowName, now)]);
                 await transaction.CommitAsync(cancellationToken);
                 return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowTransitions.Cancel.To);
             },
@@ -67,10 +64,7 @@ internal sealed partial class SqliteWorkflowRepository
                     return Unchanged(workflow);
                 }
 
-                await ActivityLog.AppendAsync(
-                    transaction,
-                    [.. WorkflowTransitions.Retry.Log(retry.Id, workflow.WorkflowName, retry.Now)],
-                    cancellationToken);
+                database.Append(transaction, [.. WorkflowTransitions.Retry.Log(retry.Id, workflow.WorkflowName, retry.Now)]);
                 await transaction.CommitAsync(cancellationToken);
                 return new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowTransitions.Retry.To);
             },

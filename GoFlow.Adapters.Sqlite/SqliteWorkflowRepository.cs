@@ -19,22 +19,17 @@ internal sealed partial class SqliteWorkflowRepository(SqliteDatabase database) 
                     foreach (var (workflow, firstTask) in workflows)
                     {
                         // The workflow row goes first because the task's foreign key needs it.
-                        await connection.ExecuteAsync(new CommandDefinition(
-                            SqliteWorkflowSql.InsertWorkflow,
-                            new
-                            {
-                                Id = SqliteIds.ToDatabase(workflow.Id),
-                                workflow.WorkflowName,
-                                Status = workflow.Status.ToName(),
-                                workflow.CurrentInput,
-                                workflow.TraceParent,
-                                CreatedAt = SqliteTime.ToDatabase(workflow.CreatedAt),
-                                UpdatedAt = SqliteTime.ToDatabase(workflow.UpdatedAt),
-                            },
-                            transaction,
-                            cancellationToken: cancellationToken));
+                        database.Prepared(transaction, SqliteWorkflowSql.InsertWorkflow)
+                            .Bind("@Id", SqliteIds.ToDatabase(workflow.Id))
+                            .Bind("@WorkflowName", workflow.WorkflowName)
+                            .Bind("@Status", workflow.Status.ToName())
+                            .Bind("@CurrentInput", workflow.CurrentInput)
+                            .Bind("@TraceParent", workflow.TraceParent)
+                            .Bind("@CreatedAt", SqliteTime.ToDatabase(workflow.CreatedAt))
+                            .Bind("@UpdatedAt", SqliteTime.ToDatabase(workflow.UpdatedAt))
+                            .ExecuteNonQuery();
 
-                        await InsertFirstTaskAndActivityAsync(transaction, workflow, firstTask, cancellationToken);
+                        InsertFirstTaskAndActivity(transaction, workflow, firstTask);
                     }
 
                     await transaction.CommitAsync(cancellationToken);
@@ -146,7 +141,7 @@ internal sealed partial class SqliteWorkflowRepository(SqliteDatabase database) 
                     return new IdempotentCreateResult.KeyTaken(ToView(existing.Workflow), existing.RequestFingerprint);
                 }
 
-                await InsertFirstTaskAndActivityAsync(transaction, workflow, firstTask, cancellationToken);
+                InsertFirstTaskAndActivity(transaction, workflow, firstTask);
                 await transaction.CommitAsync(cancellationToken);
                 return new IdempotentCreateResult.Created();
             },
@@ -171,30 +166,21 @@ internal sealed partial class SqliteWorkflowRepository(SqliteDatabase database) 
             cancellationToken);
     }
 
-    private static async Task InsertFirstTaskAndActivityAsync(
-        SqliteTransaction transaction, WorkflowInstance workflow, WorkflowTask firstTask, CancellationToken cancellationToken)
+    private void InsertFirstTaskAndActivity(SqliteTransaction transaction, WorkflowInstance workflow, WorkflowTask firstTask)
     {
-        await transaction.Connection!.ExecuteAsync(new CommandDefinition(
-            SqliteWorkflowSql.InsertTask,
-            new
-            {
-                WorkflowId = SqliteIds.ToDatabase(firstTask.WorkflowId),
-                firstTask.StepIndex,
-                firstTask.TaskName,
-                Status = firstTask.Status.ToName(),
-                firstTask.Attempt,
-                firstTask.MaxAttempts,
-                firstTask.InputPayload,
-                ScheduledAt = SqliteTime.ToDatabase(firstTask.ScheduledAt),
-                CreatedAt = SqliteTime.ToDatabase(firstTask.CreatedAt),
-                UpdatedAt = SqliteTime.ToDatabase(firstTask.UpdatedAt),
-            },
-            transaction,
-            cancellationToken: cancellationToken));
+        database.Prepared(transaction, SqliteWorkflowSql.InsertTask)
+            .Bind("@WorkflowId", SqliteIds.ToDatabase(firstTask.WorkflowId))
+            .Bind("@StepIndex", firstTask.StepIndex)
+            .Bind("@TaskName", firstTask.TaskName)
+            .Bind("@Status", firstTask.Status.ToName())
+            .Bind("@Attempt", firstTask.Attempt)
+            .Bind("@MaxAttempts", firstTask.MaxAttempts)
+            .Bind("@InputPayload", firstTask.InputPayload)
+            .Bind("@ScheduledAt", SqliteTime.ToDatabase(firstTask.ScheduledAt))
+            .Bind("@CreatedAt", SqliteTime.ToDatabase(firstTask.CreatedAt))
+            .Bind("@UpdatedAt", SqliteTime.ToDatabase(firstTask.UpdatedAt))
+            .ExecuteNonQuery();
 
-        await ActivityLog.AppendAsync(
-            transaction,
-            [.. WorkflowTransitions.Create.Log(workflow.Id, workflow.WorkflowName, workflow.CreatedAt)],
-            cancellationToken);
+        database.Append(transaction, [.. WorkflowTransitions.Create.Log(workflow.Id, workflow.WorkflowName, workflow.CreatedAt)]);
     }
 }

@@ -22,7 +22,11 @@ internal sealed class SqliteTaskStatisticsTests
     }
 
     [TearDown]
-    public void DeleteFile() => _file.Dispose();
+    public void DeleteFile()
+    {
+        _database.Dispose();
+        _file.Dispose();
+    }
 
     [Test]
     public async Task CountAsync_EmptyStore_CountsNothing()

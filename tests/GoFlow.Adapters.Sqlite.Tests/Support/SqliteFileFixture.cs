@@ -30,7 +30,11 @@ internal abstract class SqliteFileFixture
     }
 
     [TearDown]
-    public void DeleteDatabase() => File.Dispose();
+    public void DeleteDatabase()
+    {
+        Database.Dispose();
+        File.Dispose();
+    }
 
     /// <summary>
     /// Another adapter instance on the same file, as another process would have: it shares nothing with

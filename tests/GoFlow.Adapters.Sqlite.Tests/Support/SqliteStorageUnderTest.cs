@@ -10,10 +10,12 @@ namespace GoFlow.Adapters.Sqlite.Tests.Support;
 internal sealed class SqliteStorageUnderTest : IStorageUnderTest
 {
     private readonly TestSqliteFile _file;
+    private readonly SqliteDatabase _database;
 
     private SqliteStorageUnderTest(TestSqliteFile file, SqliteDatabase database)
     {
         _file = file;
+        _database = database;
         var repository = new SqliteWorkflowRepository(database);
         Repository = repository;
         Retention = repository;
@@ -82,6 +84,7 @@ internal sealed class SqliteStorageUnderTest : IStorageUnderTest
 
     public ValueTask DisposeAsync()
     {
+        _database.Dispose();
         _file.Dispose();
         return ValueTask.CompletedTask;
     }

@@ -1,0 +1,96 @@
+using Dapper;
+using GoFlow.Adapters.Sqlite.Tests.Support;
+using GoFlow.Ports.Driven;
+using GoFlow.Storage.ContractTests.Builders;
+using Microsoft.Data.Sqlite;
+
+namespace GoFlow.Adapters.Sqlite.Tests;
+
+/// <summary>
+/// The writers' held connection: its statements stay compiled from one write to the next, it is set up as every
+/// connection of the adapter is (durable commits), and a failed write or a file gone from its path gives it up.
+/// </summary>
+internal sealed class SqliteDatabaseTests : SqliteFileFixture
+{
+    private const string Statement = "SELECT COUNT(*) FROM tasks WHERE id = @Id";
+
+    [Test]
+    public async Task Prepared_SameStatementInTwoWrites_IsTheSameCompiledCommand()
+    {
+        var first = await Database.WriteAsync((_, transaction) => Task.FromResult(Database.Prepared(transaction, Statement)), CancellationToken.None);
+        var second = await Database.WriteAsync((_, transaction) => Task.FromResult(Database.Prepared(transaction, Statement)), CancellationToken.None);
+
+        Assert.That(second, Is.SameAs(first));
+    }
+
+    [Test]
+    public async Task Prepared_AfterAFailedWrite_IsCompiledOnAFreshConnection()
+    {
+        var before = await Database.WriteAsync((_, transaction) => Task.FromResult(Database.Prepared(transaction, Statement)), CancellationToken.None);
+        Assert.That(
+            async () => await Database.WriteAsync<bool>(
+                (_, _) => throw new InvalidOperationException("the write fails"), CancellationToken.None),
+            Throws.InvalidOperationException);
+
+        var after = await Database.WriteAsync((_, transaction) => Task.FromResult(Database.Prepared(transaction, Statement)), CancellationToken.None);
+
+        Assert.That(after, Is.Not.SameAs(before));
+    }
+
+    [Test]
+    public async Task Prepared_RunTwiceWithNewValues_AnswersForTheValuesOfEachRun()
+    {
+        var (workflow, firstTask) = new WorkflowBuilder().Build();
+        await Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], CancellationToken.None);
+        var taskId = await File.ExecuteScalarAsync<long>("SELECT id FROM tasks");
+
+        var counts = await Database.WriteAsync(
+            (_, transaction) => Task.FromResult((
+                Found: (long)Database.Prepared(transaction, Statement).Bind("@Id", taskId).ExecuteScalar()!,
+                Missing: (long)Database.Prepared(transaction, Statement).Bind("@Id", taskId + 1).ExecuteScalar()!)),
+            CancellationToken.None);
+
+        Assert.That(counts, Is.EqualTo((1L, 0L)));
+    }
+
+    [Test]
+    public void Prepared_OutsideAWrite_Throws()
+    {
+        Assert.That(
+            async () => await Database.ReadAsync(
+                (_, transaction) => Task.FromResult(Database.Prepared(transaction, Statement)), CancellationToken.None),
+            Throws.InvalidOperationException);
+    }
+
+    [Test]
+    public async Task WriteAsync_HeldConnection_CommitsWithFullSyncAndWaitsOutTheBusyTimeout()
+    {
+        // Twice, so that the second write runs on the connection held since the first.
+        await Database.WriteAsync((connection, _) => Task.FromResult(0), CancellationToken.None);
+        var settings = await Database.WriteAsync(
+            async (connection, transaction) => (
+                Synchronous: await connection.ExecuteScalarAsync<long>("PRAGMA synchronous", transaction: transaction),
+                BusyTimeout: await connection.ExecuteScalarAsync<long>("PRAGMA busy_timeout", transaction: transaction)),
+            CancellationToken.None);
+
+        Assert.That(settings, Is.EqualTo((2L, (long)BusyTimeout.TotalMilliseconds)), "synchronous 2 is FULL");
+    }
+
+    [Test]
+    public async Task CreateManyAsync_FileDeletedAfterAWrite_ThrowsStoreUnavailable()
+    {
+        var (earlier, earlierTask) = new WorkflowBuilder().Build();
+        await Repository.CreateManyAsync([new NewWorkflow(earlier, earlierTask)], CancellationToken.None);
+        SqliteConnection.ClearAllPools();
+        System.IO.File.Delete(File.Path);
+        System.IO.File.Delete(File.Path + "-wal");
+        System.IO.File.Delete(File.Path + "-shm");
+
+        var (workflow, firstTask) = new WorkflowBuilder().Build();
+
+        Assert.That(
+            async () => await Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], CancellationToken.None),
+            Throws.InstanceOf<StoreUnavailableException>());
+        Assert.That(System.IO.File.Exists(File.Path), Is.False, "the store does not create an empty file in its place");
+    }
+}
