@@ -22,8 +22,9 @@ internal sealed class WorkerShare(IApiLoad api, IOptions<WorkerOptions> options,
         : _options.MaxConcurrency;
 
     /// <summary>
-    /// Waits until the worker is below its <see cref="Limit"/>, then answers how many slots it may take, 1 to
+    /// Waits until the worker has room under its <see cref="Limit"/>, then answers how many slots it may take, 1 to
     /// <paramref name="most"/>. At the full limit it answers 1 at once: taking that slot then waits for a task to end.
+    /// While the API is busy, room means half the busy share free (<see cref="SmallestClaimWhileBusy"/>).
     /// </summary>
     /// <param name="inUse">The slots taken now; only the claim loop takes slots, so the count can only fall meanwhile.</param>
     public async Task<int> RoomAsync(Func<int> inUse, int most, CancellationToken cancellationToken)
@@ -32,7 +33,7 @@ internal sealed class WorkerShare(IApiLoad api, IOptions<WorkerOptions> options,
         {
             var limit = Limit;
             var room = limit - inUse();
-            if (room > 0 || limit >= _options.MaxConcurrency)
+            if (limit >= _options.MaxConcurrency || room >= Math.Min(SmallestClaimWhileBusy(limit), most))
             {
                 return Math.Clamp(room, 1, most);
             }
@@ -40,4 +41,12 @@ internal sealed class WorkerShare(IApiLoad api, IOptions<WorkerOptions> options,
             await Task.Delay(Recheck, clock, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// While the API is busy, a claim waits for half the busy share to be free. A claim costs the same few round trips
+    /// and a transaction whether it takes one task or many, and under a steady stream of starts a slot frees each time
+    /// a chain ends: claiming slot by slot would pay those round trips for every workflow, out of the CPU the cap keeps
+    /// for the API (docs/benchmarks.md, issue 16, round three).
+    /// </summary>
+    private static int SmallestClaimWhileBusy(int busyLimit) => Math.Max(1, busyLimit / 2);
 }

@@ -95,6 +95,26 @@ public sealed class WorkerShareTests
         Assert.That(renewed.Task.Result.Tasks, Is.EqualTo(new[] { new TaskClaim(task.Id, task.Attempt) }));
     }
 
+    [Test]
+    public async Task RoomAsync_ApiBusyAndOneSlotOfTheShareFree_WaitsForHalfTheShareThenClaimsItAtOnce()
+    {
+        var options = new WorkerOptions { MaxConcurrency = 10, MaxConcurrencyWhileApiBusy = 4 };
+        var apiLoad = new Moq.Mock<IApiLoad>();
+        apiLoad.Setup(load => load.RequestsInFlight).Returns(1);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var share = new WorkerShare(apiLoad.Object, Microsoft.Extensions.Options.Options.Create(options), clock);
+        var inUse = 3;
+
+        // The first look is made before RoomAsync returns, so its answer is known here without a race.
+        var room = share.RoomAsync(() => Volatile.Read(ref inUse), most: 100, CancellationToken.None);
+        var claimedWithOneFree = room.IsCompleted;
+        Volatile.Write(ref inUse, 2);
+        clock.Advance(WorkerShare.Recheck);
+
+        Assert.That(claimedWithOneFree, Is.False, "one free slot of a busy share of 4 is not worth a claim");
+        Assert.That(await room.WaitAsync(WorkerHarness.Deadline), Is.EqualTo(2), "half the share free is claimed in one go");
+    }
+
     [TestCase(0, 10)]
     [TestCase(1, 4)]
     public void Limit_BusyShareAboveTheWhole_IsTheWhole(int requestsInFlight, int expected)
