@@ -105,21 +105,16 @@ internal sealed class GroupCommit<TItem, TResult>(
 
     private async Task WriteGroupAsync(List<Waiting> group)
     {
+        IReadOnlyList<TResult> results;
         try
         {
-            var results = await writeGroup([.. group.Select(waiting => waiting.Item)]);
-            for (var i = 0; i < group.Count; i++)
-            {
-                group[i].Result.TrySetResult(results[i]);
-            }
+            results = await writeGroup([.. group.Select(waiting => waiting.Item)]);
         }
         catch (StoreUnavailableException exception)
         {
             // Nothing was written; each caller decides when to try again.
-            foreach (var waiting in group)
-            {
-                waiting.Result.TrySetException(exception);
-            }
+            new Answers(group, results: null, exception).Send();
+            return;
         }
 #pragma warning disable CA1031 // Any other failure is handed to the callers, one by one, never swallowed.
         catch (Exception) when (group.Count > 1)
@@ -131,13 +126,18 @@ internal sealed class GroupCommit<TItem, TResult>(
             {
                 await WriteGroupAsync([waiting]);
             }
+
+            return;
         }
 #pragma warning disable CA1031 // The single refused item's failure goes to its caller.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            group[0].Result.TrySetException(exception);
+            new Answers(group, results: null, exception).Send();
+            return;
         }
+
+        new Answers(group, results, failure: null).Send();
     }
 
     /// <summary>An item waiting for the write that holds it, and how its caller hears the outcome.</summary>
@@ -145,7 +145,56 @@ internal sealed class GroupCommit<TItem, TResult>(
     {
         public TItem Item { get; } = item;
 
-        // Continuations run asynchronously so that a caller resuming never runs on, and holds up, the writer.
-        public TaskCompletionSource<TResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run synchronously, on the thread that answers (see Answers): never the writer's.
+        public TaskCompletionSource<TResult> Result { get; } = new();
+    }
+
+    /// <summary>
+    /// Answers the callers of a written group on a few thread-pool threads for the whole group (one per 32 callers, one
+    /// per core at most), each taking the next caller not yet answered and running its continuation (that caller's next
+    /// step, up to its next write) before the next one, rather than one work item per caller. A work item per caller
+    /// woke the idle pool threads in turn, and each spun a while when the queue ran dry (ADR 0026). The writer only
+    /// queues the runners and goes on with the next group.
+    /// </summary>
+    /// <remarks>
+    /// A caller whose continuation holds its thread (a handler that blocks instead of awaiting) holds up the callers its
+    /// runner has not answered yet, until another runner of the group takes them: their steps start later, and their
+    /// timeouts with them.
+    /// </remarks>
+    private sealed class Answers(List<Waiting> group, IReadOnlyList<TResult>? results, Exception? failure)
+        : IThreadPoolWorkItem
+    {
+        /// <summary>
+        /// The callers one runner answers before another is worth waking: a caller's continuation is short (its next
+        /// step up to that step's write), so a small group is answered on one thread.
+        /// </summary>
+        private const int CallersPerRunner = 32;
+
+        private int _answered = -1;
+
+        public void Send()
+        {
+            var runners = Math.Min((group.Count + CallersPerRunner - 1) / CallersPerRunner, Environment.ProcessorCount);
+            for (var runner = 0; runner < runners; runner++)
+            {
+                // The callers' continuations restore their own execution context: none need flow from the writer.
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            }
+        }
+
+        public void Execute()
+        {
+            for (var next = Interlocked.Increment(ref _answered); next < group.Count; next = Interlocked.Increment(ref _answered))
+            {
+                if (failure is null)
+                {
+                    group[next].Result.TrySetResult(results![next]);
+                }
+                else
+                {
+                    group[next].Result.TrySetException(failure);
+                }
+            }
+        }
     }
 }

@@ -98,6 +98,24 @@ public sealed class CompletionGroupCommitTests
     }
 
     [Test]
+    public async Task CompleteAsync_AGroupOf200Written_AnswersItsCallersWithAFewThreadPoolWorkItemsNotOneEach()
+    {
+        var (groupCommit, first, openGate) = await GroupCommitWithAWriteInFlightAsync();
+        // Each caller awaits its answer, as ExecuteTask does: its continuation is what a work item would run.
+        async Task<AttemptResult> CallerAsync() => await groupCommit.CompleteAsync(Completion());
+        var answers = Enumerable.Range(0, CompletionGroupCommit.MaxGroupSize).Select(_ => CallerAsync()).ToList();
+        var workItemsBefore = ThreadPool.CompletedWorkItemCount;
+
+        openGate();
+        await first.WaitAsync(Deadline);
+        await Task.WhenAll(answers).WaitAsync(Deadline);
+
+        // Each work item may wake an idle pool thread, which spins when it runs out of work: one per caller woke them
+        // all, group after group. The count is the process's, so it has room for the test's own continuations.
+        Assert.That(ThreadPool.CompletedWorkItemCount - workItemsBefore, Is.LessThan(CompletionGroupCommit.MaxGroupSize / 4));
+    }
+
+    [Test]
     public async Task CompleteAsync_StoreLeavesOneOutOfTheGroup_AnswersThatOneRejectedAndTheOthersCompletedWithTheirHandOver()
     {
         var (groupCommit, first, openGate) = await GroupCommitWithAWriteInFlightAsync();
