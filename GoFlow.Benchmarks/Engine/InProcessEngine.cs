@@ -49,6 +49,11 @@ internal sealed class InProcessEngine : IAsyncDisposable
             settings[$"{RetentionOptions.SectionName}:{nameof(RetentionOptions.MaxAge)}"] = retention.ToString("c", CultureInfo.InvariantCulture);
         }
 
+        if (options.RetentionBatch is { } retentionBatch)
+        {
+            settings[$"{RetentionOptions.SectionName}:{nameof(RetentionOptions.BatchSize)}"] = retentionBatch.ToString(CultureInfo.InvariantCulture);
+        }
+
         if (options.Batch is { } batch)
         {
             settings[$"{WorkerOptions.SectionName}:{nameof(WorkerOptions.BatchSize)}"] = batch.ToString(CultureInfo.InvariantCulture);

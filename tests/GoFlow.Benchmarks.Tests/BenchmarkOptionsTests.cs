@@ -33,7 +33,7 @@ public sealed class BenchmarkOptionsTests
             "--mysql", "Server=db;Database=bench", "--only", "throughput, Latency", "--workflows", "300", "--steps", "5",
             "--batch", "20", "--concurrency", "40", "--idle-samples", "7", "--half-load-seconds", "1.5",
             "--http-clients", "4", "--http-seconds", "2", "--memory-workflows", "50", "--raw-batch", "9",
-            "--raw-connections", "8", "--raw-modes", "handover", "--seed-finished", "600", "--retention", "3600", "--markdown", "out.md", "--repeat", "5",
+            "--raw-connections", "8", "--raw-modes", "handover", "--seed-finished", "600", "--retention", "3600", "--retention-batch", "2000", "--markdown", "out.md", "--repeat", "5",
         ]);
 
         Assert.Multiple(() =>
@@ -54,6 +54,7 @@ public sealed class BenchmarkOptionsTests
             Assert.That(options.RawModes, Is.EqualTo(new[] { RawReplayMode.HandOver }));
             Assert.That(options.SeedFinished, Is.EqualTo(600));
             Assert.That(options.Retention, Is.EqualTo(TimeSpan.FromHours(1)));
+            Assert.That(options.RetentionBatch, Is.EqualTo(2000));
             Assert.That(options.MarkdownPath, Is.EqualTo("out.md"));
             Assert.That(options.Repeat, Is.EqualTo(5));
         });
@@ -71,6 +72,14 @@ public sealed class BenchmarkOptionsTests
         var exception = Assert.Throws<ArgumentException>(() => BenchmarkOptions.Parse([name, value]));
 
         Assert.That(exception!.Message, Does.Contain(name));
+    }
+
+    [Test]
+    public void Parse_RetentionBatchWithoutRetention_Throws()
+    {
+        var exception = Assert.Throws<ArgumentException>(() => BenchmarkOptions.Parse(["--retention-batch", "2000"]));
+
+        Assert.That(exception!.Message, Does.Contain("--retention-batch"));
     }
 
     [Test]
