@@ -27,6 +27,9 @@ internal sealed class Benchmark(BenchmarkOptions options, TimeProvider time, Tex
         await (await InProcessEngine.StartAsync(options, store, worker: false, cancellationToken)).DisposeAsync();
         var description = await store.DescribeAsync(cancellationToken);
         var failures = new List<string>();
+        var storageAtStart = options.Runs(BenchmarkPart.Growth)
+            ? await store.ReadStorageAsync("at the start", cancellationToken)
+            : null;
 
         async Task<T?> PartAsync<T>(BenchmarkPart part, Func<Task<T>> run)
             where T : class
@@ -78,7 +81,7 @@ internal sealed class Benchmark(BenchmarkOptions options, TimeProvider time, Tex
 
             return results;
         });
-        var growth = await PartAsync(BenchmarkPart.Growth, () => new GrowthMeasurement(context).RunAsync(throughput, drain, cancellationToken));
+        var growth = await PartAsync(BenchmarkPart.Growth, () => new GrowthMeasurement(context).RunAsync(throughput, drain, storageAtStart!, cancellationToken));
         var http = await PartAsync(BenchmarkPart.Http, () => new HttpMeasurement(context).RunAsync(cancellationToken));
         var memory = await PartAsync(BenchmarkPart.Memory, () => new MemoryMeasurement(context).RunAsync(cancellationToken));
 

@@ -33,6 +33,11 @@ public sealed record BenchmarkOptions
                                         RUNNING and run at once), each at --raw-batch (default pending,handover);
                                         a pending run at 1 task per transaction always follows
           --seed-finished <N>           finished tasks seeded before the growth run (default 1000000)
+          --retention <seconds>         turns the engine's retention sweep on (Retention:MaxAge) in the in-process
+                                        engine; the growth seeds its finished tasks a day older than that and runs
+                                        again with the sweep deleting them (default: the sweep off); must be longer
+                                        than --timeout-minutes, so that no run's own workflows age out before they are read
+          --retention-batch <N>         Retention:BatchSize of that sweep, workflows per transaction (default: the engine's)
           --host-dll <path>             GoFlow.Host.dll to start (default: the repository's Release build)
           --host-env "A=1;B=2"          extra environment variables for the host (e.g. Worker__BatchSize=200)
           --repeat <R>                  runs of each engine figure (throughput, drain), reported as median and spread (default 3)
@@ -86,6 +91,15 @@ public sealed record BenchmarkOptions
     internal IReadOnlyList<RawReplayMode> RawModes { get; init; } = [RawReplayMode.Pending, RawReplayMode.HandOver];
 
     public long SeedFinished { get; init; } = 1_000_000;
+
+    /// <summary>
+    /// Retention:MaxAge of the in-process engine, whose retention sweep is on when this is set and off when it is null
+    /// (the default). Longer than <see cref="Timeout"/>: the sweep must never delete a run's workflows before they are read.
+    /// </summary>
+    public TimeSpan? Retention { get; init; }
+
+    /// <summary>Retention:BatchSize of the in-process engine's sweep; null leaves the engine's default.</summary>
+    public int? RetentionBatch { get; init; }
 
     public string? HostDll { get; init; }
 
@@ -147,6 +161,8 @@ public sealed record BenchmarkOptions
             RawConnections = reader.Int("raw-connections", 1) ?? defaults.RawConnections,
             RawModes = reader.RawModes("raw-modes") ?? defaults.RawModes,
             SeedFinished = reader.Long("seed-finished", 0) ?? defaults.SeedFinished,
+            Retention = reader.Seconds("retention"),
+            RetentionBatch = reader.Int("retention-batch", 1),
             HostDll = reader.Text("host-dll"),
             HostEnvironment = reader.Pairs("host-env") ?? defaults.HostEnvironment,
             Timeout = reader.Double("timeout-minutes") is { } minutes ? TimeSpan.FromMinutes(minutes) : defaults.Timeout,
@@ -158,6 +174,17 @@ public sealed record BenchmarkOptions
         if (options.MySqlConnectionString is not null && options.SqlitePath is not null)
         {
             throw new ArgumentException("--mysql and --sqlite pick different stores; give one.");
+        }
+
+        if (options.RetentionBatch is not null && options.Retention is null)
+        {
+            throw new ArgumentException("--retention-batch sizes the retention sweep, which only --retention turns on.");
+        }
+
+        if (options.Retention <= options.Timeout)
+        {
+            throw new ArgumentException(
+                $"--retention must be longer than --timeout-minutes ({options.Timeout.TotalSeconds:F0} s), or the sweep could delete a run's workflows before they are read.");
         }
 
         return options;
@@ -215,6 +242,13 @@ public sealed record BenchmarkOptions
         if (Runs(BenchmarkPart.Growth))
         {
             parts.Add($"--seed-finished {SeedFinished}");
+            parts.Add(Retention is { } retention
+                ? string.Create(CultureInfo.InvariantCulture, $"--retention {retention.TotalSeconds}")
+                : "retention sweep off");
+            if (RetentionBatch is { } retentionBatch)
+            {
+                parts.Add($"--retention-batch {retentionBatch}");
+            }
         }
 
         return string.Join(' ', parts);

@@ -27,6 +27,7 @@ internal sealed record BenchmarkResult(
 /// N workflows of M steps, from the first created to the last COMPLETED (or, for a drain, from the first claim).
 /// <paramref name="StartSeconds"/> is how long starting them all took, when the run started them. <paramref name="Cost"/>
 /// is what this process (the engine) spent in CPU time and allocations over the run, when it was measured.
+/// <paramref name="Sweep"/> is what the engine's retention sweep deleted meanwhile, when it was on.
 /// </summary>
 internal sealed record ThroughputResult(
     string Label,
@@ -40,7 +41,8 @@ internal sealed record ThroughputResult(
     long TaskRowsBefore,
     long RetriedWrites = 0,
     long ExpiredLeases = 0,
-    ProcessCost? Cost = null)
+    ProcessCost? Cost = null,
+    SweepFigures? Sweep = null)
 {
     public double StepsPerSecond => Workflows * Steps / WallSeconds;
 
@@ -53,6 +55,15 @@ internal sealed record ThroughputResult(
     public double? AllocatedBytesPerStep => Cost?.AllocatedBytesPerStep(TaskSteps);
 
     public double WorkflowsPerSecond => Workflows / WallSeconds;
+}
+
+/// <summary>
+/// The retention sweep's work during a run: the finished workflows it deleted (each with its tasks and activity rows)
+/// over <paramref name="Seconds"/>, from the engine's start to the run's last COMPLETED.
+/// </summary>
+internal sealed record SweepFigures(long WorkflowsDeleted, double Seconds)
+{
+    public double WorkflowsPerSecond => WorkflowsDeleted / Seconds;
 }
 
 /// <summary>The runs of one repeated figure: the median run (by steps/s) is the figure, the others its spread.</summary>
@@ -85,7 +96,11 @@ internal sealed record RawResult(
     public double StepsPerSecond => Workflows * Steps / Seconds;
 }
 
-/// <summary>The throughput run, and the drain when it was measured, before and after seeding the finished tasks.</summary>
+/// <summary>
+/// The throughput run, and the drain when it was measured, before and after seeding the finished tasks; with the
+/// retention sweep on, the same again while the sweep deletes the seeded ones (<paramref name="Swept"/>), and the
+/// tables and buffer pool between the steps (<paramref name="Storage"/>, in the order they were read).
+/// </summary>
 internal sealed record GrowthResult(
     ThroughputResult Before,
     ThroughputResult After,
@@ -93,12 +108,17 @@ internal sealed record GrowthResult(
     ThroughputResult? DrainAfter,
     long SeededTasks,
     double SeedSeconds,
-    string ClaimPlan)
+    string ClaimPlan,
+    SweptGrowth? Swept = null,
+    IReadOnlyList<StorageSnapshot>? Storage = null)
 {
     public double Ratio => After.StepsPerSecond / Before.StepsPerSecond;
 
     public double? DrainRatio => DrainAfter is null || DrainBefore is null ? null : DrainAfter.StepsPerSecond / DrainBefore.StepsPerSecond;
 }
+
+/// <summary>The growth's runs again with the engine's retention sweep on at <paramref name="Retention"/>, deleting the seeded workflows.</summary>
+internal sealed record SweptGrowth(TimeSpan Retention, ThroughputResult Throughput, ThroughputResult? Drain);
 
 /// <summary>POST /workflows against the host; <paramref name="Drain"/> is the host's own run of what was posted.</summary>
 internal sealed record HttpResult(

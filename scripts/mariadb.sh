@@ -7,7 +7,9 @@
 #   scripts/mariadb.sh env      print the export lines only
 #
 # Usage: eval "$(scripts/mariadb.sh start)"
-# Settings: GOFLOW_DB_DIR (default <repo>/.goflow/mariadb), GOFLOW_DB_PORT (default 3307).
+# Settings: GOFLOW_DB_DIR (default <repo>/.goflow/mariadb), GOFLOW_DB_PORT (default 3307),
+#           GOFLOW_DB_BUFFER_POOL (innodb_buffer_pool_size of a server this script starts, in bytes or with a K, M or G
+#           suffix; default 128M, MariaDB's own default; a server already running keeps the size it was started with).
 # Only the export lines go to stdout; every diagnostic goes to stderr so that eval sees nothing else.
 set -euo pipefail
 # Job control off, whoever called us: a background job must not lead its own process group, or setsid (below) would
@@ -17,6 +19,7 @@ set +m
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 db_dir="${GOFLOW_DB_DIR:-$repo_root/.goflow/mariadb}"
 db_port="${GOFLOW_DB_PORT:-3307}"
+db_buffer_pool="${GOFLOW_DB_BUFFER_POOL:-128M}"
 socket="$db_dir/mysqld.sock"
 pid_file="$db_dir/mysqld.pid"
 log_file="$db_dir/mysqld.log"
@@ -90,13 +93,21 @@ start() {
     # Debian puts mariadbd in /usr/sbin, which a non-login root shell may not have on PATH.
     export PATH="$PATH:/usr/sbin"
 
+    if [[ ! "$db_buffer_pool" =~ ^[0-9]+[KMGkmg]?$ ]]; then
+        log "GOFLOW_DB_BUFFER_POOL must be a size in bytes or with a K, M or G suffix (128M, 1G), got '$db_buffer_pool'"
+        exit 2
+    fi
+
     local pid
     pid="$(running_pid)"
     if [[ -n "$pid" ]]; then
         wait_until_ready "$pid"
-        # It may have been started with another GOFLOW_DB_PORT: print the port it really listens on.
-        db_port="$(mariadb --socket="$socket" --user=root --batch --skip-column-names -e 'SELECT @@port')"
-        log "reusing the server already running from $db_dir (pid $pid, port $db_port)"
+        # It may have been started with another GOFLOW_DB_PORT or buffer pool: print what it really runs with.
+        local running
+        running="$(mariadb --socket="$socket" --user=root --batch --skip-column-names \
+            -e 'SELECT CONCAT(@@port, " ", @@innodb_buffer_pool_size DIV 1048576)')"
+        db_port="${running%% *}"
+        log "reusing the server already running from $db_dir (pid $pid, port $db_port, buffer pool ${running##* } MiB)"
         print_env
         return
     fi
@@ -113,13 +124,13 @@ start() {
         }
     fi
 
-    log "starting mariadbd on 127.0.0.1:$db_port (log: $log_file)"
+    log "starting mariadbd on 127.0.0.1:$db_port, buffer pool $db_buffer_pool (log: $log_file)"
     # setsid detaches the server from the caller's session, so it outlives `eval "$(...)"` and Ctrl+C
     # in the calling terminal; innodb_flush_log_at_trx_commit stays at its durable default (1).
     setsid mariadbd --no-defaults --user="$(id -un)" --datadir="$db_dir" --port="$db_port" \
         --bind-address=127.0.0.1 --socket="$socket" --skip-name-resolve --pid-file="$pid_file" \
         --log-error="$log_file" --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-        --max-connections=500 </dev/null >"$db_dir/mysqld.out" 2>&1 &
+        --max-connections=500 --innodb-buffer-pool-size="$db_buffer_pool" </dev/null >"$db_dir/mysqld.out" 2>&1 &
     local launched=$!
 
     wait_until_ready "$launched"

@@ -29,7 +29,11 @@ internal sealed class InProcessEngine : IAsyncDisposable
 
     public LastStepSignals Signals { get; }
 
-    /// <summary>Starts the engine; with <paramref name="worker"/> false only the store's start-up (its schema) runs.</summary>
+    /// <summary>
+    /// Starts the engine; with <paramref name="worker"/> false only the store's start-up (its schema) runs. The worker
+    /// brings the engine's retention sweep, on with <see cref="BenchmarkOptions.Retention"/> as its age, as a host's
+    /// <c>Retention</c> section would turn it on, and off when that is null.
+    /// </summary>
     public static async Task<InProcessEngine> StartAsync(
         BenchmarkOptions options, BenchmarkStore store, bool worker, CancellationToken cancellationToken)
     {
@@ -38,8 +42,18 @@ internal sealed class InProcessEngine : IAsyncDisposable
         var settings = new Dictionary<string, string?>
         {
             [$"{WorkerOptions.SectionName}:{nameof(WorkerOptions.PollInterval)}"] = options.PollInterval.ToString("c", CultureInfo.InvariantCulture),
-            [$"{RetentionOptions.SectionName}:{nameof(RetentionOptions.Enabled)}"] = "false",
+            [$"{RetentionOptions.SectionName}:{nameof(RetentionOptions.Enabled)}"] = options.Retention is null ? "false" : "true",
         };
+        if (options.Retention is { } retention)
+        {
+            settings[$"{RetentionOptions.SectionName}:{nameof(RetentionOptions.MaxAge)}"] = retention.ToString("c", CultureInfo.InvariantCulture);
+        }
+
+        if (options.RetentionBatch is { } retentionBatch)
+        {
+            settings[$"{RetentionOptions.SectionName}:{nameof(RetentionOptions.BatchSize)}"] = retentionBatch.ToString(CultureInfo.InvariantCulture);
+        }
+
         if (options.Batch is { } batch)
         {
             settings[$"{WorkerOptions.SectionName}:{nameof(WorkerOptions.BatchSize)}"] = batch.ToString(CultureInfo.InvariantCulture);

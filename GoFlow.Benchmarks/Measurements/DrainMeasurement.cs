@@ -22,10 +22,17 @@ internal sealed class DrainMeasurement(BenchmarkContext context)
 
         context.Say("drain: running them");
         var retriesBefore = context.Retries.Count;
+        var sweep = await SweepWindow.OpenAsync(context, cancellationToken);
         var cost = ProcessCost.Start();
+        SweepFigures? swept = null;
         await using (await InProcessEngine.StartAsync(options, context.Store, worker: true, cancellationToken))
         {
             await RunCompletion.WaitAsync(context, WorkflowNames.Drain, since, cancellationToken);
+            if (sweep is not null)
+            {
+                // Read while the engine still runs, so the window ends with the run and not with the engine's stop.
+                swept = await sweep.CloseAsync(startedInRun: 0, cancellationToken);
+            }
         }
 
         var spent = cost.Since();
@@ -43,9 +50,11 @@ internal sealed class DrainMeasurement(BenchmarkContext context)
             taskRows,
             context.Retries.Count - retriesBefore,
             await context.Store.CountActionsAsync(WorkflowNames.Drain, since, ActivityAction.TaskLeaseExpired, cancellationToken),
-            spent);
+            spent,
+            swept);
         context.Say($"drain: {result.StepsPerSecond:F0} task steps/s, {result.CpuMicrosecondsPerStep:F0} µs CPU and " +
-            $"{result.AllocatedBytesPerStep:F0} bytes allocated per step, {result.RetriedWrites} writes retried, {result.ExpiredLeases} leases expired");
+            $"{result.AllocatedBytesPerStep:F0} bytes allocated per step, {result.RetriedWrites} writes retried, " +
+            $"{result.ExpiredLeases} leases expired{SweepWindow.Describe(swept)}");
         return result;
     }
 }

@@ -16,6 +16,7 @@ internal sealed class ThroughputMeasurement(BenchmarkContext context)
         var taskRows = await context.Store.CountTasksAsync(cancellationToken);
         context.Say($"{label}: {options.Workflows} workflows x {options.Steps} steps, {options.Starters} starters, {taskRows:N0} task rows in the table");
 
+        var sweep = await SweepWindow.OpenAsync(context, cancellationToken);
         await using var engine = await InProcessEngine.StartAsync(options, context.Store, worker: true, cancellationToken);
         var since = context.Now();
         var retriesBefore = context.Retries.Count;
@@ -32,6 +33,7 @@ internal sealed class ThroughputMeasurement(BenchmarkContext context)
         var startSeconds = context.Time.GetElapsedTime(clock).TotalSeconds;
         await RunCompletion.WaitAsync(context, WorkflowNames.Throughput, since, cancellationToken);
         var spent = cost.Since();
+        var swept = sweep is null ? null : await sweep.CloseAsync(options.Workflows, cancellationToken);
 
         var run = await RunRecord.ReadAsync(context.Store, WorkflowNames.Throughput, since, options.Workflows, cancellationToken);
         var result = new ThroughputResult(
@@ -46,10 +48,11 @@ internal sealed class ThroughputMeasurement(BenchmarkContext context)
             taskRows,
             context.Retries.Count - retriesBefore,
             await context.Store.CountActionsAsync(WorkflowNames.Throughput, since, ActivityAction.TaskLeaseExpired, cancellationToken),
-            spent);
+            spent,
+            swept);
         context.Say($"{label}: {result.StepsPerSecond:F0} task steps/s, {result.WorkflowsPerSecond:F0} workflows/s, " +
             $"{result.CpuMicrosecondsPerStep:F0} µs CPU and {result.AllocatedBytesPerStep:F0} bytes allocated per step, " +
-            $"{result.RetriedWrites} writes retried, {result.ExpiredLeases} leases expired");
+            $"{result.RetriedWrites} writes retried, {result.ExpiredLeases} leases expired{SweepWindow.Describe(swept)}");
         return result;
     }
 }

@@ -145,6 +145,30 @@ internal static class DetailTable
             rows.Add(["growth: drain before / after", string.Create(CultureInfo.InvariantCulture,
                 $"{drainBefore.StepsPerSecond:N0} steps/s with {drainBefore.TaskRowsBefore:N0} task rows / {drainAfter.StepsPerSecond:N0} steps/s with {drainAfter.TaskRowsBefore:N0} task rows")]);
         }
+
+        if (growth.Swept is { } swept)
+        {
+            AddSwept(rows, "throughput", swept.Retention, swept.Throughput, growth.After, growth.Before);
+            if (swept.Drain is { } drain && growth.DrainAfter is { } drainWithoutSweep && growth.DrainBefore is { } drainBeforeGrowth)
+            {
+                AddSwept(rows, "drain", swept.Retention, drain, drainWithoutSweep, drainBeforeGrowth);
+            }
+        }
+    }
+
+    /// <summary>A run with the retention sweep deleting the seeded workflows, set beside the same run without it and before growth.</summary>
+    private static void AddSwept(
+        List<string[]> rows, string name, TimeSpan retention, ThroughputResult swept, ThroughputResult withoutSweep, ThroughputResult beforeGrowth)
+    {
+        var deleted = swept.Sweep is { } sweep
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"; the sweep deleted {sweep.WorkflowsDeleted:N0} workflows ({sweep.WorkflowsPerSecond:N0}/s over {sweep.Seconds:F1} s) while the run finished {swept.WorkflowsPerSecond:N0}/s")
+            : string.Empty;
+        rows.Add([
+            $"growth: {name} with the retention sweep on (Retention:MaxAge {retention})",
+            string.Create(CultureInfo.InvariantCulture,
+                $"{swept.StepsPerSecond:N0} steps/s with {swept.TaskRowsBefore:N0} task rows in the table: {swept.StepsPerSecond / withoutSweep.StepsPerSecond:F2}× the run with the sweep off, {swept.StepsPerSecond / beforeGrowth.StepsPerSecond:F2}× before growth{deleted}; {swept.RetriedWrites} writes retried, {swept.ExpiredLeases} leases expired"),
+        ]);
     }
 
     private static void AddHttp(List<string[]> rows, BenchmarkResult result)

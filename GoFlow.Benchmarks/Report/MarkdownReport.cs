@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using GoFlow.Benchmarks.Stores;
 
 namespace GoFlow.Benchmarks.Report;
 
@@ -29,6 +31,7 @@ internal static class MarkdownReport
         Table(text, ["figure", "value"], DetailTable.Rows(result));
 
         AppendClaimPlan(text, result);
+        AppendStorage(text, result);
         AppendFailures(text, result);
         return text.ToString();
     }
@@ -47,6 +50,54 @@ internal static class MarkdownReport
         Line(text, "```");
         Line(text);
     }
+
+    /// <summary>The growth's tables and indexes at each step, and the buffer pool's hit rate between steps.</summary>
+    private static void AppendStorage(StringBuilder text, BenchmarkResult result)
+    {
+        if (result.Growth?.Storage is not { Count: > 0 } storage)
+        {
+            return;
+        }
+
+        Line(text, "#### Tables and indexes (rows: MySQL's estimate, SQLite's count; MiB)");
+        Line(text);
+        Table(text, ["when", "table", "rows", "data", "indexes", "allocated, unused"], storage.SelectMany(snapshot => snapshot.Tables
+            .Select(table => new[]
+            {
+                snapshot.Label,
+                table.Table,
+                table.Rows?.ToString("N0", CultureInfo.InvariantCulture) ?? "—",
+                Mebibytes(table.DataBytes),
+                Mebibytes(table.IndexBytes),
+                Mebibytes(table.FreeBytes),
+            })
+            .Append([snapshot.Label, "**all**", "", Mebibytes(snapshot.DataBytes), Mebibytes(snapshot.IndexBytes), Mebibytes(snapshot.FreeBytes)])));
+
+        if (storage[0].BufferPool is null)
+        {
+            return;
+        }
+
+        Line(text, "#### Buffer pool (InnoDB) between those steps");
+        Line(text);
+        Table(text, ["from", "to", "page requests", "read from disk", "hit rate", "pool pages with data at the end"], storage.Zip(storage.Skip(1))
+            .Where(pair => pair.First.BufferPool is not null && pair.Second.BufferPool is not null)
+            .Select(pair =>
+            {
+                var (from, to) = (pair.First.BufferPool!, pair.Second.BufferPool!);
+                return new[]
+                {
+                    pair.First.Label,
+                    pair.Second.Label,
+                    (to.ReadRequests - from.ReadRequests).ToString("N0", CultureInfo.InvariantCulture),
+                    (to.DiskReads - from.DiskReads).ToString("N0", CultureInfo.InvariantCulture),
+                    BufferPoolCounters.HitRate(from, to) is { } rate ? rate.ToString("P3", CultureInfo.InvariantCulture) : "—",
+                    string.Create(CultureInfo.InvariantCulture, $"{to.PagesData:N0} of {to.PagesTotal:N0} ({Mebibytes(to.PoolBytes)} MiB pool)"),
+                };
+            }));
+    }
+
+    private static string Mebibytes(long? bytes) => bytes is { } known ? (known / (1024.0 * 1024)).ToString("N1", CultureInfo.InvariantCulture) : "—";
 
     private static void AppendFailures(StringBuilder text, BenchmarkResult result)
     {

@@ -61,6 +61,36 @@ internal static class BenchSql
 
     public const string CountTasks = "SELECT COUNT(*) FROM tasks";
 
+    public const string CountWorkflows = "SELECT COUNT(*) FROM workflow_instances";
+
+    /// <summary>
+    /// MySQL/MariaDB: the base tables of the connection's database with their row estimate and sizes. InnoDB keeps these
+    /// from its statistics, which <see cref="MySqlAnalyzeTable"/> refreshes first.
+    /// </summary>
+    public const string MySqlTableSizes = """
+        SELECT TABLE_NAME, COALESCE(TABLE_ROWS, 0), COALESCE(DATA_LENGTH, 0), COALESCE(INDEX_LENGTH, 0), COALESCE(DATA_FREE, 0)
+        FROM information_schema.TABLES
+        WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'
+        ORDER BY TABLE_NAME
+        """;
+
+    /// <summary>Refreshes one table's statistics (a sample of its pages), so that its sizes are those of now.</summary>
+    public static string MySqlAnalyzeTable(string table) => $"ANALYZE TABLE `{table.Replace("`", "``", StringComparison.Ordinal)}`";
+
+    /// <summary>The buffer pool's counters since the server started, as name and value rows.</summary>
+    public const string MySqlBufferPoolStatus = "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_%'";
+
+    public const string MySqlBufferPoolSize = "SELECT @@innodb_buffer_pool_size";
+
+    /// <summary>SQLite: the tables (not SQLite's own), whose rows are counted one by one.</summary>
+    public const string SqliteTables = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+
+    /// <summary>Counts one table's rows.</summary>
+    public static string SqliteCountRows(string table) => $"SELECT COUNT(*) FROM \"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+
+    /// <summary>SQLite: the file's pages in use and on the free list, and the page size, for its size.</summary>
+    public const string SqliteFilePages = "SELECT page_count, freelist_count, page_size FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size()";
+
     public const string WorkflowStatus = "SELECT status FROM workflow_instances WHERE id = @Id";
 
     /// <summary>MySQL/MariaDB: the server and the settings that decide whether a commit is durable.</summary>

@@ -79,6 +79,9 @@ internal abstract class BenchmarkStore : IAsyncDisposable
 
     public abstract Task SeedAsync(SeedRequest request, CancellationToken cancellationToken);
 
+    /// <summary>The size of every table and its indexes, and the buffer pool's counters where there is one.</summary>
+    public abstract Task<StorageSnapshot> ReadStorageAsync(string label, CancellationToken cancellationToken);
+
     public abstract ValueTask DisposeAsync();
 
     public async Task<IReadOnlyList<StoredWorkflow>> ReadWorkflowsAsync(
@@ -132,6 +135,9 @@ internal abstract class BenchmarkStore : IAsyncDisposable
 
     public Task<long> CountTasksAsync(CancellationToken cancellationToken) =>
         ScalarAsync(BenchSql.CountTasks, cancellationToken);
+
+    public Task<long> CountWorkflowsAsync(CancellationToken cancellationToken) =>
+        ScalarAsync(BenchSql.CountWorkflows, cancellationToken);
 
     public async Task<string?> WorkflowStatusAsync(string id, CancellationToken cancellationToken)
     {

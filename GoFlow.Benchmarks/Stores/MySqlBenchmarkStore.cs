@@ -133,6 +133,58 @@ internal sealed class MySqlBenchmarkStore : BenchmarkStore
         }
     }
 
+    public override async Task<StorageSnapshot> ReadStorageAsync(string label, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        foreach (var table in await ReadTableSizesAsync(connection, cancellationToken))
+        {
+            await using var analyze = Command(connection, BenchSql.MySqlAnalyzeTable(table.Table));
+            await using var answer = await analyze.ExecuteReaderAsync(cancellationToken);
+            while (await answer.ReadAsync(cancellationToken))
+            {
+                // ANALYZE answers a status row per table; it has run once they are read.
+            }
+        }
+
+        var tables = await ReadTableSizesAsync(connection, cancellationToken);
+        var status = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        await using (var command = Command(connection, BenchSql.MySqlBufferPoolStatus))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (long.TryParse(Convert.ToString(reader.GetValue(1), CultureInfo.InvariantCulture), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+                {
+                    status[reader.GetString(0)] = value;
+                }
+            }
+        }
+
+        await using var poolSize = Command(connection, BenchSql.MySqlBufferPoolSize);
+        var bufferPool = new BufferPoolCounters(
+            status.GetValueOrDefault("Innodb_buffer_pool_read_requests"),
+            status.GetValueOrDefault("Innodb_buffer_pool_reads"),
+            status.GetValueOrDefault("Innodb_buffer_pool_pages_data"),
+            status.GetValueOrDefault("Innodb_buffer_pool_pages_total"),
+            Convert.ToInt64(await poolSize.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture));
+        return new StorageSnapshot(label, tables, bufferPool);
+    }
+
+    private static async Task<List<TableSize>> ReadTableSizesAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, BenchSql.MySqlTableSizes);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var tables = new List<TableSize>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            tables.Add(new TableSize(reader.GetString(0), Number(reader, 1), Number(reader, 2), Number(reader, 3), Number(reader, 4)));
+        }
+
+        return tables;
+    }
+
+    private static long Number(DbDataReader reader, int ordinal) => Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+
     public override ValueTask DisposeAsync()
     {
         MySqlConnection.ClearAllPools();

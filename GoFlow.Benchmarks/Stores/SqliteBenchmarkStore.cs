@@ -143,6 +143,38 @@ internal sealed class SqliteBenchmarkStore : BenchmarkStore
         }
     }
 
+    public override async Task<StorageSnapshot> ReadStorageAsync(string label, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var names = new List<string>();
+        await using (var command = Command(connection, BenchSql.SqliteTables))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                names.Add(reader.GetString(0));
+            }
+        }
+
+        var tables = new List<TableSize>();
+        foreach (var name in names)
+        {
+            await using var count = Command(connection, BenchSql.SqliteCountRows(name));
+            tables.Add(new TableSize(name, Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture), null, null, null));
+        }
+
+        await using (var command = Command(connection, BenchSql.SqliteFilePages))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            var (pages, free, pageSize) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+            tables.Add(new TableSize(TableSize.WholeFile, null, (pages - free) * pageSize, null, free * pageSize));
+        }
+
+        // SQLite's page cache is per connection and small; the file's pages are the operating system's to cache.
+        return new StorageSnapshot(label, tables, BufferPool: null);
+    }
+
     public override ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();

@@ -57,6 +57,31 @@ public sealed class BenchmarkSmokeTests
         Assert.That(result.Growth!.ClaimPlan, Does.Contain("possible_keys"), "MySQL's EXPLAIN table");
     }
 
+    [Test]
+    [CancelAfter(90_000)]
+    public async Task RunAsync_GrowthWithRetentionOnSqlite_TheSweepDeletesTheSeededWorkflowsAndNoRunsOwn(CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(RetentionRun(mySql: null), cancellationToken);
+
+        AssertGrowthWithRetention(result);
+        Assert.That(result.Growth!.Storage!.Select(snapshot => snapshot.BufferPool), Is.All.Null, "SQLite has no buffer pool of its own");
+    }
+
+    [Test]
+    [CancelAfter(90_000)]
+    public async Task RunAsync_GrowthWithRetentionOnMySql_TheSweepDeletesTheSeededWorkflowsAndNoRunsOwn(CancellationToken cancellationToken)
+    {
+        await using var database = await TestDatabase.CreateAsync();
+
+        var result = await RunAsync(RetentionRun(database.ConnectionString), cancellationToken);
+
+        AssertGrowthWithRetention(result);
+        var storage = result.Growth!.Storage!;
+        Assert.That(storage[^1].BufferPool!.ReadRequests, Is.GreaterThan(storage[0].BufferPool!.ReadRequests));
+        Assert.That(storage.Single(snapshot => snapshot.Label == "after seeding").IndexBytes, Is.GreaterThan(0));
+        Assert.That(MarkdownReport.Build(result), Does.Contain("#### Buffer pool (InnoDB) between those steps"));
+    }
+
     private static BenchmarkOptions LatencyRun(string? mySql) => new()
     {
         MySqlConnectionString = mySql,
@@ -76,6 +101,17 @@ public sealed class BenchmarkSmokeTests
         SeedFinished = 3_000,
         Timeout = TimeSpan.FromSeconds(45),
         Repeat = DrainRuns,
+    };
+
+    private static BenchmarkOptions RetentionRun(string? mySql) => new()
+    {
+        MySqlConnectionString = mySql,
+        Parts = new HashSet<BenchmarkPart> { BenchmarkPart.Throughput, BenchmarkPart.Drain, BenchmarkPart.Growth },
+        Workflows = Workflows,
+        SeedFinished = 3_000,
+        Timeout = TimeSpan.FromSeconds(45),
+        Retention = TimeSpan.FromMinutes(1),
+        Repeat = 1,
     };
 
     private static async Task<BenchmarkResult> RunAsync(BenchmarkOptions options, CancellationToken cancellationToken) =>
@@ -145,6 +181,36 @@ public sealed class BenchmarkSmokeTests
             Assert.That(result.Growth.Ratio, Is.GreaterThan(0));
             Assert.That(result.Growth.DrainRatio, Is.GreaterThan(0), "with the drain part selected, growth reruns the drain too");
             Assert.That(MarkdownReport.Build(result), Does.Contain("engine drain / raw"));
+        });
+    }
+
+    private static void AssertGrowthWithRetention(BenchmarkResult result)
+    {
+        var growth = result.Growth;
+        Assert.That(result.Failures, Is.Empty);
+        Assert.That(growth?.Swept, Is.Not.Null, "with --retention the growth runs again with the sweep on");
+        var swept = growth!.Swept!;
+        var report = MarkdownReport.Build(result);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Throughput!.Sweep!.WorkflowsDeleted, Is.Zero, "the runs' own workflows are younger than the retention age");
+            Assert.That(result.Drain!.Sweep!.WorkflowsDeleted, Is.Zero);
+            Assert.That(growth.After.Sweep, Is.Null, "the growth's runs that show the rows' weight alone leave the sweep off");
+            Assert.That(growth.DrainAfter!.Sweep, Is.Null);
+            Assert.That(swept.Throughput.Sweep!.WorkflowsDeleted + swept.Drain!.Sweep!.WorkflowsDeleted, Is.GreaterThan(0),
+                "the seeded workflows finished before the retention age, and the engine's sweep deletes them");
+            Assert.That(swept.Throughput.Sweep.WorkflowsDeleted + swept.Drain.Sweep.WorkflowsDeleted, Is.LessThanOrEqualTo(1_000),
+                "no more than the 1,000 seeded workflows: none of the runs' own");
+            Assert.That(swept.Throughput.Workflows, Is.EqualTo(Workflows));
+            Assert.That(swept.Throughput.CreateToCompleted.Count, Is.EqualTo(Workflows), "every workflow of the run is read back");
+            Assert.That(swept.Drain.CreateToCompleted.Count, Is.EqualTo(Workflows));
+
+            var afterSeeding = growth.Storage!.Single(snapshot => snapshot.Label == "after seeding");
+            Assert.That(afterSeeding.Tables.Select(table => table.Table), Is.SupersetOf(new[] { "activity_logs", "tasks", "workflow_instances" }));
+            Assert.That(afterSeeding.Tables.Single(table => table.Table == "tasks").Rows, Is.GreaterThan(0));
+            Assert.That(afterSeeding.DataBytes, Is.GreaterThan(0));
+            Assert.That(report, Does.Contain("growth: throughput with the retention sweep on (Retention:MaxAge 00:01:00)"));
+            Assert.That(report, Does.Contain("#### Tables and indexes"));
         });
     }
 }
