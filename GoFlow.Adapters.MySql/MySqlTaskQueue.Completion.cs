@@ -10,6 +10,11 @@ namespace GoFlow.Adapters.MySql;
 /// <summary>The group commit of completions, and the hand-over of each next step, in one transaction (ADR 0011).</summary>
 internal sealed partial class MySqlTaskQueue
 {
+    /// <summary>
+    /// The id a handed-over task is built with before the insert gives it its own; AUTO_INCREMENT never gives 0.
+    /// </summary>
+    private static readonly TaskId NotYetInserted = new(0);
+
     public Task<IReadOnlyDictionary<TaskCompletion, ClaimedTask?>> CompleteAsync(
         IReadOnlyList<TaskCompletion> completions, DateTimeOffset now, CancellationToken cancellationToken) =>
         MySqlAvailability.RunAsync<IReadOnlyDictionary<TaskCompletion, ClaimedTask?>>(async () =>
@@ -23,68 +28,151 @@ internal sealed partial class MySqlTaskQueue
 
             // The times written are answered too (a handed-over task's), so they are cut as the column keeps them.
             var storedNow = MySqlTime.Kept(now);
-
-            // Five round trips whatever the group size: begin, lock the tasks and read their claims, write, log, commit.
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction =
-                await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-
-            var claims = (await connection.QueryAsync<HeldClaimRow>(new CommandDefinition(
-                MySqlTaskQueueSql.LockCompletedTasks,
-                new { TaskIds = completions.Select(completion => completion.Task.Id.Value).Distinct().ToArray() },
-                transaction,
-                cancellationToken: cancellationToken))).ToDictionary(row => row.Id);
-            var held = completions.Where(completion => IsHeld(completion.Task, claims)).ToList();
-            var recordedBefore = completions.Where(completion => WasCompletedByThisClaim(completion.Task, claims)).ToList();
-            if (held.Count == 0 && recordedBefore.Count == 0)
+            if (await TryCompleteAllHeldAsync(connection, completions, storedNow, recorded, cancellationToken))
             {
-                await transaction.RollbackAsync(cancellationToken);
                 return recorded;
             }
 
-            await AcknowledgeAgainAsync(transaction, recordedBefore, storedNow, recorded, cancellationToken);
-            if (held.Count == 0)
-            {
-                await transaction.CommitAsync(cancellationToken);
-                return recorded;
-            }
-
-            var group = new CompletionGroup(held, storedNow);
-            Dictionary<Guid, long> nextTaskIds;
-            await using (var results = await connection.QueryMultipleAsync(BatchStatement.Command(
-                MySqlTaskQueueSql.CompleteHeldTasks(group), group.Parameters, transaction, cancellationToken)))
-            {
-                await ExpectRowCountAsync(results, group.Count, "tasks held by their claim");
-                if (group.Advancing.Count > 0)
-                {
-                    await ExpectRowCountAsync(results, group.Advancing.Count, $"{StatusNames.Running} workflows going on to a next step");
-                }
-
-                if (group.Finishing.Count > 0)
-                {
-                    await ExpectRowCountAsync(results, group.Finishing.Count, $"{StatusNames.Running} workflows finishing");
-                }
-
-                nextTaskIds = group.Advancing.Count > 0
-                    ? (await results.ReadAsync<NextTaskRow>()).ToDictionary(row => row.WorkflowInstanceId, row => row.Id)
-                    : [];
-            }
-
-            var activity = new List<NewActivity>();
-            foreach (var completion in held)
-            {
-                var nextTask = completion.Advance is { HandsOver: true } advance
-                    ? completion.Task.HandedOver(new TaskId(nextTaskIds[completion.Task.WorkflowId.Value]), advance, completion.OutputPayload, storedNow)
-                    : null;
-                activity.AddRange(TransitionLog.Completed(
-                    completion.Task.Subject, completion.Task.WorkflowName, completion.Advance is null, nextTask?.Subject, storedNow));
-                recorded.Add(completion, nextTask);
-            }
-
-            await ActivityLog.AppendAsync(transaction, activity, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await CompleteThoseStillHeldAsync(connection, completions, storedNow, recorded, cancellationToken);
             return recorded;
         });
+
+    /// <summary>
+    /// The common case, in four round trips (begin, the tasks' guarded update, the rest, commit), taking no locking read
+    /// (ADR 0023): the tasks' UPDATE carries each claim as its guard and locks the rows it matches, in ascending id, so
+    /// when it matched one row per completion every task is still held by its claim, and the group is written as
+    /// <see cref="CompleteThoseStillHeldAsync"/> would write it. Otherwise (a claim lost, a lost acknowledgement, one task
+    /// twice) it is rolled back having written nothing else, and false is answered.
+    /// </summary>
+    private static async Task<bool> TryCompleteAllHeldAsync(
+        MySqlConnection connection,
+        IReadOnlyList<TaskCompletion> completions,
+        DateTimeOffset now,
+        Dictionary<TaskCompletion, ClaimedTask?> recorded,
+        CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        var group = new CompletionGroup(completions, now);
+        var completed = await connection.ExecuteScalarAsync<long>(BatchStatement.Command(
+            MySqlTaskQueueSql.CompleteHeldTasks(group), group.Parameters, transaction, cancellationToken));
+        if (completed != group.Count)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return false;
+        }
+
+        await WriteGroupAsync(transaction, group, completions, now, recorded, tasksCompletedAlready: true, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Four round trips whatever the group size (begin, lock the tasks and read their claims, write, commit): the
+    /// completions still held are written, those an earlier commit recorded already are answered as it would have
+    /// answered them, and the others are left out.
+    /// </summary>
+    private static async Task CompleteThoseStillHeldAsync(
+        MySqlConnection connection,
+        IReadOnlyList<TaskCompletion> completions,
+        DateTimeOffset now,
+        Dictionary<TaskCompletion, ClaimedTask?> recorded,
+        CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        var claims = (await connection.QueryAsync<HeldClaimRow>(new CommandDefinition(
+            MySqlTaskQueueSql.LockCompletedTasks,
+            new { TaskIds = completions.Select(completion => completion.Task.Id.Value).Distinct().ToArray() },
+            transaction,
+            cancellationToken: cancellationToken))).ToDictionary(row => row.Id);
+        var held = completions.Where(completion => IsHeld(completion.Task, claims)).ToList();
+        var recordedBefore = completions.Where(completion => WasCompletedByThisClaim(completion.Task, claims)).ToList();
+        if (held.Count == 0 && recordedBefore.Count == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return;
+        }
+
+        await AcknowledgeAgainAsync(transaction, recordedBefore, now, recorded, cancellationToken);
+        if (held.Count > 0)
+        {
+            // The rows are locked and their claims read, so the tasks' update matches every held one.
+            var group = new CompletionGroup(held, now);
+            await WriteGroupAsync(transaction, group, held, now, recorded, tasksCompletedAlready: false, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes a group of held completions in one round trip (the tasks' update unless
+    /// <paramref name="tasksCompletedAlready"/>, then <see cref="MySqlTaskQueueSql.MoveWorkflowsOn"/> and the activity
+    /// rows), checks every row count, and answers each completion with its handed-over task.
+    /// </summary>
+    private static async Task WriteGroupAsync(
+        MySqlTransaction transaction,
+        CompletionGroup group,
+        IReadOnlyList<TaskCompletion> held,
+        DateTimeOffset now,
+        Dictionary<TaskCompletion, ClaimedTask?> recorded,
+        bool tasksCompletedAlready,
+        CancellationToken cancellationToken)
+    {
+        // The activity rows go in the same round trip, before the next tasks' ids are known: a handed-over task's
+        // TASK_STARTED row reads its id by workflow and step (MySqlTaskQueueSql.InsertActivityLogs).
+        var activity = new List<NewActivity>(3 * held.Count);
+        var insertedTaskSteps = new List<int?>(3 * held.Count);
+        var handedOver = new ClaimedTask?[held.Count];
+        for (var i = 0; i < held.Count; i++)
+        {
+            var completion = held[i];
+            handedOver[i] = completion.Advance is { HandsOver: true } advance
+                ? completion.Task.HandedOver(NotYetInserted, advance, completion.OutputPayload, now)
+                : null;
+            var handedOverSubject = handedOver[i] is { } nextTask ? nextTask.Subject with { TaskId = null } : null;
+            foreach (var row in TransitionLog.Completed(
+                completion.Task.Subject, completion.Task.WorkflowName, completion.Advance is null, handedOverSubject, now))
+            {
+                // A last step's WORKFLOW_COMPLETED row names no task either, but a last step hands nothing over.
+                activity.Add(row);
+                insertedTaskSteps.Add(handedOver[i] is { } next && row.TaskId is null ? next.StepIndex : null);
+            }
+        }
+
+        var sql = (tasksCompletedAlready ? string.Empty : MySqlTaskQueueSql.CompleteHeldTasks(group))
+            + MySqlTaskQueueSql.MoveWorkflowsOn(group)
+            + ActivityLog.Insert(activity, group.Parameters, insertedTaskSteps);
+        Dictionary<Guid, long> nextTaskIds;
+        await using (var results = await transaction.Connection!.QueryMultipleAsync(
+            BatchStatement.Command(sql, group.Parameters, transaction, cancellationToken)))
+        {
+            if (!tasksCompletedAlready)
+            {
+                await ExpectRowCountAsync(results, group.Count, "tasks held by their claim");
+            }
+
+            if (group.Advancing.Count > 0)
+            {
+                await ExpectRowCountAsync(results, group.Advancing.Count, $"{StatusNames.Running} workflows going on to a next step");
+            }
+
+            if (group.Finishing.Count > 0)
+            {
+                await ExpectRowCountAsync(results, group.Finishing.Count, $"{StatusNames.Running} workflows finishing");
+            }
+
+            nextTaskIds = group.Advancing.Count > 0
+                ? (await results.ReadAsync<NextTaskRow>()).ToDictionary(row => row.WorkflowInstanceId, row => row.Id)
+                : [];
+        }
+
+        for (var i = 0; i < held.Count; i++)
+        {
+            recorded.Add(held[i], handedOver[i] is { } next
+                ? next with { Id = new TaskId(nextTaskIds[next.WorkflowId.Value]) }
+                : null);
+        }
+    }
 
     /// <summary>Whether the row locked for <paramref name="task"/> still carries its claim: RUNNING, same owner, same attempt.</summary>
     private static bool IsHeld(ClaimedTask task, Dictionary<long, HeldClaimRow> claims) =>

@@ -101,19 +101,16 @@ internal static class MySqlTaskQueueSql
         """;
 
     /// <summary>
-    /// The writes of a group of held completions, in one round trip (see <see cref="CompletionGroup"/> for the
-    /// parameters), in the lock order: the tasks become COMPLETED with their outputs, keeping their worker and attempt
-    /// (what a retry after a lost acknowledgement recognises its own commit by), then ROW_COUNT(); the workflows with a
-    /// next step move their current input on, the others become COMPLETED with it, each update followed by ROW_COUNT(),
-    /// so the caller can check that every row it expected was there; only then are the next steps' tasks created with
-    /// those outputs as input, so that their foreign key's shared lock falls on workflow rows this transaction already
-    /// holds exclusively, and their ids read (by the unique key on workflow and step, as the activity rows and a
-    /// hand-over need them).
+    /// The first write of a group of completions (see <see cref="CompletionGroup"/> for the parameters): the tasks still
+    /// held by their claims become COMPLETED with their outputs, keeping their worker and attempt (what a retry after a
+    /// lost acknowledgement recognises its own commit by), then ROW_COUNT(). Each row is matched on its claim, so the
+    /// count is the group's size exactly when every completion is still held; the rows it matches stay locked, in
+    /// ascending id, until the commit.
     /// </summary>
     public static string CompleteHeldTasks(CompletionGroup group)
     {
-        // About 300 characters a row: the builder is not copied as it grows.
-        var sql = new StringBuilder(capacity: 1_000 + (300 * group.Count));
+        // About 120 characters a row: the builder is not copied as it grows.
+        var sql = new StringBuilder(capacity: 400 + (120 * group.Count));
         var all = Enumerable.Range(0, group.Count).ToList();
         sql.Append(CultureInfo.InvariantCulture, $"""
             UPDATE tasks FORCE INDEX (PRIMARY)
@@ -125,6 +122,20 @@ internal static class MySqlTaskQueueSql
             SELECT ROW_COUNT();
 
             """);
+        return sql.ToString();
+    }
+
+    /// <summary>
+    /// The writes of a group of completions after <see cref="CompleteHeldTasks"/>, in the lock order: the workflows with a
+    /// next step move their current input on, the others become COMPLETED with it, each update followed by ROW_COUNT(),
+    /// so the caller can check that every row it expected was there; only then are the next steps' tasks created with
+    /// those outputs as input, so that their foreign key's shared lock falls on workflow rows this transaction already
+    /// holds exclusively, and their ids read (by the unique key on workflow and step, as a hand-over needs them).
+    /// </summary>
+    public static string MoveWorkflowsOn(CompletionGroup group)
+    {
+        // About 250 characters a row: the builder is not copied as it grows.
+        var sql = new StringBuilder(capacity: 1_000 + (250 * group.Count));
         if (group.Advancing.Count > 0)
         {
             sql.Append(CultureInfo.InvariantCulture, $"""
@@ -282,9 +293,11 @@ internal static class MySqlTaskQueueSql
     /// <summary>
     /// One multi-row INSERT for <paramref name="rowCount"/> rows, whose parameters are prefixed by <c>Log</c> and suffixed
     /// by row index (<c>@LogWorkflowId0</c>, <c>@LogTaskId0</c>, ...), so that a claim or a group of completions logs its
-    /// whole batch in one statement, sent with its other statements.
+    /// whole batch in one statement, sent with its other statements. A row whose task the same transaction has just
+    /// inserted (<paramref name="insertedTaskSteps"/> gives its step, else null) reads the task's id by its workflow and
+    /// step (<c>@LogStepIndex0</c>) instead, so the rows need not wait for the ids to come back.
     /// </summary>
-    public static string InsertActivityLogs(int rowCount)
+    public static string InsertActivityLogs(int rowCount, IReadOnlyList<int?>? insertedTaskSteps = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rowCount);
         // About 90 characters a row: the builder is not copied as it grows.
@@ -292,8 +305,17 @@ internal static class MySqlTaskQueueSql
             .Append("INSERT INTO activity_logs (workflow_instance_id, task_id, action, details, created_at) VALUES ");
         for (var row = 0; row < rowCount; row++)
         {
-            sql.Append(row == 0 ? "(" : ", (")
-                .Append(CultureInfo.InvariantCulture, $"@LogWorkflowId{row}, @LogTaskId{row}, @LogAction{row}, @LogDetails{row}, @LogCreatedAt{row})");
+            sql.Append(row == 0 ? "(" : ", (").Append(CultureInfo.InvariantCulture, $"@LogWorkflowId{row}, ");
+            if (insertedTaskSteps?[row] is null)
+            {
+                sql.Append(CultureInfo.InvariantCulture, $"@LogTaskId{row}");
+            }
+            else
+            {
+                sql.Append(CultureInfo.InvariantCulture, $"(SELECT id FROM tasks WHERE workflow_instance_id = @LogWorkflowId{row} AND step_index = @LogStepIndex{row})");
+            }
+
+            sql.Append(CultureInfo.InvariantCulture, $", @LogAction{row}, @LogDetails{row}, @LogCreatedAt{row})");
         }
 
         return sql.ToString();
