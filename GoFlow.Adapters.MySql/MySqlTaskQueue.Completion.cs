@@ -54,23 +54,21 @@ internal sealed partial class MySqlTaskQueue
     {
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
         var group = new CompletionGroup(completions, now);
-        var completed = await connection.ExecuteScalarAsync<long>(BatchStatement.Command(
-            MySqlTaskQueueSql.CompleteHeldTasks(group), group.Parameters, transaction, cancellationToken));
-        if (completed != group.Count)
+        if (!await CompleteTasksAsync(transaction, group, cancellationToken))
         {
             await transaction.RollbackAsync(cancellationToken);
             return false;
         }
 
-        await WriteGroupAsync(transaction, group, completions, now, recorded, tasksCompletedAlready: true, cancellationToken);
+        await MoveWorkflowsOnAsync(transaction, group, completions, now, recorded, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
 
     /// <summary>
-    /// Four round trips whatever the group size (begin, lock the tasks and read their claims, write, commit): the
-    /// completions still held are written, those an earlier commit recorded already are answered as it would have
-    /// answered them, and the others are left out.
+    /// The other cases, in five round trips whatever the group size (begin, lock the tasks and read their claims, the
+    /// tasks' update, the rest, commit): the completions still held are written as in the common case, those an earlier
+    /// commit recorded already are answered as it would have answered them, and the others are left out.
     /// </summary>
     private static async Task CompleteThoseStillHeldAsync(
         MySqlConnection connection,
@@ -96,26 +94,35 @@ internal sealed partial class MySqlTaskQueue
         await AcknowledgeAgainAsync(transaction, recordedBefore, now, recorded, cancellationToken);
         if (held.Count > 0)
         {
-            // The rows are locked and their claims read, so the tasks' update matches every held one.
             var group = new CompletionGroup(held, now);
-            await WriteGroupAsync(transaction, group, held, now, recorded, tasksCompletedAlready: false, cancellationToken);
+            if (!await CompleteTasksAsync(transaction, group, cancellationToken))
+            {
+                // The rows are locked and their claims were read, so only a broken invariant gets here.
+                throw new InvalidOperationException(
+                    $"Expected {group.Count} tasks held by their claim, locked in the same transaction, to be completed; nothing was changed.");
+            }
+
+            await MoveWorkflowsOnAsync(transaction, group, held, now, recorded, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>Whether the group's tasks' guarded update (<see cref="MySqlTaskQueueSql.CompleteHeldTasks"/>) matched every one of them.</summary>
+    private static async Task<bool> CompleteTasksAsync(MySqlTransaction transaction, CompletionGroup group, CancellationToken cancellationToken) =>
+        await transaction.Connection!.ExecuteScalarAsync<long>(BatchStatement.Command(
+            MySqlTaskQueueSql.CompleteHeldTasks(group), group.TaskParameters, transaction, cancellationToken)) == group.Count;
+
     /// <summary>
-    /// Writes a group of held completions in one round trip (the tasks' update unless
-    /// <paramref name="tasksCompletedAlready"/>, then <see cref="MySqlTaskQueueSql.MoveWorkflowsOn"/> and the activity
-    /// rows), checks every row count, and answers each completion with its handed-over task.
+    /// Writes the rest of a group whose tasks were completed, in one round trip (<see cref="MySqlTaskQueueSql.MoveWorkflowsOn"/>
+    /// and the activity rows), checks every row count, and answers each completion with its handed-over task.
     /// </summary>
-    private static async Task WriteGroupAsync(
+    private static async Task MoveWorkflowsOnAsync(
         MySqlTransaction transaction,
         CompletionGroup group,
         IReadOnlyList<TaskCompletion> held,
         DateTimeOffset now,
         Dictionary<TaskCompletion, ClaimedTask?> recorded,
-        bool tasksCompletedAlready,
         CancellationToken cancellationToken)
     {
         // The activity rows go in the same round trip, before the next tasks' ids are known: a handed-over task's
@@ -139,18 +146,11 @@ internal sealed partial class MySqlTaskQueue
             }
         }
 
-        var sql = (tasksCompletedAlready ? string.Empty : MySqlTaskQueueSql.CompleteHeldTasks(group))
-            + MySqlTaskQueueSql.MoveWorkflowsOn(group)
-            + ActivityLog.Insert(activity, group.Parameters, insertedTaskSteps);
+        var sql = MySqlTaskQueueSql.MoveWorkflowsOn(group) + ActivityLog.Insert(activity, group.Parameters, insertedTaskSteps);
         Dictionary<Guid, long> nextTaskIds;
         await using (var results = await transaction.Connection!.QueryMultipleAsync(
             BatchStatement.Command(sql, group.Parameters, transaction, cancellationToken)))
         {
-            if (!tasksCompletedAlready)
-            {
-                await ExpectRowCountAsync(results, group.Count, "tasks held by their claim");
-            }
-
             if (group.Advancing.Count > 0)
             {
                 await ExpectRowCountAsync(results, group.Advancing.Count, $"{StatusNames.Running} workflows going on to a next step");
