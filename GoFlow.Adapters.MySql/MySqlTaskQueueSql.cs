@@ -72,7 +72,8 @@ internal static class MySqlTaskQueueSql
         """;
 
     /// <summary>
-    /// Locks the tasks a group of completions answers, in primary-key order, and reads the claim each is held under now,
+    /// When the group's guarded update (<see cref="CompleteHeldTasks"/>) did not match every task, in a new transaction:
+    /// locks the tasks a group of completions answers, in primary-key order, and reads the claim each is held under now,
     /// so the caller can tell the completions still held (RUNNING, same lease owner, same attempt) from those an earlier
     /// commit of the same claim recorded already (COMPLETED, same worker, same attempt: its acknowledgement was lost) and
     /// from the others. The rows stay locked until the commit, so the claims read here are the ones the writes after it find.
@@ -185,9 +186,10 @@ internal static class MySqlTaskQueueSql
 
     // Every write a holder makes (complete, fail, retry, release, renew) carries the same guard, its claim: RUNNING, same
     // lease owner, same attempt. 0 rows means the caller no longer holds the claim (another attempt or another worker has
-    // the task now, or the sweep took it back), and the transaction changes nothing. A group of completions reads the
-    // claims of the rows it locks first (LockCompletedTasks), to leave out the ones no longer held and to recognise a
-    // lost acknowledgement, and its UPDATE carries the same guard.
+    // the task now, or the sweep took it back), and the transaction changes nothing. A group of completions sends its
+    // UPDATE (CompleteHeldTasks) with the same guard first; only when it matches fewer rows than the group has does it
+    // roll back and read the claims of the rows it locks (LockCompletedTasks), to leave out the ones no longer held and
+    // to recognise a lost acknowledgement (ADR 0023).
     public static readonly string FailTask = $"""
         UPDATE tasks
         SET status = {StatusSql.To(TaskTransitions.Fail)}, error_message = @Error, lease_owner = NULL, lease_expires_at = NULL,
