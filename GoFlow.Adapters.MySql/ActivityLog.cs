@@ -26,6 +26,13 @@ internal static class ActivityLog
     /// </summary>
     public static string Insert(IReadOnlyList<NewActivity> rows, BatchParameters parameters, IReadOnlyList<int?>? insertedTaskSteps = null)
     {
+        AddValues(rows, parameters, insertedTaskSteps);
+        return MySqlTaskQueueSql.InsertActivityLogs(rows.Count, insertedTaskSteps);
+    }
+
+    /// <summary>Adds the values of <see cref="Insert"/>'s statement, for a caller that writes its text itself.</summary>
+    public static void AddValues(IReadOnlyList<NewActivity> rows, BatchParameters parameters, IReadOnlyList<int?>? insertedTaskSteps = null)
+    {
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
@@ -43,7 +50,5 @@ internal static class ActivityLog
             parameters.Add("LogDetails", i, row.Details);
             parameters.Add("LogCreatedAt", i, MySqlTime.ToDatabase(row.CreatedAt));
         }
-
-        return MySqlTaskQueueSql.InsertActivityLogs(rows.Count, insertedTaskSteps);
     }
 }

@@ -146,7 +146,8 @@ internal sealed partial class MySqlTaskQueue
             }
         }
 
-        var sql = MySqlTaskQueueSql.MoveWorkflowsOn(group) + ActivityLog.Insert(activity, group.Parameters, insertedTaskSteps);
+        ActivityLog.AddValues(activity, group.Parameters, insertedTaskSteps);
+        var sql = MySqlTaskQueueSql.MoveWorkflowsOn(group, insertedTaskSteps);
         Dictionary<Guid, long> nextTaskIds;
         await using (var results = await transaction.Connection!.QueryMultipleAsync(
             BatchStatement.Command(sql, group.Parameters, transaction, cancellationToken)))

@@ -131,12 +131,14 @@ internal static class MySqlTaskQueueSql
     /// next step move their current input on, the others become COMPLETED with it, each update followed by ROW_COUNT(),
     /// so the caller can check that every row it expected was there; only then are the next steps' tasks created with
     /// those outputs as input, so that their foreign key's shared lock falls on workflow rows this transaction already
-    /// holds exclusively, and their ids read (by the unique key on workflow and step, as a hand-over needs them).
+    /// holds exclusively, and their ids read (by the unique key on workflow and step, as a hand-over needs them); last,
+    /// the group's activity rows (<see cref="InsertActivityLogs"/>, one per entry of <paramref name="activityTaskSteps"/>),
+    /// written into the same text so that it is not copied once more to join them.
     /// </summary>
-    public static string MoveWorkflowsOn(CompletionGroup group)
+    public static string MoveWorkflowsOn(CompletionGroup group, IReadOnlyList<int?> activityTaskSteps)
     {
-        // About 250 characters a row: the builder is not copied as it grows.
-        var sql = new StringBuilder(capacity: 1_000 + (250 * group.Count));
+        // About 250 characters a row and 200 an activity row: the builder is not copied as it grows.
+        var sql = new StringBuilder(capacity: 1_000 + (250 * group.Count) + (200 * activityTaskSteps.Count));
         if (group.Advancing.Count > 0)
         {
             sql.Append(CultureInfo.InvariantCulture, $"""
@@ -181,7 +183,7 @@ internal static class MySqlTaskQueueSql
                 """);
         }
 
-        return sql.ToString();
+        return AppendActivityLogs(sql, activityTaskSteps.Count, activityTaskSteps).ToString();
     }
 
     // Every write a holder makes (complete, fail, retry, release, renew) carries the same guard, its claim: RUNNING, same
@@ -299,12 +301,14 @@ internal static class MySqlTaskQueueSql
     /// inserted (<paramref name="insertedTaskSteps"/> gives its step, else null) reads the task's id by its workflow and
     /// step (<c>@LogStepIndex0</c>) instead, so the rows need not wait for the ids to come back.
     /// </summary>
-    public static string InsertActivityLogs(int rowCount, IReadOnlyList<int?>? insertedTaskSteps = null)
+    public static string InsertActivityLogs(int rowCount, IReadOnlyList<int?>? insertedTaskSteps = null) =>
+        // About 90 characters a row: the builder is not copied as it grows.
+        AppendActivityLogs(new StringBuilder(capacity: 100 + (90 * rowCount)), rowCount, insertedTaskSteps).ToString();
+
+    private static StringBuilder AppendActivityLogs(StringBuilder sql, int rowCount, IReadOnlyList<int?>? insertedTaskSteps)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rowCount);
-        // About 90 characters a row: the builder is not copied as it grows.
-        var sql = new StringBuilder(capacity: 100 + (90 * rowCount))
-            .Append("INSERT INTO activity_logs (workflow_instance_id, task_id, action, details, created_at) VALUES ");
+        sql.Append("INSERT INTO activity_logs (workflow_instance_id, task_id, action, details, created_at) VALUES ");
         for (var row = 0; row < rowCount; row++)
         {
             sql.Append(row == 0 ? "(" : ", (").Append(CultureInfo.InvariantCulture, $"@LogWorkflowId{row}, ");
@@ -320,6 +324,6 @@ internal static class MySqlTaskQueueSql
             sql.Append(CultureInfo.InvariantCulture, $", @LogAction{row}, @LogDetails{row}, @LogCreatedAt{row})");
         }
 
-        return sql.ToString();
+        return sql;
     }
 }
