@@ -20,35 +20,20 @@ internal static class ActivityLog
 
     /// <summary>
     /// The one INSERT that appends <paramref name="rows"/>, its values added to <paramref name="parameters"/>, for a
-    /// caller that sends it in one round trip with other statements. A row about a task inserted by the statements sent
-    /// before it has its step in <paramref name="insertedTaskSteps"/>, its id being read there
-    /// (<see cref="MySqlTaskQueueSql.InsertActivityLogs"/>).
+    /// caller that sends it in one round trip with other statements.
     /// </summary>
-    public static string Insert(IReadOnlyList<NewActivity> rows, BatchParameters parameters, IReadOnlyList<int?>? insertedTaskSteps = null)
-    {
-        AddValues(rows, parameters, insertedTaskSteps);
-        return MySqlTaskQueueSql.InsertActivityLogs(rows.Count, insertedTaskSteps);
-    }
-
-    /// <summary>Adds the values of <see cref="Insert"/>'s statement, for a caller that writes its text itself.</summary>
-    public static void AddValues(IReadOnlyList<NewActivity> rows, BatchParameters parameters, IReadOnlyList<int?>? insertedTaskSteps = null)
+    public static string Insert(IReadOnlyList<NewActivity> rows, BatchParameters parameters)
     {
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
             parameters.Add("LogWorkflowId", i, row.WorkflowId.Value);
-            if (insertedTaskSteps?[i] is { } stepIndex)
-            {
-                parameters.Add("LogStepIndex", i, stepIndex);
-            }
-            else
-            {
-                parameters.Add("LogTaskId", i, row.TaskId?.Value);
-            }
-
+            parameters.Add("LogTaskId", i, row.TaskId?.Value);
             parameters.Add("LogAction", i, row.Action);
             parameters.Add("LogDetails", i, row.Details);
             parameters.Add("LogCreatedAt", i, MySqlTime.ToDatabase(row.CreatedAt));
         }
+
+        return MySqlTaskQueueSql.InsertActivityLogs(rows.Count);
     }
 }

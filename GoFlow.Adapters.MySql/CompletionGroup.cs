@@ -5,39 +5,30 @@ namespace GoFlow.Adapters.MySql;
 
 /// <summary>
 /// The held completions of one group commit, numbered: every parameter of completion <c>i</c> ends in <c>i</c>
-/// (<c>@Id0</c>, <c>@Output0</c>, <c>@WorkflowId0</c>, <c>@NextTaskName0</c>, ...).
-/// <see cref="MySqlTaskQueueSql.CompleteHeldTasks"/> writes the tasks with <see cref="TaskParameters"/>, then
-/// <see cref="MySqlTaskQueueSql.MoveWorkflowsOn"/> the rest with <see cref="Parameters"/>, each in one round trip; the
-/// values are split so that neither command carries the other's. A next step's task is inserted with the status, attempt, lease and due time its
+/// (<c>@Id0</c>, <c>@Output0</c>, <c>@WorkflowId0</c>, <c>@NextTaskName0</c>, ...), and <see cref="MySqlTaskQueueSql.CompleteHeldTasks"/>
+/// writes them all in one round trip. A next step's task is inserted with the status, attempt, lease and due time its
 /// <see cref="GoFlow.Domain.Transitions.StepAdvance"/> states (due now or at its wait's end, or handed over to the lease owner).
 /// </summary>
 internal sealed class CompletionGroup
 {
-    /// <summary>The values a completion adds to <see cref="TaskParameters"/>.</summary>
-    private const int TaskValuesPerRow = 4;
-
-    /// <summary>The most values a completion adds to <see cref="Parameters"/>: 2 of its own, 8 more for a next step.</summary>
-    private const int ValuesPerRow = 10;
+    /// <summary>The most values a completion adds: 5 of its own, 8 more for a next step.</summary>
+    private const int ValuesPerRow = 13;
 
     public CompletionGroup(IReadOnlyList<TaskCompletion> held, DateTimeOffset now)
     {
         Count = held.Count;
-        var storedNow = MySqlTime.ToDatabase(now);
-        TaskParameters = new BatchParameters(1 + (TaskValuesPerRow * held.Count));
-        TaskParameters.Add("Now", storedNow);
         Parameters = new BatchParameters(1 + (ValuesPerRow * held.Count));
-        Parameters.Add("Now", storedNow);
+        Parameters.Add("Now", MySqlTime.ToDatabase(now));
         var advancing = new List<int>();
         var finishing = new List<int>();
         for (var i = 0; i < held.Count; i++)
         {
             var completion = held[i];
-            TaskParameters.Add("Id", i, completion.Task.Id.Value);
-            TaskParameters.Add("Output", i, completion.OutputPayload);
-            TaskParameters.Add("Owner", i, completion.Task.LeaseOwner);
-            TaskParameters.Add("Attempt", i, completion.Task.Attempt);
+            Parameters.Add("Id", i, completion.Task.Id.Value);
             Parameters.Add("WorkflowId", i, completion.Task.WorkflowId.Value);
             Parameters.Add("Output", i, completion.OutputPayload);
+            Parameters.Add("Owner", i, completion.Task.LeaseOwner);
+            Parameters.Add("Attempt", i, completion.Task.Attempt);
             if (completion.Advance is { } advance)
             {
                 Parameters.Add("NextStepIndex", i, advance.Step.Index);
@@ -68,9 +59,5 @@ internal sealed class CompletionGroup
     /// <summary>The completions of a workflow's last step.</summary>
     public IReadOnlyList<int> Finishing { get; }
 
-    /// <summary>The values of <see cref="MySqlTaskQueueSql.CompleteHeldTasks"/>.</summary>
-    public BatchParameters TaskParameters { get; }
-
-    /// <summary>The values of <see cref="MySqlTaskQueueSql.MoveWorkflowsOn"/>, and of the activity rows sent with it.</summary>
     public BatchParameters Parameters { get; }
 }

@@ -72,8 +72,7 @@ internal static class MySqlTaskQueueSql
         """;
 
     /// <summary>
-    /// When the group's guarded update (<see cref="CompleteHeldTasks"/>) did not match every task, in a new transaction:
-    /// locks the tasks a group of completions answers, in primary-key order, and reads the claim each is held under now,
+    /// Locks the tasks a group of completions answers, in primary-key order, and reads the claim each is held under now,
     /// so the caller can tell the completions still held (RUNNING, same lease owner, same attempt) from those an earlier
     /// commit of the same claim recorded already (COMPLETED, same worker, same attempt: its acknowledgement was lost) and
     /// from the others. The rows stay locked until the commit, so the claims read here are the ones the writes after it find.
@@ -102,16 +101,19 @@ internal static class MySqlTaskQueueSql
         """;
 
     /// <summary>
-    /// The first write of a group of completions (see <see cref="CompletionGroup"/> for the parameters): the tasks still
-    /// held by their claims become COMPLETED with their outputs, keeping their worker and attempt (what a retry after a
-    /// lost acknowledgement recognises its own commit by), then ROW_COUNT(). Each row is matched on its claim, so the
-    /// count is the group's size exactly when every completion is still held; the rows it matches stay locked, in
-    /// ascending id, until the commit.
+    /// The writes of a group of held completions, in one round trip (see <see cref="CompletionGroup"/> for the
+    /// parameters), in the lock order: the tasks become COMPLETED with their outputs, keeping their worker and attempt
+    /// (what a retry after a lost acknowledgement recognises its own commit by), then ROW_COUNT(); the workflows with a
+    /// next step move their current input on, the others become COMPLETED with it, each update followed by ROW_COUNT(),
+    /// so the caller can check that every row it expected was there; only then are the next steps' tasks created with
+    /// those outputs as input, so that their foreign key's shared lock falls on workflow rows this transaction already
+    /// holds exclusively, and their ids read (by the unique key on workflow and step, as the activity rows and a
+    /// hand-over need them).
     /// </summary>
     public static string CompleteHeldTasks(CompletionGroup group)
     {
-        // About 120 characters a row: the builder is not copied as it grows.
-        var sql = new StringBuilder(capacity: 400 + (120 * group.Count));
+        // About 300 characters a row: the builder is not copied as it grows.
+        var sql = new StringBuilder(capacity: 1_000 + (300 * group.Count));
         var all = Enumerable.Range(0, group.Count).ToList();
         sql.Append(CultureInfo.InvariantCulture, $"""
             UPDATE tasks FORCE INDEX (PRIMARY)
@@ -123,22 +125,6 @@ internal static class MySqlTaskQueueSql
             SELECT ROW_COUNT();
 
             """);
-        return sql.ToString();
-    }
-
-    /// <summary>
-    /// The writes of a group of completions after <see cref="CompleteHeldTasks"/>, in the lock order: the workflows with a
-    /// next step move their current input on, the others become COMPLETED with it, each update followed by ROW_COUNT(),
-    /// so the caller can check that every row it expected was there; only then are the next steps' tasks created with
-    /// those outputs as input, so that their foreign key's shared lock falls on workflow rows this transaction already
-    /// holds exclusively, and their ids read (by the unique key on workflow and step, as a hand-over needs them); last,
-    /// the group's activity rows (<see cref="InsertActivityLogs"/>, one per entry of <paramref name="activityTaskSteps"/>),
-    /// written into the same text so that it is not copied once more to join them.
-    /// </summary>
-    public static string MoveWorkflowsOn(CompletionGroup group, IReadOnlyList<int?> activityTaskSteps)
-    {
-        // About 250 characters a row and 200 an activity row: the builder is not copied as it grows.
-        var sql = new StringBuilder(capacity: 1_000 + (250 * group.Count) + (200 * activityTaskSteps.Count));
         if (group.Advancing.Count > 0)
         {
             sql.Append(CultureInfo.InvariantCulture, $"""
@@ -183,15 +169,14 @@ internal static class MySqlTaskQueueSql
                 """);
         }
 
-        return AppendActivityLogs(sql, activityTaskSteps.Count, activityTaskSteps).ToString();
+        return sql.ToString();
     }
 
     // Every write a holder makes (complete, fail, retry, release, renew) carries the same guard, its claim: RUNNING, same
     // lease owner, same attempt. 0 rows means the caller no longer holds the claim (another attempt or another worker has
-    // the task now, or the sweep took it back), and the transaction changes nothing. A group of completions sends its
-    // UPDATE (CompleteHeldTasks) with the same guard first; only when it matches fewer rows than the group has does it
-    // roll back and read the claims of the rows it locks (LockCompletedTasks), to leave out the ones no longer held and
-    // to recognise a lost acknowledgement (ADR 0023).
+    // the task now, or the sweep took it back), and the transaction changes nothing. A group of completions reads the
+    // claims of the rows it locks first (LockCompletedTasks), to leave out the ones no longer held and to recognise a
+    // lost acknowledgement, and its UPDATE carries the same guard.
     public static readonly string FailTask = $"""
         UPDATE tasks
         SET status = {StatusSql.To(TaskTransitions.Fail)}, error_message = @Error, lease_owner = NULL, lease_expires_at = NULL,
@@ -297,33 +282,20 @@ internal static class MySqlTaskQueueSql
     /// <summary>
     /// One multi-row INSERT for <paramref name="rowCount"/> rows, whose parameters are prefixed by <c>Log</c> and suffixed
     /// by row index (<c>@LogWorkflowId0</c>, <c>@LogTaskId0</c>, ...), so that a claim or a group of completions logs its
-    /// whole batch in one statement, sent with its other statements. A row whose task the same transaction has just
-    /// inserted (<paramref name="insertedTaskSteps"/> gives its step, else null) reads the task's id by its workflow and
-    /// step (<c>@LogStepIndex0</c>) instead, so the rows need not wait for the ids to come back.
+    /// whole batch in one statement, sent with its other statements.
     /// </summary>
-    public static string InsertActivityLogs(int rowCount, IReadOnlyList<int?>? insertedTaskSteps = null) =>
-        // About 90 characters a row: the builder is not copied as it grows.
-        AppendActivityLogs(new StringBuilder(capacity: 100 + (90 * rowCount)), rowCount, insertedTaskSteps).ToString();
-
-    private static StringBuilder AppendActivityLogs(StringBuilder sql, int rowCount, IReadOnlyList<int?>? insertedTaskSteps)
+    public static string InsertActivityLogs(int rowCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rowCount);
-        sql.Append("INSERT INTO activity_logs (workflow_instance_id, task_id, action, details, created_at) VALUES ");
+        // About 90 characters a row: the builder is not copied as it grows.
+        var sql = new StringBuilder(capacity: 100 + (90 * rowCount))
+            .Append("INSERT INTO activity_logs (workflow_instance_id, task_id, action, details, created_at) VALUES ");
         for (var row = 0; row < rowCount; row++)
         {
-            sql.Append(row == 0 ? "(" : ", (").Append(CultureInfo.InvariantCulture, $"@LogWorkflowId{row}, ");
-            if (insertedTaskSteps?[row] is null)
-            {
-                sql.Append(CultureInfo.InvariantCulture, $"@LogTaskId{row}");
-            }
-            else
-            {
-                sql.Append(CultureInfo.InvariantCulture, $"(SELECT id FROM tasks WHERE workflow_instance_id = @LogWorkflowId{row} AND step_index = @LogStepIndex{row})");
-            }
-
-            sql.Append(CultureInfo.InvariantCulture, $", @LogAction{row}, @LogDetails{row}, @LogCreatedAt{row})");
+            sql.Append(row == 0 ? "(" : ", (")
+                .Append(CultureInfo.InvariantCulture, $"@LogWorkflowId{row}, @LogTaskId{row}, @LogAction{row}, @LogDetails{row}, @LogCreatedAt{row})");
         }
 
-        return sql;
+        return sql.ToString();
     }
 }

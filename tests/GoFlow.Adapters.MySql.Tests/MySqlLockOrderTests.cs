@@ -21,13 +21,8 @@ public sealed partial class MySqlLockOrderTests
     {
         var activity = MySqlTaskQueueSql.InsertActivityLogs(2);
         yield return Case("claim", MySqlTaskQueueSql.SelectClaimCandidates, MySqlTaskQueueSql.MarkClaimedAndSelectWorkflows, activity);
-        // The group's activity rows, a hand-over's TASK_STARTED row among them, are part of MoveWorkflowsOn.
-        int?[] activityTaskSteps = [null, 1, null, null];
-        yield return Case("group completion and hand-over, every task held",
-            MySqlTaskQueueSql.CompleteHeldTasks(SampleGroup()), MySqlTaskQueueSql.MoveWorkflowsOn(SampleGroup(), activityTaskSteps));
-        yield return Case("group completion and hand-over, claims read first",
-            MySqlTaskQueueSql.LockCompletedTasks, MySqlTaskQueueSql.RenewHandedOverTask, MySqlTaskQueueSql.CompleteHeldTasks(SampleGroup()),
-            MySqlTaskQueueSql.MoveWorkflowsOn(SampleGroup(), activityTaskSteps));
+        yield return Case("group completion and hand-over",
+            MySqlTaskQueueSql.LockCompletedTasks, MySqlTaskQueueSql.RenewHandedOverTask, MySqlTaskQueueSql.CompleteHeldTasks(SampleGroup()), activity);
         yield return Case("failure", MySqlTaskQueueSql.FailTask, MySqlTaskQueueSql.FailWorkflow, activity);
         yield return Case("retry after a failed attempt", MySqlTaskQueueSql.ScheduleTaskRetry, activity);
         yield return Case("release", MySqlTaskQueueSql.ReleaseTask, activity);

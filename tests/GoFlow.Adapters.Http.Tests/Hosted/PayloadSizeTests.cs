@@ -112,16 +112,15 @@ public sealed class PayloadSizeTests(Store kind)
 }
 
 /// <summary>
-/// MySQL's packet limit (max_allowed_packet, 16 MiB on MariaDB): a completion's statements carry a step's output at most
-/// twice, as a start's carry its input (ADR 0023), so an output the size of an input whose start fitted is recorded. It
-/// used to be sent three times in one statement, which the server refused, and the task failed for good.
+/// MySQL's packet limit (max_allowed_packet, 16 MiB on MariaDB): a step's output that passes the stored-output limit but
+/// makes a completion statement the server refuses fails its task for good, instead of running again after every lease.
 /// </summary>
 public sealed class MySqlPacketLimitTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     [Test]
-    public async Task Workflow_StepOutputAsLargeAsAnInputTheStartStored_IsRecordedAndTheWorkflowCompletes()
+    public async Task Workflow_StepOutputTheStoreRefusesAsTooLarge_FailsForGoodInsteadOfRunningAgainAfterEachLease()
     {
         await using var store = await TestStore.CreateAsync(Store.MySql);
         await using var host = await TestHost.StartAsync(
@@ -135,14 +134,14 @@ public sealed class MySqlPacketLimitTests
                 ["StepOutput:MaxBytes"] = PayloadLimits.MaxBytesLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             });
         // Two million quotation marks: 4 MB of JSON ("\"" each), which its escaping as an SQL literal doubles. The start
-        // sends it twice and fits MariaDB's 16 MiB packet; so does each of the completions' statements.
+        // sends it twice and fits MariaDB's 16 MiB packet; the first step's completion sends it three times and does not.
         var payload = new JsonObject { ["email"] = "ada@example.com", ["note"] = new string('"', 2_000_000) }.ToJsonString(PayloadSizeTests.Unescaped);
         var id = (await host.Client.StartAsync("UserOnboarding", payload)).Id();
 
-        var workflow = await host.Client.WaitForStatusAsync(id, StatusNames.Completed, Timeout);
+        var workflow = await host.Client.WaitForStatusAsync(id, StatusNames.Failed, Timeout);
 
-        Assert.That(
-            workflow["tasks"]!.AsArray().Select(task => (task!["status"]!.GetValue<string>(), task["attempt"]!.GetValue<int>())),
-            Is.All.EqualTo((StatusNames.Completed, 1)));
+        var task = workflow["tasks"]!.AsArray().Single()!;
+        Assert.That(task["attempt"]!.GetValue<int>(), Is.EqualTo(1), "failed for good, not retried");
+        Assert.That(task["error"]!.GetValue<string>(), Is.EqualTo("The task's output is too large for the store to record."));
     }
 }
