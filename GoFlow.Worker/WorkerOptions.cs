@@ -30,7 +30,8 @@ public sealed class WorkerOptions
     /// The most tasks this worker starts running while the API in the same process is serving a request (ADR 0021).
     /// Default 16; a value of <see cref="MaxConcurrency"/> or more turns the rule off. It leaves the CPU to the API
     /// while the API is busy, and at least 1 keeps the worker making progress under any load. Tasks already running
-    /// keep going.
+    /// keep going. While the API is busy the worker claims once half this share is free, so that one claim serves
+    /// several tasks (ADR 0024).
     /// </summary>
     [Range(1, 10_000)]
     public int MaxConcurrencyWhileApiBusy { get; set; } = 16;
