@@ -14,6 +14,8 @@ namespace GoFlow.Benchmarks.Measurements;
 /// </summary>
 internal sealed class GrowthMeasurement(BenchmarkContext context)
 {
+    private const double Mebibyte = 1024 * 1024;
+
     private static readonly TimeSpan PastRetention = TimeSpan.FromDays(1);
 
     /// <param name="atStart">The tables and buffer pool before the first run of the benchmark, for the hit rate of the runs before.</param>
@@ -60,6 +62,4 @@ internal sealed class GrowthMeasurement(BenchmarkContext context)
         context.Say($"growth: {label}: {snapshot.DataBytes / Mebibyte:N0} MiB data, {snapshot.IndexBytes / Mebibyte:N0} MiB indexes");
         return snapshot;
     }
-
-    private const double Mebibyte = 1024 * 1024;
 }

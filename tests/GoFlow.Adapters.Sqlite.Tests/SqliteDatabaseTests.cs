@@ -17,8 +17,8 @@ internal sealed class SqliteDatabaseTests : SqliteFileFixture
     [Test]
     public async Task Prepared_SameStatementInTwoWrites_IsTheSameCompiledCommand()
     {
-        var first = await Database.WriteAsync((_, transaction) => Task.FromResult(Database.Prepared(transaction, Statement)), CancellationToken.None);
-        var second = await Database.WriteAsync((_, transaction) => Task.FromResult(Database.Prepared(transaction, Statement)), CancellationToken.None);
+        var first = await PreparedInAWriteAsync();
+        var second = await PreparedInAWriteAsync();
 
         Assert.That(second, Is.SameAs(first));
     }
@@ -26,13 +26,13 @@ internal sealed class SqliteDatabaseTests : SqliteFileFixture
     [Test]
     public async Task Prepared_AfterAFailedWrite_IsCompiledOnAFreshConnection()
     {
-        var before = await Database.WriteAsync((_, transaction) => Task.FromResult(Database.Prepared(transaction, Statement)), CancellationToken.None);
+        var before = await PreparedInAWriteAsync();
         Assert.That(
             async () => await Database.WriteAsync<bool>(
                 (_, _) => throw new InvalidOperationException("the write fails"), CancellationToken.None),
             Throws.InvalidOperationException);
 
-        var after = await Database.WriteAsync((_, transaction) => Task.FromResult(Database.Prepared(transaction, Statement)), CancellationToken.None);
+        var after = await PreparedInAWriteAsync();
 
         Assert.That(after, Is.Not.SameAs(before));
     }
@@ -93,4 +93,7 @@ internal sealed class SqliteDatabaseTests : SqliteFileFixture
             Throws.InstanceOf<StoreUnavailableException>());
         Assert.That(System.IO.File.Exists(File.Path), Is.False, "the store does not create an empty file in its place");
     }
+
+    private Task<SqliteCommand> PreparedInAWriteAsync() =>
+        Database.WriteAsync((_, transaction) => Task.FromResult(Database.Prepared(transaction, Statement)), CancellationToken.None);
 }
