@@ -10,8 +10,8 @@ namespace GoFlow.Adapters.MySql;
 /// which also runs a transaction the server rolled back as a conflict (a deadlock, a lock wait timeout) again, whole
 /// (<see cref="TransientConflictRetry"/>): each operation opens, runs and commits its own transaction inside it.
 /// A write the server refuses as larger than its packet limit becomes <see cref="PayloadTooLargeForStoreException"/>:
-/// the connection is lost with it, but trying again cannot help. Anything else (a broken invariant, bad SQL, a
-/// constraint) passes through unchanged: it is a bug, not an outage.
+/// the connection is lost with it, but trying again cannot help (<see cref="IsPacketTooLarge"/>). Anything else (a
+/// broken invariant, bad SQL, a constraint) passes through unchanged: it is a bug, not an outage.
 /// </summary>
 internal static class MySqlAvailability
 {
@@ -32,7 +32,7 @@ internal static class MySqlAvailability
     {
         try
         {
-            return await TransientConflictRetry.RunAsync(operation, IsTransientConflict, "MySQL");
+            return await RunAgainIfCutOffAsync(operation);
         }
         catch (Exception exception) when (IsPacketTooLarge(exception))
         {
@@ -53,6 +53,25 @@ internal static class MySqlAvailability
         });
 
     /// <summary>
+    /// Runs <paramref name="operation"/> (again on a conflict), and once more when a large statement of it was cut off
+    /// (<see cref="IsLargeWriteCutOff"/>): either the server hung up on a statement over its packet limit, or the
+    /// connection was lost while a large one was on its way. A statement too large is cut off again (or refused with
+    /// the server's own error), while an outage shows as one the second time (the next connection fails) or has
+    /// passed; so a lost connection never fails a task for good.
+    /// </summary>
+    private static async Task<T> RunAgainIfCutOffAsync<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await TransientConflictRetry.RunAsync(operation, IsTransientConflict, "MySQL");
+        }
+        catch (Exception exception) when (IsLargeWriteCutOff(exception))
+        {
+            return await TransientConflictRetry.RunAsync(operation, IsTransientConflict, "MySQL");
+        }
+    }
+
+    /// <summary>
     /// Whether the server rolled the transaction back and asks for it to be run again: a deadlock (1213, the whole
     /// transaction rolled back) or a lock wait timeout (1205, the statement rolled back; the retry rolls back the rest
     /// when it disposes the transaction). A packet too large, a constraint or bad SQL is not one: running it again
@@ -62,11 +81,28 @@ internal static class MySqlAvailability
         exception is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout };
 
     /// <summary>
-    /// Whether <paramref name="exception"/> is the server's or the driver's "packet too large". The driver reports it
-    /// with the failed socket write inside, which <see cref="IsConnectionFailure"/> would take for an outage.
+    /// Whether <paramref name="exception"/> says the server refused a statement as larger than its max_allowed_packet:
+    /// the server's own error (ER_NET_PACKET_TOO_LARGE), which the client reads when it finished sending before the
+    /// server hung up; or, once the operation was run again (<see cref="RunAsync{T}"/>), the driver's
+    /// <see cref="IsLargeWriteCutOff"/>, which is what the client gets when the server hangs up while the statement is
+    /// still being sent (the larger it is, the likelier). Both come with the connection lost, which
+    /// <see cref="IsConnectionFailure"/> would take for an outage.
     /// </summary>
     public static bool IsPacketTooLarge(Exception exception) =>
-        exception is MySqlException { ErrorCode: MySqlErrorCode.PacketTooLarge };
+        exception is MySqlException { ErrorCode: MySqlErrorCode.PacketTooLarge } || IsLargeWriteCutOff(exception);
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> is the driver's "Error submitting N MB packet; ensure 'max_allowed_packet' is
+    /// greater than N MB": MySqlConnector raises it, with no server error code and the failed socket write inside,
+    /// when sending a statement of more than 4 MiB fails at the transport. That is what a statement over the server's
+    /// packet limit gets, and also what a connection lost while a large statement is sent gets: the driver cannot tell
+    /// them apart, and neither can one failure. Its message is the only sign of it (MySqlAvailabilityTests pins it
+    /// against the server).
+    /// </summary>
+    public static bool IsLargeWriteCutOff(Exception exception) =>
+        exception is MySqlException { ErrorCode: MySqlErrorCode.None, InnerException: { } transport } driver
+        && driver.Message.Contains("'max_allowed_packet'", StringComparison.Ordinal)
+        && IsConnectionFailure(transport);
 
     /// <summary>Whether <paramref name="exception"/>, or any exception inside it, says the server could not be reached.</summary>
     public static bool IsConnectionFailure(Exception exception)

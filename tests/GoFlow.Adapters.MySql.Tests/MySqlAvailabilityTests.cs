@@ -9,7 +9,8 @@ namespace GoFlow.Adapters.MySql.Tests;
 
 /// <summary>
 /// A database that cannot be reached is reported as <see cref="StoreUnavailableException"/> by every public method of
-/// both stores, whether the server refuses the connection or drops it in the middle of a command.
+/// both stores, whether the server refuses the connection or drops it in the middle of a command; a statement over the
+/// server's packet limit as <see cref="PayloadTooLargeForStoreException"/>, however the driver sees the refusal.
 /// </summary>
 internal sealed class MySqlAvailabilityTests : MySqlDatabaseFixture
 {
@@ -116,6 +117,91 @@ internal sealed class MySqlAvailabilityTests : MySqlDatabaseFixture
     }
 
     [Test]
+    public async Task CompleteAsync_OutputOverTheServersPacketLimit_ThrowsPayloadTooLargeAndChangesNothing()
+    {
+        var workflow = await new WorkflowBuilder().Named("Single").WithTasks("Only").CreateAsync(Storage.Repository);
+        var claimed = await Storage.Queue.ClaimAsync(new ClaimBuilder().Build(), CancellationToken.None);
+        var before = await Storage.SnapshotAsync();
+
+        var thrown = Assert.ThrowsAsync<PayloadTooLargeForStoreException>(async () => await Storage.Queue.CompleteAsync(
+            [new TaskCompletion(claimed[0], await OverThePacketLimitAsync(), Advance: null)], Now, CancellationToken.None));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(thrown!.InnerException, Is.InstanceOf<MySqlException>());
+            Assert.That(await Storage.SnapshotAsync(), Is.EqualTo(before), "the refused transaction rolled back");
+            Assert.That((await Storage.Repository.FindAsync(workflow.Id, CancellationToken.None))!.Tasks[0].Status,
+                Is.EqualTo(WorkflowTaskStatus.Running), "the store works again at once");
+        }
+    }
+
+    [Test]
+    public async Task CreateManyAsync_InputOverTheServersPacketLimit_ThrowsPayloadTooLargeAndCreatesNothing()
+    {
+        var (workflow, firstTask) = new WorkflowBuilder().WithInput(await OverThePacketLimitAsync()).Build();
+
+        Assert.ThrowsAsync<PayloadTooLargeForStoreException>(async () =>
+            await Storage.Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], CancellationToken.None));
+
+        Assert.That(await Storage.SnapshotAsync(), Is.Empty);
+    }
+
+    [Test]
+    public async Task RunAsync_LargeWriteCutOffOnceThenWritten_RunsItAgainAndAnswers()
+    {
+        var payload = await OverThePacketLimitAsync();
+        Exception? first = null;
+        var runs = 0;
+
+        var answer = await MySqlAvailability.RunAsync(async () =>
+        {
+            if (++runs > 1)
+            {
+                return "written";
+            }
+
+            try
+            {
+                await SendAsync(payload);
+            }
+            catch (MySqlException exception)
+            {
+                first = exception;
+                throw;
+            }
+
+            return "not cut off";
+        });
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(first is not null && MySqlAvailability.IsLargeWriteCutOff(first), Is.True, $"the test's own setup: {first}");
+            Assert.That(answer, Is.EqualTo("written"), "a connection lost while a large statement was sent is not a refusal");
+            Assert.That(runs, Is.EqualTo(2));
+        }
+    }
+
+    [Test]
+    public async Task RunAsync_LargeWriteCutOffThenServerUnreachable_ThrowsStoreUnavailable()
+    {
+        var payload = await OverThePacketLimitAsync();
+        var closed = $"Server=127.0.0.1;Port={ClosedPort()};User ID=goflow;Password=goflow;Database=goflow";
+        var runs = 0;
+
+        var thrown = Assert.ThrowsAsync<StoreUnavailableException>(() => MySqlAvailability.RunAsync(async () =>
+        {
+            await (++runs == 1 ? SendAsync(payload) : SendAsync("{}", closed));
+            return runs;
+        }));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(thrown!.InnerException, Is.InstanceOf<MySqlException>());
+            Assert.That(runs, Is.EqualTo(2), "a cut-off large write is run once more before it is judged");
+        }
+    }
+
+    [Test]
     public async Task PublicMethod_ServerRejectsTheStatement_PassesTheErrorOnUnchanged()
     {
         var (workflow, firstTask) = new WorkflowBuilder().Build();
@@ -139,6 +225,29 @@ internal sealed class MySqlAvailabilityTests : MySqlDatabaseFixture
             Assert.That(MySqlAvailability.IsConnectionFailure(new InvalidOperationException("a bug")), Is.False);
             Assert.That(MySqlAvailability.IsConnectionFailure(new OperationCanceledException()), Is.False);
         }
+    }
+
+    /// <summary>
+    /// A JSON document twice as large as the server's max_allowed_packet: any statement that carries it is over the
+    /// limit, and so large that the server hangs up while the driver is still sending it.
+    /// </summary>
+    private async Task<string> OverThePacketLimitAsync()
+    {
+        var limit = await Database.ExecuteScalarAsync<long>("SELECT @@max_allowed_packet");
+        return $$"""{"note":"{{new string('x', checked((int)(2 * limit)))}}"}""";
+    }
+
+    /// <summary>
+    /// Sends a statement carrying <paramref name="payload"/> on a connection of its own, to this test's database unless
+    /// <paramref name="connectionString"/> names another.
+    /// </summary>
+    private async Task SendAsync(string payload, string? connectionString = null)
+    {
+        await using var connection = new MySqlConnection(connectionString ?? Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new MySqlCommand("SELECT LENGTH(@Payload)", connection);
+        command.Parameters.AddWithValue("@Payload", payload);
+        await command.ExecuteScalarAsync();
     }
 
     /// <summary>A TCP port on 127.0.0.1 that nothing listens on: bound once by the system, then closed.</summary>
