@@ -66,12 +66,6 @@ internal sealed record ExpiredLeaseRow(long Id, Guid WorkflowInstanceId, string 
 
 internal sealed record WorkflowNameRow(Guid Id, string WorkflowName);
 
-/// <summary>A task or activity row of a workflow the retention sweep is deleting.</summary>
-internal sealed record ChildRow(Guid WorkflowInstanceId, long Id);
-
-/// <summary>How many task or activity rows a workflow has.</summary>
-internal sealed record ChildCountRow(Guid WorkflowInstanceId, long Total);
-
 internal sealed record SignalRow(
     Guid WorkflowInstanceId, string Name, string Payload, string? IdempotencyKey, string? RequestFingerprint, DateTime ReceivedAt);
 

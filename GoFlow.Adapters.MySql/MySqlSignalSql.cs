@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using GoFlow.Adapters.Sql;
 using GoFlow.Domain.Transitions;
 
@@ -79,21 +77,4 @@ internal static class MySqlSignalSql
         SET status = {StatusSql.To(TaskTransitions.SignalTimeout)}, error_message = @Error, updated_at = @Now
         WHERE id IN @TaskIds AND {StatusSql.From(TaskTransitions.SignalTimeout)} AND scheduled_at <= @Now
         """;
-
-    /// <summary>
-    /// Deletes the signals of the retention sweep's locked workflows (<c>@WorkflowId0</c>, ...), one statement per
-    /// workflow forced onto the primary key, as the sweep's other deletes are (see <see cref="MySqlRetentionSql.DeleteLockedRows"/>).
-    /// A finished workflow takes no more signals, so no delivery holds these rows.
-    /// </summary>
-    public static string DeleteSignalsOf(int workflowRows)
-    {
-        var sql = new StringBuilder();
-        for (var i = 0; i < workflowRows; i++)
-        {
-            sql.Append(CultureInfo.InvariantCulture,
-                $"DELETE s FROM workflow_signals AS s FORCE INDEX (PRIMARY) WHERE s.workflow_instance_id = @WorkflowId{i};\n");
-        }
-
-        return sql.ToString();
-    }
 }
