@@ -1,5 +1,4 @@
 using GoFlow.Domain;
-using static GoFlow.Adapters.MySql.SqlRows;
 
 namespace GoFlow.Adapters.MySql;
 
@@ -13,27 +12,30 @@ namespace GoFlow.Adapters.MySql;
 /// locked, each statement reaching them by their exact key so that it reads, and locks, no other row. It also never
 /// holds up a worker for long: the workflows it takes are finished, and no worker holds their tasks.
 /// <para>
-/// Its statements after the batch's are written once, for a fixed number of rows (<see cref="RowsPerStatement"/>,
-/// <c>@Row0</c> to <c>@Row255</c>); a part of the batch with fewer rows repeats its last row, which the <c>IN</c> list
-/// reads once. So their text is the same for every batch, and a batch of 2,000 workflows is a few dozen statements
-/// of a few KB each rather than one statement per row (or one text per batch, each larger than the large object heap's
-/// threshold).
+/// Its statements after the batch's take their rows as one parameter, <c>@Ids</c>, a JSON array of up to
+/// <see cref="IdsPerStatement"/> ids that JSON_TABLE turns into a table (MariaDB 10.6+, MySQL 8.0+), joined first
+/// (STRAIGHT_JOIN) to the table whose rows they name, through the index that starts with that id. So each id is one
+/// exact lookup, whatever the list's length and the table's size. An <c>IN</c> list would not do: for a list that is a
+/// large part of a small table, or of 200 values or more (eq_range_index_dive_limit), MariaDB reads the whole table
+/// even with <c>FORCE INDEX (PRIMARY)</c>, and locks, or waits on, every row it passes. One statement per row, which
+/// the sweep used before, was safe too, but cost it about 12 statements per three-step workflow.
 /// </para>
 /// </remarks>
 internal static class MySqlRetentionSql
 {
     /// <summary>
-    /// How many rows each statement after the batch's names: enough that a batch of 2,000 three-step workflows (about
-    /// 24,000 rows) takes about a hundred statements, and few enough that the text of one stays a few KB, below the
-    /// large object heap's threshold, and that the server reads its <c>IN</c> list as a list of keys (MariaDB turns
-    /// one of 1,000 values or more into a join, in_predicate_conversion_threshold).
+    /// How many ids one statement after the batch's names at most: a batch of 2,000 three-step workflows (about 24,000
+    /// rows) is then about 60 statements, and the JSON of one, 20 KB for row ids and 40 KB for workflow ids, stays below
+    /// the large object heap's threshold.
     /// </summary>
-    public const int RowsPerStatement = 256;
+    public const int IdsPerStatement = 500;
 
-    /// <summary>The parameters' prefix: <c>@Row0</c>, <c>@Row1</c>, ...</summary>
-    public const string RowParameter = "Row";
+    /// <summary>The workflows <c>@Ids</c> (a JSON array of their ids), as a table <c>w</c> of one column, <c>id</c>.</summary>
+    private const string Workflows =
+        "JSON_TABLE(@Ids, '$[*]' COLUMNS (id CHAR(36) CHARACTER SET ascii COLLATE ascii_bin PATH '$')) AS w";
 
-    private static readonly int[] Rows = [.. Enumerable.Range(0, RowsPerStatement)];
+    /// <summary>The task or activity rows <c>@Ids</c> (a JSON array of their ids), as a table <c>r</c> of one column, <c>id</c>.</summary>
+    private const string Rows = "JSON_TABLE(@Ids, '$[*]' COLUMNS (id BIGINT PATH '$')) AS r";
 
     /// <summary>
     /// The batch: up to @MaxWorkflows finished workflows that last changed before @FinishedBefore, read from
@@ -50,50 +52,45 @@ internal static class MySqlRetentionSql
         """;
 
     /// <summary>
-    /// Four result sets for the workflows <c>@Row0</c>, ... of the batch: their task rows this transaction could lock
+    /// Four result sets for the workflows <c>@Ids</c> of the batch: their task rows this transaction could lock
     /// (skipping those another holds), how many task rows each has, and the same two for their activity rows. A workflow
-    /// the sweep could not lock whole (a cancel or retry of it is under way) is left for a later sweep. Each list of a
-    /// workflow's rows is read from the index that starts with the workflow's id, one exact prefix per workflow, so no
-    /// row of another workflow is read or locked.
+    /// the sweep could not lock whole (a cancel or retry of it is under way) is left for a later sweep. Each workflow's
+    /// rows are read from the index that starts with its id.
     /// </summary>
-    public static readonly string LockChildRows = $"""
-        SELECT workflow_instance_id, id
-        FROM tasks FORCE INDEX (uq_tasks_workflow_step) WHERE workflow_instance_id IN ({RowList}) FOR UPDATE SKIP LOCKED;
+    public const string LockChildRows = $"""
+        SELECT t.workflow_instance_id, t.id
+        FROM {Workflows} STRAIGHT_JOIN tasks AS t FORCE INDEX (uq_tasks_workflow_step) ON t.workflow_instance_id = w.id
+        FOR UPDATE SKIP LOCKED;
 
-        SELECT workflow_instance_id, COUNT(*)
-        FROM tasks WHERE workflow_instance_id IN ({RowList}) GROUP BY workflow_instance_id;
+        SELECT t.workflow_instance_id, COUNT(*)
+        FROM {Workflows} STRAIGHT_JOIN tasks AS t FORCE INDEX (uq_tasks_workflow_step) ON t.workflow_instance_id = w.id
+        GROUP BY t.workflow_instance_id;
 
-        SELECT workflow_instance_id, id
-        FROM activity_logs FORCE INDEX (idx_activity_logs_workflow) WHERE workflow_instance_id IN ({RowList}) FOR UPDATE SKIP LOCKED;
+        SELECT a.workflow_instance_id, a.id
+        FROM {Workflows} STRAIGHT_JOIN activity_logs AS a FORCE INDEX (idx_activity_logs_workflow) ON a.workflow_instance_id = w.id
+        FOR UPDATE SKIP LOCKED;
 
-        SELECT workflow_instance_id, COUNT(*)
-        FROM activity_logs WHERE workflow_instance_id IN ({RowList}) GROUP BY workflow_instance_id;
+        SELECT a.workflow_instance_id, COUNT(*)
+        FROM {Workflows} STRAIGHT_JOIN activity_logs AS a FORCE INDEX (idx_activity_logs_workflow) ON a.workflow_instance_id = w.id
+        GROUP BY a.workflow_instance_id;
         """;
 
-    /// <summary>
-    /// The activity rows <c>@Row0</c>, ... (their ids), locked by <see cref="LockChildRows"/>. Children go first, as the
-    /// foreign keys require. Each delete is forced onto the primary key: a list of ids is then a list of exact keys, each
-    /// one lookup that locks that row and reads no other, where left to itself the optimizer may scan an index and lock,
-    /// and wait on, every row it passes.
-    /// </summary>
-    public static readonly string DeleteActivityRows =
-        $"DELETE a FROM activity_logs AS a FORCE INDEX (PRIMARY) WHERE a.id IN ({RowList})";
+    /// <summary>The activity rows <c>@Ids</c>, locked by <see cref="LockChildRows"/>. Children go first, as the foreign keys require.</summary>
+    public const string DeleteActivityRows =
+        $"DELETE a FROM {Rows} STRAIGHT_JOIN activity_logs AS a FORCE INDEX (PRIMARY) ON a.id = r.id";
 
-    /// <summary>The task rows <c>@Row0</c>, ... (their ids), locked by <see cref="LockChildRows"/>; forced onto the primary key as <see cref="DeleteActivityRows"/> is.</summary>
-    public static readonly string DeleteTaskRows =
-        $"DELETE t FROM tasks AS t FORCE INDEX (PRIMARY) WHERE t.id IN ({RowList})";
+    /// <summary>The task rows <c>@Ids</c>, locked by <see cref="LockChildRows"/>.</summary>
+    public const string DeleteTaskRows =
+        $"DELETE t FROM {Rows} STRAIGHT_JOIN tasks AS t FORCE INDEX (PRIMARY) ON t.id = r.id";
 
     /// <summary>
-    /// The signals of the workflows <c>@Row0</c>, ..., uncounted: a finished workflow takes no more signals, so no
-    /// delivery holds these rows, and their number is what it was. The primary key starts with the workflow's id, so each
-    /// is an exact prefix of it, read without locking the row after.
+    /// The signals of the workflows <c>@Ids</c>, uncounted: a finished workflow takes no more signals, so no delivery
+    /// holds these rows, and their number is what it was. Read by the primary key's first column, the workflow's id.
     /// </summary>
-    public static readonly string DeleteSignalRows =
-        $"DELETE s FROM workflow_signals AS s FORCE INDEX (PRIMARY) WHERE s.workflow_instance_id IN ({RowList})";
+    public const string DeleteSignalRows =
+        $"DELETE s FROM {Workflows} STRAIGHT_JOIN workflow_signals AS s FORCE INDEX (PRIMARY) ON s.workflow_instance_id = w.id";
 
-    /// <summary>The workflows <c>@Row0</c>, ..., last, once nothing refers to them; locked by <see cref="SelectFinishedWorkflows"/>.</summary>
-    public static readonly string DeleteWorkflowRows =
-        $"DELETE w FROM workflow_instances AS w FORCE INDEX (PRIMARY) WHERE w.id IN ({RowList})";
-
-    private static SqlRows RowList => List(Rows, RowParameter);
+    /// <summary>The workflows <c>@Ids</c>, last, once nothing refers to them; locked by <see cref="SelectFinishedWorkflows"/>.</summary>
+    public const string DeleteWorkflowRows =
+        $"DELETE i FROM {Workflows} STRAIGHT_JOIN workflow_instances AS i FORCE INDEX (PRIMARY) ON i.id = w.id";
 }

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Globalization;
+using System.Text;
 using Dapper;
 using GoFlow.Ports.Driven;
 using MySqlConnector;
@@ -27,7 +28,7 @@ internal sealed partial class MySqlWorkflowRepository
             if (batch.Count > 0)
             {
                 await using var sweep = new RetentionSweep(connection, transaction);
-                foreach (var workflows in batch.Chunk(MySqlRetentionSql.RowsPerStatement))
+                foreach (var workflows in batch.Chunk(MySqlRetentionSql.IdsPerStatement))
                 {
                     deleted += await sweep.DeleteWholeAsync(workflows, cancellationToken);
                 }
@@ -38,18 +39,17 @@ internal sealed partial class MySqlWorkflowRepository
         });
 
     /// <summary>
-    /// The deletes of one batch, a part of up to <see cref="MySqlRetentionSql.RowsPerStatement"/> workflows at a time,
-    /// each statement a command made once per batch whose parameters (<c>@Row0</c>, ...) take each part's values in turn.
-    /// Made per value, the parameters were most of what a batch allocated; and the statements' text is the same for
-    /// every batch, so it is sent as is rather than through Dapper, which would keep nothing from it.
+    /// The deletes of one batch, a part of up to <see cref="MySqlRetentionSql.IdsPerStatement"/> workflows at a time,
+    /// each statement a command made once per batch that takes each part's ids in turn. Their text is the same for every
+    /// batch, and their one parameter a string, so they are sent as they are rather than through Dapper.
     /// </summary>
     private sealed class RetentionSweep(MySqlConnection connection, MySqlTransaction transaction) : IAsyncDisposable
     {
-        private readonly RowsCommand _lockChildRows = new(MySqlRetentionSql.LockChildRows, connection, transaction);
-        private readonly RowsCommand _deleteActivity = new(MySqlRetentionSql.DeleteActivityRows, connection, transaction);
-        private readonly RowsCommand _deleteTasks = new(MySqlRetentionSql.DeleteTaskRows, connection, transaction);
-        private readonly RowsCommand _deleteSignals = new(MySqlRetentionSql.DeleteSignalRows, connection, transaction);
-        private readonly RowsCommand _deleteWorkflows = new(MySqlRetentionSql.DeleteWorkflowRows, connection, transaction);
+        private readonly IdsCommand _lockChildRows = new(MySqlRetentionSql.LockChildRows, connection, transaction);
+        private readonly IdsCommand _deleteActivity = new(MySqlRetentionSql.DeleteActivityRows, connection, transaction);
+        private readonly IdsCommand _deleteTasks = new(MySqlRetentionSql.DeleteTaskRows, connection, transaction);
+        private readonly IdsCommand _deleteSignals = new(MySqlRetentionSql.DeleteSignalRows, connection, transaction);
+        private readonly IdsCommand _deleteWorkflows = new(MySqlRetentionSql.DeleteWorkflowRows, connection, transaction);
 
         private readonly List<(Guid Workflow, long Id)> _tasks = [];
         private readonly List<(Guid Workflow, long Id)> _activity = [];
@@ -155,7 +155,7 @@ internal sealed partial class MySqlWorkflowRepository
 
         /// <summary>Deletes those of the locked <paramref name="rows"/> that belong to a whole workflow.</summary>
         private async Task<RowsDeleted> DeleteRowsOfWholeAsync(
-            RowsCommand delete, List<(Guid Workflow, long Id)> rows, CancellationToken cancellationToken)
+            IdsCommand delete, List<(Guid Workflow, long Id)> rows, CancellationToken cancellationToken)
         {
             _ids.Clear();
             foreach (var (workflow, id) in rows)
@@ -167,7 +167,7 @@ internal sealed partial class MySqlWorkflowRepository
             }
 
             var deleted = 0;
-            foreach (var part in _ids.Chunk(MySqlRetentionSql.RowsPerStatement))
+            foreach (var part in _ids.Chunk(MySqlRetentionSql.IdsPerStatement))
             {
                 deleted += await delete.ExecuteAsync(part, cancellationToken);
             }
@@ -182,46 +182,55 @@ internal sealed partial class MySqlWorkflowRepository
     }
 
     /// <summary>
-    /// A statement of the sweep over up to <see cref="MySqlRetentionSql.RowsPerStatement"/> rows (<c>@Row0</c>, ...), made
-    /// once, run with each part's values: a part with fewer rows repeats its last value, which the statement's <c>IN</c>
-    /// list reads once.
+    /// A statement of the sweep over up to <see cref="MySqlRetentionSql.IdsPerStatement"/> ids, made once per batch and
+    /// run with each part's ids, written as the JSON array <c>@Ids</c> into a builder that keeps its buffer from part to
+    /// part.
     /// </summary>
-    private sealed class RowsCommand : IAsyncDisposable
+    private sealed class IdsCommand : IAsyncDisposable
     {
         private readonly MySqlCommand _command;
+        private readonly MySqlParameter _ids = new("@Ids", MySqlDbType.String);
+        private readonly StringBuilder _json = new();
 
-        public RowsCommand(string sql, MySqlConnection connection, MySqlTransaction transaction)
+        public IdsCommand(string sql, MySqlConnection connection, MySqlTransaction transaction)
         {
             _command = new MySqlCommand(sql, connection, transaction);
-            for (var row = 0; row < MySqlRetentionSql.RowsPerStatement; row++)
-            {
-                _command.Parameters.Add(new MySqlParameter(
-                    MySqlRetentionSql.RowParameter + row.ToString(CultureInfo.InvariantCulture), value: null));
-            }
+            _command.Parameters.Add(_ids);
         }
 
-        public Task<int> ExecuteAsync<T>(IReadOnlyList<T> values, CancellationToken cancellationToken)
+        public Task<int> ExecuteAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken)
         {
-            Bind(values);
+            Bind(ids, quoted: false);
             return _command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        public Task<MySqlDataReader> ExecuteReaderAsync<T>(IReadOnlyList<T> values, CancellationToken cancellationToken)
+        public Task<int> ExecuteAsync(IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
         {
-            Bind(values);
+            Bind(ids, quoted: true);
+            return _command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        public Task<MySqlDataReader> ExecuteReaderAsync(IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
+        {
+            Bind(ids, quoted: true);
             return _command.ExecuteReaderAsync(cancellationToken);
         }
 
         public ValueTask DisposeAsync() => _command.DisposeAsync();
 
-        private void Bind<T>(IReadOnlyList<T> values)
+        /// <summary>Numbers as they are, ids as strings: neither has a character JSON would escape.</summary>
+        private void Bind<T>(IReadOnlyList<T> ids, bool quoted)
+            where T : ISpanFormattable
         {
-            ArgumentOutOfRangeException.ThrowIfZero(values.Count);
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(values.Count, MySqlRetentionSql.RowsPerStatement);
-            for (var row = 0; row < MySqlRetentionSql.RowsPerStatement; row++)
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(ids.Count, MySqlRetentionSql.IdsPerStatement);
+            var quote = quoted ? "\"" : string.Empty;
+            _json.Clear().Append('[');
+            for (var i = 0; i < ids.Count; i++)
             {
-                _command.Parameters[row].Value = values[Math.Min(row, values.Count - 1)];
+                _json.Append(CultureInfo.InvariantCulture, $"{(i == 0 ? string.Empty : ",")}{quote}{ids[i]}{quote}");
             }
+
+            _ids.Value = _json.Append(']').ToString();
         }
     }
 }

@@ -68,6 +68,6 @@ internal sealed partial class BatchStatementTests : MySqlDatabaseFixture
     /// A parameter of the first row of a batch statement: a start's, a claim's activity row, a completion, a renewal, a
     /// retention sweep's deletes.
     /// </summary>
-    [GeneratedRegex(@"@(TaskStepIndex|LogWorkflowId|Output|Attempt|ActivityId|WorkflowId|Row)0\b")]
+    [GeneratedRegex(@"@(TaskStepIndex|LogWorkflowId|Output|Attempt|ActivityId|WorkflowId)0\b")]
     private static partial Regex FirstRowParameter();
 }

@@ -1,4 +1,6 @@
+using Dapper;
 using GoFlow.Domain;
+using GoFlow.Ports.Driven;
 using GoFlow.Storage.ContractTests.Builders;
 using MySqlConnector;
 
@@ -50,6 +52,67 @@ internal sealed class MySqlWorkflowRetentionLockingTests : MySqlDatabaseFixture
             Assert.That(lockedDetails?.Tasks, Has.Count.EqualTo(1), "the held workflow kept every row");
             Assert.That(deletedLater, Is.EqualTo(1), "taken by the next sweep");
             Assert.That(await Storage.Repository.FindAsync(locked, CancellationToken.None), Is.Null);
+        }
+    }
+
+    [Test]
+    public async Task DeleteFinishedAsync_RowsBesideTheBatchsHeldByAnotherTransaction_DeletesTheBatchWithoutWaiting()
+    {
+        // Finished and unfinished workflows alternate, so that every row of the batch (workflow, tasks, activity,
+        // signals) has a neighbour in each index that another transaction holds: a delete that read past the rows it
+        // names would wait for it. More workflows than one statement names, so the batch is deleted in parts.
+        const int Finished = MySqlRetentionSql.IdsPerStatement + 44;
+        var finished = new List<WorkflowId>();
+        var unfinished = new List<WorkflowId>();
+        var created = new List<NewWorkflow>();
+        for (var i = 0; i < 2 * Finished; i++)
+        {
+            var (workflow, firstTask) = new WorkflowBuilder().CreatedAt(TestTimes.Start.AddMilliseconds(i)).Build();
+            created.Add(new NewWorkflow(workflow, firstTask));
+            (i % 2 == 0 ? finished : unfinished).Add(workflow.Id);
+        }
+
+        await Storage.Repository.CreateManyAsync(created, CancellationToken.None);
+        // Finished the quick way: a cancel each would take most of the test's time.
+        var finishedIds = new { Ids = finished.Select(id => id.ToString()), At = FinishedAt.UtcDateTime };
+        await Database.ExecuteAsync("UPDATE tasks SET status = 'CANCELLED', updated_at = @At WHERE workflow_instance_id IN @Ids", finishedIds);
+        await Database.ExecuteAsync("UPDATE workflow_instances SET status = 'CANCELLED', updated_at = @At WHERE id IN @Ids", finishedIds);
+
+        await Database.ExecuteAsync(
+            "INSERT INTO workflow_signals (workflow_instance_id, name, payload, received_at) VALUES (@Id, 'approved', '{}', @At)",
+            created.Select(workflow => new { Id = workflow.Workflow.Id.ToString(), At = TestTimes.Start }));
+        // One workflow at a time (a list of them may be read as a scan of the whole index, which would lock the
+        // finished ones' rows too) and read committed, so that the other transaction holds exactly the unfinished
+        // workflows' rows and no neighbour of theirs.
+        var connection = new MySqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted);
+        await using var otherTransaction = new RowLock(connection, transaction);
+        foreach (var workflow in unfinished)
+        {
+            await connection.QueryAsync(
+                """
+                SELECT id FROM tasks WHERE workflow_instance_id = @Id FOR UPDATE;
+                SELECT id FROM activity_logs WHERE workflow_instance_id = @Id FOR UPDATE;
+                SELECT name FROM workflow_signals WHERE workflow_instance_id = @Id FOR UPDATE;
+                SELECT id FROM workflow_instances WHERE id = @Id FOR UPDATE;
+                """,
+                new { Id = workflow.ToString() },
+                transaction);
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var deleted = await Storage.Retention.DeleteFinishedAsync(FinishedAt.AddDays(1), 2 * Finished, timeout.Token);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(deleted, Is.EqualTo(Finished));
+            Assert.That(
+                await Database.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM workflow_signals"), Is.EqualTo(Finished), "the unfinished ones' signals");
+            Assert.That(
+                await Database.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM tasks"), Is.EqualTo(Finished), "the unfinished ones' tasks");
+            Assert.That(
+                await Database.ExecuteScalarAsync<long>("SELECT COUNT(DISTINCT workflow_instance_id) FROM activity_logs"), Is.EqualTo(Finished));
         }
     }
 
