@@ -51,12 +51,15 @@ internal sealed partial class MySqlWorkflowRepository
         private readonly IdsCommand _deleteSignals = new(MySqlRetentionSql.DeleteSignalRows, connection, transaction);
         private readonly IdsCommand _deleteWorkflows = new(MySqlRetentionSql.DeleteWorkflowRows, connection, transaction);
 
-        private readonly List<(Guid Workflow, long Id)> _tasks = [];
-        private readonly List<(Guid Workflow, long Id)> _activity = [];
-        private readonly Dictionary<Guid, (long Tasks, long Activity)> _locked = [];
-        private readonly Dictionary<Guid, (long Tasks, long Activity)> _totals = [];
+        // A part's rows name their workflow by its place in the part: 16 bytes a row rather than 24 with its id, which
+        // keeps the list of a part's activity rows (about 4,000) below the large object heap's threshold.
+        private readonly Dictionary<Guid, int> _places = [];
+        private readonly List<(int Workflow, long Id)> _tasks = [];
+        private readonly List<(int Workflow, long Id)> _activity = [];
+        private readonly long[] _lockedRows = new long[MySqlRetentionSql.IdsPerStatement];
+        private readonly long[] _totalRows = new long[MySqlRetentionSql.IdsPerStatement];
         private readonly List<Guid> _whole = [];
-        private readonly HashSet<Guid> _wholeSet = [];
+        private readonly bool[] _isWhole = new bool[MySqlRetentionSql.IdsPerStatement];
         private readonly List<long> _ids = [];
 
         /// <summary>
@@ -68,13 +71,12 @@ internal sealed partial class MySqlWorkflowRepository
         {
             await LockChildRowsAsync(workflows, cancellationToken);
             _whole.Clear();
-            _wholeSet.Clear();
-            foreach (var workflow in workflows)
+            for (var place = 0; place < workflows.Count; place++)
             {
-                if (_locked.GetValueOrDefault(workflow) == _totals.GetValueOrDefault(workflow))
+                _isWhole[place] = _lockedRows[place] == _totalRows[place];
+                if (_isWhole[place])
                 {
-                    _whole.Add(workflow);
-                    _wholeSet.Add(workflow);
+                    _whole.Add(workflows[place]);
                 }
             }
 
@@ -109,58 +111,58 @@ internal sealed partial class MySqlWorkflowRepository
             await _deleteWorkflows.DisposeAsync();
         }
 
+        /// <summary>
+        /// Locks the part's task and activity rows it can, and counts per workflow the rows it locked and the rows it
+        /// has: a workflow is whole when the two are equal.
+        /// </summary>
         private async Task LockChildRowsAsync(IReadOnlyList<Guid> workflows, CancellationToken cancellationToken)
         {
+            _places.Clear();
+            for (var place = 0; place < workflows.Count; place++)
+            {
+                _places[workflows[place]] = place;
+            }
+
             _tasks.Clear();
             _activity.Clear();
-            _locked.Clear();
-            _totals.Clear();
+            Array.Clear(_lockedRows);
+            Array.Clear(_totalRows);
             await using var reader = await _lockChildRows.ExecuteReaderAsync(workflows, cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                _tasks.Add((reader.GetGuid(0), reader.GetInt64(1)));
-            }
-
+            await ReadLockedAsync(reader, _tasks, cancellationToken);
             await reader.NextResultAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                _totals[reader.GetGuid(0)] = (reader.GetInt64(1), 0);
-            }
-
+            await ReadTotalsAsync(reader, cancellationToken);
             await reader.NextResultAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                _activity.Add((reader.GetGuid(0), reader.GetInt64(1)));
-            }
-
+            await ReadLockedAsync(reader, _activity, cancellationToken);
             await reader.NextResultAsync(cancellationToken);
+            await ReadTotalsAsync(reader, cancellationToken);
+        }
+
+        private async Task ReadLockedAsync(MySqlDataReader reader, List<(int Workflow, long Id)> rows, CancellationToken cancellationToken)
+        {
             while (await reader.ReadAsync(cancellationToken))
             {
-                var workflow = reader.GetGuid(0);
-                _totals[workflow] = (_totals.GetValueOrDefault(workflow).Tasks, reader.GetInt64(1));
+                var place = _places[reader.GetGuid(0)];
+                rows.Add((place, reader.GetInt64(1)));
+                _lockedRows[place]++;
             }
+        }
 
-            foreach (var (workflow, _) in _tasks)
+        private async Task ReadTotalsAsync(MySqlDataReader reader, CancellationToken cancellationToken)
+        {
+            while (await reader.ReadAsync(cancellationToken))
             {
-                var locked = _locked.GetValueOrDefault(workflow);
-                _locked[workflow] = (locked.Tasks + 1, locked.Activity);
-            }
-
-            foreach (var (workflow, _) in _activity)
-            {
-                var locked = _locked.GetValueOrDefault(workflow);
-                _locked[workflow] = (locked.Tasks, locked.Activity + 1);
+                _totalRows[_places[reader.GetGuid(0)]] += reader.GetInt64(1);
             }
         }
 
         /// <summary>Deletes those of the locked <paramref name="rows"/> that belong to a whole workflow.</summary>
         private async Task<RowsDeleted> DeleteRowsOfWholeAsync(
-            IdsCommand delete, List<(Guid Workflow, long Id)> rows, CancellationToken cancellationToken)
+            IdsCommand delete, List<(int Workflow, long Id)> rows, CancellationToken cancellationToken)
         {
             _ids.Clear();
             foreach (var (workflow, id) in rows)
             {
-                if (_wholeSet.Contains(workflow))
+                if (_isWhole[workflow])
                 {
                     _ids.Add(id);
                 }
