@@ -26,11 +26,7 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
             await using var transaction =
                 await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
-            var candidates = (await connection.QueryAsync<ClaimCandidateRow>(new CommandDefinition(
-                MySqlTaskQueueSql.SelectClaimCandidates,
-                new { Now = now, claim.MaxTasks },
-                transaction,
-                cancellationToken: cancellationToken))).AsList();
+            var candidates = await SelectClaimCandidatesAsync(transaction, now, claim.MaxTasks, cancellationToken);
             if (candidates.Count == 0)
             {
                 await transaction.CommitAsync(cancellationToken);
@@ -43,20 +39,36 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
                 new ActivitySubject(
                     new WorkflowId(candidate.WorkflowInstanceId), new TaskId(candidate.Id), candidate.TaskName, candidate.Attempt + 1, claim.Owner),
                 claim.Now)).ToList();
-            var statement = new DynamicParameters();
-            statement.Add("TaskIds", candidates.Select(candidate => candidate.Id).ToArray());
-            statement.Add("WorkflowIds", candidates.Select(candidate => candidate.WorkflowInstanceId).Distinct().ToArray());
-            statement.Add("Owner", claim.Owner);
-            statement.Add("LeaseExpiresAt", MySqlTime.ToDatabase(claim.LeaseExpiresAt));
-            statement.Add("Now", now);
-            var parameters = new BatchParameters(ActivityLog.ValuesPerRow * started.Count, statement);
-            var sql = MySqlTaskQueueSql.MarkClaimedAndSelectWorkflows + "\n" + ActivityLog.Insert(started, parameters);
-
-            Dictionary<Guid, ClaimedWorkflowRow> workflows;
-            await using (var results = await connection.QueryMultipleAsync(
-                BatchStatement.Command(sql, parameters, transaction, cancellationToken)))
+            var workflowIds = candidates.Select(candidate => candidate.WorkflowInstanceId).Distinct().ToList();
+            await using var command = new MySqlCommand { Connection = connection, Transaction = transaction };
+            var values = command.Parameters;
+            values.AddValue(claim.Owner);
+            values.AddValue(MySqlTime.ToDatabase(claim.LeaseExpiresAt));
+            values.AddValue(claim.Owner);
+            values.AddValue(now);
+            foreach (var candidate in candidates)
             {
-                var marked = await results.ReadSingleAsync<long>();
+                values.AddValue(candidate.Id);
+            }
+
+            values.AddValue(now);
+            for (var pass = 0; pass < 2; pass++)
+            {
+                foreach (var workflowId in workflowIds)
+                {
+                    values.AddValue(workflowId);
+                }
+            }
+
+            var sql = MySqlTaskQueueSql.MarkClaimedAndSelectWorkflows(candidates.Count, workflowIds.Count);
+            PositionalValues.AppendActivityRows(sql, values, started);
+            command.CommandText = sql.ToString();
+
+            var workflows = new Dictionary<Guid, ClaimedWorkflowRow>(workflowIds.Count);
+            await using (var results = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                await results.ReadAsync(cancellationToken);
+                var marked = results.GetInt64(0);
                 if (marked != candidates.Count)
                 {
                     // The candidates are locked by this transaction, so only a broken invariant gets here.
@@ -64,12 +76,51 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
                         $"Claimed {marked} of {candidates.Count} PENDING tasks locked in the same transaction; nothing was changed.");
                 }
 
-                workflows = (await results.ReadAsync<ClaimedWorkflowRow>()).ToDictionary(row => row.Id);
+                await results.NextResultAsync(cancellationToken);
+                while (await results.ReadAsync(cancellationToken))
+                {
+                    var workflow = new ClaimedWorkflowRow(
+                        results.GetGuid(0), results.GetString(1), results.IsDBNull(2) ? null : results.GetString(2));
+                    workflows.Add(workflow.Id, workflow);
+                }
+
+                // The activity insert's outcome: an error there surfaces here, before the commit.
+                while (await results.NextResultAsync(cancellationToken))
+                {
+                }
             }
 
             await transaction.CommitAsync(cancellationToken);
             return [.. candidates.Select(candidate => ToClaimedTask(candidate, workflows[candidate.WorkflowInstanceId], claim))];
         });
+
+    /// <summary>
+    /// Runs <see cref="MySqlTaskQueueSql.SelectClaimCandidates"/> and reads its rows by column position, in the order
+    /// it selects them: a claim runs many times a second, and Dapper would look its cached reader up by the text each time.
+    /// </summary>
+    private static async Task<List<ClaimCandidateRow>> SelectClaimCandidatesAsync(
+        MySqlTransaction transaction, DateTime now, int maxTasks, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(MySqlTaskQueueSql.SelectClaimCandidates, transaction.Connection, transaction);
+        command.Parameters.AddWithValue("@Now", now);
+        command.Parameters.AddWithValue("@MaxTasks", maxTasks);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var candidates = new List<ClaimCandidateRow>(maxTasks);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            candidates.Add(new ClaimCandidateRow(
+                reader.GetInt64(0),
+                reader.GetGuid(1),
+                reader.GetInt32(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.GetInt32(5),
+                reader.GetInt32(6),
+                reader.GetDateTime(7)));
+        }
+
+        return candidates;
+    }
 
     public Task<bool> FailAsync(TaskFailure failure, CancellationToken cancellationToken) =>
         MySqlAvailability.RunAsync(async () =>

@@ -49,27 +49,32 @@ internal static class MySqlTaskQueueSql
         """;
 
     /// <summary>
-    /// The rest of a claim, in one round trip, for the candidates locked by <see cref="SelectClaimCandidates"/>: they
-    /// become RUNNING under the claim's lease with their attempt counted, and how many did (ROW_COUNT()); their
-    /// workflows become RUNNING if they were PENDING (later steps find them RUNNING already); the workflows' names and
-    /// trace contexts; then the TASK_STARTED rows (<see cref="InsertActivityLogs"/>, appended by the caller).
+    /// The rest of a claim, in one round trip, for the <paramref name="taskCount"/> candidates locked by
+    /// <see cref="SelectClaimCandidates"/>: they become RUNNING under the claim's lease with their attempt counted, and
+    /// how many did (ROW_COUNT()); their <paramref name="workflowCount"/> workflows become RUNNING if they were PENDING
+    /// (later steps find them RUNNING already); then the workflows' names and trace contexts. The caller appends the
+    /// TASK_STARTED rows (<see cref="PositionalValues.AppendActivityRows"/>). Its values are positional
+    /// (<see cref="PositionalValues"/>), in this order: the owner, the lease's expiry, the owner again, now, the
+    /// <paramref name="taskCount"/> task ids; now, the <paramref name="workflowCount"/> workflow ids; the same workflow
+    /// ids again.
     /// </summary>
-    public static readonly string MarkClaimedAndSelectWorkflows = $"""
-        UPDATE tasks FORCE INDEX (PRIMARY)
-        SET status = {StatusSql.To(TaskTransitions.Claim)}, attempt = attempt + 1, lease_owner = @Owner, lease_expires_at = @LeaseExpiresAt,
-            worker_id = @Owner, updated_at = @Now
-        WHERE id IN @TaskIds AND {StatusSql.From(TaskTransitions.Claim)};
-
-        SELECT ROW_COUNT();
-
-        UPDATE workflow_instances FORCE INDEX (PRIMARY)
-        SET status = {StatusSql.To(WorkflowTransitions.Start)}, updated_at = @Now
-        WHERE id IN @WorkflowIds AND {StatusSql.From(WorkflowTransitions.Start)};
-
-        SELECT id AS Id, workflow_name AS WorkflowName, trace_parent AS TraceParent
-        FROM workflow_instances
-        WHERE id IN @WorkflowIds;
-        """;
+    public static StringBuilder MarkClaimedAndSelectWorkflows(int taskCount, int workflowCount) =>
+        new StringBuilder(capacity: 1_000 + (3 * taskCount) + (6 * workflowCount))
+            .Append(CultureInfo.InvariantCulture, $"""
+                UPDATE tasks FORCE INDEX (PRIMARY)
+                SET status = {StatusSql.To(TaskTransitions.Claim)}, attempt = attempt + 1, lease_owner = ?, lease_expires_at = ?,
+                    worker_id = ?, updated_at = ?
+                WHERE id IN (
+                """).AppendPlaceholders(taskCount).Append(CultureInfo.InvariantCulture, $"""
+                ) AND {StatusSql.From(TaskTransitions.Claim)};
+                SELECT ROW_COUNT();
+                UPDATE workflow_instances FORCE INDEX (PRIMARY)
+                SET status = {StatusSql.To(WorkflowTransitions.Start)}, updated_at = ?
+                WHERE id IN (
+                """).AppendPlaceholders(workflowCount).Append(CultureInfo.InvariantCulture, $"""
+                ) AND {StatusSql.From(WorkflowTransitions.Start)};
+                SELECT id, workflow_name, trace_parent FROM workflow_instances WHERE id IN (
+                """).AppendPlaceholders(workflowCount).Append(");\n");
 
     /// <summary>
     /// Locks the tasks a group of completions answers, in primary-key order, and reads the claim each is held under now,

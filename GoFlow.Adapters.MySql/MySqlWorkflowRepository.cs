@@ -10,9 +10,6 @@ namespace GoFlow.Adapters.MySql;
 
 internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWorkflowRepository, IWorkflowRetention
 {
-    /// <summary>How many values <see cref="CreateManyAsync"/> adds per workflow and its first task.</summary>
-    private const int ValuesPerWorkflow = 16;
-
     public Task CreateManyAsync(IReadOnlyList<NewWorkflow> workflows, CancellationToken cancellationToken) =>
         MySqlAvailability.RunAsync(async () =>
         {
@@ -22,35 +19,43 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
             }
 
             // Three round trips whatever the number: begin, the inserts (workflows, first tasks, WORKFLOW_CREATED rows), commit.
-            var parameters = new BatchParameters((ValuesPerWorkflow + ActivityLog.ValuesPerRow) * workflows.Count);
-            for (var i = 0; i < workflows.Count; i++)
+            await using var command = new MySqlCommand();
+            var values = command.Parameters;
+            foreach (var (workflow, _) in workflows)
             {
-                var (workflow, firstTask) = workflows[i];
-                parameters.Add("Id", i, workflow.Id.Value);
-                parameters.Add("WorkflowName", i, workflow.WorkflowName);
-                parameters.Add("Status", i, workflow.Status.ToName());
-                parameters.Add("CurrentInput", i, workflow.CurrentInput);
-                parameters.Add("TraceParent", i, workflow.TraceParent);
-                parameters.Add("CreatedAt", i, MySqlTime.ToDatabase(workflow.CreatedAt));
-                parameters.Add("UpdatedAt", i, MySqlTime.ToDatabase(workflow.UpdatedAt));
-                parameters.Add("TaskStepIndex", i, firstTask.StepIndex);
-                parameters.Add("TaskName", i, firstTask.TaskName);
-                parameters.Add("TaskStatus", i, firstTask.Status.ToName());
-                parameters.Add("TaskAttempt", i, firstTask.Attempt);
-                parameters.Add("TaskMaxAttempts", i, firstTask.MaxAttempts);
-                parameters.Add("TaskInputPayload", i, firstTask.InputPayload);
-                parameters.Add("TaskScheduledAt", i, MySqlTime.ToDatabase(firstTask.ScheduledAt));
-                parameters.Add("TaskCreatedAt", i, MySqlTime.ToDatabase(firstTask.CreatedAt));
-                parameters.Add("TaskUpdatedAt", i, MySqlTime.ToDatabase(firstTask.UpdatedAt));
+                values.AddValue(workflow.Id.Value);
+                values.AddValue(workflow.WorkflowName);
+                values.AddValue(workflow.Status.ToName());
+                values.AddValue(workflow.CurrentInput);
+                values.AddValue(MySqlTime.ToDatabase(workflow.CreatedAt));
+                values.AddValue(MySqlTime.ToDatabase(workflow.UpdatedAt));
+                values.AddValue(workflow.TraceParent);
             }
 
-            var created = ActivityLog.Insert([.. workflows.Select(entry => Created(entry.Workflow))], parameters);
+            foreach (var (workflow, firstTask) in workflows)
+            {
+                values.AddValue(workflow.Id.Value);
+                values.AddValue(firstTask.StepIndex);
+                values.AddValue(firstTask.TaskName);
+                values.AddValue(firstTask.Status.ToName());
+                values.AddValue(firstTask.Attempt);
+                values.AddValue(firstTask.MaxAttempts);
+                values.AddValue(firstTask.InputPayload);
+                values.AddValue(MySqlTime.ToDatabase(firstTask.ScheduledAt));
+                values.AddValue(MySqlTime.ToDatabase(firstTask.CreatedAt));
+                values.AddValue(MySqlTime.ToDatabase(firstTask.UpdatedAt));
+            }
+
+            var sql = MySqlWorkflowSql.InsertWorkflowsAndFirstTasks(workflows.Count);
+            PositionalValues.AppendActivityRows(sql, values, [.. workflows.Select(entry => Created(entry.Workflow))]);
+            command.CommandText = sql.ToString();
 
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction =
                 await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-            await connection.ExecuteAsync(BatchStatement.Command(
-                MySqlWorkflowSql.InsertWorkflowsAndFirstTasks(workflows.Count) + created, parameters, transaction, cancellationToken));
+            command.Connection = connection;
+            command.Transaction = transaction;
+            await command.ExecuteNonQueryAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         });
 

@@ -1,3 +1,4 @@
+using System.Text;
 using GoFlow.Adapters.Sql;
 using GoFlow.Domain;
 using GoFlow.Domain.Transitions;
@@ -29,27 +30,26 @@ internal static class MySqlWorkflowSql
 
     /// <summary>
     /// New workflows and their first tasks, <paramref name="count"/> of each, in two multi-row INSERTs (workflows first,
-    /// for the tasks' foreign key), whose parameters are suffixed by index: the workflow's <c>@Id0</c>,
-    /// <c>@WorkflowName0</c>, ..., its first task's <c>@TaskStepIndex0</c>, <c>@TaskName0</c>, ....
+    /// for the tasks' foreign key), the caller appending their activity rows. Its values are positional
+    /// (<see cref="PositionalValues"/>): every workflow's <see cref="WorkflowValuesPerRow"/> in the order of the
+    /// workflow_instances columns named, then every first task's <see cref="TaskValuesPerRow"/> in the order of the tasks
+    /// columns named.
     /// </summary>
-    public static string InsertWorkflowsAndFirstTasks(int count)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        var rows = Enumerable.Range(0, count).ToList();
-        var workflows = string.Join(", ", rows.Select(i =>
-            $"(@Id{i}, @WorkflowName{i}, @Status{i}, @CurrentInput{i}, @CreatedAt{i}, @UpdatedAt{i}, @TraceParent{i})"));
-        var tasks = string.Join(", ", rows.Select(i =>
-            $"(@Id{i}, @TaskStepIndex{i}, @TaskName{i}, @TaskStatus{i}, @TaskAttempt{i}, @TaskMaxAttempts{i}, " +
-            $"@TaskInputPayload{i}, @TaskScheduledAt{i}, @TaskCreatedAt{i}, @TaskUpdatedAt{i})"));
-        return $"""
-            INSERT INTO workflow_instances (id, workflow_name, status, current_input, created_at, updated_at, trace_parent)
-            VALUES {workflows};
-            INSERT INTO tasks
-                (workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload, scheduled_at,
-                 created_at, updated_at)
-            VALUES {tasks};
-            """;
-    }
+    public static StringBuilder InsertWorkflowsAndFirstTasks(int count) =>
+        // About 75 characters a workflow and its task, and 20 for its activity row: the builder is not copied as it grows.
+        new StringBuilder(capacity: 400 + (95 * count))
+            .Append("INSERT INTO workflow_instances (id, workflow_name, status, current_input, created_at, updated_at, trace_parent)\nVALUES ")
+            .AppendRows(count, WorkflowValuesPerRow)
+            .Append(";\nINSERT INTO tasks\n    (workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload, scheduled_at,\n")
+            .Append("     created_at, updated_at)\nVALUES ")
+            .AppendRows(count, TaskValuesPerRow)
+            .Append(";\n");
+
+    /// <summary>The values of a workflow in <see cref="InsertWorkflowsAndFirstTasks"/>.</summary>
+    public const int WorkflowValuesPerRow = 7;
+
+    /// <summary>The values of a first task in <see cref="InsertWorkflowsAndFirstTasks"/>.</summary>
+    public const int TaskValuesPerRow = 10;
 
     /// <summary>The unique index that holds each idempotency key once; a duplicate-key error names it.</summary>
     public const string IdempotencyKeyIndex = "uq_workflow_instances_idempotency_key";

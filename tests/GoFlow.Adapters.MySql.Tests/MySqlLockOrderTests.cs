@@ -20,7 +20,7 @@ public sealed partial class MySqlLockOrderTests
     private static IEnumerable<TestCaseData> Transactions()
     {
         var activity = MySqlTaskQueueSql.InsertActivityLogs(2);
-        yield return Case("claim", MySqlTaskQueueSql.SelectClaimCandidates, MySqlTaskQueueSql.MarkClaimedAndSelectWorkflows, activity);
+        yield return Case("claim", MySqlTaskQueueSql.SelectClaimCandidates, MySqlTaskQueueSql.MarkClaimedAndSelectWorkflows(2, 2).ToString(), activity);
         yield return Case("group completion and hand-over",
             MySqlTaskQueueSql.LockCompletedTasks, MySqlTaskQueueSql.RenewHandedOverTask, MySqlTaskQueueSql.CompleteHeldTasks(SampleGroup()), activity);
         yield return Case("failure", MySqlTaskQueueSql.FailTask, MySqlTaskQueueSql.FailWorkflow, activity);
