@@ -94,6 +94,6 @@ internal sealed class SqliteDatabaseTests : SqliteFileFixture
         Assert.That(System.IO.File.Exists(File.Path), Is.False, "the store does not create an empty file in its place");
     }
 
-    private Task<SqliteCommand> PreparedInAWriteAsync() =>
+    private Task<CompiledStatement> PreparedInAWriteAsync() =>
         Database.WriteAsync((_, transaction) => Task.FromResult(Database.Prepared(transaction, Statement)), CancellationToken.None);
 }
