@@ -12,9 +12,6 @@ internal sealed class CreationGroupCommit
     /// <summary>The most workflows one transaction stores.</summary>
     public const int MaxGroupSize = 200;
 
-    /// <summary>Two groups in flight: one being flushed while the next one's statements travel.</summary>
-    public const int MaxConcurrentWrites = 2;
-
     private readonly GroupCommit<NewWorkflow, NewWorkflow> _groups;
 
     /// <remarks>
@@ -23,7 +20,7 @@ internal sealed class CreationGroupCommit
     /// (<see cref="StoreLimits.MaxPayloadCharsPerTransaction"/>).
     /// </remarks>
     public CreationGroupCommit(
-        IWorkflowRepository repository, StoreLimits storeLimits, int maxConcurrentWrites = MaxConcurrentWrites) =>
+        IWorkflowRepository repository, StoreLimits storeLimits) =>
         _groups = new(
             async group =>
             {
@@ -33,7 +30,7 @@ internal sealed class CreationGroupCommit
             MaxGroupSize,
             workflow => workflow.Workflow.CurrentInput.Length + (long)workflow.FirstTask.InputPayload.Length,
             storeLimits.MaxPayloadCharsPerTransaction,
-            maxConcurrentWrites);
+            storeLimits.ConcurrentWrites);
 
     /// <summary>Stores <paramref name="workflow"/> with whatever else is waiting; returns once it is committed.</summary>
     /// <exception cref="StoreUnavailableException">The store could not be reached; the workflow was not stored.</exception>
