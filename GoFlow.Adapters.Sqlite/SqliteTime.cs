@@ -11,11 +11,8 @@ namespace GoFlow.Adapters.Sqlite;
 /// </summary>
 internal static class SqliteTime
 {
-    /// <summary>
-    /// What this store can hold: six fractional digits keep microseconds; see <see cref="MaxPayloadCharsPerTransaction"/>.
-    /// One write at a time: the file has one writer, and this process queues its writes for it (<see cref="SqliteDatabase"/>).
-    /// </summary>
-    public static readonly StoreLimits Limits = new(TimeSpan.FromMicroseconds(1), MaxPayloadCharsPerTransaction, ConcurrentWrites: 1);
+    /// <summary>What this store can hold: six fractional digits keep microseconds; see <see cref="MaxPayloadCharsPerTransaction"/>.</summary>
+    public static readonly StoreLimits Limits = new(TimeSpan.FromMicroseconds(1), MaxPayloadCharsPerTransaction);
 
     /// <summary>
     /// SQLite has no packet to fit (its strings may reach a billion bytes), but a group's payload is held in memory

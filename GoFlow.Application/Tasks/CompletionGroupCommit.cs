@@ -12,6 +12,9 @@ internal sealed class CompletionGroupCommit
     /// <summary>The most completions one transaction records.</summary>
     public const int MaxGroupSize = 200;
 
+    /// <summary>Two groups in flight: one being flushed while the next one's statements travel.</summary>
+    public const int MaxConcurrentWrites = 2;
+
     private readonly GroupCommit<TaskCompletion, AttemptResult> _groups;
 
     /// <remarks>
@@ -20,13 +23,13 @@ internal sealed class CompletionGroupCommit
     /// transaction may carry (<see cref="StoreLimits.MaxPayloadCharsPerTransaction"/>).
     /// </remarks>
     public CompletionGroupCommit(
-        ITaskQueue queue, TimeProvider clock, StoreLimits storeLimits) =>
+        ITaskQueue queue, TimeProvider clock, StoreLimits storeLimits, int maxConcurrentWrites = MaxConcurrentWrites) =>
         _groups = new(
             group => WriteGroupAsync(queue, clock, group),
             MaxGroupSize,
             completion => 3L * completion.OutputPayload.Length,
             storeLimits.MaxPayloadCharsPerTransaction,
-            storeLimits.ConcurrentWrites);
+            maxConcurrentWrites);
 
     /// <summary>Records <paramref name="completion"/> with whatever else is waiting.</summary>
     /// <returns>

@@ -12,6 +12,9 @@ internal sealed class CreationGroupCommit
     /// <summary>The most workflows one transaction stores.</summary>
     public const int MaxGroupSize = 200;
 
+    /// <summary>Two groups in flight: one being flushed while the next one's statements travel.</summary>
+    public const int MaxConcurrentWrites = 2;
+
     private readonly GroupCommit<NewWorkflow, NewWorkflow> _groups;
 
     /// <remarks>
@@ -20,7 +23,7 @@ internal sealed class CreationGroupCommit
     /// (<see cref="StoreLimits.MaxPayloadCharsPerTransaction"/>).
     /// </remarks>
     public CreationGroupCommit(
-        IWorkflowRepository repository, StoreLimits storeLimits) =>
+        IWorkflowRepository repository, StoreLimits storeLimits, int maxConcurrentWrites = MaxConcurrentWrites) =>
         _groups = new(
             async group =>
             {
@@ -30,7 +33,7 @@ internal sealed class CreationGroupCommit
             MaxGroupSize,
             workflow => workflow.Workflow.CurrentInput.Length + (long)workflow.FirstTask.InputPayload.Length,
             storeLimits.MaxPayloadCharsPerTransaction,
-            storeLimits.ConcurrentWrites);
+            maxConcurrentWrites);
 
     /// <summary>Stores <paramref name="workflow"/> with whatever else is waiting; returns once it is committed.</summary>
     /// <exception cref="StoreUnavailableException">The store could not be reached; the workflow was not stored.</exception>

@@ -67,7 +67,7 @@ public sealed class CompletionGroupCommitTests
 
                 return RecordAll(completions);
             });
-        var groupCommit = new CompletionGroupCommit(_queue.Object, _clock, TestStoreLimits.Microseconds with { ConcurrentWrites = 2 });
+        var groupCommit = new CompletionGroupCommit(_queue.Object, _clock, TestStoreLimits.Microseconds, maxConcurrentWrites: 2);
         var blocked = groupCommit.CompleteAsync(Completion());
         await inFlight.Task.WaitAsync(Deadline);
         var second = Completion();
@@ -196,7 +196,7 @@ public sealed class CompletionGroupCommitTests
     [Test]
     public async Task CompleteAsync_AfterAFailedWrite_WritesTheNextCompletion()
     {
-        var groupCommit = new CompletionGroupCommit(_queue.Object, _clock, TestStoreLimits.Microseconds with { ConcurrentWrites = 1 });
+        var groupCommit = new CompletionGroupCommit(_queue.Object, _clock, TestStoreLimits.Microseconds, maxConcurrentWrites: 1);
         _store = _ => throw new StoreUnavailableException("Connection refused", new IOException());
         var failed = groupCommit.CompleteAsync(Completion());
         Assert.That(async () => await failed.WaitAsync(Deadline), Throws.InstanceOf<StoreUnavailableException>());
@@ -293,7 +293,7 @@ public sealed class CompletionGroupCommitTests
 
                 return _store(completions);
             });
-        var groupCommit = new CompletionGroupCommit(_queue.Object, _clock, TestStoreLimits.Microseconds with { ConcurrentWrites = 1 });
+        var groupCommit = new CompletionGroupCommit(_queue.Object, _clock, TestStoreLimits.Microseconds, maxConcurrentWrites: 1);
         var first = groupCommit.CompleteAsync(Completion());
         await inFlight.Task.WaitAsync(Deadline);
         return (groupCommit, first, gate.SetResult);

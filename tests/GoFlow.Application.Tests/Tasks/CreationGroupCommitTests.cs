@@ -262,7 +262,7 @@ public sealed class CreationGroupCommitTests
 
                 await _store(workflows);
             });
-        var groupCommit = new CreationGroupCommit(_repository.Object, TestStoreLimits.Microseconds with { ConcurrentWrites = 1 });
+        var groupCommit = new CreationGroupCommit(_repository.Object, TestStoreLimits.Microseconds, maxConcurrentWrites: 1);
         var first = groupCommit.CreateAsync(WorkflowToStore());
         await inFlight.Task.WaitAsync(Deadline);
         return (groupCommit, first, gate.SetResult);
