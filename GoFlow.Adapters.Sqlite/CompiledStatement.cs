@@ -12,7 +12,7 @@ namespace GoFlow.Adapters.Sqlite;
 /// Why not a <see cref="SqliteCommand"/>: each run of one, even compiled, makes a data reader, a binder per value, looks
 /// each parameter's position up by name again and checks every parameter of the statement; for the handful of
 /// statements every task step runs, that was a share of the step's CPU (docs/benchmarks.md, "Issue 16, round four: the
-/// engine's CPU"). Failures are Microsoft.Data.Sqlite's <see cref="SqliteException"/>, as a command's are, so
+/// engine's CPU per step"). Failures are Microsoft.Data.Sqlite's <see cref="SqliteException"/>, as a command's are, so
 /// <see cref="SqliteDatabase"/> tells a busy or unusable file from a bug the same way. Each run ends by resetting the
 /// statement and clearing its values, so that a statement is never left in progress (which would hold up the commit)
 /// and a value left unbound by mistake is NULL rather than the last run's.
@@ -40,8 +40,8 @@ internal sealed class CompiledStatement : IDisposable
         }
     }
 
-    // Each Bind sets <paramref name="name"/> (with its @) to the value, null being SQL NULL. A name the statement does not
-    // use is passed over, as a command's extra parameters are: statements that share a caller take the same values.
+    // Each Bind sets the parameter of that name (with its @) to the value, null being SQL NULL. A name the statement does
+    // not use is passed over, as a command's extra parameters are: statements that share a caller take the same values.
 
     public CompiledStatement Bind(string name, long value) =>
         _positions.TryGetValue(name, out var position) ? Check(raw.sqlite3_bind_int64(_statement, position, value)) : this;
