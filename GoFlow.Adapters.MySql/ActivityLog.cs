@@ -1,10 +1,15 @@
 using System.Data;
+using System.Text;
 using Dapper;
 using GoFlow.Domain;
+using MySqlConnector;
 
 namespace GoFlow.Adapters.MySql;
 
-/// <summary>Appends activity rows inside the caller's transaction, all in one statement.</summary>
+/// <summary>
+/// Appends activity rows inside the caller's transaction, all in one statement, with named values
+/// (<see cref="Insert"/>) or positional ones (<see cref="AppendPositional"/>).
+/// </summary>
 internal static class ActivityLog
 {
     /// <summary>How many values <see cref="Insert"/> adds per row.</summary>
@@ -35,5 +40,22 @@ internal static class ActivityLog
         }
 
         return MySqlTaskQueueSql.InsertActivityLogs(rows.Count);
+    }
+
+    /// <summary>
+    /// Appends the one INSERT of <paramref name="rows"/> to <paramref name="sql"/> and adds their values by position
+    /// (<see cref="PositionalValues"/>), for a caller that sends it after its other statements, in the same round trip.
+    /// </summary>
+    public static void AppendPositional(StringBuilder sql, MySqlParameterCollection values, IReadOnlyList<NewActivity> rows)
+    {
+        sql.Append(MySqlTaskQueueSql.InsertActivityLogsInto).AppendRows(rows.Count, ValuesPerRow).Append(';');
+        foreach (var row in rows)
+        {
+            values.AddValue(row.WorkflowId.Value);
+            values.AddValue(row.TaskId?.Value);
+            values.AddValue(row.Action);
+            values.AddValue(row.Details);
+            values.AddValue(MySqlTime.ToDatabase(row.CreatedAt));
+        }
     }
 }

@@ -61,7 +61,7 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
             }
 
             var sql = MySqlTaskQueueSql.MarkClaimedAndSelectWorkflows(candidates.Count, workflowIds.Count);
-            PositionalValues.AppendActivityRows(sql, values, started);
+            ActivityLog.AppendPositional(sql, values, started);
             command.CommandText = sql.ToString();
 
             var workflows = new Dictionary<Guid, ClaimedWorkflowRow>(workflowIds.Count);

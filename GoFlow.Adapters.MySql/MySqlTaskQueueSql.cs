@@ -53,7 +53,7 @@ internal static class MySqlTaskQueueSql
     /// <see cref="SelectClaimCandidates"/>: they become RUNNING under the claim's lease with their attempt counted, and
     /// how many did (ROW_COUNT()); their <paramref name="workflowCount"/> workflows become RUNNING if they were PENDING
     /// (later steps find them RUNNING already); then the workflows' names and trace contexts. The caller appends the
-    /// TASK_STARTED rows (<see cref="PositionalValues.AppendActivityRows"/>). Its values are positional
+    /// TASK_STARTED rows (<see cref="ActivityLog.AppendPositional"/>). Its values are positional
     /// (<see cref="PositionalValues"/>), in this order: the owner, the lease's expiry, the owner again, now, the
     /// <paramref name="taskCount"/> task ids; now, the <paramref name="workflowCount"/> workflow ids; the same workflow
     /// ids again.
@@ -286,6 +286,10 @@ internal static class MySqlTaskQueueSql
             """;
     }
 
+    /// <summary>The head of every INSERT of activity rows, named or positional: its columns, in the order their values come.</summary>
+    public const string InsertActivityLogsInto =
+        "INSERT INTO activity_logs (workflow_instance_id, task_id, action, details, created_at) VALUES ";
+
     /// <summary>
     /// One multi-row INSERT for <paramref name="rowCount"/> rows, whose parameters are prefixed by <c>Log</c> and suffixed
     /// by row index (<c>@LogWorkflowId0</c>, <c>@LogTaskId0</c>, ...), so that a claim or a group of completions logs its
@@ -296,7 +300,7 @@ internal static class MySqlTaskQueueSql
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rowCount);
         // About 90 characters a row: the builder is not copied as it grows.
         var sql = new StringBuilder(capacity: 100 + (90 * rowCount))
-            .Append("INSERT INTO activity_logs (workflow_instance_id, task_id, action, details, created_at) VALUES ");
+            .Append(InsertActivityLogsInto);
         for (var row = 0; row < rowCount; row++)
         {
             sql.Append(row == 0 ? "(" : ", (")

@@ -47,7 +47,7 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
             }
 
             var sql = MySqlWorkflowSql.InsertWorkflowsAndFirstTasks(workflows.Count);
-            PositionalValues.AppendActivityRows(sql, values, [.. workflows.Select(entry => Created(entry.Workflow))]);
+            ActivityLog.AppendPositional(sql, values, [.. workflows.Select(entry => Created(entry.Workflow))]);
             command.CommandText = sql.ToString();
 
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

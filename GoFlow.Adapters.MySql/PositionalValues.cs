@@ -1,5 +1,4 @@
 using System.Text;
-using GoFlow.Domain;
 using MySqlConnector;
 
 namespace GoFlow.Adapters.MySql;
@@ -42,27 +41,4 @@ internal static class PositionalValues
     /// <summary>Adds the next value, the one the next <c>?</c> of the text stands for.</summary>
     public static void AddValue(this MySqlParameterCollection parameters, object? value) =>
         parameters.Add(new MySqlParameter { Value = value ?? DBNull.Value });
-
-    /// <summary>
-    /// Appends the one INSERT of <paramref name="rows"/> (<see cref="ActivityRowSql"/>) and adds their values, for a
-    /// caller that sends it after its other statements, in the same round trip.
-    /// </summary>
-    public static void AppendActivityRows(StringBuilder sql, MySqlParameterCollection parameters, IReadOnlyList<NewActivity> rows)
-    {
-        sql.Append(ActivityRowSql).AppendRows(rows.Count, ActivityValuesPerRow).Append(';');
-        foreach (var row in rows)
-        {
-            parameters.AddValue(row.WorkflowId.Value);
-            parameters.AddValue(row.TaskId?.Value);
-            parameters.AddValue(row.Action);
-            parameters.AddValue(row.Details);
-            parameters.AddValue(MySqlTime.ToDatabase(row.CreatedAt));
-        }
-    }
-
-    /// <summary>The positional counterpart of <see cref="MySqlTaskQueueSql.InsertActivityLogs"/>: its columns, in its order.</summary>
-    private const string ActivityRowSql =
-        "INSERT INTO activity_logs (workflow_instance_id, task_id, action, details, created_at) VALUES ";
-
-    private const int ActivityValuesPerRow = 5;
 }

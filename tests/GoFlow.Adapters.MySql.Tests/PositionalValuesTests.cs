@@ -28,7 +28,7 @@ public sealed class PositionalValuesTests
     }
 
     [Test]
-    public void AppendActivityRows_AddsOneValuePerPlaceholder()
+    public void AppendPositional_AddsOneValuePerPlaceholder()
     {
         var sql = new System.Text.StringBuilder();
         using var command = new MySqlCommand();
@@ -39,7 +39,7 @@ public sealed class PositionalValuesTests
             new(workflowId, new TaskId(4), "TASK_STARTED", "{}", DateTimeOffset.UnixEpoch),
         ];
 
-        PositionalValues.AppendActivityRows(sql, command.Parameters, rows);
+        ActivityLog.AppendPositional(sql, command.Parameters, rows);
 
         Assert.That(command.Parameters, Has.Count.EqualTo(Placeholders(sql.ToString())).And.Count.EqualTo(10));
     }
