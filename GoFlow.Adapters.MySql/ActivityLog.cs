@@ -7,20 +7,24 @@ using MySqlConnector;
 namespace GoFlow.Adapters.MySql;
 
 /// <summary>
-/// Appends activity rows inside the caller's transaction, all in one statement, with named values
-/// (<see cref="Insert"/>) or positional ones (<see cref="AppendPositional"/>).
+/// Appends activity rows inside the caller's transaction, all in one statement, with positional values
+/// (<see cref="AppendAsync"/>, <see cref="AppendPositional"/>) or, beside a statement with named ones, named values
+/// (<see cref="Insert"/>).
 /// </summary>
 internal static class ActivityLog
 {
-    /// <summary>How many values <see cref="Insert"/> adds per row.</summary>
+    /// <summary>How many values a row takes.</summary>
     public const int ValuesPerRow = 5;
 
+    /// <summary>Appends <paramref name="rows"/> in one round trip, their values by position (<see cref="AppendPositional"/>).</summary>
     public static async Task AppendAsync(
         IDbTransaction transaction, IReadOnlyList<NewActivity> rows, CancellationToken cancellationToken)
     {
-        var parameters = new BatchParameters(ValuesPerRow * rows.Count);
-        await transaction.Connection!.ExecuteAsync(
-            BatchStatement.Command(Insert(rows, parameters), parameters, transaction, cancellationToken));
+        var sql = new StringBuilder(capacity: MySqlTaskQueueSql.InsertActivityLogsInto.Length + 1 + (16 * rows.Count));
+        await using var command = new MySqlCommand { Connection = (MySqlConnection)transaction.Connection!, Transaction = (MySqlTransaction)transaction };
+        AppendPositional(sql, command.Parameters, rows);
+        command.CommandText = sql.ToString();
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>

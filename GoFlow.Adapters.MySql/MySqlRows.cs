@@ -53,9 +53,6 @@ internal sealed record ClaimCandidateRow(
 /// <summary>What a claim hands out of a claimed task's workflow.</summary>
 internal sealed record ClaimedWorkflowRow(Guid Id, string WorkflowName, string? TraceParent);
 
-/// <summary>The id of a task a group of completions created for a workflow's next step.</summary>
-internal sealed record NextTaskRow(long Id, Guid WorkflowInstanceId);
-
 /// <summary>The claim a task is held under now (while RUNNING), or the worker and attempt that ran it last.</summary>
 internal sealed record HeldClaimRow(long Id, string Status, string? LeaseOwner, string? WorkerId, int Attempt);
 

@@ -29,11 +29,7 @@ internal sealed partial class MySqlTaskQueue
             await using var transaction =
                 await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
-            var claims = (await connection.QueryAsync<HeldClaimRow>(new CommandDefinition(
-                MySqlTaskQueueSql.LockCompletedTasks,
-                new { TaskIds = completions.Select(completion => completion.Task.Id.Value).Distinct().ToArray() },
-                transaction,
-                cancellationToken: cancellationToken))).ToDictionary(row => row.Id);
+            var claims = await LockCompletedTasksAsync(transaction, completions, cancellationToken);
             var held = completions.Where(completion => IsHeld(completion.Task, claims)).ToList();
             var recordedBefore = completions.Where(completion => WasCompletedByThisClaim(completion.Task, claims)).ToList();
             if (held.Count == 0 && recordedBefore.Count == 0)
@@ -50,24 +46,27 @@ internal sealed partial class MySqlTaskQueue
             }
 
             var group = new CompletionGroup(held, storedNow);
-            Dictionary<Guid, long> nextTaskIds;
-            await using (var results = await connection.QueryMultipleAsync(BatchStatement.Command(
-                MySqlTaskQueueSql.CompleteHeldTasks(group), group.Parameters, transaction, cancellationToken)))
+            var nextTaskIds = new Dictionary<Guid, long>(group.Advancing.Count);
+            await using (var command = new MySqlCommand(MySqlTaskQueueSql.CompleteHeldTasks(group), connection, transaction))
             {
-                await ExpectRowCountAsync(results, group.Count, "tasks held by their claim");
+                group.AddValuesTo(command.Parameters);
+                await using var results = await command.ExecuteReaderAsync(cancellationToken);
+                await ExpectRowCountAsync(results, group.Count, "tasks held by their claim", cancellationToken);
                 if (group.Advancing.Count > 0)
                 {
-                    await ExpectRowCountAsync(results, group.Advancing.Count, $"{StatusNames.Running} workflows going on to a next step");
+                    await ExpectRowCountAsync(results, group.Advancing.Count, $"{StatusNames.Running} workflows going on to a next step", cancellationToken);
                 }
 
                 if (group.Finishing.Count > 0)
                 {
-                    await ExpectRowCountAsync(results, group.Finishing.Count, $"{StatusNames.Running} workflows finishing");
+                    await ExpectRowCountAsync(results, group.Finishing.Count, $"{StatusNames.Running} workflows finishing", cancellationToken);
                 }
 
-                nextTaskIds = group.Advancing.Count > 0
-                    ? (await results.ReadAsync<NextTaskRow>()).ToDictionary(row => row.WorkflowInstanceId, row => row.Id)
-                    : [];
+                // The next steps' ids, by column position: id, workflow id.
+                while (group.Advancing.Count > 0 && await results.ReadAsync(cancellationToken))
+                {
+                    nextTaskIds.Add(results.GetGuid(1), results.GetInt64(0));
+                }
             }
 
             var activity = new List<NewActivity>();
@@ -140,16 +139,51 @@ internal sealed partial class MySqlTaskQueue
     }
 
     /// <summary>
-    /// Reads the next ROW_COUNT() of a group's writes. The rows were locked or checked first, so a different count is a
-    /// broken invariant (a held task's workflow that is not RUNNING, say): throwing rolls the whole group back.
+    /// Locks the tasks <paramref name="completions"/> answer (<see cref="MySqlTaskQueueSql.LockCompletedTasks"/>) and reads
+    /// their claims by column position, in the order it selects them.
     /// </summary>
-    private static async Task ExpectRowCountAsync(SqlMapper.GridReader results, int expected, string what)
+    private static async Task<Dictionary<long, HeldClaimRow>> LockCompletedTasksAsync(
+        MySqlTransaction transaction, IReadOnlyList<TaskCompletion> completions, CancellationToken cancellationToken)
     {
-        var updated = await results.ReadSingleAsync<long>();
+        var taskIds = completions.Select(completion => completion.Task.Id.Value).Distinct().ToList();
+        await using var command = new MySqlCommand(MySqlTaskQueueSql.LockCompletedTasks(taskIds.Count), transaction.Connection, transaction);
+        foreach (var taskId in taskIds)
+        {
+            command.Parameters.AddValue(taskId);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var claims = new Dictionary<long, HeldClaimRow>(taskIds.Count);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var claim = new HeldClaimRow(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetInt32(4));
+            claims.Add(claim.Id, claim);
+        }
+
+        return claims;
+    }
+
+    /// <summary>
+    /// Reads the current result, a ROW_COUNT() of a group's writes, and moves to the next. The rows were locked or
+    /// checked first, so a different count is a broken invariant (a held task's workflow that is not RUNNING, say):
+    /// throwing rolls the whole group back.
+    /// </summary>
+    private static async Task ExpectRowCountAsync(
+        MySqlDataReader results, int expected, string what, CancellationToken cancellationToken)
+    {
+        await results.ReadAsync(cancellationToken);
+        var updated = results.GetInt64(0);
         if (updated != expected)
         {
             throw new InvalidOperationException(
                 $"Expected {expected} {what} but updated {updated}; nothing of the group was changed.");
         }
+
+        await results.NextResultAsync(cancellationToken);
     }
 }

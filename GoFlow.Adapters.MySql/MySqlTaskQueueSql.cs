@@ -3,7 +3,6 @@ using System.Text;
 using GoFlow.Adapters.Sql;
 using GoFlow.Domain;
 using GoFlow.Domain.Transitions;
-using static GoFlow.Adapters.MySql.SqlRows;
 
 namespace GoFlow.Adapters.MySql;
 
@@ -77,18 +76,23 @@ internal static class MySqlTaskQueueSql
                 """).AppendPlaceholders(workflowCount).Append(");\n");
 
     /// <summary>
-    /// Locks the tasks a group of completions answers, in primary-key order, and reads the claim each is held under now,
-    /// so the caller can tell the completions still held (RUNNING, same lease owner, same attempt) from those an earlier
-    /// commit of the same claim recorded already (COMPLETED, same worker, same attempt: its acknowledgement was lost) and
-    /// from the others. The rows stay locked until the commit, so the claims read here are the ones the writes after it find.
+    /// Locks the <paramref name="taskCount"/> tasks a group of completions answers, in primary-key order, and reads the
+    /// claim each is held under now, so the caller can tell the completions still held (RUNNING, same lease owner, same
+    /// attempt) from those an earlier commit of the same claim recorded already (COMPLETED, same worker, same attempt: its
+    /// acknowledgement was lost) and from the others. The rows stay locked until the commit, so the claims read here are
+    /// the ones the writes after it find. Its values are positional (<see cref="PositionalValues"/>): the task ids.
     /// </summary>
-    public const string LockCompletedTasks = """
-        SELECT id AS Id, status AS Status, lease_owner AS LeaseOwner, worker_id AS WorkerId, attempt AS Attempt
-        FROM tasks FORCE INDEX (PRIMARY)
-        WHERE id IN @TaskIds
-        ORDER BY id
-        FOR UPDATE
-        """;
+    public static string LockCompletedTasks(int taskCount) =>
+        new StringBuilder(capacity: 200 + (3 * taskCount))
+            .Append("""
+                SELECT id, status, lease_owner, worker_id, attempt
+                FROM tasks FORCE INDEX (PRIMARY)
+                WHERE id IN (
+                """).AppendPlaceholders(taskCount).Append("""
+                )
+                ORDER BY id
+                FOR UPDATE
+                """).ToString();
 
     /// <summary>
     /// The next step's task that an earlier commit handed over to @Owner, when the owner still holds it (RUNNING, its
@@ -106,72 +110,56 @@ internal static class MySqlTaskQueueSql
         """;
 
     /// <summary>
-    /// The writes of a group of held completions, in one round trip (see <see cref="CompletionGroup"/> for the
-    /// parameters), in the lock order: the tasks become COMPLETED with their outputs, keeping their worker and attempt
-    /// (what a retry after a lost acknowledgement recognises its own commit by), then ROW_COUNT(); the workflows with a
-    /// next step move their current input on, the others become COMPLETED with it, each update followed by ROW_COUNT(),
-    /// so the caller can check that every row it expected was there; only then are the next steps' tasks created with
-    /// those outputs as input, so that their foreign key's shared lock falls on workflow rows this transaction already
-    /// holds exclusively, and their ids read (by the unique key on workflow and step, as the activity rows and a
-    /// hand-over need them).
+    /// The writes of a group of held completions, in one round trip, in the lock order: the tasks become COMPLETED with
+    /// their outputs, keeping their worker and attempt (what a retry after a lost acknowledgement recognises its own
+    /// commit by), then ROW_COUNT(); the workflows with a next step move their current input on, the others become
+    /// COMPLETED with it, each update followed by ROW_COUNT(), so the caller can check that every row it expected was
+    /// there; only then are the next steps' tasks created with those outputs as input, so that their foreign key's shared
+    /// lock falls on workflow rows this transaction already holds exclusively, and their ids read (by the unique key on
+    /// workflow and step, as the activity rows and a hand-over need them). The text depends only on the counts.
+    /// Its values are positional (<see cref="PositionalValues"/>, added by <see cref="CompletionGroup.AddValuesTo"/>), in
+    /// this order: each completion's task id and output, now, each task id, each task id, lease owner and attempt; for the
+    /// advancing workflows, then for the finishing ones (each part only when it has any): each workflow id and output,
+    /// now, each workflow id; for each advancing one, the next task's
+    /// <see cref="CompletionGroup.NextTaskValuesPerRow"/> values in the INSERT's column order (workflow id, step index,
+    /// task name, status, attempt, max attempts, input, lease owner, lease expiry, lease owner again as worker, due time,
+    /// now, now), then each workflow id, then each workflow id and step index.
     /// </summary>
     public static string CompleteHeldTasks(CompletionGroup group)
     {
-        // About 300 characters a row: the builder is not copied as it grows.
-        var sql = new StringBuilder(capacity: 1_000 + (300 * group.Count));
-        var all = Enumerable.Range(0, group.Count).ToList();
-        sql.Append(CultureInfo.InvariantCulture, $"""
-            UPDATE tasks FORCE INDEX (PRIMARY)
-            SET status = {StatusSql.To(TaskTransitions.Complete)}, output_payload = CASE id {WhenThen(all, "Id", "Output")} END, lease_owner = NULL,
-                lease_expires_at = NULL, updated_at = @Now
-            WHERE id IN ({List(all, "Id")}) AND {StatusSql.From(TaskTransitions.Complete)}
-                AND (id, lease_owner, attempt) IN ({Each(all, (destination, i, out written) => destination.TryWrite(
-                    CultureInfo.InvariantCulture, $"(@Id{i}, @Owner{i}, @Attempt{i})", out written))});
-            SELECT ROW_COUNT();
-
-            """);
+        // About 60 characters a completion: the builder is not copied as it grows.
+        var sql = new StringBuilder(capacity: 1_500 + (60 * group.Count));
+        sql.Append(CultureInfo.InvariantCulture, $"UPDATE tasks FORCE INDEX (PRIMARY)\nSET status = {StatusSql.To(TaskTransitions.Complete)}, output_payload = CASE id ")
+            .AppendWhenThen(group.Count)
+            .Append(" END, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?\nWHERE id IN (").AppendPlaceholders(group.Count)
+            .Append(CultureInfo.InvariantCulture, $") AND {StatusSql.From(TaskTransitions.Complete)}\n    AND (id, lease_owner, attempt) IN (")
+            .AppendRows(group.Count, 3).Append(");\nSELECT ROW_COUNT();\n");
         if (group.Advancing.Count > 0)
         {
-            sql.Append(CultureInfo.InvariantCulture, $"""
-                UPDATE workflow_instances FORCE INDEX (PRIMARY)
-                SET current_input = CASE id {WhenThen(group.Advancing, "WorkflowId", "Output")} END, updated_at = @Now
-                WHERE id IN ({List(group.Advancing, "WorkflowId")}) AND {StatusSql.From(WorkflowTransitions.Advance)};
-                SELECT ROW_COUNT();
-
-                """);
+            sql.Append("UPDATE workflow_instances FORCE INDEX (PRIMARY)\nSET current_input = CASE id ").AppendWhenThen(group.Advancing.Count)
+                .Append(" END, updated_at = ?\nWHERE id IN (").AppendPlaceholders(group.Advancing.Count)
+                .Append(CultureInfo.InvariantCulture, $") AND {StatusSql.From(WorkflowTransitions.Advance)};\nSELECT ROW_COUNT();\n");
         }
 
         if (group.Finishing.Count > 0)
         {
-            sql.Append(CultureInfo.InvariantCulture, $"""
-                UPDATE workflow_instances FORCE INDEX (PRIMARY)
-                SET status = {StatusSql.To(WorkflowTransitions.Complete)}, current_input = CASE id {WhenThen(group.Finishing, "WorkflowId", "Output")} END, updated_at = @Now
-                WHERE id IN ({List(group.Finishing, "WorkflowId")}) AND {StatusSql.From(WorkflowTransitions.Complete)};
-                SELECT ROW_COUNT();
-
-                """);
+            sql.Append(CultureInfo.InvariantCulture, $"UPDATE workflow_instances FORCE INDEX (PRIMARY)\nSET status = {StatusSql.To(WorkflowTransitions.Complete)}, current_input = CASE id ")
+                .AppendWhenThen(group.Finishing.Count)
+                .Append(" END, updated_at = ?\nWHERE id IN (").AppendPlaceholders(group.Finishing.Count)
+                .Append(CultureInfo.InvariantCulture, $") AND {StatusSql.From(WorkflowTransitions.Complete)};\nSELECT ROW_COUNT();\n");
         }
 
         if (group.Advancing.Count > 0)
         {
-            var values = Each(group.Advancing, (destination, i, out written) => destination.TryWrite(
-                CultureInfo.InvariantCulture,
-                $"(@WorkflowId{i}, @NextStepIndex{i}, @NextTaskName{i}, @NextStatus{i}, @NextAttempt{i}, @NextMaxAttempts{i}, " +
-                $"@Output{i}, @NextLeaseOwner{i}, @NextLeaseExpiresAt{i}, @NextLeaseOwner{i}, @NextScheduledAt{i}, @Now, @Now)",
-                out written));
-            var nextTasks = Each(group.Advancing, (destination, i, out written) => destination.TryWrite(
-                CultureInfo.InvariantCulture, $"(@WorkflowId{i}, @NextStepIndex{i})", out written));
-            sql.Append(CultureInfo.InvariantCulture, $"""
+            sql.Append("""
                 INSERT INTO tasks
                     (workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload, lease_owner,
                      lease_expires_at, worker_id, scheduled_at, created_at, updated_at)
                 VALUES
-                    {values};
-                SELECT id AS Id, workflow_instance_id AS WorkflowInstanceId
-                FROM tasks
-                WHERE workflow_instance_id IN ({List(group.Advancing, "WorkflowId")}) AND (workflow_instance_id, step_index) IN ({nextTasks});
 
-                """);
+                """).AppendRows(group.Advancing.Count, CompletionGroup.NextTaskValuesPerRow)
+                .Append(";\nSELECT id, workflow_instance_id FROM tasks\nWHERE workflow_instance_id IN (").AppendPlaceholders(group.Advancing.Count)
+                .Append(") AND (workflow_instance_id, step_index) IN (").AppendRows(group.Advancing.Count, 2).Append(");\n");
         }
 
         return sql.ToString();

@@ -8,7 +8,7 @@ namespace GoFlow.Adapters.MySql;
 /// A named value (<c>@Id0</c>) costs the driver, at each use in the text, a string for the name it cuts out and another
 /// for the name normalised, and an entry in a name index that grows as values are added: for a group of starts with
 /// 21 values a workflow, that was the most the start path allocated (docs/benchmarks.md, issue 16, round four). A
-/// positional value is bound by its place, with no name. Used where the values are many (a group of starts, a claim);
+/// positional value is bound by its place, with no name. Used where the values are many (a group of starts, a claim, a group of completions);
 /// the text then depends only on the counts, not on names.
 /// </summary>
 internal static class PositionalValues
@@ -33,6 +33,19 @@ internal static class PositionalValues
         for (var row = 0; row < rows; row++)
         {
             sql.Append(row == 0 ? "(" : ", (").AppendPlaceholders(valuesPerRow).Append(')');
+        }
+
+        return sql;
+    }
+
+    /// <summary><c>WHEN ? THEN ? WHEN ? THEN ?</c>: <paramref name="count"/> cases, the inside of a <c>CASE</c>.</summary>
+    public static StringBuilder AppendWhenThen(this StringBuilder sql, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        sql.Append("WHEN ? THEN ?");
+        for (var i = 1; i < count; i++)
+        {
+            sql.Append(" WHEN ? THEN ?");
         }
 
         return sql;

@@ -22,7 +22,7 @@ public sealed partial class MySqlLockOrderTests
         var activity = MySqlTaskQueueSql.InsertActivityLogs(2);
         yield return Case("claim", MySqlTaskQueueSql.SelectClaimCandidates, MySqlTaskQueueSql.MarkClaimedAndSelectWorkflows(2, 2).ToString(), activity);
         yield return Case("group completion and hand-over",
-            MySqlTaskQueueSql.LockCompletedTasks, MySqlTaskQueueSql.RenewHandedOverTask, MySqlTaskQueueSql.CompleteHeldTasks(SampleGroup()), activity);
+            MySqlTaskQueueSql.LockCompletedTasks(2), MySqlTaskQueueSql.RenewHandedOverTask, MySqlTaskQueueSql.CompleteHeldTasks(SampleGroup()), activity);
         yield return Case("failure", MySqlTaskQueueSql.FailTask, MySqlTaskQueueSql.FailWorkflow, activity);
         yield return Case("retry after a failed attempt", MySqlTaskQueueSql.ScheduleTaskRetry, activity);
         yield return Case("release", MySqlTaskQueueSql.ReleaseTask, activity);

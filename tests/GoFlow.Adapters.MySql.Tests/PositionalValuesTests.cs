@@ -1,4 +1,6 @@
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
+using GoFlow.Ports.Driven;
 using MySqlConnector;
 
 namespace GoFlow.Adapters.MySql.Tests;
@@ -43,6 +45,33 @@ public sealed class PositionalValuesTests
 
         Assert.That(command.Parameters, Has.Count.EqualTo(Placeholders(sql.ToString())).And.Count.EqualTo(10));
     }
+
+    [Test]
+    public void CompleteHeldTasks_ForAdvancingAndFinishingWorkflows_GetsOneValuePerPlaceholder()
+    {
+        var step = new WorkflowStep(1, "Next", TaskPolicy.Default);
+        ClaimedTask Claimed(long id) => new(
+            new TaskId(id), WorkflowId.New(DateTimeOffset.UnixEpoch), "W", 0, "First", "{}", 1, 3, "worker-a", DateTimeOffset.UnixEpoch);
+        var group = new CompletionGroup(
+            [
+                new TaskCompletion(Claimed(1), "{}", StepAdvance.After(step, handOver: true, "worker-a", TimeSpan.FromSeconds(30))),
+                new TaskCompletion(Claimed(2), "{}", Advance: null),
+                new TaskCompletion(Claimed(3), "{}", StepAdvance.After(step, handOver: false, "worker-a", TimeSpan.FromSeconds(30))),
+            ],
+            DateTimeOffset.UnixEpoch);
+        using var command = new MySqlCommand();
+
+        group.AddValuesTo(command.Parameters);
+
+        // Tasks: 3 x (id, output), now, 3 ids, 3 x (id, owner, attempt). Advancing: 2 x (id, output), now, 2 ids.
+        // Finishing: 1 x (id, output), now, 1 id. Next tasks: 2 x 13, 2 ids, 2 x (id, step).
+        var expected = (6 + 1 + 3 + 9) + (4 + 1 + 2) + (2 + 1 + 1) + (26 + 2 + 4);
+        Assert.That(command.Parameters, Has.Count.EqualTo(Placeholders(MySqlTaskQueueSql.CompleteHeldTasks(group))).And.Count.EqualTo(expected));
+    }
+
+    [Test]
+    public void LockCompletedTasks_HasOnePlaceholderPerTask() =>
+        Assert.That(Placeholders(MySqlTaskQueueSql.LockCompletedTasks(3)), Is.EqualTo(3));
 
     private static int Placeholders(string sql) => sql.Count(character => character == '?');
 }
