@@ -204,14 +204,12 @@ internal static class MySqlTaskQueueSql
     /// <summary>
     /// The expired leases, earliest expiry first, locked for this transaction. SKIP LOCKED passes over rows that a
     /// concurrent sweep, or a holder finishing its task right now, has locked, so two sweeps never take the same task
-    /// back and a sweep never waits. Served by idx_tasks_claim, whose RUNNING entries are the tasks held right now (at
-    /// most the workers' concurrency): read through it, never through the whole table, whose every row a locking read
-    /// would pass (ADR 0027).
+    /// back and a sweep never waits. Served by idx_tasks_lease.
     /// </summary>
     public static readonly string SelectExpiredLeases = $"""
         SELECT id AS Id, workflow_instance_id AS WorkflowInstanceId, task_name AS TaskName, attempt AS Attempt,
                max_attempts AS MaxAttempts
-        FROM tasks FORCE INDEX (idx_tasks_claim)
+        FROM tasks
         WHERE {StatusSql.From(TaskTransitions.ExpireLease)} AND lease_expires_at < @Now
         ORDER BY lease_expires_at
         LIMIT @MaxTasks
@@ -222,7 +220,7 @@ internal static class MySqlTaskQueueSql
     // on their last attempt become FAILED; both keep the expired attempt. They guard on the status and the expiry too,
     // although the rows are locked, so that a lease renewed in the meantime is never taken back. The sweep sends only the
     // statements it has ids for, in one round trip: Dapper turns an empty list into a subquery, which would make the
-    // server scan the RUNNING tasks and wait on rows that other transactions hold.
+    // server scan idx_tasks_lease and wait on rows that other transactions hold.
     public static readonly string RequeueExpiredTasks = $"""
         UPDATE tasks FORCE INDEX (PRIMARY)
         SET status = {StatusSql.To(TaskTransitions.ExpireLease)}, error_message = @Error, scheduled_at = @Now, lease_owner = NULL,
