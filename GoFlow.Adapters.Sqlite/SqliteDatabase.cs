@@ -111,19 +111,19 @@ internal sealed class SqliteDatabase : IDisposable
     public Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(_connectionString, cancellationToken);
 
     /// <summary>
-    /// The command of <paramref name="sql"/> on the writers' connection, compiled on its first use and kept for the
-    /// connection's life, set to run in <paramref name="transaction"/>, with the parameters of its last run (each run sets
-    /// them all again, <see cref="SqliteCommandParameters.Bind"/>). For the hot statements of a write, whose text never
-    /// changes: each distinct text stays compiled while the connection is held. The caller must not dispose it.
+    /// The statement <paramref name="sql"/> on the writers' connection, compiled on its first use and kept for the
+    /// connection's life; it runs in <paramref name="transaction"/>, the connection's own, and each run sets all its values
+    /// again. For the hot statements of a write, whose text never changes: each distinct text stays compiled while the
+    /// connection is held. The caller must not dispose it.
     /// </summary>
-    public SqliteCommand Prepared(SqliteTransaction transaction, string sql)
+    public CompiledStatement Prepared(SqliteTransaction transaction, string sql)
     {
         if (_writer is not { } writer || !ReferenceEquals(transaction.Connection, writer.Connection))
         {
             throw new InvalidOperationException("Prepared statements belong to the writers' connection: use them inside WriteAsync.");
         }
 
-        return writer.Command(sql, transaction);
+        return writer.Statement(sql);
     }
 
     /// <summary>Closes the writers' connection, after the write that holds it (if any) is done.</summary>
@@ -247,31 +247,30 @@ internal sealed class SqliteDatabase : IDisposable
             DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
         }.ToString();
 
-    /// <summary>The writers' held connection and the commands compiled on it, one per statement text.</summary>
+    /// <summary>The writers' held connection and the statements compiled on it, one per statement text.</summary>
     private sealed class WriterConnection(SqliteConnection connection) : IDisposable
     {
-        private readonly Dictionary<string, SqliteCommand> _commands = [];
+        private readonly Dictionary<string, CompiledStatement> _statements = [];
 
         public SqliteConnection Connection { get; } = connection;
 
-        public SqliteCommand Command(string sql, SqliteTransaction transaction)
+        public CompiledStatement Statement(string sql)
         {
-            if (!_commands.TryGetValue(sql, out var command))
+            if (!_statements.TryGetValue(sql, out var statement))
             {
-                command = Connection.CreateCommand();
-                command.CommandText = sql;
-                _commands.Add(sql, command);
+                statement = new CompiledStatement(Connection, sql);
+                _statements.Add(sql, statement);
             }
 
-            command.Transaction = transaction;
-            return command;
+            return statement;
         }
 
         public void Dispose()
         {
-            foreach (var command in _commands.Values)
+            // Before the connection, which goes back to the pool still open: its statements must not outlive its use here.
+            foreach (var statement in _statements.Values)
             {
-                command.Dispose();
+                statement.Dispose();
             }
 
             Connection.Dispose();

@@ -54,6 +54,22 @@ internal sealed class SqliteDatabaseTests : SqliteFileFixture
     }
 
     [Test]
+    public async Task Prepared_ValueNotBoundAgain_IsNullRatherThanTheLastRunsValue()
+    {
+        var (workflow, firstTask) = new WorkflowBuilder().Build();
+        await Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], CancellationToken.None);
+        var taskId = await File.ExecuteScalarAsync<long>("SELECT id FROM tasks");
+
+        var counts = await Database.WriteAsync(
+            (_, transaction) => Task.FromResult((
+                Bound: (long)Database.Prepared(transaction, Statement).Bind("@Id", taskId).ExecuteScalar()!,
+                NotBound: (long)Database.Prepared(transaction, Statement).ExecuteScalar()!)),
+            CancellationToken.None);
+
+        Assert.That(counts, Is.EqualTo((1L, 0L)), "id = NULL matches no row");
+    }
+
+    [Test]
     public void Prepared_OutsideAWrite_Throws()
     {
         Assert.That(
@@ -94,6 +110,6 @@ internal sealed class SqliteDatabaseTests : SqliteFileFixture
         Assert.That(System.IO.File.Exists(File.Path), Is.False, "the store does not create an empty file in its place");
     }
 
-    private Task<SqliteCommand> PreparedInAWriteAsync() =>
+    private Task<CompiledStatement> PreparedInAWriteAsync() =>
         Database.WriteAsync((_, transaction) => Task.FromResult(Database.Prepared(transaction, Statement)), CancellationToken.None);
 }
