@@ -12,10 +12,10 @@ namespace GoFlow.Adapters.Sqlite;
 /// now" becomes <see cref="StoreUnavailableException"/>.
 /// </summary>
 /// <remarks>
-/// Concurrency: SQLite allows one writer per file at a time. Every transaction that writes begins with
-/// <c>BEGIN IMMEDIATE</c>, which takes the file's write lock before the first statement, so two claimers (threads of
-/// this process or other processes) run one after the other and the second sees what the first committed: it cannot
-/// pick the same task. In WAL mode readers never wait for the writer, nor the writer for readers.
+/// Concurrency: SQLite allows one writer per file at a time. Every transaction that writes takes the file's write lock
+/// before its first statement, as <c>BEGIN IMMEDIATE</c> does (<see cref="WriteOnceAsync{T}"/> says how), so two
+/// claimers (threads of this process or other processes) run one after the other and the second sees what the first
+/// committed: it cannot pick the same task. In WAL mode readers never wait for the writer, nor the writer for readers.
 /// <para>
 /// The writers' connection: this process writes one transaction at a time anyway (the queue below), so all its writes go
 /// through one connection held open between them. SQLite compiles a statement per command, and Microsoft.Data.Sqlite
@@ -58,11 +58,11 @@ internal sealed class SqliteDatabase : IDisposable
     public string CreatingConnectionString { get; }
 
     /// <summary>
-    /// Runs <paramref name="operation"/> in a write transaction begun with BEGIN IMMEDIATE. Waits up to
-    /// <see cref="SqliteOptions.BusyTimeout"/> for this process's other writers and again for SQLite's lock; a transaction
-    /// that still finds the file busy is run again, whole (<see cref="TransientConflictRetry"/>), and only a lock held
-    /// through every run gives up with <see cref="StoreUnavailableException"/>. The operation commits; a transaction it
-    /// leaves uncommitted is rolled back.
+    /// Runs <paramref name="operation"/> in a write transaction that holds the file's write lock from its start. Waits
+    /// up to <see cref="SqliteOptions.BusyTimeout"/> for this process's other writers and again for SQLite's lock; a
+    /// transaction that still finds the file busy is run again, whole (<see cref="TransientConflictRetry"/>), and only
+    /// a lock held through every run gives up with <see cref="StoreUnavailableException"/>. The operation commits; a
+    /// transaction it leaves uncommitted is rolled back.
     /// </summary>
     public Task<T> WriteAsync<T>(
         Func<SqliteConnection, SqliteTransaction, Task<T>> operation, CancellationToken cancellationToken) =>
@@ -153,7 +153,15 @@ internal sealed class SqliteDatabase : IDisposable
         try
         {
             var writer = await HeldWriterAsync(cancellationToken);
-            await using var transaction = writer.Connection.BeginTransaction(deferred: false);
+
+            // Not BeginTransaction(deferred: false): Microsoft.Data.Sqlite runs a busy BEGIN IMMEDIATE again itself,
+            // 150 ms apart, until its command timeout has passed, and that timeout is in whole seconds. A run would
+            // then wait a second or more for the lock however short the busy timeout, outlasting all the runs of a
+            // writer queued behind it (each waits the busy timeout for the queue), which then failed although the lock
+            // was freed after one run. A deferred BEGIN takes no lock; the write lock is taken at once by a statement
+            // of this adapter, which waits SQLite's busy_timeout and no longer (ADR 0022).
+            await using var transaction = writer.Connection.BeginTransaction(deferred: true);
+            writer.TakeWriteLock();
             return await operation(writer.Connection, transaction);
         }
         catch (Exception exception)
@@ -264,6 +272,12 @@ internal sealed class SqliteDatabase : IDisposable
 
             return statement;
         }
+
+        /// <summary>
+        /// Takes the file's write lock for the deferred transaction just begun, before any other statement, waiting for
+        /// it as long as SQLite's busy_timeout and no longer.
+        /// </summary>
+        public void TakeWriteLock() => Statement(SqliteSchemaSql.TakeWriteLock).ExecuteNonQuery();
 
         public void Dispose()
         {

@@ -22,6 +22,14 @@ internal static class SqliteSchemaSql
         $"PRAGMA busy_timeout = {busyTimeoutMilliseconds}; PRAGMA synchronous = FULL;");
 
     /// <summary>
+    /// Changes nothing, but as the first statement of a deferred transaction it starts the write transaction, taking
+    /// the file's write lock exactly as <c>BEGIN IMMEDIATE</c> would (SQLite's documented rule for BEGIN DEFERRED: the
+    /// first UPDATE, INSERT or DELETE starts a write transaction), waiting for it through the connection's
+    /// busy_timeout.
+    /// </summary>
+    public const string TakeWriteLock = "DELETE FROM tasks WHERE 0";
+
+    /// <summary>
     /// Write-ahead logging, kept in the file once set: readers see the last commit without waiting for a writer, and a
     /// writer does not wait for readers. Answers the journal mode now in effect.
     /// </summary>

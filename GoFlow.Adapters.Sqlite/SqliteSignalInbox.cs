@@ -6,7 +6,7 @@ using GoFlow.Ports.Driven;
 namespace GoFlow.Adapters.Sqlite;
 
 /// <remarks>
-/// Every method is one write transaction begun with BEGIN IMMEDIATE (<see cref="SqliteDatabase.WriteAsync"/>): a
+/// Every method is one write transaction holding the file's write lock (<see cref="SqliteDatabase.WriteAsync"/>): a
 /// delivery and a wait never interleave, so a signal is either seen by the wait or wakes the parked task.
 /// </remarks>
 internal sealed class SqliteSignalInbox(SqliteDatabase database) : ISignalInbox

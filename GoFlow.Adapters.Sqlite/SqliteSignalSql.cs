@@ -6,7 +6,7 @@ namespace GoFlow.Adapters.Sqlite;
 /// <summary>
 /// The SQL of <see cref="SqliteSignalInbox"/>: a signal's delivery, a signal step's wait, and the timeout sweep, each a
 /// transition of the domain's table guarded by the statuses it starts from (<see cref="StatusSql"/>). Every
-/// transaction holds the file's write lock (BEGIN IMMEDIATE), so a delivery and a wait cannot interleave.
+/// transaction holds the file's write lock from its start, so a delivery and a wait cannot interleave.
 /// </summary>
 internal static class SqliteSignalSql
 {

@@ -8,7 +8,7 @@ using Microsoft.Data.Sqlite;
 namespace GoFlow.Adapters.Sqlite;
 
 /// <remarks>
-/// Every method is one write transaction begun with BEGIN IMMEDIATE (<see cref="SqliteDatabase.WriteAsync"/>): it holds
+/// Every method is one write transaction (<see cref="SqliteDatabase.WriteAsync"/>): it holds
 /// the file's only write lock from its first statement to its commit, which is what makes the claim exclusive without
 /// SKIP LOCKED and the guarded updates race-free. Each guarded update's row count is checked; 0 rows rolls back.
 /// </remarks>

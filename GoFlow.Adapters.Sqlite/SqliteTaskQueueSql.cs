@@ -12,7 +12,7 @@ namespace GoFlow.Adapters.Sqlite;
 /// are TEXT in <see cref="SqliteTime"/>'s sortable form, so comparing them as text compares the instants.
 /// </summary>
 /// <remarks>
-/// Every transaction that writes begins with BEGIN IMMEDIATE (see <see cref="SqliteDatabase"/>), so it holds the one
+/// Every transaction that writes takes the file's lock first (see <see cref="SqliteDatabase"/>), so it holds the one
 /// write lock of the file from its first statement: the guards below cannot be raced, and a guard that matches no row
 /// means the caller's claim is gone, and no two transactions ever wait on each other, so none can deadlock. The
 /// statements still follow the MySQL adapter's lock order (ADR 0012: tasks, then workflow_instances, then

@@ -124,6 +124,29 @@ internal sealed class SqliteLockingTests : SqliteFileFixture
 
     [Test]
     [CancelAfter(30_000)]
+    public async Task ClaimAsync_WriteLockHeldThroughEveryRun_EachRunWaitsTheBusyTimeoutNotAWholeSecond(
+        CancellationToken cancellationToken)
+    {
+        // A run that waited for the lock longer than the busy timeout would outlast every run of a writer queued behind
+        // it (each waits the busy timeout for the queue), which then failed while the lock was about to be freed.
+        // Microsoft.Data.Sqlite's own retry of a busy BEGIN lasts its command timeout, a whole second at least, so five
+        // such runs take five seconds.
+        await new WorkflowBuilder().CreateAsync(Repository);
+        await using var other = File.Connect();
+        await using var held = other.BeginTransaction(deferred: false);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.ThrowsAsync<StoreUnavailableException>(
+            async () => await Queue.ClaimAsync(new ClaimBuilder().Build(), cancellationToken));
+
+        Assert.That(
+            clock.Elapsed,
+            Is.LessThan(TimeSpan.FromSeconds(TransientConflictRetry.MaxAttempts)),
+            $"{TransientConflictRetry.MaxAttempts} runs of {BusyTimeout.TotalMilliseconds} ms each, with their backoffs");
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
     public async Task ClaimAsync_WriteLockFreedWithinTheBusyTimeout_WaitsAndClaims(CancellationToken cancellationToken)
     {
         await new WorkflowBuilder().CreateAsync(Repository);
