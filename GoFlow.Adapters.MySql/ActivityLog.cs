@@ -21,10 +21,10 @@ internal static class ActivityLog
         IDbTransaction transaction, IReadOnlyList<NewActivity> rows, CancellationToken cancellationToken)
     {
         var sql = new StringBuilder(capacity: MySqlTaskQueueSql.InsertActivityLogsInto.Length + 1 + (16 * rows.Count));
-        await using var command = new MySqlCommand { Connection = (MySqlConnection)transaction.Connection!, Transaction = (MySqlTransaction)transaction };
-        AppendPositional(sql, command.Parameters, rows);
-        command.CommandText = sql.ToString();
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var command = PositionalCommand.Rent((MySqlConnection)transaction.Connection!, (MySqlTransaction)transaction);
+        AppendPositional(sql, command, rows);
+        command.Command.CommandText = sql.ToString();
+        await command.Command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
@@ -50,7 +50,7 @@ internal static class ActivityLog
     /// Appends the one INSERT of <paramref name="rows"/> to <paramref name="sql"/> and adds their values by position
     /// (<see cref="PositionalValues"/>), for a caller that sends it after its other statements, in the same round trip.
     /// </summary>
-    public static void AppendPositional(StringBuilder sql, MySqlParameterCollection values, IReadOnlyList<NewActivity> rows)
+    public static void AppendPositional(StringBuilder sql, PositionalCommand values, IReadOnlyList<NewActivity> rows)
     {
         sql.Append(MySqlTaskQueueSql.InsertActivityLogsInto).AppendRows(rows.Count, ValuesPerRow).Append(';');
         foreach (var row in rows)

@@ -19,8 +19,7 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
             }
 
             // Three round trips whatever the number: begin, the inserts (workflows, first tasks, WORKFLOW_CREATED rows), commit.
-            await using var command = new MySqlCommand();
-            var values = command.Parameters;
+            await using var values = PositionalCommand.Rent();
             foreach (var (workflow, _) in workflows)
             {
                 values.AddValue(workflow.Id.Value);
@@ -48,6 +47,7 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
 
             var sql = MySqlWorkflowSql.InsertWorkflowsAndFirstTasks(workflows.Count);
             ActivityLog.AppendPositional(sql, values, [.. workflows.Select(entry => Created(entry.Workflow))]);
+            var command = values.Command;
             command.CommandText = sql.ToString();
 
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -1,5 +1,4 @@
 using System.Text;
-using MySqlConnector;
 
 namespace GoFlow.Adapters.MySql;
 
@@ -51,7 +50,4 @@ internal static class PositionalValues
         return sql;
     }
 
-    /// <summary>Adds the next value, the one the next <c>?</c> of the text stands for.</summary>
-    public static void AddValue(this MySqlParameterCollection parameters, object? value) =>
-        parameters.Add(new MySqlParameter { Value = value ?? DBNull.Value });
 }
