@@ -70,7 +70,8 @@ internal sealed partial class MySqlTaskQueue
                 }
             }
 
-            var activity = new List<NewActivity>();
+            // At most three rows a completion: its task, its workflow finishing or its next task handed over.
+            var activity = new List<NewActivity>(3 * held.Count);
             foreach (var completion in held)
             {
                 var nextTask = completion.Advance is { HandsOver: true } advance

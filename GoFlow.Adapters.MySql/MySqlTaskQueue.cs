@@ -60,7 +60,7 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
                 }
             }
 
-            var sql = MySqlTaskQueueSql.MarkClaimedAndSelectWorkflows(candidates.Count, workflowIds.Count);
+            var sql = MySqlTaskQueueSql.MarkClaimedAndSelectWorkflows(candidates.Count, workflowIds.Count, started.Count);
             ActivityLog.AppendPositional(sql, values, started);
             command.CommandText = sql.ToString();
 

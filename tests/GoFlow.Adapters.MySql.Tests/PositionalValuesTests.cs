@@ -73,5 +73,25 @@ public sealed class PositionalValuesTests
     public void LockCompletedTasks_HasOnePlaceholderPerTask() =>
         Assert.That(Placeholders(MySqlTaskQueueSql.LockCompletedTasks(3)), Is.EqualTo(3));
 
+    [Test]
+    public void TextsByCount_MakesACachedCountOnceAndALargerOneEachTime()
+    {
+        var made = new List<int>();
+        var texts = new TextsByCount(largestCached: 2, count =>
+        {
+            made.Add(count);
+            return new System.Text.StringBuilder().AppendPlaceholders(count).ToString();
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(texts.For(2), Is.EqualTo("?, ?"));
+            Assert.That(texts.For(2), Is.EqualTo("?, ?"));
+            Assert.That(texts.For(3), Is.EqualTo("?, ?, ?"));
+            Assert.That(texts.For(3), Is.EqualTo("?, ?, ?"));
+            Assert.That(made, Is.EqualTo(new[] { 2, 3, 3 }));
+        });
+    }
+
     private static int Placeholders(string sql) => sql.Count(character => character == '?');
 }
