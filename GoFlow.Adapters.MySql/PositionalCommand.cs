@@ -85,7 +85,10 @@ internal sealed class PositionalCommand : IAsyncDisposable
     /// </summary>
     public void AddValue(int value) => AddValue(value is >= 0 and < SmallInts ? BoxedSmallInts[value] : value);
 
-    /// <summary>Gives the command back to the pool. Its reader must be closed already (a reader is disposed before its command).</summary>
+    /// <summary>
+    /// Gives the command back to the pool, or leaves it to the GC when its execution failed before the driver handed out
+    /// a reader. Never throws: it runs on the way out of a failed statement too, whose exception must reach the caller.
+    /// </summary>
     public ValueTask DisposeAsync()
     {
         if (!_rented)
@@ -101,9 +104,20 @@ internal sealed class PositionalCommand : IAsyncDisposable
         }
 
         _used = 0;
-        Command.CommandText = null;
-        Command.Transaction = null;
-        Command.Connection = null;
+        try
+        {
+            Command.CommandText = null;
+            Command.Transaction = null;
+            Command.Connection = null;
+        }
+        catch (InvalidOperationException)
+        {
+            // The driver still counts the command as running on its connection: its execution failed before a reader
+            // was handed out (a packet over the server's limit, a connection cut off). That connection is closed with
+            // its transaction by the caller; this command is not pooled.
+            return ValueTask.CompletedTask;
+        }
+
         lock (Pool)
         {
             if (Pool.Count < PooledCommands)
