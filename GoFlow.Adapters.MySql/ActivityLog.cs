@@ -30,8 +30,8 @@ internal static class ActivityLog
     public static int TextLength(int rowCount) => MySqlTaskQueueSql.InsertActivityLogsInto.Length + 1 + (((3 * ValuesPerRow) + 2) * rowCount);
 
     /// <summary>
-    /// The INSERT texts by row count, up to two rows for each of 128 completions (a group commit at the default batch
-    /// and concurrency): about 1.2 MB if every count were seen.
+    /// The INSERT texts by row count, up to 256 rows (two for each of 128 completions; a larger group commit, up to 200
+    /// completions, makes its text each time): about 1.2 MB if every count were seen.
     /// </summary>
     private static readonly TextsByCount InsertTexts = new(
         largestCached: 256,

@@ -6,7 +6,7 @@ namespace GoFlow.Adapters.MySql;
 /// A command whose values are positional (<see cref="PositionalValues"/>), taken from a small pool together with the
 /// value holders (<see cref="MySqlParameter"/>) of its earlier uses. A group of 100 completions binds about 2,700 values,
 /// and a new holder for each, in a collection grown for each command, was the most the MySQL hot path allocated
-/// (docs/benchmarks.md, issue 16, round five): a holder is an object of about 100 bytes per value, whatever the value.
+/// (docs/benchmarks.md, issue 16, round five): a holder is an object of 88 bytes per value, whatever the value.
 /// Disposing it gives it back with its values, connection and transaction cleared, so that the pool keeps no payload,
 /// and no connection, alive.
 /// </summary>
@@ -16,7 +16,7 @@ internal sealed class PositionalCommand : IAsyncDisposable
     /// groups of starts); a command rented beyond them is made and dropped as before.</summary>
     private const int PooledCommands = 16;
 
-    /// <summary>How many value holders a pooled command keeps at most (about 100 bytes each), so that one very large
+    /// <summary>How many value holders a pooled command keeps at most (88 bytes each), so that one very large
     /// batch does not stay in memory as a pool of holders.</summary>
     private const int KeptValues = 4_096;
 
