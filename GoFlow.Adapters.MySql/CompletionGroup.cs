@@ -1,6 +1,5 @@
 using GoFlow.Domain;
 using GoFlow.Ports.Driven;
-using MySqlConnector;
 
 namespace GoFlow.Adapters.MySql;
 
@@ -45,62 +44,82 @@ internal sealed class CompletionGroup
     /// <summary>The completions of a workflow's last step.</summary>
     public IReadOnlyList<TaskCompletion> Finishing { get; }
 
-    /// <summary>Adds the group's values to <paramref name="values"/>, in the order <see cref="MySqlTaskQueueSql.CompleteHeldTasks"/> names them.</summary>
-    public void AddValuesTo(MySqlParameterCollection values)
+    /// <summary>
+    /// Adds the group's values to <paramref name="values"/>, in the order <see cref="MySqlTaskQueueSql.CompleteHeldTasks"/>
+    /// names them. Each id and now are boxed once, however many places the statement names them in.
+    /// </summary>
+    public void AddValuesTo(PositionalCommand values)
     {
-        foreach (var completion in _held)
+        object now = _nowValue;
+        var taskIds = new object[_held.Count];
+        for (var i = 0; i < _held.Count; i++)
         {
-            values.AddValue(completion.Task.Id.Value);
-            values.AddValue(completion.OutputPayload);
+            taskIds[i] = _held[i].Task.Id.Value;
+            values.AddValue(taskIds[i]);
+            values.AddValue(_held[i].OutputPayload);
         }
 
-        values.AddValue(_nowValue);
-        foreach (var completion in _held)
+        values.AddValue(now);
+        foreach (var taskId in taskIds)
         {
-            values.AddValue(completion.Task.Id.Value);
+            values.AddValue(taskId);
         }
 
-        foreach (var completion in _held)
+        for (var i = 0; i < _held.Count; i++)
         {
-            values.AddValue(completion.Task.Id.Value);
-            values.AddValue(completion.Task.LeaseOwner);
-            values.AddValue(completion.Task.Attempt);
+            values.AddValue(taskIds[i]);
+            values.AddValue(_held[i].Task.LeaseOwner);
+            values.AddValue(_held[i].Task.Attempt);
         }
 
-        AddWorkflowUpdate(values, Advancing);
-        AddWorkflowUpdate(values, Finishing);
+        var advancingWorkflowIds = WorkflowIds(Advancing);
+        AddWorkflowUpdate(values, Advancing, advancingWorkflowIds, now);
+        AddWorkflowUpdate(values, Finishing, WorkflowIds(Finishing), now);
         if (Advancing.Count > 0)
         {
-            AddNextTasks(values);
+            AddNextTasks(values, advancingWorkflowIds, now);
         }
     }
 
-    private void AddWorkflowUpdate(MySqlParameterCollection values, IReadOnlyList<TaskCompletion> completions)
+    private static object[] WorkflowIds(IReadOnlyList<TaskCompletion> completions)
+    {
+        var ids = new object[completions.Count];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = completions[i].Task.WorkflowId.Value;
+        }
+
+        return ids;
+    }
+
+    private static void AddWorkflowUpdate(
+        PositionalCommand values, IReadOnlyList<TaskCompletion> completions, object[] workflowIds, object now)
     {
         if (completions.Count == 0)
         {
             return;
         }
 
-        foreach (var completion in completions)
+        for (var i = 0; i < completions.Count; i++)
         {
-            values.AddValue(completion.Task.WorkflowId.Value);
-            values.AddValue(completion.OutputPayload);
+            values.AddValue(workflowIds[i]);
+            values.AddValue(completions[i].OutputPayload);
         }
 
-        values.AddValue(_nowValue);
-        foreach (var completion in completions)
+        values.AddValue(now);
+        foreach (var workflowId in workflowIds)
         {
-            values.AddValue(completion.Task.WorkflowId.Value);
+            values.AddValue(workflowId);
         }
     }
 
-    private void AddNextTasks(MySqlParameterCollection values)
+    private void AddNextTasks(PositionalCommand values, object[] workflowIds, object now)
     {
-        foreach (var completion in Advancing)
+        for (var i = 0; i < Advancing.Count; i++)
         {
+            var completion = Advancing[i];
             var advance = completion.Advance!;
-            values.AddValue(completion.Task.WorkflowId.Value);
+            values.AddValue(workflowIds[i]);
             values.AddValue(advance.Step.Index);
             values.AddValue(advance.Step.TaskName);
             values.AddValue(advance.Status.ToName());
@@ -111,19 +130,19 @@ internal sealed class CompletionGroup
             values.AddValue(advance.LeaseExpiresAt(_now) is { } expiresAt ? MySqlTime.ToDatabase(expiresAt) : null);
             values.AddValue(advance.LeaseOwner);
             values.AddValue(MySqlTime.ToDatabase(advance.ScheduledAt(_now)));
-            values.AddValue(_nowValue);
-            values.AddValue(_nowValue);
+            values.AddValue(now);
+            values.AddValue(now);
         }
 
-        foreach (var completion in Advancing)
+        foreach (var workflowId in workflowIds)
         {
-            values.AddValue(completion.Task.WorkflowId.Value);
+            values.AddValue(workflowId);
         }
 
-        foreach (var completion in Advancing)
+        for (var i = 0; i < Advancing.Count; i++)
         {
-            values.AddValue(completion.Task.WorkflowId.Value);
-            values.AddValue(completion.Advance!.Step.Index);
+            values.AddValue(workflowIds[i]);
+            values.AddValue(Advancing[i].Advance!.Step.Index);
         }
     }
 }

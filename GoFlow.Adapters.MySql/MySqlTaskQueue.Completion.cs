@@ -47,10 +47,11 @@ internal sealed partial class MySqlTaskQueue
 
             var group = new CompletionGroup(held, storedNow);
             var nextTaskIds = new Dictionary<Guid, long>(group.Advancing.Count);
-            await using (var command = new MySqlCommand(MySqlTaskQueueSql.CompleteHeldTasks(group), connection, transaction))
+            await using (var command = PositionalCommand.Rent(connection, transaction))
             {
-                group.AddValuesTo(command.Parameters);
-                await using var results = await command.ExecuteReaderAsync(cancellationToken);
+                command.Command.CommandText = MySqlTaskQueueSql.CompleteHeldTasks(group);
+                group.AddValuesTo(command);
+                await using var results = await command.Command.ExecuteReaderAsync(cancellationToken);
                 await ExpectRowCountAsync(results, group.Count, "tasks held by their claim", cancellationToken);
                 if (group.Advancing.Count > 0)
                 {
@@ -69,7 +70,8 @@ internal sealed partial class MySqlTaskQueue
                 }
             }
 
-            var activity = new List<NewActivity>();
+            // At most three rows a completion: its task, its workflow finishing or its next task handed over.
+            var activity = new List<NewActivity>(3 * held.Count);
             foreach (var completion in held)
             {
                 var nextTask = completion.Advance is { HandsOver: true } advance
@@ -146,13 +148,14 @@ internal sealed partial class MySqlTaskQueue
         MySqlTransaction transaction, IReadOnlyList<TaskCompletion> completions, CancellationToken cancellationToken)
     {
         var taskIds = completions.Select(completion => completion.Task.Id.Value).Distinct().ToList();
-        await using var command = new MySqlCommand(MySqlTaskQueueSql.LockCompletedTasks(taskIds.Count), transaction.Connection, transaction);
+        await using var command = PositionalCommand.Rent(transaction.Connection, transaction);
+        command.Command.CommandText = MySqlTaskQueueSql.LockCompletedTasks(taskIds.Count);
         foreach (var taskId in taskIds)
         {
-            command.Parameters.AddValue(taskId);
+            command.AddValue(taskId);
         }
 
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await command.Command.ExecuteReaderAsync(cancellationToken);
         var claims = new Dictionary<long, HeldClaimRow>(taskIds.Count);
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -40,8 +40,8 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
                     new WorkflowId(candidate.WorkflowInstanceId), new TaskId(candidate.Id), candidate.TaskName, candidate.Attempt + 1, claim.Owner),
                 claim.Now)).ToList();
             var workflowIds = candidates.Select(candidate => candidate.WorkflowInstanceId).Distinct().ToList();
-            await using var command = new MySqlCommand { Connection = connection, Transaction = transaction };
-            var values = command.Parameters;
+            await using var values = PositionalCommand.Rent(connection, transaction);
+            var command = values.Command;
             values.AddValue(claim.Owner);
             values.AddValue(MySqlTime.ToDatabase(claim.LeaseExpiresAt));
             values.AddValue(claim.Owner);
@@ -60,7 +60,7 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
                 }
             }
 
-            var sql = MySqlTaskQueueSql.MarkClaimedAndSelectWorkflows(candidates.Count, workflowIds.Count);
+            var sql = MySqlTaskQueueSql.MarkClaimedAndSelectWorkflows(candidates.Count, workflowIds.Count, started.Count);
             ActivityLog.AppendPositional(sql, values, started);
             command.CommandText = sql.ToString();
 

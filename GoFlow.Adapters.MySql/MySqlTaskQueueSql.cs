@@ -57,23 +57,33 @@ internal static class MySqlTaskQueueSql
     /// <paramref name="taskCount"/> task ids; now, the <paramref name="workflowCount"/> workflow ids; the same workflow
     /// ids again.
     /// </summary>
-    public static StringBuilder MarkClaimedAndSelectWorkflows(int taskCount, int workflowCount) =>
-        new StringBuilder(capacity: 1_000 + (3 * taskCount) + (6 * workflowCount))
-            .Append(CultureInfo.InvariantCulture, $"""
-                UPDATE tasks FORCE INDEX (PRIMARY)
-                SET status = {StatusSql.To(TaskTransitions.Claim)}, attempt = attempt + 1, lease_owner = ?, lease_expires_at = ?,
-                    worker_id = ?, updated_at = ?
-                WHERE id IN (
-                """).AppendPlaceholders(taskCount).Append(CultureInfo.InvariantCulture, $"""
-                ) AND {StatusSql.From(TaskTransitions.Claim)};
-                SELECT ROW_COUNT();
-                UPDATE workflow_instances FORCE INDEX (PRIMARY)
-                SET status = {StatusSql.To(WorkflowTransitions.Start)}, updated_at = ?
-                WHERE id IN (
-                """).AppendPlaceholders(workflowCount).Append(CultureInfo.InvariantCulture, $"""
-                ) AND {StatusSql.From(WorkflowTransitions.Start)};
-                SELECT id, workflow_name, trace_parent FROM workflow_instances WHERE id IN (
-                """).AppendPlaceholders(workflowCount).Append(");\n");
+    public static StringBuilder MarkClaimedAndSelectWorkflows(int taskCount, int workflowCount, int activityRows = 0) =>
+        new StringBuilder(capacity: MarkClaimed.Length + MarkWorkflowsStarted.Length + SelectClaimedWorkflows.Length + 20
+                + (3 * taskCount) + (6 * workflowCount) + ActivityLog.TextLength(activityRows))
+            .Append(MarkClaimed).AppendPlaceholders(taskCount)
+            .Append(MarkWorkflowsStarted).AppendPlaceholders(workflowCount)
+            .Append(SelectClaimedWorkflows).AppendPlaceholders(workflowCount).Append(");\n");
+
+    // The fixed parts of MarkClaimedAndSelectWorkflows, written once rather than for every claim.
+    private static readonly string MarkClaimed = $"""
+        UPDATE tasks FORCE INDEX (PRIMARY)
+        SET status = {StatusSql.To(TaskTransitions.Claim)}, attempt = attempt + 1, lease_owner = ?, lease_expires_at = ?,
+            worker_id = ?, updated_at = ?
+        WHERE id IN (
+        """;
+
+    private static readonly string MarkWorkflowsStarted = $"""
+        ) AND {StatusSql.From(TaskTransitions.Claim)};
+        SELECT ROW_COUNT();
+        UPDATE workflow_instances FORCE INDEX (PRIMARY)
+        SET status = {StatusSql.To(WorkflowTransitions.Start)}, updated_at = ?
+        WHERE id IN (
+        """;
+
+    private static readonly string SelectClaimedWorkflows = $"""
+        ) AND {StatusSql.From(WorkflowTransitions.Start)};
+        SELECT id, workflow_name, trace_parent FROM workflow_instances WHERE id IN (
+        """;
 
     /// <summary>
     /// Locks the <paramref name="taskCount"/> tasks a group of completions answers, in primary-key order, and reads the
@@ -82,7 +92,12 @@ internal static class MySqlTaskQueueSql
     /// acknowledgement was lost) and from the others. The rows stay locked until the commit, so the claims read here are
     /// the ones the writes after it find. Its values are positional (<see cref="PositionalValues"/>): the task ids.
     /// </summary>
-    public static string LockCompletedTasks(int taskCount) =>
+    public static string LockCompletedTasks(int taskCount) => LockCompletedTasksTexts.For(taskCount);
+
+    /// <summary>The texts of <see cref="LockCompletedTasks"/> for up to 256 tasks: about 0.3 MB if every count were seen.</summary>
+    private static readonly TextsByCount LockCompletedTasksTexts = new(largestCached: 256, MakeLockCompletedTasks);
+
+    private static string MakeLockCompletedTasks(int taskCount) =>
         new StringBuilder(capacity: 200 + (3 * taskCount))
             .Append("""
                 SELECT id, status, lease_owner, worker_id, attempt
@@ -127,26 +142,23 @@ internal static class MySqlTaskQueueSql
     /// </summary>
     public static string CompleteHeldTasks(CompletionGroup group)
     {
-        // About 60 characters a completion: the builder is not copied as it grows.
-        var sql = new StringBuilder(capacity: 1_500 + (60 * group.Count));
-        sql.Append(CultureInfo.InvariantCulture, $"UPDATE tasks FORCE INDEX (PRIMARY)\nSET status = {StatusSql.To(TaskTransitions.Complete)}, output_payload = CASE id ")
-            .AppendWhenThen(group.Count)
+        // About 50 characters a completion and 55 more for an advancing one: the builder is not copied as it grows.
+        var sql = new StringBuilder(capacity: 1_200 + (50 * group.Count) + (55 * group.Advancing.Count));
+        sql.Append(CompleteTasksSet).AppendWhenThen(group.Count)
             .Append(" END, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?\nWHERE id IN (").AppendPlaceholders(group.Count)
-            .Append(CultureInfo.InvariantCulture, $") AND {StatusSql.From(TaskTransitions.Complete)}\n    AND (id, lease_owner, attempt) IN (")
-            .AppendRows(group.Count, 3).Append(");\nSELECT ROW_COUNT();\n");
+            .Append(CompleteTasksGuard).AppendRows(group.Count, 3).Append(");\nSELECT ROW_COUNT();\n");
         if (group.Advancing.Count > 0)
         {
             sql.Append("UPDATE workflow_instances FORCE INDEX (PRIMARY)\nSET current_input = CASE id ").AppendWhenThen(group.Advancing.Count)
                 .Append(" END, updated_at = ?\nWHERE id IN (").AppendPlaceholders(group.Advancing.Count)
-                .Append(CultureInfo.InvariantCulture, $") AND {StatusSql.From(WorkflowTransitions.Advance)};\nSELECT ROW_COUNT();\n");
+                .Append(AdvanceWorkflowsGuard);
         }
 
         if (group.Finishing.Count > 0)
         {
-            sql.Append(CultureInfo.InvariantCulture, $"UPDATE workflow_instances FORCE INDEX (PRIMARY)\nSET status = {StatusSql.To(WorkflowTransitions.Complete)}, current_input = CASE id ")
-                .AppendWhenThen(group.Finishing.Count)
+            sql.Append(CompleteWorkflowsSet).AppendWhenThen(group.Finishing.Count)
                 .Append(" END, updated_at = ?\nWHERE id IN (").AppendPlaceholders(group.Finishing.Count)
-                .Append(CultureInfo.InvariantCulture, $") AND {StatusSql.From(WorkflowTransitions.Complete)};\nSELECT ROW_COUNT();\n");
+                .Append(CompleteWorkflowsGuard);
         }
 
         if (group.Advancing.Count > 0)
@@ -164,6 +176,22 @@ internal static class MySqlTaskQueueSql
 
         return sql.ToString();
     }
+
+    // The fixed parts of CompleteHeldTasks that name statuses, written once rather than for every group.
+    private static readonly string CompleteTasksSet =
+        $"UPDATE tasks FORCE INDEX (PRIMARY)\nSET status = {StatusSql.To(TaskTransitions.Complete)}, output_payload = CASE id ";
+
+    private static readonly string CompleteTasksGuard =
+        $") AND {StatusSql.From(TaskTransitions.Complete)}\n    AND (id, lease_owner, attempt) IN (";
+
+    private static readonly string AdvanceWorkflowsGuard =
+        $") AND {StatusSql.From(WorkflowTransitions.Advance)};\nSELECT ROW_COUNT();\n";
+
+    private static readonly string CompleteWorkflowsSet =
+        $"UPDATE workflow_instances FORCE INDEX (PRIMARY)\nSET status = {StatusSql.To(WorkflowTransitions.Complete)}, current_input = CASE id ";
+
+    private static readonly string CompleteWorkflowsGuard =
+        $") AND {StatusSql.From(WorkflowTransitions.Complete)};\nSELECT ROW_COUNT();\n";
 
     // Every write a holder makes (complete, fail, retry, release, renew) carries the same guard, its claim: RUNNING, same
     // lease owner, same attempt. 0 rows means the caller no longer holds the claim (another attempt or another worker has

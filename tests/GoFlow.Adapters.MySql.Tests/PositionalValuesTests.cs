@@ -30,10 +30,10 @@ public sealed class PositionalValuesTests
     }
 
     [Test]
-    public void AppendPositional_AddsOneValuePerPlaceholder()
+    public async Task AppendPositional_AddsOneValuePerPlaceholder()
     {
         var sql = new System.Text.StringBuilder();
-        using var command = new MySqlCommand();
+        await using var command = PositionalCommand.Rent();
         var workflowId = WorkflowId.New(DateTimeOffset.UnixEpoch);
         NewActivity[] rows =
         [
@@ -41,13 +41,13 @@ public sealed class PositionalValuesTests
             new(workflowId, new TaskId(4), "TASK_STARTED", "{}", DateTimeOffset.UnixEpoch),
         ];
 
-        ActivityLog.AppendPositional(sql, command.Parameters, rows);
+        ActivityLog.AppendPositional(sql, command, rows);
 
-        Assert.That(command.Parameters, Has.Count.EqualTo(Placeholders(sql.ToString())).And.Count.EqualTo(10));
+        Assert.That(command.Command.Parameters, Has.Count.EqualTo(Placeholders(sql.ToString())).And.Count.EqualTo(10));
     }
 
     [Test]
-    public void CompleteHeldTasks_ForAdvancingAndFinishingWorkflows_GetsOneValuePerPlaceholder()
+    public async Task CompleteHeldTasks_ForAdvancingAndFinishingWorkflows_GetsOneValuePerPlaceholder()
     {
         var step = new WorkflowStep(1, "Next", TaskPolicy.Default);
         ClaimedTask Claimed(long id) => new(
@@ -59,19 +59,39 @@ public sealed class PositionalValuesTests
                 new TaskCompletion(Claimed(3), "{}", StepAdvance.After(step, handOver: false, "worker-a", TimeSpan.FromSeconds(30))),
             ],
             DateTimeOffset.UnixEpoch);
-        using var command = new MySqlCommand();
+        await using var command = PositionalCommand.Rent();
 
-        group.AddValuesTo(command.Parameters);
+        group.AddValuesTo(command);
 
         // Tasks: 3 x (id, output), now, 3 ids, 3 x (id, owner, attempt). Advancing: 2 x (id, output), now, 2 ids.
         // Finishing: 1 x (id, output), now, 1 id. Next tasks: 2 x 13, 2 ids, 2 x (id, step).
         var expected = (6 + 1 + 3 + 9) + (4 + 1 + 2) + (2 + 1 + 1) + (26 + 2 + 4);
-        Assert.That(command.Parameters, Has.Count.EqualTo(Placeholders(MySqlTaskQueueSql.CompleteHeldTasks(group))).And.Count.EqualTo(expected));
+        Assert.That(command.Command.Parameters, Has.Count.EqualTo(Placeholders(MySqlTaskQueueSql.CompleteHeldTasks(group))).And.Count.EqualTo(expected));
     }
 
     [Test]
     public void LockCompletedTasks_HasOnePlaceholderPerTask() =>
         Assert.That(Placeholders(MySqlTaskQueueSql.LockCompletedTasks(3)), Is.EqualTo(3));
+
+    [Test]
+    public void TextsByCount_MakesACachedCountOnceAndALargerOneEachTime()
+    {
+        var made = new List<int>();
+        var texts = new TextsByCount(largestCached: 2, count =>
+        {
+            made.Add(count);
+            return new System.Text.StringBuilder().AppendPlaceholders(count).ToString();
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(texts.For(2), Is.EqualTo("?, ?"));
+            Assert.That(texts.For(2), Is.EqualTo("?, ?"));
+            Assert.That(texts.For(3), Is.EqualTo("?, ?, ?"));
+            Assert.That(texts.For(3), Is.EqualTo("?, ?, ?"));
+            Assert.That(made, Is.EqualTo(new[] { 2, 3, 3 }));
+        });
+    }
 
     private static int Placeholders(string sql) => sql.Count(character => character == '?');
 }
