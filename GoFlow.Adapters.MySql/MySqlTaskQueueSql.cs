@@ -225,8 +225,7 @@ internal static class MySqlTaskQueueSql
     /// attempt) and still expired, and reads what taking them back needs. A row completed, renewed, or taken back and
     /// claimed again since the read no longer matches, and is left alone; SKIP LOCKED passes over a row that a
     /// concurrent sweep, or a holder finishing its task right now, has locked, so two sweeps never take the same task
-    /// back and a sweep never waits. Its values are named by row: <c>@Id0</c>, <c>@Owner0</c>, <c>@Attempt0</c>, ...,
-    /// then @Now.
+    /// back and a sweep never waits. Its values are named: @Now, and by row <c>@Id0</c>, <c>@Owner0</c>, <c>@Attempt0</c>, ...
     /// </summary>
     public static string LockExpiredLeases(int taskCount)
     {
