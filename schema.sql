@@ -74,10 +74,13 @@ CREATE TABLE IF NOT EXISTS tasks (
     UNIQUE KEY uq_tasks_workflow_step (workflow_instance_id, step_index),
     -- Serves the claim: status = PENDING AND scheduled_at <= now ORDER BY scheduled_at, id ... FOR UPDATE SKIP LOCKED
     -- reads the due tasks in order straight from this index and locks only the rows it returns.
+    -- It also serves the recovery sweep's first read, which locks nothing (status = RUNNING AND lease_expires_at < now):
+    -- the RUNNING entries are the tasks held right now, at most the workers' concurrency, so it reads them all and sorts
+    -- the expired ones; the sweep then locks the ids it picked by primary key. A second index on
+    -- (status, lease_expires_at) would be written by every claim, completion and hand-over, three to four times per
+    -- task step, for a sweep that runs a few times a minute; an earlier release's idx_tasks_lease is dropped
+    -- (MySqlSchemaInitializer, ADR 0029).
     KEY idx_tasks_claim (status, scheduled_at, id),
-    -- Serves the recovery sweep: status = RUNNING AND lease_expires_at < now ORDER BY lease_expires_at ... FOR UPDATE
-    -- SKIP LOCKED reads the expired leases, earliest first, straight from this index.
-    KEY idx_tasks_lease (status, lease_expires_at),
     CONSTRAINT fk_tasks_workflow_instance
         FOREIGN KEY (workflow_instance_id) REFERENCES workflow_instances (id)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;

@@ -56,6 +56,9 @@ internal sealed record ClaimedWorkflowRow(Guid Id, string WorkflowName, string? 
 /// <summary>The claim a task is held under now (while RUNNING), or the worker and attempt that ran it last.</summary>
 internal sealed record HeldClaimRow(long Id, string Status, string? LeaseOwner, string? WorkerId, int Attempt);
 
+/// <summary>An expired lease as the lease sweep's read without locks saw it: the claim it was held under, and its expiry.</summary>
+internal sealed record ExpiredLeaseCandidateRow(long Id, string? LeaseOwner, int Attempt, DateTime LeaseExpiresAt);
+
 internal sealed record ExpiredLeaseRow(long Id, Guid WorkflowInstanceId, string TaskName, int Attempt, int MaxAttempts)
 {
     public bool HasAttemptsLeft => GoFlow.Domain.Transitions.TaskTransitions.HasAttemptsLeft(Attempt, MaxAttempts);

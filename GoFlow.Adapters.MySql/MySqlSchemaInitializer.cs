@@ -9,7 +9,8 @@ namespace GoFlow.Adapters.MySql;
 /// <summary>
 /// Applies schema.sql at start when <see cref="MySqlOptions.ApplySchemaOnStart"/> is on: creates the database when it
 /// is missing, runs the schema, which only creates the tables that are missing, then adds the columns and indexes a
-/// table created by an earlier release lacks (<see cref="MySqlSchemaSql.AddedColumns"/>, <see cref="MySqlSchemaSql.AddedIndexes"/>). Its start completes before the hosted services
+/// table created by an earlier release lacks (<see cref="MySqlSchemaSql.AddedColumns"/>, <see cref="MySqlSchemaSql.AddedIndexes"/>) and drops
+/// the indexes this release no longer uses (<see cref="MySqlSchemaSql.DroppedIndexes"/>). Its start completes before the hosted services
 /// registered after it (the worker) start, so they always find the tables as this release expects them.
 /// </summary>
 internal sealed partial class MySqlSchemaInitializer(
@@ -59,6 +60,7 @@ internal sealed partial class MySqlSchemaInitializer(
         await connection.ExecuteAsync(new CommandDefinition(ReadSchema(), cancellationToken: cancellationToken));
         await AddMissingColumnsAsync(connection, database, cancellationToken);
         await AddMissingIndexesAsync(connection, database, cancellationToken);
+        await DropRetiredIndexesAsync(connection, database, cancellationToken);
         LogSchemaApplied(logger, database, settings.Server);
     }
 
@@ -108,6 +110,29 @@ internal sealed partial class MySqlSchemaInitializer(
         }
     }
 
+    private async Task DropRetiredIndexesAsync(MySqlConnection connection, string database, CancellationToken cancellationToken)
+    {
+        foreach (var (table, index, drop) in MySqlSchemaSql.DroppedIndexes)
+        {
+            var existing = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                MySqlSchemaSql.CountIndexesNamed, new { Table = table, Index = index }, cancellationToken: cancellationToken));
+            if (existing == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition(drop, cancellationToken: cancellationToken));
+                LogIndexDropped(logger, index, table, database);
+            }
+            catch (MySqlException exception) when (exception.ErrorCode == MySqlErrorCode.CannotDropFieldOrKey)
+            {
+                // Another host starting at the same moment dropped it first.
+            }
+        }
+    }
+
     private async Task CreateDatabaseIfMissingAsync(
         MySqlConnectionStringBuilder settings, string database, CancellationToken cancellationToken)
     {
@@ -143,6 +168,9 @@ internal sealed partial class MySqlSchemaInitializer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Added index {Index} to table {Table} of MySQL database {Database}")]
     private static partial void LogIndexAdded(ILogger logger, string index, string table, string database);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped index {Index} of table {Table} of MySQL database {Database}, which this release no longer uses")]
+    private static partial void LogIndexDropped(ILogger logger, string index, string table, string database);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied the GoFlow schema to MySQL database {Database} on {Server}")]
     private static partial void LogSchemaApplied(ILogger logger, string database, string server);

@@ -39,7 +39,7 @@ internal static class MySqlSchemaSql
         ("tasks", "worker_id", "ALTER TABLE tasks ADD COLUMN worker_id VARCHAR(100) NULL AFTER updated_at"),
     ];
 
-    /// <summary>Whether an index exists in the current database: MySQL 8 has no ADD INDEX IF NOT EXISTS.</summary>
+    /// <summary>Whether an index exists in the current database: MySQL 8 has no ADD INDEX IF NOT EXISTS nor DROP INDEX IF EXISTS.</summary>
     public const string CountIndexesNamed = """
         SELECT COUNT(*) FROM information_schema.STATISTICS
         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = @Table AND INDEX_NAME = @Index
@@ -61,6 +61,17 @@ internal static class MySqlSchemaSql
             "ALTER TABLE workflow_instances ADD KEY idx_workflow_instances_name_created (workflow_name, created_at, id)"),
         ("workflow_instances", "idx_workflow_instances_status_updated",
             "ALTER TABLE workflow_instances ADD KEY idx_workflow_instances_status_updated (status, updated_at)"),
+    ];
+
+    /// <summary>
+    /// The indexes an earlier release created that this one no longer has, each with the statement that drops it; they
+    /// run after <see cref="AddedIndexes"/>. idx_tasks_lease (status, lease_expires_at) served only the recovery sweep,
+    /// whose read without locks idx_tasks_claim serves as well, and cost a secondary-index write on every task write
+    /// (ADR 0029).
+    /// </summary>
+    public static readonly IReadOnlyList<(string Table, string Index, string Drop)> DroppedIndexes =
+    [
+        ("tasks", "idx_tasks_lease", "ALTER TABLE tasks DROP INDEX idx_tasks_lease"),
     ];
 
     private static string QuoteIdentifier(string name) => "`" + name.Replace("`", "``", StringComparison.Ordinal) + "`";

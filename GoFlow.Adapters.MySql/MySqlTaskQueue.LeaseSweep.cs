@@ -3,6 +3,7 @@ using Dapper;
 using GoFlow.Domain;
 using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
+using MySqlConnector;
 
 namespace GoFlow.Adapters.MySql;
 
@@ -19,11 +20,7 @@ internal sealed partial class MySqlTaskQueue
             await using var transaction =
                 await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
-            var expired = (await connection.QueryAsync<ExpiredLeaseRow>(new CommandDefinition(
-                MySqlTaskQueueSql.SelectExpiredLeases,
-                new { Now = databaseNow, MaxTasks = maxTasks },
-                transaction,
-                cancellationToken: cancellationToken))).AsList();
+            var expired = await LockExpiredLeasesAsync(transaction, databaseNow, maxTasks, cancellationToken);
             if (expired.Count == 0)
             {
                 await transaction.CommitAsync(cancellationToken);
@@ -71,6 +68,68 @@ internal sealed partial class MySqlTaskQueue
             await transaction.CommitAsync(cancellationToken);
             return new RecoveredLeases(expired.Count, [.. workflowsFailed.Select(row => row.WorkflowName)]);
         });
+
+    /// <summary>
+    /// Up to <paramref name="maxTasks"/> expired leases, locked for this transaction, in two steps (ADR 0029): a read
+    /// without locks picks a batch, earliest expiry first, then the rows of it still under the claim it saw, still
+    /// expired, are locked by primary key. When some of a batch are gone or held by another transaction (a concurrent
+    /// sweep took them), the next batch is read after it, so that concurrent sweeps share a backlog of expired leases
+    /// instead of all reading the same first batch; it stops when the read finds no more.
+    /// </summary>
+    internal static async Task<List<ExpiredLeaseRow>> LockExpiredLeasesAsync(
+        MySqlTransaction transaction, DateTime now, int maxTasks, CancellationToken cancellationToken)
+    {
+        var locked = new List<ExpiredLeaseRow>();
+        ExpiredLeaseCandidateRow? readLast = null;
+        while (locked.Count < maxTasks)
+        {
+            var wanted = maxTasks - locked.Count;
+            var candidates = await ReadExpiredLeasesAsync(transaction, now, wanted, readLast, cancellationToken);
+            if (candidates.Count == 0)
+            {
+                break;
+            }
+
+            locked.AddRange(await LockStillExpiredAsync(transaction, now, candidates, cancellationToken));
+            if (candidates.Count < wanted)
+            {
+                break;
+            }
+
+            readLast = candidates[^1];
+        }
+
+        return locked;
+    }
+
+    /// <summary>The first step: up to <paramref name="maxTasks"/> expired leases after <paramref name="readLast"/>, read without locks.</summary>
+    internal static async Task<List<ExpiredLeaseCandidateRow>> ReadExpiredLeasesAsync(
+        MySqlTransaction transaction, DateTime now, int maxTasks, ExpiredLeaseCandidateRow? readLast, CancellationToken cancellationToken) =>
+        (await transaction.Connection!.QueryAsync<ExpiredLeaseCandidateRow>(new CommandDefinition(
+            MySqlTaskQueueSql.SelectExpiredLeaseCandidates,
+            new { Now = now, MaxTasks = maxTasks, AfterExpiry = readLast?.LeaseExpiresAt, AfterId = readLast?.Id },
+            transaction,
+            cancellationToken: cancellationToken))).AsList();
+
+    /// <summary>
+    /// The second step: locks those of <paramref name="candidates"/> that still carry the claim the read saw and whose
+    /// lease is still expired, passing over rows another transaction holds, and reads what taking them back needs.
+    /// </summary>
+    internal static async Task<List<ExpiredLeaseRow>> LockStillExpiredAsync(
+        MySqlTransaction transaction, DateTime now, IReadOnlyList<ExpiredLeaseCandidateRow> candidates, CancellationToken cancellationToken)
+    {
+        var parameters = new BatchParameters(1 + (3 * candidates.Count));
+        parameters.Add("Now", now);
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            parameters.Add("Id", i, candidates[i].Id);
+            parameters.Add("Owner", i, candidates[i].LeaseOwner);
+            parameters.Add("Attempt", i, candidates[i].Attempt);
+        }
+
+        return (await transaction.Connection!.QueryAsync<ExpiredLeaseRow>(BatchStatement.Command(
+            MySqlTaskQueueSql.LockExpiredLeases(candidates.Count), parameters, transaction, cancellationToken))).AsList();
+    }
 
     private static IEnumerable<NewActivity> ExpiryActivity(ExpiredLeaseRow task, DateTimeOffset now) =>
         TransitionLog.LeaseExpired(

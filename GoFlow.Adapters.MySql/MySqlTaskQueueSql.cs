@@ -230,25 +230,52 @@ internal static class MySqlTaskQueueSql
         """;
 
     /// <summary>
-    /// The expired leases, earliest expiry first, locked for this transaction. SKIP LOCKED passes over rows that a
-    /// concurrent sweep, or a holder finishing its task right now, has locked, so two sweeps never take the same task
-    /// back and a sweep never waits. Served by idx_tasks_lease.
+    /// The sweep's first read, which locks nothing: up to @MaxTasks expired leases, earliest expiry first, after the
+    /// (@AfterExpiry, @AfterId) the sweep read last (both NULL for its first read), with the claim each was held under.
+    /// It reads the RUNNING entries of idx_tasks_claim (the tasks held right now, at most the workers' concurrency, and
+    /// the expired ones) and sorts those whose lease ended; never the whole table. Being a consistent read, it may name
+    /// rows that another transaction holds or has changed since: <see cref="LockExpiredLeases"/> checks each again
+    /// under its lock. A locking read cannot do both at once: one that sorts by a column its index lacks locks every row
+    /// that matches before its LIMIT applies, so a sweep of 5 would hold every expired lease (ADR 0029).
     /// </summary>
-    public static readonly string SelectExpiredLeases = $"""
-        SELECT id AS Id, workflow_instance_id AS WorkflowInstanceId, task_name AS TaskName, attempt AS Attempt,
-               max_attempts AS MaxAttempts
-        FROM tasks
+    public static readonly string SelectExpiredLeaseCandidates = $"""
+        SELECT id AS Id, lease_owner AS LeaseOwner, attempt AS Attempt, lease_expires_at AS LeaseExpiresAt
+        FROM tasks FORCE INDEX (idx_tasks_claim)
         WHERE {StatusSql.From(TaskTransitions.ExpireLease)} AND lease_expires_at < @Now
-        ORDER BY lease_expires_at
+              AND (@AfterId IS NULL OR (lease_expires_at, id) > (@AfterExpiry, @AfterId))
+        ORDER BY lease_expires_at, id
         LIMIT @MaxTasks
-        FOR UPDATE SKIP LOCKED
         """;
+
+    /// <summary>
+    /// Locks, by primary key and in ascending id (ADR 0012), those of the <paramref name="taskCount"/> candidates of
+    /// <see cref="SelectExpiredLeaseCandidates"/> that are still under the claim the read saw (same lease owner, same
+    /// attempt) and still expired, and reads what taking them back needs. A row completed, renewed, or taken back and
+    /// claimed again since the read no longer matches, and is left alone; SKIP LOCKED passes over a row that a
+    /// concurrent sweep, or a holder finishing its task right now, has locked, so two sweeps never take the same task
+    /// back and a sweep never waits. Its values are named: @Now, and by row <c>@Id0</c>, <c>@Owner0</c>, <c>@Attempt0</c>, ...
+    /// </summary>
+    public static string LockExpiredLeases(int taskCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(taskCount);
+        var ids = string.Join(", ", Enumerable.Range(0, taskCount).Select(i => $"@Id{i}"));
+        var claims = string.Join(", ", Enumerable.Range(0, taskCount).Select(i => $"(@Id{i}, @Owner{i}, @Attempt{i})"));
+        return $"""
+            SELECT id AS Id, workflow_instance_id AS WorkflowInstanceId, task_name AS TaskName, attempt AS Attempt,
+                   max_attempts AS MaxAttempts
+            FROM tasks FORCE INDEX (PRIMARY)
+            WHERE id IN ({ids}) AND (id, lease_owner, attempt) IN ({claims})
+                  AND {StatusSql.From(TaskTransitions.ExpireLease)} AND lease_expires_at < @Now
+            ORDER BY id
+            FOR UPDATE SKIP LOCKED
+            """;
+    }
 
     // WorkflowTask.ExpireLease for the rows the sweep locked: those with attempts left go back to PENDING due now, those
     // on their last attempt become FAILED; both keep the expired attempt. They guard on the status and the expiry too,
     // although the rows are locked, so that a lease renewed in the meantime is never taken back. The sweep sends only the
     // statements it has ids for, in one round trip: Dapper turns an empty list into a subquery, which would make the
-    // server scan idx_tasks_lease and wait on rows that other transactions hold.
+    // server scan the RUNNING tasks and wait on rows that other transactions hold.
     public static readonly string RequeueExpiredTasks = $"""
         UPDATE tasks FORCE INDEX (PRIMARY)
         SET status = {StatusSql.To(TaskTransitions.ExpireLease)}, error_message = @Error, scheduled_at = @Now, lease_owner = NULL,

@@ -28,7 +28,7 @@ public sealed partial class MySqlLockOrderTests
         yield return Case("release", MySqlTaskQueueSql.ReleaseTask, activity);
         yield return Case("lease renewal", MySqlTaskQueueSql.RenewLeases(3));
         yield return Case("recovery sweep",
-            MySqlTaskQueueSql.SelectExpiredLeases, MySqlTaskQueueSql.RequeueExpiredTasks, MySqlTaskQueueSql.FailExpiredTasks,
+            MySqlTaskQueueSql.SelectExpiredLeaseCandidates, MySqlTaskQueueSql.LockExpiredLeases(3), MySqlTaskQueueSql.RequeueExpiredTasks, MySqlTaskQueueSql.FailExpiredTasks,
             MySqlTaskQueueSql.FailWorkflowsAndSelectNames, activity);
         yield return Case("cancel", MySqlWorkflowSql.CancelTasks, MySqlWorkflowSql.CancelWorkflowAndSelect, activity);
         yield return Case("operator's retry", MySqlWorkflowSql.LockTasksAndWorkflow, MySqlWorkflowSql.RetryTask, MySqlWorkflowSql.RetryWorkflow, activity);
@@ -70,6 +70,15 @@ public sealed partial class MySqlLockOrderTests
         ];
 
         Assert.That(LockOrderViolations(broken), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void UnforcedIdListLocks_SkipLockedReadOfAnIdListWithoutIndexHint_Reported()
+    {
+        // Skipping locked rows keeps it from waiting, not from locking rows it does not name (ADR 0029).
+        string[] broken = ["SELECT id FROM tasks WHERE id IN (@Id0, @Id1) AND status = 'RUNNING' ORDER BY id FOR UPDATE SKIP LOCKED"];
+
+        Assert.That(UnforcedIdListLocks(broken), Has.Count.EqualTo(1));
     }
 
     [Test]
@@ -131,7 +140,6 @@ public sealed partial class MySqlLockOrderTests
     [
         .. Split(statements)
             .Where(statement => LockedTable(statement) is not null && IdList().IsMatch(statement))
-            .Where(statement => !statement.Contains("SKIP LOCKED", StringComparison.Ordinal))
             .Where(statement => !statement.Contains("FORCE INDEX (PRIMARY)", StringComparison.Ordinal)),
     ];
 

@@ -175,6 +175,27 @@ internal sealed partial class MySqlSchemaInitializerTests
         }
     }
 
+    [Test]
+    public async Task ApplyAsync_TasksTableWithTheLeaseIndex_DropsItKeepingTheRows()
+    {
+        // The schema as releases before ADR 0029 shipped it: tasks with idx_tasks_lease.
+        await using var dataSource = CreateDataSource();
+        var initializer = CreateInitializer(dataSource);
+        await initializer.ApplyAsync(CancellationToken.None);
+        await _database.ExecuteAsync("ALTER TABLE tasks ADD KEY idx_tasks_lease (status, lease_expires_at)");
+        var workflow = await new WorkflowBuilder().CreateAsync(new MySqlWorkflowRepository(dataSource));
+
+        await initializer.ApplyAsync(CancellationToken.None);
+        await initializer.ApplyAsync(CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await IndexesAsync("tasks"), Is.EqualTo(new[] { "idx_tasks_claim", "PRIMARY", "uq_tasks_workflow_step" }));
+            Assert.That((await new MySqlWorkflowRepository(dataSource).FindAsync(workflow.Id, CancellationToken.None))!.Tasks,
+                Has.Count.EqualTo(1), "the task stored before the upgrade is kept");
+        }
+    }
+
     /// <summary>workflow_instances as the first release created it.</summary>
     private const string FirstReleaseWorkflowInstances = """
         CREATE TABLE IF NOT EXISTS workflow_instances (
