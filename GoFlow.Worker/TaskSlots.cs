@@ -5,38 +5,88 @@ namespace GoFlow.Worker;
 /// its workflow hands over after it (ADR 0011).
 /// </summary>
 /// <remarks>
-/// The host may dispose the worker while its stop is still running (WebApplicationFactory does), so the semaphore is
-/// never disposed: it holds no OS handle unless its wait handle is asked for, which this class never does.
+/// Only the claim loop waits for slots, one wait at a time, so there is a single waiter. It is woken on the thread that
+/// frees the slot it waits for, not through the thread pool: the loop then runs there up to its claim's first round
+/// trip, and no idle pool thread is woken (and left spinning) for it.
 /// </remarks>
 internal sealed class TaskSlots(int count)
 {
-    private readonly SemaphoreSlim _free = new(count, count);
-
-    /// <summary>Waits for at least one free slot, then takes as many more as are free, up to <paramref name="most"/>.</summary>
-    /// <returns>How many slots were taken.</returns>
-    public async Task<int> TakeAsync(int most, CancellationToken cancellationToken)
-    {
-        await _free.WaitAsync(cancellationToken);
-        var taken = 1;
-        while (taken < most && _free.Wait(0, CancellationToken.None))
-        {
-            taken++;
-        }
-
-        return taken;
-    }
+    private readonly Lock _gate = new();
+    private int _taken;
+    private int _wanted;
+    private TaskCompletionSource? _enoughFree;
 
     /// <summary>The slots taken now.</summary>
-    public int InUse => count - _free.CurrentCount;
+    public int InUse
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _taken;
+            }
+        }
+    }
 
-    public void Free(int slots = 1) => _free.Release(slots);
+    /// <summary>
+    /// Waits for a free slot, then for <paramref name="enough"/> free slots for at most <paramref name="gather"/>, then
+    /// takes as many as are free, up to <paramref name="most"/>: a claim costs the same round trips for one task as for
+    /// many, so slots that free one by one are gathered into one claim.
+    /// </summary>
+    /// <returns>How many slots were taken, at least one.</returns>
+    public async Task<int> TakeAsync(
+        int most, int enough, TimeSpan gather, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        await WhenFree(1).WaitAsync(cancellationToken);
+        if (enough > 1)
+        {
+            // Not enough slots by the deadline is not a failure: the claim takes what is free then.
+            await WhenFree(Math.Min(enough, count))
+                .WaitAsync(gather, clock, cancellationToken)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        lock (_gate)
+        {
+            _enoughFree = null;
+            var taken = Math.Min(count - _taken, most);
+            _taken += taken;
+            return taken;
+        }
+    }
+
+    public void Free(int slots = 1)
+    {
+        TaskCompletionSource? waiter = null;
+        lock (_gate)
+        {
+            _taken -= slots;
+            if (_enoughFree is not null && count - _taken >= _wanted)
+            {
+                (waiter, _enoughFree) = (_enoughFree, null);
+            }
+        }
+
+        waiter?.TrySetResult();
+    }
 
     /// <summary>Completes once every slot is free, that is once every task taken into one has ended.</summary>
-    public async Task WhenAllFreeAsync()
+    public Task WhenAllFreeAsync() => WhenFree(count);
+
+    private Task WhenFree(int wanted)
     {
-        for (var slot = 0; slot < count; slot++)
+        lock (_gate)
         {
-            await _free.WaitAsync(CancellationToken.None);
+            if (count - _taken >= wanted)
+            {
+                return Task.CompletedTask;
+            }
+
+            // Continuations run synchronously: on the thread that frees the slot (see the remarks).
+            _wanted = wanted;
+            _enoughFree = new TaskCompletionSource();
+            return _enoughFree.Task;
         }
     }
 }

@@ -36,6 +36,9 @@ internal sealed partial class TaskWorker(
     private readonly TaskSlots _slots = new(options.Value.MaxConcurrency);
     private readonly CancellationTokenSource _shutdownDeadline = new();
 
+    /// <summary>Whether the last claim found all the tasks it asked for: more are likely waiting.</summary>
+    private bool _backlog;
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         // base.StopAsync stops the claim loop and waits for it, and the loop waits for the running tasks.
@@ -110,8 +113,8 @@ internal sealed partial class TaskWorker(
 
     private async Task ClaimAndStartAsync(CancellationToken stoppingToken)
     {
-        var room = await share.RoomAsync(() => _slots.InUse, _options.BatchSize, stoppingToken);
-        var slots = await _slots.TakeAsync(room, stoppingToken);
+        var room = await share.RoomAsync(() => _slots.InUse, _options.BatchSize, _backlog, stoppingToken);
+        var slots = await _slots.TakeAsync(room.Most, room.Enough, WorkerShare.Gather, clock, stoppingToken);
         IReadOnlyList<ClaimedTask> claimed;
         try
         {
@@ -123,7 +126,8 @@ internal sealed partial class TaskWorker(
             throw;
         }
 
-        if (claimed.Count < slots)
+        _backlog = claimed.Count == slots;
+        if (!_backlog)
         {
             _slots.Free(slots - claimed.Count);
         }
@@ -134,7 +138,7 @@ internal sealed partial class TaskWorker(
             _ = RunInSlotAsync(task, stoppingToken);
         }
 
-        if (claimed.Count < slots)
+        if (!_backlog)
         {
             // The queue ran dry: sleep until this process queues a task or the poll interval passes.
             await workAvailable.WaitAsync(_options.PollInterval, clock, stoppingToken);

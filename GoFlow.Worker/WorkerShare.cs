@@ -14,6 +14,9 @@ internal sealed class WorkerShare(IApiLoad api, IOptions<WorkerOptions> options,
     /// <summary>How often a capped claim loop looks again whether the API went idle or a slot was freed.</summary>
     internal static readonly TimeSpan Recheck = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>The longest a claim waits for slots to gather (<see cref="ClaimSize.Enough"/>) once one is free.</summary>
+    internal static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(10);
+
     private readonly WorkerOptions _options = options.Value;
 
     /// <summary>How many slots the worker may fill now; a busy share above the whole is the whole (the rule is off).</summary>
@@ -22,25 +25,43 @@ internal sealed class WorkerShare(IApiLoad api, IOptions<WorkerOptions> options,
         : _options.MaxConcurrency;
 
     /// <summary>
-    /// Waits until the worker has room under its <see cref="Limit"/>, then answers how many slots it may take, 1 to
-    /// <paramref name="most"/>. At the full limit it answers 1 at once: taking that slot then waits for a task to end.
-    /// While the API is busy, room means half the busy share free (<see cref="SmallestClaimWhileBusy"/>).
+    /// Waits until the worker has room under its <see cref="Limit"/>, then answers how many slots the next claim may take
+    /// (1 to <paramref name="most"/>) and how many it gathers first (<see cref="ClaimSize.Enough"/>). While the API is
+    /// busy, room means half the busy share free (<see cref="SmallestClaimWhileBusy"/>). At the full share, while a
+    /// backlog waits, the claim gathers an eighth of the share for at most <see cref="Gather"/>
+    /// (<see cref="SmallestClaimInABacklog"/>).
     /// </summary>
     /// <param name="inUse">The slots taken now; only the claim loop takes slots, so the count can only fall meanwhile.</param>
-    public async Task<int> RoomAsync(Func<int> inUse, int most, CancellationToken cancellationToken)
+    /// <param name="backlog">Whether the last claim found as many tasks as it asked for, so that more are waiting.</param>
+    public async Task<ClaimSize> RoomAsync(Func<int> inUse, int most, bool backlog, CancellationToken cancellationToken)
     {
         while (true)
         {
             var limit = Limit;
-            var room = limit - inUse();
-            if (limit >= _options.MaxConcurrency || room >= Math.Min(SmallestClaimWhileBusy(limit), most))
+            if (limit >= _options.MaxConcurrency)
             {
-                return Math.Clamp(room, 1, most);
+                // The slots themselves bound the claim; a claim waits for one only when every slot is taken.
+                return new(most, backlog ? Math.Min(most, SmallestClaimInABacklog(limit)) : 1);
+            }
+
+            var room = limit - inUse();
+            if (room >= Math.Min(SmallestClaimWhileBusy(limit), most))
+            {
+                return new(Math.Clamp(room, 1, most), 1);
             }
 
             await Task.Delay(Recheck, clock, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// While a backlog waits, a claim gathers an eighth of the share. A claim costs the same round trips and transaction
+    /// for one task as for many; with every slot taken, slots free one by one as chains end, and a claim per freed slot
+    /// paid those round trips (and the thread-pool wake-ups of their answers) for nearly every workflow
+    /// (docs/benchmarks.md, issue 16, round five). At most <see cref="Gather"/> is spent gathering, so a share held by
+    /// long tasks still claims a lone freed slot soon.
+    /// </summary>
+    private static int SmallestClaimInABacklog(int limit) => Math.Max(1, limit / 8);
 
     /// <summary>
     /// While the API is busy, a claim waits for half the busy share to be free. A claim costs the same few round trips
@@ -50,3 +71,6 @@ internal sealed class WorkerShare(IApiLoad api, IOptions<WorkerOptions> options,
     /// </summary>
     private static int SmallestClaimWhileBusy(int busyLimit) => Math.Max(1, busyLimit / 2);
 }
+
+/// <summary>How many slots a claim may take (<paramref name="Most"/>), and how many it waits to gather first for at most <see cref="WorkerShare.Gather"/>.</summary>
+internal readonly record struct ClaimSize(int Most, int Enough);

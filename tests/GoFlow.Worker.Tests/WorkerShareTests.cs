@@ -106,13 +106,27 @@ public sealed class WorkerShareTests
         var inUse = 3;
 
         // The first look is made before RoomAsync returns, so its answer is known here without a race.
-        var room = share.RoomAsync(() => Volatile.Read(ref inUse), most: 100, CancellationToken.None);
+        var room = share.RoomAsync(() => Volatile.Read(ref inUse), most: 100, backlog: true, CancellationToken.None);
         var claimedWithOneFree = room.IsCompleted;
         Volatile.Write(ref inUse, 2);
         clock.Advance(WorkerShare.Recheck);
 
         Assert.That(claimedWithOneFree, Is.False, "one free slot of a busy share of 4 is not worth a claim");
-        Assert.That(await room.WaitAsync(WorkerHarness.Deadline), Is.EqualTo(2), "half the share free is claimed in one go");
+        Assert.That(await room.WaitAsync(WorkerHarness.Deadline), Is.EqualTo(new ClaimSize(2, 1)), "half the share free is claimed in one go");
+    }
+
+    [TestCase(true, 25)]
+    [TestCase(false, 1)]
+    public async Task RoomAsync_ApiIdle_GathersAnEighthOfTheShareOnlyWhileABacklogWaits(bool backlog, int expectedEnough)
+    {
+        var options = new WorkerOptions { MaxConcurrency = 200, BatchSize = 100 };
+        var apiLoad = new Moq.Mock<IApiLoad>();
+        var share = new WorkerShare(apiLoad.Object, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System);
+
+        var room = await share.RoomAsync(() => 200, most: 100, backlog, CancellationToken.None);
+
+        Assert.That(room, Is.EqualTo(new ClaimSize(100, expectedEnough)),
+            "every slot taken: the claim may take a batch once slots free, and gathers a few first only while a backlog waits");
     }
 
     [TestCase(0, 10)]
