@@ -16,7 +16,7 @@ internal static class ActivityLog
     /// <summary>How many values a row takes.</summary>
     public const int ValuesPerRow = 5;
 
-    /// <summary>Appends <paramref name="rows"/> in one round trip, their values by position (<see cref="AppendPositional"/>).</summary>
+    /// <summary>Appends <paramref name="rows"/> in one round trip, their values by position (<see cref="AddValues"/>).</summary>
     public static async Task AppendAsync(
         IDbTransaction transaction, IReadOnlyList<NewActivity> rows, CancellationToken cancellationToken)
     {
@@ -26,12 +26,12 @@ internal static class ActivityLog
         await command.Command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The characters <see cref="AppendPositional"/> appends for <paramref name="rowCount"/> rows, for a caller sizing its builder.</summary>
+    /// <summary>The characters <see cref="AppendInsert"/> appends for <paramref name="rowCount"/> rows, for a caller sizing its builder.</summary>
     public static int TextLength(int rowCount) => MySqlTaskQueueSql.InsertActivityLogsInto.Length + 1 + (((3 * ValuesPerRow) + 2) * rowCount);
 
     /// <summary>
-    /// The INSERT texts by row count, up to 256 rows (two for each of 128 completions; a larger group commit, up to 200
-    /// completions, makes its text each time): about 1.2 MB if every count were seen.
+    /// The INSERT texts by row count, up to 256 rows (a group completion writes about two a completion; a larger group
+    /// makes its text each time): about 1.2 MB if every count were seen.
     /// </summary>
     private static readonly TextsByCount InsertTexts = new(
         largestCached: 256,

@@ -53,7 +53,7 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
 
             ActivityLog.AddValues(values, created);
             var command = values.Command;
-            command.CommandText = CreateManyTexts.For(workflows.Count);
+            command.CommandText = MySqlWorkflowSql.CreateMany(workflows.Count);
 
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction =
@@ -141,15 +141,6 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
             transaction,
             cancellationToken: cancellationToken));
     }
-
-    /// <summary>
-    /// The texts of <see cref="CreateManyAsync"/> by the number of workflows, up to 64 (the groups of a few dozen
-    /// concurrent callers): the workflows, their first tasks and their WORKFLOW_CREATED rows, about 0.35 MB if every
-    /// count were seen.
-    /// </summary>
-    private static readonly TextsByCount CreateManyTexts = new(
-        largestCached: 64,
-        count => ActivityLog.AppendInsert(MySqlWorkflowSql.InsertWorkflowsAndFirstTasks(count), count).ToString());
 
     private static NewActivity Created(WorkflowInstance workflow) =>
         WorkflowTransitions.Create.Log(workflow.Id, workflow.WorkflowName, workflow.CreatedAt).Single();

@@ -29,6 +29,18 @@ internal static class MySqlWorkflowSql
         """;
 
     /// <summary>
+    /// The texts of a group of starts by the number of workflows, up to 64 (the groups of a few
+    /// dozen concurrent callers), about 0.35 MB if every count were seen: the workflows and their first tasks
+    /// (<see cref="InsertWorkflowsAndFirstTasks"/>), then their WORKFLOW_CREATED rows (<see cref="ActivityLog.AddValues"/>).
+    /// </summary>
+    private static readonly TextsByCount CreateManyTexts = new(
+        largestCached: 64,
+        count => ActivityLog.AppendInsert(InsertWorkflowsAndFirstTasks(count), count).ToString());
+
+    /// <summary>The text of a group of <paramref name="count"/> starts (<see cref="CreateManyTexts"/>).</summary>
+    public static string CreateMany(int count) => CreateManyTexts.For(count);
+
+    /// <summary>
     /// New workflows and their first tasks, <paramref name="count"/> of each, in two multi-row INSERTs (workflows first,
     /// for the tasks' foreign key), the caller appending their activity rows. Its values are positional
     /// (<see cref="PositionalValues"/>): every workflow's <see cref="WorkflowValuesPerRow"/> in the order of the

@@ -30,7 +30,8 @@ internal sealed class SqliteDatabase : IDisposable
     // Writers of this process queue here, first come first served, before they ask SQLite for the lock. SQLite's own
     // busy handler sleeps and retries in no order, so a thread that commits and begins again at once could keep the
     // lock while the others starve; since SQLite admits one writer anyway, queueing costs no throughput. The lock is
-    // still SQLite's: BEGIN IMMEDIATE guards against other processes (and against other instances of this class).
+    // still SQLite's, taken at the start of each write (WriteOnceAsync), and guards against other processes (and against
+    // other instances of this class).
     private readonly SemaphoreSlim _writers = new(1, 1);
     private readonly string _connectionString;
     private readonly string _configureConnection;

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace GoFlow.Worker;
 
 /// <summary>
@@ -7,7 +9,9 @@ namespace GoFlow.Worker;
 /// <remarks>
 /// Only the claim loop waits for slots, one wait at a time, so there is a single waiter. It is woken on the thread that
 /// frees the slot it waits for, not through the thread pool: the loop then runs there up to its claim's first round
-/// trip, and no idle pool thread is woken (and left spinning) for it.
+/// trip, and no idle pool thread is woken (and left spinning) for it. On SQLite, whose statements complete synchronously
+/// when the write lock is free, that is the whole claim, run before the freeing thread goes on. The worker's stop waits
+/// for every slot apart from this (<see cref="WhenAllFreeAsync"/>).
 /// </remarks>
 internal sealed class TaskSlots(int count)
 {
@@ -15,6 +19,7 @@ internal sealed class TaskSlots(int count)
     private int _taken;
     private int _wanted;
     private TaskCompletionSource? _enoughFree;
+    private TaskCompletionSource? _allFree;
 
     /// <summary>The slots taken now.</summary>
     public int InUse
@@ -59,20 +64,44 @@ internal sealed class TaskSlots(int count)
     public void Free(int slots = 1)
     {
         TaskCompletionSource? waiter = null;
+        TaskCompletionSource? allFree = null;
         lock (_gate)
         {
             _taken -= slots;
+            Debug.Assert(_taken >= 0, "more slots freed than taken");
             if (_enoughFree is not null && count - _taken >= _wanted)
             {
                 (waiter, _enoughFree) = (_enoughFree, null);
             }
+
+            if (_taken == 0)
+            {
+                (allFree, _allFree) = (_allFree, null);
+            }
         }
 
         waiter?.TrySetResult();
+        allFree?.TrySetResult();
     }
 
-    /// <summary>Completes once every slot is free, that is once every task taken into one has ended.</summary>
-    public Task WhenAllFreeAsync() => WhenFree(count);
+    /// <summary>
+    /// Completes once every slot is free, that is once every task taken into one has ended. The worker's stop waits for
+    /// it, and resumes on the thread pool rather than inside the last task's own ending (often a group commit's runner,
+    /// still answering the others of its group).
+    /// </summary>
+    public Task WhenAllFreeAsync()
+    {
+        lock (_gate)
+        {
+            if (_taken == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            _allFree ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _allFree.Task;
+        }
+    }
 
     private Task WhenFree(int wanted)
     {

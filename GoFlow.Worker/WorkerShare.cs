@@ -40,7 +40,8 @@ internal sealed class WorkerShare(IApiLoad api, IOptions<WorkerOptions> options,
             var limit = Limit;
             if (limit >= _options.MaxConcurrency)
             {
-                // The slots themselves bound the claim; a claim waits for one only when every slot is taken.
+                // The slots themselves bound the claim: it waits for one free slot and, while a backlog waits, for up to
+                // Gather until an eighth of the share is free.
                 return new(most, backlog ? Math.Min(most, SmallestClaimInABacklog(limit)) : 1);
             }
 

@@ -62,7 +62,10 @@ internal abstract class BenchmarkStore : IAsyncDisposable
 
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
-    /// <summary>Begins a write transaction the way the engine does (READ COMMITTED on MySQL, BEGIN IMMEDIATE on SQLite).</summary>
+    /// <summary>
+    /// Begins a write transaction (READ COMMITTED on MySQL; on SQLite BEGIN IMMEDIATE, which takes the write lock at once
+    /// as the engine's writes do, through their own first statement).
+    /// </summary>
     public abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 
     /// <summary>Whether the error rolled back a transaction that may simply run again: a deadlock, a lock wait timeout, a busy file.</summary>

@@ -70,6 +70,16 @@ internal sealed class SqliteDatabaseTests : SqliteFileFixture
     }
 
     [Test]
+    public async Task Prepared_EmptyString_IsBoundAsEmptyTextNotNull()
+    {
+        var type = await Database.WriteAsync(
+            (_, transaction) => Task.FromResult(Database.Prepared(transaction, "SELECT typeof(@Text)").Bind("@Text", "").ExecuteScalar()),
+            CancellationToken.None);
+
+        Assert.That(type, Is.EqualTo("text"), "'' is bound as text, not as NULL");
+    }
+
+    [Test]
     public void Prepared_OutsideAWrite_Throws()
     {
         Assert.That(
