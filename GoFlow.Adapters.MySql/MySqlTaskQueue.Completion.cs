@@ -70,8 +70,9 @@ internal sealed partial class MySqlTaskQueue
                 }
             }
 
-            // At most three rows a completion: its task, its workflow finishing or its next task handed over.
-            var activity = new List<NewActivity>(3 * held.Count);
+            // At most two rows a completion (TransitionLog.Completed): its task, then its workflow finishing or its next
+            // task handed over.
+            var activity = new List<NewActivity>(2 * held.Count);
             foreach (var completion in held)
             {
                 var nextTask = completion.Advance is { HandsOver: true } advance

@@ -13,17 +13,7 @@ namespace GoFlow.Adapters.MySql;
 internal static class PositionalValues
 {
     /// <summary><c>?, ?, ?</c>: <paramref name="count"/> placeholders, for an <c>IN (...)</c> list.</summary>
-    public static StringBuilder AppendPlaceholders(this StringBuilder sql, int count)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        sql.Append('?');
-        for (var i = 1; i < count; i++)
-        {
-            sql.Append(", ?");
-        }
-
-        return sql;
-    }
+    public static StringBuilder AppendPlaceholders(this StringBuilder sql, int count) => sql.AppendRepeated("?", ", ", count);
 
     /// <summary><c>(?, ?), (?, ?)</c>: <paramref name="rows"/> rows of <paramref name="valuesPerRow"/> placeholders, for a multi-row <c>VALUES</c>.</summary>
     public static StringBuilder AppendRows(this StringBuilder sql, int rows, int valuesPerRow)
@@ -38,13 +28,15 @@ internal static class PositionalValues
     }
 
     /// <summary><c>WHEN ? THEN ? WHEN ? THEN ?</c>: <paramref name="count"/> cases, the inside of a <c>CASE</c>.</summary>
-    public static StringBuilder AppendWhenThen(this StringBuilder sql, int count)
+    public static StringBuilder AppendWhenThen(this StringBuilder sql, int count) => sql.AppendRepeated("WHEN ? THEN ?", " ", count);
+
+    private static StringBuilder AppendRepeated(this StringBuilder sql, string item, string separator, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        sql.Append("WHEN ? THEN ?");
+        sql.Append(item);
         for (var i = 1; i < count; i++)
         {
-            sql.Append(" WHEN ? THEN ?");
+            sql.Append(separator).Append(item);
         }
 
         return sql;
