@@ -1,4 +1,6 @@
+using GoFlow.Adapters.Sql;
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.ReadModels;
 
 namespace GoFlow.Adapters.MySql;
@@ -95,10 +97,14 @@ internal static class MySqlStatisticsSql
         WHERE id = @Id
         """;
 
-    /// <summary>The task gauges' one row: how many tasks are PENDING and how many RUNNING.</summary>
-    public const string CountPendingAndRunningTasks = $"""
-        SELECT COUNT(CASE WHEN status = '{StatusNames.Pending}' THEN 1 END) AS Pending, COUNT(CASE WHEN status = '{StatusNames.Running}' THEN 1 END) AS Running
-        FROM tasks WHERE status IN ('{StatusNames.Pending}', '{StatusNames.Running}')
+    /// <summary>
+    /// The task gauges' rows (<c>Status</c>, <c>Count</c>): the tasks in each of the domain's unfinished statuses that has
+    /// any, read from the status prefix of idx_tasks_claim; finished tasks are not read.
+    /// </summary>
+    public static readonly string CountUnfinishedTasks = $"""
+        SELECT status AS Status, COUNT(*) AS Count
+        FROM tasks WHERE {StatusSql.AnyOf(TaskTransitions.Unfinished)}
+        GROUP BY status
         """;
 }
 

@@ -1,4 +1,5 @@
 using Dapper;
+using GoFlow.Domain;
 using GoFlow.Ports.Driven;
 using MySqlConnector;
 
@@ -10,8 +11,8 @@ internal sealed class MySqlTaskStatistics(MySqlDataSource dataSource) : ITaskSta
         MySqlAvailability.RunAsync(async () =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            var (pending, running) = await connection.QuerySingleAsync<(long, long)>(
-                new CommandDefinition(MySqlStatisticsSql.CountPendingAndRunningTasks, cancellationToken: cancellationToken));
-            return new TaskCounts(pending, running);
+            var rows = await connection.QueryAsync<StatusCountRow>(
+                new CommandDefinition(MySqlStatisticsSql.CountUnfinishedTasks, cancellationToken: cancellationToken));
+            return new TaskCounts(rows.Select(row => KeyValuePair.Create(StatusNames.ToTaskStatus(row.Status), row.Count)));
         });
 }

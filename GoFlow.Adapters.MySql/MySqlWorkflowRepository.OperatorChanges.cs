@@ -52,6 +52,7 @@ internal sealed partial class MySqlWorkflowRepository
                 retry.StepIndex,
                 retry.FreshAttempts,
                 Now = MySqlTime.ToDatabase(retry.Now),
+                DueAt = MySqlTime.ToDatabase(retry.DueAt),
             };
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction =

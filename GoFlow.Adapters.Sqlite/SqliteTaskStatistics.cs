@@ -1,4 +1,5 @@
 using Dapper;
+using GoFlow.Domain;
 using GoFlow.Ports.Driven;
 
 namespace GoFlow.Adapters.Sqlite;
@@ -9,9 +10,9 @@ internal sealed class SqliteTaskStatistics(SqliteDatabase database) : ITaskStati
         database.ReadAsync(
             async (connection, transaction) =>
             {
-                var (pending, running) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(
-                    SqliteStatisticsSql.CountPendingAndRunningTasks, transaction: transaction, cancellationToken: cancellationToken));
-                return new TaskCounts(pending, running);
+                var rows = await connection.QueryAsync<StatusCountRow>(new CommandDefinition(
+                    SqliteStatisticsSql.CountUnfinishedTasks, transaction: transaction, cancellationToken: cancellationToken));
+                return new TaskCounts(rows.Select(row => KeyValuePair.Create(StatusNames.ToTaskStatus(row.Status), row.Count)));
             },
             cancellationToken);
 }

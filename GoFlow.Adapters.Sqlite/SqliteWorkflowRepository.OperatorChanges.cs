@@ -47,6 +47,7 @@ internal sealed partial class SqliteWorkflowRepository
             retry.StepIndex,
             retry.FreshAttempts,
             Now = SqliteTime.ToDatabase(retry.Now),
+            DueAt = SqliteTime.ToDatabase(retry.DueAt),
         };
         return database.WriteAsync(
             async (connection, transaction) =>

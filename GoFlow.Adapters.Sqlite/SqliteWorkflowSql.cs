@@ -160,12 +160,12 @@ internal static class SqliteWorkflowSql
         """;
 
     /// <summary>
-    /// WorkflowTask.Retry: PENDING, due now, with @FreshAttempts more attempts after the ones used (the attempt number
+    /// WorkflowTask.Retry: PENDING, due at @DueAt, with @FreshAttempts more attempts after the ones used (the attempt number
     /// keeps counting up, so a late write of an earlier attempt stays fenced out); the lease cleared, the error kept.
     /// </summary>
     public static readonly string RetryTask = $"""
         UPDATE tasks
-        SET status = {StatusSql.To(TaskTransitions.Retry)}, max_attempts = attempt + @FreshAttempts, scheduled_at = @Now, lease_owner = NULL,
+        SET status = {StatusSql.To(TaskTransitions.Retry)}, max_attempts = attempt + @FreshAttempts, scheduled_at = @DueAt, lease_owner = NULL,
             lease_expires_at = NULL, updated_at = @Now
         WHERE workflow_instance_id = @Id AND step_index = @StepIndex AND {StatusSql.From(TaskTransitions.Retry)}
         """;

@@ -17,7 +17,8 @@ namespace GoFlow.Testing;
 /// GoFlow in a test: your workflow definitions and real handlers, GoFlow's own application (the step logic,
 /// retries, timeouts, the state machine) and its SQLite store on a throwaway file, with a fake clock.
 /// <see cref="RunAsync"/> starts a workflow and runs it to the end without sleeping: when nothing is due, time skips
-/// to the next retry; while a handler waits on the clock, time skips to the next timer (its delay or its timeout).
+/// to the next retry (or a waiting step's end, or a signal's timeout); while a handler waits on the clock, time skips to
+/// the next timer (its delay or its timeout). <see cref="SignalAsync"/> sends a signal as the REST API does.
 /// </summary>
 /// <example>
 /// <code>
@@ -39,6 +40,9 @@ public sealed class GoFlowTestHost : IAsyncDisposable
 {
     /// <summary>The lease owner of every task this host runs.</summary>
     public const string WorkerId = "goflow-test-host";
+
+    /// <summary>How many timed-out signal steps one sweep fails: more than a test's workflow has steps.</summary>
+    private const int SweepBatch = 100;
 
     private readonly IHost _host;
     private readonly TestClock _clock;
@@ -119,12 +123,7 @@ public sealed class GoFlowTestHost : IAsyncDisposable
     public async Task<WorkflowId> StartWorkflowAsync(
         string workflowName, string inputPayload = "{}", string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
-        JsonElement input;
-        using (var document = JsonDocument.Parse(inputPayload))
-        {
-            input = document.RootElement.Clone();
-        }
-
+        var input = ParseJson(inputPayload);
         await using var scope = _host.Services.CreateAsyncScope();
         var result = await scope.ServiceProvider.GetRequiredService<IStartWorkflow>().StartAsync(
             new StartWorkflowCommand(workflowName, input, idempotencyKey), cancellationToken);
@@ -133,23 +132,71 @@ public sealed class GoFlowTestHost : IAsyncDisposable
             StartWorkflowResult.Started started => started.Workflow.Id,
             StartWorkflowResult.AlreadyStarted again => again.Workflow.Id,
             StartWorkflowResult.Invalid invalid => throw new ArgumentException(
-                "The workflow was not started: " + string.Join(
-                    "; ", invalid.Errors.Select(error => $"{error.Key}: {string.Join(" ", error.Value)}")),
-                nameof(workflowName)),
+                "The workflow was not started: " + Describe(invalid.Errors), nameof(workflowName)),
             StartWorkflowResult.KeyReused reused => throw new ArgumentException(reused.Detail, nameof(idempotencyKey)),
             _ => throw new InvalidOperationException($"Unexpected start result {result}."),
         };
     }
 
     /// <summary>
+    /// Sends signal <paramref name="signalName"/> to workflow <paramref name="id"/> through <see cref="IDeliverSignal"/>,
+    /// as <c>POST /workflows/{id}/signals/{name}</c> does, and runs nothing yet. The step that waits for it (or will)
+    /// completes at the next run, with the payload's fields set over its input (ADR 0020).
+    /// </summary>
+    /// <param name="payload">The signal's payload as JSON object text, as a client posts it.</param>
+    /// <param name="idempotencyKey">As the request's <c>Idempotency-Key</c>: a resend of the same signal under it stores nothing.</param>
+    /// <returns>The signal as stored: <see cref="SignalReceipt.WokeWaitingStep"/> says whether a step was waiting for it.</returns>
+    /// <exception cref="ArgumentException">
+    /// The signal was refused (the API's 400, 404 or 422): the payload is not a JSON object, there is no such workflow, no
+    /// step of it waits for that name, or the key came before with another payload.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">
+    /// The workflow has finished, or holds a signal of that name already (the API's 409).
+    /// </exception>
+    public async Task<SignalReceipt> SignalAsync(
+        WorkflowId id, string signalName, string payload = "{}", string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    {
+        var body = ParseJson(payload);
+        await using var scope = _host.Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<IDeliverSignal>().DeliverAsync(
+            new DeliverSignalCommand(id, signalName, body, idempotencyKey), cancellationToken);
+        return result switch
+        {
+            DeliverSignalResult.Delivered delivered => delivered.Receipt,
+            DeliverSignalResult.AlreadyDelivered again => again.Receipt,
+            DeliverSignalResult.Invalid invalid => throw new ArgumentException(
+                "The signal was not delivered: " + Describe(invalid.Errors), nameof(payload)),
+            DeliverSignalResult.WorkflowNotFound => throw new ArgumentException($"There is no workflow {id}.", nameof(id)),
+            DeliverSignalResult.NoStepWaits refused => throw new ArgumentException(refused.Detail, nameof(signalName)),
+            DeliverSignalResult.KeyReused reused => throw new ArgumentException(reused.Detail, nameof(idempotencyKey)),
+            DeliverSignalResult.Conflict conflict => throw new InvalidOperationException(conflict.Detail),
+            _ => throw new InvalidOperationException($"Unexpected signal result {result}."),
+        };
+    }
+
+    /// <summary>
     /// Runs the tasks that are due, one at a time, until workflow <paramref name="id"/> is COMPLETED, FAILED or
-    /// CANCELLED, moving the clock to the next retry whenever nothing is due; then reads it back.
+    /// CANCELLED, moving the clock whenever nothing is due to the next retry, the end of a wait or, when a step waits
+    /// for a signal that was not sent, to its timeout (the step then fails as the worker's sweep would fail it); then
+    /// reads it back. To send the signal while its step waits, run with <see cref="RunUntilWaitingForSignalAsync"/> first.
     /// </summary>
     /// <exception cref="TimeoutException">
     /// The workflow did not finish within <see cref="GoFlowTestHostBuilder.RealTimeLimit"/> of real time (a handler
     /// that never returns and waits on nothing the fake clock controls).
     /// </exception>
-    public async Task<WorkflowRun> RunUntilFinishedAsync(WorkflowId id, CancellationToken cancellationToken = default)
+    public Task<WorkflowRun> RunUntilFinishedAsync(WorkflowId id, CancellationToken cancellationToken = default) =>
+        RunUntilAsync(id, stopWhenWaitingForSignal: false, cancellationToken);
+
+    /// <summary>
+    /// Runs workflow <paramref name="id"/> as <see cref="RunUntilFinishedAsync"/> does, but stops as soon as one of its
+    /// steps waits for a signal (its task WAITING, due at its timeout), so that the test can look at it and then
+    /// <see cref="SignalAsync"/>; or when the workflow finishes first.
+    /// </summary>
+    /// <exception cref="TimeoutException">As for <see cref="RunUntilFinishedAsync"/>.</exception>
+    public Task<WorkflowRun> RunUntilWaitingForSignalAsync(WorkflowId id, CancellationToken cancellationToken = default) =>
+        RunUntilAsync(id, stopWhenWaitingForSignal: true, cancellationToken);
+
+    private async Task<WorkflowRun> RunUntilAsync(WorkflowId id, bool stopWhenWaitingForSignal, CancellationToken cancellationToken)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(_realTimeLimit);
@@ -159,7 +206,8 @@ public sealed class GoFlowTestHost : IAsyncDisposable
             {
                 var ranAny = await RunDueTasksAsync(limit.Token);
                 var run = await GetRunAsync(id, limit.Token);
-                if (run.Status is WorkflowStatus.Completed or WorkflowStatus.Failed or WorkflowStatus.Cancelled)
+                if (run.Status is WorkflowStatus.Completed or WorkflowStatus.Failed or WorkflowStatus.Cancelled
+                    || (stopWhenWaitingForSignal && run.Tasks.Any(task => task.Status == WorkflowTaskStatus.Waiting)))
                 {
                     return run;
                 }
@@ -169,8 +217,9 @@ public sealed class GoFlowTestHost : IAsyncDisposable
                     continue;
                 }
 
+                // A PENDING task's due time, or a WAITING one's timeout.
                 var nextDue = run.Tasks
-                    .Where(task => task.Status == WorkflowTaskStatus.Pending)
+                    .Where(task => task.Status is WorkflowTaskStatus.Pending or WorkflowTaskStatus.Waiting)
                     .Select(task => (DateTimeOffset?)task.ScheduledAt)
                     .Min();
                 if (nextDue is null)
@@ -181,6 +230,7 @@ public sealed class GoFlowTestHost : IAsyncDisposable
                 }
 
                 _clock.AdvanceTo(nextDue.Value);
+                await SweepAsync(limit.Token);
             }
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -217,6 +267,16 @@ public sealed class GoFlowTestHost : IAsyncDisposable
             _host.Dispose();
             DeleteDatabase(DatabasePath);
         }
+    }
+
+    /// <summary>
+    /// What the worker's sweep does once time has moved (<see cref="IRecoverExpiredTasks"/>): a signal step whose timeout
+    /// came fails. No lease expires here: the host's leases outlast any run (<see cref="OutlastingLeasePolicy"/>).
+    /// </summary>
+    private async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IRecoverExpiredTasks>().RecoverAsync(SweepBatch, cancellationToken);
     }
 
     /// <returns>Whether any task ran.</returns>
@@ -267,6 +327,15 @@ public sealed class GoFlowTestHost : IAsyncDisposable
 
         return (await execution).NextTask;
     }
+
+    private static JsonElement ParseJson(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+
+    private static string Describe(IReadOnlyDictionary<string, string[]> errors) =>
+        string.Join("; ", errors.Select(error => $"{error.Key}: {string.Join(" ", error.Value)}"));
 
     private static void DeleteDatabase(string path)
     {

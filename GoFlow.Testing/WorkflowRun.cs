@@ -52,7 +52,10 @@ public sealed record WorkflowRun(
 /// <param name="Attempts">The attempts made so far, the first included.</param>
 /// <param name="Output">What the handler returned, once the task has completed.</param>
 /// <param name="Error">The last failed attempt's error (an exception's message, or the timeout).</param>
-/// <param name="ScheduledAt">When a PENDING task may run: a retry's due time, on the test host's clock.</param>
+/// <param name="ScheduledAt">
+/// When a PENDING task may run (a retry's due time, a wait's end), or when a WAITING one's signal times out, on the
+/// test host's clock.
+/// </param>
 public sealed record TaskRun(
     TaskId Id,
     string TaskName,

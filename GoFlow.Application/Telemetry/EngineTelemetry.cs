@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
 
 namespace GoFlow.Application.Telemetry;
@@ -60,10 +62,14 @@ public sealed class EngineTelemetry : IDisposable
             "goflow.schedule.fires", "{fire}", "Schedule fires handled by this host, by schedule and outcome.");
         _claimBatchSize = _meter.CreateHistogram("goflow.worker.claim.batch_size", "{task}", "Tasks claimed in one round trip.",
             tags: null, advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchSizeBuckets });
-        _meter.CreateObservableGauge(
-            "goflow.tasks.pending", () => Observe(counts => counts.Pending), "{task}", "Tasks waiting for a worker, in the whole store.");
-        _meter.CreateObservableGauge(
-            "goflow.tasks.running", () => Observe(counts => counts.Running), "{task}", "Tasks claimed by a worker, in the whole store.");
+        foreach (var status in TaskTransitions.Unfinished)
+        {
+            // goflow.tasks.pending, goflow.tasks.running, goflow.tasks.waiting: one gauge per status the domain has for
+            // a task that has not ended, so that a status added there is gauged without a change here.
+            var name = status.ToName();
+            _meter.CreateObservableGauge(
+                TaskGaugeName(status), () => Observe(status), "{task}", $"Tasks {name} in the whole store, counted every 15 s.");
+        }
     }
 
     /// <summary>
@@ -107,7 +113,7 @@ public sealed class EngineTelemetry : IDisposable
         _taskDuration.Record(duration.TotalSeconds, Task(workflowName, taskName, "failed"));
     }
 
-    /// <summary>The store's latest count of pending and running tasks, which the gauges report from now on.</summary>
+    /// <summary>The store's latest count of unfinished tasks by status, which the gauges report from now on.</summary>
     public void TaskCountsMeasured(TaskCounts counts) => Volatile.Write(ref _taskCounts, counts);
 
     /// <summary>The store could not be counted: the gauges report nothing rather than an old count.</summary>
@@ -115,8 +121,12 @@ public sealed class EngineTelemetry : IDisposable
 
     public void Dispose() => _meter.Dispose();
 
-    private IEnumerable<Measurement<long>> Observe(Func<TaskCounts, long> value) =>
-        Volatile.Read(ref _taskCounts) is { } counts ? [new Measurement<long>(value(counts))] : [];
+    /// <summary>The name of the gauge of the tasks in <paramref name="status"/>: <c>goflow.tasks.pending</c>, ...</summary>
+    internal static string TaskGaugeName(WorkflowTaskStatus status) =>
+        "goflow.tasks." + status.ToName().ToLowerInvariant();
+
+    private IEnumerable<Measurement<long>> Observe(WorkflowTaskStatus status) =>
+        Volatile.Read(ref _taskCounts) is { } counts ? [new Measurement<long>(counts[status])] : [];
 
     private static KeyValuePair<string, object?> Workflow(string workflowName) => new("workflow_name", workflowName);
 

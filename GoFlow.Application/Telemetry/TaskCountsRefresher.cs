@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace GoFlow.Application.Telemetry;
 
 /// <summary>
-/// Counts the PENDING and RUNNING tasks in the store at start and every <see cref="Interval"/> after, for the gauges of
+/// Counts the unfinished tasks in the store by status (PENDING, RUNNING, WAITING) at start and every <see cref="Interval"/> after, for the gauges of
 /// <see cref="EngineTelemetry"/>, from the moment the host has started: a scrape reads the last count and never waits
 /// for the database. It runs in every host, whatever its role, so that any host that serves metrics has them.
 /// </summary>
@@ -66,6 +66,6 @@ internal sealed partial class TaskCountsRefresher(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Counting the pending and running tasks failed; trying again in {Interval}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Counting the unfinished tasks failed; trying again in {Interval}")]
     private partial void LogCountFailed(Exception exception, TimeSpan interval);
 }

@@ -29,9 +29,13 @@ internal sealed class RetryWorkflow(
         // The fresh budget is what the step's policy grants today; a definition removed since falls back to one try.
         var freshAttempts = definitions.Find(details.Workflow.WorkflowName)?.StepAt(stopped.StepIndex)?.Policy.MaxAttempts ?? 1;
 
-        // The store guards the change by both statuses, so a concurrent retry or cancel cannot make it twice.
+        // The store guards the change by both statuses, so a concurrent retry or cancel cannot make it twice. The due time
+        // is reckoned from the task as read: while the task stays FAILED or CANCELLED nothing changes its scheduled_at,
+        // and a task retried, run and stopped again in between was due by then, so the time read is past as well.
+        var now = clock.GetUtcNow();
+        var dueAt = TaskTransitions.DueAfterRetry(stopped.Attempt, stopped.ScheduledAt, now);
         var result = await repository.RetryAsync(
-            new WorkflowRetry(id, stopped.StepIndex, freshAttempts, clock.GetUtcNow()), cancellationToken);
+            new WorkflowRetry(id, stopped.StepIndex, freshAttempts, now, dueAt), cancellationToken);
         if (result.Outcome == WorkflowChangeOutcome.Changed)
         {
             workAvailable.Notify();

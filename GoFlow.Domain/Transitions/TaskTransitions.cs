@@ -95,8 +95,9 @@ public static class TaskTransitions
         "cancel", [Pending, Running, Waiting], Cancelled, TaskFields.LeaseEnded, TaskGuard.Workflow, []);
 
     /// <summary>
-    /// An operator retries the task's workflow from this step: due now, with fresh attempts. Attempt numbers keep
-    /// counting up, so a late write of an earlier attempt stays fenced out; the last error is kept.
+    /// An operator retries the task's workflow from this step: due as <see cref="DueAfterRetry"/> says (now, unless the
+    /// step had not started and was due later), with fresh attempts. Attempt numbers keep counting up, so a late write
+    /// of an earlier attempt stays fenced out; the last error is kept.
     /// </summary>
     public static readonly TaskTransition Retry = new(
         "retry", [Failed, Cancelled], Pending, TaskFields.AttemptsGranted | TaskFields.Scheduled | TaskFields.LeaseEnded,
@@ -105,6 +106,17 @@ public static class TaskTransitions
     /// <summary>The transition a failed attempt takes: a retry while attempts are left, else a failure for good.</summary>
     public static TaskTransition AfterFailedAttempt(int attempt, int maxAttempts) =>
         HasAttemptsLeft(attempt, maxAttempts) ? ScheduleRetry : Fail;
+
+    /// <summary>
+    /// When a task that an operator retries (<see cref="Retry"/>) is due, given its <paramref name="attempt"/> and
+    /// <paramref name="scheduledAt"/> as it stopped: a step no attempt has started keeps its due time while that is still
+    /// ahead (a delayed start or a wait cancelled before their time; a task whose only attempt snoozed); any other is
+    /// due <paramref name="now"/>. A retry resumes the step where it stood, so undoing a cancel does not run early what
+    /// was planned for later; a step that ran restarts at once with its fresh attempts, its old backoff forgotten, and a
+    /// signal step that waited (its due time was a timeout, not a start) waits again from now (ADR 0010).
+    /// </summary>
+    public static DateTimeOffset DueAfterRetry(int attempt, DateTimeOffset scheduledAt, DateTimeOffset now) =>
+        attempt == 0 && scheduledAt > now ? scheduledAt : now;
 
     /// <summary>Whether <paramref name="attempt"/> may be followed by another: the stores' expiry guards say the same in SQL.</summary>
     public static bool HasAttemptsLeft(int attempt, int maxAttempts) => attempt < maxAttempts;
@@ -115,4 +127,18 @@ public static class TaskTransitions
         Create, HandOver, Claim, RenewLease, Complete, ScheduleRetry, Fail, Release, Snooze, ExpireLease, ExpireLastLease,
         AwaitSignal, ReceiveSignal, SignalTimeout, Cancel, Retry,
     ];
+
+    /// <summary>
+    /// Whether a task in <paramref name="status"/> has ended: no transition leads on from it but an operator's retry
+    /// (COMPLETED, FAILED, CANCELLED), as <see cref="WorkflowTransitions.IsFinished"/> says of a workflow.
+    /// </summary>
+    public static bool IsFinished(WorkflowTaskStatus status) =>
+        All.Where(transition => transition != Retry).All(transition => !transition.CanStartFrom(status));
+
+    /// <summary>
+    /// Every status of a task that has not ended (PENDING, RUNNING, WAITING), in the order the statuses are declared:
+    /// what the task gauges count. Read from the table, so that a status added later is counted without a change there.
+    /// </summary>
+    public static readonly IReadOnlyList<WorkflowTaskStatus> Unfinished =
+        [.. Enum.GetValues<WorkflowTaskStatus>().Where(status => !IsFinished(status))];
 }

@@ -15,7 +15,7 @@ public static class TransitionLog
     {
         var next = lastStep
             ? WorkflowTransitions.Complete.Log(task.WorkflowId, workflowName, at)
-            : handedOver is null ? [] : TaskTransitions.HandOver.Log(handedOver, at);
+            : handedOver is { } nextTask ? TaskTransitions.HandOver.Log(nextTask, at) : [];
         return TaskTransitions.Complete.Log(task, at).Concat(next);
     }
 

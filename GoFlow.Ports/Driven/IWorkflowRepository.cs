@@ -42,7 +42,7 @@ public interface IWorkflowRepository
 
     /// <summary>
     /// In one transaction: the task at <see cref="WorkflowRetry.StepIndex"/>, FAILED or CANCELLED, becomes PENDING,
-    /// due now, with <see cref="WorkflowRetry.FreshAttempts"/> more attempts (attempt numbers keep counting up); the
+    /// due at <see cref="WorkflowRetry.DueAt"/>, with <see cref="WorkflowRetry.FreshAttempts"/> more attempts (attempt numbers keep counting up); the
     /// workflow, FAILED or CANCELLED, becomes PENDING; a WORKFLOW_RETRIED row. Completed steps are not touched.
     /// Guarded by both statuses.
     /// </summary>
@@ -66,8 +66,11 @@ public abstract record IdempotentCreateResult
     public sealed record KeyTaken(WorkflowView Existing, string RequestFingerprint) : IdempotentCreateResult;
 }
 
-/// <summary>Retry workflow <paramref name="Id"/> from step <paramref name="StepIndex"/>.</summary>
-public sealed record WorkflowRetry(WorkflowId Id, int StepIndex, int FreshAttempts, DateTimeOffset Now);
+/// <summary>
+/// Retry workflow <paramref name="Id"/> from step <paramref name="StepIndex"/> at <paramref name="Now"/>; the step's task
+/// is due at <paramref name="DueAt"/>, as <see cref="GoFlow.Domain.Transitions.TaskTransitions.DueAfterRetry"/> reckons it.
+/// </summary>
+public sealed record WorkflowRetry(WorkflowId Id, int StepIndex, int FreshAttempts, DateTimeOffset Now, DateTimeOffset DueAt);
 
 /// <summary>What an operator's change (cancel, retry) came to; <paramref name="Status"/> is the workflow's status after it, null when not found.</summary>
 public sealed record WorkflowChangeResult(WorkflowChangeOutcome Outcome, WorkflowStatus? Status);

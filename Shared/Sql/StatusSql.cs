@@ -26,6 +26,9 @@ internal static class StatusSql
     /// <inheritdoc cref="To(TaskTransition)"/>
     public static string To(WorkflowTransition transition) => $"'{transition.To.ToName()}'";
 
+    /// <summary><c>status IN ('PENDING', 'RUNNING', 'WAITING')</c>: any of <paramref name="statuses"/>, as the domain lists them.</summary>
+    public static string AnyOf(IEnumerable<WorkflowTaskStatus> statuses) => In([.. statuses.Select(status => status.ToName())]);
+
     private static string In(IReadOnlyList<string> statuses) => statuses.Count == 1
         ? $"status = '{statuses[0]}'"
         : $"status IN ({string.Join(", ", statuses.Select(status => $"'{status}'"))})";

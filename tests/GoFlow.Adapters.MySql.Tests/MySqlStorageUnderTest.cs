@@ -23,6 +23,7 @@ internal sealed class MySqlStorageUnderTest : IStorageUnderTest
         Retention = repository;
         Queue = new MySqlTaskQueue(_dataSource);
         Statistics = new MySqlWorkflowStatistics(_dataSource);
+        TaskStatistics = new MySqlTaskStatistics(_dataSource);
         Summaries = new MySqlWorkflowSummaries(_dataSource);
         Schedules = new MySqlScheduleStore(_dataSource);
         Signals = new MySqlSignalInbox(_dataSource);
@@ -37,6 +38,8 @@ internal sealed class MySqlStorageUnderTest : IStorageUnderTest
     public IWorkflowRetention Retention { get; }
 
     public IWorkflowStatistics Statistics { get; }
+
+    public ITaskStatistics TaskStatistics { get; }
 
     public IWorkflowSummaries Summaries { get; }
 

@@ -109,3 +109,8 @@ internal sealed class SqliteTaskQueueSnoozeContractTests : TaskQueueSnoozeContra
 {
     protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
 }
+
+internal sealed class SqliteTaskStatisticsContractTests : TaskStatisticsContract
+{
+    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
+}

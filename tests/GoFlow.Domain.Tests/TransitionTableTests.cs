@@ -95,6 +95,40 @@ public sealed class TransitionTableTests
     public void IsFinished_Status_IsTrueForTheStatusesOnlyARetryLeaves(WorkflowStatus status, bool finished) =>
         Assert.That(WorkflowTransitions.IsFinished(status), Is.EqualTo(finished));
 
+    [TestCase(Pending, false)]
+    [TestCase(Running, false)]
+    [TestCase(Waiting, false)]
+    [TestCase(Completed, true)]
+    [TestCase(Failed, true)]
+    [TestCase(Cancelled, true)]
+    public void IsFinished_TaskStatus_IsTrueForTheStatusesOnlyARetryLeaves(WorkflowTaskStatus status, bool finished) =>
+        Assert.That(TaskTransitions.IsFinished(status), Is.EqualTo(finished));
+
+    [Test]
+    public void Unfinished_EveryTaskStatus_ListsTheOnesNotFinishedInDeclarationOrder() =>
+        Assert.That(TaskTransitions.Unfinished, Is.EqualTo(new[] { Pending, Running, Waiting }));
+
+    [Test]
+    public void DueAfterRetry_StepNeverStartedAndDueLater_KeepsItsDueTime()
+    {
+        // A delayed start (or a wait) cancelled before its time: retrying it does not run it early.
+        var startAt = At.AddHours(5);
+
+        Assert.That(TaskTransitions.DueAfterRetry(attempt: 0, scheduledAt: startAt, now: At), Is.EqualTo(startAt));
+    }
+
+    [Test]
+    public void DueAfterRetry_StepNeverStartedWhoseTimePassed_IsDueNow() =>
+        Assert.That(TaskTransitions.DueAfterRetry(attempt: 0, scheduledAt: At.AddSeconds(-1), now: At), Is.EqualTo(At));
+
+    [TestCase(1)]
+    [TestCase(3)]
+    public void DueAfterRetry_StepThatRanAndWasDueLater_IsDueNow(int attempt)
+    {
+        // A backoff of the spent budget, or a signal step's timeout (its due time while WAITING): neither holds a retry.
+        Assert.That(TaskTransitions.DueAfterRetry(attempt, scheduledAt: At.AddHours(1), now: At), Is.EqualTo(At));
+    }
+
     [Test]
     public void Sets_HolderWrites_EndTheLeaseAndOnlyAClaimCountsTheAttempt()
     {

@@ -19,6 +19,9 @@ public interface IStorageUnderTest : IAsyncDisposable
     /// <summary>The overview's counts, over the same database.</summary>
     IWorkflowStatistics Statistics { get; }
 
+    /// <summary>The task gauges' count, over the same database.</summary>
+    ITaskStatistics TaskStatistics { get; }
+
     /// <summary>The payload-free list and searches, over the same database.</summary>
     IWorkflowSummaries Summaries { get; }
 

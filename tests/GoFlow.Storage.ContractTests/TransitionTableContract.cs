@@ -157,7 +157,7 @@ public abstract class TransitionTableContract : StorageContract
         }
         else if (transition == TaskTransitions.Retry)
         {
-            await Repository.RetryAsync(new WorkflowRetry(workflowId, StepIndex: 0, FreshAttempts: 3, AppliedAt), none);
+            await Repository.RetryAsync(new WorkflowRetry(workflowId, StepIndex: 0, FreshAttempts: 3, AppliedAt, DueAt: AppliedAt), none);
         }
         else
         {

@@ -136,7 +136,7 @@ public abstract class WorkflowOperationsConcurrencyContract : StorageContract
         }
 
         var results = await RunTogetherAsync(workflowCount * 2, index => index % 2 == 0
-            ? Repository.RetryAsync(new WorkflowRetry(workflows[index / 2], 0, FreshAttempts: 1, ChangedAt), cancellationToken)
+            ? Repository.RetryAsync(new WorkflowRetry(workflows[index / 2], 0, FreshAttempts: 1, ChangedAt, DueAt: ChangedAt), cancellationToken)
             : Repository.CancelAsync(workflows[index / 2], ChangedAt, cancellationToken));
 
         var cancelledAfterTheRetry = 0;
@@ -213,7 +213,7 @@ public abstract class WorkflowOperationsConcurrencyContract : StorageContract
         }
 
         var results = await RunTogetherAsync(workflowCount * retriesPerWorkflow, index =>
-            Repository.RetryAsync(new WorkflowRetry(workflows[index % workflowCount], 0, FreshAttempts: 2, ChangedAt), cancellationToken));
+            Repository.RetryAsync(new WorkflowRetry(workflows[index % workflowCount], 0, FreshAttempts: 2, ChangedAt, DueAt: ChangedAt), cancellationToken));
 
         using (Assert.EnterMultipleScope())
         {
@@ -282,7 +282,7 @@ public abstract class WorkflowOperationsConcurrencyContract : StorageContract
             {
                 for (var i = workflowCount - 1; i >= 0; i--)
                 {
-                    retries[i] = await Repository.RetryAsync(new WorkflowRetry(workflows[i], 0, FreshAttempts: 1, ChangedAt), cancellationToken);
+                    retries[i] = await Repository.RetryAsync(new WorkflowRetry(workflows[i], 0, FreshAttempts: 1, ChangedAt, DueAt: ChangedAt), cancellationToken);
                 }
 
                 return 0;

@@ -107,7 +107,7 @@ public abstract class WorkflowRetentionContract : StorageContract
     public async Task DeleteFinishedAsync_WorkflowRetriedSinceItFinished_IsKept()
     {
         var workflow = await CreateFinishedAsync(WorkflowStatus.Failed, Cutoff.AddDays(-1));
-        await Repository.RetryAsync(new WorkflowRetry(workflow, 0, FreshAttempts: 1, Cutoff.AddDays(-1).AddHours(1)), CancellationToken.None);
+        await Repository.RetryAsync(new WorkflowRetry(workflow, 0, FreshAttempts: 1, Cutoff.AddDays(-1).AddHours(1), DueAt: Cutoff.AddDays(-1).AddHours(1)), CancellationToken.None);
 
         var deleted = await Retention.DeleteFinishedAsync(Cutoff, 10, CancellationToken.None);
 

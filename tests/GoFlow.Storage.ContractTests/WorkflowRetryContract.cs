@@ -1,4 +1,5 @@
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.ReadModels;
 using GoFlow.Storage.ContractTests.Builders;
@@ -21,7 +22,7 @@ public abstract class WorkflowRetryContract : StorageContract
     {
         var (workflow, completedStep, failedStep) = await FailedAtSecondStepAsync();
 
-        var result = await Repository.RetryAsync(new WorkflowRetry(workflow, 1, FreshAttempts: 3, RetriedAt), CancellationToken.None);
+        var result = await Repository.RetryAsync(new WorkflowRetry(workflow, 1, FreshAttempts: 3, RetriedAt, DueAt: RetriedAt), CancellationToken.None);
 
         var found = await FindAsync(workflow);
         var activity = await ActivityAsync(workflow);
@@ -49,13 +50,40 @@ public abstract class WorkflowRetryContract : StorageContract
     }
 
     [Test]
+    public async Task RetryAsync_DelayedStartCancelledBeforeItsTime_IsNotClaimedBeforeTheStartTime()
+    {
+        // As the use case retries: the due time is the domain's, reckoned from the task as the store shows it.
+        var startAt = RetriedAt.AddHours(2);
+        var workflow = await new WorkflowBuilder().StartingAt(startAt).CreateAsync(Repository);
+        await Repository.CancelAsync(workflow.Id, StoppedAt, CancellationToken.None);
+        var cancelled = await TaskAsync(workflow.Id);
+        var dueAt = TaskTransitions.DueAfterRetry(cancelled.Attempt, cancelled.ScheduledAt, RetriedAt);
+
+        var result = await Repository.RetryAsync(new WorkflowRetry(workflow.Id, 0, FreshAttempts: 3, RetriedAt, dueAt), CancellationToken.None);
+
+        var task = await TaskAsync(workflow.Id);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Outcome, Is.EqualTo(WorkflowChangeOutcome.Changed));
+            Assert.That(cancelled.ScheduledAt, Is.EqualTo(startAt), "a cancel leaves the start time as it was");
+            Assert.That(task.Status, Is.EqualTo(WorkflowTaskStatus.Pending));
+            Assert.That(task.ScheduledAt, Is.EqualTo(startAt));
+            Assert.That(task.UpdatedAt, Is.EqualTo(RetriedAt));
+            Assert.That(await Queue.ClaimAsync(new ClaimBuilder().At(startAt - TestTimes.Microsecond).Build(), CancellationToken.None),
+                Is.Empty, "not before the start time");
+        }
+
+        await ClaimTaskOfAsync(workflow.Id, startAt);
+    }
+
+    [Test]
     public async Task RetryAsync_WorkflowCancelledWhileItsTaskRan_MakesTheCancelledTaskPending()
     {
         var workflow = await new WorkflowBuilder().WithMaxAttempts(2).CreateAsync(Repository);
         await ClaimTaskOfAsync(workflow.Id, ClaimedAt);
         await Repository.CancelAsync(workflow.Id, StoppedAt, CancellationToken.None);
 
-        var result = await Repository.RetryAsync(new WorkflowRetry(workflow.Id, 0, FreshAttempts: 2, RetriedAt), CancellationToken.None);
+        var result = await Repository.RetryAsync(new WorkflowRetry(workflow.Id, 0, FreshAttempts: 2, RetriedAt, DueAt: RetriedAt), CancellationToken.None);
 
         var task = await TaskAsync(workflow.Id);
         using (Assert.EnterMultipleScope())
@@ -77,7 +105,7 @@ public abstract class WorkflowRetryContract : StorageContract
     {
         var builder = new WorkflowBuilder();
         var (workflow, completedStep, _) = await FailedAtSecondStepAsync(builder);
-        await Repository.RetryAsync(new WorkflowRetry(workflow, 1, FreshAttempts: 3, RetriedAt), CancellationToken.None);
+        await Repository.RetryAsync(new WorkflowRetry(workflow, 1, FreshAttempts: 3, RetriedAt, DueAt: RetriedAt), CancellationToken.None);
 
         var again = await ClaimTaskOfAsync(workflow, RetriedAt);
         var runningWorkflow = (await FindAsync(workflow)).Workflow;
@@ -108,7 +136,7 @@ public abstract class WorkflowRetryContract : StorageContract
         var workflow = await builder.CreateAsync(Repository);
         var stale = await ClaimTaskOfAsync(workflow.Id, ClaimedAt);
         await Repository.CancelAsync(workflow.Id, StoppedAt, CancellationToken.None);
-        await Repository.RetryAsync(new WorkflowRetry(workflow.Id, 0, FreshAttempts: 1, RetriedAt), CancellationToken.None);
+        await Repository.RetryAsync(new WorkflowRetry(workflow.Id, 0, FreshAttempts: 1, RetriedAt, DueAt: RetriedAt), CancellationToken.None);
         var current = await ClaimTaskOfAsync(workflow.Id, RetriedAt, owner: stale.LeaseOwner);
         var before = await SnapshotAsync();
 
@@ -131,7 +159,7 @@ public abstract class WorkflowRetryContract : StorageContract
         var workflow = await new WorkflowBuilder().WithMaxAttempts(1).CreateAsync(Repository);
         var first = await ClaimTaskOfAsync(workflow.Id, ClaimedAt);
         await Queue.FailAsync(new TaskFailure(first, "broken", null, StoppedAt), CancellationToken.None);
-        await Repository.RetryAsync(new WorkflowRetry(workflow.Id, 0, FreshAttempts: 2, RetriedAt), CancellationToken.None);
+        await Repository.RetryAsync(new WorkflowRetry(workflow.Id, 0, FreshAttempts: 2, RetriedAt, DueAt: RetriedAt), CancellationToken.None);
 
         // Two more attempts, both lost to an expired lease: the first leaves attempts, the second is the last.
         var second = await ClaimTaskOfAsync(workflow.Id, RetriedAt);
@@ -166,7 +194,7 @@ public abstract class WorkflowRetryContract : StorageContract
 
         var before = await SnapshotAsync();
 
-        var result = await Repository.RetryAsync(new WorkflowRetry(workflow, 0, FreshAttempts: 3, RetriedAt), CancellationToken.None);
+        var result = await Repository.RetryAsync(new WorkflowRetry(workflow, 0, FreshAttempts: 3, RetriedAt, DueAt: RetriedAt), CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -182,7 +210,7 @@ public abstract class WorkflowRetryContract : StorageContract
         var (workflow, _, _) = await FailedAtSecondStepAsync();
         var before = await SnapshotAsync();
 
-        var result = await Repository.RetryAsync(new WorkflowRetry(workflow, stepIndex, FreshAttempts: 3, RetriedAt), CancellationToken.None);
+        var result = await Repository.RetryAsync(new WorkflowRetry(workflow, stepIndex, FreshAttempts: 3, RetriedAt, DueAt: RetriedAt), CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -195,10 +223,10 @@ public abstract class WorkflowRetryContract : StorageContract
     public async Task RetryAsync_Twice_SecondReturnsConflictWithTheRetriedStatus()
     {
         var (workflow, _, _) = await FailedAtSecondStepAsync();
-        await Repository.RetryAsync(new WorkflowRetry(workflow, 1, FreshAttempts: 3, RetriedAt), CancellationToken.None);
+        await Repository.RetryAsync(new WorkflowRetry(workflow, 1, FreshAttempts: 3, RetriedAt, DueAt: RetriedAt), CancellationToken.None);
         var before = await SnapshotAsync();
 
-        var second = await Repository.RetryAsync(new WorkflowRetry(workflow, 1, FreshAttempts: 3, RetriedAt.AddSeconds(1)), CancellationToken.None);
+        var second = await Repository.RetryAsync(new WorkflowRetry(workflow, 1, FreshAttempts: 3, RetriedAt.AddSeconds(1), DueAt: RetriedAt.AddSeconds(1)), CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
@@ -214,7 +242,7 @@ public abstract class WorkflowRetryContract : StorageContract
         var before = await SnapshotAsync();
 
         var result = await Repository.RetryAsync(
-            new WorkflowRetry(WorkflowId.New(TestTimes.Start), 0, FreshAttempts: 3, RetriedAt), CancellationToken.None);
+            new WorkflowRetry(WorkflowId.New(TestTimes.Start), 0, FreshAttempts: 3, RetriedAt, DueAt: RetriedAt), CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {

@@ -1,6 +1,7 @@
 using GoFlow.Application;
 using GoFlow.Application.Definitions;
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -11,6 +12,7 @@ namespace GoFlow.Testing.Tests;
 public sealed class GoFlowTestHostTests
 {
     private static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan ApprovalTimeout = TimeSpan.FromDays(2);
 
     private readonly Calls _calls = new();
 
@@ -216,6 +218,94 @@ public sealed class GoFlowTestHostTests
 
         Assert.That(File.Exists(goflow.DatabasePath), Is.False);
     }
+
+    [Test]
+    public async Task SignalAsync_WhileItsStepWaits_WakesTheStepAndTheNextStepGetsThePayload()
+    {
+        await using var goflow = await StartApprovalAsync();
+        var id = await goflow.StartWorkflowAsync("Approval", """{"order_id": "A-1"}""");
+
+        var waiting = await goflow.RunUntilWaitingForSignalAsync(id);
+        var receipt = await goflow.SignalAsync(id, "approved", """{"approved_by": "ann"}""");
+        var run = await goflow.RunUntilFinishedAsync(id);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(waiting.Status, Is.EqualTo(WorkflowStatus.Running));
+            Assert.That(waiting.Task("AwaitApproval").Status, Is.EqualTo(WorkflowTaskStatus.Waiting));
+            Assert.That(waiting.Task("AwaitApproval").ScheduledAt, Is.EqualTo(Start + ApprovalTimeout), "due at its timeout");
+            Assert.That(receipt.WokeWaitingStep, Is.True);
+            Assert.That(run.Status, Is.EqualTo(WorkflowStatus.Completed));
+            Assert.That(run.Task("Ship").Input["approved_by"]?.GetValue<string>(), Is.EqualTo("ann"));
+            Assert.That(run.Task("Ship").Input["order_id"]?.GetValue<string>(), Is.EqualTo("A-1"));
+            Assert.That(run.Actions, Does.Contain(ActivityAction.TaskWaiting).And.Contain(ActivityAction.SignalReceived));
+            Assert.That(goflow.Clock.GetUtcNow(), Is.EqualTo(Start), "nothing waited for the timeout");
+        }
+    }
+
+    [Test]
+    public async Task SignalAsync_BeforeItsStepWaits_IsKeptAndTheStepCompletesWithoutWaiting()
+    {
+        await using var goflow = await StartApprovalAsync();
+        var id = await goflow.StartWorkflowAsync("Approval", """{"order_id": "A-1"}""");
+
+        var receipt = await goflow.SignalAsync(id, "approved", """{"approved_by": "bob"}""");
+        var run = await goflow.RunUntilFinishedAsync(id);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(receipt.WokeWaitingStep, Is.False);
+            Assert.That(run.Status, Is.EqualTo(WorkflowStatus.Completed));
+            Assert.That(run.Task("Ship").Input["approved_by"]?.GetValue<string>(), Is.EqualTo("bob"));
+            Assert.That(run.Actions, Does.Not.Contain(ActivityAction.TaskWaiting));
+        }
+    }
+
+    [Test]
+    public async Task RunAsync_SignalNeverSent_FailsTheStepAtItsTimeoutInFakeTime()
+    {
+        await using var goflow = await StartApprovalAsync();
+
+        var run = await goflow.RunAsync("Approval", """{"order_id": "A-1"}""");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(run.Status, Is.EqualTo(WorkflowStatus.Failed));
+            Assert.That(run.Task("AwaitApproval").Status, Is.EqualTo(WorkflowTaskStatus.Failed));
+            Assert.That(run.Task("AwaitApproval").Error, Is.EqualTo(TaskTransitions.SignalTimeoutError));
+            Assert.That(run.Tasks.Select(task => task.TaskName), Is.EqualTo(new[] { "Check", "AwaitApproval" }));
+            Assert.That(goflow.Clock.GetUtcNow(), Is.EqualTo(Start + ApprovalTimeout), "time skipped to the timeout");
+        }
+    }
+
+    [Test]
+    public async Task SignalAsync_RefusedAsTheApiRefusesIt_ThrowsWithTheReason()
+    {
+        await using var goflow = await StartApprovalAsync();
+        var id = await goflow.StartWorkflowAsync("Approval", """{"order_id": "A-1"}""");
+        await goflow.SignalAsync(id, "approved");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(async () => await goflow.SignalAsync(id, "rejected"),
+                Throws.ArgumentException.With.Message.Contains("'rejected'"), "no step waits for it: the API's 404");
+            Assert.That(async () => await goflow.SignalAsync(id, "approved", "[1]"),
+                Throws.ArgumentException, "not a JSON object: the API's 400");
+            Assert.That(async () => await goflow.SignalAsync(id, "approved"),
+                Throws.InvalidOperationException, "already received: the API's 409");
+        }
+    }
+
+    /// <summary>Check, then wait up to <see cref="ApprovalTimeout"/> for "approved", then Ship.</summary>
+    private Task<GoFlowTestHost> StartApprovalAsync() =>
+        StartAsync(builder => builder
+            .AddWorkflow("Approval", new WorkflowOptions
+            {
+                Tasks = ["Check", "AwaitApproval", "Ship"],
+                Signals = { ["AwaitApproval"] = new SignalStepOptions { Name = "approved", Timeout = ApprovalTimeout } },
+            })
+            .AddTaskHandler<AddsItsStep>("Check")
+            .AddTaskHandler<AddsItsStep>("Ship"));
 
     private Task<GoFlowTestHost> StartAsync(Action<GoFlowTestHostBuilder> configure) =>
         GoFlowTestHost.StartAsync(builder =>

@@ -109,3 +109,8 @@ internal sealed class MySqlTaskQueueSnoozeContractTests : TaskQueueSnoozeContrac
 {
     protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
 }
+
+internal sealed class MySqlTaskStatisticsContractTests : TaskStatisticsContract
+{
+    protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
+}

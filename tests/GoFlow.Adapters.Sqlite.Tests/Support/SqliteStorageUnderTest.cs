@@ -21,6 +21,7 @@ internal sealed class SqliteStorageUnderTest : IStorageUnderTest
         Retention = repository;
         Queue = new SqliteTaskQueue(database);
         Statistics = new SqliteWorkflowStatistics(database);
+        TaskStatistics = new SqliteTaskStatistics(database);
         Summaries = new SqliteWorkflowSummaries(database);
         Schedules = new SqliteScheduleStore(database);
         Signals = new SqliteSignalInbox(database);
@@ -33,6 +34,8 @@ internal sealed class SqliteStorageUnderTest : IStorageUnderTest
     public IWorkflowRetention Retention { get; }
 
     public IWorkflowStatistics Statistics { get; }
+
+    public ITaskStatistics TaskStatistics { get; }
 
     public IWorkflowSummaries Summaries { get; }
 

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using GoFlow.Application.Telemetry;
 using GoFlow.Application.Tests.Builders;
+using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Hosting;
@@ -30,7 +32,7 @@ public sealed class TaskCountsRefresherTests
     [Test]
     public async Task ExecuteAsync_HostStarted_GaugesReportTheStoreCount()
     {
-        CountsAre(new TaskCounts(4, 2));
+        CountsAre(Counts(4, 2));
         _lifetime.Start();
         using var refresher = CreateRefresher();
 
@@ -43,9 +45,27 @@ public sealed class TaskCountsRefresherTests
     }
 
     [Test]
+    public async Task ExecuteAsync_HostStarted_GaugesEveryUnfinishedStatusTheDomainHas()
+    {
+        CountsAre(Counts(4, 2, waiting: 3));
+        _lifetime.Start();
+        using var refresher = CreateRefresher();
+
+        await refresher.StartAsync(CancellationToken.None);
+        var waiting = await GaugeUntilAsync("goflow.tasks.waiting", value => value is not null);
+        await refresher.StopAsync(CancellationToken.None);
+
+        Assert.That(waiting, Is.EqualTo(3));
+        Assert.That(
+            TaskTransitions.Unfinished.Select(status => Gauge(EngineTelemetry.TaskGaugeName(status))),
+            Is.EqualTo(new long?[] { 4, 2, 3 }),
+            "goflow.tasks.pending, .running and .waiting, in the order the domain lists them");
+    }
+
+    [Test]
     public async Task ExecuteAsync_IntervalPasses_CountsAgain()
     {
-        CountsAre(new TaskCounts(4, 2), new TaskCounts(1, 0));
+        CountsAre(Counts(4, 2), Counts(1, 0));
         _lifetime.Start();
         using var refresher = CreateRefresher();
         await refresher.StartAsync(CancellationToken.None);
@@ -65,7 +85,7 @@ public sealed class TaskCountsRefresherTests
         var calls = 0;
         _statistics.Setup(statistics => statistics.CountAsync(It.IsAny<CancellationToken>()))
             .ReturnsAsync(() => Interlocked.Increment(ref calls) == 1
-                ? new TaskCounts(4, 2)
+                ? Counts(4, 2)
                 : throw new StoreUnavailableException("The MySQL database cannot be reached.", new TimeoutException()));
         _lifetime.Start();
         using var refresher = CreateRefresher();
@@ -90,7 +110,7 @@ public sealed class TaskCountsRefresherTests
             .ReturnsAsync(() =>
             {
                 countedBeforeStart.Add(!_lifetime.ApplicationStarted.IsCancellationRequested);
-                return new TaskCounts(1, 1);
+                return Counts(1, 1);
             });
         using var refresher = CreateRefresher();
         await refresher.StartAsync(CancellationToken.None);
@@ -112,6 +132,14 @@ public sealed class TaskCountsRefresherTests
 
     private TaskCountsRefresher CreateRefresher() =>
         new(_statistics.Object, _telemetry.Engine, _lifetime, _clock, NullLogger<TaskCountsRefresher>.Instance);
+
+    private static TaskCounts Counts(long pending, long running, long waiting = 0) => new(
+        new Dictionary<WorkflowTaskStatus, long>
+        {
+            [WorkflowTaskStatus.Pending] = pending,
+            [WorkflowTaskStatus.Running] = running,
+            [WorkflowTaskStatus.Waiting] = waiting,
+        });
 
     private void CountsAre(params TaskCounts[] counts)
     {

@@ -108,8 +108,25 @@ public sealed class OperationsTests
         var result = await Retry().RetryAsync(workflow.Id, default);
 
         Assert.That(result.Outcome, Is.EqualTo(WorkflowChangeOutcome.Changed));
-        Assert.That(asked, Is.EqualTo(new WorkflowRetry(workflow.Id, 1, TestDefinitions.Policy.MaxAttempts, TestDefinitions.Now)));
+        Assert.That(asked, Is.EqualTo(new WorkflowRetry(workflow.Id, 1, TestDefinitions.Policy.MaxAttempts, TestDefinitions.Now, DueAt: TestDefinitions.Now)));
         _workAvailable.Verify(s => s.Notify(), Times.Once);
+    }
+
+    [Test]
+    public async Task RetryAsync_DelayedStartCancelledBeforeItsTime_KeepsTheStartTime()
+    {
+        var startAt = TestDefinitions.Now.AddHours(3);
+        var workflow = View(WorkflowStatus.Cancelled);
+        FindReturns(workflow, Task(0, WorkflowTaskStatus.Cancelled) with { Attempt = 0, ScheduledAt = startAt });
+        WorkflowRetry? asked = null;
+        _repository.Setup(r => r.RetryAsync(It.IsAny<WorkflowRetry>(), It.IsAny<CancellationToken>()))
+            .Callback((WorkflowRetry retry, CancellationToken _) => asked = retry)
+            .ReturnsAsync(new WorkflowChangeResult(WorkflowChangeOutcome.Changed, WorkflowStatus.Pending));
+
+        await Retry().RetryAsync(workflow.Id, default);
+
+        Assert.That(asked?.DueAt, Is.EqualTo(startAt), "not run before the time the start asked for");
+        Assert.That(asked?.Now, Is.EqualTo(TestDefinitions.Now));
     }
 
     [TestCase(WorkflowStatus.Pending)]

@@ -16,6 +16,7 @@ public sealed class WorkflowBuilder
     private DateTimeOffset _createdAt = TestTimes.Start;
 
     private string? _traceParent;
+    private DateTimeOffset? _startAt;
 
     public WorkflowDefinition Definition => new(
         _name,
@@ -64,8 +65,15 @@ public sealed class WorkflowBuilder
         return this;
     }
 
+    /// <summary>A delayed start: the first task is due at <paramref name="startAt"/> (ADR 0018).</summary>
+    public WorkflowBuilder StartingAt(DateTimeOffset startAt)
+    {
+        _startAt = startAt;
+        return this;
+    }
+
     public (WorkflowInstance Workflow, WorkflowTask FirstTask) Build() =>
-        WorkflowInstance.Create(Definition, _input, _createdAt, _traceParent);
+        WorkflowInstance.Create(Definition, _input, _createdAt, _traceParent, _startAt);
 
     /// <summary>Builds the workflow and stores it through <paramref name="repository"/>.</summary>
     public async Task<WorkflowInstance> CreateAsync(IWorkflowRepository repository)
