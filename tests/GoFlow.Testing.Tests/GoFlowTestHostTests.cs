@@ -1,7 +1,10 @@
+using System.Text.Json;
 using GoFlow.Application;
 using GoFlow.Application.Definitions;
 using GoFlow.Domain;
 using GoFlow.Domain.Transitions;
+using GoFlow.Ports.Driven;
+using GoFlow.Ports.Driving;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -293,6 +296,30 @@ public sealed class GoFlowTestHostTests
                 Throws.ArgumentException, "not a JSON object: the API's 400");
             Assert.That(async () => await goflow.SignalAsync(id, "approved"),
                 Throws.InvalidOperationException, "already received: the API's 409");
+        }
+    }
+
+    [Test]
+    public async Task Services_DelayedStartCancelledAndRetriedBeforeItsTime_RunsAtItsStartTime()
+    {
+        // Through the driving ports the API uses: a retry does not run early what the start planned for later.
+        await using var goflow = await StartAsync(builder => builder.AddWorkflow("Pipeline", "First").AddTaskHandler<AddsItsStep>("First"));
+        var startAt = Start.AddHours(6);
+        var started = await goflow.Services.GetRequiredService<IStartWorkflow>().StartAsync(
+            new StartWorkflowCommand("Pipeline", JsonSerializer.SerializeToElement(new { order_id = "A-1" }), StartAt: startAt), CancellationToken.None);
+        var id = ((StartWorkflowResult.Started)started).Workflow.Id;
+        goflow.Clock.Advance(TimeSpan.FromHours(1));
+        await goflow.Services.GetRequiredService<ICancelWorkflow>().CancelAsync(id, CancellationToken.None);
+        var retried = await goflow.Services.GetRequiredService<IRetryWorkflow>().RetryAsync(id, CancellationToken.None);
+
+        var run = await goflow.RunUntilFinishedAsync(id);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(retried.Outcome, Is.EqualTo(WorkflowChangeOutcome.Changed));
+            Assert.That(run.Status, Is.EqualTo(WorkflowStatus.Completed));
+            Assert.That(run.Activity.Single(entry => entry.Action == ActivityAction.TaskStarted).CreatedAt, Is.EqualTo(startAt));
+            Assert.That(goflow.Clock.GetUtcNow(), Is.EqualTo(startAt), "time skipped to the start, not past it");
         }
     }
 
