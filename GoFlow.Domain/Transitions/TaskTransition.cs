@@ -29,18 +29,23 @@ public sealed record TaskTransition(
     /// The activity rows this transition writes for <paramref name="task"/> at <paramref name="at"/>: a TASK_STARTED row
     /// names the worker, a row of a transition that sets the error carries it, and <paramref name="retryAt"/> when given.
     /// </summary>
-    public IEnumerable<NewActivity> Log(
+    public NewActivity[] Log(
         ActivitySubject task, DateTimeOffset at, string? error = null, DateTimeOffset? retryAt = null)
     {
-        // Indexed: a foreach over the interface would allocate an enumerator each time, and every step logs here.
-        for (var index = 0; index < Activity.Count; index++)
+        // Every step logs here, so the rows come as an array of their exact count rather than from an iterator, whose
+        // object would cost more than the array and hold the subject (a value) twice. Indexed: a foreach over the
+        // interface would allocate an enumerator each time.
+        var rows = new NewActivity[Activity.Count];
+        for (var index = 0; index < rows.Length; index++)
         {
             var action = Activity[index];
             var details = action == ActivityAction.TaskStarted
                 ? ActivityDetails.ForStartedTask(task.TaskName, task.Attempt, task.WorkerId ?? string.Empty)
                 : ActivityDetails.ForTask(task.TaskName, task.Attempt, Sets.HasFlag(TaskFields.Error) ? error : null, retryAt);
-            yield return new NewActivity(task.WorkflowId, task.TaskId, action, details, at);
+            rows[index] = new NewActivity(task.WorkflowId, task.TaskId, action, details, at);
         }
+
+        return rows;
     }
 }
 

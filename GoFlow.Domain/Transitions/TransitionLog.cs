@@ -13,10 +13,13 @@ public static class TransitionLog
     public static IEnumerable<NewActivity> Completed(
         ActivitySubject task, string workflowName, bool lastStep, ActivitySubject? handedOver, DateTimeOffset at)
     {
+        var completed = TaskTransitions.Complete.Log(task, at);
         var next = lastStep
             ? WorkflowTransitions.Complete.Log(task.WorkflowId, workflowName, at)
             : handedOver is { } nextTask ? TaskTransitions.HandOver.Log(nextTask, at) : [];
-        return TaskTransitions.Complete.Log(task, at).Concat(next);
+        // One array: every step's completion logs here, and the stores add the rows to a list, which copies an array.
+        NewActivity[] rows = next.Length == 0 ? completed : [.. completed, .. next];
+        return rows;
     }
 
     /// <summary>An attempt failed: TASK_RETRY_SCHEDULED when <paramref name="retryAt"/> is given, else TASK_FAILED and WORKFLOW_FAILED.</summary>

@@ -24,6 +24,15 @@ public sealed record WorkflowTransition(
     public bool Creates => From.Count == 0;
 
     /// <summary>The activity rows this transition writes for workflow <paramref name="workflowId"/> at <paramref name="at"/>.</summary>
-    public IEnumerable<NewActivity> Log(WorkflowId workflowId, string workflowName, DateTimeOffset at) =>
-        Activity.Select(action => new NewActivity(workflowId, null, action, ActivityDetails.ForWorkflow(workflowName), at));
+    public NewActivity[] Log(WorkflowId workflowId, string workflowName, DateTimeOffset at)
+    {
+        // An array, as TaskTransition.Log gives: a workflow's last step logs here.
+        var rows = new NewActivity[Activity.Count];
+        for (var index = 0; index < rows.Length; index++)
+        {
+            rows[index] = new NewActivity(workflowId, null, Activity[index], ActivityDetails.ForWorkflow(workflowName), at);
+        }
+
+        return rows;
+    }
 }
