@@ -77,7 +77,7 @@ public static class HttpServiceCollectionExtensions
     /// as <c>application/problem+json</c>, then the limits on the request target and headers (<see cref="ApiOptions"/>:
     /// 414 or 431), then the API key check, which (when keys are configured) answers 401 to every request without a valid
     /// key except the health checks, <c>/health</c> and below, then the refusal of a body sent to an endpoint that takes
-    /// none (<see cref="TakesNoRequestBody{TBuilder}"/>: 400). Call it before mapping endpoints.
+    /// none (<see cref="MapGroupTakingNoBody"/>: 400). Call it before mapping endpoints.
     /// </summary>
     public static IApplicationBuilder UseGoFlowHttp(this IApplicationBuilder app)
     {
@@ -109,14 +109,14 @@ public static class HttpServiceCollectionExtensions
     /// <summary>
     /// Maps /workflows, /workflow-definitions, /schedules and the OpenAPI document at /openapi/v1.json. Only
     /// <c>POST /workflows</c> and <c>POST /workflows/{id}/signals/{name}</c> take a body; every other route refuses one
-    /// (<see cref="TakesNoRequestBody{TBuilder}"/>).
+    /// (<see cref="MapGroupTakingNoBody"/>).
     /// </summary>
     public static IEndpointRouteBuilder MapWorkflowEndpoints(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
 
         // One group for the whole API, so that a route added to it later refuses a body unless it declares one.
-        var api = endpoints.MapGroup(string.Empty).TakesNoRequestBody();
+        var api = endpoints.MapGroupTakingNoBody();
         api.MapWorkflowsApi();
         api.MapSignalsApi();
         api.MapWorkflowDefinitionsApi();
@@ -129,16 +129,16 @@ public static class HttpServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Marks <paramref name="builder"/>'s endpoints as taking no request body: a request to one of them with content (a
-    /// <c>Content-Length</c> above 0, or a <c>Transfer-Encoding</c>) gets a 400 problem from the middleware that
-    /// <see cref="UseGoFlowHttp"/> adds, and reaches no handler; an empty body (<c>Content-Length: 0</c>) passes. GoFlow
-    /// marks its own routes with it; a group of the application's own can be held to the same rule.
+    /// Maps a group, with no prefix of its own, whose routes take no request body: a request to one of them with content
+    /// (a <c>Content-Length</c> above 0, or a <c>Transfer-Encoding</c>) gets a 400 problem from the middleware that
+    /// <see cref="UseGoFlowHttp"/> adds and reaches no handler; an empty body (<c>Content-Length: 0</c>) passes. GoFlow
+    /// maps its own routes in such groups, so a route added to one refuses a body unless it declares one; an
+    /// application can hold its own routes to the same rule by mapping them in one.
     /// </summary>
-    public static TBuilder TakesNoRequestBody<TBuilder>(this TBuilder builder)
-        where TBuilder : IEndpointConventionBuilder
+    public static RouteGroupBuilder MapGroupTakingNoBody(this IEndpointRouteBuilder endpoints)
     {
-        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(endpoints);
 
-        return builder.WithMetadata(RequestBodyMetadata.None);
+        return endpoints.MapGroup(string.Empty).WithMetadata(RequestBodyMetadata.None);
     }
 }

@@ -27,7 +27,7 @@ public static class GoFlowEndpointExtensions
         app.MapWorkflowEndpoints();
 
         // The surfaces mapped outside the HTTP adapter only read; they refuse a body as the adapter's routes do.
-        var reads = app.MapGroup(string.Empty).TakesNoRequestBody();
+        var reads = app.MapGroupTakingNoBody();
         reads.MapGoFlowMetrics();
         reads.MapGoFlowDashboard();
         return app;

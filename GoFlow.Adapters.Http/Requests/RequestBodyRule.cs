@@ -23,7 +23,7 @@ internal sealed class RequestBodyMetadata
 
 /// <summary>
 /// The endpoints that read a body declare it here. Every other endpoint of GoFlow's is in a group marked
-/// <see cref="HttpServiceCollectionExtensions.TakesNoRequestBody{TBuilder}"/>, so a new one refuses a body unless it says
+/// <see cref="HttpServiceCollectionExtensions.MapGroupTakingNoBody"/>, so a new one refuses a body unless it says
 /// otherwise. The declaration also describes the body in the OpenAPI document: the document and the rule cannot disagree.
 /// </summary>
 internal static class RequestBodyDeclaration
@@ -36,7 +36,7 @@ internal static class RequestBodyDeclaration
 }
 
 /// <summary>
-/// Refuses a request that carries content to an endpoint that takes none (<see cref="HttpServiceCollectionExtensions.TakesNoRequestBody{TBuilder}"/>), with a
+/// Refuses a request that carries content to an endpoint that takes none (<see cref="HttpServiceCollectionExtensions.MapGroupTakingNoBody"/>), with a
 /// 400 problem, before the endpoint runs: a client that sends a body to POST /workflows/{id}/cancel means something by
 /// it (a reason, an option), and dropping it silently would hide that client's mistake (ADR 0016). An empty body passes:
 /// clients send <c>Content-Length: 0</c> with a POST that has none.

@@ -88,9 +88,10 @@ internal sealed class AdapterApp : IAsyncDisposable
         app.UseGoFlowHttp();
         app.MapWorkflowEndpoints();
         // Stands in for the health checks, which are mapped outside this adapter's routes.
-        // Marked as GoFlow marks the routes they stand in for.
-        app.MapGet(DummyHealthPath, () => "alive").ExcludeFromDescription().TakesNoRequestBody();
-        app.MapGet(AnonymousPath, () => "no data here").AllowAnonymous().ExcludeFromDescription().TakesNoRequestBody();
+        // In a group that takes no body, as GoFlow maps the routes they stand in for.
+        var standIns = app.MapGroupTakingNoBody();
+        standIns.MapGet(DummyHealthPath, () => "alive").ExcludeFromDescription();
+        standIns.MapGet(AnonymousPath, () => "no data here").AllowAnonymous().ExcludeFromDescription();
         await app.StartAsync();
 
         HttpClient client;
