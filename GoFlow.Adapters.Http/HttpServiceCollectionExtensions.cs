@@ -5,12 +5,14 @@ using GoFlow.Adapters.Http.Health;
 using GoFlow.Adapters.Http.Load;
 using GoFlow.Adapters.Http.OpenApi;
 using GoFlow.Adapters.Http.Problems;
+using GoFlow.Adapters.Http.Requests;
 using GoFlow.Adapters.Http.Security;
 using GoFlow.Ports.Driven;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -40,6 +42,7 @@ public static class HttpServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>());
         services.TryAddSingleton(provider => new ApiKeys(provider.GetRequiredService<IOptions<ApiOptions>>().Value.Keys));
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, ListenAddressGuard>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<KestrelServerOptions>, KestrelParserLimits>());
 
         // A worker in this process asks it how busy the API is (ADR 0021); the application's default says "not at all".
         services.TryAddSingleton<ApiRequestsInFlight>();
@@ -71,8 +74,10 @@ public static class HttpServiceCollectionExtensions
     /// <summary>
     /// Counts the requests in flight (<c>IApiLoad</c>, which a worker in this process reads), then adds the exception
     /// handler and status-code pages, so that unexpected errors, unknown routes (404) and wrong methods (405) all answer
-    /// as <c>application/problem+json</c>, then the API key check, which (when keys are configured) answers 401 to every
-    /// request without a valid key except the health checks, <c>/health</c> and below. Call it before mapping endpoints.
+    /// as <c>application/problem+json</c>, then the limits on the request target and headers (<see cref="ApiOptions"/>:
+    /// 414 or 431), then the API key check, which (when keys are configured) answers 401 to every request without a valid
+    /// key except the health checks, <c>/health</c> and below, then the refusal of a body sent to an endpoint that takes
+    /// none (<see cref="MapGroupTakingNoBody"/>: 400). Call it before mapping endpoints.
     /// </summary>
     public static IApplicationBuilder UseGoFlowHttp(this IApplicationBuilder app)
     {
@@ -81,7 +86,9 @@ public static class HttpServiceCollectionExtensions
         app.Use(app.ApplicationServices.GetRequiredService<ApiRequestsInFlight>().CountAsync);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestHeadLimits>();
         app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseMiddleware<UnexpectedBodyRefusal>();
 
         return app;
     }
@@ -99,19 +106,39 @@ public static class HttpServiceCollectionExtensions
         return HealthEndpoints.MapHealthEndpoints(endpoints);
     }
 
-    /// <summary>Maps /workflows, /workflow-definitions, /schedules and the OpenAPI document at /openapi/v1.json.</summary>
+    /// <summary>
+    /// Maps /workflows, /workflow-definitions, /schedules and the OpenAPI document at /openapi/v1.json. Only
+    /// <c>POST /workflows</c> and <c>POST /workflows/{id}/signals/{name}</c> take a body; every other route refuses one
+    /// (<see cref="MapGroupTakingNoBody"/>).
+    /// </summary>
     public static IEndpointRouteBuilder MapWorkflowEndpoints(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
 
-        endpoints.MapWorkflowsApi();
-        endpoints.MapSignalsApi();
-        endpoints.MapWorkflowDefinitionsApi();
-        endpoints.MapSchedulesApi();
+        // One group for the whole API, so that a route added to it later refuses a body unless it declares one.
+        var api = endpoints.MapGroupTakingNoBody();
+        api.MapWorkflowsApi();
+        api.MapSignalsApi();
+        api.MapWorkflowDefinitionsApi();
+        api.MapSchedulesApi();
 
         // The API's own description, behind the API keys like every route outside /health.
-        endpoints.MapOpenApi(GoFlowOpenApi.DocumentPath).AnswersGetAndHead();
+        api.MapOpenApi(GoFlowOpenApi.DocumentPath).AnswersGetAndHead();
 
         return endpoints;
+    }
+
+    /// <summary>
+    /// Maps a group, with no prefix of its own, whose routes take no request body: a request to one of them with content
+    /// (a <c>Content-Length</c> above 0, or a <c>Transfer-Encoding</c>) gets a 400 problem from the middleware that
+    /// <see cref="UseGoFlowHttp"/> adds and reaches no handler; an empty body (<c>Content-Length: 0</c>) passes. GoFlow
+    /// maps its own routes in such groups, so a route added to one refuses a body unless it declares one; an
+    /// application can hold its own routes to the same rule by mapping them in one.
+    /// </summary>
+    public static RouteGroupBuilder MapGroupTakingNoBody(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+
+        return endpoints.MapGroup(string.Empty).WithMetadata(RequestBodyMetadata.None);
     }
 }

@@ -24,9 +24,12 @@ public static class GoFlowEndpointExtensions
         // Each surface is one line here, so that a new one is one more line.
         app.UseGoFlowHttp();
         app.MapHealthEndpoints();
-        app.MapGoFlowMetrics();
         app.MapWorkflowEndpoints();
-        app.MapGoFlowDashboard();
+
+        // The surfaces mapped outside the HTTP adapter only read; they refuse a body as the adapter's routes do.
+        var reads = app.MapGroupTakingNoBody();
+        reads.MapGoFlowMetrics();
+        reads.MapGoFlowDashboard();
         return app;
     }
 }

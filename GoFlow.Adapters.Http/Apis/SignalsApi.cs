@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using GoFlow.Adapters.Http.Contracts;
 using GoFlow.Adapters.Http.OpenApi;
+using GoFlow.Adapters.Http.Requests;
 using GoFlow.Domain;
 using GoFlow.Ports.Driving;
 using Microsoft.AspNetCore.Builder;
@@ -28,7 +29,7 @@ internal static class SignalsApi
                 "name. With an Idempotency-Key, a repeat of the same request answers as the first did and stores " +
                 "nothing; the same key with a different payload is 422. 404: no such workflow, or no step of it waits " +
                 "for that name; 409: the workflow has finished, or has received that signal already.")
-            .AddOpenApiOperationTransformer(SignalSchema.DescribeBody)
+            .TakesJsonBody(SignalSchema.DescribeBody)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)

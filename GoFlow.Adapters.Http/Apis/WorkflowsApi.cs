@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using GoFlow.Adapters.Http.Contracts;
 using GoFlow.Adapters.Http.OpenApi;
+using GoFlow.Adapters.Http.Requests;
 using GoFlow.Domain;
 using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
@@ -39,7 +40,7 @@ internal static class WorkflowsApi
             .WithDescription(
                 "201 with the new workflow. With an Idempotency-Key, a repeat of the same request answers 200 with the " +
                 "workflow the first one started (same id, same Location), and the same key with a different request 422.")
-            .AddOpenApiOperationTransformer(StartWorkflowSchema.DescribeBody)
+            .TakesJsonBody(StartWorkflowSchema.DescribeBody)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);

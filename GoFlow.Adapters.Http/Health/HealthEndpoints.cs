@@ -23,8 +23,10 @@ internal static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks(LivePath, Options(_ => false)).WithName("Liveness").AnswersGetAndHead();
-        endpoints.MapHealthChecks(ReadyPath, Options(check => check.Tags.Contains(ReadyTag)))
+        // A probe reads nothing: like every route of GoFlow's, it refuses a body rather than ignore one.
+        var probes = endpoints.MapGroupTakingNoBody();
+        probes.MapHealthChecks(LivePath, Options(_ => false)).WithName("Liveness").AnswersGetAndHead();
+        probes.MapHealthChecks(ReadyPath, Options(check => check.Tags.Contains(ReadyTag)))
             .WithName("Readiness")
             .AnswersGetAndHead();
         return endpoints;

@@ -1,6 +1,6 @@
+using GoFlow.Adapters.Http.Problems;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 
@@ -79,23 +79,11 @@ internal sealed partial class ApiKeyMiddleware(
         return keys.Accepts(presented) ? null : Refusal.WrongKey;
     }
 
-    private async Task RefuseAsync(HttpContext context, Refusal refusal)
+    private Task RefuseAsync(HttpContext context, Refusal refusal)
     {
-        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = refusal.Challenge;
-        var problem = new ProblemDetails
-        {
-            Status = StatusCodes.Status401Unauthorized,
-            Title = "Unauthorized",
-            Detail = refusal.Detail,
-        };
-
-        // Some writer always accepts (ProblemJsonWriter), whatever the client's Accept header says.
-        await problemDetailsService.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = problem,
-        });
+        return ProblemAnswer.WriteAsync(
+            problemDetailsService, context, StatusCodes.Status401Unauthorized, "Unauthorized", refusal.Detail);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused {Method} {Path} with 401: {Reason}")]

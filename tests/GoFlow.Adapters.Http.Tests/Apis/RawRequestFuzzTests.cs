@@ -62,6 +62,89 @@ public sealed class RawRequestFuzzTests
             string.Join(", ", answers.OrderBy(answer => answer.Key).Select(answer => $"{answer.Key}: {answer.Value}")));
     }
 
+    /// <summary>
+    /// Requests over GoFlow's limits on the request target and headers (ApiOptions, defaults 8 KiB, 32 KiB, 100 fields) but
+    /// within the four times that Kestrel's parser is set to: GoFlow's 414 or 431 problem, never Kestrel's empty answer.
+    /// </summary>
+    [TestCase("a target one byte over", 414)]
+    [TestCase("a target three times over", 414)]
+    [TestCase("one header of 33 KiB", 431)]
+    [TestCase("headers of 100 KiB in all", 431)]
+    [TestCase("101 headers", 431)]
+    [TestCase("399 headers", 431)]
+    [TestCase("a header sent 150 times", 431)]
+    public async Task RawRequest_OverGoFlowsHeadLimits_AnswersAProblem(string request, int status)
+    {
+        var answer = await RawHttp.SendAsync(_app.Client.BaseAddress!, HeadLimitRequests[request]);
+
+        Assert.That(answer.Status, Is.EqualTo(status), answer.Body);
+        Assert.That(answer.Header("Content-Type"), Does.StartWith(HttpJson.ProblemContentType), answer.Body);
+        Assert.That(answer.Body, Does.Contain($"\"status\":{status}"));
+        HttpJson.AssertNoInternals(answer.Body);
+        _app.Ports.VerifyNoneCalled();
+    }
+
+    /// <summary>Requests just within GoFlow's limits reach the route.</summary>
+    [TestCase("a target of exactly 8 KiB")]
+    [TestCase("headers of exactly 32 KiB")]
+    [TestCase("100 headers")]
+    public async Task RawRequest_AtGoFlowsHeadLimits_IsAnswered(string request)
+    {
+        var answer = await RawHttp.SendAsync(_app.Client.BaseAddress!, HeadLimitRequests[request]);
+
+        Assert.That(answer.Status, Is.EqualTo(200), answer.Body);
+    }
+
+    /// <summary>
+    /// What still gets Kestrel's own answer, with an empty body, before any middleware: a request far over the limits
+    /// (beyond the parser's four times), and one that is not HTTP (ADR 0016). Kestrel offers no hook to answer these.
+    /// </summary>
+    [TestCase("a target five times over", 414)]
+    [TestCase("headers of 140 KiB in all", 431)]
+    [TestCase("401 headers", 431)]
+    [TestCase("a request line that is not HTTP", 400)]
+    [TestCase("no Host header", 400)]
+    [TestCase("a header line without a colon", 400)]
+    public async Task RawRequest_BeyondTheServersParser_GetsKestrelsEmptyAnswer(string request, int status)
+    {
+        var answer = await RawHttp.SendAsync(_app.Client.BaseAddress!, HeadLimitRequests[request]);
+
+        Assert.That(answer.Status, Is.EqualTo(status), answer.Body);
+        Assert.That(answer.Body, Is.Empty);
+        _app.Ports.VerifyNoneCalled();
+    }
+
+    private static readonly Dictionary<string, string> HeadLimitRequests = new()
+    {
+        ["a target one byte over"] = Get(Target(8 * 1024 + 1)),
+        ["a target three times over"] = Get(Target(3 * 8 * 1024)),
+        ["a target of exactly 8 KiB"] = Get(Target(8 * 1024)),
+        ["a target five times over"] = Get(Target(5 * 8 * 1024)),
+        ["one header of 33 KiB"] = Get("/workflows", $"X-Big: {new string('a', 33 * 1024)}\r\n"),
+        ["headers of 100 KiB in all"] = Get("/workflows", Headers(count: 10, valueBytes: 10 * 1024)),
+        ["headers of 140 KiB in all"] = Get("/workflows", Headers(count: 14, valueBytes: 10 * 1024)),
+        // As GoFlow counts them (name, value, 4 for ": " and CRLF), Host: localhost is 17 bytes and Connection: close
+        // 19; X-Big takes the rest. Every request here has those two headers besides the ones it adds.
+        ["headers of exactly 32 KiB"] = Get("/workflows", $"X-Big: {new string('a', (32 * 1024) - 17 - 19 - 9)}\r\n"),
+        ["101 headers"] = Get("/workflows", Headers(count: 99, valueBytes: 1)),
+        ["100 headers"] = Get("/workflows", Headers(count: 98, valueBytes: 1)),
+        ["399 headers"] = Get("/workflows", Headers(count: 397, valueBytes: 1)),
+        ["401 headers"] = Get("/workflows", Headers(count: 399, valueBytes: 1)),
+        ["a header sent 150 times"] = Get("/workflows", string.Concat(Enumerable.Repeat("X-Same: 1\r\n", 150))),
+        ["a request line that is not HTTP"] = "GARBAGE\r\n\r\n",
+        ["no Host header"] = "GET /workflows HTTP/1.1\r\nConnection: close\r\n\r\n",
+        ["a header line without a colon"] = Get("/workflows", "Not a header\r\n"),
+    };
+
+    /// <summary>A GET of /workflows whose target is <paramref name="bytes"/> long (an unknown parameter pads it).</summary>
+    private static string Target(int bytes) => "/workflows?pad=" + new string('a', bytes - "/workflows?pad=".Length);
+
+    private static string Headers(int count, int valueBytes) =>
+        string.Concat(Enumerable.Range(0, count).Select(index => $"X-H{index}: {new string('a', valueBytes)}\r\n"));
+
+    private static string Get(string target, string headers = "") =>
+        $"GET {target} HTTP/1.1\r\nHost: localhost\r\n{headers}Connection: close\r\n\r\n";
+
     /// <summary>Real requests: a list read, a start with a declared length, a start in chunks.</summary>
     private static string[] Requests(Random random)
     {
@@ -93,7 +176,8 @@ public sealed class RawRequestFuzzTests
                         Pick(random, ["Content-Length: 5\r\n", "Content-Length: -1\r\n", "Content-Length: 99999999999999999999\r\n",
                             "Transfer-Encoding: chunked\r\n", "Transfer-Encoding: gzip, chunked\r\n", "Host: evil.example\r\n",
                             "X-Bad Header: 1\r\n", "Content-Type: text/json\r\n", ": empty name\r\n", "Expect: 100-continue\r\n",
-                            $"X-Long: {new string('a', 40_000)}\r\n"]));
+                            $"X-Long: {new string('a', 40_000)}\r\n", $"X-Huge: {new string('a', 200_000)}\r\n",
+                            string.Concat(Enumerable.Repeat("X-Many: 1\r\n", 150))]));
                     break;
                 case 2:
                     text.Replace("HTTP/1.1", Pick(random, ["HTTP/1.0", "HTTP/2.0", "HTTP/1.1 ", "HTTQ/1.1", "HTTP/1.10"]), 0, headerEnd);
@@ -109,7 +193,8 @@ public sealed class RawRequestFuzzTests
                     text.Length = random.Next(text.Length);
                     break;
                 case 6:
-                    text.Replace("/workflows", Pick(random, ["/workflows/../workflows", "/WORKFLOWS", "*", "http://evil.example/workflows", "/workflows%00", "/%"]), 0, headerEnd);
+                    text.Replace("/workflows", Pick(random, ["/workflows/../workflows", "/WORKFLOWS", "*", "http://evil.example/workflows", "/workflows%00", "/%",
+                        "/workflows?pad=" + new string('a', 9_000), "/workflows?pad=" + new string('a', 40_000)]), 0, headerEnd);
                     break;
                 default:
                     text.Insert(0, Pick(random, ["\r\n", " ", "GET / HTTP/1.1\r\nHost: x\r\n\r\n"]));

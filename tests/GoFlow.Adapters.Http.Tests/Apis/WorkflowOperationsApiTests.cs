@@ -207,16 +207,17 @@ public sealed class WorkflowOperationsApiTests
         Ports.RetryWorkflow.VerifyNoOtherCalls();
     }
 
-    [Test]
-    public async Task ChangeWorkflow_WithABody_IgnoresIt()
+    [TestCase("cancel")]
+    [TestCase("retry")]
+    public async Task ChangeWorkflow_WithABody_Answers400WithoutCallingAUseCase(string change)
     {
-        SetUpChange("cancel", new WorkflowChangeResult(WorkflowChangeOutcome.Conflict, WorkflowStatus.Completed));
-
         using var response = await _app.Client.PostAsync(
-            $"/workflows/{ReadModels.WorkflowId}/cancel", HttpJson.Body("<not json>", "application/xml"));
+            $"/workflows/{ReadModels.WorkflowId}/{change}", HttpJson.Body("<not json>", "application/xml"));
 
-        await HttpJson.ReadProblemAsync(response, 409);
-        Ports.CancelWorkflow.Verify(port => port.CancelAsync(ReadModels.WorkflowId, It.IsAny<CancellationToken>()), Times.Once);
+        var problem = await HttpJson.ReadProblemAsync(response, 400);
+        Assert.That(problem["detail"]?.GetValue<string>(), Does.StartWith($"POST /workflows/{{id}}/{change} takes no request body"));
+        Ports.CancelWorkflow.VerifyNoOtherCalls();
+        Ports.RetryWorkflow.VerifyNoOtherCalls();
     }
 
     [TestCase("key-1", "key-1")]

@@ -76,17 +76,17 @@ public sealed class CancelRetryEndpointTests(Store kind)
     }
 
     [Test]
-    public async Task Cancel_WithABody_IgnoresTheBody()
+    public async Task Cancel_WithABody_Answers400AndCancelsNothing()
     {
         var id = (await _api.Client.StartAsync("UserOnboarding", """{"email": "ada@example.com"}""")).Id();
 
         using var response = await _api.Client.PostAsync($"/workflows/{id}/cancel", HttpJson.Body("not json at all", "text/plain"));
 
-        var body = await HttpJson.ReadObjectAsync(response);
+        var problem = await HttpJson.ReadProblemAsync(response, 400);
         using (Assert.EnterMultipleScope())
         {
-            Assert.That((int)response.StatusCode, Is.EqualTo(200), body.ToJsonString());
-            Assert.That(body["data"]!.Status(), Is.EqualTo("CANCELLED"));
+            Assert.That(problem["title"]?.GetValue<string>(), Is.EqualTo("Request body not accepted"));
+            Assert.That((await _api.Client.GetWorkflowAsync(id)).Status(), Is.Not.EqualTo("CANCELLED"));
         }
     }
 

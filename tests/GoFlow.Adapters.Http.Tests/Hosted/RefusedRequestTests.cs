@@ -176,7 +176,8 @@ public sealed class RefusedRequestTests
 
         using var response = await _api.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), $"/workflows/{id}{rest}")
         {
-            Content = method == "POST" ? HttpJson.Body("{}") : null,
+            // Only the signal takes a body; the cancel refuses one (ADR 0016).
+            Content = rest.StartsWith("/signals", StringComparison.Ordinal) ? HttpJson.Body("{}") : null,
         });
 
         var problem = await HttpJson.ReadProblemAsync(response, 404);

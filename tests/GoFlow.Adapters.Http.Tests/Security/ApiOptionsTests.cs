@@ -8,7 +8,7 @@ namespace GoFlow.Adapters.Http.Tests.Security;
 public sealed class ApiOptionsTests
 {
     [Test]
-    public void Defaults_AreNoKeysLoopbackOnlyOneMebibyteAndThirtyOneLevels()
+    public void Defaults_AreNoKeysLoopbackOnlyOneMebibyteThirtyOneLevelsAndKestrelsHeadLimits()
     {
         var options = Bind([]);
 
@@ -18,6 +18,9 @@ public sealed class ApiOptionsTests
             Assert.That(options.AllowAnonymous, Is.False);
             Assert.That(options.MaxRequestBodyBytes, Is.EqualTo(1_048_576));
             Assert.That(options.MaxPayloadDepth, Is.EqualTo(31));
+            Assert.That(options.MaxRequestTargetBytes, Is.EqualTo(8192));
+            Assert.That(options.MaxRequestHeadersBytes, Is.EqualTo(32_768));
+            Assert.That(options.MaxRequestHeaderCount, Is.EqualTo(100));
         }
     }
 
@@ -61,6 +64,12 @@ public sealed class ApiOptionsTests
     [TestCase("Api:MaxRequestBodyBytes", "4194305")]
     [TestCase("Api:MaxPayloadDepth", "0")]
     [TestCase("Api:MaxPayloadDepth", "65")]
+    [TestCase("Api:MaxRequestTargetBytes", "255")]
+    [TestCase("Api:MaxRequestTargetBytes", "65537")]
+    [TestCase("Api:MaxRequestHeadersBytes", "1023")]
+    [TestCase("Api:MaxRequestHeadersBytes", "262145")]
+    [TestCase("Api:MaxRequestHeaderCount", "15")]
+    [TestCase("Api:MaxRequestHeaderCount", "1001")]
     public void Validate_LimitOutOfRange_FailsNamingIt(string key, string value)
     {
         Assert.That(
@@ -71,6 +80,9 @@ public sealed class ApiOptionsTests
     [TestCase("Api:MaxRequestBodyBytes", "4194304")]
     [TestCase("Api:MaxPayloadDepth", "64")]
     [TestCase("Api:MaxPayloadDepth", "1")]
+    [TestCase("Api:MaxRequestTargetBytes", "65536")]
+    [TestCase("Api:MaxRequestHeadersBytes", "262144")]
+    [TestCase("Api:MaxRequestHeaderCount", "1000")]
     public void Validate_LimitAtTheEdgeOfItsRange_IsAccepted(string key, string value)
     {
         Assert.That(() => Bind(new() { [key] = value }), Throws.Nothing);

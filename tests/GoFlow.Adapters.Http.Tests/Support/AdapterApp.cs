@@ -78,14 +78,20 @@ internal sealed class AdapterApp : IAsyncDisposable
             .AddSingleton(ports.ListWorkflowDefinitions.Object)
             .AddSingleton(ports.ListWorkflows.Object)
             .AddSingleton(ports.CancelWorkflow.Object)
-            .AddSingleton(ports.RetryWorkflow.Object);
+            .AddSingleton(ports.RetryWorkflow.Object)
+            .AddSingleton(ports.DeliverSignal.Object)
+            .AddSingleton(ports.ListSchedules.Object)
+            .AddSingleton(ports.PauseSchedule.Object)
+            .AddSingleton(ports.TriggerSchedule.Object);
 
         var app = builder.Build();
         app.UseGoFlowHttp();
         app.MapWorkflowEndpoints();
         // Stands in for the health checks, which are mapped outside this adapter's routes.
-        app.MapGet(DummyHealthPath, () => "alive").ExcludeFromDescription();
-        app.MapGet(AnonymousPath, () => "no data here").AllowAnonymous().ExcludeFromDescription();
+        // In a group that takes no body, as GoFlow maps the routes they stand in for.
+        var standIns = app.MapGroupTakingNoBody();
+        standIns.MapGet(DummyHealthPath, () => "alive").ExcludeFromDescription();
+        standIns.MapGet(AnonymousPath, () => "no data here").AllowAnonymous().ExcludeFromDescription();
         await app.StartAsync();
 
         HttpClient client;
@@ -127,4 +133,28 @@ internal sealed class AdapterAppPorts
     public Mock<ICancelWorkflow> CancelWorkflow { get; } = new();
 
     public Mock<IRetryWorkflow> RetryWorkflow { get; } = new();
+
+    public Mock<IDeliverSignal> DeliverSignal { get; } = new();
+
+    public Mock<IListSchedules> ListSchedules { get; } = new();
+
+    public Mock<IPauseSchedule> PauseSchedule { get; } = new();
+
+    public Mock<ITriggerSchedule> TriggerSchedule { get; } = new();
+
+    /// <summary>Fails if any port was called (beyond calls already verified).</summary>
+    public void VerifyNoneCalled()
+    {
+        StartWorkflow.VerifyNoOtherCalls();
+        GetWorkflow.VerifyNoOtherCalls();
+        GetWorkflowActivity.VerifyNoOtherCalls();
+        ListWorkflowDefinitions.VerifyNoOtherCalls();
+        ListWorkflows.VerifyNoOtherCalls();
+        CancelWorkflow.VerifyNoOtherCalls();
+        RetryWorkflow.VerifyNoOtherCalls();
+        DeliverSignal.VerifyNoOtherCalls();
+        ListSchedules.VerifyNoOtherCalls();
+        PauseSchedule.VerifyNoOtherCalls();
+        TriggerSchedule.VerifyNoOtherCalls();
+    }
 }
