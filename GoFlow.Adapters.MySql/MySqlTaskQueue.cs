@@ -95,8 +95,9 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
         });
 
     /// <summary>
-    /// Runs <see cref="MySqlTaskQueueSql.SelectClaimCandidates"/> and reads its rows by column position, in the order
-    /// it selects them: a claim runs many times a second, and Dapper would look its cached reader up by the text each time.
+    /// Begins <paramref name="transaction"/> with <see cref="MySqlTaskQueueSql.SelectClaimCandidates"/> and reads its rows by
+    /// column position, in the order it selects them: a claim runs many times a second, and Dapper would look its cached
+    /// reader up by the text each time.
     /// </summary>
     private static async Task<List<ClaimCandidateRow>> SelectClaimCandidatesAsync(
         MySqlConnection connection, InlineTransaction transaction, DateTime now, int maxTasks, CancellationToken cancellationToken)
