@@ -26,6 +26,20 @@ internal static class ActivityLog
         await command.Command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Appends <paramref name="rows"/> and commits <paramref name="transaction"/>, in one round trip (ADR 0034): the
+    /// last writes of a transaction whose checks all came before.
+    /// </summary>
+    public static async Task AppendAndCommitAsync(
+        MySqlConnection connection, InlineTransaction transaction, IReadOnlyList<NewActivity> rows, CancellationToken cancellationToken)
+    {
+        await using var command = PositionalCommand.Rent(connection);
+        command.Command.CommandText = InsertAndCommitTexts.For(rows.Count);
+        AddValues(command, rows);
+        await command.Command.ExecuteNonQueryAsync(cancellationToken);
+        transaction.Committed();
+    }
+
     /// <summary>The characters <see cref="AppendInsert"/> appends for <paramref name="rowCount"/> rows, for a caller sizing its builder.</summary>
     public static int TextLength(int rowCount) => MySqlTaskQueueSql.InsertActivityLogsInto.Length + 1 + (((3 * ValuesPerRow) + 2) * rowCount);
 
@@ -36,6 +50,11 @@ internal static class ActivityLog
     private static readonly TextsByCount InsertTexts = new(
         largestCached: 256,
         rowCount => AppendInsert(new StringBuilder(TextLength(rowCount)), rowCount).ToString());
+
+    /// <summary>The same INSERT texts followed by a commit (<see cref="AppendAndCommitAsync"/>).</summary>
+    private static readonly TextsByCount InsertAndCommitTexts = new(
+        largestCached: 256,
+        rowCount => InlineTransaction.Commit(AppendInsert(new StringBuilder(TextLength(rowCount)), rowCount)).ToString());
 
     /// <summary>
     /// The one INSERT that appends <paramref name="rows"/>, its values added to <paramref name="parameters"/>, for a

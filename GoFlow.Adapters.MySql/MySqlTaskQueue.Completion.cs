@@ -1,4 +1,3 @@
-using System.Data;
 using Dapper;
 using GoFlow.Domain;
 using GoFlow.Domain.Transitions;
@@ -24,12 +23,12 @@ internal sealed partial class MySqlTaskQueue
             // The times written are answered too (a handed-over task's), so they are cut as the column keeps them.
             var storedNow = MySqlTime.Kept(now);
 
-            // Five round trips whatever the group size: begin, lock the tasks and read their claims, write, log, commit.
+            // Three round trips whatever the group size: begin with locking the tasks and reading their claims, write,
+            // log with the commit (ADR 0034).
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction =
-                await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            await using var transaction = new InlineTransaction(connection);
 
-            var claims = await LockCompletedTasksAsync(transaction, completions, cancellationToken);
+            var claims = await LockCompletedTasksAsync(connection, transaction, completions, cancellationToken);
             var held = completions.Where(completion => IsHeld(completion.Task, claims)).ToList();
             var recordedBefore = completions.Where(completion => WasCompletedByThisClaim(completion.Task, claims)).ToList();
             if (held.Count == 0 && recordedBefore.Count == 0)
@@ -38,7 +37,7 @@ internal sealed partial class MySqlTaskQueue
                 return recorded;
             }
 
-            await AcknowledgeAgainAsync(transaction, recordedBefore, storedNow, recorded, cancellationToken);
+            await AcknowledgeAgainAsync(connection, recordedBefore, storedNow, recorded, cancellationToken);
             if (held.Count == 0)
             {
                 await transaction.CommitAsync(cancellationToken);
@@ -47,7 +46,7 @@ internal sealed partial class MySqlTaskQueue
 
             var group = new CompletionGroup(held, storedNow);
             var nextTaskIds = new Dictionary<Guid, long>(group.Advancing.Count);
-            await using (var command = PositionalCommand.Rent(connection, transaction))
+            await using (var command = PositionalCommand.Rent(connection))
             {
                 command.Command.CommandText = MySqlTaskQueueSql.CompleteHeldTasks(group);
                 group.AddValuesTo(command);
@@ -83,8 +82,7 @@ internal sealed partial class MySqlTaskQueue
                 recorded.Add(completion, nextTask);
             }
 
-            await ActivityLog.AppendAsync(transaction, activity, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await ActivityLog.AppendAndCommitAsync(connection, transaction, activity, cancellationToken);
             return recorded;
         });
 
@@ -111,7 +109,7 @@ internal sealed partial class MySqlTaskQueue
     /// and a next step it handed over, still held by this owner, has its lease renewed and is handed over again.
     /// </summary>
     private static async Task AcknowledgeAgainAsync(
-        MySqlTransaction transaction,
+        MySqlConnection connection,
         IReadOnlyList<TaskCompletion> completions,
         DateTimeOffset now,
         Dictionary<TaskCompletion, ClaimedTask?> acknowledged,
@@ -122,7 +120,7 @@ internal sealed partial class MySqlTaskQueue
             ClaimedTask? nextTask = null;
             if (completion.Advance is { HandsOver: true } advance)
             {
-                var nextId = await transaction.Connection!.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+                var nextId = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
                     MySqlTaskQueueSql.RenewHandedOverTask,
                     new
                     {
@@ -132,7 +130,6 @@ internal sealed partial class MySqlTaskQueue
                         LeaseExpiresAt = MySqlTime.ToDatabase(advance.LeaseExpiresAt(now)!.Value),
                         Now = MySqlTime.ToDatabase(now),
                     },
-                    transaction,
                     cancellationToken: cancellationToken));
                 nextTask = nextId is { } id ? completion.Task.HandedOver(new TaskId(id), advance, completion.OutputPayload, now) : null;
             }
@@ -146,11 +143,15 @@ internal sealed partial class MySqlTaskQueue
     /// their claims by column position, in the order it selects them.
     /// </summary>
     private static async Task<Dictionary<long, HeldClaimRow>> LockCompletedTasksAsync(
-        MySqlTransaction transaction, IReadOnlyList<TaskCompletion> completions, CancellationToken cancellationToken)
+        MySqlConnection connection,
+        InlineTransaction transaction,
+        IReadOnlyList<TaskCompletion> completions,
+        CancellationToken cancellationToken)
     {
         var taskIds = completions.Select(completion => completion.Task.Id.Value).Distinct().ToList();
-        await using var command = PositionalCommand.Rent(transaction.Connection, transaction);
+        await using var command = PositionalCommand.Rent(connection);
         command.Command.CommandText = MySqlTaskQueueSql.LockCompletedTasks(taskIds.Count);
+        transaction.Begun();
         foreach (var taskId in taskIds)
         {
             command.AddValue(taskId);

@@ -21,15 +21,15 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(claim.MaxTasks);
             var now = MySqlTime.ToDatabase(claim.Now);
 
-            // Four round trips whatever the batch size: begin, lock the candidates, mark them and log them, commit.
+            // Three round trips whatever the batch size: begin with locking the candidates, mark them and log them, commit
+            // (ADR 0034). The commit stays a round trip of its own: the marking's row count is checked before it.
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction =
-                await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            await using var transaction = new InlineTransaction(connection);
 
-            var candidates = await SelectClaimCandidatesAsync(transaction, now, claim.MaxTasks, cancellationToken);
+            var candidates = await SelectClaimCandidatesAsync(connection, transaction, now, claim.MaxTasks, cancellationToken);
             if (candidates.Count == 0)
             {
-                await transaction.CommitAsync(cancellationToken);
+                await transaction.RollbackAsync(cancellationToken);
                 return [];
             }
 
@@ -40,7 +40,7 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
                     new WorkflowId(candidate.WorkflowInstanceId), new TaskId(candidate.Id), candidate.TaskName, candidate.Attempt + 1, claim.Owner),
                 claim.Now)).ToList();
             var workflowIds = candidates.Select(candidate => candidate.WorkflowInstanceId).Distinct().ToList();
-            await using var values = PositionalCommand.Rent(connection, transaction);
+            await using var values = PositionalCommand.Rent(connection);
             var command = values.Command;
             values.AddValue(claim.Owner);
             values.AddValue(MySqlTime.ToDatabase(claim.LeaseExpiresAt));
@@ -95,13 +95,15 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
         });
 
     /// <summary>
-    /// Runs <see cref="MySqlTaskQueueSql.SelectClaimCandidates"/> and reads its rows by column position, in the order
-    /// it selects them: a claim runs many times a second, and Dapper would look its cached reader up by the text each time.
+    /// Begins <paramref name="transaction"/> with <see cref="MySqlTaskQueueSql.SelectClaimCandidates"/> and reads its rows by
+    /// column position, in the order it selects them: a claim runs many times a second, and Dapper would look its cached
+    /// reader up by the text each time.
     /// </summary>
     private static async Task<List<ClaimCandidateRow>> SelectClaimCandidatesAsync(
-        MySqlTransaction transaction, DateTime now, int maxTasks, CancellationToken cancellationToken)
+        MySqlConnection connection, InlineTransaction transaction, DateTime now, int maxTasks, CancellationToken cancellationToken)
     {
-        await using var command = new MySqlCommand(MySqlTaskQueueSql.SelectClaimCandidates, transaction.Connection, transaction);
+        await using var command = new MySqlCommand(MySqlTaskQueueSql.BeginAndSelectClaimCandidates, connection);
+        transaction.Begun();
         command.Parameters.AddWithValue("@Now", now);
         command.Parameters.AddWithValue("@MaxTasks", maxTasks);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -47,6 +47,9 @@ internal static class MySqlTaskQueueSql
         FOR UPDATE SKIP LOCKED
         """;
 
+    /// <summary><see cref="SelectClaimCandidates"/> beginning the claim's transaction, in the same round trip (<see cref="InlineTransaction"/>).</summary>
+    public static readonly string BeginAndSelectClaimCandidates = InlineTransaction.Begin(SelectClaimCandidates);
+
     /// <summary>
     /// The rest of a claim, in one round trip, for the <paramref name="taskCount"/> candidates locked by
     /// <see cref="SelectClaimCandidates"/>: they become RUNNING under the claim's lease with their attempt counted, and
@@ -91,6 +94,7 @@ internal static class MySqlTaskQueueSql
     /// attempt) from those an earlier commit of the same claim recorded already (COMPLETED, same worker, same attempt: its
     /// acknowledgement was lost) and from the others. The rows stay locked until the commit, so the claims read here are
     /// the ones the writes after it find. Its values are positional (<see cref="PositionalValues"/>): the task ids.
+    /// It begins the transaction, in the same round trip (<see cref="InlineTransaction"/>).
     /// </summary>
     public static string LockCompletedTasks(int taskCount) => LockCompletedTasksTexts.For(taskCount);
 
@@ -98,7 +102,7 @@ internal static class MySqlTaskQueueSql
     private static readonly TextsByCount LockCompletedTasksTexts = new(largestCached: 256, MakeLockCompletedTasks);
 
     private static string MakeLockCompletedTasks(int taskCount) =>
-        new StringBuilder(capacity: 200 + (3 * taskCount))
+        InlineTransaction.Begin(new StringBuilder(capacity: 300 + (3 * taskCount)))
             .Append("""
                 SELECT id, status, lease_owner, worker_id, attempt
                 FROM tasks FORCE INDEX (PRIMARY)

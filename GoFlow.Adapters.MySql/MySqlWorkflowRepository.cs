@@ -18,7 +18,8 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
                 return;
             }
 
-            // Three round trips whatever the number: begin, the inserts (workflows, first tasks, WORKFLOW_CREATED rows), commit.
+            // One round trip whatever the number: begin, the inserts (workflows, first tasks, WORKFLOW_CREATED rows) and
+            // the commit in one command (ADR 0034).
             await using var values = PositionalCommand.Rent();
             foreach (var (workflow, _) in workflows)
             {
@@ -56,12 +57,11 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
             command.CommandText = MySqlWorkflowSql.CreateMany(workflows.Count);
 
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction =
-                await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            await using var transaction = new InlineTransaction(connection);
             command.Connection = connection;
-            command.Transaction = transaction;
+            transaction.Begun();
             await command.ExecuteNonQueryAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            transaction.Committed();
         });
 
     public Task<WorkflowDetails?> FindAsync(WorkflowId id, CancellationToken cancellationToken) =>

@@ -35,9 +35,13 @@ internal static class MySqlWorkflowSql
     /// </summary>
     private static readonly TextsByCount CreateManyTexts = new(
         largestCached: 64,
-        count => ActivityLog.AppendInsert(InsertWorkflowsAndFirstTasks(count), count).ToString());
+        count => InlineTransaction.Commit(InlineTransaction.Begin(
+            ActivityLog.AppendInsert(InsertWorkflowsAndFirstTasks(count), count))).ToString());
 
-    /// <summary>The text of a group of <paramref name="count"/> starts (<see cref="CreateManyTexts"/>).</summary>
+    /// <summary>
+    /// The text of a group of <paramref name="count"/> starts (<see cref="CreateManyTexts"/>): the whole transaction,
+    /// begin and commit included (<see cref="InlineTransaction"/>).
+    /// </summary>
     public static string CreateMany(int count) => CreateManyTexts.For(count);
 
     /// <summary>

@@ -27,6 +27,31 @@ internal sealed class MySqlWorkflowRepositoryTests : MySqlDatabaseFixture
     }
 
     [Test]
+    public async Task CreateManyAsync_FirstTaskCannotBeStoredOnAPoolThatKeepsSessions_LeavesNoTransactionForTheNextWrite()
+    {
+        // One pooled connection, not reset when it is taken again: whatever the failed group left open on it, the next
+        // group meets. Its begin would commit a transaction left open (the server ends one before starting another).
+        var connectionString = new MySqlConnector.MySqlConnectionStringBuilder(Database.ConnectionString) { ConnectionReset = false }.ConnectionString;
+        await using var dataSource = MySqlConnectionSettings.CreateDataSource(
+            new MySqlOptions { ConnectionString = connectionString, MaxOpenConnections = 1 });
+        var repository = new MySqlWorkflowRepository(dataSource);
+        var builder = new WorkflowBuilder();
+        var (workflow, _) = builder.Build();
+        var brokenTask = WorkflowTask.Create(workflow.Id, builder.Definition.FirstStep, "not json", TestTimes.Start);
+        Assert.That(
+            async () => await repository.CreateManyAsync([new NewWorkflow(workflow, brokenTask)], CancellationToken.None),
+            Throws.InstanceOf<MySqlConnector.MySqlException>());
+
+        var next = await new WorkflowBuilder().CreateAsync(repository);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await Storage.Repository.FindAsync(workflow.Id, CancellationToken.None), Is.Null, "the failed group's workflow row");
+            Assert.That(await Storage.Repository.FindAsync(next.Id, CancellationToken.None), Is.Not.Null, "the next group");
+        }
+    }
+
+    [Test]
     public async Task CreateManyAsync_Workflow_StoresTheFirstTasksMaxAttemptsInItsColumn()
     {
         var workflow = await new WorkflowBuilder().WithMaxAttempts(6, 2, 2).CreateAsync(Storage.Repository);
