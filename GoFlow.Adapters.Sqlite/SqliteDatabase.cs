@@ -67,7 +67,7 @@ internal sealed class SqliteDatabase : IDisposable
     /// transaction it leaves uncommitted is rolled back.
     /// </summary>
     public Task<T> WriteAsync<T>(
-        Func<SqliteConnection, SqliteTransaction, Task<T>> operation, CancellationToken cancellationToken) =>
+        Func<SqliteConnection, SqliteWriteTransaction, Task<T>> operation, CancellationToken cancellationToken) =>
         TransientConflictRetry.RunAsync(() => WriteOnceAsync(operation, cancellationToken), IsBusy, "SQLite", FilePath);
 
     /// <summary>
@@ -118,9 +118,9 @@ internal sealed class SqliteDatabase : IDisposable
     /// again. For the hot statements of a write, whose text never changes: each distinct text stays compiled while the
     /// connection is held. The caller must not dispose it.
     /// </summary>
-    public CompiledStatement Prepared(SqliteTransaction transaction, string sql)
+    public CompiledStatement Prepared(SqliteWriteTransaction transaction, string sql)
     {
-        if (_writer is not { } writer || !ReferenceEquals(transaction.Connection, writer.Connection))
+        if (_writer is not { } writer || !ReferenceEquals(transaction, writer.Transaction))
         {
             throw new InvalidOperationException("Prepared statements belong to the writers' connection: use them inside WriteAsync.");
         }
@@ -143,7 +143,7 @@ internal sealed class SqliteDatabase : IDisposable
     }
 
     private async Task<T> WriteOnceAsync<T>(
-        Func<SqliteConnection, SqliteTransaction, Task<T>> operation, CancellationToken cancellationToken)
+        Func<SqliteConnection, SqliteWriteTransaction, Task<T>> operation, CancellationToken cancellationToken)
     {
         if (!await _writers.WaitAsync(_busyTimeout, cancellationToken))
         {
@@ -156,15 +156,24 @@ internal sealed class SqliteDatabase : IDisposable
         {
             var writer = await HeldWriterAsync(cancellationToken);
 
-            // Not BeginTransaction(deferred: false): Microsoft.Data.Sqlite runs a busy BEGIN IMMEDIATE again itself,
-            // 150 ms apart, until its command timeout has passed, and that timeout is in whole seconds. A run would
-            // then wait a second or more for the lock however short the busy timeout, outlasting all the runs of a
-            // writer queued behind it (each waits the busy timeout for the queue), which then failed although the lock
-            // was freed after one run. A deferred BEGIN takes no lock; the write lock is taken at once by a statement
-            // of this adapter, which waits SQLite's busy_timeout and no longer (ADR 0022).
-            await using var transaction = writer.Connection.BeginTransaction(deferred: true);
-            writer.TakeWriteLock();
-            return await operation(writer.Connection, transaction);
+            // Not BEGIN IMMEDIATE through Microsoft.Data.Sqlite: the driver runs a busy one again itself, 150 ms apart,
+            // until its command timeout has passed, and that timeout is in whole seconds. A run would then wait a
+            // second or more for the lock however short the busy timeout, outlasting all the runs of a writer queued
+            // behind it (each waits the busy timeout for the queue), which then failed although the lock was freed
+            // after one run. A deferred BEGIN takes no lock; the write lock is taken at once by a statement of this
+            // adapter, which waits SQLite's busy_timeout and no longer (ADR 0022). Both are compiled once, as are the
+            // COMMIT and the ROLLBACK (SqliteWriteTransaction).
+            var transaction = writer.Transaction;
+            transaction.Begin();
+            try
+            {
+                writer.TakeWriteLock();
+                return await operation(writer.Connection, transaction);
+            }
+            finally
+            {
+                transaction.RollBackIfOpen();
+            }
         }
         catch (Exception exception)
         {
@@ -206,8 +215,12 @@ internal sealed class SqliteDatabase : IDisposable
         if (_writer is { } writer)
         {
             _writer = null;
+
+            // A transaction the driver does not know of, left open because its rollback failed too, must not go back to
+            // the pool with the connection: closed instead, which rolls it back.
+            var leftOpen = writer.Transaction.IsOpen;
             writer.DisposeStatements();
-            if (SqliteFileMoves.HasMoved(writer.Connection, FilePath))
+            if (leftOpen || SqliteFileMoves.HasMoved(writer.Connection, FilePath))
             {
                 Retire(writer.Connection);
             }
@@ -235,9 +248,9 @@ internal sealed class SqliteDatabase : IDisposable
     }
 
     /// <summary>
-    /// Closes a connection whose file is no longer at <see cref="FilePath"/>, and empties the pool, so that no pooled
-    /// connection on that file is handed out again: the pool's idle ones are closed now, those in use when they come
-    /// back. Closing them is safe for the file now at the path: SQLite's last connection to a file deletes the -wal and
+    /// Closes a connection rather than pool it, and empties the pool: for a connection left inside a transaction, and for
+    /// one whose file is no longer at <see cref="FilePath"/>, so that no pooled connection on that file is handed out
+    /// again (the pool's idle ones are closed now, those in use when they come back). Closing them is safe for the file now at the path: SQLite's last connection to a file deletes the -wal and
     /// -shm files at the file's path, which would be the new file's, but not when its file has moved (it then neither
     /// checkpoints nor deletes, <c>sqlite3PagerClose</c>), as SqliteFileReplacedTests checks.
     /// </summary>
@@ -296,11 +309,20 @@ internal sealed class SqliteDatabase : IDisposable
         }.ToString();
 
     /// <summary>The writers' held connection and the statements compiled on it, one per statement text.</summary>
-    private sealed class WriterConnection(SqliteConnection connection)
+    private sealed class WriterConnection
     {
         private readonly Dictionary<string, CompiledStatement> _statements = [];
 
-        public SqliteConnection Connection { get; } = connection;
+        public WriterConnection(SqliteConnection connection)
+        {
+            Connection = connection;
+            Transaction = new SqliteWriteTransaction(connection, Statement);
+        }
+
+        public SqliteConnection Connection { get; }
+
+        /// <summary>The connection's write transaction, begun anew by each write.</summary>
+        public SqliteWriteTransaction Transaction { get; }
 
         public CompiledStatement Statement(string sql)
         {
