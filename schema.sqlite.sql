@@ -76,8 +76,9 @@ CREATE TABLE IF NOT EXISTS tasks (
 -- Serves the claim: status = PENDING AND scheduled_at <= now ORDER BY scheduled_at, id.
 CREATE INDEX IF NOT EXISTS idx_tasks_claim ON tasks (status, scheduled_at, id);
 
--- Serves the recovery sweep that finds RUNNING tasks whose lease has expired.
-CREATE INDEX IF NOT EXISTS idx_tasks_lease ON tasks (status, lease_expires_at);
+-- No index for the lease sweep: it reads the RUNNING tasks through idx_tasks_claim (status first), at most a host's
+-- concurrency of them, every Worker:RecoveryInterval. An earlier release's idx_tasks_lease (status, lease_expires_at)
+-- changed with every claim, completion, hand-over and lease renewal; the start-up step drops it (ADR 0029, as on MySQL).
 
 CREATE TABLE IF NOT EXISTS activity_logs (
     id                   INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,

@@ -1,5 +1,4 @@
 using GoFlow.Domain;
-using Microsoft.Data.Sqlite;
 
 namespace GoFlow.Adapters.Sqlite;
 
@@ -10,7 +9,7 @@ internal static class ActivityLog
     /// One run of the compiled insert per row: each run is a call into the library in this process, with no round trip
     /// to save, so there is no multi-row form to build (whose text would change with the number of rows).
     /// </summary>
-    public static void Append(this SqliteDatabase database, SqliteTransaction transaction, IReadOnlyList<NewActivity> rows)
+    public static void Append(this SqliteDatabase database, SqliteWriteTransaction transaction, IReadOnlyList<NewActivity> rows)
     {
         if (rows.Count == 0)
         {

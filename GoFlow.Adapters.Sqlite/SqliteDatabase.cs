@@ -21,8 +21,9 @@ namespace GoFlow.Adapters.Sqlite;
 /// through one connection held open between them. SQLite compiles a statement per command, and Microsoft.Data.Sqlite
 /// keeps the compiled statement only as long as its command, so a new command per call parses and plans the statement
 /// again every time; on the held connection the hot statements are compiled once (<see cref="Prepared"/>). The held
-/// connection is given up after any failed write, and when its file is no longer at <see cref="FilePath"/>, so a file
-/// deleted under the store is reported unavailable as a fresh connection would report it.
+/// connection is given up after any failed write, and when its file is no longer at <see cref="FilePath"/> (asked at
+/// the start of each write, and of each read for the pooled readers): a file replaced under the store is then written
+/// and read at its path, and a file deleted is reported unavailable as a fresh connection would report it (ADR 0036).
 /// </para>
 /// </remarks>
 internal sealed class SqliteDatabase : IDisposable
@@ -66,7 +67,7 @@ internal sealed class SqliteDatabase : IDisposable
     /// transaction it leaves uncommitted is rolled back.
     /// </summary>
     public Task<T> WriteAsync<T>(
-        Func<SqliteConnection, SqliteTransaction, Task<T>> operation, CancellationToken cancellationToken) =>
+        Func<SqliteConnection, SqliteWriteTransaction, Task<T>> operation, CancellationToken cancellationToken) =>
         TransientConflictRetry.RunAsync(() => WriteOnceAsync(operation, cancellationToken), IsBusy, "SQLite", FilePath);
 
     /// <summary>
@@ -117,9 +118,9 @@ internal sealed class SqliteDatabase : IDisposable
     /// again. For the hot statements of a write, whose text never changes: each distinct text stays compiled while the
     /// connection is held. The caller must not dispose it.
     /// </summary>
-    public CompiledStatement Prepared(SqliteTransaction transaction, string sql)
+    public CompiledStatement Prepared(SqliteWriteTransaction transaction, string sql)
     {
-        if (_writer is not { } writer || !ReferenceEquals(transaction.Connection, writer.Connection))
+        if (_writer is not { } writer || !ReferenceEquals(transaction, writer.Transaction))
         {
             throw new InvalidOperationException("Prepared statements belong to the writers' connection: use them inside WriteAsync.");
         }
@@ -142,7 +143,7 @@ internal sealed class SqliteDatabase : IDisposable
     }
 
     private async Task<T> WriteOnceAsync<T>(
-        Func<SqliteConnection, SqliteTransaction, Task<T>> operation, CancellationToken cancellationToken)
+        Func<SqliteConnection, SqliteWriteTransaction, Task<T>> operation, CancellationToken cancellationToken)
     {
         if (!await _writers.WaitAsync(_busyTimeout, cancellationToken))
         {
@@ -155,15 +156,24 @@ internal sealed class SqliteDatabase : IDisposable
         {
             var writer = await HeldWriterAsync(cancellationToken);
 
-            // Not BeginTransaction(deferred: false): Microsoft.Data.Sqlite runs a busy BEGIN IMMEDIATE again itself,
-            // 150 ms apart, until its command timeout has passed, and that timeout is in whole seconds. A run would
-            // then wait a second or more for the lock however short the busy timeout, outlasting all the runs of a
-            // writer queued behind it (each waits the busy timeout for the queue), which then failed although the lock
-            // was freed after one run. A deferred BEGIN takes no lock; the write lock is taken at once by a statement
-            // of this adapter, which waits SQLite's busy_timeout and no longer (ADR 0022).
-            await using var transaction = writer.Connection.BeginTransaction(deferred: true);
-            writer.TakeWriteLock();
-            return await operation(writer.Connection, transaction);
+            // Not BEGIN IMMEDIATE through Microsoft.Data.Sqlite: the driver runs a busy one again itself, 150 ms apart,
+            // until its command timeout has passed, and that timeout is in whole seconds. A run would then wait a
+            // second or more for the lock however short the busy timeout, outlasting all the runs of a writer queued
+            // behind it (each waits the busy timeout for the queue), which then failed although the lock was freed
+            // after one run. A deferred BEGIN takes no lock; the write lock is taken at once by a statement of this
+            // adapter, which waits SQLite's busy_timeout and no longer (ADR 0022). Both are compiled once, as are the
+            // COMMIT and the ROLLBACK (SqliteWriteTransaction).
+            var transaction = writer.Transaction;
+            transaction.Begin();
+            try
+            {
+                writer.TakeWriteLock();
+                return await operation(writer.Connection, transaction);
+            }
+            finally
+            {
+                transaction.RollBackIfOpen();
+            }
         }
         catch (Exception exception)
         {
@@ -184,12 +194,13 @@ internal sealed class SqliteDatabase : IDisposable
 
     /// <summary>
     /// The writers' connection, opened when there is none or when the file it has open is no longer at
-    /// <see cref="FilePath"/> (deleted under the store: a new connection then fails to open it, as every write did
-    /// before the connection was held).
+    /// <see cref="FilePath"/>: replaced (a backup moved into place), the new connection writes to the file now there;
+    /// deleted, it fails to open it and the write is reported unavailable, as every write was before the connection
+    /// was held (ADR 0036).
     /// </summary>
     private async Task<WriterConnection> HeldWriterAsync(CancellationToken cancellationToken)
     {
-        if (_writer is { } held && File.Exists(FilePath))
+        if (_writer is { } held && !SqliteFileMoves.HasMoved(held.Connection, FilePath))
         {
             return held;
         }
@@ -204,8 +215,49 @@ internal sealed class SqliteDatabase : IDisposable
         if (_writer is { } writer)
         {
             _writer = null;
-            writer.Dispose();
+
+            // A transaction the driver does not know of, left open because its rollback failed too, must not go back to
+            // the pool with the connection: closed instead, which rolls it back.
+            var leftOpen = writer.Transaction.IsOpen;
+            writer.DisposeStatements();
+            if (leftOpen || SqliteFileMoves.HasMoved(writer.Connection, FilePath))
+            {
+                Retire(writer.Connection);
+            }
+            else
+            {
+                writer.Connection.Dispose();
+            }
         }
+    }
+
+    /// <summary>
+    /// Opens a connection for a read on the file at <see cref="FilePath"/>: a pooled connection still on a file that was
+    /// replaced or deleted under the store is closed, with the rest of the pool, and a new one opened.
+    /// </summary>
+    private async Task<SqliteConnection> OpenOnTheFileAtPathAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(_connectionString, cancellationToken);
+        if (!SqliteFileMoves.HasMoved(connection, FilePath))
+        {
+            return connection;
+        }
+
+        Retire(connection);
+        return await OpenAsync(_connectionString, cancellationToken);
+    }
+
+    /// <summary>
+    /// Closes a connection rather than pool it, and empties the pool: for a connection left inside a transaction, and for
+    /// one whose file is no longer at <see cref="FilePath"/>, so that no pooled connection on that file is handed out
+    /// again (the pool's idle ones are closed now, those in use when they come back). Closing them is safe for the file now at the path: SQLite's last connection to a file deletes the -wal and
+    /// -shm files at the file's path, which would be the new file's, but not when its file has moved (it then neither
+    /// checkpoints nor deletes, <c>sqlite3PagerClose</c>), as SqliteFileReplacedTests checks.
+    /// </summary>
+    private static void Retire(SqliteConnection connection)
+    {
+        SqliteConnection.ClearPool(connection);
+        connection.Dispose();
     }
 
     /// <summary>
@@ -227,7 +279,7 @@ internal sealed class SqliteDatabase : IDisposable
     {
         try
         {
-            await using var connection = await OpenAsync(_connectionString, cancellationToken);
+            await using var connection = await OpenOnTheFileAtPathAsync(cancellationToken);
             return await operation(connection);
         }
         // A busy file is left to the caller's retry (IsBusy); it becomes unavailable only if it stays busy.
@@ -257,11 +309,20 @@ internal sealed class SqliteDatabase : IDisposable
         }.ToString();
 
     /// <summary>The writers' held connection and the statements compiled on it, one per statement text.</summary>
-    private sealed class WriterConnection(SqliteConnection connection) : IDisposable
+    private sealed class WriterConnection
     {
         private readonly Dictionary<string, CompiledStatement> _statements = [];
 
-        public SqliteConnection Connection { get; } = connection;
+        public WriterConnection(SqliteConnection connection)
+        {
+            Connection = connection;
+            Transaction = new SqliteWriteTransaction(connection, Statement);
+        }
+
+        public SqliteConnection Connection { get; }
+
+        /// <summary>The connection's write transaction, begun anew by each write.</summary>
+        public SqliteWriteTransaction Transaction { get; }
 
         public CompiledStatement Statement(string sql)
         {
@@ -280,15 +341,18 @@ internal sealed class SqliteDatabase : IDisposable
         /// </summary>
         public void TakeWriteLock() => Statement(SqliteSchemaSql.TakeWriteLock).ExecuteNonQuery();
 
-        public void Dispose()
+        /// <summary>
+        /// Finalizes the statements, before the connection goes back to the pool (or is retired) still open: they must
+        /// not outlive its use here.
+        /// </summary>
+        public void DisposeStatements()
         {
-            // Before the connection, which goes back to the pool still open: its statements must not outlive its use here.
             foreach (var statement in _statements.Values)
             {
                 statement.Dispose();
             }
 
-            Connection.Dispose();
+            _statements.Clear();
         }
     }
 }

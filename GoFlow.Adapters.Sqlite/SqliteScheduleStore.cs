@@ -43,7 +43,7 @@ internal sealed class SqliteScheduleStore(SqliteDatabase database) : IScheduleSt
         database.WriteAsync(
             async (connection, transaction) =>
             {
-                await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
                 await transaction.CommitAsync(cancellationToken);
                 return true;
             },

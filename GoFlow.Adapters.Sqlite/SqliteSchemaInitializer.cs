@@ -101,6 +101,17 @@ internal sealed partial class SqliteSchemaInitializer(
                 LogIndexRebuilt(logger, index, existing, columns, database.FilePath);
             }
         }
+
+        foreach (var (index, drop) in SqliteSchemaSql.DroppedIndexes)
+        {
+            var existing = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+                SqliteSchemaSql.IndexColumns, new { Index = index }, transaction, cancellationToken: cancellationToken));
+            if (existing is not null)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(drop, transaction: transaction, cancellationToken: cancellationToken));
+                LogIndexDropped(logger, index, database.FilePath);
+            }
+        }
     }
 
     private static string ReadSchema()
@@ -117,6 +128,9 @@ internal sealed partial class SqliteSchemaInitializer(
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Rebuilding index {Index} of SQLite database {Path} on ({Columns}) instead of ({OldColumns})")]
     private static partial void LogIndexRebuilt(ILogger logger, string index, string oldColumns, string columns, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped index {Index} of SQLite database {Path}, which this release no longer has")]
+    private static partial void LogIndexDropped(ILogger logger, string index, string path);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied the GoFlow schema to SQLite database {Path}")]
     private static partial void LogSchemaApplied(ILogger logger, string path);

@@ -65,6 +65,16 @@ internal static class SqliteSchemaSql
         ("idx_workflow_instances_status_created", "status,created_at,id", "DROP INDEX idx_workflow_instances_status_created"),
     ];
 
+    /// <summary>
+    /// The indexes an earlier release created and this one does not have, with the statement that drops them.
+    /// idx_tasks_lease (status, lease_expires_at) served only the lease sweep, which idx_tasks_claim serves as well, and
+    /// was written by every claim, completion, hand-over and lease renewal (ADR 0029, which dropped it on MySQL first).
+    /// </summary>
+    public static readonly IReadOnlyList<(string Index, string Drop)> DroppedIndexes =
+    [
+        ("idx_tasks_lease", "DROP INDEX idx_tasks_lease"),
+    ];
+
     /// <summary>An index's columns in order, comma-separated; NULL when there is no such index.</summary>
     public const string IndexColumns =
         "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_index_info(@Index) ORDER BY seqno)";

@@ -19,14 +19,14 @@ internal sealed class SqliteSignalInbox(SqliteDatabase database) : ISignalInbox
             async (connection, transaction) =>
             {
                 var status = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-                    SqliteSignalSql.SelectWorkflowStatus, new { WorkflowId = workflowId }, transaction, cancellationToken: cancellationToken));
+                    SqliteSignalSql.SelectWorkflowStatus, new { WorkflowId = workflowId }, cancellationToken: cancellationToken));
                 if (status is null)
                 {
                     return new SignalDeliveryResult.WorkflowNotFound();
                 }
 
                 var existing = await connection.QuerySingleOrDefaultAsync<SignalRow>(new CommandDefinition(
-                    SqliteSignalSql.SelectSignal, new { WorkflowId = workflowId, signal.Name }, transaction, cancellationToken: cancellationToken));
+                    SqliteSignalSql.SelectSignal, new { WorkflowId = workflowId, signal.Name }, cancellationToken: cancellationToken));
                 if (existing is not null)
                 {
                     return new SignalDeliveryResult.AlreadyReceived(ToStoredSignal(existing));
@@ -49,12 +49,10 @@ internal sealed class SqliteSignalInbox(SqliteDatabase database) : ISignalInbox
                         RequestFingerprint = signal.Key?.RequestFingerprint,
                         ReceivedAt = receivedAt,
                     },
-                    transaction,
                     cancellationToken: cancellationToken));
                 var woke = await connection.ExecuteAsync(new CommandDefinition(
                     SqliteSignalSql.WakeWaitingTask,
                     new { WorkflowId = workflowId, signal.StepIndex, Now = receivedAt },
-                    transaction,
                     cancellationToken: cancellationToken)) == 1;
                 database.Append(transaction, [SignalLog.Received(signal.WorkflowId, signal.Name, signal.Key?.Key, signal.ReceivedAt)]);
                 await transaction.CommitAsync(cancellationToken);
@@ -83,20 +81,20 @@ internal sealed class SqliteSignalInbox(SqliteDatabase database) : ISignalInbox
             async (connection, transaction) =>
             {
                 if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                        SqliteSignalSql.CountHeldTask, parameters, transaction, cancellationToken: cancellationToken)) != 1)
+                        SqliteSignalSql.CountHeldTask, parameters, cancellationToken: cancellationToken)) != 1)
                 {
                     return new SignalAwaitResult.NotHeld();
                 }
 
                 var stored = await connection.QuerySingleOrDefaultAsync<SignalRow>(new CommandDefinition(
-                    SqliteSignalSql.SelectSignal, parameters, transaction, cancellationToken: cancellationToken));
+                    SqliteSignalSql.SelectSignal, parameters, cancellationToken: cancellationToken));
                 if (stored is not null)
                 {
                     return new SignalAwaitResult.Arrived(stored.Payload);
                 }
 
                 if (await connection.ExecuteAsync(new CommandDefinition(
-                        SqliteSignalSql.ParkTask, parameters, transaction, cancellationToken: cancellationToken)) != 1)
+                        SqliteSignalSql.ParkTask, parameters, cancellationToken: cancellationToken)) != 1)
                 {
                     throw new InvalidOperationException(
                         $"Task {task.Id} changed between reading and parking it in one transaction; nothing was changed.");
@@ -119,7 +117,6 @@ internal sealed class SqliteSignalInbox(SqliteDatabase database) : ISignalInbox
                 var timedOut = (await connection.QueryAsync<TimedOutTaskRow>(new CommandDefinition(
                     SqliteSignalSql.SelectTimedOutTasks,
                     new { Now = storedNow, MaxTasks = maxTasks },
-                    transaction,
                     cancellationToken: cancellationToken))).AsList();
                 if (timedOut.Count == 0)
                 {
@@ -133,12 +130,10 @@ internal sealed class SqliteSignalInbox(SqliteDatabase database) : ISignalInbox
                     var failed = await connection.ExecuteAsync(new CommandDefinition(
                         SqliteSignalSql.FailTimedOutTask,
                         new { TaskId = task.Id, Error = TaskTransitions.SignalTimeoutError, Now = storedNow },
-                        transaction,
                         cancellationToken: cancellationToken));
                     var workflowFailed = await connection.ExecuteAsync(new CommandDefinition(
                         SqliteTaskQueueSql.FailWorkflow,
                         new { WorkflowId = task.WorkflowInstanceId, Now = storedNow },
-                        transaction,
                         cancellationToken: cancellationToken));
                     if (failed != 1 || workflowFailed != 1)
                     {

@@ -1,9 +1,7 @@
-using System.Data;
 using Dapper;
 using GoFlow.Domain;
 using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
-using Microsoft.Data.Sqlite;
 
 namespace GoFlow.Adapters.Sqlite;
 
@@ -80,11 +78,10 @@ internal sealed partial class SqliteTaskQueue
 
     /// <summary>Whether an earlier commit of this very claim completed <paramref name="task"/> (its acknowledgement was lost).</summary>
     private static async Task<bool> WasCompletedByThisClaimAsync(
-        IDbTransaction transaction, ClaimedTask task, CancellationToken cancellationToken) =>
-        await transaction.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(
+        SqliteWriteTransaction transaction, ClaimedTask task, CancellationToken cancellationToken) =>
+        await transaction.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
             SqliteTaskQueueSql.CountCompletedByClaim,
             new { TaskId = task.Id.Value, Owner = task.LeaseOwner, task.Attempt },
-            transaction,
             cancellationToken: cancellationToken)) == 1;
 
     /// <summary>
@@ -92,14 +89,14 @@ internal sealed partial class SqliteTaskQueue
     /// lease renewed and handed over again, as that commit's lost acknowledgement would have. Null otherwise.
     /// </summary>
     private static async Task<ClaimedTask?> RenewHandedOverTaskAsync(
-        IDbTransaction transaction, TaskCompletion completion, DateTimeOffset now, CancellationToken cancellationToken)
+        SqliteWriteTransaction transaction, TaskCompletion completion, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (completion.Advance is not { HandsOver: true } advance)
         {
             return null;
         }
 
-        var id = await transaction.Connection!.ExecuteScalarAsync<long?>(new CommandDefinition(
+        var id = await transaction.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             SqliteTaskQueueSql.RenewHandedOverTask,
             new
             {
@@ -109,7 +106,6 @@ internal sealed partial class SqliteTaskQueue
                 LeaseExpiresAt = SqliteTime.ToDatabase(advance.LeaseExpiresAt(now)!.Value),
                 Now = SqliteTime.ToDatabase(now),
             },
-            transaction,
             cancellationToken: cancellationToken));
         return id is { } nextId ? completion.Task.HandedOver(new TaskId(nextId), advance, completion.OutputPayload, now) : null;
     }
@@ -120,7 +116,7 @@ internal sealed partial class SqliteTaskQueue
     /// </summary>
     /// <returns>The handed-over task as its new holder sees it; null when it was left due.</returns>
     private ClaimedTask? InsertNextTask(
-        SqliteTransaction transaction, TaskCompletion completion, StepAdvance advance, DateTimeOffset now, string databaseNow)
+        SqliteWriteTransaction transaction, TaskCompletion completion, StepAdvance advance, DateTimeOffset now, string databaseNow)
     {
         var id = (long)database.Prepared(transaction, SqliteTaskQueueSql.InsertNextTask)
             .Bind("@WorkflowId", SqliteIds.ToDatabase(completion.Task.WorkflowId))

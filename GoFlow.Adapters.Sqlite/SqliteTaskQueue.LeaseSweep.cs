@@ -19,7 +19,6 @@ internal sealed partial class SqliteTaskQueue
                 var expired = (await connection.QueryAsync<ExpiredLeaseRow>(new CommandDefinition(
                     SqliteTaskQueueSql.SelectExpiredLeases,
                     new { Now = storedNow, MaxTasks = maxTasks },
-                    transaction,
                     cancellationToken: cancellationToken))).AsList();
 
                 var activity = new List<NewActivity>();
@@ -32,7 +31,6 @@ internal sealed partial class SqliteTaskQueue
                     var updated = await connection.ExecuteAsync(new CommandDefinition(
                         hasAttemptsLeft ? SqliteTaskQueueSql.ExpireLeaseForRetry : SqliteTaskQueueSql.ExpireLeaseForGood,
                         new { TaskId = task.Id, task.Attempt, Error = TaskTransitions.LeaseExpiredError, Now = storedNow },
-                        transaction,
                         cancellationToken: cancellationToken));
                     if (updated != 1)
                     {

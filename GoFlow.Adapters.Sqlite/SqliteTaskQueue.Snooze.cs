@@ -24,7 +24,6 @@ internal sealed partial class SqliteTaskQueue
                         Until = SqliteTime.ToDatabase(until),
                         Now = SqliteTime.ToDatabase(snooze.Now),
                     },
-                    transaction,
                     cancellationToken: cancellationToken));
                 if (held == 0)
                 {

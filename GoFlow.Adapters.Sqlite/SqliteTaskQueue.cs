@@ -1,9 +1,7 @@
-using System.Data;
 using Dapper;
 using GoFlow.Domain;
 using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
-using Microsoft.Data.Sqlite;
 
 namespace GoFlow.Adapters.Sqlite;
 
@@ -102,7 +100,6 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
                 var held = await connection.ExecuteAsync(new CommandDefinition(
                     SqliteTaskQueueSql.ReleaseTask,
                     new { TaskId = task.Id.Value, Owner = task.LeaseOwner, task.Attempt, Now = SqliteTime.ToDatabase(now) },
-                    transaction,
                     cancellationToken: cancellationToken));
                 if (held == 0)
                 {
@@ -132,7 +129,6 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
                         task.Attempt,
                         Now = SqliteTime.ToDatabase(failure.Now),
                     },
-                    transaction,
                     cancellationToken: cancellationToken));
                 if (held == 0)
                 {
@@ -156,7 +152,6 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
                 var held = await connection.ExecuteAsync(new CommandDefinition(
                     SqliteTaskQueueSql.FailTask,
                     new { TaskId = task.Id.Value, failure.Error, Owner = task.LeaseOwner, task.Attempt, Now = now },
-                    transaction,
                     cancellationToken: cancellationToken));
                 if (held == 0)
                 {
@@ -176,7 +171,7 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
     /// finding it otherwise is a broken invariant: throwing rolls the whole transaction back.
     /// </summary>
     private void UpdateRunningWorkflow(
-        SqliteTransaction transaction, string sql, WorkflowId workflowId, string? currentInput, string now)
+        SqliteWriteTransaction transaction, string sql, WorkflowId workflowId, string? currentInput, string now)
     {
         var updated = database.Prepared(transaction, sql)
             .Bind("@WorkflowId", SqliteIds.ToDatabase(workflowId))
@@ -191,7 +186,7 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
     }
 
     /// <summary>The due PENDING tasks, oldest first, with what their claim needs of their workflow.</summary>
-    private List<ClaimCandidate> ReadClaimCandidates(SqliteTransaction transaction, string now, int maxTasks)
+    private List<ClaimCandidate> ReadClaimCandidates(SqliteWriteTransaction transaction, string now, int maxTasks)
     {
         using var reader = database.Prepared(transaction, SqliteTaskQueueSql.SelectClaimCandidates)
             .Bind("@Now", now)
@@ -213,7 +208,7 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
     /// hand out tasks whose state is not what was read.
     /// </summary>
     private ClaimedTask MarkRunning(
-        SqliteTransaction transaction, ClaimCandidate candidate, string owner, string leaseExpiresAt, string now)
+        SqliteWriteTransaction transaction, ClaimCandidate candidate, string owner, string leaseExpiresAt, string now)
     {
         using var reader = database.Prepared(transaction, SqliteTaskQueueSql.MarkTaskRunning)
             .Bind("@TaskId", candidate.Id)

@@ -140,7 +140,10 @@ internal static class SqliteTaskQueueSql
         WHERE {HeldByClaim}
         """;
 
-    /// <summary>RUNNING tasks whose lease ended before @Now, the earliest expiry first. Served by idx_tasks_lease.</summary>
+    /// <summary>
+    /// RUNNING tasks whose lease ended before @Now, the earliest expiry first. Read through idx_tasks_claim: the RUNNING
+    /// tasks are at most the hosts' concurrency, and no index of their own is written at every step (ADR 0029).
+    /// </summary>
     public static readonly string SelectExpiredLeases = $"""
         SELECT t.id AS Id, t.workflow_instance_id AS WorkflowInstanceId, w.workflow_name AS WorkflowName,
                t.task_name AS TaskName, t.attempt AS Attempt, t.max_attempts AS MaxAttempts

@@ -2,7 +2,6 @@ using Dapper;
 using GoFlow.Domain;
 using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
-using Microsoft.Data.Sqlite;
 
 namespace GoFlow.Adapters.Sqlite;
 
@@ -20,11 +19,11 @@ internal sealed partial class SqliteWorkflowRepository
             {
                 // Tasks, then the workflow, as in MySQL; under the write lock nothing can come between them.
                 await connection.ExecuteAsync(new CommandDefinition(
-                    SqliteWorkflowSql.CancelTasks, parameters, transaction, cancellationToken: cancellationToken));
+                    SqliteWorkflowSql.CancelTasks, parameters, cancellationToken: cancellationToken));
                 var cancelled = await connection.ExecuteAsync(new CommandDefinition(
-                    SqliteWorkflowSql.CancelWorkflow, parameters, transaction, cancellationToken: cancellationToken));
+                    SqliteWorkflowSql.CancelWorkflow, parameters, cancellationToken: cancellationToken));
                 var workflow = await connection.QuerySingleOrDefaultAsync<WorkflowStateRow>(new CommandDefinition(
-                    SqliteWorkflowSql.SelectWorkflowState, parameters, transaction, cancellationToken: cancellationToken));
+                    SqliteWorkflowSql.SelectWorkflowState, parameters, cancellationToken: cancellationToken));
                 if (cancelled == 0)
                 {
                     // Finished first (or never existed): returning uncommitted rolls back whatever the task update matched.
@@ -54,12 +53,12 @@ internal sealed partial class SqliteWorkflowRepository
             {
                 // The task, then the workflow, as in MySQL; each update guarded by the status it requires and checked.
                 var workflow = await connection.QuerySingleOrDefaultAsync<WorkflowStateRow>(new CommandDefinition(
-                    SqliteWorkflowSql.SelectWorkflowState, parameters, transaction, cancellationToken: cancellationToken));
+                    SqliteWorkflowSql.SelectWorkflowState, parameters, cancellationToken: cancellationToken));
                 if (workflow is null
                     || await connection.ExecuteAsync(new CommandDefinition(
-                        SqliteWorkflowSql.RetryTask, parameters, transaction, cancellationToken: cancellationToken)) == 0
+                        SqliteWorkflowSql.RetryTask, parameters, cancellationToken: cancellationToken)) == 0
                     || await connection.ExecuteAsync(new CommandDefinition(
-                        SqliteWorkflowSql.RetryWorkflow, parameters, transaction, cancellationToken: cancellationToken)) == 0)
+                        SqliteWorkflowSql.RetryWorkflow, parameters, cancellationToken: cancellationToken)) == 0)
                 {
                     // Returning uncommitted rolls back the task's update if the workflow's found no row.
                     return Unchanged(workflow);
@@ -81,7 +80,6 @@ internal sealed partial class SqliteWorkflowRepository
                 var ids = (await connection.QueryAsync<string>(new CommandDefinition(
                     SqliteRetentionSql.SelectFinishedWorkflows,
                     new { FinishedBefore = SqliteTime.ToDatabase(finishedBefore), MaxWorkflows = maxWorkflows },
-                    transaction,
                     cancellationToken: cancellationToken))).ToArray();
                 if (ids.Length == 0)
                 {
@@ -89,7 +87,7 @@ internal sealed partial class SqliteWorkflowRepository
                 }
 
                 var deleted = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    SqliteRetentionSql.DeleteWorkflows, new { Ids = ids }, transaction, cancellationToken: cancellationToken));
+                    SqliteRetentionSql.DeleteWorkflows, new { Ids = ids }, cancellationToken: cancellationToken));
                 if (deleted != ids.Length)
                 {
                     // Cannot happen while this transaction holds the write lock.

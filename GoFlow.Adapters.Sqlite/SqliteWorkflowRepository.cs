@@ -3,7 +3,6 @@ using GoFlow.Domain;
 using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.ReadModels;
-using Microsoft.Data.Sqlite;
 
 namespace GoFlow.Adapters.Sqlite;
 
@@ -132,12 +131,11 @@ internal sealed partial class SqliteWorkflowRepository(SqliteDatabase database) 
                         IdempotencyKey = key.Key,
                         key.RequestFingerprint,
                     },
-                    transaction,
                     cancellationToken: cancellationToken));
                 if (inserted == 0)
                 {
                     var existing = await connection.QuerySingleAsync<KeyedWorkflowRow>(new CommandDefinition(
-                        SqliteWorkflowSql.SelectWorkflowByKey, new { IdempotencyKey = key.Key }, transaction, cancellationToken: cancellationToken));
+                        SqliteWorkflowSql.SelectWorkflowByKey, new { IdempotencyKey = key.Key }, cancellationToken: cancellationToken));
                     return new IdempotentCreateResult.KeyTaken(ToView(existing.Workflow), existing.RequestFingerprint);
                 }
 
@@ -166,7 +164,7 @@ internal sealed partial class SqliteWorkflowRepository(SqliteDatabase database) 
             cancellationToken);
     }
 
-    private void InsertFirstTaskAndActivity(SqliteTransaction transaction, WorkflowInstance workflow, WorkflowTask firstTask)
+    private void InsertFirstTaskAndActivity(SqliteWriteTransaction transaction, WorkflowInstance workflow, WorkflowTask firstTask)
     {
         database.Prepared(transaction, SqliteWorkflowSql.InsertTask)
             .Bind("@WorkflowId", SqliteIds.ToDatabase(firstTask.WorkflowId))

@@ -80,12 +80,43 @@ internal sealed class SqliteDatabaseTests : SqliteFileFixture
     }
 
     [Test]
-    public void Prepared_OutsideAWrite_Throws()
+    public async Task Prepared_TransactionOfAConnectionGivenUp_Throws()
     {
+        var earlier = await Database.WriteAsync((_, transaction) => Task.FromResult(transaction), CancellationToken.None);
         Assert.That(
-            async () => await Database.ReadAsync(
-                (_, transaction) => Task.FromResult(Database.Prepared(transaction, Statement)), CancellationToken.None),
+            async () => await Database.WriteAsync<bool>(
+                (_, _) => throw new InvalidOperationException("the write fails"), CancellationToken.None),
             Throws.InvalidOperationException);
+
+        Assert.That(() => Database.Prepared(earlier, Statement), Throws.InvalidOperationException);
+    }
+
+    [Test]
+    public async Task WriteAsync_OperationEndsWithoutCommitting_IsRolledBackAndTheNextWriteCommits()
+    {
+        const string insert = "INSERT INTO schedule_states (name, paused, updated_at) VALUES (@Name, 0, '2030-01-01')";
+        await Database.WriteAsync(
+            (_, transaction) => Task.FromResult(Database.Prepared(transaction, insert).Bind("@Name", "not committed").ExecuteNonQuery()),
+            CancellationToken.None);
+        Assert.That(
+            async () => await Database.WriteAsync<int>(
+                (_, transaction) =>
+                {
+                    Database.Prepared(transaction, insert).Bind("@Name", "failed").ExecuteNonQuery();
+                    throw new InvalidOperationException("the write fails");
+                },
+                CancellationToken.None),
+            Throws.InvalidOperationException);
+        await Database.WriteAsync(
+            async (_, transaction) =>
+            {
+                Database.Prepared(transaction, insert).Bind("@Name", "committed").ExecuteNonQuery();
+                await transaction.CommitAsync(CancellationToken.None);
+                return 0;
+            },
+            CancellationToken.None);
+
+        Assert.That(await File.QueryAsync<string>("SELECT name FROM schedule_states"), Is.EqualTo(new[] { "committed" }));
     }
 
     [Test]
@@ -95,8 +126,8 @@ internal sealed class SqliteDatabaseTests : SqliteFileFixture
         await Database.WriteAsync((connection, _) => Task.FromResult(0), CancellationToken.None);
         var settings = await Database.WriteAsync(
             async (connection, transaction) => (
-                Synchronous: await connection.ExecuteScalarAsync<long>("PRAGMA synchronous", transaction: transaction),
-                BusyTimeout: await connection.ExecuteScalarAsync<long>("PRAGMA busy_timeout", transaction: transaction)),
+                Synchronous: await connection.ExecuteScalarAsync<long>("PRAGMA synchronous"),
+                BusyTimeout: await connection.ExecuteScalarAsync<long>("PRAGMA busy_timeout")),
             CancellationToken.None);
 
         Assert.That(settings, Is.EqualTo((2L, (long)BusyTimeout.TotalMilliseconds)), "synchronous 2 is FULL");

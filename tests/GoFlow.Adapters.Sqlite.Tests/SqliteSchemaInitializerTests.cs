@@ -170,6 +170,32 @@ internal sealed partial class SqliteSchemaInitializerTests
     }
 
     [Test]
+    public async Task ApplyAsync_FileWithTheEarlierLeaseIndex_DropsItAndTheSweepReadsTheClaimIndex()
+    {
+        var (database, initializer) = Create();
+        await initializer.ApplyAsync(CancellationToken.None);
+        await using (var connection = _file.Connect())
+        {
+            // As releases before ADR 0029 reached SQLite created it.
+            await connection.ExecuteAsync("CREATE INDEX idx_tasks_lease ON tasks (status, lease_expires_at)");
+        }
+
+        await initializer.ApplyAsync(CancellationToken.None);
+
+        Assert.That(
+            await _file.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tasks' AND sql IS NOT NULL ORDER BY name"),
+            Is.EqualTo(new[] { "idx_tasks_claim" }));
+        await using var inspect = _file.Connect();
+        var plan = (await inspect.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>(
+                "EXPLAIN QUERY PLAN " + SqliteTaskQueueSql.SelectExpiredLeases, new { Now = "2030-01-01", MaxTasks = 10 }))
+            .Select(step => step.Detail);
+        Assert.That(
+            plan,
+            Has.Some.Contains("idx_tasks_claim"),
+            "the sweep reads the RUNNING tasks through the claim's index, not the whole table");
+    }
+
+    [Test]
     public async Task ApplyAsync_FileFromBeforeIdempotencyKeysAndTheList_AddsColumnsAndIndexesKeepingTheRows()
     {
         // A file as the first release created it: its workflow_instances and index, the other tables as they still are.

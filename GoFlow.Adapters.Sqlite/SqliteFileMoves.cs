@@ -1,0 +1,53 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace GoFlow.Adapters.Sqlite;
+
+/// <summary>
+/// Whether a connection's database file is still the file at its path, asked through SQLite's own file control
+/// (ADR 0036).
+/// </summary>
+/// <remarks>
+/// SQLitePCL 2.1 does not expose <c>sqlite3_file_control</c>, so it is called in the native library SQLitePCL itself
+/// loaded (the <c>e_sqlite3</c> that Microsoft.Data.Sqlite bundles), on the handle of the connection. With another
+/// SQLite library under SQLitePCL the question falls back to whether a file exists at the path, which notices a deleted
+/// file but not a replaced one.
+/// </remarks>
+internal static partial class SqliteFileMoves
+{
+    private const string BundledLibrary = "e_sqlite3";
+
+    // sqlite3.h: SQLITE_FCNTL_HAS_MOVED.
+    private const int HasMovedControl = 20;
+
+    private static bool? _bundled;
+
+    /// <summary>
+    /// Whether the file <paramref name="connection"/> has open was deleted or renamed since it was opened, so that
+    /// <paramref name="path"/> no longer names it: SQLite compares the file's identity (its inode) with the path's, one
+    /// <c>stat</c> of the path, about as cheap as asking whether the file exists.
+    /// </summary>
+    public static bool HasMoved(SqliteConnection connection, string path)
+    {
+        if (Bundled && connection.Handle is { } handle)
+        {
+            var moved = 0;
+            if (FileControl(handle.DangerousGetHandle(), 0, HasMovedControl, ref moved) == raw.SQLITE_OK)
+            {
+                return moved != 0;
+            }
+        }
+
+        return !File.Exists(path);
+    }
+
+    // Asked once a connection is open, when SQLitePCL has its provider.
+    private static bool Bundled => _bundled ??= raw.GetNativeLibraryName() == BundledLibrary;
+
+    // zDbName NULL is the main database.
+    [LibraryImport(BundledLibrary, EntryPoint = "sqlite3_file_control")]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    private static partial int FileControl(IntPtr connection, IntPtr databaseName, int operation, ref int argument);
+}
