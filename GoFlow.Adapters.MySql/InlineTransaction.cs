@@ -59,9 +59,11 @@ internal sealed class InlineTransaction(MySqlConnection connection) : IAsyncDisp
     /// <summary>Ends the transaction without writing anything: nothing was written in it, or what was must not stay.</summary>
     public async Task RollbackAsync(CancellationToken cancellationToken)
     {
-        _open = false;
+        // Marked ended only once the server has said so: a rollback cancelled before it was sent leaves the transaction
+        // open, for DisposeAsync to end.
         await using var command = new MySqlCommand("ROLLBACK;", connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
+        _open = false;
     }
 
     /// <summary>
@@ -84,7 +86,10 @@ internal sealed class InlineTransaction(MySqlConnection connection) : IAsyncDisp
         catch (Exception)
 #pragma warning restore CA1031
         {
-            // The connection is broken, or still busy with the failed command: closing it ends the transaction.
+            // The connection is broken, or still busy with the failed command. Closing alone would hand the session back
+            // to the pool with the transaction open (a pool without ConnectionReset reuses it as it is): the pool is
+            // cleared first, so that the session is discarded when it comes back, which ends the transaction.
+            MySqlConnection.ClearPool(connection);
             await connection.CloseAsync();
         }
     }

@@ -165,15 +165,23 @@ internal sealed class SqliteDatabase : IDisposable
             // COMMIT and the ROLLBACK (SqliteWriteTransaction).
             var transaction = writer.Transaction;
             transaction.Begin();
+            T result;
             try
             {
                 writer.TakeWriteLock();
-                return await operation(writer.Connection, transaction);
+                result = await operation(writer.Connection, transaction);
             }
-            finally
+            catch
             {
-                transaction.RollBackIfOpen();
+                // The write's own failure is what the caller must see (a busy file is retried, ADR 0022): a rollback that
+                // fails as well must not replace it. The connection is given up below, which ends what stays open.
+                transaction.TryRollBackIfOpen();
+                throw;
             }
+
+            // An operation that returned without committing changes nothing.
+            transaction.RollBackIfOpen();
+            return result;
         }
         catch (Exception exception)
         {

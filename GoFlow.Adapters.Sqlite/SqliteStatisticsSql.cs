@@ -80,8 +80,7 @@ internal static class SqliteStatisticsSql
 
     /// <summary>
     /// The task gauges' rows (<c>Status</c>, <c>Count</c>): the tasks in each of the domain's unfinished statuses that has
-    /// any, read from the status prefix of an index that begins with the status (SQLite picks idx_tasks_lease, the
-    /// narrower, covering the query); finished tasks are not read.
+    /// any, read from the status prefix of idx_tasks_claim, which begins with the status; finished tasks are not read.
     /// </summary>
     public static readonly string CountUnfinishedTasks = $"""
         SELECT status AS Status, COUNT(*) AS Count

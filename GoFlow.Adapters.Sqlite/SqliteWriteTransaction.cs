@@ -45,12 +45,30 @@ internal sealed class SqliteWriteTransaction
     /// <summary>A deferred <c>BEGIN</c>: it takes no lock (the caller takes the write lock with its first statement).</summary>
     internal void Begin() => _begin.ExecuteNonQuery();
 
-    /// <summary>Rolls back the transaction the operation left open: it did not commit, or it failed.</summary>
+    /// <summary>Rolls back the transaction the operation left open: it returned without committing.</summary>
     internal void RollBackIfOpen()
     {
         if (IsOpen)
         {
             _rollback.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>
+    /// Rolls back the transaction of an operation that failed, if it is still open, and says nothing of a rollback that
+    /// fails too: the operation's exception is the one to report, and the caller then gives up the connection, whose
+    /// closing ends the transaction (<see cref="SqliteDatabase"/>).
+    /// </summary>
+    internal void TryRollBackIfOpen()
+    {
+        try
+        {
+            RollBackIfOpen();
+        }
+#pragma warning disable CA1031 // Best effort on the way out of a failure; see the summary.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using GoFlow.Adapters.Sqlite;
 using GoFlow.Application;
 using GoFlow.Domain;
+using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
 using Microsoft.Data.Sqlite;
@@ -120,6 +121,7 @@ public sealed class GoFlowTestHost : IAsyncDisposable
 
     /// <summary>Starts a workflow through <see cref="IStartWorkflow"/>, as the REST API does, and runs nothing yet.</summary>
     /// <exception cref="ArgumentException">The start was refused (unknown workflow, input not a JSON object, ...).</exception>
+    /// <exception cref="System.Text.Json.JsonException"><paramref name="inputPayload"/> is not JSON text at all.</exception>
     public async Task<WorkflowId> StartWorkflowAsync(
         string workflowName, string inputPayload = "{}", string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
@@ -153,6 +155,7 @@ public sealed class GoFlowTestHost : IAsyncDisposable
     /// <exception cref="InvalidOperationException">
     /// The workflow has finished, or holds a signal of that name already (the API's 409).
     /// </exception>
+    /// <exception cref="System.Text.Json.JsonException"><paramref name="payload"/> is not JSON text at all.</exception>
     public async Task<SignalReceipt> SignalAsync(
         WorkflowId id, string signalName, string payload = "{}", string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
@@ -206,7 +209,7 @@ public sealed class GoFlowTestHost : IAsyncDisposable
             {
                 var ranAny = await RunDueTasksAsync(limit.Token);
                 var run = await GetRunAsync(id, limit.Token);
-                if (run.Status is WorkflowStatus.Completed or WorkflowStatus.Failed or WorkflowStatus.Cancelled
+                if (WorkflowTransitions.IsFinished(run.Status)
                     || (stopWhenWaitingForSignal && run.Tasks.Any(task => task.Status == WorkflowTaskStatus.Waiting)))
                 {
                     return run;

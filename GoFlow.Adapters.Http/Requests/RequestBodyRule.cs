@@ -62,7 +62,12 @@ internal sealed partial class UnexpectedBodyRefusal(
 
         // The body is not read, and the connection is not kept for another request: the server would otherwise read
         // and throw away whatever the client sends, up to the body size limit.
-        context.Response.Headers.Connection = "close";
+        // HTTP/2 and HTTP/3 forbid the header; there the server resets the request's stream instead.
+        if (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol))
+        {
+            context.Response.Headers.Connection = "close";
+        }
+
         return ProblemAnswer.WriteAsync(
             problemDetailsService,
             context,

@@ -68,7 +68,7 @@ public sealed class EngineTelemetry : IDisposable
             // a task that has not ended, so that a status added there is gauged without a change here.
             var name = status.ToName();
             _meter.CreateObservableGauge(
-                TaskGaugeName(status), () => Observe(status), "{task}", $"Tasks {name} in the whole store, counted every 15 s.");
+                TaskGaugeName(status), () => Observe(status), "{task}", $"Tasks {name} in the whole store, counted every {TaskCountsRefresher.Interval.TotalSeconds:0} s.");
         }
     }
 
