@@ -39,7 +39,7 @@ internal sealed class SqliteDatabase : IDisposable
     private readonly TimeSpan _busyTimeout;
 
     // Touched only by the writer that holds _writers.
-    private WriterConnection? _writer;
+    private SqliteWriterConnection? _writer;
 
     public SqliteDatabase(SqliteOptions options)
     {
@@ -206,7 +206,7 @@ internal sealed class SqliteDatabase : IDisposable
     /// deleted, it fails to open it and the write is reported unavailable, as every write was before the connection
     /// was held (ADR 0036).
     /// </summary>
-    private async Task<WriterConnection> HeldWriterAsync(CancellationToken cancellationToken)
+    private async Task<SqliteWriterConnection> HeldWriterAsync(CancellationToken cancellationToken)
     {
         if (_writer is { } held && !SqliteFileMoves.HasMoved(held.Connection, FilePath))
         {
@@ -214,7 +214,7 @@ internal sealed class SqliteDatabase : IDisposable
         }
 
         DropWriter();
-        _writer = new WriterConnection(await OpenAsync(_connectionString, cancellationToken));
+        _writer = new SqliteWriterConnection(await OpenAsync(_connectionString, cancellationToken));
         return _writer;
     }
 
@@ -223,19 +223,7 @@ internal sealed class SqliteDatabase : IDisposable
         if (_writer is { } writer)
         {
             _writer = null;
-
-            // A transaction the driver does not know of, left open because its rollback failed too, must not go back to
-            // the pool with the connection: closed instead, which rolls it back.
-            var leftOpen = writer.Transaction.IsOpen;
-            writer.DisposeStatements();
-            if (leftOpen || SqliteFileMoves.HasMoved(writer.Connection, FilePath))
-            {
-                Retire(writer.Connection);
-            }
-            else
-            {
-                writer.Connection.Dispose();
-            }
+            writer.GiveUp(FilePath);
         }
     }
 
@@ -251,21 +239,8 @@ internal sealed class SqliteDatabase : IDisposable
             return connection;
         }
 
-        Retire(connection);
+        SqliteFileMoves.Retire(connection);
         return await OpenAsync(_connectionString, cancellationToken);
-    }
-
-    /// <summary>
-    /// Closes a connection rather than pool it, and empties the pool: for a connection left inside a transaction, and for
-    /// one whose file is no longer at <see cref="FilePath"/>, so that no pooled connection on that file is handed out
-    /// again (the pool's idle ones are closed now, those in use when they come back). Closing them is safe for the file now at the path: SQLite's last connection to a file deletes the -wal and
-    /// -shm files at the file's path, which would be the new file's, but not when its file has moved (it then neither
-    /// checkpoints nor deletes, <c>sqlite3PagerClose</c>), as SqliteFileReplacedTests checks.
-    /// </summary>
-    private static void Retire(SqliteConnection connection)
-    {
-        SqliteConnection.ClearPool(connection);
-        connection.Dispose();
     }
 
     /// <summary>
@@ -315,52 +290,4 @@ internal sealed class SqliteDatabase : IDisposable
             // makes the driver give up with it, rounded up to whole seconds, rather than retry on.
             DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
         }.ToString();
-
-    /// <summary>The writers' held connection and the statements compiled on it, one per statement text.</summary>
-    private sealed class WriterConnection
-    {
-        private readonly Dictionary<string, CompiledStatement> _statements = [];
-
-        public WriterConnection(SqliteConnection connection)
-        {
-            Connection = connection;
-            Transaction = new SqliteWriteTransaction(connection, Statement);
-        }
-
-        public SqliteConnection Connection { get; }
-
-        /// <summary>The connection's write transaction, begun anew by each write.</summary>
-        public SqliteWriteTransaction Transaction { get; }
-
-        public CompiledStatement Statement(string sql)
-        {
-            if (!_statements.TryGetValue(sql, out var statement))
-            {
-                statement = new CompiledStatement(Connection, sql);
-                _statements.Add(sql, statement);
-            }
-
-            return statement;
-        }
-
-        /// <summary>
-        /// Takes the file's write lock for the deferred transaction just begun, before any other statement, waiting for
-        /// it as long as SQLite's busy_timeout and no longer.
-        /// </summary>
-        public void TakeWriteLock() => Statement(SqliteSchemaSql.TakeWriteLock).ExecuteNonQuery();
-
-        /// <summary>
-        /// Finalizes the statements, before the connection goes back to the pool (or is retired) still open: they must
-        /// not outlive its use here.
-        /// </summary>
-        public void DisposeStatements()
-        {
-            foreach (var statement in _statements.Values)
-            {
-                statement.Dispose();
-            }
-
-            _statements.Clear();
-        }
-    }
 }

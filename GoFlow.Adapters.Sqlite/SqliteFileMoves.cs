@@ -43,6 +43,20 @@ internal static partial class SqliteFileMoves
         return !File.Exists(path);
     }
 
+    /// <summary>
+    /// Closes a connection rather than pool it, and empties the pool: for a connection left inside a transaction, and for
+    /// one whose file is no longer at its path, so that no pooled connection on that file is handed out again (the
+    /// pool's idle ones are closed now, those in use when they come back). Closing them is safe for the file now at the
+    /// path: SQLite's last connection to a file deletes the -wal and -shm files at the file's path, which would be the new
+    /// file's, but not when its file has moved (it then neither checkpoints nor deletes, <c>sqlite3PagerClose</c>), as
+    /// SqliteFileReplacedTests checks.
+    /// </summary>
+    public static void Retire(SqliteConnection connection)
+    {
+        SqliteConnection.ClearPool(connection);
+        connection.Dispose();
+    }
+
     // Asked once a connection is open, when SQLitePCL has its provider.
     private static bool Bundled => _bundled ??= raw.GetNativeLibraryName() == BundledLibrary;
 

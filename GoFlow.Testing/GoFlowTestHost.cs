@@ -37,7 +37,7 @@ namespace GoFlow.Testing;
 /// recovery do not run (ADR 0014). Time stands still while a handler works: only a handler that awaits the clock
 /// it was given (<see cref="TimeProvider"/> from its constructor) lets time move while it runs.
 /// </remarks>
-public sealed class GoFlowTestHost : IAsyncDisposable
+public sealed partial class GoFlowTestHost : IAsyncDisposable
 {
     /// <summary>The lease owner of every task this host runs.</summary>
     public const string WorkerId = "goflow-test-host";
@@ -117,64 +117,6 @@ public sealed class GoFlowTestHost : IAsyncDisposable
     {
         var id = await StartWorkflowAsync(workflowName, inputPayload, idempotencyKey: null, cancellationToken);
         return await RunUntilFinishedAsync(id, cancellationToken);
-    }
-
-    /// <summary>Starts a workflow through <see cref="IStartWorkflow"/>, as the REST API does, and runs nothing yet.</summary>
-    /// <exception cref="ArgumentException">The start was refused (unknown workflow, input not a JSON object, ...).</exception>
-    /// <exception cref="System.Text.Json.JsonException"><paramref name="inputPayload"/> is not JSON text at all.</exception>
-    public async Task<WorkflowId> StartWorkflowAsync(
-        string workflowName, string inputPayload = "{}", string? idempotencyKey = null, CancellationToken cancellationToken = default)
-    {
-        var input = ParseJson(inputPayload);
-        await using var scope = _host.Services.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<IStartWorkflow>().StartAsync(
-            new StartWorkflowCommand(workflowName, input, idempotencyKey), cancellationToken);
-        return result switch
-        {
-            StartWorkflowResult.Started started => started.Workflow.Id,
-            StartWorkflowResult.AlreadyStarted again => again.Workflow.Id,
-            StartWorkflowResult.Invalid invalid => throw new ArgumentException(
-                "The workflow was not started: " + Describe(invalid.Errors), nameof(workflowName)),
-            StartWorkflowResult.KeyReused reused => throw new ArgumentException(reused.Detail, nameof(idempotencyKey)),
-            _ => throw new InvalidOperationException($"Unexpected start result {result}."),
-        };
-    }
-
-    /// <summary>
-    /// Sends signal <paramref name="signalName"/> to workflow <paramref name="id"/> through <see cref="IDeliverSignal"/>,
-    /// as <c>POST /workflows/{id}/signals/{name}</c> does, and runs nothing yet. The step that waits for it (or will)
-    /// completes at the next run, with the payload's fields set over its input (ADR 0020).
-    /// </summary>
-    /// <param name="payload">The signal's payload as JSON object text, as a client posts it.</param>
-    /// <param name="idempotencyKey">As the request's <c>Idempotency-Key</c>: a resend of the same signal under it stores nothing.</param>
-    /// <returns>The signal as stored: <see cref="SignalReceipt.WokeWaitingStep"/> says whether a step was waiting for it.</returns>
-    /// <exception cref="ArgumentException">
-    /// The signal was refused (the API's 400, 404 or 422): the payload is not a JSON object, there is no such workflow, no
-    /// step of it waits for that name, or the key came before with another payload.
-    /// </exception>
-    /// <exception cref="InvalidOperationException">
-    /// The workflow has finished, or holds a signal of that name already (the API's 409).
-    /// </exception>
-    /// <exception cref="System.Text.Json.JsonException"><paramref name="payload"/> is not JSON text at all.</exception>
-    public async Task<SignalReceipt> SignalAsync(
-        WorkflowId id, string signalName, string payload = "{}", string? idempotencyKey = null, CancellationToken cancellationToken = default)
-    {
-        var body = ParseJson(payload);
-        await using var scope = _host.Services.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<IDeliverSignal>().DeliverAsync(
-            new DeliverSignalCommand(id, signalName, body, idempotencyKey), cancellationToken);
-        return result switch
-        {
-            DeliverSignalResult.Delivered delivered => delivered.Receipt,
-            DeliverSignalResult.AlreadyDelivered again => again.Receipt,
-            DeliverSignalResult.Invalid invalid => throw new ArgumentException(
-                "The signal was not delivered: " + Describe(invalid.Errors), nameof(payload)),
-            DeliverSignalResult.WorkflowNotFound => throw new ArgumentException($"There is no workflow {id}.", nameof(id)),
-            DeliverSignalResult.NoStepWaits refused => throw new ArgumentException(refused.Detail, nameof(signalName)),
-            DeliverSignalResult.KeyReused reused => throw new ArgumentException(reused.Detail, nameof(idempotencyKey)),
-            DeliverSignalResult.Conflict conflict => throw new InvalidOperationException(conflict.Detail),
-            _ => throw new InvalidOperationException($"Unexpected signal result {result}."),
-        };
     }
 
     /// <summary>
@@ -330,15 +272,6 @@ public sealed class GoFlowTestHost : IAsyncDisposable
 
         return (await execution).NextTask;
     }
-
-    private static JsonElement ParseJson(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.Clone();
-    }
-
-    private static string Describe(IReadOnlyDictionary<string, string[]> errors) =>
-        string.Join("; ", errors.Select(error => $"{error.Key}: {string.Join(" ", error.Value)}"));
 
     private static void DeleteDatabase(string path)
     {
