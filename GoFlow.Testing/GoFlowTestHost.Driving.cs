@@ -1,16 +1,7 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using GoFlow.Adapters.Sqlite;
-using GoFlow.Application;
 using GoFlow.Domain;
-using GoFlow.Domain.Transitions;
-using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Time.Testing;
 
 namespace GoFlow.Testing;
 
@@ -19,7 +10,7 @@ public sealed partial class GoFlowTestHost
 {
     /// <summary>Starts a workflow through <see cref="IStartWorkflow"/>, as the REST API does, and runs nothing yet.</summary>
     /// <exception cref="ArgumentException">The start was refused (unknown workflow, input not a JSON object, ...).</exception>
-    /// <exception cref="System.Text.Json.JsonException"><paramref name="inputPayload"/> is not JSON text at all.</exception>
+    /// <exception cref="JsonException"><paramref name="inputPayload"/> is not JSON text at all.</exception>
     public async Task<WorkflowId> StartWorkflowAsync(
         string workflowName, string inputPayload = "{}", string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
@@ -53,7 +44,7 @@ public sealed partial class GoFlowTestHost
     /// <exception cref="InvalidOperationException">
     /// The workflow has finished, or holds a signal of that name already (the API's 409).
     /// </exception>
-    /// <exception cref="System.Text.Json.JsonException"><paramref name="payload"/> is not JSON text at all.</exception>
+    /// <exception cref="JsonException"><paramref name="payload"/> is not JSON text at all.</exception>
     public async Task<SignalReceipt> SignalAsync(
         WorkflowId id, string signalName, string payload = "{}", string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {

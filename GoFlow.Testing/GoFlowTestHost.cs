@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using GoFlow.Adapters.Sqlite;
 using GoFlow.Application;
 using GoFlow.Domain;
