@@ -21,9 +21,9 @@ internal static class ActivityLog
         IDbTransaction transaction, IReadOnlyList<NewActivity> rows, CancellationToken cancellationToken)
     {
         await using var command = PositionalCommand.Rent((MySqlConnection)transaction.Connection!, (MySqlTransaction)transaction);
-        command.Command.CommandText = InsertTexts.For(rows.Count);
+        command.CommandText = InsertTexts.For(rows.Count);
         AddValues(command, rows);
-        await command.Command.ExecuteNonQueryAsync(cancellationToken);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
@@ -34,9 +34,9 @@ internal static class ActivityLog
         MySqlConnection connection, InlineTransaction transaction, IReadOnlyList<NewActivity> rows, CancellationToken cancellationToken)
     {
         await using var command = PositionalCommand.Rent(connection);
-        command.Command.CommandText = InsertAndCommitTexts.For(rows.Count);
+        command.CommandText = InsertAndCommitTexts.For(rows.Count);
         AddValues(command, rows);
-        await command.Command.ExecuteNonQueryAsync(cancellationToken);
+        await command.ExecuteNonQueryAsync(cancellationToken);
         transaction.Committed();
     }
 

@@ -48,9 +48,9 @@ internal sealed partial class MySqlTaskQueue
             var nextTaskIds = new Dictionary<Guid, long>(group.Advancing.Count);
             await using (var command = PositionalCommand.Rent(connection))
             {
-                command.Command.CommandText = MySqlTaskQueueSql.CompleteHeldTasks(group);
+                command.CommandText = MySqlTaskQueueSql.CompleteHeldTasks(group);
                 group.AddValuesTo(command);
-                await using var results = await command.Command.ExecuteReaderAsync(cancellationToken);
+                await using var results = await command.ExecuteReaderAsync(cancellationToken);
                 await ExpectRowCountAsync(results, group.Count, "tasks held by their claim", cancellationToken);
                 if (group.Advancing.Count > 0)
                 {
@@ -150,14 +150,14 @@ internal sealed partial class MySqlTaskQueue
     {
         var taskIds = completions.Select(completion => completion.Task.Id.Value).Distinct().ToList();
         await using var command = PositionalCommand.Rent(connection);
-        command.Command.CommandText = MySqlTaskQueueSql.LockCompletedTasks(taskIds.Count);
+        command.CommandText = MySqlTaskQueueSql.LockCompletedTasks(taskIds.Count);
         transaction.Begun();
         foreach (var taskId in taskIds)
         {
             command.AddValue(taskId);
         }
 
-        await using var reader = await command.Command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var claims = new Dictionary<long, HeldClaimRow>(taskIds.Count);
         while (await reader.ReadAsync(cancellationToken))
         {

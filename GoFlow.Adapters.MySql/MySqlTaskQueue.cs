@@ -41,7 +41,6 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
                 claim.Now)).ToList();
             var workflowIds = candidates.Select(candidate => candidate.WorkflowInstanceId).Distinct().ToList();
             await using var values = PositionalCommand.Rent(connection);
-            var command = values.Command;
             values.AddValue(claim.Owner);
             values.AddValue(MySqlTime.ToDatabase(claim.LeaseExpiresAt));
             values.AddValue(claim.Owner);
@@ -62,10 +61,10 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
 
             var sql = MySqlTaskQueueSql.MarkClaimedAndSelectWorkflows(candidates.Count, workflowIds.Count, started.Count);
             ActivityLog.AppendPositional(sql, values, started);
-            command.CommandText = sql.ToString();
+            values.CommandText = sql.ToString();
 
             var workflows = new Dictionary<Guid, ClaimedWorkflowRow>(workflowIds.Count);
-            await using (var results = await command.ExecuteReaderAsync(cancellationToken))
+            await using (var results = await values.ExecuteReaderAsync(cancellationToken))
             {
                 await results.ReadAsync(cancellationToken);
                 var marked = results.GetInt64(0);

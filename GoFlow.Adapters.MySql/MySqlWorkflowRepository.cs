@@ -53,14 +53,13 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
             }
 
             ActivityLog.AddValues(values, created);
-            var command = values.Command;
-            command.CommandText = MySqlWorkflowSql.CreateMany(workflows.Count);
+            values.CommandText = MySqlWorkflowSql.CreateMany(workflows.Count);
 
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = new InlineTransaction(connection);
-            command.Connection = connection;
+            values.Connection = connection;
             transaction.Begun();
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await values.ExecuteNonQueryAsync(cancellationToken);
             transaction.Committed();
         });
 

@@ -35,8 +35,27 @@ internal sealed class PositionalCommand : IAsyncDisposable
     {
     }
 
-    /// <summary>The command, its text still to be set, its values added through <see cref="AddValue(object?)"/>.</summary>
-    public MySqlCommand Command { get; } = new();
+    private readonly MySqlCommand _command = new();
+
+    /// <summary>The statements the values are for, one <c>?</c> per value, in the order the values are added.</summary>
+    public string CommandText
+    {
+        get => _command.CommandText;
+        set => _command.CommandText = value;
+    }
+
+    /// <summary>The connection the command runs on, given when it is rented or later.</summary>
+    public MySqlConnection? Connection
+    {
+        get => _command.Connection;
+        set => _command.Connection = value;
+    }
+
+    /// <summary>The driver's transaction the command runs in, if any (none in an <see cref="InlineTransaction"/>).</summary>
+    public MySqlTransaction? Transaction => _command.Transaction;
+
+    /// <summary>The values added so far, in order (for tests).</summary>
+    public IEnumerable<object?> Values => _command.Parameters.Select(parameter => parameter.Value);
 
     /// <summary>How many values have been added.</summary>
     public int Count => _used;
@@ -52,8 +71,8 @@ internal sealed class PositionalCommand : IAsyncDisposable
 
         command ??= new PositionalCommand();
         command._rented = true;
-        command.Command.Connection = connection;
-        command.Command.Transaction = transaction;
+        command._command.Connection = connection;
+        command._command.Transaction = transaction;
         return command;
     }
 
@@ -74,8 +93,8 @@ internal sealed class PositionalCommand : IAsyncDisposable
             }
         }
 
-        holder.Value = value ?? DBNull.Value;
-        Command.Parameters.Add(holder);
+        DriverValueTypes.Assign(holder, value);
+        _command.Parameters.Add(holder);
         _used++;
     }
 
@@ -84,6 +103,13 @@ internal sealed class PositionalCommand : IAsyncDisposable
     /// holder keeps its value as an object.
     /// </summary>
     public void AddValue(int value) => AddValue(value is >= 0 and < SmallInts ? BoxedSmallInts[value] : value);
+
+    /// <summary>Runs the statements and hands out their results.</summary>
+    public Task<MySqlDataReader> ExecuteReaderAsync(CancellationToken cancellationToken) =>
+        _command.ExecuteReaderAsync(cancellationToken);
+
+    /// <summary>Runs the statements, which return no rows, and answers how many rows they changed.</summary>
+    public Task<int> ExecuteNonQueryAsync(CancellationToken cancellationToken) => _command.ExecuteNonQueryAsync(cancellationToken);
 
     /// <summary>
     /// Gives the command back to the pool, or leaves it to the GC when its execution failed before the driver handed out
@@ -97,7 +123,7 @@ internal sealed class PositionalCommand : IAsyncDisposable
         }
 
         _rented = false;
-        Command.Parameters.Clear();
+        _command.Parameters.Clear();
         for (var i = 0; i < Math.Min(_used, _holders.Count); i++)
         {
             _holders[i].Value = DBNull.Value;
@@ -106,9 +132,9 @@ internal sealed class PositionalCommand : IAsyncDisposable
         _used = 0;
         try
         {
-            Command.CommandText = null;
-            Command.Transaction = null;
-            Command.Connection = null;
+            _command.CommandText = null;
+            _command.Transaction = null;
+            _command.Connection = null;
         }
         catch (InvalidOperationException)
         {

@@ -14,18 +14,18 @@ public sealed class PositionalCommandTests
         using var connection = new MySqlConnection();
         var command = PositionalCommand.Rent(connection);
         command.AddValue("a payload");
-        command.Command.CommandText = "SELECT ?";
-        var holder = command.Command.Parameters[0];
+        command.CommandText = "SELECT ?";
+        var holder = Holders(command)[0];
 
         await command.DisposeAsync();
 
         Assert.Multiple(() =>
         {
-            Assert.That(command.Command.Parameters, Is.Empty);
+            Assert.That(command.Values, Is.Empty);
             Assert.That(command.Count, Is.Zero);
-            Assert.That(command.Command.CommandText, Is.Empty);
-            Assert.That(command.Command.Connection, Is.Null);
-            Assert.That(command.Command.Transaction, Is.Null);
+            Assert.That(command.CommandText, Is.Empty);
+            Assert.That(command.Connection, Is.Null);
+            Assert.That(command.Transaction, Is.Null);
             Assert.That(holder.Value, Is.EqualTo(DBNull.Value));
         });
     }
@@ -44,7 +44,7 @@ public sealed class PositionalCommandTests
         second.AddValue("y");
         second.AddValue(2);
 
-        Assert.That(second.Command.Parameters.Select(parameter => parameter.Value), Is.EqualTo(new object[] { "y", 2 }));
+        Assert.That(second.Values, Is.EqualTo(new object[] { "y", 2 }));
     }
 
     [Test]
@@ -68,6 +68,12 @@ public sealed class PositionalCommandTests
         command.AddValue(3);
         command.AddValue(1_000_000);
 
-        Assert.That(command.Command.Parameters.Select(parameter => parameter.Value), Is.EqualTo(new object[] { DBNull.Value, 3, 1_000_000 }));
+        Assert.That(command.Values, Is.EqualTo(new object[] { DBNull.Value, 3, 1_000_000 }));
     }
+
+    /// <summary>The pooled command's value holders, which outlive each use (private: nothing but this test reaches them).</summary>
+    private static List<MySqlParameter> Holders(PositionalCommand command) =>
+        (List<MySqlParameter>)typeof(PositionalCommand)
+            .GetField("_holders", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+            .GetValue(command)!;
 }

@@ -43,7 +43,7 @@ public sealed class PositionalValuesTests
 
         ActivityLog.AppendPositional(sql, command, rows);
 
-        Assert.That(command.Command.Parameters, Has.Count.EqualTo(Placeholders(sql.ToString())).And.Count.EqualTo(10));
+        Assert.That(command.Count, Is.EqualTo(Placeholders(sql.ToString())).And.EqualTo(10));
     }
 
     [Test]
@@ -66,7 +66,7 @@ public sealed class PositionalValuesTests
         // Tasks: 3 x (id, output), now, 3 ids, 3 x (id, owner, attempt). Advancing: 2 x (id, output), now, 2 ids.
         // Finishing: 1 x (id, output), now, 1 id. Next tasks: 2 x 13, 2 ids, 2 x (id, step).
         var expected = (6 + 1 + 3 + 9) + (4 + 1 + 2) + (2 + 1 + 1) + (26 + 2 + 4);
-        Assert.That(command.Command.Parameters, Has.Count.EqualTo(Placeholders(MySqlTaskQueueSql.CompleteHeldTasks(group))).And.Count.EqualTo(expected));
+        Assert.That(command.Count, Is.EqualTo(Placeholders(MySqlTaskQueueSql.CompleteHeldTasks(group))).And.EqualTo(expected));
     }
 
     [Test]
