@@ -20,9 +20,6 @@ internal sealed class PositionalCommand : IAsyncDisposable
     /// batch does not stay in memory as a pool of holders.</summary>
     private const int KeptValues = 4_096;
 
-    /// <summary>How many recent times a command keeps the literals of (<see cref="TimeLiteral"/>).</summary>
-    private const int RecentTimes = 4;
-
     /// <summary>The ints below this are boxed once (<see cref="AddValue(int)"/>).</summary>
     private const int SmallInts = 64;
 
@@ -33,13 +30,8 @@ internal sealed class PositionalCommand : IAsyncDisposable
     private readonly List<MySqlParameter> _holders = [];
     private int _used;
 
-    /// <summary>
-    /// The last few times added, with their literals: a group sends the same few times (now, the lease's expiry) in
-    /// many places, in turn.
-    /// </summary>
-    private readonly (DateTime Time, string? Literal)[] _recentTimes = new (DateTime, string?)[RecentTimes];
-
-    private int _nextRecentTime;
+    /// <summary>The last time added and its literal: a group sends the same time in many places.</summary>
+    private (DateTime Time, string Literal)? _lastTime;
     private bool _rented;
 
     private PositionalCommand()
@@ -110,23 +102,18 @@ internal sealed class PositionalCommand : IAsyncDisposable
     }
 
     /// <summary>
-    /// A time as the text of its DATETIME(6) literal (<see cref="MySqlTime.ToLiteral"/>), made once while the time is
-    /// among the command's recent ones: the driver would format a <see cref="DateTime"/> anew for each place it is sent to.
+    /// A time as the text of its DATETIME(6) literal (<see cref="MySqlTime.ToLiteral"/>), made once for a run of the same
+    /// time: the driver would format a <see cref="DateTime"/> anew for each place it is sent to.
     /// </summary>
     private string TimeLiteral(DateTime time)
     {
-        foreach (var (recent, literal) in _recentTimes)
+        if (_lastTime is not { } last || last.Time != time)
         {
-            if (literal is not null && recent == time)
-            {
-                return literal;
-            }
+            last = (time, MySqlTime.ToLiteral(time));
+            _lastTime = last;
         }
 
-        var made = MySqlTime.ToLiteral(time);
-        _recentTimes[_nextRecentTime] = (time, made);
-        _nextRecentTime = (_nextRecentTime + 1) % RecentTimes;
-        return made;
+        return last.Literal;
     }
 
     /// <summary>
