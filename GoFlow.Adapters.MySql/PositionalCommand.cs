@@ -29,9 +29,6 @@ internal sealed class PositionalCommand : IAsyncDisposable
 
     private readonly List<MySqlParameter> _holders = [];
     private int _used;
-
-    /// <summary>The last time added and its literal: a group sends the same time in many places.</summary>
-    private (DateTime Time, string Literal)? _lastTime;
     private bool _rented;
 
     private PositionalCommand()
@@ -96,24 +93,9 @@ internal sealed class PositionalCommand : IAsyncDisposable
             }
         }
 
-        DriverValueTypes.Assign(holder, value is DateTime time ? TimeLiteral(time) : value);
+        DriverValueTypes.Assign(holder, value);
         _command.Parameters.Add(holder);
         _used++;
-    }
-
-    /// <summary>
-    /// A time as the text of its DATETIME(6) literal (<see cref="MySqlTime.ToLiteral"/>), made once for a run of the same
-    /// time: the driver would format a <see cref="DateTime"/> anew for each place it is sent to.
-    /// </summary>
-    private string TimeLiteral(DateTime time)
-    {
-        if (_lastTime is not { } last || last.Time != time)
-        {
-            last = (time, MySqlTime.ToLiteral(time));
-            _lastTime = last;
-        }
-
-        return last.Literal;
     }
 
     /// <summary>

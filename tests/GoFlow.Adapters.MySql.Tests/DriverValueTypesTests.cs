@@ -13,7 +13,7 @@ internal sealed class DriverValueTypesTests : MySqlDatabaseFixture
 
     private static readonly object[] BoundValues =
     [
-        "a payload", Guid.Parse("0192f2a4-5c4e-7d31-9a2b-3c4d5e6f7a8b"), 3, 1_000_000, 5_000_000_000L,
+        "a payload", Guid.Parse("0192f2a4-5c4e-7d31-9a2b-3c4d5e6f7a8b"), SomeTime, 3, 1_000_000, 5_000_000_000L,
     ];
 
     [TestCaseSource(nameof(BoundValues))]
@@ -77,64 +77,13 @@ internal sealed class DriverValueTypesTests : MySqlDatabaseFixture
         }
     }
 
-    [Test]
-    public async Task AddValue_ATime_BindsItsLiteralOnceForARunOfTheSameTime()
-    {
-        await using var command = PositionalCommand.Rent();
-
-        command.AddValue(SomeTime);
-        command.AddValue(SomeTime);
-        command.AddValue(SomeTime.AddTicks(10));
-
-        var values = command.Values.ToArray();
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(values, Is.EqualTo(new[] { "2026-12-06 01:02:03.456000", "2026-12-06 01:02:03.456000", "2026-12-06 01:02:03.456001" }));
-            Assert.That(values[1], Is.SameAs(values[0]), "one literal for the run");
-        }
-    }
-
-    [Test]
-    public async Task AddValue_ATime_IsStoredAndFoundAsThatTime()
-    {
-        await using var connection = new MySqlConnection(Database.ConnectionString);
-        await connection.OpenAsync();
-        await using (var create = new MySqlCommand("CREATE TEMPORARY TABLE times (at DATETIME(6) NOT NULL);", connection))
-        {
-            await create.ExecuteNonQueryAsync();
-        }
-
-        DateTime[] times = [SomeTime, new(1000, 1, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(9999, 12, 31, 23, 59, 59, DateTimeKind.Utc).AddTicks(9_999_990)];
-        await using (var insert = PositionalCommand.Rent(connection))
-        {
-            insert.CommandText = "INSERT INTO times (at) VALUES (?), (?), (?);";
-            foreach (var time in times)
-            {
-                insert.AddValue(time);
-            }
-
-            await insert.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-
-        foreach (var time in times)
-        {
-            await using var find = PositionalCommand.Rent(connection);
-            find.CommandText = "SELECT at FROM times WHERE at = ? AND at >= ? AND at <= ?;";
-            find.AddValue(time);
-            find.AddValue(time);
-            find.AddValue(time);
-            await using var reader = await find.ExecuteReaderAsync(CancellationToken.None);
-            Assert.That(await reader.ReadAsync(), Is.True, $"{time:O} found by equality and range");
-            Assert.That(reader.GetDateTime(0), Is.EqualTo(time), $"{time:O} stored as it is");
-        }
-    }
-
     /// <summary>Reads column <paramref name="ordinal"/> as the type <paramref name="sent"/> was sent as.</summary>
     private static object Read(MySqlDataReader reader, int ordinal, object? sent) => sent switch
     {
         null => reader.GetValue(ordinal),
         string => reader.GetString(ordinal),
         Guid => reader.GetGuid(ordinal),
+        DateTime => DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc),
         int => reader.GetInt32(ordinal),
         long => reader.GetInt64(ordinal),
         _ => throw new ArgumentOutOfRangeException(nameof(sent)),
