@@ -27,6 +27,7 @@ internal sealed class PositionalCommand : IAsyncDisposable
 
     private static readonly object[] BoxedSmallInts = [.. Enumerable.Range(0, SmallInts).Select(value => (object)value)];
 
+    private readonly MySqlCommand _command = new();
     private readonly List<MySqlParameter> _holders = [];
     private int _used;
     private bool _rented;
@@ -34,8 +35,6 @@ internal sealed class PositionalCommand : IAsyncDisposable
     private PositionalCommand()
     {
     }
-
-    private readonly MySqlCommand _command = new();
 
     /// <summary>The statements the values are for, one <c>?</c> per value, in the order the values are added.</summary>
     public string CommandText
