@@ -73,9 +73,11 @@ public sealed class RawRequestFuzzTests
     [TestCase("101 headers", 431)]
     [TestCase("399 headers", 431)]
     [TestCase("a header sent 150 times", 431)]
+    [TestCase("headers of 32 KiB and one byte in two-byte characters", 431)]
+    [TestCase("one header of 24,000 two-byte characters", 431)]
     public async Task RawRequest_OverGoFlowsHeadLimits_AnswersAProblem(string request, int status)
     {
-        var answer = await RawHttp.SendAsync(_app.Client.BaseAddress!, HeadLimitRequests[request]);
+        var answer = await RawHttp.SendAsync(_app.Client.BaseAddress!, Encoding.UTF8.GetBytes(HeadLimitRequests[request]));
 
         Assert.That(answer.Status, Is.EqualTo(status), answer.Body);
         Assert.That(answer.Header("Content-Type"), Does.StartWith(HttpJson.ProblemContentType), answer.Body);
@@ -88,9 +90,10 @@ public sealed class RawRequestFuzzTests
     [TestCase("a target of exactly 8 KiB")]
     [TestCase("headers of exactly 32 KiB")]
     [TestCase("100 headers")]
+    [TestCase("headers of exactly 32 KiB in two-byte characters")]
     public async Task RawRequest_AtGoFlowsHeadLimits_IsAnswered(string request)
     {
-        var answer = await RawHttp.SendAsync(_app.Client.BaseAddress!, HeadLimitRequests[request]);
+        var answer = await RawHttp.SendAsync(_app.Client.BaseAddress!, Encoding.UTF8.GetBytes(HeadLimitRequests[request]));
 
         Assert.That(answer.Status, Is.EqualTo(200), answer.Body);
     }
@@ -126,6 +129,10 @@ public sealed class RawRequestFuzzTests
         // As GoFlow counts them (name, value, 4 for ": " and CRLF), Host: localhost is 17 bytes and Connection: close
         // 19; X-Big takes the rest. Every request here has those two headers besides the ones it adds.
         ["headers of exactly 32 KiB"] = Get("/workflows", $"X-Big: {new string('a', (32 * 1024) - 17 - 19 - 9)}\r\n"),
+        // The limit is in bytes as sent: "é" is two bytes of UTF-8 (these requests are sent as UTF-8).
+        ["headers of exactly 32 KiB in two-byte characters"] = Get("/workflows", $"X-Big: a{new string('é', ((32 * 1024) - 17 - 19 - 9 - 1) / 2)}\r\n"),
+        ["headers of 32 KiB and one byte in two-byte characters"] = Get("/workflows", $"X-Big: ab{new string('é', ((32 * 1024) - 17 - 19 - 9 - 1) / 2)}\r\n"),
+        ["one header of 24,000 two-byte characters"] = Get("/workflows", $"X-Big: {new string('é', 24_000)}\r\n"),
         ["101 headers"] = Get("/workflows", Headers(count: 99, valueBytes: 1)),
         ["100 headers"] = Get("/workflows", Headers(count: 98, valueBytes: 1)),
         ["399 headers"] = Get("/workflows", Headers(count: 397, valueBytes: 1)),
