@@ -23,9 +23,10 @@ public sealed class ApiOptions
     /// How many times GoFlow's own limits on the request line and headers (<see cref="MaxRequestTargetBytes"/>,
     /// <see cref="MaxRequestHeadersBytes"/>, <see cref="MaxRequestHeaderCount"/>) the server's parser lets through to
     /// GoFlow's check: 4. A request a little over a limit, a client's mistake, gets GoFlow's 414 or 431 problem; only one
-    /// this many times over is left to Kestrel, which answers it with an empty body (ADR 0016).
+    /// this many times over is left to Kestrel, which answers it with an empty body (ADR 0016). Internal: nothing a user
+    /// sets depends on it, and the options' documentation states it as "four times".
     /// </summary>
-    public const int ServerLimitFactor = 4;
+    internal const int ServerLimitFactor = 4;
 
     /// <summary>The largest <see cref="MaxRequestTargetBytes"/> accepted: 64 KiB.</summary>
     public const int MaxRequestTargetBytesLimit = 64 * 1024;
@@ -82,23 +83,23 @@ public sealed class ApiOptions
     /// <summary>
     /// The longest request target (the path and query as sent, <c>/workflows?status=FAILED</c>) accepted, in bytes; a
     /// longer one gets a 414 problem and changes nothing. Default: 8,192 (Kestrel's own default for the whole request
-    /// line, which GoFlow raises to <see cref="ServerLimitFactor"/> times this); 256 to
+    /// line, which GoFlow raises to four times this); 256 to
     /// <see cref="MaxRequestTargetBytesLimit"/>.
     /// </summary>
     [Range(256, MaxRequestTargetBytesLimit, ErrorMessage = "Api:MaxRequestTargetBytes must be between {1} and {2} bytes.")]
     public int MaxRequestTargetBytes { get; set; } = 8 * 1024;
 
     /// <summary>
-    /// The largest header section accepted, in bytes: each field's name and value, plus 4 for its colon, space and line
-    /// end. A larger one gets a 431 problem and changes nothing. Default: 32,768 (Kestrel's own default, which GoFlow
-    /// raises to <see cref="ServerLimitFactor"/> times this); 1,024 to <see cref="MaxRequestHeadersBytesLimit"/>.
+    /// The largest header section accepted, in bytes as sent (UTF-8): each field's name and value, plus 4 for its colon,
+    /// space and line end. A larger one gets a 431 problem and changes nothing. Default: 32,768 (Kestrel's own default, which GoFlow
+    /// raises to four times this); 1,024 to <see cref="MaxRequestHeadersBytesLimit"/>.
     /// </summary>
     [Range(1024, MaxRequestHeadersBytesLimit, ErrorMessage = "Api:MaxRequestHeadersBytes must be between {1} and {2} bytes.")]
     public int MaxRequestHeadersBytes { get; set; } = 32 * 1024;
 
     /// <summary>
     /// The most header fields accepted (a field sent twice counts twice); more get a 431 problem and change nothing.
-    /// Default: 100 (Kestrel's own default, which GoFlow raises to <see cref="ServerLimitFactor"/> times this); 16 to
+    /// Default: 100 (Kestrel's own default, which GoFlow raises to four times this); 16 to
     /// <see cref="MaxRequestHeaderCountLimit"/>.
     /// </summary>
     [Range(16, MaxRequestHeaderCountLimit, ErrorMessage = "Api:MaxRequestHeaderCount must be between {1} and {2}.")]

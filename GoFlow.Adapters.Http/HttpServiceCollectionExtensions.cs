@@ -51,7 +51,8 @@ public static class HttpServiceCollectionExtensions
         // The probes' service; each adapter adds its own checks (tagged "ready" for the readiness probe).
         services.AddHealthChecks();
 
-        services.AddProblemDetails();
+        // Added to, not set: a host's own customisation of problems still runs.
+        services.AddProblemDetails(options => options.CustomizeProblemDetails += ProblemTypes.Apply);
         // After ASP.NET Core's writer, for the clients that one declines: every error answer is problem+json.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, ProblemJsonWriter>());
         services.AddExceptionHandler<UnexpectedExceptionHandler>();

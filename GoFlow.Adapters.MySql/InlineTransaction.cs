@@ -86,10 +86,12 @@ internal sealed class InlineTransaction(MySqlConnection connection) : IAsyncDisp
         catch (Exception)
 #pragma warning restore CA1031
         {
-            // The connection is broken, or still busy with the failed command. Closing alone would hand the session back
-            // to the pool with the transaction open (a pool without ConnectionReset reuses it as it is): the pool is
-            // cleared first, so that the session is discarded when it comes back, which ends the transaction.
-            MySqlConnection.ClearPool(connection);
+            // The connection is broken: the driver discards a broken session rather than pool it, and the server rolls
+            // back the transaction of a session that ends. (A session still busy with a reader left open would go back
+            // to the pool inside the transaction, and nothing here can end it: MySqlConnection.ClearPool finds only
+            // pools made from connection strings, not a data source's, and the connection holds no credentials for a
+            // second one to kill it. The pool's reset, ConnectionReset, on by default, ends it before the next use;
+            // GoFlow's callers close their readers before the transaction. ADR 0034.)
             await connection.CloseAsync();
         }
     }

@@ -12,6 +12,24 @@ public sealed record NewActivity(WorkflowId WorkflowId, TaskId? TaskId, string A
 /// </summary>
 /// <remarks>
 /// A value, not an object: every recorded step names its task here (<c>ClaimedTask.Subject</c> makes one on each read),
-/// and the subject only lives while its rows are composed, so a heap allocation per read would buy nothing.
+/// and the subject only lives while its rows are composed, so a heap allocation per read would buy nothing. Being a
+/// struct, it has a default that no constructor made: one that names no task. A row about no task would be a row about
+/// nothing, so such a subject refuses to be read (<see cref="TaskName"/> throws) rather than write a null name into a row;
+/// "no subject" is a nullable <c>ActivitySubject?</c>, as a hand-over without a next task is.
 /// </remarks>
-public readonly record struct ActivitySubject(WorkflowId WorkflowId, TaskId? TaskId, string TaskName, int Attempt, string? WorkerId = null);
+public readonly record struct ActivitySubject(WorkflowId WorkflowId, TaskId? TaskId, string TaskName, int Attempt, string? WorkerId = null)
+{
+    private readonly string _taskName = Named(TaskName);
+
+    /// <summary>The task's step name; never null or empty.</summary>
+    /// <exception cref="InvalidOperationException">The subject is <c>default</c>: no constructor made it.</exception>
+    public string TaskName
+    {
+        get => _taskName ?? throw new InvalidOperationException(
+            "This ActivitySubject is a default value and names no task; make one with its constructor.");
+        init => _taskName = Named(value);
+    }
+
+    private static string Named(string taskName) =>
+        string.IsNullOrEmpty(taskName) ? throw new ArgumentException("An activity's subject names its task.", nameof(TaskName)) : taskName;
+}

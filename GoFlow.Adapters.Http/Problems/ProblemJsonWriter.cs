@@ -10,9 +10,12 @@ namespace GoFlow.Adapters.Http.Problems;
 /// Writes a problem as <c>application/problem+json</c> whatever the client's <c>Accept</c> says. It is registered after
 /// ASP.NET Core's own writer, which declines a client that accepts no JSON (<c>Accept: text/html</c>): without this one,
 /// such a client would get "Status Code: 404; Not Found" as plain text from the status-code pages. An error answer
-/// has one shape for every client (RFC 9457 allows problem+json whatever was asked for).
+/// has one shape for every client (RFC 9457 allows problem+json whatever was asked for), and it is customised as
+/// ASP.NET Core's writer customises it (<see cref="ProblemDetailsOptions.CustomizeProblemDetails"/>: GoFlow's
+/// <see cref="ProblemTypes"/>, and a host's own).
 /// </summary>
-internal sealed class ProblemJsonWriter(IOptions<HttpJsonOptions> jsonOptions) : IProblemDetailsWriter
+internal sealed class ProblemJsonWriter(IOptions<HttpJsonOptions> jsonOptions, IOptions<ProblemDetailsOptions> problemOptions)
+    : IProblemDetailsWriter
 {
     public const string ContentType = "application/problem+json";
 
@@ -28,6 +31,7 @@ internal sealed class ProblemJsonWriter(IOptions<HttpJsonOptions> jsonOptions) :
         var problem = context.ProblemDetails;
         problem.Status ??= httpContext.Response.StatusCode;
         problem.Title ??= ReasonPhrases.GetReasonPhrase(problem.Status.Value);
+        problemOptions.Value.CustomizeProblemDetails?.Invoke(context);
         problem.Extensions.TryAdd(_traceIdMember, Activity.Current?.Id ?? httpContext.TraceIdentifier);
         return new ValueTask(httpContext.Response.WriteAsJsonAsync(
             problem, jsonOptions.Value.SerializerOptions, ContentType, httpContext.RequestAborted));

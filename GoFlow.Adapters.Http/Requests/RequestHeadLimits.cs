@@ -72,11 +72,14 @@ internal sealed partial class RequestHeadLimits(
         long bytes = 0;
         foreach (var (name, values) in headers)
         {
-            // A field sent twice is one entry with two values: each was a line of its own.
+            // A field sent twice is one entry with two values: each was a line of its own. The limit is in bytes and
+            // Kestrel decodes header values as UTF-8, so a value is counted as its UTF-8 bytes, not its characters
+            // (which would count "é" as one byte of the two sent).
+            var nameBytes = Encoding.UTF8.GetByteCount(name);
             foreach (var value in values)
             {
                 count++;
-                bytes += name.Length + (value?.Length ?? 0) + FieldFramingBytes;
+                bytes += nameBytes + Encoding.UTF8.GetByteCount(value ?? string.Empty) + FieldFramingBytes;
             }
         }
 

@@ -38,10 +38,11 @@ internal sealed class HostProcess : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     /// <summary>
-    /// The host to run: <paramref name="configured"/>, or the repository's GoFlow.Host build (Release preferred),
-    /// found by walking up from this program to the folder that holds GoFlow.sln.
+    /// The host to run: <paramref name="configured"/>, or the repository's GoFlow.Host build of the first of
+    /// <paramref name="configurations"/> that has one (Release, then Debug, when none is given), found by walking up
+    /// from this program to the folder that holds GoFlow.sln.
     /// </summary>
-    public static string FindHostDll(string? configured)
+    public static string FindHostDll(string? configured, params string[] configurations)
     {
         if (configured is not null)
         {
@@ -55,7 +56,8 @@ internal sealed class HostProcess : IAsyncDisposable
                 continue;
             }
 
-            foreach (var configuration in new[] { "Release", "Debug" })
+            configurations = configurations.Length > 0 ? configurations : ["Release", "Debug"];
+            foreach (var configuration in configurations)
             {
                 var dll = Path.Combine(directory.FullName, "GoFlow.Host", "bin", configuration, "net10.0", "GoFlow.Host.dll");
                 if (File.Exists(dll))
@@ -65,7 +67,8 @@ internal sealed class HostProcess : IAsyncDisposable
             }
 
             throw new FileNotFoundException(
-                $"No GoFlow.Host build under {directory.FullName}: run dotnet build -c Release GoFlow.Host/GoFlow.Host.csproj, or pass --host-dll.");
+                $"No GoFlow.Host build ({string.Join(" or ", configurations)}) under {directory.FullName}: run " +
+                $"dotnet build -c {configurations[0]} GoFlow.Host/GoFlow.Host.csproj, or pass --host-dll.");
         }
 
         throw new FileNotFoundException($"No GoFlow.sln above {AppContext.BaseDirectory}: pass --host-dll.");

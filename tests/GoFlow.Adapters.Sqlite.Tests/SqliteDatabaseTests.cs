@@ -88,7 +88,25 @@ internal sealed class SqliteDatabaseTests : SqliteFileFixture
                 (_, _) => throw new InvalidOperationException("the write fails"), CancellationToken.None),
             Throws.InvalidOperationException);
 
-        Assert.That(() => Database.Prepared(earlier, Statement), Throws.InvalidOperationException);
+        // The failed write gave the connection up; this write holds a new one. The earlier transaction is then told
+        // apart from the current one, not merely refused for want of a writer.
+        var refusal = await Database.WriteAsync(
+            (_, current) =>
+            {
+                Assert.That(Database.Prepared(current, Statement), Is.Not.Null, "the current transaction's statement");
+                try
+                {
+                    Database.Prepared(earlier, Statement);
+                    return Task.FromResult<Exception?>(null);
+                }
+                catch (InvalidOperationException exception)
+                {
+                    return Task.FromResult<Exception?>(exception);
+                }
+            },
+            CancellationToken.None);
+
+        Assert.That(refusal, Is.Not.Null, "a statement for the given-up connection's transaction while a new one is held");
     }
 
     [Test]

@@ -42,6 +42,20 @@ public sealed class PublicSurfaceTests
         Assert.That(publicTypes.Any(IsRegistration), Is.True, $"{project} has no public Add…/Map… extension class");
     }
 
+    [TestCaseSource(typeof(DependencyRules), nameof(DependencyRules.Adapters))]
+    public void AdapterAssembly_OptionsConstants_AreSectionNamesOrBoundsOfASetting(string project)
+    {
+        // A public constant of an options type is something a user configures against: the section to bind, or the
+        // bound a setting must stay within (…Limit). Anything else is the adapter's own working and stays internal.
+        var unexpected = DependencyRules.For(project).Assembly.GetExportedTypes()
+            .Where(IsOptions)
+            .SelectMany(type => type.GetFields(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            .Where(field => field.IsLiteral && field.Name != "SectionName" && !field.Name.EndsWith("Limit", StringComparison.Ordinal))
+            .Select(field => $"{field.DeclaringType!.Name}.{field.Name}");
+
+        Assert.That(unexpected, Is.Empty, $"{project}'s options expose constants a user does not configure against; make them internal");
+    }
+
     [TestCase(typeof(PublicSurfaceTests), false)]
     [TestCase(typeof(Support.ReferenceChecker), false)]
     [TestCase(typeof(Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions), true)]

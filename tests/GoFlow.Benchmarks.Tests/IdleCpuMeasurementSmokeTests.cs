@@ -1,6 +1,7 @@
 using GoFlow.Benchmarks.ChildHost;
 using GoFlow.Benchmarks.Measurements;
 using GoFlow.Benchmarks.Stores;
+using System.Reflection;
 using GoFlow.Domain;
 
 namespace GoFlow.Benchmarks.Tests;
@@ -22,7 +23,7 @@ public sealed class IdleCpuMeasurementSmokeTests
             await using (var store = new SqliteBenchmarkStore(Path.Combine(folder, "bench.db")))
             {
                 var since = DateTimeOffset.UtcNow.AddMinutes(-1);
-                await new IdleCpuMeasurement(store, HostProcess.FindHostDll(null), TimeProvider.System, log)
+                await new IdleCpuMeasurement(store, HostBuiltWithTheseTests(), TimeProvider.System, log)
                     .RunAsync(waiting: 50, TimeSpan.FromSeconds(1), TimeSpan.Zero, runs: 1, cancellationToken);
 
                 using (Assert.EnterMultipleScope())
@@ -41,5 +42,18 @@ public sealed class IdleCpuMeasurementSmokeTests
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// GoFlow.Host as built with these tests: the project reference builds it in the tests' configuration, so the test
+    /// runs alone (dotnet test on this project) and never runs a stale build of another configuration (a Release build
+    /// left by a benchmark, say, which the benchmark itself would prefer).
+    /// </summary>
+    private static string HostBuiltWithTheseTests()
+    {
+        var configuration = typeof(IdleCpuMeasurementSmokeTests).Assembly
+            .GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration
+            ?? throw new InvalidOperationException("The test assembly names no build configuration.");
+        return HostProcess.FindHostDll(configured: null, configuration);
     }
 }

@@ -7,13 +7,17 @@ using Moq;
 
 namespace GoFlow.Worker.Tests;
 
-/// <summary>The runner's sleeping: until the next fire, at most a minute, and a pause after a failed pass.</summary>
+/// <summary>
+/// The runner's sleeping: until the next fire, at most a minute, and a pause after a failed pass. The clock is fake and
+/// moves only once the runner sleeps (its timer is awaited, not guessed at), so the times asserted are exact whatever the
+/// machine's load.
+/// </summary>
 public sealed class ScheduleRunnerTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
     private static readonly DateTimeOffset Start = new(2026, 1, 5, 7, 30, 0, TimeSpan.Zero);
 
-    private readonly FakeTimeProvider _clock = new(Start);
+    private readonly SleepRecordingClock _clock = new(Start);
     private readonly Mock<IFireDueSchedules> _fire = new();
     private readonly ConcurrentQueue<DateTimeOffset> _passes = new();
 
@@ -24,13 +28,14 @@ public sealed class ScheduleRunnerTests
         using var runner = CreateRunner();
 
         await runner.StartAsync(CancellationToken.None);
-        await WaitUntilAsync(() => _passes.Count == 1);
-        await AdvanceUntilAsync(() => _passes.Count == 2, TimeSpan.FromSeconds(1));
+        var firstSleep = await NextSleepAsync(sleepsBefore: 0);
+        _clock.Advance(firstSleep);
+        await NextSleepAsync(sleepsBefore: 1);
         await runner.StopAsync(CancellationToken.None);
 
-        // At the fire, not a second before; a step late at most, when the clock moved while the runner set its timer.
-        Assert.That(_passes.First(), Is.EqualTo(Start));
-        Assert.That(_passes.Last(), Is.InRange(Start.AddSeconds(10), Start.AddSeconds(11)));
+        // Asleep from the first pass until the fire, exactly: not a tick before, and no later.
+        Assert.That(firstSleep, Is.EqualTo(TimeSpan.FromSeconds(10)));
+        Assert.That(_passes, Is.EqualTo(new[] { Start, Start.AddSeconds(10) }));
         _fire.Verify(fire => fire.FireDueAsync(new FireDueSchedulesCommand(Start), It.IsAny<CancellationToken>()), Times.Exactly(2));
     }
 
@@ -41,11 +46,13 @@ public sealed class ScheduleRunnerTests
         using var runner = CreateRunner();
 
         await runner.StartAsync(CancellationToken.None);
-        await WaitUntilAsync(() => _passes.Count == 1);
-        await AdvanceUntilAsync(() => _passes.Count == 2, TimeSpan.FromSeconds(5));
+        var firstSleep = await NextSleepAsync(sleepsBefore: 0);
+        _clock.Advance(firstSleep);
+        await NextSleepAsync(sleepsBefore: 1);
         await runner.StopAsync(CancellationToken.None);
 
-        Assert.That(_passes.Last(), Is.InRange(Start + ScheduleRunner.LongestSleep, Start + ScheduleRunner.LongestSleep + TimeSpan.FromSeconds(5)));
+        Assert.That(firstSleep, Is.EqualTo(ScheduleRunner.LongestSleep));
+        Assert.That(_passes, Is.EqualTo(new[] { Start, Start + ScheduleRunner.LongestSleep }));
     }
 
     [Test]
@@ -60,27 +67,27 @@ public sealed class ScheduleRunnerTests
         using var runner = CreateRunner();
 
         await runner.StartAsync(CancellationToken.None);
-        await WaitUntilAsync(() => _passes.Count == 1);
-        await AdvanceUntilAsync(() => _passes.Count == 2, TimeSpan.FromSeconds(1));
+        var firstSleep = await NextSleepAsync(sleepsBefore: 0);
+        _clock.Advance(firstSleep);
+        await NextSleepAsync(sleepsBefore: 1);
         await runner.StopAsync(CancellationToken.None);
 
         Assert.That(runner.ExecuteTask!.IsCompletedSuccessfully, Is.True);
-        Assert.That(_passes.Last(), Is.InRange(Start + ScheduleRunner.FailureBackoff, Start + ScheduleRunner.FailureBackoff + TimeSpan.FromSeconds(1)));
+        Assert.That(firstSleep, Is.EqualTo(ScheduleRunner.FailureBackoff));
+        Assert.That(_passes, Is.EqualTo(new[] { Start, Start + ScheduleRunner.FailureBackoff }));
     }
 
-    /// <summary>
-    /// Moves the clock a <paramref name="step"/> at a time until <paramref name="condition"/> holds, giving the runner
-    /// a moment after each step: the runner may still be setting its timer when a single jump would pass it by.
-    /// </summary>
-    private async Task AdvanceUntilAsync(Func<bool> condition, TimeSpan step)
+    /// <summary>Waits until the runner has gone to sleep after <paramref name="sleepsBefore"/> earlier sleeps, and returns how long it sleeps.</summary>
+    private async Task<TimeSpan> NextSleepAsync(int sleepsBefore)
     {
         var deadline = TimeProvider.System.GetUtcNow() + Deadline;
-        while (!condition())
+        while (_clock.Sleeps.Count <= sleepsBefore)
         {
-            Assert.That(TimeProvider.System.GetUtcNow(), Is.LessThan(deadline), $"the condition never held; passes at {string.Join(", ", _passes)}");
-            _clock.Advance(step);
-            await Task.Delay(20);
+            Assert.That(TimeProvider.System.GetUtcNow(), Is.LessThan(deadline), $"the runner never slept again; passes at {string.Join(", ", _passes)}");
+            await Task.Delay(10);
         }
+
+        return _clock.Sleeps.ElementAt(sleepsBefore);
     }
 
     private void Answer(Func<DateTimeOffset?> next) =>
@@ -91,19 +98,38 @@ public sealed class ScheduleRunnerTests
                 return next();
             });
 
-    private async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = TimeProvider.System.GetUtcNow() + Deadline;
-        while (!condition())
-        {
-            Assert.That(TimeProvider.System.GetUtcNow(), Is.LessThan(deadline), $"the condition never held; passes at {string.Join(", ", _passes)}, clock {_clock.GetUtcNow()}");
-            await Task.Delay(10);
-        }
-    }
-
     private ScheduleRunner CreateRunner()
     {
         var services = new ServiceCollection().AddScoped(_ => _fire.Object).BuildServiceProvider();
         return new ScheduleRunner(services.GetRequiredService<IServiceScopeFactory>(), _clock, NullLogger<ScheduleRunner>.Instance);
     }
+}
+
+/// <summary>
+/// A fake clock that records each timer made on it (the runner's <c>Task.Delay</c> makes one per sleep), so that a test
+/// can wait for the runner to be asleep before it moves the clock.
+/// </summary>
+internal sealed class SleepRecordingClock(DateTimeOffset start) : TimeProvider
+{
+    private readonly FakeTimeProvider _time = new(start);
+
+    public ConcurrentQueue<TimeSpan> Sleeps { get; } = new();
+
+    public override DateTimeOffset GetUtcNow() => _time.GetUtcNow();
+
+    public override long GetTimestamp() => _time.GetTimestamp();
+
+    public override long TimestampFrequency => _time.TimestampFrequency;
+
+    public override TimeZoneInfo LocalTimeZone => _time.LocalTimeZone;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        // Made before it is recorded: once a test sees the sleep, moving the clock fires the timer.
+        var timer = _time.CreateTimer(callback, state, dueTime, period);
+        Sleeps.Enqueue(dueTime);
+        return timer;
+    }
+
+    public void Advance(TimeSpan by) => _time.Advance(by);
 }

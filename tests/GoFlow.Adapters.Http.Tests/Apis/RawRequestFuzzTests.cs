@@ -73,9 +73,11 @@ public sealed class RawRequestFuzzTests
     [TestCase("101 headers", 431)]
     [TestCase("399 headers", 431)]
     [TestCase("a header sent 150 times", 431)]
+    [TestCase("headers of 32 KiB and one byte in two-byte characters", 431)]
+    [TestCase("one header of 24,000 two-byte characters", 431)]
     public async Task RawRequest_OverGoFlowsHeadLimits_AnswersAProblem(string request, int status)
     {
-        var answer = await RawHttp.SendAsync(_app.Client.BaseAddress!, HeadLimitRequests[request]);
+        var answer = await RawHttp.SendAsync(_app.Client.BaseAddress!, Encoding.UTF8.GetBytes(HeadLimitRequests[request]));
 
         Assert.That(answer.Status, Is.EqualTo(status), answer.Body);
         Assert.That(answer.Header("Content-Type"), Does.StartWith(HttpJson.ProblemContentType), answer.Body);
@@ -88,9 +90,10 @@ public sealed class RawRequestFuzzTests
     [TestCase("a target of exactly 8 KiB")]
     [TestCase("headers of exactly 32 KiB")]
     [TestCase("100 headers")]
+    [TestCase("headers of exactly 32 KiB in two-byte characters")]
     public async Task RawRequest_AtGoFlowsHeadLimits_IsAnswered(string request)
     {
-        var answer = await RawHttp.SendAsync(_app.Client.BaseAddress!, HeadLimitRequests[request]);
+        var answer = await RawHttp.SendAsync(_app.Client.BaseAddress!, Encoding.UTF8.GetBytes(HeadLimitRequests[request]));
 
         Assert.That(answer.Status, Is.EqualTo(200), answer.Body);
     }
@@ -105,6 +108,11 @@ public sealed class RawRequestFuzzTests
     [TestCase("a request line that is not HTTP", 400)]
     [TestCase("no Host header", 400)]
     [TestCase("a header line without a colon", 400)]
+    [TestCase("a percent-encoded NUL in the path", 400)]
+    [TestCase("a header value that is not UTF-8", 400)]
+    [TestCase("a header line folded onto the next", 400)]
+    [TestCase("an absolute target naming another host than Host", 400)]
+    [TestCase("a CONNECT", 400)]
     public async Task RawRequest_BeyondTheServersParser_GetsKestrelsEmptyAnswer(string request, int status)
     {
         var answer = await RawHttp.SendAsync(_app.Client.BaseAddress!, HeadLimitRequests[request]);
@@ -126,6 +134,10 @@ public sealed class RawRequestFuzzTests
         // As GoFlow counts them (name, value, 4 for ": " and CRLF), Host: localhost is 17 bytes and Connection: close
         // 19; X-Big takes the rest. Every request here has those two headers besides the ones it adds.
         ["headers of exactly 32 KiB"] = Get("/workflows", $"X-Big: {new string('a', (32 * 1024) - 17 - 19 - 9)}\r\n"),
+        // The limit is in bytes as sent: "é" is two bytes of UTF-8 (these requests are sent as UTF-8).
+        ["headers of exactly 32 KiB in two-byte characters"] = Get("/workflows", $"X-Big: a{new string('é', ((32 * 1024) - 17 - 19 - 9 - 1) / 2)}\r\n"),
+        ["headers of 32 KiB and one byte in two-byte characters"] = Get("/workflows", $"X-Big: ab{new string('é', ((32 * 1024) - 17 - 19 - 9 - 1) / 2)}\r\n"),
+        ["one header of 24,000 two-byte characters"] = Get("/workflows", $"X-Big: {new string('é', 24_000)}\r\n"),
         ["101 headers"] = Get("/workflows", Headers(count: 99, valueBytes: 1)),
         ["100 headers"] = Get("/workflows", Headers(count: 98, valueBytes: 1)),
         ["399 headers"] = Get("/workflows", Headers(count: 397, valueBytes: 1)),
@@ -134,7 +146,33 @@ public sealed class RawRequestFuzzTests
         ["a request line that is not HTTP"] = "GARBAGE\r\n\r\n",
         ["no Host header"] = "GET /workflows HTTP/1.1\r\nConnection: close\r\n\r\n",
         ["a header line without a colon"] = Get("/workflows", "Not a header\r\n"),
+        ["a percent-encoded NUL in the path"] = Get("/workflows/%00"),
+        // Sent as Latin-1 (RawHttp): the bytes FF FE, which no UTF-8 text holds.
+        ["a header value that is not UTF-8"] = Get("/workflows", "Idempotency-Key: \u00ff\u00fe\r\n"),
+        ["a header line folded onto the next"] = Get("/workflows", "X-Folded: a\r\n b\r\n"),
+        ["an absolute target naming another host than Host"] = Get("http://evil.example/workflows"),
+        ["a CONNECT"] = "CONNECT 127.0.0.1:3306 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
     };
+
+    /// <summary>
+    /// HTTP/2 with prior knowledge on the cleartext port: Kestrel speaks HTTP/2 there only when the endpoint is HTTP/2
+    /// alone, so it answers the client's preface with a GOAWAY frame whose error is HTTP_1_1_REQUIRED (0xd) and closes
+    /// the connection (curl --http2-prior-knowledge reports "empty reply"). No request reaches GoFlow (ADR 0016).
+    /// </summary>
+    [Test]
+    public async Task RawRequest_Http2PriorKnowledgeInCleartext_IsToldToUseHttp11AndReachesNothing()
+    {
+        var preface = Encoding.Latin1.GetBytes("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+        byte[] emptySettings = [0, 0, 0, 4, 0, 0, 0, 0, 0];
+        byte[] headers = [0, 0, 5, 1, 5, 0, 0, 0, 1, 0x82, 0x86, 0x84, 0x41, 0x00]; // a GET / on stream 1, END_STREAM|END_HEADERS
+
+        var answer = await RawHttp.SendBytesAsync(_app.Client.BaseAddress!, [.. preface, .. emptySettings, .. headers]);
+
+        // The GOAWAY frame: length 8, type 7, no flags, stream 0, last stream 0, error HTTP_1_1_REQUIRED.
+        Assert.That(Convert.ToHexString(answer), Does.Contain("000008070000000000" + "000000000000000D"));
+        _app.Ports.VerifyNoneCalled();
+        Assert.That(_app.Logs.Entries.Where(entry => entry.Level >= LogLevel.Error), Is.Empty);
+    }
 
     /// <summary>A GET of /workflows whose target is <paramref name="bytes"/> long (an unknown parameter pads it).</summary>
     private static string Target(int bytes) => "/workflows?pad=" + new string('a', bytes - "/workflows?pad=".Length);

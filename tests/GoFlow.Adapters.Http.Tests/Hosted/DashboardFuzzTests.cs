@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using GoFlow.Adapters.Http.Tests.Support;
 
 namespace GoFlow.Adapters.Http.Tests.Hosted;
 
@@ -74,6 +75,14 @@ public sealed class DashboardFuzzTests
             foreach (var marker in new[] { "   at ", "Exception", "MySqlConnector", "Password=", _api.Database.Name })
             {
                 Assert.That(text, Does.Not.Contain(marker), described);
+            }
+
+            // An error is a problem with its status's type, whatever the request accepted (text/html included).
+            if (status >= 400 && request.Method != HttpMethod.Head)
+            {
+                Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo(HttpJson.ProblemContentType), $"{described}\n{text}");
+                Assert.That(System.Text.Json.Nodes.JsonNode.Parse(text)?["type"]?.GetValue<string>(),
+                    Is.Not.Null.And.EqualTo(GoFlow.Adapters.Http.Problems.ProblemTypes.ByStatus.GetValueOrDefault(status)), $"{described}\n{text}");
             }
         }
 

@@ -73,6 +73,8 @@ public sealed class StartWorkflowFuzzTests
             {
                 Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo(HttpJson.ProblemContentType), context);
                 Assert.That(JsonNode.Parse(text)?["status"]?.GetValue<int>(), Is.EqualTo(status), context);
+                Assert.That(JsonNode.Parse(text)?["type"]?.GetValue<string>(),
+                    Is.Not.Null.And.EqualTo(GoFlow.Adapters.Http.Problems.ProblemTypes.ByStatus.GetValueOrDefault(status)), context);
             }
         }
 

@@ -49,6 +49,7 @@ internal static class HttpJson
         {
             Assert.That(problem["status"]?.GetValue<int>(), Is.EqualTo(status), text);
             Assert.That(problem["title"]?.GetValue<string>(), Is.Not.Empty, text);
+            Assert.That(problem["type"]?.GetValue<string>(), Is.Not.Null.And.EqualTo(GoFlow.Adapters.Http.Problems.ProblemTypes.ByStatus.GetValueOrDefault(status)), text);
             Assert.That(problem[TraceIdMember]?.GetValue<string>(), Is.Not.Empty, text);
             Assert.That(problem.ContainsKey("traceId"), Is.False, $"one trace id member only: {text}");
         }

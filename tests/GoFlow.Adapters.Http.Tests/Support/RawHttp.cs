@@ -44,6 +44,27 @@ internal static class RawHttp
 
     public static Task<RawAnswer> SendAsync(Uri server, string request) => SendAsync(server, Encoding.Latin1.GetBytes(request));
 
+    /// <summary>Sends <paramref name="request"/> and returns every byte the server writes until it closes the connection.</summary>
+    public static async Task<byte[]> SendBytesAsync(Uri server, byte[] request)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(server.Host, server.Port);
+        var stream = client.GetStream();
+        using var timeout = new CancellationTokenSource(AnswerTimeout);
+        await stream.WriteAsync(request, timeout.Token);
+        var answer = new MemoryStream();
+        try
+        {
+            await stream.CopyToAsync(answer, timeout.Token);
+        }
+        catch (Exception exception) when (exception is IOException or SocketException)
+        {
+            // A reset after the answer: what came counts.
+        }
+
+        return answer.ToArray();
+    }
+
     /// <summary>
     /// Sends the start of a request and, once <paramref name="serverHasIt"/> has completed, resets the connection (RST)
     /// without sending the rest. (Reset any earlier and the server's kernel drops the unread request with it.)
