@@ -20,11 +20,11 @@ internal static class ActivityLog
         foreach (var row in rows)
         {
             insert
-                .Bind("@WorkflowId", SqliteIds.ToDatabase(row.WorkflowId))
+                .Bind("@WorkflowId", row.WorkflowId)
                 .Bind("@TaskId", row.TaskId?.Value)
                 .Bind("@Action", row.Action)
                 .Bind("@Details", row.Details)
-                .Bind("@CreatedAt", SqliteTime.ToDatabase(row.CreatedAt))
+                .Bind("@CreatedAt", row.CreatedAt)
                 .ExecuteNonQuery();
         }
     }

@@ -174,7 +174,7 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
         SqliteWriteTransaction transaction, string sql, WorkflowId workflowId, string? currentInput, string now)
     {
         var updated = database.Prepared(transaction, sql)
-            .Bind("@WorkflowId", SqliteIds.ToDatabase(workflowId))
+            .Bind("@WorkflowId", workflowId)
             .Bind("@CurrentInput", currentInput)
             .Bind("@Now", now)
             .ExecuteNonQuery();
