@@ -42,6 +42,17 @@ internal sealed unsafe class CompiledStatement : IDisposable
     private readonly Dictionary<string, int> _positions = new(StringComparer.Ordinal);
 
     public CompiledStatement(SqliteConnection connection, string sql)
+        : this(connection, sql, callSqliteDirectly: SqliteNative.Bundled)
+    {
+    }
+
+    /// <param name="connection">The open connection the statement is compiled on.</param>
+    /// <param name="sql">One SQL statement.</param>
+    /// <param name="callSqliteDirectly">
+    /// Whether to call SQLite on the raw handles (<see cref="SqliteNative"/>), which only the bundled library allows, or
+    /// through SQLitePCL; tests run both.
+    /// </param>
+    internal CompiledStatement(SqliteConnection connection, string sql, bool callSqliteDirectly)
     {
         _connection = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
         var result = raw.sqlite3_prepare_v3(_connection, sql, raw.SQLITE_PREPARE_PERSISTENT, out _statement, out var rest);
@@ -57,7 +68,7 @@ internal sealed unsafe class CompiledStatement : IDisposable
             _positions.Add(raw.sqlite3_bind_parameter_name(_statement, position).utf8_to_string(), position);
         }
 
-        if (SqliteNative.Bundled)
+        if (callSqliteDirectly)
         {
             _nativeStatement = _statement.DangerousGetHandle();
             _nativeConnection = _connection.DangerousGetHandle();
@@ -154,6 +165,24 @@ internal sealed unsafe class CompiledStatement : IDisposable
         {
             Reset();
         }
+    }
+
+    /// <summary>Runs an INSERT of one row.</summary>
+    /// <returns>The row's rowid (its INTEGER PRIMARY KEY), as SQLite's <c>sqlite3_last_insert_rowid</c> answers it.</returns>
+    /// <remarks>
+    /// Rather than <c>RETURNING id</c>: SQLite runs a RETURNING clause by keeping the changed rows in a temporary table
+    /// and stepping through it afterwards, a cost of its own at every step's insert. The connection's last inserted rowid
+    /// is this statement's, as nothing else runs on the connection between (the writer holds it).
+    /// </remarks>
+    public long ExecuteInsert()
+    {
+        var inserted = ExecuteNonQuery();
+        if (inserted != 1)
+        {
+            throw new InvalidOperationException($"An INSERT of one row inserted {inserted}.");
+        }
+
+        return _nativeConnection != 0 ? SqliteNative.LastInsertRowId(_nativeConnection) : raw.sqlite3_last_insert_rowid(_connection);
     }
 
     /// <summary>Runs the statement: the first column of its first row (a long, a double or a string), or null.</summary>

@@ -38,6 +38,10 @@ internal static unsafe partial class SqliteNative
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial int Changes(IntPtr connection);
 
+    [LibraryImport(BundledLibrary, EntryPoint = "sqlite3_last_insert_rowid")]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    public static partial long LastInsertRowId(IntPtr connection);
+
     [LibraryImport(BundledLibrary, EntryPoint = "sqlite3_bind_int64")]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     public static partial int BindInt64(IntPtr statement, int position, long value);

@@ -118,7 +118,7 @@ internal sealed partial class SqliteTaskQueue
     private ClaimedTask? InsertNextTask(
         SqliteWriteTransaction transaction, TaskCompletion completion, StepAdvance advance, DateTimeOffset now, string databaseNow)
     {
-        var id = (long)database.Prepared(transaction, SqliteTaskQueueSql.InsertNextTask)
+        var id = database.Prepared(transaction, SqliteTaskQueueSql.InsertNextTask)
             .Bind("@WorkflowId", completion.Task.WorkflowId)
             .Bind("@StepIndex", advance.Step.Index)
             .Bind("@TaskName", advance.Step.TaskName)
@@ -130,7 +130,7 @@ internal sealed partial class SqliteTaskQueue
             .Bind("@LeaseExpiresAt", advance.LeaseExpiresAt(now))
             .Bind("@ScheduledAt", advance.ScheduledAt(now))
             .Bind("@Now", databaseNow)
-            .ExecuteScalar()!;
+            .ExecuteInsert();
         return advance.HandsOver ? completion.Task.HandedOver(new TaskId(id), advance, completion.OutputPayload, now) : null;
     }
 }

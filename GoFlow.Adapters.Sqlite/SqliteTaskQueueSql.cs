@@ -21,7 +21,7 @@ namespace GoFlow.Adapters.Sqlite;
 internal static class SqliteTaskQueueSql
 {
     /// <summary>
-    /// Inserts a completed step's next task and returns its id: PENDING, due at @ScheduledAt (now, or a wait's end), or
+    /// Inserts a completed step's next task (its id is the rowid, <see cref="CompiledStatement.ExecuteInsert"/>): PENDING, due at @ScheduledAt (now, or a wait's end), or
     /// RUNNING when it is handed over to the lease owner of the step before it (@Status, @Attempt 1, @LeaseOwner and
     /// @LeaseExpiresAt set).
     /// </summary>
@@ -32,7 +32,6 @@ internal static class SqliteTaskQueueSql
         VALUES
             (@WorkflowId, @StepIndex, @TaskName, @Status, @Attempt, @MaxAttempts, @InputPayload, @LeaseOwner,
              @LeaseExpiresAt, @LeaseOwner, @ScheduledAt, @Now, @Now)
-        RETURNING id
         """;
 
     /// <summary>
@@ -190,9 +189,32 @@ internal static class SqliteTaskQueueSql
         WHERE id = @WorkflowId AND {StatusSql.From(WorkflowTransitions.Fail)}
         """;
 
-    /// <summary>One activity row, run once per row of a batch (<see cref="ActivityLog"/>).</summary>
-    public const string InsertActivityLog = """
-        INSERT INTO activity_logs (workflow_instance_id, task_id, action, details, created_at)
-        VALUES (@WorkflowId, @TaskId, @Action, @Details, @CreatedAt)
-        """;
+    /// <summary>The most activity rows one INSERT takes (<see cref="InsertActivityLogs"/>); a larger batch takes several.</summary>
+    public const int MaxActivityRowsPerInsert = 32;
+
+    /// <summary>
+    /// One INSERT of <paramref name="rowCount"/> activity rows (at most <see cref="MaxActivityRowsPerInsert"/>), whose
+    /// values are named by row (<see cref="ActivityParameters"/>).
+    /// </summary>
+    public static string InsertActivityLogs(int rowCount) => ActivityInserts[rowCount - 1];
+
+    /// <summary>The parameter names of each row of <see cref="InsertActivityLogs"/>: <c>@WorkflowId0</c>, <c>@TaskId0</c>, ...</summary>
+    public static readonly IReadOnlyList<ActivityParameterNames> ActivityParameters =
+    [
+        .. Enumerable.Range(0, MaxActivityRowsPerInsert).Select(row => new ActivityParameterNames(
+            $"@WorkflowId{row}", $"@TaskId{row}", $"@Action{row}", $"@Details{row}", $"@CreatedAt{row}")),
+    ];
+
+    // One text per row count, made once (after the names above, which they use); each is compiled on the writers'
+    // connection once and kept there (SqliteDatabase.Prepared).
+    private static readonly string[] ActivityInserts =
+        [.. Enumerable.Range(1, MaxActivityRowsPerInsert).Select(ActivityInsert)];
+
+    private static string ActivityInsert(int rowCount) =>
+        "INSERT INTO activity_logs (workflow_instance_id, task_id, action, details, created_at) VALUES " +
+        string.Join(", ", ActivityParameters.Take(rowCount).Select(row =>
+            $"({row.WorkflowId}, {row.TaskId}, {row.Action}, {row.Details}, {row.CreatedAt})"));
 }
+
+/// <summary>The parameter names of one row of <see cref="SqliteTaskQueueSql.InsertActivityLogs"/>.</summary>
+internal sealed record ActivityParameterNames(string WorkflowId, string TaskId, string Action, string Details, string CreatedAt);
