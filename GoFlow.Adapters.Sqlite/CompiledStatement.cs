@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using GoFlow.Domain;
 using Microsoft.Data.Sqlite;
@@ -26,6 +27,8 @@ namespace GoFlow.Adapters.Sqlite;
 /// (<see cref="SqliteNative"/>) rather than through SQLitePCL's safe handle, when SQLitePCL runs on the bundled library.
 /// </para>
 /// </remarks>
+// The stack buffers the binds encode into are written before they are read: zeroing them first would be wasted work.
+[SkipLocalsInit]
 internal sealed unsafe class CompiledStatement : IDisposable
 {
     // Text up to this many bytes is encoded on the stack; longer text (payloads) in a rented buffer.

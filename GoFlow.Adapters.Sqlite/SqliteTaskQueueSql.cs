@@ -35,13 +35,15 @@ internal static class SqliteTaskQueueSql
         """;
 
     /// <summary>
-    /// The due PENDING tasks, oldest first, with their workflow's name and trace context (the columns in the order the
-    /// claim reads them). SQLite has no SKIP LOCKED and needs none: the claim holds the file's write lock (BEGIN
+    /// The due PENDING tasks, oldest first, with what their claim answers: the task's id, workflow, step_index,
+    /// task_name, input_payload, attempt, max_attempts and scheduled_at, and its workflow's name and trace context (the
+    /// columns in the order the claim reads them). SQLite has no SKIP LOCKED and needs none: the claim holds the file's write lock (BEGIN
     /// IMMEDIATE) before this read, so no other claimer can be between this read and the updates that follow. Served by
     /// idx_tasks_claim, the workflow found by its primary key.
     /// </summary>
     public static readonly string SelectClaimCandidates = $"""
-        SELECT t.id, t.workflow_instance_id, w.workflow_name, w.trace_parent
+        SELECT t.id, t.workflow_instance_id, t.step_index, t.task_name, t.input_payload, t.attempt, t.max_attempts,
+               t.scheduled_at, w.workflow_name, w.trace_parent
         FROM tasks t
         JOIN workflow_instances w ON w.id = t.workflow_instance_id
         WHERE t.{StatusSql.From(TaskTransitions.Claim)} AND t.scheduled_at <= @Now
@@ -50,16 +52,15 @@ internal static class SqliteTaskQueueSql
         """;
 
     /// <summary>
-    /// Claims one task read by <see cref="SelectClaimCandidates"/>, and returns it as stored (no row when it is no longer
-    /// PENDING): step_index, task_name, input_payload, attempt, max_attempts, lease_owner, lease_expires_at,
-    /// scheduled_at, in the order the claim reads them.
+    /// Claims one task read by <see cref="SelectClaimCandidates"/> (0 rows when it is no longer PENDING). No RETURNING:
+    /// what it sets is the read attempt plus one and the values bound, which the claim answers without reading them back
+    /// (SQLite runs a RETURNING clause through a temporary table, ADR 0022).
     /// </summary>
     public static readonly string MarkTaskRunning = $"""
         UPDATE tasks
         SET status = {StatusSql.To(TaskTransitions.Claim)}, attempt = attempt + 1, lease_owner = @Owner, lease_expires_at = @LeaseExpiresAt,
             worker_id = @Owner, updated_at = @Now
         WHERE id = @TaskId AND {StatusSql.From(TaskTransitions.Claim)}
-        RETURNING step_index, task_name, input_payload, attempt, max_attempts, lease_owner, lease_expires_at, scheduled_at
         """;
 
     /// <summary>A workflow becomes RUNNING when its first task is claimed; later steps find it RUNNING already.</summary>
