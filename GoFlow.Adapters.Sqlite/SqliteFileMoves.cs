@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -11,18 +9,13 @@ namespace GoFlow.Adapters.Sqlite;
 /// </summary>
 /// <remarks>
 /// SQLitePCL 2.1 does not expose <c>sqlite3_file_control</c>, so it is called in the native library SQLitePCL itself
-/// loaded (the <c>e_sqlite3</c> that Microsoft.Data.Sqlite bundles), on the handle of the connection. With another
-/// SQLite library under SQLitePCL the question falls back to whether a file exists at the path, which notices a deleted
-/// file but not a replaced one.
+/// loaded (<see cref="SqliteNative"/>), on the handle of the connection. With another SQLite library under SQLitePCL the
+/// question falls back to whether a file exists at the path, which notices a deleted file but not a replaced one.
 /// </remarks>
-internal static partial class SqliteFileMoves
+internal static class SqliteFileMoves
 {
-    private const string BundledLibrary = "e_sqlite3";
-
     // sqlite3.h: SQLITE_FCNTL_HAS_MOVED.
     private const int HasMovedControl = 20;
-
-    private static bool? _bundled;
 
     /// <summary>
     /// Whether the file <paramref name="connection"/> has open was deleted or renamed since it was opened, so that
@@ -31,10 +24,10 @@ internal static partial class SqliteFileMoves
     /// </summary>
     public static bool HasMoved(SqliteConnection connection, string path)
     {
-        if (Bundled && connection.Handle is { } handle)
+        if (SqliteNative.Bundled && connection.Handle is { } handle)
         {
             var moved = 0;
-            if (FileControl(handle.DangerousGetHandle(), 0, HasMovedControl, ref moved) == raw.SQLITE_OK)
+            if (SqliteNative.FileControl(handle.DangerousGetHandle(), 0, HasMovedControl, ref moved) == raw.SQLITE_OK)
             {
                 return moved != 0;
             }
@@ -56,12 +49,4 @@ internal static partial class SqliteFileMoves
         SqliteConnection.ClearPool(connection);
         connection.Dispose();
     }
-
-    // Asked once a connection is open, when SQLitePCL has its provider.
-    private static bool Bundled => _bundled ??= raw.GetNativeLibraryName() == BundledLibrary;
-
-    // zDbName NULL is the main database.
-    [LibraryImport(BundledLibrary, EntryPoint = "sqlite3_file_control")]
-    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
-    private static partial int FileControl(IntPtr connection, IntPtr databaseName, int operation, ref int argument);
 }

@@ -118,8 +118,8 @@ internal sealed partial class SqliteTaskQueue
     private ClaimedTask? InsertNextTask(
         SqliteWriteTransaction transaction, TaskCompletion completion, StepAdvance advance, DateTimeOffset now, string databaseNow)
     {
-        var id = (long)database.Prepared(transaction, SqliteTaskQueueSql.InsertNextTask)
-            .Bind("@WorkflowId", SqliteIds.ToDatabase(completion.Task.WorkflowId))
+        var id = database.Prepared(transaction, SqliteTaskQueueSql.InsertNextTask)
+            .Bind("@WorkflowId", completion.Task.WorkflowId)
             .Bind("@StepIndex", advance.Step.Index)
             .Bind("@TaskName", advance.Step.TaskName)
             .Bind("@Status", advance.Status.ToName())
@@ -127,10 +127,10 @@ internal sealed partial class SqliteTaskQueue
             .Bind("@MaxAttempts", advance.Step.Policy.MaxAttempts)
             .Bind("@InputPayload", completion.OutputPayload)
             .Bind("@LeaseOwner", advance.LeaseOwner)
-            .Bind("@LeaseExpiresAt", advance.LeaseExpiresAt(now) is { } expiresAt ? SqliteTime.ToDatabase(expiresAt) : null)
-            .Bind("@ScheduledAt", SqliteTime.ToDatabase(advance.ScheduledAt(now)))
+            .Bind("@LeaseExpiresAt", advance.LeaseExpiresAt(now))
+            .Bind("@ScheduledAt", advance.ScheduledAt(now))
             .Bind("@Now", databaseNow)
-            .ExecuteScalar()!;
+            .ExecuteInsert();
         return advance.HandsOver ? completion.Task.HandedOver(new TaskId(id), advance, completion.OutputPayload, now) : null;
     }
 }

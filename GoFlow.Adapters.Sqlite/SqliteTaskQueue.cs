@@ -26,8 +26,8 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
                     return [];
                 }
 
-                // Read back rather than rebuild: the stored attempt and lease are what later writes are guarded by.
-                var leaseExpiresAt = SqliteTime.ToDatabase(claim.LeaseExpiresAt);
+                // The lease as stored (cut to the microsecond): later writes are guarded by it.
+                var leaseExpiresAt = SqliteTime.Kept(claim.LeaseExpiresAt);
                 var claimed = new List<ClaimedTask>(candidates.Count);
                 foreach (var candidate in candidates)
                 {
@@ -174,7 +174,7 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
         SqliteWriteTransaction transaction, string sql, WorkflowId workflowId, string? currentInput, string now)
     {
         var updated = database.Prepared(transaction, sql)
-            .Bind("@WorkflowId", SqliteIds.ToDatabase(workflowId))
+            .Bind("@WorkflowId", workflowId)
             .Bind("@CurrentInput", currentInput)
             .Bind("@Now", now)
             .ExecuteNonQuery();
@@ -196,27 +196,37 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
         while (reader.Read())
         {
             candidates.Add(new ClaimCandidate(
-                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+                reader.GetInt64(0),
+                reader.GetString(1),
+                (int)reader.GetInt64(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                (int)reader.GetInt64(5),
+                (int)reader.GetInt64(6),
+                reader.GetString(7),
+                reader.GetString(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9)));
         }
 
         return candidates;
     }
 
     /// <summary>
-    /// Claims one candidate and answers it as stored. Its row must still be PENDING: this transaction read it holding
-    /// the write lock, so finding it otherwise is a broken invariant, and throwing rolls the whole claim back rather than
-    /// hand out tasks whose state is not what was read.
+    /// Claims one candidate and answers it as the claim stored it: the attempt it read plus one, the owner and the lease
+    /// bound. Its row must still be PENDING: this transaction read it holding the write lock, so finding it otherwise is
+    /// a broken invariant, and throwing rolls the whole claim back rather than hand out tasks whose state is not what
+    /// was read.
     /// </summary>
     private ClaimedTask MarkRunning(
-        SqliteWriteTransaction transaction, ClaimCandidate candidate, string owner, string leaseExpiresAt, string now)
+        SqliteWriteTransaction transaction, ClaimCandidate candidate, string owner, DateTimeOffset leaseExpiresAt, string now)
     {
-        using var reader = database.Prepared(transaction, SqliteTaskQueueSql.MarkTaskRunning)
+        var claimed = database.Prepared(transaction, SqliteTaskQueueSql.MarkTaskRunning)
             .Bind("@TaskId", candidate.Id)
             .Bind("@Owner", owner)
             .Bind("@LeaseExpiresAt", leaseExpiresAt)
             .Bind("@Now", now)
-            .ExecuteReader();
-        if (!reader.Read())
+            .ExecuteNonQuery();
+        if (claimed != 1)
         {
             throw new InvalidOperationException(
                 $"Task {candidate.Id} was read as PENDING and could not be claimed in the same transaction; nothing was changed.");
@@ -226,16 +236,27 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
             new TaskId(candidate.Id),
             SqliteIds.FromDatabase(candidate.WorkflowInstanceId),
             candidate.WorkflowName,
-            (int)reader.GetInt64(0),
-            reader.GetString(1),
-            reader.GetString(2),
-            (int)reader.GetInt64(3),
-            (int)reader.GetInt64(4),
-            reader.GetString(5),
-            SqliteTime.FromDatabase(reader.GetString(6)),
-            SqliteTime.FromDatabase(reader.GetString(7)),
+            candidate.StepIndex,
+            candidate.TaskName,
+            candidate.InputPayload,
+            candidate.Attempt + 1,
+            candidate.MaxAttempts,
+            owner,
+            leaseExpiresAt,
+            SqliteTime.FromDatabase(candidate.ScheduledAt),
             candidate.TraceParent);
     }
 
-    private sealed record ClaimCandidate(long Id, string WorkflowInstanceId, string WorkflowName, string? TraceParent);
+    /// <summary>A due PENDING task as the claim read it, with its workflow's name and trace context.</summary>
+    private sealed record ClaimCandidate(
+        long Id,
+        string WorkflowInstanceId,
+        int StepIndex,
+        string TaskName,
+        string InputPayload,
+        int Attempt,
+        int MaxAttempts,
+        string ScheduledAt,
+        string WorkflowName,
+        string? TraceParent);
 }

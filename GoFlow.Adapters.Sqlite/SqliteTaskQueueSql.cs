@@ -21,7 +21,7 @@ namespace GoFlow.Adapters.Sqlite;
 internal static class SqliteTaskQueueSql
 {
     /// <summary>
-    /// Inserts a completed step's next task and returns its id: PENDING, due at @ScheduledAt (now, or a wait's end), or
+    /// Inserts a completed step's next task (its id is the rowid, <see cref="CompiledStatement.ExecuteInsert"/>): PENDING, due at @ScheduledAt (now, or a wait's end), or
     /// RUNNING when it is handed over to the lease owner of the step before it (@Status, @Attempt 1, @LeaseOwner and
     /// @LeaseExpiresAt set).
     /// </summary>
@@ -32,17 +32,18 @@ internal static class SqliteTaskQueueSql
         VALUES
             (@WorkflowId, @StepIndex, @TaskName, @Status, @Attempt, @MaxAttempts, @InputPayload, @LeaseOwner,
              @LeaseExpiresAt, @LeaseOwner, @ScheduledAt, @Now, @Now)
-        RETURNING id
         """;
 
     /// <summary>
-    /// The due PENDING tasks, oldest first, with their workflow's name and trace context (the columns in the order the
-    /// claim reads them). SQLite has no SKIP LOCKED and needs none: the claim holds the file's write lock (BEGIN
+    /// The due PENDING tasks, oldest first, with what their claim answers: the task's id, workflow, step_index,
+    /// task_name, input_payload, attempt, max_attempts and scheduled_at, and its workflow's name and trace context (the
+    /// columns in the order the claim reads them). SQLite has no SKIP LOCKED and needs none: the claim holds the file's write lock (BEGIN
     /// IMMEDIATE) before this read, so no other claimer can be between this read and the updates that follow. Served by
     /// idx_tasks_claim, the workflow found by its primary key.
     /// </summary>
     public static readonly string SelectClaimCandidates = $"""
-        SELECT t.id, t.workflow_instance_id, w.workflow_name, w.trace_parent
+        SELECT t.id, t.workflow_instance_id, t.step_index, t.task_name, t.input_payload, t.attempt, t.max_attempts,
+               t.scheduled_at, w.workflow_name, w.trace_parent
         FROM tasks t
         JOIN workflow_instances w ON w.id = t.workflow_instance_id
         WHERE t.{StatusSql.From(TaskTransitions.Claim)} AND t.scheduled_at <= @Now
@@ -51,16 +52,15 @@ internal static class SqliteTaskQueueSql
         """;
 
     /// <summary>
-    /// Claims one task read by <see cref="SelectClaimCandidates"/>, and returns it as stored (no row when it is no longer
-    /// PENDING): step_index, task_name, input_payload, attempt, max_attempts, lease_owner, lease_expires_at,
-    /// scheduled_at, in the order the claim reads them.
+    /// Claims one task read by <see cref="SelectClaimCandidates"/> (0 rows when it is no longer PENDING). No RETURNING:
+    /// what it sets is the read attempt plus one and the values bound, which the claim answers without reading them back
+    /// (SQLite runs a RETURNING clause through a temporary table, ADR 0022).
     /// </summary>
     public static readonly string MarkTaskRunning = $"""
         UPDATE tasks
         SET status = {StatusSql.To(TaskTransitions.Claim)}, attempt = attempt + 1, lease_owner = @Owner, lease_expires_at = @LeaseExpiresAt,
             worker_id = @Owner, updated_at = @Now
         WHERE id = @TaskId AND {StatusSql.From(TaskTransitions.Claim)}
-        RETURNING step_index, task_name, input_payload, attempt, max_attempts, lease_owner, lease_expires_at, scheduled_at
         """;
 
     /// <summary>A workflow becomes RUNNING when its first task is claimed; later steps find it RUNNING already.</summary>
@@ -190,9 +190,32 @@ internal static class SqliteTaskQueueSql
         WHERE id = @WorkflowId AND {StatusSql.From(WorkflowTransitions.Fail)}
         """;
 
-    /// <summary>One activity row, run once per row of a batch (<see cref="ActivityLog"/>).</summary>
-    public const string InsertActivityLog = """
-        INSERT INTO activity_logs (workflow_instance_id, task_id, action, details, created_at)
-        VALUES (@WorkflowId, @TaskId, @Action, @Details, @CreatedAt)
-        """;
+    /// <summary>The most activity rows one INSERT takes (<see cref="InsertActivityLogs"/>); a larger batch takes several.</summary>
+    public const int MaxActivityRowsPerInsert = 32;
+
+    /// <summary>
+    /// One INSERT of <paramref name="rowCount"/> activity rows (at most <see cref="MaxActivityRowsPerInsert"/>), whose
+    /// values are named by row (<see cref="ActivityParameters"/>).
+    /// </summary>
+    public static string InsertActivityLogs(int rowCount) => ActivityInserts[rowCount - 1];
+
+    /// <summary>The parameter names of each row of <see cref="InsertActivityLogs"/>: <c>@WorkflowId0</c>, <c>@TaskId0</c>, ...</summary>
+    public static readonly IReadOnlyList<ActivityParameterNames> ActivityParameters =
+    [
+        .. Enumerable.Range(0, MaxActivityRowsPerInsert).Select(row => new ActivityParameterNames(
+            $"@WorkflowId{row}", $"@TaskId{row}", $"@Action{row}", $"@Details{row}", $"@CreatedAt{row}")),
+    ];
+
+    // One text per row count, made once (after the names above, which they use); each is compiled on the writers'
+    // connection once and kept there (SqliteDatabase.Prepared).
+    private static readonly string[] ActivityInserts =
+        [.. Enumerable.Range(1, MaxActivityRowsPerInsert).Select(ActivityInsert)];
+
+    private static string ActivityInsert(int rowCount) =>
+        "INSERT INTO activity_logs (workflow_instance_id, task_id, action, details, created_at) VALUES " +
+        string.Join(", ", ActivityParameters.Take(rowCount).Select(row =>
+            $"({row.WorkflowId}, {row.TaskId}, {row.Action}, {row.Details}, {row.CreatedAt})"));
 }
+
+/// <summary>The parameter names of one row of <see cref="SqliteTaskQueueSql.InsertActivityLogs"/>.</summary>
+internal sealed record ActivityParameterNames(string WorkflowId, string TaskId, string Action, string Details, string CreatedAt);
