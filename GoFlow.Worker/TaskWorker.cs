@@ -18,8 +18,6 @@ namespace GoFlow.Worker;
 /// Stopping is in two stages, as in Hangfire's stopping / shutdown tokens: when the host stops, the worker stops
 /// claiming at once and lets the running tasks finish; when the host's shutdown timeout passes, their cancellation
 /// token fires and the tasks still running are released back to PENDING without using up an attempt.
-/// The worker also runs the first tasks of starts made in this process, in slots it lends them until it stops
-/// (ADR 0037, TaskWorker.Starts.cs).
 /// </remarks>
 internal sealed partial class TaskWorker(
     IServiceScopeFactory scopes,
@@ -89,7 +87,6 @@ internal sealed partial class TaskWorker(
     private async Task RunLoopAsync(CancellationToken stoppingToken)
     {
         LogStarted(_options.WorkerId);
-        OpenToStarts(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -117,13 +114,7 @@ internal sealed partial class TaskWorker(
     private async Task ClaimAndStartAsync(CancellationToken stoppingToken)
     {
         var room = await share.RoomAsync(() => _slots.InUse, _options.BatchSize, _backlog, stoppingToken);
-        var slots = await _slots.TakeAsync(room.Most, room.Enough, WorkerShare.Gather, clock, stoppingToken, () => share.Limit);
-        if (slots == 0)
-        {
-            // Starts took the room under the share meanwhile (ADR 0037): wait for room again.
-            return;
-        }
-
+        var slots = await _slots.TakeAsync(room.Most, room.Enough, WorkerShare.Gather, clock, stoppingToken);
         IReadOnlyList<ClaimedTask> claimed;
         try
         {

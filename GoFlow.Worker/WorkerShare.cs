@@ -31,10 +31,7 @@ internal sealed class WorkerShare(IApiLoad api, IOptions<WorkerOptions> options,
     /// backlog waits, the claim gathers an eighth of the share for at most <see cref="Gather"/>
     /// (<see cref="SmallestClaimInABacklog"/>).
     /// </summary>
-    /// <param name="inUse">
-    /// The slots taken now. Starts may take slots meanwhile (ADR 0037, within the same limit), so the claim takes no more
-    /// than the limit leaves when it takes them (<see cref="TaskSlots.TakeAsync"/>).
-    /// </param>
+    /// <param name="inUse">The slots taken now; only the claim loop takes slots, so the count can only fall meanwhile.</param>
     /// <param name="backlog">Whether the last claim found as many tasks as it asked for, so that more are waiting.</param>
     public async Task<ClaimSize> RoomAsync(Func<int> inUse, int most, bool backlog, CancellationToken cancellationToken)
     {
