@@ -29,7 +29,7 @@ namespace GoFlow.Adapters.Sqlite;
 /// </remarks>
 // The stack buffers the binds encode into are written before they are read: zeroing them first would be wasted work.
 [SkipLocalsInit]
-internal sealed unsafe class CompiledStatement : IDisposable
+internal sealed unsafe partial class CompiledStatement : IDisposable
 {
     // Text up to this many bytes is encoded on the stack; longer text (payloads) in a rented buffer.
     private const int TextOnStack = 512;
@@ -274,34 +274,4 @@ internal sealed unsafe class CompiledStatement : IDisposable
 
     private int ColumnType(int column) =>
         _nativeStatement != 0 ? SqliteNative.ColumnType(_nativeStatement, column) : raw.sqlite3_column_type(_statement, column);
-
-    /// <summary>The rows of one run of a statement, read one at a time; disposing them ends the run.</summary>
-    internal readonly struct Rows(CompiledStatement statement) : IDisposable
-    {
-        /// <summary>Moves to the next row: false when there is none.</summary>
-        public bool Read() => statement.Step();
-
-        public long GetInt64(int column) =>
-            statement._nativeStatement != 0
-                ? SqliteNative.ColumnInt64(statement._nativeStatement, column)
-                : raw.sqlite3_column_int64(statement._statement, column);
-
-        public string GetString(int column)
-        {
-            if (statement._nativeStatement == 0)
-            {
-                return raw.sqlite3_column_text(statement._statement, column).utf8_to_string();
-            }
-
-            // The text first, then its length: SQLite's documented order, the length being that of the text as converted.
-            var text = SqliteNative.ColumnText(statement._nativeStatement, column);
-            return text is not null
-                ? Encoding.UTF8.GetString(text, SqliteNative.ColumnBytes(statement._nativeStatement, column))
-                : throw new InvalidOperationException($"Column {column} is NULL: ask IsDBNull before reading it as text.");
-        }
-
-        public bool IsDBNull(int column) => statement.ColumnType(column) == raw.SQLITE_NULL;
-
-        public void Dispose() => statement.Reset();
-    }
 }
