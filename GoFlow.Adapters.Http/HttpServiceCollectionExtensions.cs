@@ -51,8 +51,18 @@ public static class HttpServiceCollectionExtensions
         // The probes' service; each adapter adds its own checks (tagged "ready" for the readiness probe).
         services.AddHealthChecks();
 
-        // Added to, not set: a host's own customisation of problems still runs.
-        services.AddProblemDetails(options => options.CustomizeProblemDetails += ProblemTypes.Apply);
+        // Wrapped around the host's own customisation after it is configured, not added to it: a host that sets
+        // CustomizeProblemDetails (as ASP.NET Core's docs show) would otherwise drop the types of GoFlow's problems.
+        services.AddProblemDetails();
+        services.PostConfigure<ProblemDetailsOptions>(options =>
+        {
+            var hosts = options.CustomizeProblemDetails;
+            options.CustomizeProblemDetails = context =>
+            {
+                ProblemTypes.Apply(context);
+                hosts?.Invoke(context);
+            };
+        });
         // After ASP.NET Core's writer, for the clients that one declines: every error answer is problem+json.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, ProblemJsonWriter>());
         services.AddExceptionHandler<UnexpectedExceptionHandler>();

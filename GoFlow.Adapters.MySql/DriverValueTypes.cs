@@ -6,7 +6,7 @@ namespace GoFlow.Adapters.MySql;
 /// Gives a value holder (<see cref="MySqlParameter"/>) the type of the value it is handed, for the types the adapter
 /// binds, so that the driver does not look it up. Given a value of a holder with no type set, the driver maps the value's
 /// CLR type to a <c>DbType</c> and then searches its table of MySQL types, entry by entry, for one that lists that
-/// <c>DbType</c>: about 4% of the process's samples on a MySQL drain (docs/benchmarks.md, issue 16, round six). Each type
+/// <c>DbType</c>: 7–8% of the process's samples (docs/benchmarks.md, "Issue 16, round seven: mysql-seven"). Each type
 /// here is the one the driver infers for the same value, asked of the driver once, so that what it sends is the same.
 /// </summary>
 internal static class DriverValueTypes

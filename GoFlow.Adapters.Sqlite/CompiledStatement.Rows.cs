@@ -20,18 +20,21 @@ internal sealed unsafe partial class CompiledStatement
         {
             if (statement._nativeStatement == 0)
             {
-                return raw.sqlite3_column_text(statement._statement, column).utf8_to_string();
+                return raw.sqlite3_column_text(statement._statement, column).utf8_to_string() ?? throw NullText(column);
             }
 
             // The text first, then its length: SQLite's documented order, the length being that of the text as converted.
             var text = SqliteNative.ColumnText(statement._nativeStatement, column);
             return text is not null
                 ? Encoding.UTF8.GetString(text, SqliteNative.ColumnBytes(statement._nativeStatement, column))
-                : throw new InvalidOperationException($"Column {column} is NULL: ask IsDBNull before reading it as text.");
+                : throw NullText(column);
         }
 
         public bool IsDBNull(int column) => statement.ColumnType(column) == raw.SQLITE_NULL;
 
         public void Dispose() => statement.Reset();
+
+        private static InvalidOperationException NullText(int column) =>
+            new($"Column {column} is NULL: ask IsDBNull before reading it as text.");
     }
 }

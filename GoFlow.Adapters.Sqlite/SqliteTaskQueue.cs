@@ -185,7 +185,7 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
         }
     }
 
-    /// <summary>The due PENDING tasks, oldest first, with what their claim needs of their workflow.</summary>
+    /// <summary>The due PENDING tasks, oldest first: the task's columns the claim answers, and its workflow's name and trace context.</summary>
     private List<ClaimCandidate> ReadClaimCandidates(SqliteWriteTransaction transaction, string now, int maxTasks)
     {
         using var reader = database.Prepared(transaction, SqliteTaskQueueSql.SelectClaimCandidates)

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace GoFlow.Domain;
 
 /// <summary>
@@ -28,6 +30,13 @@ public readonly record struct ActivitySubject(WorkflowId WorkflowId, TaskId? Tas
         get => _taskName ?? throw new InvalidOperationException(
             "This ActivitySubject is a default value and names no task; make one with its constructor.");
         init => _taskName = Named(value);
+    }
+
+    // The generated ToString prints through this: a log line or a debugger showing a default subject must not throw.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append($"WorkflowId = {WorkflowId}, TaskId = {TaskId}, TaskName = {_taskName}, Attempt = {Attempt}, WorkerId = {WorkerId}");
+        return true;
     }
 
     private static string Named(string taskName) =>

@@ -4,8 +4,8 @@ namespace GoFlow.Adapters.MySql.Tests;
 
 /// <summary>
 /// The adapter gives each value holder its type itself (<see cref="DriverValueTypes"/>), the one the driver would infer,
-/// so that the driver's search of its type table is skipped; and a pooled holder that held a value of one type binds the
-/// next of another as that other type, on the real server.
+/// so that the driver's search of its type table is skipped (what pins that is the driver's own "type set" flag); and a
+/// pooled holder that held a value of one type sends the next, of another type, intact, on the real server.
 /// </summary>
 internal sealed class DriverValueTypesTests : MySqlDatabaseFixture
 {
@@ -51,7 +51,7 @@ internal sealed class DriverValueTypesTests : MySqlDatabaseFixture
     }
 
     [Test]
-    public async Task PooledHolders_ReusedWithValuesOfOtherTypes_SendEachValueAsItsOwnType()
+    public async Task PooledHolders_ReusedWithValuesOfOtherTypes_SendEachValueIntact()
     {
         await using var connection = new MySqlConnection(Database.ConnectionString);
         await connection.OpenAsync();

@@ -3,9 +3,10 @@ using MySqlConnector;
 namespace GoFlow.Adapters.MySql.Tests;
 
 /// <summary>
-/// The ways out of an <see cref="InlineTransaction"/> that is not committed (ADR 0034), on the real server: whatever
-/// goes wrong, no session goes back to the pool inside the transaction. The pool here keeps one session and does not
-/// reset it when it is taken again (<c>ConnectionReset=false</c>), so a transaction left open would meet the next user.
+/// The ways out of an <see cref="InlineTransaction"/> that is not committed (ADR 0034), on the real server. The pool here
+/// keeps one session and, unless a test says otherwise, does not reset it when it is taken again
+/// (<c>ConnectionReset=false</c>), so a transaction left open would meet the next user; the one way out that does leave
+/// it open (a rollback that cannot be sent on a busy session) is shown ended by the default pool's reset.
 /// </summary>
 internal sealed class InlineTransactionTests : MySqlDatabaseFixture
 {

@@ -6,7 +6,7 @@ using GoFlow.Storage.ContractTests.Builders;
 
 namespace GoFlow.Adapters.Sqlite.Tests;
 
-/// <summary>A batch of activity rows, written by INSERTs of up to 32 rows each, as the rows it was given, in their order.</summary>
+/// <summary>A batch of activity rows is stored as the rows it was given, in their order, at the sizes around one INSERT's 32 rows.</summary>
 internal sealed class ActivityLogTests : SqliteFileFixture
 {
     [TestCase(1)]

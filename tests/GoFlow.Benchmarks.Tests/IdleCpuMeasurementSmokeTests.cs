@@ -1,7 +1,7 @@
+using System.Reflection;
 using GoFlow.Benchmarks.ChildHost;
 using GoFlow.Benchmarks.Measurements;
 using GoFlow.Benchmarks.Stores;
-using System.Reflection;
 using GoFlow.Domain;
 
 namespace GoFlow.Benchmarks.Tests;

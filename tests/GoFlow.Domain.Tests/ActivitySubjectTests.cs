@@ -16,6 +16,18 @@ public sealed class ActivitySubjectTests
     }
 
     [Test]
+    public void ToString_Default_PrintsWithoutThrowing()
+    {
+        Assert.That(default(ActivitySubject).ToString(), Does.Contain("TaskName = ,"));
+    }
+
+    [Test]
+    public void ToString_Constructed_NamesItsTask()
+    {
+        Assert.That(new ActivitySubject(Workflow, new TaskId(7), "DeductMoney", 2).ToString(), Does.Contain("TaskName = DeductMoney"));
+    }
+
+    [Test]
     public void Log_DefaultSubject_ThrowsAndWritesNoRowAboutNoTask()
     {
         Assert.That(() => TaskTransitions.Complete.Log(default, TestClock.Start).ToList(), Throws.InvalidOperationException);

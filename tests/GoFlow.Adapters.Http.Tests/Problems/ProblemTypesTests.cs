@@ -1,6 +1,8 @@
 using GoFlow.Adapters.Http.Problems;
 using GoFlow.Adapters.Http.Tests.Support;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace GoFlow.Adapters.Http.Tests.Problems;
 
@@ -51,6 +53,29 @@ public sealed class ProblemTypesTests
 
             // ReadProblemAsync holds the type to ProblemTypes.ByStatus.
             await HttpJson.ReadProblemAsync(response, status);
+        }
+    }
+
+    /// <summary>A host that sets its own customisation of problems, rather than adding to it, keeps GoFlow's types and runs its own.</summary>
+    [Test]
+    public void CustomizeProblemDetails_SetByTheHostAfterGoFlow_StillGivesTheType()
+    {
+        var hostRan = false;
+        var services = new ServiceCollection().AddGoFlowHttp();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = _ => hostRan = true);
+        using var provider = services.BuildServiceProvider();
+        var context = new ProblemDetailsContext
+        {
+            HttpContext = new DefaultHttpContext(),
+            ProblemDetails = new() { Status = StatusCodes.Status431RequestHeaderFieldsTooLarge },
+        };
+
+        provider.GetRequiredService<IOptions<ProblemDetailsOptions>>().Value.CustomizeProblemDetails!(context);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(context.ProblemDetails.Type, Is.EqualTo(ProblemTypes.ByStatus[StatusCodes.Status431RequestHeaderFieldsTooLarge]));
+            Assert.That(hostRan, Is.True, "the host's own customisation");
         }
     }
 }
