@@ -47,5 +47,14 @@ internal sealed class MySqlOptionsValidator : IValidateOptions<MySqlOptions>
         {
             failures.Add("MySql:ConnectionString must name the database GoFlow uses (Database=...).");
         }
+
+        // A transaction whose rollback could not be sent on a busy session goes back to the pool open; only the pool's
+        // reset before the next use ends it (ADR 0034). Without it the next user would write inside that transaction.
+        if (!builder.ConnectionReset)
+        {
+            failures.Add(
+                "MySql:ConnectionString must not set ConnectionReset=false: GoFlow relies on the pool's reset to end a " +
+                "transaction a failed write left open (ADR 0034).");
+        }
     }
 }

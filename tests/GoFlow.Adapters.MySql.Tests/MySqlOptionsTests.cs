@@ -35,6 +35,16 @@ internal sealed class MySqlOptionsTests
     }
 
     [Test]
+    public void Validate_ConnectionStringWithoutThePoolsReset_FailsNamingConnectionReset()
+    {
+        var result = _validator.Validate(
+            null, new MySqlOptions { ConnectionString = "Server=db;User ID=goflow;Database=goflow;ConnectionReset=false" });
+
+        Assert.That(result.Failed, Is.True);
+        Assert.That(result.FailureMessage, Does.Contain("ConnectionReset=false"));
+    }
+
+    [Test]
     public void Validate_HostWithoutDatabase_FailsNamingDatabase()
     {
         var result = _validator.Validate(null, new MySqlOptions { Host = "db" });
