@@ -109,27 +109,15 @@ public sealed class ScheduleRunnerTests
 /// A fake clock that records each timer made on it (the runner's <c>Task.Delay</c> makes one per sleep), so that a test
 /// can wait for the runner to be asleep before it moves the clock.
 /// </summary>
-internal sealed class SleepRecordingClock(DateTimeOffset start) : TimeProvider
+internal sealed class SleepRecordingClock(DateTimeOffset start) : FakeTimeProvider(start)
 {
-    private readonly FakeTimeProvider _time = new(start);
-
     public ConcurrentQueue<TimeSpan> Sleeps { get; } = new();
-
-    public override DateTimeOffset GetUtcNow() => _time.GetUtcNow();
-
-    public override long GetTimestamp() => _time.GetTimestamp();
-
-    public override long TimestampFrequency => _time.TimestampFrequency;
-
-    public override TimeZoneInfo LocalTimeZone => _time.LocalTimeZone;
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         // Made before it is recorded: once a test sees the sleep, moving the clock fires the timer.
-        var timer = _time.CreateTimer(callback, state, dueTime, period);
+        var timer = base.CreateTimer(callback, state, dueTime, period);
         Sleeps.Enqueue(dueTime);
         return timer;
     }
-
-    public void Advance(TimeSpan by) => _time.Advance(by);
 }
