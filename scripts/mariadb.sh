@@ -23,6 +23,10 @@ db_buffer_pool="${GOFLOW_DB_BUFFER_POOL:-128M}"
 socket="$db_dir/mysqld.sock"
 pid_file="$db_dir/mysqld.pid"
 log_file="$db_dir/mysqld.log"
+# The server's temporary files (sorts, large result sets) stay beside its data, not in the shared /tmp, where another
+# program's clean-up once deleted one under a running benchmark's read. Not inside the data directory: the server would
+# list a directory there as a database.
+tmp_dir="$db_dir.tmp"
 start_deadline_seconds=60
 stop_deadline_seconds=60
 
@@ -124,13 +128,14 @@ start() {
         }
     fi
 
+    mkdir -p "$tmp_dir"
     log "starting mariadbd on 127.0.0.1:$db_port, buffer pool $db_buffer_pool (log: $log_file)"
     # setsid detaches the server from the caller's session, so it outlives `eval "$(...)"` and Ctrl+C
     # in the calling terminal; innodb_flush_log_at_trx_commit stays at its durable default (1).
     setsid mariadbd --no-defaults --user="$(id -un)" --datadir="$db_dir" --port="$db_port" \
         --bind-address=127.0.0.1 --socket="$socket" --skip-name-resolve --pid-file="$pid_file" \
         --log-error="$log_file" --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-        --max-connections=500 --innodb-buffer-pool-size="$db_buffer_pool" </dev/null >"$db_dir/mysqld.out" 2>&1 &
+        --max-connections=500 --innodb-buffer-pool-size="$db_buffer_pool" --tmpdir="$tmp_dir" </dev/null >"$db_dir/mysqld.out" 2>&1 &
     local launched=$!
 
     wait_until_ready "$launched"
