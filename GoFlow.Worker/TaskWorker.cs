@@ -158,6 +158,11 @@ internal sealed partial class TaskWorker(
     /// hands over none; then frees the slot. A chain ends early once the worker stops claiming: a stopping worker asks
     /// for no hand-over, and the next step is left PENDING for any worker.
     /// </summary>
+    /// <remarks>
+    /// Each step of the chain runs in this one method's loop rather than in a method of its own: every step waits for its
+    /// group commit, and an async method that waits allocates its state and resumes through one more continuation, per
+    /// step (docs/benchmarks.md, issue 16, round eight).
+    /// </remarks>
     private async Task RunInSlotAsync(ClaimedTask task, CancellationToken stoppingToken)
     {
         try
@@ -172,47 +177,42 @@ internal sealed partial class TaskWorker(
                     break;
                 }
 
-                next = await RunAsync(next, stoppingToken);
+                var current = next;
+                next = null;
+                using var running = runningAttempts.Add(current, _shutdownDeadline.Token);
+                try
+                {
+                    using var logScope = logger.BeginScope(new TaskLogScope(current));
+                    await using var scope = scopes.CreateAsyncScope();
+                    var executeTask = scope.ServiceProvider.GetRequiredService<IExecuteTask>();
+                    // A stopping worker asks for no hand-over: the next step is left PENDING for any worker.
+                    var execution = await executeTask.ExecuteAsync(
+                        current, handOver: !stoppingToken.IsCancellationRequested, running.Token);
+                    next = execution.NextTask;
+                }
+                catch (OperationCanceledException) when (_shutdownDeadline.IsCancellationRequested)
+                {
+                    await ReleaseAsync(current);
+                }
+                catch (OperationCanceledException) when (running.Token.IsCancellationRequested)
+                {
+                    // The heartbeat found the lease gone: another worker holds the task now, or its workflow was
+                    // cancelled, and this attempt's result would be rejected anyway.
+                    LogLeaseLost(current.TaskName, current.WorkflowId.ToString(), current.Attempt);
+                }
+#pragma warning disable CA1031 // One task's failure must never stop the others or the loop.
+                catch (Exception exception)
+#pragma warning restore CA1031
+                {
+                    // At-least-once: whatever was not recorded runs again once the task's lease has ended.
+                    LogTaskCrashed(exception, current.TaskName, current.WorkflowId.ToString(), current.Attempt);
+                }
             }
         }
         finally
         {
             _slots.Free();
         }
-    }
-
-    /// <returns>The next step's task, when it was handed over to this worker.</returns>
-    private async Task<ClaimedTask?> RunAsync(ClaimedTask task, CancellationToken stoppingToken)
-    {
-        using var running = runningAttempts.Add(task, _shutdownDeadline.Token);
-        try
-        {
-            using var logScope = logger.BeginScope(new TaskLogScope(task));
-            await using var scope = scopes.CreateAsyncScope();
-            var executeTask = scope.ServiceProvider.GetRequiredService<IExecuteTask>();
-            // A stopping worker asks for no hand-over: the next step is left PENDING for any worker.
-            var execution = await executeTask.ExecuteAsync(task, handOver: !stoppingToken.IsCancellationRequested, running.Token);
-            return execution.NextTask;
-        }
-        catch (OperationCanceledException) when (_shutdownDeadline.IsCancellationRequested)
-        {
-            await ReleaseAsync(task);
-        }
-        catch (OperationCanceledException) when (running.Token.IsCancellationRequested)
-        {
-            // The heartbeat found the lease gone: another worker holds the task now, or its workflow was cancelled,
-            // and this attempt's result would be rejected anyway.
-            LogLeaseLost(task.TaskName, task.WorkflowId.ToString(), task.Attempt);
-        }
-#pragma warning disable CA1031 // One task's failure must never stop the others or the loop.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            // At-least-once: whatever was not recorded runs again once the task's lease has ended.
-            LogTaskCrashed(exception, task.TaskName, task.WorkflowId.ToString(), task.Attempt);
-        }
-
-        return null;
     }
 
     private async Task ReleaseAsync(ClaimedTask task)

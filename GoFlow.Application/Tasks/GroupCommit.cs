@@ -62,7 +62,7 @@ internal sealed class GroupCommit<TItem, TResult>(
             _ = WriteWaitingAsync();
         }
 
-        return waiting.Result.Task;
+        return waiting.Task;
     }
 
     private async Task WriteWaitingAsync()
@@ -140,13 +140,14 @@ internal sealed class GroupCommit<TItem, TResult>(
         new Answers(group, results, failure: null).Send();
     }
 
-    /// <summary>An item waiting for the write that holds it, and how its caller hears the outcome.</summary>
-    private sealed class Waiting(TItem item)
+    /// <summary>
+    /// An item waiting for the write that holds it, and how its caller hears the outcome: the completion source itself,
+    /// one object per item rather than two.
+    /// </summary>
+    /// <remarks>Continuations run synchronously, on the thread that answers (see Answers): never the writer's.</remarks>
+    private sealed class Waiting(TItem item) : TaskCompletionSource<TResult>
     {
         public TItem Item { get; } = item;
-
-        // Continuations run synchronously, on the thread that answers (see Answers): never the writer's.
-        public TaskCompletionSource<TResult> Result { get; } = new();
     }
 
     /// <summary>
@@ -188,11 +189,11 @@ internal sealed class GroupCommit<TItem, TResult>(
             {
                 if (failure is null)
                 {
-                    group[next].Result.TrySetResult(results![next]);
+                    group[next].TrySetResult(results![next]);
                 }
                 else
                 {
-                    group[next].Result.TrySetException(failure);
+                    group[next].TrySetException(failure);
                 }
             }
         }

@@ -118,12 +118,20 @@ internal sealed partial class ExecuteTask(
         // result would run the handler again for nothing. It shares its commit with the other steps finishing now.
         // The hand-over's lease is reckoned by the store from its commit's time, so a write that waited out an outage
         // hands over a live lease.
+        var completion = new TaskCompletion(task, output, advance);
         AttemptResult recorded;
         try
         {
-            recorded = await RecordAsync(
-                () => completions.CompleteAsync(new TaskCompletion(task, output, advance)),
-                cancellationToken);
+            // RecordAsync's first try, written out here: every step records through this line, and a method of its own
+            // between the step and its group commit cost each step an awaiting state machine, a closure and a task.
+            try
+            {
+                recorded = await completions.CompleteAsync(completion);
+            }
+            catch (StoreUnavailableException exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                recorded = await RecordAgainAsync(exception, () => completions.CompleteAsync(completion), cancellationToken);
+            }
         }
         catch (PayloadTooLargeForStoreException exception)
         {
@@ -242,18 +250,36 @@ internal sealed partial class ExecuteTask(
     /// </summary>
     private async Task<T> RecordAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await write();
+        }
+        catch (StoreUnavailableException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            return await RecordAgainAsync(exception, write, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="RecordAsync{T}"/> after its first try failed with <paramref name="failure"/>: waits, doubling the
+    /// wait up to 5 s, and writes again until the write succeeds or <paramref name="cancellationToken"/> fires.
+    /// </summary>
+    private async Task<T> RecordAgainAsync<T>(
+        StoreUnavailableException failure, Func<Task<T>> write, CancellationToken cancellationToken)
+    {
         var wait = FirstRecordingRetry;
         while (true)
         {
+            LogRecordingDeferred(failure, wait);
+            await Task.Delay(wait, clock, cancellationToken);
+            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             try
             {
                 return await write();
             }
             catch (StoreUnavailableException exception) when (!cancellationToken.IsCancellationRequested)
             {
-                LogRecordingDeferred(exception, wait);
-                await Task.Delay(wait, clock, cancellationToken);
-                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                failure = exception;
             }
         }
     }

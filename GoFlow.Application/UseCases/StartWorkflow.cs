@@ -27,10 +27,13 @@ internal sealed class StartWorkflow(
 
     public async Task<StartWorkflowResult> StartAsync(StartWorkflowCommand command, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>(validator.Validate(command).ToDictionary());
-        var definition = errors.ContainsKey(WorkflowNameField) ? null : definitions.Find(command.WorkflowName!);
-        if (definition is null && !errors.ContainsKey(WorkflowNameField))
+        var validation = validator.Validate(command);
+        // The errors' dictionary is built only for a refused start: a valid one (nearly every start) needs none.
+        var errors = validation.IsValid ? null : new Dictionary<string, string[]>(validation.ToDictionary());
+        var definition = errors?.ContainsKey(WorkflowNameField) == true ? null : definitions.Find(command.WorkflowName!);
+        if (definition is null && errors?.ContainsKey(WorkflowNameField) != true)
         {
+            errors ??= [];
             errors[WorkflowNameField] =
             [
                 $"Unknown workflow '{command.WorkflowName}'. Defined workflows: " +
@@ -38,9 +41,9 @@ internal sealed class StartWorkflow(
             ];
         }
 
-        if (definition is null || errors.Count > 0)
+        if (definition is null || errors is not null)
         {
-            return new StartWorkflowResult.Invalid(errors);
+            return new StartWorkflowResult.Invalid(errors ?? []);
         }
 
         // The payload is kept as the client wrote it, so what is read back is what was sent.
