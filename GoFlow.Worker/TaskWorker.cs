@@ -36,8 +36,8 @@ internal sealed partial class TaskWorker(
     private readonly TaskSlots _slots = new(options.Value.MaxConcurrency);
     private readonly CancellationTokenSource _shutdownDeadline = new();
 
-    /// <summary>Whether the last claim found all the tasks it asked for: more are likely waiting.</summary>
-    private bool _backlog;
+    /// <summary>What the last claim asked for and found (<see cref="WorkerShare.RoomAsync"/>); null before the first.</summary>
+    private LastClaim? _lastClaim;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -113,7 +113,7 @@ internal sealed partial class TaskWorker(
 
     private async Task ClaimAndStartAsync(CancellationToken stoppingToken)
     {
-        var room = await share.RoomAsync(() => _slots.InUse, _options.BatchSize, _backlog, stoppingToken);
+        var room = await share.RoomAsync(() => _slots.InUse, _options.BatchSize, _lastClaim, stoppingToken);
         var slots = await _slots.TakeAsync(room.Most, room.Enough, WorkerShare.Gather, clock, stoppingToken);
         IReadOnlyList<ClaimedTask> claimed;
         try
@@ -126,8 +126,9 @@ internal sealed partial class TaskWorker(
             throw;
         }
 
-        _backlog = claimed.Count == slots;
-        if (!_backlog)
+        var last = new LastClaim(slots, claimed.Count);
+        _lastClaim = last;
+        if (!last.Backlog)
         {
             _slots.Free(slots - claimed.Count);
         }
@@ -138,7 +139,7 @@ internal sealed partial class TaskWorker(
             _ = RunInSlotAsync(task, stoppingToken);
         }
 
-        if (!_backlog)
+        if (!last.Backlog)
         {
             // The queue ran dry: sleep until this process queues a task or the poll interval passes.
             await workAvailable.WaitAsync(_options.PollInterval, clock, stoppingToken);
