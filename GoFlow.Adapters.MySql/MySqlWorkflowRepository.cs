@@ -10,18 +10,26 @@ namespace GoFlow.Adapters.MySql;
 
 internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWorkflowRepository, IWorkflowRetention
 {
-    public Task CreateManyAsync(IReadOnlyList<NewWorkflow> workflows, CancellationToken cancellationToken) =>
-        MySqlAvailability.RunAsync(async () =>
+    public Task<IReadOnlyList<ClaimedTask?>> CreateManyAsync(
+        IReadOnlyList<NewWorkflow> workflows, DateTimeOffset now, CancellationToken cancellationToken) =>
+        MySqlAvailability.RunAsync<IReadOnlyList<ClaimedTask?>>(async () =>
         {
+            var handedOver = new ClaimedTask?[workflows.Count];
             if (workflows.Count == 0)
             {
-                return;
+                return handedOver;
+            }
+
+            if (CountHandedOver(workflows) is > 0 and var handedOverCount)
+            {
+                await CreateHandingOverAsync(workflows, handedOverCount, now, handedOver, cancellationToken);
+                return handedOver;
             }
 
             // One round trip whatever the number: begin, the inserts (workflows, first tasks, WORKFLOW_CREATED rows) and
             // the commit in one command (ADR 0034).
             await using var values = PositionalCommand.Rent();
-            foreach (var (workflow, _) in workflows)
+            foreach (var (workflow, _, _) in workflows)
             {
                 values.AddValue(workflow.Id.Value);
                 values.AddValue(workflow.WorkflowName);
@@ -32,7 +40,7 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
                 values.AddValue(workflow.TraceParent);
             }
 
-            foreach (var (workflow, firstTask) in workflows)
+            foreach (var (workflow, firstTask, _) in workflows)
             {
                 values.AddValue(workflow.Id.Value);
                 values.AddValue(firstTask.StepIndex);
@@ -61,6 +69,7 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
             transaction.Begun();
             await values.ExecuteNonQueryAsync(cancellationToken);
             transaction.Committed();
+            return handedOver;
         });
 
     public Task<WorkflowDetails?> FindAsync(WorkflowId id, CancellationToken cancellationToken) =>

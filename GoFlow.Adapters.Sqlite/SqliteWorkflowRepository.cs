@@ -8,31 +8,42 @@ namespace GoFlow.Adapters.Sqlite;
 
 internal sealed partial class SqliteWorkflowRepository(SqliteDatabase database) : IWorkflowRepository, IWorkflowRetention
 {
-    public Task CreateManyAsync(IReadOnlyList<NewWorkflow> workflows, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<ClaimedTask?>> CreateManyAsync(
+        IReadOnlyList<NewWorkflow> workflows, DateTimeOffset now, CancellationToken cancellationToken) =>
         workflows.Count == 0
-            ? Task.CompletedTask
-            : database.WriteAsync(
+            ? Task.FromResult<IReadOnlyList<ClaimedTask?>>([])
+            : database.WriteAsync<IReadOnlyList<ClaimedTask?>>(
                 async (connection, transaction) =>
                 {
+                    var handedOver = new ClaimedTask?[workflows.Count];
                     // One transaction, one commit (and one fsync) for all of them.
-                    foreach (var (workflow, firstTask) in workflows)
+                    for (var i = 0; i < workflows.Count; i++)
                     {
+                        var started = workflows[i];
+                        var workflow = started.Workflow;
                         // The workflow row goes first because the task's foreign key needs it.
                         database.Prepared(transaction, SqliteWorkflowSql.InsertWorkflow)
                             .Bind("@Id", SqliteIds.ToDatabase(workflow.Id))
                             .Bind("@WorkflowName", workflow.WorkflowName)
-                            .Bind("@Status", workflow.Status.ToName())
+                            .Bind("@Status", started.Status.ToName())
                             .Bind("@CurrentInput", workflow.CurrentInput)
                             .Bind("@TraceParent", workflow.TraceParent)
                             .Bind("@CreatedAt", SqliteTime.ToDatabase(workflow.CreatedAt))
                             .Bind("@UpdatedAt", SqliteTime.ToDatabase(workflow.UpdatedAt))
                             .ExecuteNonQuery();
 
-                        InsertFirstTaskAndActivity(transaction, workflow, firstTask);
+                        if (started.HandOver is null)
+                        {
+                            InsertFirstTaskAndActivity(transaction, workflow, started.FirstTask);
+                        }
+                        else
+                        {
+                            handedOver[i] = InsertHandedOverFirstTask(transaction, started, now);
+                        }
                     }
 
                     await transaction.CommitAsync(cancellationToken);
-                    return true;
+                    return handedOver;
                 },
                 cancellationToken);
 

@@ -4,7 +4,8 @@ namespace GoFlow.Worker;
 
 /// <summary>
 /// The worker's <see cref="WorkerOptions.MaxConcurrency"/> slots: a claimed task takes one, and keeps it for the steps
-/// its workflow hands over after it (ADR 0011).
+/// its workflow hands over after it (ADR 0011); so does a start's first task handed over to this worker (ADR 0037),
+/// taken without waiting (<see cref="TryTake"/>) until the slots are closed (<see cref="Close"/>).
 /// </summary>
 /// <remarks>
 /// Only the claim loop waits for slots, one wait at a time, so there is a single waiter. It is woken on the thread that
@@ -18,6 +19,7 @@ internal sealed class TaskSlots(int count)
     private readonly Lock _gate = new();
     private int _taken;
     private int _wanted;
+    private bool _open;
     private TaskCompletionSource? _enoughFree;
     private TaskCompletionSource? _allFree;
 
@@ -42,22 +44,69 @@ internal sealed class TaskSlots(int count)
     public async Task<int> TakeAsync(
         int most, int enough, TimeSpan gather, TimeProvider clock, CancellationToken cancellationToken)
     {
-        await WhenFree(1).WaitAsync(cancellationToken);
-        if (enough > 1)
+        while (true)
         {
-            // Not enough slots by the deadline is not a failure: the claim takes what is free then.
-            await WhenFree(Math.Min(enough, count))
-                .WaitAsync(gather, clock, cancellationToken)
-                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            cancellationToken.ThrowIfCancellationRequested();
-        }
+            await WhenFree(1).WaitAsync(cancellationToken);
+            if (enough > 1)
+            {
+                // Not enough slots by the deadline is not a failure: the claim takes what is free then.
+                await WhenFree(Math.Min(enough, count))
+                    .WaitAsync(gather, clock, cancellationToken)
+                    .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
 
+            lock (_gate)
+            {
+                _enoughFree = null;
+                var taken = Math.Min(count - _taken, most);
+                if (taken > 0)
+                {
+                    _taken += taken;
+                    return taken;
+                }
+
+                // A start took the slot that was free meanwhile (TryTake): wait for the next one.
+            }
+        }
+    }
+
+    /// <summary>Lets starts take slots (<see cref="TryTake"/>): the worker runs.</summary>
+    public void Open()
+    {
         lock (_gate)
         {
-            _enoughFree = null;
-            var taken = Math.Min(count - _taken, most);
-            _taken += taken;
-            return taken;
+            _open = true;
+        }
+    }
+
+    /// <summary>
+    /// Takes no more slots for starts: the worker stops. A slot taken before stays taken until its task ends, so
+    /// <see cref="WhenAllFreeAsync"/> after this waits for it too.
+    /// </summary>
+    public void Close()
+    {
+        lock (_gate)
+        {
+            _open = false;
+        }
+    }
+
+    /// <summary>
+    /// Takes one slot at once for a start's first task (ADR 0037) when the slots are open and fewer than
+    /// <paramref name="limit"/> are taken (the worker's share now, ADR 0021); never waits.
+    /// </summary>
+    public bool TryTake(int limit)
+    {
+        lock (_gate)
+        {
+            if (!_open || _taken >= Math.Min(limit, count))
+            {
+                return false;
+            }
+
+            _taken++;
+            return true;
         }
     }
 

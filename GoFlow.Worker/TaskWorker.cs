@@ -18,6 +18,8 @@ namespace GoFlow.Worker;
 /// Stopping is in two stages, as in Hangfire's stopping / shutdown tokens: when the host stops, the worker stops
 /// claiming at once and lets the running tasks finish; when the host's shutdown timeout passes, their cancellation
 /// token fires and the tasks still running are released back to PENDING without using up an attempt.
+/// The worker also runs the first tasks of starts made in this process, in slots it lends them until it stops
+/// (ADR 0037, TaskWorker.Starts.cs).
 /// </remarks>
 internal sealed partial class TaskWorker(
     IServiceScopeFactory scopes,
@@ -87,6 +89,7 @@ internal sealed partial class TaskWorker(
     private async Task RunLoopAsync(CancellationToken stoppingToken)
     {
         LogStarted(_options.WorkerId);
+        OpenToStarts(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
