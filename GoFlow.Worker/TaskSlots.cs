@@ -40,9 +40,16 @@ internal sealed class TaskSlots(int count)
     /// takes as many as are free, up to <paramref name="most"/>: a claim costs the same round trips for one task as for
     /// many, so slots that free one by one are gathered into one claim.
     /// </summary>
-    /// <returns>How many slots were taken, at least one.</returns>
+    /// <param name="limit">
+    /// How many slots may be taken in all at the moment of taking (the worker's share, ADR 0021), when less than every
+    /// slot: starts take slots too (<see cref="TryTake"/>), so room counted before the wait may be gone by its end.
+    /// </param>
+    /// <returns>
+    /// How many slots were taken: at least one, or none when <paramref name="limit"/> left no room by then (the caller
+    /// then waits for room under its share again).
+    /// </returns>
     public async Task<int> TakeAsync(
-        int most, int enough, TimeSpan gather, TimeProvider clock, CancellationToken cancellationToken)
+        int most, int enough, TimeSpan gather, TimeProvider clock, CancellationToken cancellationToken, Func<int>? limit = null)
     {
         while (true)
         {
@@ -59,14 +66,21 @@ internal sealed class TaskSlots(int count)
             lock (_gate)
             {
                 _enoughFree = null;
-                var taken = Math.Min(count - _taken, most);
+                var allowed = Math.Min(count, limit?.Invoke() ?? count);
+                var taken = Math.Min(allowed - _taken, most);
                 if (taken > 0)
                 {
                     _taken += taken;
                     return taken;
                 }
 
-                // A start took the slot that was free meanwhile (TryTake): wait for the next one.
+                if (allowed < count)
+                {
+                    // Starts took the room the share left meanwhile (TryTake): the caller asks its share again.
+                    return 0;
+                }
+
+                // Starts took the slots that were free meanwhile: wait for one to free.
             }
         }
     }

@@ -117,7 +117,13 @@ internal sealed partial class TaskWorker(
     private async Task ClaimAndStartAsync(CancellationToken stoppingToken)
     {
         var room = await share.RoomAsync(() => _slots.InUse, _options.BatchSize, _lastClaim, stoppingToken);
-        var slots = await _slots.TakeAsync(room.Most, room.Enough, WorkerShare.Gather, clock, stoppingToken);
+        var slots = await _slots.TakeAsync(room.Most, room.Enough, WorkerShare.Gather, clock, stoppingToken, () => share.Limit);
+        if (slots == 0)
+        {
+            // Starts took the room under the share meanwhile (ADR 0037): wait for room again.
+            return;
+        }
+
         IReadOnlyList<ClaimedTask> claimed;
         try
         {

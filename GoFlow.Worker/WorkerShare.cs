@@ -31,7 +31,10 @@ internal sealed class WorkerShare(IApiLoad api, IOptions<WorkerOptions> options,
     /// busy share free (<see cref="SmallestClaimWhileBusy"/>). At the full share, while a backlog waits, the claim gathers
     /// an eighth of the share for at most <see cref="Gather"/> (<see cref="SmallestClaimInABacklog"/>).
     /// </summary>
-    /// <param name="inUse">The slots taken now; only the claim loop takes slots, so the count can only fall meanwhile.</param>
+    /// <param name="inUse">
+    /// The slots taken now. Starts may take slots meanwhile (ADR 0037, within the same limit), so the claim takes no more
+    /// than the limit leaves when it takes them (<see cref="TaskSlots.TakeAsync"/>).
+    /// </param>
     /// <param name="batch">The most tasks one claim may take (<see cref="WorkerOptions.BatchSize"/>).</param>
     /// <param name="last">The claim loop's last claim; null before its first.</param>
     public async Task<ClaimSize> RoomAsync(Func<int> inUse, int batch, LastClaim? last, CancellationToken cancellationToken)

@@ -146,6 +146,8 @@ internal sealed class StartWorkflow(
             // At-least-once: the task is committed RUNNING under this worker's lease; if this process dies before the
             // handler's result is recorded, the lease sweep takes it back once the lease ends (ADR 0007).
             slot.Run(handedOver);
+            // Counted as an attempt started, with no wait for a claim, as a step handed over by a completion is.
+            telemetry.TaskClaimed(handedOver.WorkflowName, handedOver.TaskName, TimeSpan.Zero);
             return;
         }
 

@@ -82,4 +82,56 @@ public sealed class TaskSlotsTests
 
         Assert.That(async () => await take, Throws.InstanceOf<OperationCanceledException>());
     }
+
+    [Test]
+    public void TryTake_Closed_TakesNothing()
+    {
+        Assert.That(_slots.TryTake(limit: 4), Is.False, "closed until the worker runs");
+        _slots.Open();
+        _slots.Close();
+        Assert.That(_slots.TryTake(limit: 4), Is.False, "closed once the worker stops");
+        Assert.That(_slots.InUse, Is.Zero);
+    }
+
+    [Test]
+    public void TryTake_Open_TakesUpToTheLimitAndNoMore()
+    {
+        _slots.Open();
+
+        var taken = Enumerable.Range(0, 4).Select(_ => _slots.TryTake(limit: 3)).ToList();
+
+        Assert.That(taken, Is.EqualTo(new[] { true, true, true, false }));
+        Assert.That(_slots.InUse, Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task TakeAsync_StartsTookTheLastFreeSlotWhileItGathered_WaitsForTheNextOne()
+    {
+        _slots.Open();
+        await _slots.TakeAsync(most: 4, enough: 1, Gather, _clock, CancellationToken.None);
+        _slots.Free();
+        var take = _slots.TakeAsync(most: 4, enough: 2, Gather, _clock, CancellationToken.None);
+        Assert.That(_slots.TryTake(limit: 4), Is.True, "a start takes the free slot while the claim gathers");
+        _clock.Advance(Gather);
+        var tookNothing = take.IsCompleted;
+
+        _slots.Free();
+        _clock.Advance(Gather);
+
+        Assert.That(tookNothing, Is.False, "a claim takes at least one slot: it waits rather than take none");
+        Assert.That(await take.WaitAsync(WorkerHarness.Deadline), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task TakeAsync_StartsTookTheRoomTheShareLeft_TakesNoneSoTheCallerWaitsForItsShare()
+    {
+        _slots.Open();
+        Assert.That(_slots.TryTake(limit: 2) && _slots.TryTake(limit: 2), Is.True);
+
+        var taken = await _slots.TakeAsync(most: 2, enough: 1, Gather, _clock, CancellationToken.None, limit: () => 2)
+            .WaitAsync(WorkerHarness.Deadline);
+
+        Assert.That(taken, Is.Zero, "the share is full though slots are free");
+        Assert.That(_slots.InUse, Is.EqualTo(2));
+    }
 }
