@@ -37,8 +37,13 @@ internal sealed partial class TaskWorker : ILocalWorkerSlots
         public void Run(ClaimedTask task)
         {
             GiveOnce();
-            // Not awaited, as for a claimed task: the slot is freed when the task's chain ends.
-            _ = worker.RunInSlotAsync(task, worker._stopping);
+            // A work item of its own, queued on this thread: Run is called where the start's group answers its callers,
+            // one after the other (ADR 0026), and running the handler there would make every later caller of the group
+            // wait for it. Not awaited, as for a claimed task: the slot is freed when the task's chain ends.
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static state => _ = state.Worker.RunInSlotAsync(state.Task, state.Worker._stopping),
+                (Worker: worker, Task: task),
+                preferLocal: true);
         }
 
         public void Free()
