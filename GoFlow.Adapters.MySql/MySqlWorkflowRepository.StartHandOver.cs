@@ -36,14 +36,7 @@ internal sealed partial class MySqlWorkflowRepository
         await using var values = PositionalCommand.Rent();
         foreach (var started in workflows)
         {
-            var workflow = started.Workflow;
-            values.AddValue(workflow.Id.Value);
-            values.AddValue(workflow.WorkflowName);
-            values.AddValue(started.Status.ToName());
-            values.AddValue(workflow.CurrentInput);
-            values.AddValue(MySqlTime.ToDatabase(workflow.CreatedAt));
-            values.AddValue(MySqlTime.ToDatabase(workflow.UpdatedAt));
-            values.AddValue(workflow.TraceParent);
+            AddWorkflowValues(values, started);
         }
 
         foreach (var (workflow, firstTask, handOver) in workflows)

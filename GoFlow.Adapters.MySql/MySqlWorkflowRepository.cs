@@ -29,15 +29,9 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
             // One round trip whatever the number: begin, the inserts (workflows, first tasks, WORKFLOW_CREATED rows) and
             // the commit in one command (ADR 0034).
             await using var values = PositionalCommand.Rent();
-            foreach (var (workflow, _, _) in workflows)
+            foreach (var started in workflows)
             {
-                values.AddValue(workflow.Id.Value);
-                values.AddValue(workflow.WorkflowName);
-                values.AddValue(workflow.Status.ToName());
-                values.AddValue(workflow.CurrentInput);
-                values.AddValue(MySqlTime.ToDatabase(workflow.CreatedAt));
-                values.AddValue(MySqlTime.ToDatabase(workflow.UpdatedAt));
-                values.AddValue(workflow.TraceParent);
+                AddWorkflowValues(values, started);
             }
 
             foreach (var (workflow, firstTask, _) in workflows)
@@ -148,6 +142,19 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
             parameters,
             transaction,
             cancellationToken: cancellationToken));
+    }
+
+    /// <summary>A new workflow's <see cref="MySqlWorkflowSql.WorkflowValuesPerRow"/> values, its status as stored.</summary>
+    private static void AddWorkflowValues(PositionalCommand values, NewWorkflow started)
+    {
+        var workflow = started.Workflow;
+        values.AddValue(workflow.Id.Value);
+        values.AddValue(workflow.WorkflowName);
+        values.AddValue(started.Status.ToName());
+        values.AddValue(workflow.CurrentInput);
+        values.AddValue(MySqlTime.ToDatabase(workflow.CreatedAt));
+        values.AddValue(MySqlTime.ToDatabase(workflow.UpdatedAt));
+        values.AddValue(workflow.TraceParent);
     }
 
     private static NewActivity Created(WorkflowInstance workflow) =>
