@@ -88,15 +88,14 @@ internal sealed partial class MySqlWorkflowRepository
             }
         }
 
-        var command = values.Command;
-        command.CommandText = MySqlStartHandOverSql.CreateMany(workflows.Count, handedOverCount);
+        values.CommandText = MySqlStartHandOverSql.CreateMany(workflows.Count, handedOverCount);
 
         var taskIds = new Dictionary<Guid, long>(handedOverCount);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = new InlineTransaction(connection);
-        command.Connection = connection;
+        values.Connection = connection;
         transaction.Begun();
-        await using (var results = await command.ExecuteReaderAsync(cancellationToken))
+        await using (var results = await values.ExecuteReaderAsync(cancellationToken))
         {
             // The handed-over tasks' ids, by column position: id, workflow id.
             while (await results.ReadAsync(cancellationToken))

@@ -18,7 +18,7 @@ internal sealed partial class SqliteWorkflowRepository
         // The times written are answered too (the task's lease), so they are cut as the columns keep them.
         var storedNow = SqliteTime.Kept(now);
         var (workflow, firstTask, handOver) = started;
-        var id = (long)database.Prepared(transaction, SqliteTaskQueueSql.InsertNextTask)
+        var id = database.Prepared(transaction, SqliteTaskQueueSql.InsertNextTask)
             .Bind("@WorkflowId", SqliteIds.ToDatabase(workflow.Id))
             .Bind("@StepIndex", firstTask.StepIndex)
             .Bind("@TaskName", firstTask.TaskName)
@@ -30,7 +30,7 @@ internal sealed partial class SqliteWorkflowRepository
             .Bind("@LeaseExpiresAt", SqliteTime.ToDatabase(handOver.LeaseExpiresAt(storedNow)))
             .Bind("@ScheduledAt", SqliteTime.ToDatabase(firstTask.ScheduledAt))
             .Bind("@Now", SqliteTime.ToDatabase(firstTask.CreatedAt))
-            .ExecuteScalar()!;
+            .ExecuteInsert();
         var taskId = new TaskId(id);
         database.Append(transaction, [.. started.CreationLog(), .. handOver.Log(firstTask, taskId, storedNow)]);
         return ClaimedTask.FirstHandedOver(taskId, started, storedNow);
