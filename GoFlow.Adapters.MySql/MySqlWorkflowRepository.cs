@@ -10,31 +10,29 @@ namespace GoFlow.Adapters.MySql;
 
 internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWorkflowRepository, IWorkflowRetention
 {
-    public Task<IReadOnlyList<ClaimedTask?>> CreateManyAsync(
-        IReadOnlyList<NewWorkflow> workflows, DateTimeOffset now, CancellationToken cancellationToken) =>
-        MySqlAvailability.RunAsync<IReadOnlyList<ClaimedTask?>>(async () =>
+    public Task CreateManyAsync(IReadOnlyList<NewWorkflow> workflows, CancellationToken cancellationToken) =>
+        MySqlAvailability.RunAsync(async () =>
         {
-            var handedOver = new ClaimedTask?[workflows.Count];
             if (workflows.Count == 0)
             {
-                return handedOver;
-            }
-
-            if (CountHandedOver(workflows) is > 0 and var handedOverCount)
-            {
-                await CreateHandingOverAsync(workflows, handedOverCount, now, handedOver, cancellationToken);
-                return handedOver;
+                return;
             }
 
             // One round trip whatever the number: begin, the inserts (workflows, first tasks, WORKFLOW_CREATED rows) and
             // the commit in one command (ADR 0034).
             await using var values = PositionalCommand.Rent();
-            foreach (var started in workflows)
+            foreach (var (workflow, _) in workflows)
             {
-                AddWorkflowValues(values, started);
+                values.AddValue(workflow.Id.Value);
+                values.AddValue(workflow.WorkflowName);
+                values.AddValue(workflow.Status.ToName());
+                values.AddValue(workflow.CurrentInput);
+                values.AddValue(MySqlTime.ToDatabase(workflow.CreatedAt));
+                values.AddValue(MySqlTime.ToDatabase(workflow.UpdatedAt));
+                values.AddValue(workflow.TraceParent);
             }
 
-            foreach (var (workflow, firstTask, _) in workflows)
+            foreach (var (workflow, firstTask) in workflows)
             {
                 values.AddValue(workflow.Id.Value);
                 values.AddValue(firstTask.StepIndex);
@@ -63,7 +61,6 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
             transaction.Begun();
             await values.ExecuteNonQueryAsync(cancellationToken);
             transaction.Committed();
-            return handedOver;
         });
 
     public Task<WorkflowDetails?> FindAsync(WorkflowId id, CancellationToken cancellationToken) =>
@@ -142,19 +139,6 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
             parameters,
             transaction,
             cancellationToken: cancellationToken));
-    }
-
-    /// <summary>A new workflow's <see cref="MySqlWorkflowSql.WorkflowValuesPerRow"/> values, its status as stored.</summary>
-    private static void AddWorkflowValues(PositionalCommand values, NewWorkflow started)
-    {
-        var workflow = started.Workflow;
-        values.AddValue(workflow.Id.Value);
-        values.AddValue(workflow.WorkflowName);
-        values.AddValue(started.Status.ToName());
-        values.AddValue(workflow.CurrentInput);
-        values.AddValue(MySqlTime.ToDatabase(workflow.CreatedAt));
-        values.AddValue(MySqlTime.ToDatabase(workflow.UpdatedAt));
-        values.AddValue(workflow.TraceParent);
     }
 
     private static NewActivity Created(WorkflowInstance workflow) =>

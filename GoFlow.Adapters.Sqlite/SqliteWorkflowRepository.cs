@@ -8,42 +8,31 @@ namespace GoFlow.Adapters.Sqlite;
 
 internal sealed partial class SqliteWorkflowRepository(SqliteDatabase database) : IWorkflowRepository, IWorkflowRetention
 {
-    public Task<IReadOnlyList<ClaimedTask?>> CreateManyAsync(
-        IReadOnlyList<NewWorkflow> workflows, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task CreateManyAsync(IReadOnlyList<NewWorkflow> workflows, CancellationToken cancellationToken) =>
         workflows.Count == 0
-            ? Task.FromResult<IReadOnlyList<ClaimedTask?>>([])
-            : database.WriteAsync<IReadOnlyList<ClaimedTask?>>(
+            ? Task.CompletedTask
+            : database.WriteAsync(
                 async (connection, transaction) =>
                 {
-                    var handedOver = new ClaimedTask?[workflows.Count];
                     // One transaction, one commit (and one fsync) for all of them.
-                    for (var i = 0; i < workflows.Count; i++)
+                    foreach (var (workflow, firstTask) in workflows)
                     {
-                        var started = workflows[i];
-                        var workflow = started.Workflow;
                         // The workflow row goes first because the task's foreign key needs it.
                         database.Prepared(transaction, SqliteWorkflowSql.InsertWorkflow)
                             .Bind("@Id", SqliteIds.ToDatabase(workflow.Id))
                             .Bind("@WorkflowName", workflow.WorkflowName)
-                            .Bind("@Status", started.Status.ToName())
+                            .Bind("@Status", workflow.Status.ToName())
                             .Bind("@CurrentInput", workflow.CurrentInput)
                             .Bind("@TraceParent", workflow.TraceParent)
                             .Bind("@CreatedAt", SqliteTime.ToDatabase(workflow.CreatedAt))
                             .Bind("@UpdatedAt", SqliteTime.ToDatabase(workflow.UpdatedAt))
                             .ExecuteNonQuery();
 
-                        if (started.HandOver is null)
-                        {
-                            InsertFirstTaskAndActivity(transaction, workflow, started.FirstTask);
-                        }
-                        else
-                        {
-                            handedOver[i] = InsertHandedOverFirstTask(transaction, started, now);
-                        }
+                        InsertFirstTaskAndActivity(transaction, workflow, firstTask);
                     }
 
                     await transaction.CommitAsync(cancellationToken);
-                    return handedOver;
+                    return true;
                 },
                 cancellationToken);
 

@@ -27,7 +27,6 @@ public static class ApplicationServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IWorkAvailableSignal, NoWorkAvailableSignal>();
         services.TryAddSingleton<IApiLoad, NoApiLoad>();
-        services.TryAddSingleton<ILocalWorkerSlots, NoLocalWorkerSlots>();
         services.TryAddSingleton<IRetentionPolicy, UnknownRetentionPolicy>();
         services.TryAddSingleton<ILeasePolicy, DefaultLeasePolicy>();
         services.TryAddSingleton<EngineTelemetry>();

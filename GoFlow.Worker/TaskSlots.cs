@@ -4,8 +4,7 @@ namespace GoFlow.Worker;
 
 /// <summary>
 /// The worker's <see cref="WorkerOptions.MaxConcurrency"/> slots: a claimed task takes one, and keeps it for the steps
-/// its workflow hands over after it (ADR 0011); so does a start's first task handed over to this worker (ADR 0037),
-/// taken without waiting (<see cref="TryTake"/>) until the slots are closed (<see cref="Close"/>).
+/// its workflow hands over after it (ADR 0011).
 /// </summary>
 /// <remarks>
 /// Only the claim loop waits for slots, one wait at a time, so there is a single waiter. It is woken on the thread that
@@ -19,7 +18,6 @@ internal sealed class TaskSlots(int count)
     private readonly Lock _gate = new();
     private int _taken;
     private int _wanted;
-    private bool _open;
     private TaskCompletionSource? _enoughFree;
     private TaskCompletionSource? _allFree;
 
@@ -40,87 +38,26 @@ internal sealed class TaskSlots(int count)
     /// takes as many as are free, up to <paramref name="most"/>: a claim costs the same round trips for one task as for
     /// many, so slots that free one by one are gathered into one claim.
     /// </summary>
-    /// <param name="limit">
-    /// How many slots may be taken in all at the moment of taking (the worker's share, ADR 0021), when less than every
-    /// slot: starts take slots too (<see cref="TryTake"/>), so room counted before the wait may be gone by its end.
-    /// </param>
-    /// <returns>
-    /// How many slots were taken: at least one, or none when <paramref name="limit"/> left no room by then (the caller
-    /// then waits for room under its share again).
-    /// </returns>
+    /// <returns>How many slots were taken, at least one.</returns>
     public async Task<int> TakeAsync(
-        int most, int enough, TimeSpan gather, TimeProvider clock, CancellationToken cancellationToken, Func<int>? limit = null)
+        int most, int enough, TimeSpan gather, TimeProvider clock, CancellationToken cancellationToken)
     {
-        while (true)
+        await WhenFree(1).WaitAsync(cancellationToken);
+        if (enough > 1)
         {
-            await WhenFree(1).WaitAsync(cancellationToken);
-            if (enough > 1)
-            {
-                // Not enough slots by the deadline is not a failure: the claim takes what is free then.
-                await WhenFree(Math.Min(enough, count))
-                    .WaitAsync(gather, clock, cancellationToken)
-                    .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            lock (_gate)
-            {
-                _enoughFree = null;
-                var allowed = Math.Min(count, limit?.Invoke() ?? count);
-                var taken = Math.Min(allowed - _taken, most);
-                if (taken > 0)
-                {
-                    _taken += taken;
-                    return taken;
-                }
-
-                if (allowed < count)
-                {
-                    // Starts took the room the share left meanwhile (TryTake): the caller asks its share again.
-                    return 0;
-                }
-
-                // Starts took the slots that were free meanwhile: wait for one to free.
-            }
+            // Not enough slots by the deadline is not a failure: the claim takes what is free then.
+            await WhenFree(Math.Min(enough, count))
+                .WaitAsync(gather, clock, cancellationToken)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            cancellationToken.ThrowIfCancellationRequested();
         }
-    }
 
-    /// <summary>Lets starts take slots (<see cref="TryTake"/>): the worker runs.</summary>
-    public void Open()
-    {
         lock (_gate)
         {
-            _open = true;
-        }
-    }
-
-    /// <summary>
-    /// Takes no more slots for starts: the worker stops. A slot taken before stays taken until its task ends, so
-    /// <see cref="WhenAllFreeAsync"/> after this waits for it too.
-    /// </summary>
-    public void Close()
-    {
-        lock (_gate)
-        {
-            _open = false;
-        }
-    }
-
-    /// <summary>
-    /// Takes one slot at once for a start's first task (ADR 0037) when the slots are open and fewer than
-    /// <paramref name="limit"/> are taken (the worker's share now, ADR 0021); never waits.
-    /// </summary>
-    public bool TryTake(int limit)
-    {
-        lock (_gate)
-        {
-            if (!_open || _taken >= Math.Min(limit, count))
-            {
-                return false;
-            }
-
-            _taken++;
-            return true;
+            _enoughFree = null;
+            var taken = Math.Min(count - _taken, most);
+            _taken += taken;
+            return taken;
         }
     }
 

@@ -18,8 +18,6 @@ namespace GoFlow.Worker;
 /// Stopping is in two stages, as in Hangfire's stopping / shutdown tokens: when the host stops, the worker stops
 /// claiming at once and lets the running tasks finish; when the host's shutdown timeout passes, their cancellation
 /// token fires and the tasks still running are released back to PENDING without using up an attempt.
-/// The worker also runs the first tasks of starts made in this process, in slots it lends them until it stops
-/// (ADR 0037, TaskWorker.Starts.cs).
 /// </remarks>
 internal sealed partial class TaskWorker(
     IServiceScopeFactory scopes,
@@ -38,8 +36,8 @@ internal sealed partial class TaskWorker(
     private readonly TaskSlots _slots = new(options.Value.MaxConcurrency);
     private readonly CancellationTokenSource _shutdownDeadline = new();
 
-    /// <summary>What the last claim asked for and found (<see cref="WorkerShare.RoomAsync"/>); null before the first.</summary>
-    private LastClaim? _lastClaim;
+    /// <summary>Whether the last claim found all the tasks it asked for: more are likely waiting.</summary>
+    private bool _backlog;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -89,7 +87,6 @@ internal sealed partial class TaskWorker(
     private async Task RunLoopAsync(CancellationToken stoppingToken)
     {
         LogStarted(_options.WorkerId);
-        OpenToStarts(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -116,14 +113,8 @@ internal sealed partial class TaskWorker(
 
     private async Task ClaimAndStartAsync(CancellationToken stoppingToken)
     {
-        var room = await share.RoomAsync(() => _slots.InUse, _options.BatchSize, _lastClaim, stoppingToken);
-        var slots = await _slots.TakeAsync(room.Most, room.Enough, WorkerShare.Gather, clock, stoppingToken, () => share.Limit);
-        if (slots == 0)
-        {
-            // Starts took the room under the share meanwhile (ADR 0037): wait for room again.
-            return;
-        }
-
+        var room = await share.RoomAsync(() => _slots.InUse, _options.BatchSize, _backlog, stoppingToken);
+        var slots = await _slots.TakeAsync(room.Most, room.Enough, WorkerShare.Gather, clock, stoppingToken);
         IReadOnlyList<ClaimedTask> claimed;
         try
         {
@@ -135,9 +126,8 @@ internal sealed partial class TaskWorker(
             throw;
         }
 
-        var last = new LastClaim(slots, claimed.Count);
-        _lastClaim = last;
-        if (!last.Backlog)
+        _backlog = claimed.Count == slots;
+        if (!_backlog)
         {
             _slots.Free(slots - claimed.Count);
         }
@@ -148,7 +138,7 @@ internal sealed partial class TaskWorker(
             _ = RunInSlotAsync(task, stoppingToken);
         }
 
-        if (!last.Backlog)
+        if (!_backlog)
         {
             // The queue ran dry: sleep until this process queues a task or the poll interval passes.
             await workAvailable.WaitAsync(_options.PollInterval, clock, stoppingToken);

@@ -16,8 +16,7 @@ public static class WorkerServiceCollectionExtensions
     /// its lease heartbeat and its sweep of expired leases, each a hosted service; the in-process signal that wakes
     /// the claim loop when this process queues a task; the retention sweep (<c>Retention</c>); the schedule runner
     /// that starts the workflows of the <c>Schedules</c> section when they are due; and
-    /// the health check <c>worker</c>, tagged <c>ready</c>: healthy while the worker's claim loop runs. A start made in this
-    /// process hands its first task to this worker when it has a slot free within its share (ADR 0037).
+    /// the health check <c>worker</c>, tagged <c>ready</c>: healthy while the worker's claim loop runs.
     /// </summary>
     public static IServiceCollection AddGoFlowWorker(this IServiceCollection services)
     {
@@ -38,10 +37,7 @@ public static class WorkerServiceCollectionExtensions
         // Before the worker: a host stops its services in reverse order, and the heartbeat must keep the leases of
         // the tasks that still run while the worker stops.
         services.AddHostedService<LeaseHeartbeat>();
-        services.AddSingleton<TaskWorker>();
-        services.AddHostedService(provider => provider.GetRequiredService<TaskWorker>());
-        // This process runs a worker, so a start here may hand its first task to it (ADR 0037).
-        services.Replace(ServiceDescriptor.Singleton<ILocalWorkerSlots>(provider => provider.GetRequiredService<TaskWorker>()));
+        services.AddHostedService<TaskWorker>();
         services.AddHostedService<ExpiredLeaseSweeper>();
         services.AddSingleton<WorkerLoopState>();
         services.AddHealthChecks().AddCheck<WorkerHealthCheck>(WorkerHealthCheck.Name, tags: [ReadyTag]);

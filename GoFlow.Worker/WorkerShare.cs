@@ -26,21 +26,15 @@ internal sealed class WorkerShare(IApiLoad api, IOptions<WorkerOptions> options,
 
     /// <summary>
     /// Waits until the worker has room under its <see cref="Limit"/>, then answers how many slots the next claim may take
-    /// (1 to <paramref name="batch"/>) and how many it gathers first (<see cref="ClaimSize.Enough"/>). Out of a backlog
-    /// the claim asks for about what the last one found (<see cref="Ask"/>). While the API is busy, room means half the
-    /// busy share free (<see cref="SmallestClaimWhileBusy"/>). At the full share, while a backlog waits, the claim gathers
-    /// an eighth of the share for at most <see cref="Gather"/> (<see cref="SmallestClaimInABacklog"/>).
+    /// (1 to <paramref name="most"/>) and how many it gathers first (<see cref="ClaimSize.Enough"/>). While the API is
+    /// busy, room means half the busy share free (<see cref="SmallestClaimWhileBusy"/>). At the full share, while a
+    /// backlog waits, the claim gathers an eighth of the share for at most <see cref="Gather"/>
+    /// (<see cref="SmallestClaimInABacklog"/>).
     /// </summary>
-    /// <param name="inUse">
-    /// The slots taken now. Starts may take slots meanwhile (ADR 0037, within the same limit), so the claim takes no more
-    /// than the limit leaves when it takes them (<see cref="TaskSlots.TakeAsync"/>).
-    /// </param>
-    /// <param name="batch">The most tasks one claim may take (<see cref="WorkerOptions.BatchSize"/>).</param>
-    /// <param name="last">The claim loop's last claim; null before its first.</param>
-    public async Task<ClaimSize> RoomAsync(Func<int> inUse, int batch, LastClaim? last, CancellationToken cancellationToken)
+    /// <param name="inUse">The slots taken now; only the claim loop takes slots, so the count can only fall meanwhile.</param>
+    /// <param name="backlog">Whether the last claim found as many tasks as it asked for, so that more are waiting.</param>
+    public async Task<ClaimSize> RoomAsync(Func<int> inUse, int most, bool backlog, CancellationToken cancellationToken)
     {
-        var backlog = last is { Backlog: true };
-        var most = Ask(batch, last);
         while (true)
         {
             var limit = Limit;
@@ -62,21 +56,6 @@ internal sealed class WorkerShare(IApiLoad api, IOptions<WorkerOptions> options,
     }
 
     /// <summary>
-    /// The most tasks the next claim asks for, and so the most slots it holds while it is in flight: the whole
-    /// <paramref name="batch"/> in a backlog (and before the first claim, when nothing is known); out of a backlog,
-    /// twice what the last claim found, and at least an eighth of the batch. Slots a claim holds stand idle until its
-    /// answer comes, whatever it finds; out of a backlog it finds about what arrived during the claim before, so a
-    /// claim of the whole batch held slots it had no task for (docs/benchmarks.md, issue 16, rounds seven and eight).
-    /// A claim that finds all it asked for puts the loop in a backlog, and the next claim asks for the whole batch again.
-    /// </summary>
-    internal static int Ask(int batch, LastClaim? last) =>
-        last is { Backlog: false, Found: var found }
-            ? Math.Clamp(2 * found, SmallestAskOutOfABacklog(batch), batch)
-            : batch;
-
-    private static int SmallestAskOutOfABacklog(int batch) => Math.Max(1, batch / 8);
-
-    /// <summary>
     /// While a backlog waits, a claim gathers an eighth of the share. A claim costs the same round trips and transaction
     /// for one task as for many; with every slot taken, slots free one by one as chains end, and a claim per freed slot
     /// paid those round trips (and the thread-pool wake-ups of their answers) for nearly every workflow
@@ -96,10 +75,3 @@ internal sealed class WorkerShare(IApiLoad api, IOptions<WorkerOptions> options,
 
 /// <summary>How many slots a claim may take (<paramref name="Most"/>), and how many it waits to gather first for at most <see cref="WorkerShare.Gather"/>.</summary>
 internal readonly record struct ClaimSize(int Most, int Enough);
-
-/// <summary>How many tasks a claim asked for (the slots it took) and how many it found.</summary>
-internal readonly record struct LastClaim(int Asked, int Found)
-{
-    /// <summary>The claim found every task it asked for: more are likely waiting (ADR 0033).</summary>
-    public bool Backlog => Found >= Asked;
-}

@@ -15,25 +15,27 @@ internal sealed class CreationGroupCommit
     /// <summary>Two groups in flight: one being flushed while the next one's statements travel.</summary>
     public const int MaxConcurrentWrites = 2;
 
-    private readonly GroupCommit<NewWorkflow, ClaimedTask?> _groups;
+    private readonly GroupCommit<NewWorkflow, NewWorkflow> _groups;
 
     /// <remarks>
     /// A group is weighed by the payload characters it writes: an input is written twice (the workflow's and its first
     /// task's), and a group stays within what the store says one transaction may carry
-    /// (<see cref="StoreLimits.MaxPayloadCharsPerTransaction"/>). The first tasks handed over are leased from the time
-    /// the group's write begins, as a group of completions leases the steps it hands over (ADR 0011, 0037).
+    /// (<see cref="StoreLimits.MaxPayloadCharsPerTransaction"/>).
     /// </remarks>
     public CreationGroupCommit(
-        IWorkflowRepository repository, TimeProvider clock, StoreLimits storeLimits, int maxConcurrentWrites = MaxConcurrentWrites) =>
+        IWorkflowRepository repository, StoreLimits storeLimits, int maxConcurrentWrites = MaxConcurrentWrites) =>
         _groups = new(
-            group => repository.CreateManyAsync(group, clock.GetUtcNow(), CancellationToken.None),
+            async group =>
+            {
+                await repository.CreateManyAsync(group, CancellationToken.None);
+                return group;
+            },
             MaxGroupSize,
             workflow => workflow.Workflow.CurrentInput.Length + (long)workflow.FirstTask.InputPayload.Length,
             storeLimits.MaxPayloadCharsPerTransaction,
             maxConcurrentWrites);
 
     /// <summary>Stores <paramref name="workflow"/> with whatever else is waiting; returns once it is committed.</summary>
-    /// <returns>Its first task as its holder sees it when it was handed over (<see cref="NewWorkflow.HandOver"/>), else null.</returns>
     /// <exception cref="StoreUnavailableException">The store could not be reached; the workflow was not stored.</exception>
-    public Task<ClaimedTask?> CreateAsync(NewWorkflow workflow) => _groups.WriteAsync(workflow);
+    public Task CreateAsync(NewWorkflow workflow) => _groups.WriteAsync(workflow);
 }

@@ -142,7 +142,7 @@ internal sealed class IdleCpuMeasurement(BenchmarkStore store, string hostDll, T
                 .Select(_ => WorkflowInstance.Create(definition, """{"order_id":"parked"}""", now))
                 .Select(created => new NewWorkflow(created.Workflow, created.FirstTask))
                 .ToList();
-            await repository.CreateManyAsync(batch, now, cancellationToken);
+            await repository.CreateManyAsync(batch, cancellationToken);
         }
 
         log.WriteLine($"idle-cpu: parked in {time.GetElapsedTime(started).TotalSeconds:F0} s");

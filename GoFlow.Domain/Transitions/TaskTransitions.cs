@@ -10,9 +10,8 @@ public static class TaskTransitions
         "create", [], Pending, TaskFields.Scheduled, TaskGuard.None, []);
 
     /// <summary>
-    /// A task is created already claimed, for its first attempt: the step after one completed, by the same worker, in the
-    /// commit that completes its predecessor (the hand-over, ADR 0011), or a workflow's first step, by a worker of the
-    /// process that starts it, in the start's commit (<see cref="FirstStepHandOver"/>, ADR 0037).
+    /// The step after one completed is created already claimed by the same worker, for its first attempt (the
+    /// hand-over, ADR 0011), in the commit that completes its predecessor.
     /// </summary>
     public static readonly TaskTransition HandOver = new(
         "hand over", [], Running, TaskFields.AttemptCounted | TaskFields.LeaseTaken | TaskFields.Scheduled, TaskGuard.None,

@@ -8,15 +8,6 @@ public static class WorkflowTransitions
     /// <summary>A client starts a workflow: it is stored PENDING with its first task.</summary>
     public static readonly WorkflowTransition Create = new("create", [], Pending, SetsCurrentInput: true, [ActivityAction.WorkflowCreated]);
 
-    /// <summary>
-    /// A client starts a workflow and a worker of the same process takes its first task in the same commit (ADR 0037): it
-    /// is stored RUNNING, its first task created handed over (<see cref="TaskTransitions.HandOver"/>), as
-    /// <see cref="FirstStepHandOver"/> states. Its activity reads as a start and a claim would: WORKFLOW_CREATED, then the
-    /// first task's TASK_STARTED.
-    /// </summary>
-    public static readonly WorkflowTransition CreateRunning = new(
-        "create with its first task handed over", [], Running, SetsCurrentInput: true, [ActivityAction.WorkflowCreated]);
-
     /// <summary>Its first task is claimed (a later step's claim finds it RUNNING and leaves it so).</summary>
     public static readonly WorkflowTransition Start = new("start", [Pending], Running, SetsCurrentInput: false, []);
 
@@ -38,8 +29,8 @@ public static class WorkflowTransitions
     public static readonly WorkflowTransition Retry = new(
         "retry", [Failed, Cancelled], Pending, SetsCurrentInput: false, [ActivityAction.WorkflowRetried]);
 
-    /// <summary>Every workflow transition, the creations first.</summary>
-    public static readonly IReadOnlyList<WorkflowTransition> All = [Create, CreateRunning, Start, Advance, Complete, Fail, Cancel, Retry];
+    /// <summary>Every workflow transition, the creation first.</summary>
+    public static readonly IReadOnlyList<WorkflowTransition> All = [Create, Start, Advance, Complete, Fail, Cancel, Retry];
 
     /// <summary>Whether a workflow in <paramref name="status"/> has ended: no transition leads on from it but an operator's retry.</summary>
     public static bool IsFinished(WorkflowStatus status) =>

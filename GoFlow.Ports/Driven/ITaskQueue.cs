@@ -125,30 +125,6 @@ public sealed record ClaimedTask(
             advance.LeaseExpiresAt(now)!.Value,
             ScheduledAt: now,
             TraceParent);
-
-    /// <summary>
-    /// A started workflow's first task once a store has handed it over as <paramref name="taskId"/> in the start's
-    /// commit at <paramref name="now"/> (ADR 0037), as its holder sees it: what a claim of it would have handed out.
-    /// </summary>
-    public static ClaimedTask FirstHandedOver(TaskId taskId, NewWorkflow started, DateTimeOffset now)
-    {
-        var handOver = started.HandOver
-            ?? throw new InvalidOperationException($"The first task of workflow {started.Workflow.Id} was not handed over.");
-        var firstTask = started.FirstTask;
-        return new(
-            taskId,
-            started.Workflow.Id,
-            started.Workflow.WorkflowName,
-            firstTask.StepIndex,
-            firstTask.TaskName,
-            firstTask.InputPayload,
-            FirstStepHandOver.Attempt,
-            firstTask.MaxAttempts,
-            handOver.Holder,
-            handOver.LeaseExpiresAt(now),
-            firstTask.ScheduledAt,
-            started.Workflow.TraceParent);
-    }
 }
 
 /// <summary>

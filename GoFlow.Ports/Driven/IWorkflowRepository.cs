@@ -1,5 +1,4 @@
 using GoFlow.Domain;
-using GoFlow.Domain.Transitions;
 using GoFlow.Ports.ReadModels;
 
 namespace GoFlow.Ports.Driven;
@@ -9,17 +8,9 @@ public interface IWorkflowRepository
 {
     /// <summary>
     /// Stores new workflows, each with its first task and a WORKFLOW_CREATED activity row, all in one transaction (a
-    /// group commit: one durable write for many starts): all of them are stored, or, when the call throws, none. A
-    /// workflow with a <see cref="NewWorkflow.HandOver"/> is stored as it states (ADR 0037): RUNNING, its first task
-    /// RUNNING, attempt 1, held by the hand-over's holder and leased from <paramref name="now"/> for its lease length, with
-    /// a TASK_STARTED row at <paramref name="now"/> after the WORKFLOW_CREATED row, as a claim would have stored it.
+    /// group commit: one durable write for many starts): all of them are stored, or, when the call throws, none.
     /// </summary>
-    /// <returns>
-    /// One entry per workflow, in the order given: its first task as its holder sees it
-    /// (<see cref="ClaimedTask.FirstHandedOver"/>) when it was handed over, else null.
-    /// </returns>
-    Task<IReadOnlyList<ClaimedTask?>> CreateManyAsync(
-        IReadOnlyList<NewWorkflow> workflows, DateTimeOffset now, CancellationToken cancellationToken);
+    Task CreateManyAsync(IReadOnlyList<NewWorkflow> workflows, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores a new workflow as <see cref="CreateManyAsync"/> stores each, unless another workflow already holds
@@ -96,17 +87,5 @@ public enum WorkflowChangeOutcome
     Conflict,
 }
 
-/// <summary>
-/// A workflow to store and its first task, as <see cref="WorkflowInstance.Create"/> made them, stored PENDING, or, with
-/// <paramref name="HandOver"/>, RUNNING with the first task handed over to a worker of this process (ADR 0037).
-/// </summary>
-public sealed record NewWorkflow(WorkflowInstance Workflow, WorkflowTask FirstTask, FirstStepHandOver? HandOver = null)
-{
-    /// <summary>The status the workflow is stored with.</summary>
-    public WorkflowStatus Status => HandOver is null ? Workflow.Status : FirstStepHandOver.WorkflowStatus;
-
-    /// <summary>The workflow's creation: its WORKFLOW_CREATED row at its creation time.</summary>
-    public NewActivity[] CreationLog() =>
-        (HandOver is null ? WorkflowTransitions.Create : FirstStepHandOver.WorkflowCreation)
-            .Log(Workflow.Id, Workflow.WorkflowName, Workflow.CreatedAt);
-}
+/// <summary>A workflow to store and its first task, as <see cref="WorkflowInstance.Create"/> made them.</summary>
+public sealed record NewWorkflow(WorkflowInstance Workflow, WorkflowTask FirstTask);

@@ -17,7 +17,7 @@ internal sealed partial class BatchStatementTests : MySqlDatabaseFixture
     {
         var twoSteps = new WorkflowBuilder().WithTasks("First", "Second");
         var oneStep = new WorkflowBuilder().Named("Single").WithTasks("Only");
-        await Storage.Repository.CreateManyAsync([New(twoSteps), New(twoSteps), New(oneStep)], TestTimes.Start, CancellationToken.None);
+        await Storage.Repository.CreateManyAsync([New(twoSteps), New(twoSteps), New(oneStep)], CancellationToken.None);
         await oneStep.CreateAsync(Storage.Repository);
         var claimed = await Storage.Queue.ClaimAsync(new ClaimBuilder().At(TestTimes.Start.AddSeconds(1)).Build(), CancellationToken.None);
         Assert.That(claimed, Has.Count.EqualTo(4), "the test's own setup");
@@ -43,7 +43,7 @@ internal sealed partial class BatchStatementTests : MySqlDatabaseFixture
     public async Task RetentionSweep_DeletingFinishedWorkflows_LeavesNoEntryInDapperCache()
     {
         var oneStep = new WorkflowBuilder().Named("Single").WithTasks("Only");
-        await Storage.Repository.CreateManyAsync([New(oneStep), New(oneStep)], TestTimes.Start, CancellationToken.None);
+        await Storage.Repository.CreateManyAsync([New(oneStep), New(oneStep)], CancellationToken.None);
         var claimed = await Storage.Queue.ClaimAsync(new ClaimBuilder().At(TestTimes.Start.AddSeconds(1)).Build(), CancellationToken.None);
         var now = TestTimes.Start.AddSeconds(2);
         await Storage.Queue.CompleteAsync(

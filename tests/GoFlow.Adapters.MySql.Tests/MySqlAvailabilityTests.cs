@@ -26,7 +26,7 @@ internal sealed class MySqlAvailabilityTests : MySqlDatabaseFixture
         ["CreateManyAsync"] = (repository, _) =>
         {
             var (workflow, firstTask) = new WorkflowBuilder().Build();
-            return repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], TestTimes.Start, CancellationToken.None);
+            return repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], CancellationToken.None);
         },
         ["FindAsync"] = (repository, _) => repository.FindAsync(WorkflowId.New(TestTimes.Start), CancellationToken.None),
         ["GetActivityAsync"] = (repository, _) => repository.GetActivityAsync(WorkflowId.New(TestTimes.Start), CancellationToken.None),
@@ -141,7 +141,7 @@ internal sealed class MySqlAvailabilityTests : MySqlDatabaseFixture
         var (workflow, firstTask) = new WorkflowBuilder().WithInput(await OverThePacketLimitAsync()).Build();
 
         Assert.ThrowsAsync<PayloadTooLargeForStoreException>(async () =>
-            await Storage.Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], TestTimes.Start, CancellationToken.None));
+            await Storage.Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], CancellationToken.None));
 
         Assert.That(await Storage.SnapshotAsync(), Is.Empty);
     }
@@ -205,11 +205,11 @@ internal sealed class MySqlAvailabilityTests : MySqlDatabaseFixture
     public async Task PublicMethod_ServerRejectsTheStatement_PassesTheErrorOnUnchanged()
     {
         var (workflow, firstTask) = new WorkflowBuilder().Build();
-        await Storage.Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], TestTimes.Start, CancellationToken.None);
+        await Storage.Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], CancellationToken.None);
 
         // The same workflow twice: a duplicate key is a bug in the caller, not an outage.
         var thrown = Assert.ThrowsAsync<MySqlException>(async () =>
-            await Storage.Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], TestTimes.Start, CancellationToken.None));
+            await Storage.Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], CancellationToken.None));
 
         Assert.That(thrown!.ErrorCode, Is.EqualTo(MySqlErrorCode.DuplicateKeyEntry));
     }

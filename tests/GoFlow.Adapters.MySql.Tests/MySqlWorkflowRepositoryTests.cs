@@ -17,7 +17,7 @@ internal sealed class MySqlWorkflowRepositoryTests : MySqlDatabaseFixture
 
         // A statement the server refuses is a bug, not an outage: it is not turned into StoreUnavailableException.
         Assert.That(
-            async () => await Storage.Repository.CreateManyAsync([new NewWorkflow(workflow, brokenTask)], TestTimes.Start, CancellationToken.None),
+            async () => await Storage.Repository.CreateManyAsync([new NewWorkflow(workflow, brokenTask)], CancellationToken.None),
             Throws.InstanceOf<MySqlConnector.MySqlException>());
         using (Assert.EnterMultipleScope())
         {
@@ -39,7 +39,7 @@ internal sealed class MySqlWorkflowRepositoryTests : MySqlDatabaseFixture
         var (workflow, _) = builder.Build();
         var brokenTask = WorkflowTask.Create(workflow.Id, builder.Definition.FirstStep, "not json", TestTimes.Start);
         Assert.That(
-            async () => await repository.CreateManyAsync([new NewWorkflow(workflow, brokenTask)], TestTimes.Start, CancellationToken.None),
+            async () => await repository.CreateManyAsync([new NewWorkflow(workflow, brokenTask)], CancellationToken.None),
             Throws.InstanceOf<MySqlConnector.MySqlException>());
 
         var next = await new WorkflowBuilder().CreateAsync(repository);

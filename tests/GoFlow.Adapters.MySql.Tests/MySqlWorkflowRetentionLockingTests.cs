@@ -72,7 +72,7 @@ internal sealed class MySqlWorkflowRetentionLockingTests : MySqlDatabaseFixture
             (i % 2 == 0 ? finished : unfinished).Add(workflow.Id);
         }
 
-        await Storage.Repository.CreateManyAsync(created, TestTimes.Start, CancellationToken.None);
+        await Storage.Repository.CreateManyAsync(created, CancellationToken.None);
         // Finished the quick way: a cancel each would take most of the test's time.
         var finishedIds = new { Ids = finished.Select(id => id.ToString()), At = FinishedAt.UtcDateTime };
         await Database.ExecuteAsync("UPDATE tasks SET status = 'CANCELLED', updated_at = @At WHERE workflow_instance_id IN @Ids", finishedIds);

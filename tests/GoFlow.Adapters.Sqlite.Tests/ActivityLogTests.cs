@@ -16,7 +16,7 @@ internal sealed class ActivityLogTests : SqliteFileFixture
     public async Task Append_Rows_AreStoredInTheirOrderWithTheirValues(int count)
     {
         var (workflow, firstTask) = new WorkflowBuilder().Build();
-        await Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], workflow.CreatedAt, CancellationToken.None);
+        await Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], CancellationToken.None);
         var start = new DateTimeOffset(2030, 1, 1, 8, 0, 0, TimeSpan.Zero);
         var rows = Enumerable.Range(0, count)
             .Select(i => new NewActivity(

@@ -91,7 +91,7 @@ internal sealed class CompiledStatementTests : SqliteFileFixture
     public async Task ExecuteInsert_OneRow_ReturnsItsRowid()
     {
         var (workflow, firstTask) = new WorkflowBuilder().Build();
-        await Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], workflow.CreatedAt, CancellationToken.None);
+        await Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], CancellationToken.None);
 
         var ids = await Database.WriteAsync(
             async (_, transaction) =>

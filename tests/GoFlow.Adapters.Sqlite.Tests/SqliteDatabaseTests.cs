@@ -41,7 +41,7 @@ internal sealed class SqliteDatabaseTests : SqliteFileFixture
     public async Task Prepared_RunTwiceWithNewValues_AnswersForTheValuesOfEachRun()
     {
         var (workflow, firstTask) = new WorkflowBuilder().Build();
-        await Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], workflow.CreatedAt, CancellationToken.None);
+        await Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], CancellationToken.None);
         var taskId = await File.ExecuteScalarAsync<long>("SELECT id FROM tasks");
 
         var counts = await Database.WriteAsync(
@@ -57,7 +57,7 @@ internal sealed class SqliteDatabaseTests : SqliteFileFixture
     public async Task Prepared_ValueNotBoundAgain_IsNullRatherThanTheLastRunsValue()
     {
         var (workflow, firstTask) = new WorkflowBuilder().Build();
-        await Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], workflow.CreatedAt, CancellationToken.None);
+        await Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], CancellationToken.None);
         var taskId = await File.ExecuteScalarAsync<long>("SELECT id FROM tasks");
 
         var counts = await Database.WriteAsync(
@@ -155,7 +155,7 @@ internal sealed class SqliteDatabaseTests : SqliteFileFixture
     public async Task CreateManyAsync_FileDeletedAfterAWrite_ThrowsStoreUnavailable()
     {
         var (earlier, earlierTask) = new WorkflowBuilder().Build();
-        await Repository.CreateManyAsync([new NewWorkflow(earlier, earlierTask)], earlier.CreatedAt, CancellationToken.None);
+        await Repository.CreateManyAsync([new NewWorkflow(earlier, earlierTask)], CancellationToken.None);
         SqliteConnection.ClearAllPools();
         System.IO.File.Delete(File.Path);
         System.IO.File.Delete(File.Path + "-wal");
@@ -164,7 +164,7 @@ internal sealed class SqliteDatabaseTests : SqliteFileFixture
         var (workflow, firstTask) = new WorkflowBuilder().Build();
 
         Assert.That(
-            async () => await Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], workflow.CreatedAt, CancellationToken.None),
+            async () => await Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], CancellationToken.None),
             Throws.InstanceOf<StoreUnavailableException>());
         Assert.That(System.IO.File.Exists(File.Path), Is.False, "the store does not create an empty file in its place");
     }

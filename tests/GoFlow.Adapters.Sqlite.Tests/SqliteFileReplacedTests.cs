@@ -84,7 +84,7 @@ internal sealed class SqliteFileReplacedTests : SqliteFileFixture
     private async Task<WorkflowId> CreateWorkflowAsync()
     {
         var (workflow, firstTask) = new WorkflowBuilder().Build();
-        await Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], workflow.CreatedAt, CancellationToken.None);
+        await Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], CancellationToken.None);
         return workflow.Id;
     }
 

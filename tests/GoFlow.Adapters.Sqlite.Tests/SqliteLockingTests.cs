@@ -179,7 +179,7 @@ internal sealed class SqliteLockingTests : SqliteFileFixture
         var (workflow, firstTask) = new WorkflowBuilder().Build();
 
         Assert.That(
-            async () => await Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], workflow.CreatedAt, CancellationToken.None),
+            async () => await Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], CancellationToken.None),
             Throws.InstanceOf<StoreUnavailableException>());
         Assert.That(System.IO.File.Exists(File.Path), Is.False, "the store does not create an empty file in its place");
     }

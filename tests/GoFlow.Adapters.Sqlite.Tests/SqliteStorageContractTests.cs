@@ -80,11 +80,6 @@ internal sealed class SqliteWorkflowCreateManyContractTests : WorkflowCreateMany
     protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
 }
 
-internal sealed class SqliteWorkflowCreateHandOverContractTests : WorkflowCreateHandOverContract
-{
-    protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();
-}
-
 internal sealed class SqliteWorkflowStatisticsContractTests : WorkflowStatisticsContract
 {
     protected override Task<IStorageUnderTest> CreateStorageAsync() => SqliteStorageUnderTest.CreateAsync();

@@ -36,7 +36,6 @@ public sealed class TransitionTableTests
     private static IEnumerable<TestCaseData> WorkflowStarts()
     {
         yield return new TestCaseData(WorkflowTransitions.Create, WorkflowStatus.Pending, Array.Empty<WorkflowStatus>()).SetArgDisplayNames("create");
-        yield return new TestCaseData(WorkflowTransitions.CreateRunning, WorkflowStatus.Running, Array.Empty<WorkflowStatus>()).SetArgDisplayNames("create with its first task handed over");
         yield return new TestCaseData(WorkflowTransitions.Start, WorkflowStatus.Running, new[] { WorkflowStatus.Pending }).SetArgDisplayNames("start");
         yield return new TestCaseData(WorkflowTransitions.Advance, WorkflowStatus.Running, new[] { WorkflowStatus.Running }).SetArgDisplayNames("advance");
         yield return new TestCaseData(WorkflowTransitions.Complete, WorkflowStatus.Completed, new[] { WorkflowStatus.Running }).SetArgDisplayNames("complete");

@@ -58,7 +58,7 @@ public abstract class TaskQueueClaimContract : StorageContract
     {
         const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
         var (workflow, firstTask) = new WorkflowBuilder().InTrace(traceParent).Build();
-        await Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], TestTimes.Start, CancellationToken.None);
+        await Repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], CancellationToken.None);
         await new WorkflowBuilder().CreateAsync(Repository);
 
         var claimed = await Queue.ClaimAsync(new ClaimBuilder().Build(), CancellationToken.None);

@@ -22,7 +22,7 @@ public abstract class WorkflowCreateManyContract : StorageContract
     {
         var group = ThreeDifferentWorkflows();
 
-        await Repository.CreateManyAsync(group.Select(entry => entry.New).ToList(), TestTimes.Start, CancellationToken.None);
+        await Repository.CreateManyAsync(group.Select(entry => entry.New).ToList(), CancellationToken.None);
 
         foreach (var (created, firstStep, maxAttempts) in group)
         {
@@ -59,7 +59,7 @@ public abstract class WorkflowCreateManyContract : StorageContract
     {
         var group = ThreeDifferentWorkflows();
 
-        await Repository.CreateManyAsync(group.Select(entry => entry.New).ToList(), TestTimes.Start, CancellationToken.None);
+        await Repository.CreateManyAsync(group.Select(entry => entry.New).ToList(), CancellationToken.None);
 
         foreach (var workflow in group.Select(entry => entry.New.Workflow))
         {
@@ -82,7 +82,7 @@ public abstract class WorkflowCreateManyContract : StorageContract
     {
         var group = ThreeDifferentWorkflows();
 
-        await Repository.CreateManyAsync(group.Select(entry => entry.New).ToList(), TestTimes.Start, CancellationToken.None);
+        await Repository.CreateManyAsync(group.Select(entry => entry.New).ToList(), CancellationToken.None);
 
         var page = await Repository.ListAsync(new WorkflowListQuery(null, null, null, null, 10, null), CancellationToken.None);
         var expected = group.Select(entry => entry.New.Workflow).OrderByDescending(workflow => workflow.CreatedAt).ToList();
@@ -100,7 +100,7 @@ public abstract class WorkflowCreateManyContract : StorageContract
     public async Task CreateManyAsync_WorkflowsOfDifferentDefinitions_TheirFirstTasksAreClaimable()
     {
         var group = ThreeDifferentWorkflows();
-        await Repository.CreateManyAsync(group.Select(entry => entry.New).ToList(), TestTimes.Start, CancellationToken.None);
+        await Repository.CreateManyAsync(group.Select(entry => entry.New).ToList(), CancellationToken.None);
 
         var claimed = await Queue.ClaimAsync(
             new ClaimBuilder().UpTo(10).At(TestTimes.Start.AddMinutes(1)).Build(), CancellationToken.None);
@@ -141,7 +141,7 @@ public abstract class WorkflowCreateManyContract : StorageContract
             })
             .ToList();
 
-        await Repository.CreateManyAsync(group, TestTimes.Start, CancellationToken.None);
+        await Repository.CreateManyAsync(group, CancellationToken.None);
 
         var claimed = await Queue.ClaimAsync(
             new ClaimBuilder().UpTo(LargestGroup + 1).At(TestTimes.Start.AddMinutes(1)).Build(), CancellationToken.None);
@@ -152,7 +152,7 @@ public abstract class WorkflowCreateManyContract : StorageContract
         {
             Assert.That(page.Workflows, Has.Count.EqualTo(LargestGroup));
             Assert.That(claimed, Has.Count.EqualTo(LargestGroup));
-            foreach (var (workflow, firstTask, _) in group)
+            foreach (var (workflow, firstTask) in group)
             {
                 Assert.That(byWorkflow.TryGetValue(workflow.Id, out var task), Is.True, $"{workflow.Id} has its first task");
                 Assert.That(task?.TaskName, Is.EqualTo(firstTask.TaskName));
@@ -177,7 +177,7 @@ public abstract class WorkflowCreateManyContract : StorageContract
         await new WorkflowBuilder().CreateAsync(Repository);
         var before = await SnapshotAsync();
 
-        await Repository.CreateManyAsync([], TestTimes.Start, CancellationToken.None);
+        await Repository.CreateManyAsync([], CancellationToken.None);
 
         Assert.That(await SnapshotAsync(), Is.EqualTo(before));
     }
@@ -186,7 +186,7 @@ public abstract class WorkflowCreateManyContract : StorageContract
     public async Task CreateManyAsync_OneIdAlreadyStored_ThrowsAndStoresNoneOfTheList()
     {
         var (existing, existingTask) = new WorkflowBuilder().Build();
-        await Repository.CreateManyAsync([new NewWorkflow(existing, existingTask)], TestTimes.Start, CancellationToken.None);
+        await Repository.CreateManyAsync([new NewWorkflow(existing, existingTask)], CancellationToken.None);
         var before = await SnapshotAsync();
         var (first, firstTask) = new WorkflowBuilder().Named("UserOnboarding").WithTasks("CreateAccount").Build();
         var (last, lastTask) = new WorkflowBuilder().CreatedAt(TestTimes.Start.AddSeconds(1)).Build();
@@ -199,7 +199,7 @@ public abstract class WorkflowCreateManyContract : StorageContract
             new(last, lastTask),
         ];
 
-        var refusal = Assert.CatchAsync(async () => await Repository.CreateManyAsync(list, TestTimes.Start, CancellationToken.None));
+        var refusal = Assert.CatchAsync(async () => await Repository.CreateManyAsync(list, CancellationToken.None));
         Assert.That(refusal, Is.Not.InstanceOf<StoreUnavailableException>(), "a refused list is no outage");
         using (Assert.EnterMultipleScope())
         {
@@ -223,7 +223,7 @@ public abstract class WorkflowCreateManyContract : StorageContract
             new(twice, twiceTask),
         ];
 
-        var refusal = Assert.CatchAsync(async () => await Repository.CreateManyAsync(list, TestTimes.Start, CancellationToken.None));
+        var refusal = Assert.CatchAsync(async () => await Repository.CreateManyAsync(list, CancellationToken.None));
         Assert.That(refusal, Is.Not.InstanceOf<StoreUnavailableException>(), "a refused list is no outage");
         using (Assert.EnterMultipleScope())
         {
@@ -237,14 +237,14 @@ public abstract class WorkflowCreateManyContract : StorageContract
     public async Task CreateManyAsync_AfterARefusedList_StoresTheNextList()
     {
         var (existing, existingTask) = new WorkflowBuilder().Build();
-        await Repository.CreateManyAsync([new NewWorkflow(existing, existingTask)], TestTimes.Start, CancellationToken.None);
+        await Repository.CreateManyAsync([new NewWorkflow(existing, existingTask)], CancellationToken.None);
         var (refused, refusedTask) = new WorkflowBuilder().Build();
         Assert.That(async () => await Repository.CreateManyAsync(
-                [new(refused, refusedTask), new(existing, existingTask)], TestTimes.Start, CancellationToken.None),
+                [new(refused, refusedTask), new(existing, existingTask)], CancellationToken.None),
             Throws.Exception);
 
         // What the group commit does next: each workflow of the refused group, alone.
-        await Repository.CreateManyAsync([new(refused, refusedTask)], TestTimes.Start, CancellationToken.None);
+        await Repository.CreateManyAsync([new(refused, refusedTask)], CancellationToken.None);
 
         Assert.That(await ActionsOfAsync(refused.Id), Is.EqualTo(new[] { ActivityAction.WorkflowCreated }));
     }

@@ -39,39 +39,6 @@ public sealed class TaskWorkerTests
     }
 
     [Test]
-    public async Task ExecuteAsync_LastClaimFoundFewerThanItAsked_NextClaimHoldsAboutWhatItFound()
-    {
-        _harness.Options.MaxConcurrency = 40;
-        _harness.Options.BatchSize = 20;
-        var tasks = WorkerHarness.Tasks(4);
-        _harness.ClaimReturns(tasks[..3]);
-        var ran = 0;
-        _harness.OnExecute((_, _) =>
-        {
-            Interlocked.Increment(ref ran);
-            return Task.FromResult(new AttemptResult(AttemptOutcome.Completed));
-        });
-        var worker = _harness.CreateWorker();
-        await worker.StartAsync(CancellationToken.None);
-        try
-        {
-            await WorkerHarness.UntilAsync(() => Volatile.Read(ref ran), count => count == 3);
-            _harness.ClaimReturns(tasks[3..]);
-            // The poll interval is an hour: the notification brings the second claim.
-            _harness.WorkAvailable.Notify();
-            await WorkerHarness.UntilAsync(() => Volatile.Read(ref ran), count => count == 4);
-        }
-        finally
-        {
-            await worker.StopAsync(CancellationToken.None);
-            worker.Dispose();
-        }
-
-        Assert.That(_harness.Claims.Select(claim => claim.MaxTasks), Is.EqualTo(new[] { 20, 6 }),
-            "the first claim asks for the batch; one that found 3 of 20 is followed by a claim of twice that, not the batch");
-    }
-
-    [Test]
     public async Task ExecuteAsync_MoreTasksThanMaxConcurrency_NeverRunsMoreAtOnce()
     {
         _harness.Options.MaxConcurrency = 2;

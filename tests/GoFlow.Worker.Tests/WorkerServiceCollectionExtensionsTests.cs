@@ -14,28 +14,11 @@ public sealed class WorkerServiceCollectionExtensionsTests
     {
         var hosted = new ServiceCollection().AddGoFlowWorker()
             .Where(service => service.ServiceType == typeof(IHostedService))
-            // The worker is hosted as the singleton that also lends its slots to starts (ADR 0037): a factory that returns it.
-            .Select(service => service.ImplementationType ?? service.ImplementationFactory?.Method.ReturnType)
+            .Select(service => service.ImplementationType)
             .ToList();
 
         Assert.That(hosted, Is.SupersetOf(new[] { typeof(LeaseHeartbeat), typeof(TaskWorker), typeof(ExpiredLeaseSweeper) }));
         Assert.That(hosted.IndexOf(typeof(LeaseHeartbeat)), Is.LessThan(hosted.IndexOf(typeof(TaskWorker))));
-    }
-
-    [Test]
-    public void AddGoFlowWorker_LocalWorkerSlots_AreTheHostedWorkersInPlaceOfTheApplicationDefault()
-    {
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
-            .AddSingleton(Mock.Of<IApiLoad>())
-            .AddSingleton(Mock.Of<ILocalWorkerSlots>());
-        services.AddGoFlowWorker();
-        using var provider = services.BuildServiceProvider();
-
-        Assert.That(provider.GetRequiredService<ILocalWorkerSlots>(), Is.SameAs(provider.GetRequiredService<TaskWorker>()),
-            "a start asks the worker that runs here");
-        Assert.That(provider.GetServices<IHostedService>(), Has.Some.SameAs(provider.GetRequiredService<TaskWorker>()), "the hosted one");
     }
 
     [Test]

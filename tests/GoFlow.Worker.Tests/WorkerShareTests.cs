@@ -106,7 +106,7 @@ public sealed class WorkerShareTests
         var inUse = 3;
 
         // The first look is made before RoomAsync returns, so its answer is known here without a race.
-        var room = share.RoomAsync(() => Volatile.Read(ref inUse), batch: 100, new LastClaim(Asked: 4, Found: 4), CancellationToken.None);
+        var room = share.RoomAsync(() => Volatile.Read(ref inUse), most: 100, backlog: true, CancellationToken.None);
         var claimedWithOneFree = room.IsCompleted;
         Volatile.Write(ref inUse, 2);
         clock.Advance(WorkerShare.Recheck);
@@ -115,52 +115,18 @@ public sealed class WorkerShareTests
         Assert.That(await room.WaitAsync(WorkerHarness.Deadline), Is.EqualTo(new ClaimSize(2, 1)), "half the share free is claimed in one go");
     }
 
-    [Test]
-    public async Task RoomAsync_ApiIdleInABacklog_GathersAnEighthOfTheShare()
+    [TestCase(true, 25)]
+    [TestCase(false, 1)]
+    public async Task RoomAsync_ApiIdle_GathersAnEighthOfTheShareOnlyWhileABacklogWaits(bool backlog, int expectedEnough)
     {
-        var share = IdleShare(new WorkerOptions { MaxConcurrency = 200, BatchSize = 100 });
-
-        var room = await share.RoomAsync(() => 200, batch: 100, new LastClaim(Asked: 25, Found: 25), CancellationToken.None);
-
-        Assert.That(room, Is.EqualTo(new ClaimSize(100, 25)),
-            "every slot taken and the last claim filled: the claim may take a batch once slots free, and gathers a few first");
-    }
-
-    [Test]
-    public async Task RoomAsync_ApiIdleBeforeTheFirstClaim_AsksForTheBatchWithoutGathering()
-    {
-        var share = IdleShare(new WorkerOptions { MaxConcurrency = 200, BatchSize = 100 });
-
-        var room = await share.RoomAsync(() => 0, batch: 100, last: null, CancellationToken.None);
-
-        Assert.That(room, Is.EqualTo(new ClaimSize(100, 1)), "nothing is known of the queue yet: the first claim asks for a batch at once");
-    }
-
-    [TestCase(0, 12)]
-    [TestCase(5, 12)]
-    [TestCase(30, 60)]
-    [TestCase(80, 100)]
-    public async Task RoomAsync_ApiIdleOutOfABacklog_AsksForTwiceWhatTheLastClaimFound(int found, int expectedMost)
-    {
-        var share = IdleShare(new WorkerOptions { MaxConcurrency = 200, BatchSize = 100 });
-
-        var room = await share.RoomAsync(() => 0, batch: 100, new LastClaim(Asked: 100, Found: found), CancellationToken.None);
-
-        Assert.That(room, Is.EqualTo(new ClaimSize(expectedMost, 1)),
-            "out of a backlog a claim holds about the slots the last claim filled, at least an eighth of the batch, at most the batch");
-    }
-
-    [Test]
-    public async Task RoomAsync_ApiBusyOutOfABacklog_AsksNoMoreThanTwiceWhatTheLastClaimFound()
-    {
-        var options = new WorkerOptions { MaxConcurrency = 200, MaxConcurrencyWhileApiBusy = 100, BatchSize = 100 };
+        var options = new WorkerOptions { MaxConcurrency = 200, BatchSize = 100 };
         var apiLoad = new Moq.Mock<IApiLoad>();
-        apiLoad.Setup(load => load.RequestsInFlight).Returns(1);
         var share = new WorkerShare(apiLoad.Object, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System);
 
-        var room = await share.RoomAsync(() => 0, batch: 100, new LastClaim(Asked: 100, Found: 10), CancellationToken.None);
+        var room = await share.RoomAsync(() => 200, most: 100, backlog, CancellationToken.None);
 
-        Assert.That(room, Is.EqualTo(new ClaimSize(20, 1)), "the busy share's room is bounded by the same ask");
+        Assert.That(room, Is.EqualTo(new ClaimSize(100, expectedEnough)),
+            "every slot taken: the claim may take a batch once slots free, and gathers a few first only while a backlog waits");
     }
 
     [TestCase(0, 10)]
@@ -179,7 +145,4 @@ public sealed class WorkerShareTests
         Assert.That(limit, Is.EqualTo(expected));
         Assert.That(limitAboveTheWhole, Is.EqualTo(10), "a share of 16 out of 10 slots is all 10, busy or not");
     }
-
-    private static WorkerShare IdleShare(WorkerOptions options) =>
-        new(new Moq.Mock<IApiLoad>().Object, Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System);
 }

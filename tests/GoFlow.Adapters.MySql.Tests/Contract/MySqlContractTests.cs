@@ -80,11 +80,6 @@ internal sealed class MySqlWorkflowCreateManyContractTests : WorkflowCreateManyC
     protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
 }
 
-internal sealed class MySqlWorkflowCreateHandOverContractTests : WorkflowCreateHandOverContract
-{
-    protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();
-}
-
 internal sealed class MySqlWorkflowStatisticsContractTests : WorkflowStatisticsContract
 {
     protected override async Task<IStorageUnderTest> CreateStorageAsync() => await MySqlStorageUnderTest.CreateAsync();

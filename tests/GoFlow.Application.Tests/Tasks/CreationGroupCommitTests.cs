@@ -25,12 +25,11 @@ public sealed class CreationGroupCommitTests
     [SetUp]
     public void RecordEachWrite() =>
         _repository.Setup(repository => repository.CreateManyAsync(
-                It.IsAny<IReadOnlyList<NewWorkflow>>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
-            .Returns(async (IReadOnlyList<NewWorkflow> workflows, DateTimeOffset _, CancellationToken _) =>
+                It.IsAny<IReadOnlyList<NewWorkflow>>(), It.IsAny<CancellationToken>()))
+            .Returns((IReadOnlyList<NewWorkflow> workflows, CancellationToken _) =>
             {
                 _writes.Enqueue(workflows);
-                await _store(workflows);
-                return NoneHandedOver(workflows);
+                return _store(workflows);
             });
 
     [TearDown]
@@ -42,7 +41,7 @@ public sealed class CreationGroupCommitTests
         var workflow = WorkflowToStore();
 
         // Nothing else ever arrives: a start that waited for company would never be stored.
-        await new CreationGroupCommit(_repository.Object, TimeProvider.System, TestStoreLimits.Microseconds).CreateAsync(workflow).WaitAsync(Deadline);
+        await new CreationGroupCommit(_repository.Object, TestStoreLimits.Microseconds).CreateAsync(workflow).WaitAsync(Deadline);
 
         Assert.That(_writes.Single(), Is.EqualTo(new[] { workflow }));
     }
@@ -160,7 +159,7 @@ public sealed class CreationGroupCommitTests
         var workAvailable = new Mock<IWorkAvailableSignal>();
         var outage = new StoreUnavailableException("Connection refused", new IOException());
         _store = _ => throw outage;
-        var startWorkflow = StartWorkflow(new CreationGroupCommit(_repository.Object, TimeProvider.System, TestStoreLimits.Microseconds), workAvailable.Object);
+        var startWorkflow = StartWorkflow(new CreationGroupCommit(_repository.Object, TestStoreLimits.Microseconds), workAvailable.Object);
 
         var start = startWorkflow.StartAsync(new StartWorkflowCommand("OrderProcess", null), CancellationToken.None);
 
@@ -212,9 +211,6 @@ public sealed class CreationGroupCommitTests
         Assert.That(all.IsCompleted, Is.True, "every caller was answered before the deadline");
     }
 
-    /// <summary>What a store answers for a group in which no start handed its first task over.</summary>
-    private static IReadOnlyList<ClaimedTask?> NoneHandedOver(IReadOnlyList<NewWorkflow> workflows) => new ClaimedTask?[workflows.Count];
-
     private static NewWorkflow WorkflowToStore(WorkflowDefinition? definition = null)
     {
         var (workflow, firstTask) = WorkflowInstance.Create(definition ?? TestDefinitions.OrderProcess, "{}", TestDefinitions.Now);
@@ -236,8 +232,6 @@ public sealed class CreationGroupCommitTests
             _repository.Object,
             groupCommit,
             workAvailable ?? Mock.Of<IWorkAvailableSignal>(),
-            Mock.Of<ILocalWorkerSlots>(),
-            Mock.Of<ILeasePolicy>(),
             _telemetry.Engine,
             new FakeTimeProvider(TestDefinitions.Now),
             TestStoreLimits.Microseconds);
@@ -253,8 +247,8 @@ public sealed class CreationGroupCommitTests
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var firstWrite = true;
         _repository.Setup(repository => repository.CreateManyAsync(
-                It.IsAny<IReadOnlyList<NewWorkflow>>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
-            .Returns(async (IReadOnlyList<NewWorkflow> workflows, DateTimeOffset _, CancellationToken _) =>
+                It.IsAny<IReadOnlyList<NewWorkflow>>(), It.IsAny<CancellationToken>()))
+            .Returns(async (IReadOnlyList<NewWorkflow> workflows, CancellationToken _) =>
             {
                 _writes.Enqueue(workflows);
                 if (firstWrite)
@@ -263,13 +257,12 @@ public sealed class CreationGroupCommitTests
                     firstWrite = false;
                     inFlight.SetResult();
                     await gate.Task;
-                    return NoneHandedOver(workflows);
+                    return;
                 }
 
                 await _store(workflows);
-                return NoneHandedOver(workflows);
             });
-        var groupCommit = new CreationGroupCommit(_repository.Object, TimeProvider.System, TestStoreLimits.Microseconds, maxConcurrentWrites: 1);
+        var groupCommit = new CreationGroupCommit(_repository.Object, TestStoreLimits.Microseconds, maxConcurrentWrites: 1);
         var first = groupCommit.CreateAsync(WorkflowToStore());
         await inFlight.Task.WaitAsync(Deadline);
         return (groupCommit, first, gate.SetResult);

@@ -36,7 +36,7 @@ public sealed class OperationsTests
         Assert.That(result, Is.InstanceOf<StartWorkflowResult.Started>());
         Assert.That(stored!.Key, Is.EqualTo("key-1"));
         Assert.That(stored.RequestFingerprint, Is.EqualTo(StartWorkflow.Fingerprint("OrderProcess", """{"order_id":"A-1"}""")));
-        _repository.Verify(r => r.CreateManyAsync(It.IsAny<IReadOnlyList<NewWorkflow>>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
+        _repository.Verify(r => r.CreateManyAsync(It.IsAny<IReadOnlyList<NewWorkflow>>(), It.IsAny<CancellationToken>()), Times.Never);
         _workAvailable.Verify(s => s.Notify(), Times.Once);
     }
 
@@ -192,10 +192,8 @@ public sealed class OperationsTests
             new StartWorkflowCommandValidator(TimeProvider.System),
             definitions,
             _repository.Object,
-            new CreationGroupCommit(_repository.Object, _clock, TestStoreLimits.Microseconds),
+            new CreationGroupCommit(_repository.Object, TestStoreLimits.Microseconds),
             _workAvailable.Object,
-            Mock.Of<ILocalWorkerSlots>(),
-            Mock.Of<ILeasePolicy>(),
             _telemetry.Engine,
             _clock,
             TestStoreLimits.Microseconds).StartAsync(command, default);

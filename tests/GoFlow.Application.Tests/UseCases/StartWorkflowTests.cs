@@ -18,18 +18,6 @@ public sealed class StartWorkflowTests
     private readonly Mock<IWorkAvailableSignal> _workAvailable = new();
     private readonly FakeTimeProvider _clock = new(TestDefinitions.Now);
     private readonly TestTelemetry _telemetry = new();
-    private readonly Mock<ILocalWorkerSlots> _localWorker = new();
-    private readonly Mock<ILeasePolicy> _leases = new();
-
-    /// <summary>A store that keeps every start, and a worker with no slot free unless a test gives it one.</summary>
-    [SetUp]
-    public void StoreEveryStart()
-    {
-        _repository
-            .Setup(repository => repository.CreateManyAsync(It.IsAny<IReadOnlyList<NewWorkflow>>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((IReadOnlyList<NewWorkflow> workflows, DateTimeOffset _, CancellationToken _) => new ClaimedTask?[workflows.Count]);
-        _leases.Setup(leases => leases.LeaseDuration).Returns(TimeSpan.FromSeconds(30));
-    }
 
     [TearDown]
     public void DisposeTelemetry() => _telemetry.Dispose();
@@ -39,16 +27,16 @@ public sealed class StartWorkflowTests
     {
         IReadOnlyList<NewWorkflow>? group = null;
         _repository
-            .Setup(repository => repository.CreateManyAsync(It.IsAny<IReadOnlyList<NewWorkflow>>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
-            .Callback((IReadOnlyList<NewWorkflow> workflows, DateTimeOffset _, CancellationToken _) => group = workflows)
-            .ReturnsAsync(new ClaimedTask?[1]);
+            .Setup(repository => repository.CreateManyAsync(It.IsAny<IReadOnlyList<NewWorkflow>>(), It.IsAny<CancellationToken>()))
+            .Callback((IReadOnlyList<NewWorkflow> workflows, CancellationToken _) => group = workflows)
+            .Returns(Task.CompletedTask);
 
         var result = await CreateUseCase().StartAsync(Command("OrderProcess", """{"order_id": "A-1"}"""), default);
 
         var started = result as StartWorkflowResult.Started;
         Assert.That(started, Is.Not.Null);
         Assert.That(group, Has.Count.EqualTo(1), "stored in one write of its own on an idle system");
-        var (stored, firstTask, _) = group![0];
+        var (stored, firstTask) = group![0];
         Assert.Multiple(() =>
         {
             Assert.That(stored.Status, Is.EqualTo(WorkflowStatus.Pending));
@@ -152,14 +140,14 @@ public sealed class StartWorkflowTests
     {
         IReadOnlyList<NewWorkflow>? group = null;
         _repository
-            .Setup(repository => repository.CreateManyAsync(It.IsAny<IReadOnlyList<NewWorkflow>>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
-            .Callback((IReadOnlyList<NewWorkflow> workflows, DateTimeOffset _, CancellationToken _) => group = workflows)
-            .ReturnsAsync(new ClaimedTask?[1]);
+            .Setup(repository => repository.CreateManyAsync(It.IsAny<IReadOnlyList<NewWorkflow>>(), It.IsAny<CancellationToken>()))
+            .Callback((IReadOnlyList<NewWorkflow> workflows, CancellationToken _) => group = workflows)
+            .Returns(Task.CompletedTask);
         var startAt = new DateTimeOffset(TestDefinitions.Now.AddDays(2).UtcDateTime, TimeSpan.Zero).ToOffset(TimeSpan.FromHours(-5));
 
         await CreateUseCase().StartAsync(new StartWorkflowCommand("OrderProcess", null, StartAt: startAt.AddTicks(7)), default);
 
-        var (stored, firstTask, _) = group![0];
+        var (stored, firstTask) = group![0];
         using (Assert.EnterMultipleScope())
         {
             Assert.That(stored.CreatedAt, Is.EqualTo(TestDefinitions.Now), "stored at once");
@@ -204,10 +192,8 @@ public sealed class StartWorkflowTests
             new StartWorkflowCommandValidator(_clock),
             definitions,
             _repository.Object,
-            new CreationGroupCommit(_repository.Object, _clock, TestStoreLimits.Microseconds),
+            new CreationGroupCommit(_repository.Object, TestStoreLimits.Microseconds),
             _workAvailable.Object,
-            _localWorker.Object,
-            _leases.Object,
             _telemetry.Engine,
             _clock,
             TestStoreLimits.Microseconds);
@@ -215,9 +201,6 @@ public sealed class StartWorkflowTests
 
     private void VerifyNothingStored()
     {
-        _repository.Verify(
-            repository => repository.CreateManyAsync(It.IsAny<IReadOnlyList<NewWorkflow>>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()),
-            Times.Never);
         _repository.VerifyNoOtherCalls();
         _workAvailable.VerifyNoOtherCalls();
     }

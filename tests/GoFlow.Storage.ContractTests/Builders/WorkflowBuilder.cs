@@ -79,7 +79,7 @@ public sealed class WorkflowBuilder
     public async Task<WorkflowInstance> CreateAsync(IWorkflowRepository repository)
     {
         var (workflow, firstTask) = Build();
-        await repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], TestTimes.Start, CancellationToken.None);
+        await repository.CreateManyAsync([new NewWorkflow(workflow, firstTask)], CancellationToken.None);
         return workflow;
     }
 }
