@@ -104,6 +104,14 @@ public sealed class ListRequestTests
         }));
     }
 
+    [Test]
+    public void RefusedParameters_ThousandsOfUnknownNames_NamesAFewOnly()
+    {
+        var errors = ListRequest.RefusedParameters(Query([.. Enumerable.Range(0, 2_000).Select(index => ($"p{index}", ""))]));
+
+        Assert.That(errors, Has.Count.EqualTo(ListRequest.MaxRefusedParameters));
+    }
+
     private static QueryCollection Query(params (string Name, string Value)[] pairs) => new(
         pairs.GroupBy(pair => pair.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(
             group => group.Key, group => new StringValues([.. group.Select(pair => pair.Value)]), StringComparer.OrdinalIgnoreCase));
