@@ -33,11 +33,11 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
                 return [];
             }
 
-            // The rows are locked, so what is written below is exactly what the claim hands out: the attempt one
-            // higher, this claim's owner and lease. Later writes are guarded by those.
+            // The rows are locked, so what is written below is exactly what the claim hands out: the attempt the
+            // claim's transition counts, this claim's owner and lease. Later writes are guarded by those.
             var started = candidates.SelectMany(candidate => TaskTransitions.Claim.Log(
                 new ActivitySubject(
-                    new WorkflowId(candidate.WorkflowInstanceId), new TaskId(candidate.Id), candidate.TaskName, candidate.Attempt + 1, claim.Owner),
+                    new WorkflowId(candidate.WorkflowInstanceId), new TaskId(candidate.Id), candidate.TaskName, TaskTransitions.Claim.AttemptAfter(candidate.Attempt), claim.Owner),
                 claim.Now)).ToList();
             var workflowIds = candidates.Select(candidate => candidate.WorkflowInstanceId).Distinct().ToList();
             await using var values = PositionalCommand.Rent(connection);
@@ -283,7 +283,7 @@ internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITask
         row.StepIndex,
         row.TaskName,
         row.InputPayload,
-        row.Attempt + 1,
+        TaskTransitions.Claim.AttemptAfter(row.Attempt),
         row.MaxAttempts,
         claim.Owner,
         MySqlTime.Kept(claim.LeaseExpiresAt),

@@ -50,13 +50,10 @@ internal sealed class PositionalCommand : IAsyncDisposable
         set => _command.Connection = value;
     }
 
-    /// <summary>The driver's transaction the command runs in, if any (none in an <see cref="InlineTransaction"/>).</summary>
-    public MySqlTransaction? Transaction => _command.Transaction;
-
-    /// <summary>The values added so far, in order (for tests).</summary>
-    public IEnumerable<object?> Values => _command.Parameters.Select(parameter => parameter.Value);
-
-    /// <summary>How many values have been added.</summary>
+    /// <summary>
+    /// How many values have been added. Production does not ask; the placeholder tests do (PositionalValuesTests): they
+    /// hold each batch's count of values to its count of <c>?</c> for shapes no test database could easily hold rows for.
+    /// </summary>
     public int Count => _used;
 
     /// <summary>A command on <paramref name="connection"/> in <paramref name="transaction"/> (both may be set later), with no values yet.</summary>

@@ -53,8 +53,9 @@ internal static class SqliteTaskQueueSql
 
     /// <summary>
     /// Claims one task read by <see cref="SelectClaimCandidates"/> (0 rows when it is no longer PENDING). No RETURNING:
-    /// what it sets is the read attempt plus one and the values bound, which the claim answers without reading them back
-    /// (SQLite runs a RETURNING clause through a temporary table, ADR 0022).
+    /// what it sets is the read attempt counted as <see cref="TaskTransition.AttemptAfter"/> counts it and the values
+    /// bound, which the claim answers without reading them back (SQLite runs a RETURNING clause through a temporary
+    /// table, ADR 0022).
     /// </summary>
     public static readonly string MarkTaskRunning = $"""
         UPDATE tasks

@@ -21,6 +21,8 @@ internal static class DashboardApi
     /// <summary>The longest search text: a workflow id is 36 characters and an Idempotency-Key at most 255.</summary>
     public const int MaxSearchLength = 255;
 
+    private const string InvalidFilters = "The list's filters are not valid.";
+
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup(Root)
@@ -53,12 +55,18 @@ internal static class DashboardApi
         [FromQuery(Name = "created_after")] string? createdAfter,
         [FromQuery(Name = "created_before")] string? createdBefore,
         [FromQuery(Name = "cursor")] string? cursor,
+        HttpRequest request,
         [FromServices] IListWorkflowSummaries summaries,
         CancellationToken cancellationToken)
     {
+        if (ListRequest.RefusedParameters(request.Query) is { Count: > 0 } refused)
+        {
+            return TypedResults.ValidationProblem(refused, title: InvalidFilters);
+        }
+
         if (new ListRequest(status, workflowName, createdAfter, createdBefore, cursor).Parse(out var errors) is not { } query)
         {
-            return TypedResults.ValidationProblem(errors, title: "The list's filters are not valid.");
+            return TypedResults.ValidationProblem(errors, title: InvalidFilters);
         }
 
         var page = await summaries.ListAsync(query, cancellationToken);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using GoFlow.Domain;
 using GoFlow.Ports.ReadModels;
+using Microsoft.AspNetCore.Http;
 
 namespace GoFlow.Adapters.Dashboard.Api;
 
@@ -15,6 +16,46 @@ internal sealed record ListRequest(
 
     /// <summary>The width of <c>workflow_instances.workflow_name</c>: no stored workflow has a longer name.</summary>
     public const int MaxWorkflowNameLength = 255;
+
+    /// <summary>
+    /// The most refused names one answer lists: a target of 8 KiB holds thousands of names, and an answer naming each
+    /// with its reason would be fifty times the request.
+    /// </summary>
+    public const int MaxRefusedParameters = 10;
+
+    /// <summary>Every parameter the list reads, each at most once.</summary>
+    public static readonly IReadOnlyList<string> Parameters =
+        ["status", "workflow_name", "created_after", "created_before", "cursor"];
+
+    /// <summary>
+    /// The reasons, keyed by the name as sent, to refuse <paramref name="query"/> before its values are read: a name the
+    /// list does not read (a misspelt filter would otherwise list every workflow as if none were asked for), or one of
+    /// its parameters sent more than once (the binder joins repeated values with a comma, which for a workflow name is a
+    /// valid and wrong filter; the REST API refuses a repeat too, ADR 0016). Names are matched as the binder matches
+    /// them, ignoring case. Empty when the names are fine. At most <see cref="MaxRefusedParameters"/> are named.
+    /// </summary>
+    public static Dictionary<string, string[]> RefusedParameters(IQueryCollection query)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var (name, values) in query)
+        {
+            if (errors.Count == MaxRefusedParameters)
+            {
+                break;
+            }
+
+            if (!Parameters.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                errors[name] = [$"The list reads no parameter of this name; it reads {string.Join(", ", Parameters)}."];
+            }
+            else if (values.Count > 1)
+            {
+                errors[name] = [$"Send one {name} parameter, not several."];
+            }
+        }
+
+        return errors;
+    }
 
     /// <summary>
     /// The query, or null with the reasons keyed by parameter (<paramref name="errors"/>). Empty values mean "no

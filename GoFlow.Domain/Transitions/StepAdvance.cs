@@ -34,7 +34,7 @@ public sealed record StepAdvance
     public WorkflowTaskStatus Status => Creation.To;
 
     /// <summary>The attempt the task is created with: its first when the creation claims it, else none yet.</summary>
-    public int Attempt => Creation.Sets.HasFlag(TaskFields.AttemptCounted) ? 1 : 0;
+    public int Attempt => Creation.AttemptAfter(0);
 
     /// <summary>The holder of the handed-over task (the completing claim's); null when the task is left due.</summary>
     public string? LeaseOwner { get; }

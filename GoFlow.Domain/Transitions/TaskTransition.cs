@@ -26,6 +26,18 @@ public sealed record TaskTransition(
     public bool Creates => From.Count == 0;
 
     /// <summary>
+    /// The attempt number a task holds after this transition, given the one it held before (0 for a creation): one more
+    /// when the transition counts an attempt (<see cref="TaskFields.AttemptCounted"/>: a claim, a hand-over), one less
+    /// when it gives one back (<see cref="TaskFields.AttemptGivenBack"/>: a release, a snooze), else the same. The stores'
+    /// guarded SQL says the same in its own words (<c>attempt = attempt + 1</c>); a claim answers with this rather than
+    /// reading the row back, and the transition-table contract holds every store's rows to it.
+    /// </summary>
+    public int AttemptAfter(int attempt) =>
+        Sets.HasFlag(TaskFields.AttemptCounted) ? attempt + 1
+        : Sets.HasFlag(TaskFields.AttemptGivenBack) ? attempt - 1
+        : attempt;
+
+    /// <summary>
     /// The activity rows this transition writes for <paramref name="task"/> at <paramref name="at"/>: a TASK_STARTED row
     /// names the worker, a row of a transition that sets the error carries it, and <paramref name="retryAt"/> when given.
     /// </summary>

@@ -4,8 +4,9 @@ namespace GoFlow.Adapters.MySql.Tests;
 
 /// <summary>
 /// The adapter gives each value holder its type itself (<see cref="DriverValueTypes"/>), the one the driver would infer,
-/// so that the driver's search of its type table is skipped (what pins that is the driver's own "type set" flag); and a
-/// pooled holder that held a value of one type sends the next, of another type, intact, on the real server.
+/// so that the driver's search of its type table is skipped (observed through the driver's public surface: a given type
+/// stays when the value changes, an inferred one follows it); and a pooled holder that held a value of one type sends
+/// the next, of another type, intact, on the real server.
 /// </summary>
 internal sealed class DriverValueTypesTests : MySqlDatabaseFixture
 {
@@ -17,37 +18,49 @@ internal sealed class DriverValueTypesTests : MySqlDatabaseFixture
     ];
 
     [TestCaseSource(nameof(BoundValues))]
-    public async Task AddValue_OfABoundType_SetsTheDriversOwnTypeWithoutItsLookup(object value)
+    public void Assign_OfABoundType_GivesTheTypeTheDriverInfersForTheValue(object value)
     {
-        await using var command = PositionalCommand.Rent();
+        var holder = new MySqlParameter();
 
-        command.AddValue(value);
+        DriverValueTypes.Assign(holder, value);
 
-        var holder = Holders(command)[0];
+        var inferred = new MySqlParameter { Value = value };
         Assert.Multiple(() =>
         {
-            Assert.That(holder.MySqlDbType, Is.EqualTo(new MySqlParameter { Value = value }.MySqlDbType));
-            Assert.That(holder.DbType, Is.EqualTo(new MySqlParameter { Value = value }.DbType));
-            Assert.That(HasSetDbType(holder), Is.True, "the type was given, so the driver looks nothing up");
+            Assert.That(holder.Value, Is.EqualTo(value));
+            Assert.That(holder.MySqlDbType, Is.EqualTo(inferred.MySqlDbType));
+            Assert.That(holder.DbType, Is.EqualTo(inferred.DbType));
+        });
+
+        // A parameter keeps a type it was given when handed a value of another type (ADO.NET's contract: only a
+        // parameter whose type was never set infers it from its value), so the type was given, not looked up.
+        holder.Value = new byte[] { 1 };
+        Assert.That(holder.MySqlDbType, Is.EqualTo(inferred.MySqlDbType), "the type was given, so the driver looks nothing up");
+    }
+
+    [Test]
+    public void Assign_OfAnotherTypeToAHolderThatHadABoundOne_LeavesItToTheDriversInference()
+    {
+        var holder = new MySqlParameter();
+        DriverValueTypes.Assign(holder, Guid.NewGuid());
+
+        DriverValueTypes.Assign(holder, 2.5m);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(holder.MySqlDbType, Is.EqualTo(new MySqlParameter { Value = 2.5m }.MySqlDbType), "not the Guid's type");
+            Assert.That(holder.DbType, Is.EqualTo(new MySqlParameter { Value = 2.5m }.DbType));
         });
     }
 
     [Test]
-    public async Task AddValue_OfAnotherType_LeavesItToTheDriversInference()
+    public void Assign_Null_SendsDbNull()
     {
-        await using var command = PositionalCommand.Rent();
-        command.AddValue(Guid.NewGuid());
-        await command.DisposeAsync();
+        var holder = new MySqlParameter();
 
-        await using var again = PositionalCommand.Rent();
-        again.AddValue(2.5m);
+        DriverValueTypes.Assign(holder, null);
 
-        var holder = Holders(again)[0];
-        Assert.Multiple(() =>
-        {
-            Assert.That(holder.MySqlDbType, Is.EqualTo(new MySqlParameter { Value = 2.5m }.MySqlDbType));
-            Assert.That(HasSetDbType(holder), Is.False);
-        });
+        Assert.That(holder.Value, Is.EqualTo(DBNull.Value));
     }
 
     [Test]
@@ -88,14 +101,4 @@ internal sealed class DriverValueTypesTests : MySqlDatabaseFixture
         long => reader.GetInt64(ordinal),
         _ => throw new ArgumentOutOfRangeException(nameof(sent)),
     };
-
-    private static bool HasSetDbType(MySqlParameter holder) =>
-        (bool)typeof(MySqlParameter)
-            .GetProperty("HasSetDbType", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
-            .GetValue(holder)!;
-
-    private static List<MySqlParameter> Holders(PositionalCommand command) =>
-        (List<MySqlParameter>)typeof(PositionalCommand)
-            .GetField("_holders", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
-            .GetValue(command)!;
 }

@@ -149,6 +149,23 @@ public sealed class TransitionTableTests
     }
 
     [Test]
+    public void AttemptAfter_EachTransition_CountsOneMoreOnAClaimAndOneLessWhenGivenBack()
+    {
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(TaskTransitions.Claim.AttemptAfter(2), Is.EqualTo(3), "a claim counts the attempt");
+            Assert.That(TaskTransitions.HandOver.AttemptAfter(0), Is.EqualTo(1), "a hand-over creates its first attempt");
+            Assert.That(TaskTransitions.Create.AttemptAfter(0), Is.Zero, "a created task has had no attempt yet");
+            Assert.That(TaskTransitions.Release.AttemptAfter(3), Is.EqualTo(2), "a release gives the attempt back");
+            Assert.That(TaskTransitions.Snooze.AttemptAfter(3), Is.EqualTo(2), "a snooze gives the attempt back");
+            foreach (var transition in new[] { TaskTransitions.Complete, TaskTransitions.ExpireLease, TaskTransitions.Retry, TaskTransitions.AwaitSignal })
+            {
+                Assert.That(transition.AttemptAfter(3), Is.EqualTo(3), transition.Name);
+            }
+        }
+    }
+
+    [Test]
     public void Log_ExpireLastLease_WritesLeaseExpiredThenFailedWithTheError()
     {
         var subject = new ActivitySubject(Workflow, new TaskId(7), "DeductMoney", 3);

@@ -7,8 +7,9 @@ namespace GoFlow.Storage.ContractTests;
 
 /// <summary>
 /// The domain's transition table, applied to a store: every task transition from every status, through the port that
-/// makes it. From a status the table allows, the task reaches the transition's status and the transition's activity
-/// rows are written; from any other, nothing at all is written. Subclass it and implement
+/// makes it. From a status the table allows, the task reaches the transition's status, its attempt is the one
+/// <see cref="TaskTransition.AttemptAfter"/> counts, and the transition's activity rows are written; from any other,
+/// nothing at all is written. Subclass it and implement
 /// <see cref="StorageContract.CreateStorageAsync"/>.
 /// </summary>
 public abstract class TransitionTableContract : StorageContract
@@ -50,6 +51,8 @@ public abstract class TransitionTableContract : StorageContract
             using (Assert.EnterMultipleScope())
             {
                 Assert.That(task.Status, Is.EqualTo(transition.To), "applied");
+                Assert.That(task.Attempt, Is.EqualTo(transition.AttemptAfter(taskBefore.Attempt)),
+                    "the store counts the attempt as the transition says (what a claim answers without reading it back)");
                 Assert.That(await SnapshotAsync(), Is.Not.EqualTo(before), "applied");
                 Assert.That(written.Take(transition.Activity.Count), Is.EqualTo(transition.Activity), "its activity rows first");
             }

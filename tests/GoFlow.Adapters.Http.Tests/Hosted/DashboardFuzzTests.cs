@@ -21,7 +21,13 @@ public sealed class DashboardFuzzTests
         "/dashboard/api/workflows/{value}", "/dashboard/api/search", "/dashboard/{value}", "/dashboard/api/{value}",
     ];
 
-    private static readonly string[] Parameters = ["status", "workflow_name", "created_after", "created_before", "cursor", "q", "limit"];
+    // The list's own names, the search's, the REST API's limit, and names no route reads: the list refuses those and
+    // a repeat of its own (a random pick repeats one now and then).
+    private static readonly string[] Parameters =
+    [
+        "status", "workflow_name", "created_after", "created_before", "cursor", "q", "limit", "STATUS", "statuss", "",
+        "%00", "a[b]", "status%5B%5D", "<script>", new string('n', 300),
+    ];
 
     private static readonly string[] HostileValues =
     [
@@ -90,6 +96,27 @@ public sealed class DashboardFuzzTests
             string.Join(", ", answers.Select(answer => $"{answer.Key}: {answer.Value}")));
         Assert.That(await _api.CountRowsAsync(), Is.EqualTo(rowsBefore), "reads change nothing");
         Assert.That(answers.Keys, Has.Member(200), "some requests were served, not only refused");
+    }
+
+    [TestCase("statuss=FAILED", "statuss", TestName = "List_MisspeltFilter_IsAProblemNamingIt")]
+    [TestCase("status=FAILED&limit=5", "limit", TestName = "List_TheRestApisLimit_IsAProblemNamingIt")]
+    [TestCase("workflow_name=OrderProcess&workflow_name=Other", "workflow_name", TestName = "List_RepeatedFilter_IsAProblemNamingIt")]
+    public async Task List_UnknownOrRepeatedParameter_IsAProblemNamingIt(string query, string parameter)
+    {
+        using var response = await _api.Client.GetAsync("/dashboard/api/workflows?" + query);
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.That((int)response.StatusCode, Is.EqualTo(400), text);
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo(HttpJson.ProblemContentType));
+        Assert.That(System.Text.Json.Nodes.JsonNode.Parse(text)?["errors"]?[parameter], Is.Not.Null, text);
+    }
+
+    [Test]
+    public async Task List_KnownFiltersInAnotherCase_AreRead()
+    {
+        using var response = await _api.Client.GetAsync("/dashboard/api/workflows?Status=FAILED&WORKFLOW_NAME=OrderProcess");
+
+        Assert.That((int)response.StatusCode, Is.EqualTo(200), await response.Content.ReadAsStringAsync());
     }
 
     private static HttpRequestMessage NextRequest(Random random)

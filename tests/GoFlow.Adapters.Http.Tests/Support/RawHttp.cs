@@ -44,6 +44,64 @@ internal static class RawHttp
 
     public static Task<RawAnswer> SendAsync(Uri server, string request) => SendAsync(server, Encoding.Latin1.GetBytes(request));
 
+    /// <summary>
+    /// Sends <paramref name="request"/> on a connection the client keeps open, reads one answer (its head and the body
+    /// its Content-Length declares), and then whether the server closes the connection within
+    /// <paramref name="closeWithin"/>: a server keeping it alive waits for the next request far longer (Kestrel's
+    /// keep-alive timeout is 130 s).
+    /// </summary>
+    public static async Task<(RawAnswer Answer, bool Closed)> SendAndWatchTheConnectionAsync(
+        Uri server, string request, TimeSpan closeWithin)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(server.Host, server.Port);
+        var stream = client.GetStream();
+        using var timeout = new CancellationTokenSource(AnswerTimeout);
+        await stream.WriteAsync(Encoding.Latin1.GetBytes(request), timeout.Token);
+
+        var received = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        while (!HoldsOneAnswer(received.ToArray()))
+        {
+            var read = await stream.ReadAsync(buffer, timeout.Token);
+            if (read == 0)
+            {
+                return (RawAnswer.Parse(received.ToArray()), true);
+            }
+
+            received.Write(buffer, 0, read);
+        }
+
+        using var wait = new CancellationTokenSource(closeWithin);
+        try
+        {
+            var more = await stream.ReadAsync(buffer, wait.Token);
+            return (RawAnswer.Parse(received.ToArray()), more == 0);
+        }
+        catch (OperationCanceledException) when (wait.IsCancellationRequested)
+        {
+            return (RawAnswer.Parse(received.ToArray()), false);
+        }
+        catch (Exception exception) when (exception is IOException or SocketException)
+        {
+            return (RawAnswer.Parse(received.ToArray()), true);
+        }
+    }
+
+    /// <summary>Whether <paramref name="bytes"/> hold an answer's head and as much body as its Content-Length says.</summary>
+    private static bool HoldsOneAnswer(byte[] bytes)
+    {
+        var text = Encoding.Latin1.GetString(bytes);
+        var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        if (end < 0)
+        {
+            return false;
+        }
+
+        var length = RawAnswer.Parse(bytes).Header("Content-Length");
+        return bytes.Length - (end + 4) >= (length is null ? 0 : int.Parse(length, CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Sends <paramref name="request"/> and returns every byte the server writes until it closes the connection.</summary>
     public static async Task<byte[]> SendBytesAsync(Uri server, byte[] request)
     {
