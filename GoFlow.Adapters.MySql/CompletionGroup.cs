@@ -65,13 +65,6 @@ internal sealed class CompletionGroup
             values.AddValue(taskId);
         }
 
-        for (var i = 0; i < _held.Count; i++)
-        {
-            values.AddValue(taskIds[i]);
-            values.AddValue(_held[i].Task.LeaseOwner);
-            values.AddValue(_held[i].Task.Attempt);
-        }
-
         var advancingWorkflowIds = WorkflowIds(Advancing);
         AddWorkflowUpdate(values, Advancing, advancingWorkflowIds, now);
         AddWorkflowUpdate(values, Finishing, WorkflowIds(Finishing), now);
@@ -132,11 +125,6 @@ internal sealed class CompletionGroup
             values.AddValue(MySqlTime.ToDatabase(advance.ScheduledAt(_now)));
             values.AddValue(now);
             values.AddValue(now);
-        }
-
-        foreach (var workflowId in workflowIds)
-        {
-            values.AddValue(workflowId);
         }
 
         for (var i = 0; i < Advancing.Count; i++)

@@ -131,18 +131,20 @@ internal static class MySqlTaskQueueSql
     /// <summary>
     /// The writes of a group of held completions, in one round trip, in the lock order: the tasks become COMPLETED with
     /// their outputs, keeping their worker and attempt (what a retry after a lost acknowledgement recognises its own
-    /// commit by), then ROW_COUNT(); the workflows with a next step move their current input on, the others become
-    /// COMPLETED with it, each update followed by ROW_COUNT(), so the caller can check that every row it expected was
-    /// there; only then are the next steps' tasks created with those outputs as input, so that their foreign key's shared
-    /// lock falls on workflow rows this transaction already holds exclusively, and their ids read (by the unique key on
-    /// workflow and step, as the activity rows and a hand-over need them). The text depends only on the counts.
-    /// Its values are positional (<see cref="PositionalValues"/>, added by <see cref="CompletionGroup.AddValuesTo"/>), in
-    /// this order: each completion's task id and output, now, each task id, each task id, lease owner and attempt; for the
-    /// advancing workflows, then for the finishing ones (each part only when it has any): each workflow id and output,
-    /// now, each workflow id; for each advancing one, the next task's
+    /// commit by), then ROW_COUNT(). The UPDATE guards on the status (the domain's transition) but not on each claim: the
+    /// caller passes only the completions that <see cref="LockCompletedTasks"/> found still held, and the rows stay locked
+    /// by this transaction from that read on, so no claim can change in between (ADR 0039). The workflows with a next
+    /// step move their current input on, the others become COMPLETED with it, each update followed by ROW_COUNT(), so the
+    /// caller can check that every row it expected was there; only then are the next steps' tasks created with those
+    /// outputs as input, so that their foreign key's shared lock falls on workflow rows this transaction already holds
+    /// exclusively, and their ids read (by the unique key on workflow and step, a range of one row per pair, as the
+    /// activity rows and a hand-over need them). The text depends only on the counts. Its values are positional
+    /// (<see cref="PositionalValues"/>, added by <see cref="CompletionGroup.AddValuesTo"/>), in this order: each
+    /// completion's task id and output, now, each task id; for the advancing workflows, then for the finishing ones (each
+    /// part only when it has any): each workflow id and output, now, each workflow id; for each advancing one, the next task's
     /// <see cref="CompletionGroup.NextTaskValuesPerRow"/> values in the INSERT's column order (workflow id, step index,
     /// task name, status, attempt, max attempts, input, lease owner, lease expiry, lease owner again as worker, due time,
-    /// now, now), then each workflow id, then each workflow id and step index.
+    /// now, now), then each workflow id and step index.
     /// </summary>
     public static string CompleteHeldTasks(CompletionGroup group)
     {
@@ -150,7 +152,7 @@ internal static class MySqlTaskQueueSql
         var sql = new StringBuilder(capacity: 1_200 + (50 * group.Count) + (55 * group.Advancing.Count));
         sql.Append(CompleteTasksSet).AppendWhenThen(group.Count)
             .Append(" END, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?\nWHERE id IN (").AppendPlaceholders(group.Count)
-            .Append(CompleteTasksGuard).AppendRows(group.Count, 3).Append(");\nSELECT ROW_COUNT();\n");
+            .Append(CompleteTasksGuard);
         if (group.Advancing.Count > 0)
         {
             sql.Append("UPDATE workflow_instances FORCE INDEX (PRIMARY)\nSET current_input = CASE id ").AppendWhenThen(group.Advancing.Count)
@@ -174,8 +176,8 @@ internal static class MySqlTaskQueueSql
                 VALUES
 
                 """).AppendRows(group.Advancing.Count, CompletionGroup.NextTaskValuesPerRow)
-                .Append(";\nSELECT id, workflow_instance_id FROM tasks\nWHERE workflow_instance_id IN (").AppendPlaceholders(group.Advancing.Count)
-                .Append(") AND (workflow_instance_id, step_index) IN (").AppendRows(group.Advancing.Count, 2).Append(");\n");
+                .Append(";\nSELECT id, workflow_instance_id FROM tasks\nWHERE (workflow_instance_id, step_index) IN (")
+                .AppendRows(group.Advancing.Count, 2).Append(");\n");
         }
 
         return sql.ToString();
@@ -186,7 +188,7 @@ internal static class MySqlTaskQueueSql
         $"UPDATE tasks FORCE INDEX (PRIMARY)\nSET status = {StatusSql.To(TaskTransitions.Complete)}, output_payload = CASE id ";
 
     private static readonly string CompleteTasksGuard =
-        $") AND {StatusSql.From(TaskTransitions.Complete)}\n    AND (id, lease_owner, attempt) IN (";
+        $") AND {StatusSql.From(TaskTransitions.Complete)};\nSELECT ROW_COUNT();\n";
 
     private static readonly string AdvanceWorkflowsGuard =
         $") AND {StatusSql.From(WorkflowTransitions.Advance)};\nSELECT ROW_COUNT();\n";
@@ -201,7 +203,7 @@ internal static class MySqlTaskQueueSql
     // lease owner, same attempt. 0 rows means the caller no longer holds the claim (another attempt or another worker has
     // the task now, or the sweep took it back), and the transaction changes nothing. A group of completions reads the
     // claims of the rows it locks first (LockCompletedTasks), to leave out the ones no longer held and to recognise a
-    // lost acknowledgement, and its UPDATE carries the same guard.
+    // lost acknowledgement; its UPDATE, on rows that read keeps locked, guards on the status only (ADR 0039).
     public static readonly string FailTask = $"""
         UPDATE tasks
         SET status = {StatusSql.To(TaskTransitions.Fail)}, error_message = @Error, lease_owner = NULL, lease_expires_at = NULL,

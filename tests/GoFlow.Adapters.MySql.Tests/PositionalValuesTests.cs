@@ -63,9 +63,9 @@ public sealed class PositionalValuesTests
 
         group.AddValuesTo(command);
 
-        // Tasks: 3 x (id, output), now, 3 ids, 3 x (id, owner, attempt). Advancing: 2 x (id, output), now, 2 ids.
-        // Finishing: 1 x (id, output), now, 1 id. Next tasks: 2 x 13, 2 ids, 2 x (id, step).
-        var expected = (6 + 1 + 3 + 9) + (4 + 1 + 2) + (2 + 1 + 1) + (26 + 2 + 4);
+        // Tasks: 3 x (id, output), now, 3 ids. Advancing: 2 x (id, output), now, 2 ids.
+        // Finishing: 1 x (id, output), now, 1 id. Next tasks: 2 x 13, 2 x (id, step).
+        var expected = (6 + 1 + 3) + (4 + 1 + 2) + (2 + 1 + 1) + (26 + 4);
         Assert.That(command.Count, Is.EqualTo(Placeholders(MySqlTaskQueueSql.CompleteHeldTasks(group))).And.EqualTo(expected));
     }
 
