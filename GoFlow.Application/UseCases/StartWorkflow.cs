@@ -30,8 +30,9 @@ internal sealed class StartWorkflow(
         var validation = validator.Validate(command);
         // The errors' dictionary is built only for a refused start: a valid one (nearly every start) needs none.
         var errors = validation.IsValid ? null : new Dictionary<string, string[]>(validation.ToDictionary());
-        var definition = errors?.ContainsKey(WorkflowNameField) == true ? null : definitions.Find(command.WorkflowName!);
-        if (definition is null && errors?.ContainsKey(WorkflowNameField) != true)
+        var nameRefused = errors?.ContainsKey(WorkflowNameField) == true;
+        var definition = nameRefused ? null : definitions.Find(command.WorkflowName!);
+        if (definition is null && !nameRefused)
         {
             errors ??= [];
             errors[WorkflowNameField] =
@@ -41,9 +42,10 @@ internal sealed class StartWorkflow(
             ];
         }
 
+        // Without a definition there is an error (the name's, refused or unknown), so errors is set then too.
         if (definition is null || errors is not null)
         {
-            return new StartWorkflowResult.Invalid(errors ?? []);
+            return new StartWorkflowResult.Invalid(errors!);
         }
 
         // The payload is kept as the client wrote it, so what is read back is what was sent.
