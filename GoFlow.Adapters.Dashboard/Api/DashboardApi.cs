@@ -50,11 +50,11 @@ internal static class DashboardApi
         TypedResults.Json(DashboardMapper.ToResponse(definitions.List()), DashboardJson.Options);
 
     public static async Task<Results<JsonHttpResult<SummaryPageResponse>, ValidationProblem>> ListWorkflows(
-        [FromQuery(Name = "status")] string? status,
-        [FromQuery(Name = "workflow_name")] string? workflowName,
-        [FromQuery(Name = "created_after")] string? createdAfter,
-        [FromQuery(Name = "created_before")] string? createdBefore,
-        [FromQuery(Name = "cursor")] string? cursor,
+        [FromQuery(Name = ListRequest.StatusParameter)] string? status,
+        [FromQuery(Name = ListRequest.WorkflowNameParameter)] string? workflowName,
+        [FromQuery(Name = ListRequest.CreatedAfterParameter)] string? createdAfter,
+        [FromQuery(Name = ListRequest.CreatedBeforeParameter)] string? createdBefore,
+        [FromQuery(Name = ListRequest.CursorParameter)] string? cursor,
         HttpRequest request,
         [FromServices] IListWorkflowSummaries summaries,
         CancellationToken cancellationToken)

@@ -23,9 +23,17 @@ internal sealed record ListRequest(
     /// </summary>
     public const int MaxRefusedParameters = 10;
 
+    // The query parameters' names: the handler binds by these, the errors are keyed by them, and Parameters lists them,
+    // so a filter the handler reads is never one the list refuses.
+    public const string StatusParameter = "status";
+    public const string WorkflowNameParameter = "workflow_name";
+    public const string CreatedAfterParameter = "created_after";
+    public const string CreatedBeforeParameter = "created_before";
+    public const string CursorParameter = "cursor";
+
     /// <summary>Every parameter the list reads, each at most once.</summary>
     public static readonly IReadOnlyList<string> Parameters =
-        ["status", "workflow_name", "created_after", "created_before", "cursor"];
+        [StatusParameter, WorkflowNameParameter, CreatedAfterParameter, CreatedBeforeParameter, CursorParameter];
 
     /// <summary>
     /// The reasons, keyed by the name as sent, to refuse <paramref name="query"/> before its values are read: a name the
@@ -74,23 +82,23 @@ internal sealed record ListRequest(
             }
             else
             {
-                errors["status"] = ["status must be PENDING, RUNNING, COMPLETED, FAILED or CANCELLED."];
+                errors[StatusParameter] = ["status must be PENDING, RUNNING, COMPLETED, FAILED or CANCELLED."];
             }
         }
 
         var name = string.IsNullOrEmpty(WorkflowName) ? null : WorkflowName;
         if (name is { Length: > MaxWorkflowNameLength })
         {
-            errors["workflow_name"] = [$"workflow_name must be at most {MaxWorkflowNameLength} characters."];
+            errors[WorkflowNameParameter] = [$"workflow_name must be at most {MaxWorkflowNameLength} characters."];
         }
 
-        var after = ParseTime(CreatedAfter, "created_after", errors);
-        var before = ParseTime(CreatedBefore, "created_before", errors);
+        var after = ParseTime(CreatedAfter, CreatedAfterParameter, errors);
+        var before = ParseTime(CreatedBefore, CreatedBeforeParameter, errors);
 
         WorkflowListPosition? position = null;
         if (!string.IsNullOrEmpty(Cursor) && !ListCursor.TryDecode(Cursor, out position))
         {
-            errors["cursor"] = ["cursor is not one this page wrote; start from the first page."];
+            errors[CursorParameter] = ["cursor is not one this page wrote; start from the first page."];
         }
 
         return errors.Count > 0 ? null : new WorkflowListQuery(status, name, after, before, PageSize, position);

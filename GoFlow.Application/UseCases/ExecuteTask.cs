@@ -30,9 +30,6 @@ internal sealed partial class ExecuteTask(
     IOptions<StepOutputOptions> outputOptions,
     ILogger<ExecuteTask> logger) : IExecuteTask
 {
-    /// <summary>The first wait before recording a result again while the store is unreachable; it doubles up to 5 s.</summary>
-    private static readonly TimeSpan FirstRecordingRetry = TimeSpan.FromMilliseconds(200);
-
     public async Task<AttemptResult> ExecuteAsync(ClaimedTask task, bool handOver, CancellationToken cancellationToken)
     {
         // A child of the request that started the workflow, when it came with a trace: one trace from HTTP to the last task.
@@ -122,8 +119,9 @@ internal sealed partial class ExecuteTask(
         AttemptResult recorded;
         try
         {
-            // RecordAsync's first try, written out here: every step records through this line, and a method of its own
-            // between the step and its group commit cost each step an awaiting state machine, a closure and a task.
+            // RecordAsync's first try, written out here (the same filter as there): every step records through this line,
+            // and a method of its own between the step and its group commit cost each step an awaiting state machine, a
+            // closure and a task.
             try
             {
                 recorded = await completions.CompleteAsync(completion);
@@ -243,47 +241,6 @@ internal sealed partial class ExecuteTask(
         return retryAt is null ? AttemptOutcome.Failed : AttemptOutcome.RetryScheduled;
     }
 
-    /// <summary>
-    /// Writes a result, trying again while the store is unreachable (a database restart, say) so that a finished
-    /// attempt is not lost to a short outage; the worker keeps the lease alive meanwhile. Stops trying when
-    /// <paramref name="cancellationToken"/> fires, leaving the task to lease recovery.
-    /// </summary>
-    private async Task<T> RecordAsync<T>(Func<Task<T>> write, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await write();
-        }
-        catch (StoreUnavailableException exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            return await RecordAgainAsync(exception, write, cancellationToken);
-        }
-    }
-
-    /// <summary>
-    /// <see cref="RecordAsync{T}"/> after its first try failed with <paramref name="failure"/>: waits, doubling the
-    /// wait up to 5 s, and writes again until the write succeeds or <paramref name="cancellationToken"/> fires.
-    /// </summary>
-    private async Task<T> RecordAgainAsync<T>(
-        StoreUnavailableException failure, Func<Task<T>> write, CancellationToken cancellationToken)
-    {
-        var wait = FirstRecordingRetry;
-        while (true)
-        {
-            LogRecordingDeferred(failure, wait);
-            await Task.Delay(wait, clock, cancellationToken);
-            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
-            try
-            {
-                return await write();
-            }
-            catch (StoreUnavailableException exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                failure = exception;
-            }
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "Task {TaskName} of workflow {WorkflowId} failed on attempt {Attempt}")]
     private partial void LogHandlerFailed(Exception exception, string taskName, string workflowId, int attempt);
@@ -299,8 +256,4 @@ internal sealed partial class ExecuteTask(
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "The output of task {TaskName} of workflow {WorkflowId}, attempt {Attempt}, cannot be stored; the task fails: {Reason}")]
     private partial void LogOutputRefused(string taskName, string workflowId, int attempt, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning,
-        Message = "The store is unreachable; recording the task's result again in {Wait}")]
-    private partial void LogRecordingDeferred(Exception exception, TimeSpan wait);
 }

@@ -54,7 +54,7 @@ internal sealed class DriverValueTypesTests : MySqlDatabaseFixture
     }
 
     [Test]
-    public void Assign_Null_SendsDbNull()
+    public void Assign_Null_HoldsDbNull()
     {
         var holder = new MySqlParameter();
 

@@ -32,7 +32,7 @@ internal sealed class PositionalCommandTests : MySqlDatabaseFixture
     }
 
     [Test]
-    public async Task Rent_WithoutAConnectionAfterAUseOnOne_HasNoTextAndNoConnection()
+    public async Task Rent_WithoutAConnectionAfterAUseOnOne_HasNoText()
     {
         var first = await UseInATransactionAsync("x");
 
@@ -42,7 +42,6 @@ internal sealed class PositionalCommandTests : MySqlDatabaseFixture
         {
             Assert.That(second, Is.SameAs(first), "the pool hands the same command out again");
             Assert.That(second.CommandText, Is.Empty);
-            Assert.That(second.Connection, Is.Null, "the pool keeps no connection alive");
         });
     }
 

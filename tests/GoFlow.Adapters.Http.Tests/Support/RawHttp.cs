@@ -72,11 +72,21 @@ internal static class RawHttp
             received.Write(buffer, 0, read);
         }
 
+        // The rest of the answer may still come (a chunked body's last chunk): only the end of the stream within the
+        // window says the server closed.
         using var wait = new CancellationTokenSource(closeWithin);
         try
         {
-            var more = await stream.ReadAsync(buffer, wait.Token);
-            return (RawAnswer.Parse(received.ToArray()), more == 0);
+            while (true)
+            {
+                var more = await stream.ReadAsync(buffer, wait.Token);
+                if (more == 0)
+                {
+                    return (RawAnswer.Parse(received.ToArray()), true);
+                }
+
+                received.Write(buffer, 0, more);
+            }
         }
         catch (OperationCanceledException) when (wait.IsCancellationRequested)
         {
