@@ -213,9 +213,9 @@ internal sealed partial class SqliteTaskQueue(SqliteDatabase database) : ITaskQu
 
     /// <summary>
     /// Claims one candidate and answers it as the claim stored it: the attempt it read, counted by the claim's transition,
-    /// the owner and the lease bound. Its row must still be PENDING: this transaction read it holding the write lock, so finding it otherwise is
-    /// a broken invariant, and throwing rolls the whole claim back rather than hand out tasks whose state is not what
-    /// was read.
+    /// the owner and the lease bound. Its row must still be PENDING: this transaction read it holding the write lock, so
+    /// finding it otherwise is a broken invariant, and throwing rolls the whole claim back rather than hand out tasks
+    /// whose state is not what was read.
     /// </summary>
     private ClaimedTask MarkRunning(
         SqliteWriteTransaction transaction, ClaimCandidate candidate, string owner, DateTimeOffset leaseExpiresAt, string now)
