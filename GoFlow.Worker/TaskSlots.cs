@@ -3,8 +3,11 @@ using System.Diagnostics;
 namespace GoFlow.Worker;
 
 /// <summary>
-/// The worker's <see cref="WorkerOptions.MaxConcurrency"/> slots: a claimed task takes one, and keeps it for the steps
-/// its workflow hands over after it (ADR 0011).
+/// The worker's <see cref="WorkerOptions.MaxConcurrency"/> handler slots, and as many recording places (ADR 0041): a
+/// claimed task takes a handler slot; once its handler has returned and its result waits for its group commit, it
+/// trades the slot for a recording place when one is free, so the claim loop can fill the slot meanwhile; a step handed
+/// over after the commit takes a handler slot back, before any new claim does (ADR 0011). A worker so holds at most twice
+/// <see cref="WorkerOptions.MaxConcurrency"/> tasks, and runs at most <see cref="WorkerOptions.MaxConcurrency"/> handlers.
 /// </summary>
 /// <remarks>
 /// Only the claim loop waits for slots, one wait at a time, so there is a single waiter. It is woken on the thread that
@@ -16,12 +19,14 @@ namespace GoFlow.Worker;
 internal sealed class TaskSlots(int count)
 {
     private readonly Lock _gate = new();
+    private readonly Queue<TaskCompletionSource> _handedOver = new();
     private int _taken;
+    private int _recording;
     private int _wanted;
     private TaskCompletionSource? _enoughFree;
     private TaskCompletionSource? _allFree;
 
-    /// <summary>The slots taken now.</summary>
+    /// <summary>The handler slots taken now.</summary>
     public int InUse
     {
         get
@@ -29,6 +34,18 @@ internal sealed class TaskSlots(int count)
             lock (_gate)
             {
                 return _taken;
+            }
+        }
+    }
+
+    /// <summary>The tasks held now: in a handler slot or in a recording place (waiting for their record or for a slot).</summary>
+    public int Held
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _taken + _recording;
             }
         }
     }
@@ -61,31 +78,86 @@ internal sealed class TaskSlots(int count)
         }
     }
 
-    public void Free(int slots = 1)
+    /// <summary>Frees <paramref name="slots"/> handler slots: a step handed over and waiting for one takes it first.</summary>
+    public void Free(int slots = 1) => Leave(slots, toRecording: false, fromRecording: 0);
+
+    /// <summary>
+    /// A step's handler returned and its result waits for its record: trades its handler slot for a recording place when
+    /// one is free. With every place taken it keeps the slot until its record is written, so that what a worker holds
+    /// stays bounded.
+    /// </summary>
+    /// <returns>Whether the step now holds a recording place instead of its handler slot.</returns>
+    public bool TryStartRecording() => Leave(1, toRecording: true, fromRecording: 0);
+
+    /// <summary>A step that held a recording place ended its chain: its record is written and nothing was handed over.</summary>
+    public void EndRecording() => Leave(0, toRecording: false, fromRecording: 1);
+
+    /// <summary>
+    /// A step handed over by a recorded one takes a handler slot back for its own handler: at once when one is free,
+    /// else before the claim loop gets the next freed one. It keeps its recording place while it waits, so it stays
+    /// counted in what the worker holds.
+    /// </summary>
+    public Task TakeBackAsync()
+    {
+        lock (_gate)
+        {
+            if (_taken < count)
+            {
+                // A free slot means no step waits for one: each freed slot goes to a waiting step first.
+                _taken++;
+                _recording--;
+                return Task.CompletedTask;
+            }
+
+            // Its handler runs off the thread that frees the slot: that thread is another step's, inside its own.
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _handedOver.Enqueue(waiter);
+            return waiter.Task;
+        }
+    }
+
+    /// <returns>False, changing nothing, when the step was to take a recording place and none is free.</returns>
+    private bool Leave(int slots, bool toRecording, int fromRecording)
     {
         TaskCompletionSource? waiter = null;
         TaskCompletionSource? allFree = null;
+        List<TaskCompletionSource>? handedOver = null;
         lock (_gate)
         {
+            if (toRecording && _recording == count)
+            {
+                return false;
+            }
+
             _taken -= slots;
-            Debug.Assert(_taken >= 0, "more slots freed than taken");
+            _recording += (toRecording ? 1 : 0) - fromRecording;
+            Debug.Assert(_taken >= 0 && _recording >= 0, "more slots freed than taken");
+            while (_taken < count && _handedOver.TryDequeue(out var next))
+            {
+                _taken++;
+                _recording--;
+                (handedOver ??= []).Add(next);
+            }
+
             if (_enoughFree is not null && count - _taken >= _wanted)
             {
                 (waiter, _enoughFree) = (_enoughFree, null);
             }
 
-            if (_taken == 0)
+            if (_taken == 0 && _recording == 0)
             {
                 (allFree, _allFree) = (_allFree, null);
             }
         }
 
+        handedOver?.ForEach(next => next.TrySetResult());
         waiter?.TrySetResult();
         allFree?.TrySetResult();
+        return true;
     }
 
     /// <summary>
-    /// Completes once every slot is free, that is once every task taken into one has ended. The worker's stop waits for
+    /// Completes once every slot and recording place is free, that is once every task taken into one has ended. The worker's stop waits for
     /// it, and resumes on the thread pool rather than inside the last task's own ending (often a group commit's runner,
     /// still answering the others of its group).
     /// </summary>
@@ -93,7 +165,7 @@ internal sealed class TaskSlots(int count)
     {
         lock (_gate)
         {
-            if (_taken == 0)
+            if (_taken == 0 && _recording == 0)
             {
                 return Task.CompletedTask;
             }

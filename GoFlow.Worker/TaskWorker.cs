@@ -10,8 +10,9 @@ namespace GoFlow.Worker;
 
 /// <summary>
 /// The claim loop: claims PENDING tasks in batches and runs each in its own DI scope, at most
-/// <see cref="WorkerOptions.MaxConcurrency"/> at a time. A slot taken for a claimed task also runs the next steps its
-/// workflow hands over (ADR 0011), until a step hands over none. The leases of the running tasks are kept by
+/// <see cref="WorkerOptions.MaxConcurrency"/> handlers at a time. A slot taken for a claimed task also runs the next steps
+/// its workflow hands over (ADR 0011), until a step hands over none; while a step's result waits for its record the slot
+/// is lent to the claim loop (ADR 0041). The leases of the running tasks are kept by
 /// <see cref="LeaseHeartbeat"/>, which finds them in <see cref="RunningAttempts"/>.
 /// </summary>
 /// <remarks>
@@ -106,14 +107,14 @@ internal sealed partial class TaskWorker(
             }
         }
 
-        // Every slot free means every task ended; StopAsync's deadline cancels the ones that take too long.
+        // Every slot and recording place free means every task ended; StopAsync's deadline cancels the ones that take too long.
         await _slots.WhenAllFreeAsync();
         LogStopped(_options.WorkerId);
     }
 
     private async Task ClaimAndStartAsync(CancellationToken stoppingToken)
     {
-        var room = await share.RoomAsync(() => _slots.InUse, _options.BatchSize, _backlog, stoppingToken);
+        var room = await share.RoomAsync(() => _slots.Held, _options.BatchSize, _backlog, stoppingToken);
         var slots = await _slots.TakeAsync(room.Most, room.Enough, WorkerShare.Gather, clock, stoppingToken);
         IReadOnlyList<ClaimedTask> claimed;
         try
@@ -155,8 +156,10 @@ internal sealed partial class TaskWorker(
 
     /// <summary>
     /// Runs <paramref name="task"/> in the slot taken for it, then each next step its workflow hands over, until a step
-    /// hands over none; then frees the slot. A chain ends early once the worker stops claiming: a stopping worker asks
-    /// for no hand-over, and the next step is left PENDING for any worker.
+    /// hands over none; then frees what the chain holds. While a step's result waits for its record the chain gives its
+    /// handler slot up for a recording place, and a step handed over takes one back before any new claim (ADR 0041),
+    /// listed meanwhile, so its lease is renewed. A chain ends early once the worker stops claiming: a stopping worker
+    /// asks for no hand-over, and the next step is left PENDING for any worker.
     /// </summary>
     /// <remarks>
     /// Each step of the chain runs in this one method's loop rather than in a method of its own: every step waits for its
@@ -165,21 +168,30 @@ internal sealed partial class TaskWorker(
     /// </remarks>
     private async Task RunInSlotAsync(ClaimedTask task, CancellationToken stoppingToken)
     {
+        var hold = new ChainHold(_slots);
         try
         {
             for (ClaimedTask? next = task; next is not null;)
             {
+                var current = next;
+                next = null;
+                using var running = runningAttempts.Add(current, _shutdownDeadline.Token);
+                await hold.TakeHandlerSlotAsync();
                 if (_shutdownDeadline.IsCancellationRequested)
                 {
                     // Handed over after the shutdown deadline, when StopAsync may have released the running tasks
                     // already: hand it back now rather than start it and leave it to the lease sweep.
-                    await ReleaseAsync(next);
+                    await ReleaseAsync(current);
                     break;
                 }
 
-                var current = next;
-                next = null;
-                using var running = runningAttempts.Add(current, _shutdownDeadline.Token);
+                if (running.Token.IsCancellationRequested)
+                {
+                    // Its lease was lost while it waited for a handler slot.
+                    LogLeaseLost(current.TaskName, current.WorkflowId.ToString(), current.Attempt);
+                    break;
+                }
+
                 try
                 {
                     using var logScope = logger.BeginScope(new TaskLogScope(current));
@@ -187,7 +199,7 @@ internal sealed partial class TaskWorker(
                     var executeTask = scope.ServiceProvider.GetRequiredService<IExecuteTask>();
                     // A stopping worker asks for no hand-over: the next step is left PENDING for any worker.
                     var execution = await executeTask.ExecuteAsync(
-                        current, handOver: !stoppingToken.IsCancellationRequested, running.Token);
+                        current, handOver: !stoppingToken.IsCancellationRequested, hold.HandlerReturned, running.Token);
                     next = execution.NextTask;
                 }
                 catch (OperationCanceledException) when (_shutdownDeadline.IsCancellationRequested)
@@ -211,7 +223,7 @@ internal sealed partial class TaskWorker(
         }
         finally
         {
-            _slots.Free();
+            hold.Free();
         }
     }
 

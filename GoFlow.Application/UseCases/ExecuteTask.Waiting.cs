@@ -16,7 +16,12 @@ internal sealed partial class ExecuteTask
     /// until the end; an end that cannot be read fails the step for good, as a handler's permanent failure would.
     /// </summary>
     private async Task<AttemptResult> PassWaitAsync(
-        ClaimedTask task, WorkflowDefinition definition, StepWait wait, bool handOver, CancellationToken cancellationToken)
+        ClaimedTask task,
+        WorkflowDefinition definition,
+        StepWait wait,
+        bool handOver,
+        Action? handlerReturned,
+        CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var end = wait.EndWhenClaimed(task.InputPayload, now);
@@ -30,7 +35,7 @@ internal sealed partial class ExecuteTask
             return new(await SnoozeAsync(task, end.Due.Value, cancellationToken));
         }
 
-        return await RecordOutputAsync(task, definition, task.InputPayload, handOver, cancellationToken);
+        return await RecordOutputAsync(task, definition, task.InputPayload, handOver, handlerReturned, cancellationToken);
     }
 
     /// <summary>

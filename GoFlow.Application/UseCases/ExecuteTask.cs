@@ -30,7 +30,15 @@ internal sealed partial class ExecuteTask(
     IOptions<StepOutputOptions> outputOptions,
     ILogger<ExecuteTask> logger) : IExecuteTask
 {
-    public async Task<AttemptResult> ExecuteAsync(ClaimedTask task, bool handOver, CancellationToken cancellationToken)
+    public Task<AttemptResult> ExecuteAsync(ClaimedTask task, bool handOver, CancellationToken cancellationToken) =>
+        ExecuteStepAsync(task, handOver, handlerReturned: null, cancellationToken);
+
+    public Task<AttemptResult> ExecuteAsync(
+        ClaimedTask task, bool handOver, Action handlerReturned, CancellationToken cancellationToken) =>
+        ExecuteStepAsync(task, handOver, handlerReturned, cancellationToken);
+
+    private async Task<AttemptResult> ExecuteStepAsync(
+        ClaimedTask task, bool handOver, Action? handlerReturned, CancellationToken cancellationToken)
     {
         // A child of the request that started the workflow, when it came with a trace: one trace from HTTP to the last task.
         ActivityContext.TryParse(task.TraceParent, traceState: null, out var startedBy);
@@ -41,7 +49,7 @@ internal sealed partial class ExecuteTask(
             .SetTag("task_id", task.Id.Value)
             .SetTag("attempt", task.Attempt);
         var started = clock.GetTimestamp();
-        var execution = await RunAndRecordAsync(task, handOver, cancellationToken);
+        var execution = await RunAndRecordAsync(task, handOver, handlerReturned, cancellationToken);
         var outcome = execution.Outcome;
         var duration = clock.GetElapsedTime(started);
         span?.SetTag("outcome", outcome.ToString());
@@ -64,7 +72,7 @@ internal sealed partial class ExecuteTask(
     }
 
     private async Task<AttemptResult> RunAndRecordAsync(
-        ClaimedTask task, bool handOver, CancellationToken cancellationToken)
+        ClaimedTask task, bool handOver, Action? handlerReturned, CancellationToken cancellationToken)
     {
         var definition = definitions.Find(task.WorkflowName);
         var step = definition?.StepAt(task.StepIndex);
@@ -79,7 +87,7 @@ internal sealed partial class ExecuteTask(
 
         if (step.Wait is { } wait)
         {
-            return await PassWaitAsync(task, definition, wait, handOver, cancellationToken);
+            return await PassWaitAsync(task, definition, wait, handOver, handlerReturned, cancellationToken);
         }
 
         var (result, ended) = step.Signal is { } signal
@@ -98,12 +106,22 @@ internal sealed partial class ExecuteTask(
             return new(await FailAsync(task, refusal, retryAt: null, cancellationToken));
         }
 
-        return await RecordOutputAsync(task, definition, output, handOver, cancellationToken);
+        return await RecordOutputAsync(task, definition, output, handOver, handlerReturned, cancellationToken);
     }
 
     /// <summary>Records <paramref name="output"/> as the task's, and queues the next step: due now, or at its wait's end.</summary>
+    /// <remarks>
+    /// <paramref name="handlerReturned"/> is told once the completion has joined its group commit: the caller's handler
+    /// slot can take another step while this one waits for its record. A failure, retry or snooze is recorded on its
+    /// own, not grouped, and keeps its slot until then: rare, and not worth a second way out of the slot.
+    /// </remarks>
     private async Task<AttemptResult> RecordOutputAsync(
-        ClaimedTask task, WorkflowDefinition definition, string output, bool handOver, CancellationToken cancellationToken)
+        ClaimedTask task,
+        WorkflowDefinition definition,
+        string output,
+        bool handOver,
+        Action? handlerReturned,
+        CancellationToken cancellationToken)
     {
         var nextStep = definition.StepAfter(task.StepIndex);
         var now = clock.GetUtcNow();
@@ -124,7 +142,9 @@ internal sealed partial class ExecuteTask(
             // closure and a task.
             try
             {
-                recorded = await completions.CompleteAsync(completion);
+                var recording = completions.CompleteAsync(completion);
+                handlerReturned?.Invoke();
+                recorded = await recording;
             }
             catch (StoreUnavailableException exception) when (!cancellationToken.IsCancellationRequested)
             {

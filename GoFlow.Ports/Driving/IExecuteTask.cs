@@ -18,11 +18,28 @@ public interface IExecuteTask
     /// </param>
     /// <param name="cancellationToken">Fires on shutdown or when the lease was lost.</param>
     Task<AttemptResult> ExecuteAsync(ClaimedTask task, bool handOver, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <see cref="ExecuteAsync(ClaimedTask, bool, CancellationToken)"/>, telling <paramref name="handlerReturned"/> when
+    /// the handler has returned and only the durable record of its result is left, so that a caller bounding how many
+    /// handlers run at once can start another meanwhile (ADR 0041). The returned task still completes after the record.
+    /// </summary>
+    /// <param name="task">The claimed task to run.</param>
+    /// <param name="handOver">As for <see cref="ExecuteAsync(ClaimedTask, bool, CancellationToken)"/>.</param>
+    /// <param name="handlerReturned">
+    /// Called at most once, before the returned task completes, on the step's own thread; it must return at once. Not
+    /// called means the whole call counts as the handler's. The default implementation never calls it, so an
+    /// implementation of the other overload alone keeps its handler slot until its record is written.
+    /// </param>
+    /// <param name="cancellationToken">Fires on shutdown or when the lease was lost.</param>
+    Task<AttemptResult> ExecuteAsync(
+        ClaimedTask task, bool handOver, Action handlerReturned, CancellationToken cancellationToken) =>
+        ExecuteAsync(task, handOver, cancellationToken);
 }
 
 /// <summary>
 /// How a task's execution ended, and the next step's task when it was handed over to the caller (see
-/// <see cref="IExecuteTask.ExecuteAsync"/>); the caller then holds that task and must run or release it.
+/// <see cref="IExecuteTask.ExecuteAsync(ClaimedTask, bool, CancellationToken)"/>); the caller then holds that task and must run or release it.
 /// </summary>
 public sealed record AttemptResult(AttemptOutcome Outcome, ClaimedTask? NextTask = null);
 

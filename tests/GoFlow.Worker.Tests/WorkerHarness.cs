@@ -94,26 +94,35 @@ internal sealed class WorkerHarness
         }
     }
 
-    /// <summary>Runs every task the worker executes through <paramref name="run"/>.</summary>
+    /// <summary>Runs every task the worker executes through <paramref name="run"/>; the whole run counts as its handler's.</summary>
     public void OnExecute(Func<ClaimedTask, CancellationToken, Task<AttemptResult>> run) =>
-        _executeTask.Setup(e => e.ExecuteAsync(It.IsAny<ClaimedTask>(), It.IsAny<bool>(), It.IsAny<CancellationToken>()))
-            .Returns((ClaimedTask task, bool handOver, CancellationToken token) =>
+        OnExecute((task, _, token) => run(task, token));
+
+    /// <summary>
+    /// Runs every task the worker executes through <paramref name="run"/>, which may tell the worker when the task's
+    /// handler returned (the action) and its record is what is left (ADR 0041).
+    /// </summary>
+    public void OnExecute(Func<ClaimedTask, Action, CancellationToken, Task<AttemptResult>> run) =>
+        _executeTask.Setup(e => e.ExecuteAsync(
+                It.IsAny<ClaimedTask>(), It.IsAny<bool>(), It.IsAny<Action>(), It.IsAny<CancellationToken>()))
+            .Returns((ClaimedTask task, bool handOver, Action handlerReturned, CancellationToken token) =>
             {
                 HandOversAsked[task.Id] = handOver;
-                return run(task, token);
+                return run(task, handlerReturned, token);
             });
 
     /// <summary>Runs <paramref name="task"/> through <paramref name="run"/>, whatever the other tasks do.</summary>
     public void OnExecute(ClaimedTask task, Func<CancellationToken, Task<AttemptResult>> run) =>
-        _executeTask.Setup(e => e.ExecuteAsync(task, It.IsAny<bool>(), It.IsAny<CancellationToken>()))
-            .Returns((ClaimedTask _, bool handOver, CancellationToken token) =>
+        _executeTask.Setup(e => e.ExecuteAsync(task, It.IsAny<bool>(), It.IsAny<Action>(), It.IsAny<CancellationToken>()))
+            .Returns((ClaimedTask _, bool handOver, Action _, CancellationToken token) =>
             {
                 HandOversAsked[task.Id] = handOver;
                 return run(token);
             });
 
     public void VerifyNeverExecuted(ClaimedTask task) =>
-        _executeTask.Verify(e => e.ExecuteAsync(task, It.IsAny<bool>(), It.IsAny<CancellationToken>()), Times.Never);
+        _executeTask.Verify(
+            e => e.ExecuteAsync(task, It.IsAny<bool>(), It.IsAny<Action>(), It.IsAny<CancellationToken>()), Times.Never);
 
     /// <summary>Hands out <paramref name="tasks"/> as claims ask for them, then nothing.</summary>
     public void ClaimReturns(IReadOnlyList<ClaimedTask> tasks)
