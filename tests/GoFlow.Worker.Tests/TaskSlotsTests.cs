@@ -82,4 +82,64 @@ public sealed class TaskSlotsTests
 
         Assert.That(async () => await take, Throws.InstanceOf<OperationCanceledException>());
     }
+
+    [Test]
+    public async Task TryStartRecording_APlaceFree_FreesTheHandlerSlotForTheClaimLoop()
+    {
+        await _slots.TakeAsync(most: 4, enough: 1, Gather, _clock, CancellationToken.None);
+        var take = _slots.TakeAsync(most: 4, enough: 1, Gather, _clock, CancellationToken.None);
+
+        var recording = _slots.TryStartRecording();
+
+        Assert.That(recording, Is.True);
+        Assert.That(await take.WaitAsync(WorkerHarness.Deadline), Is.EqualTo(1), "the claim loop took the lent slot");
+        Assert.That(_slots.Held, Is.EqualTo(5), "four handler slots and one recording place");
+    }
+
+    [Test]
+    public async Task TryStartRecording_EveryPlaceTaken_KeepsTheHandlerSlot()
+    {
+        await _slots.TakeAsync(most: 4, enough: 1, Gather, _clock, CancellationToken.None);
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.That(_slots.TryStartRecording(), Is.True);
+        }
+
+        await _slots.TakeAsync(most: 4, enough: 1, Gather, _clock, CancellationToken.None);
+
+        Assert.That(_slots.TryStartRecording(), Is.False, "a fifth record would wait beyond the bound");
+        Assert.That((_slots.InUse, _slots.Held), Is.EqualTo((4, 8)), "at most twice the slots held");
+    }
+
+    [Test]
+    public async Task TakeBackAsync_EverySlotTaken_GetsTheNextFreedSlotBeforeTheClaimLoop()
+    {
+        await _slots.TakeAsync(most: 4, enough: 1, Gather, _clock, CancellationToken.None);
+        _slots.TryStartRecording();
+        await _slots.TakeAsync(most: 4, enough: 1, Gather, _clock, CancellationToken.None);
+        var handedOver = _slots.TakeBackAsync();
+        var claim = _slots.TakeAsync(most: 4, enough: 1, Gather, _clock, CancellationToken.None);
+
+        _slots.Free();
+
+        await handedOver.WaitAsync(WorkerHarness.Deadline);
+        Assert.That(claim.IsCompleted, Is.False, "the claim loop waits for the slot after");
+        Assert.That((_slots.InUse, _slots.Held), Is.EqualTo((4, 4)));
+        _slots.Free();
+        Assert.That(await claim.WaitAsync(WorkerHarness.Deadline), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task WhenAllFreeAsync_ARecordWaitsAfterEverySlotIsFree_CompletesOnceItEnds()
+    {
+        await _slots.TakeAsync(most: 1, enough: 1, Gather, _clock, CancellationToken.None);
+        _slots.TryStartRecording();
+        var allFree = _slots.WhenAllFreeAsync();
+
+        var whileRecording = allFree.IsCompleted;
+        _slots.EndRecording();
+
+        Assert.That(whileRecording, Is.False, "a task waiting for its record is still held");
+        await allFree.WaitAsync(WorkerHarness.Deadline);
+    }
 }

@@ -113,11 +113,18 @@ internal sealed class WorkerHarness
 
     /// <summary>Runs <paramref name="task"/> through <paramref name="run"/>, whatever the other tasks do.</summary>
     public void OnExecute(ClaimedTask task, Func<CancellationToken, Task<AttemptResult>> run) =>
+        OnExecute(task, (_, token) => run(token));
+
+    /// <summary>
+    /// Runs <paramref name="task"/> through <paramref name="run"/>, whatever the other tasks do; it may tell the worker
+    /// when the handler returned (the action).
+    /// </summary>
+    public void OnExecute(ClaimedTask task, Func<Action, CancellationToken, Task<AttemptResult>> run) =>
         _executeTask.Setup(e => e.ExecuteAsync(task, It.IsAny<bool>(), It.IsAny<Action>(), It.IsAny<CancellationToken>()))
-            .Returns((ClaimedTask _, bool handOver, Action _, CancellationToken token) =>
+            .Returns((ClaimedTask _, bool handOver, Action handlerReturned, CancellationToken token) =>
             {
                 HandOversAsked[task.Id] = handOver;
-                return run(token);
+                return run(handlerReturned, token);
             });
 
     public void VerifyNeverExecuted(ClaimedTask task) =>
