@@ -20,14 +20,16 @@ public sealed class WorkerOptions
     public int BatchSize { get; set; } = 100;
 
     /// <summary>
-    /// The most tasks this worker runs at the same time. Default 200. It also bounds how many finished steps can share
-    /// one commit (ADR 0011), so a low value costs throughput even when the handlers are quick.
+    /// The most handlers this worker runs at the same time. Default 200. A step whose handler returned waits for its
+    /// record (the group commit, ADR 0011) in one of as many recording places, without its slot (ADR 0041): a worker
+    /// holds at most twice this many tasks, and as many finished steps can share the commits being written.
     /// </summary>
     [Range(1, 10_000)]
     public int MaxConcurrency { get; set; } = 200;
 
     /// <summary>
-    /// The most tasks this worker starts running while the API in the same process is serving a request (ADR 0021).
+    /// The most tasks this worker holds (running, or waiting for their record) when it claims more while the API in the
+    /// same process is serving a request (ADR 0021, ADR 0041).
     /// Default 16; a value of <see cref="MaxConcurrency"/> or more turns the rule off. It leaves the CPU to the API
     /// while the API is busy, and at least 1 keeps the worker making progress under any load. Tasks already running
     /// keep going. While the API is busy the worker claims once half this share is free, so that one claim serves

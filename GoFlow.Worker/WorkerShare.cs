@@ -7,7 +7,9 @@ namespace GoFlow.Worker;
 /// How much of the process the claim loop may take: every slot (<see cref="WorkerOptions.MaxConcurrency"/>) while the
 /// API in this process is idle, <see cref="WorkerOptions.MaxConcurrencyWhileApiBusy"/> while it serves a request
 /// (ADR 0021). The cap only holds back new claims: a running task keeps its slot, its lease and its heartbeat, and a
-/// chain of handed-over steps runs to its end (ADR 0011), so the cap takes hold as the running chains end.
+/// chain of handed-over steps runs to its end (ADR 0011), so the cap takes hold as the running chains end. While busy
+/// it counts every task held, those waiting for their record in a recording place too (ADR 0041): their writes and
+/// answers take this process's CPU as well.
 /// </summary>
 internal sealed class WorkerShare(IApiLoad api, IOptions<WorkerOptions> options, TimeProvider clock)
 {
@@ -31,7 +33,7 @@ internal sealed class WorkerShare(IApiLoad api, IOptions<WorkerOptions> options,
     /// backlog waits, the claim gathers an eighth of the share for at most <see cref="Gather"/>
     /// (<see cref="SmallestClaimInABacklog"/>).
     /// </summary>
-    /// <param name="inUse">The slots taken now; only the claim loop takes slots, so the count can only fall meanwhile.</param>
+    /// <param name="inUse">The tasks held now (<see cref="TaskSlots.Held"/>); only the claim loop adds to them, so the count can only fall meanwhile.</param>
     /// <param name="backlog">Whether the last claim found as many tasks as it asked for, so that more are waiting.</param>
     public async Task<ClaimSize> RoomAsync(Func<int> inUse, int most, bool backlog, CancellationToken cancellationToken)
     {
