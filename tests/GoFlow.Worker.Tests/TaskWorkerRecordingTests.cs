@@ -58,8 +58,8 @@ public sealed class TaskWorkerRecordingTests
         var allDone = new TaskCompletionSource();
         _harness.OnExecute(async (_, handlerReturned, _) =>
         {
-            InterlockedMax(ref mostHeld, Interlocked.Increment(ref held));
-            InterlockedMax(ref mostHandlers, Interlocked.Increment(ref handlers));
+            WorkerHarness.InterlockedMax(ref mostHeld, Interlocked.Increment(ref held));
+            WorkerHarness.InterlockedMax(ref mostHandlers, Interlocked.Increment(ref handlers));
             await Task.Delay(5); // the handler's work
             Interlocked.Decrement(ref handlers);
             handlerReturned();
@@ -203,17 +203,6 @@ public sealed class TaskWorkerRecordingTests
         finally
         {
             then();
-        }
-    }
-
-    private static void InterlockedMax(ref int most, int value)
-    {
-        for (var seen = Volatile.Read(ref most); value > seen; seen = Volatile.Read(ref most))
-        {
-            if (Interlocked.CompareExchange(ref most, value, seen) == seen)
-            {
-                return;
-            }
         }
     }
 }

@@ -51,7 +51,7 @@ public sealed class TaskWorkerTests
         _harness.OnExecute(async (_, _) =>
         {
             var now = Interlocked.Increment(ref running);
-            InterlockedMax(ref mostAtOnce, now);
+            WorkerHarness.InterlockedMax(ref mostAtOnce, now);
             await Task.Delay(20);
             Interlocked.Decrement(ref running);
             if (Interlocked.Increment(ref finished) == tasks.Count)
@@ -217,15 +217,6 @@ public sealed class TaskWorkerTests
         await worker.StopAsync(CancellationToken.None);
 
         Assert.That(status, Is.EqualTo(WorkerLoopStatus.Faulted));
-    }
-
-    private static void InterlockedMax(ref int target, int value)
-    {
-        int current;
-        while ((current = Volatile.Read(ref target)) < value
-               && Interlocked.CompareExchange(ref target, value, current) != current)
-        {
-        }
     }
 }
 

@@ -94,6 +94,16 @@ internal sealed class WorkerHarness
         }
     }
 
+    /// <summary>Raises <paramref name="target"/> to <paramref name="value"/> unless it is higher already, from any thread.</summary>
+    public static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value
+               && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+
     /// <summary>Runs every task the worker executes through <paramref name="run"/>; the whole run counts as its handler's.</summary>
     public void OnExecute(Func<ClaimedTask, CancellationToken, Task<AttemptResult>> run) =>
         OnExecute((task, _, token) => run(task, token));
