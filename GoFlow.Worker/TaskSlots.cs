@@ -10,7 +10,8 @@ namespace GoFlow.Worker;
 /// <see cref="WorkerOptions.MaxConcurrency"/> tasks, and runs at most <see cref="WorkerOptions.MaxConcurrency"/> handlers.
 /// </summary>
 /// <remarks>
-/// Only the claim loop waits for slots, one wait at a time, so there is a single waiter. It is woken on the thread that
+/// Only the claim loop waits for slots to claim into, one wait at a time, so there is a single such waiter (the steps
+/// handed over wait in a queue of their own, served first, see <see cref="TakeBackAsync"/>). It is woken on the thread that
 /// frees the slot it waits for, not through the thread pool: the loop then runs there up to its claim's first round
 /// trip, and no idle pool thread is woken (and left spinning) for it. On SQLite, whose statements complete synchronously
 /// when the write lock is free, that is the whole claim, run before the freeing thread goes on. The worker's stop waits
