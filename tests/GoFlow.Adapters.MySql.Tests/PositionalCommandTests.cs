@@ -6,7 +6,7 @@ namespace GoFlow.Adapters.MySql.Tests;
 /// <summary>
 /// A pooled command comes back empty: a value, a text, a connection or a transaction left over from its last use would
 /// be bound to the next statement, or keep a payload alive in the pool. Observed as a user of the pool sees it: what the
-/// next use runs on the real server, and what the pooled command still holds.
+/// next use runs on the real server, and what the pool still keeps alive once a use has returned.
 /// </summary>
 internal sealed class PositionalCommandTests : MySqlDatabaseFixture
 {
