@@ -91,6 +91,9 @@ public sealed class DashboardFuzzTests
             if (request.Method == HttpMethod.Get && RefusedName(request.RequestUri!) is { } refused)
             {
                 Assert.That(status, Is.EqualTo(400), $"{described}: a read refuses {refused}\n{text}");
+                // Named as the server collected it: a name sent in two spellings is one parameter, in either spelling.
+                Assert.That(System.Text.Json.Nodes.JsonNode.Parse(text)?["errors"]?.AsObject().Select(error => error.Key),
+                    Has.Some.EqualTo(refused).IgnoreCase, $"{described}: the problem names it\n{text}");
             }
 
             foreach (var marker in new[] { "   at ", "Exception", "MySqlConnector", "Password=", _api.Database.Name })
