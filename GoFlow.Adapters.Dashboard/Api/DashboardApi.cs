@@ -1,4 +1,5 @@
 using GoFlow.Adapters.Dashboard.Pages;
+using GoFlow.Adapters.Routing;
 using GoFlow.Domain;
 using GoFlow.Ports.Driving;
 using GoFlow.Ports.ReadModels;
@@ -32,12 +33,12 @@ internal static class DashboardApi
             .ExcludeFromDescription()
             .AddEndpointFilter(SecurityHeaders.AddAsync);
 
-        // Each read names the query parameters it binds, and is refused any other (QueryParameters).
-        group.MapGet("/overview", GetOverview).AddEndpointFilter(QueryParameters.Only());
-        group.MapGet("/definitions", GetDefinitions).AddEndpointFilter(QueryParameters.Only());
-        group.MapGet("/workflows", ListWorkflows).AddEndpointFilter(QueryParameters.Only(ListRequest.Parameters));
-        group.MapGet("/workflows/{id}", GetWorkflow).AddEndpointFilter(QueryParameters.Only());
-        group.MapGet("/search", Search).AddEndpointFilter(QueryParameters.Only(SearchParameter));
+        // Each read answers GET and HEAD, names the query parameters it binds, and is refused any other (QueryParameters).
+        group.MapMethods("/overview", ReadMethods.Methods, GetOverview).AddEndpointFilter(QueryParameters.Only());
+        group.MapMethods("/definitions", ReadMethods.Methods, GetDefinitions).AddEndpointFilter(QueryParameters.Only());
+        group.MapMethods("/workflows", ReadMethods.Methods, ListWorkflows).AddEndpointFilter(QueryParameters.Only(ListRequest.Parameters));
+        group.MapMethods("/workflows/{id}", ReadMethods.Methods, GetWorkflow).AddEndpointFilter(QueryParameters.Only());
+        group.MapMethods("/search", ReadMethods.Methods, Search).AddEndpointFilter(QueryParameters.Only(SearchParameter));
     }
 
     public static async Task<JsonHttpResult<OverviewResponse>> GetOverview(

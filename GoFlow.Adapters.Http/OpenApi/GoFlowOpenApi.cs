@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using GoFlow.Adapters.Http.Apis;
 using GoFlow.Adapters.Http.Contracts;
 using GoFlow.Adapters.Http.Json;
+using GoFlow.Adapters.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OpenApi;
