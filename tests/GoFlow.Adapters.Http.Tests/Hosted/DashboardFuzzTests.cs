@@ -144,43 +144,6 @@ public sealed class DashboardFuzzTests
     }
 
     /// <summary>
-    /// The dashboard's pages, assets and reads answer HEAD as they answer GET (RFC 9110 section 9.3.2, as the API's reads
-    /// do, ADR 0016): a link checker or an uptime probe sends HEAD. (Kestrel leaves the body out; this in-memory server
-    /// does not, so the body is not what is checked.)
-    /// </summary>
-    [TestCase("/dashboard")]
-    [TestCase("/dashboard/workflows")]
-    [TestCase("/dashboard/start")]
-    [TestCase("/dashboard/assets/app.js")]
-    [TestCase("/dashboard/api/overview")]
-    [TestCase("/dashboard/api/definitions")]
-    [TestCase("/dashboard/api/workflows?status=FAILED")]
-    [TestCase("/dashboard/api/workflows/01a24395-28ab-7388-8cd6-d7b4cccd9ded")]
-    [TestCase("/dashboard/api/search?q=no-such-key")]
-    public async Task DashboardRoute_Head_IsAnsweredLikeGet(string path)
-    {
-        using var get = await _api.Client.GetAsync(path);
-
-        using var head = await _api.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
-
-        Assert.That(head.StatusCode, Is.EqualTo(get.StatusCode), await get.Content.ReadAsStringAsync());
-        Assert.That(head.Content.Headers.ContentType?.MediaType, Is.EqualTo(get.Content.Headers.ContentType?.MediaType));
-    }
-
-    [TestCase("DELETE", "/dashboard/workflows")]
-    [TestCase("PUT", "/dashboard/api/overview")]
-    [TestCase("POST", "/dashboard/api/search?q=x")]
-    public async Task DashboardRoute_OtherMethod_Answers405ProblemAllowingGetAndHead(string method, string path)
-    {
-        using var response = await _api.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
-
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.That((int)response.StatusCode, Is.EqualTo(405), text);
-        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo(HttpJson.ProblemContentType), text);
-        Assert.That(response.Content.Headers.Allow, Is.EquivalentTo(new[] { "GET", "HEAD" }));
-    }
-
-    /// <summary>
     /// A name the read at <paramref name="uri"/> refuses (one it does not take, or one of its own sent twice), as the
     /// server collects the query; null when it refuses none, or when the path is not one of <see cref="ReadsTaking"/>.
     /// </summary>
