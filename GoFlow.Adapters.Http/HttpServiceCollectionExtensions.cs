@@ -7,6 +7,7 @@ using GoFlow.Adapters.Http.OpenApi;
 using GoFlow.Adapters.Http.Problems;
 using GoFlow.Adapters.Http.Requests;
 using GoFlow.Adapters.Http.Security;
+using GoFlow.Adapters.Routing;
 using GoFlow.Ports.Driven;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -12,9 +12,6 @@ namespace GoFlow.Adapters.MySql;
 /// </summary>
 internal static class MySqlStatisticsSql
 {
-    private const string SummaryColumns =
-        "id AS Id, workflow_name AS WorkflowName, status AS Status, created_at AS CreatedAt, updated_at AS UpdatedAt";
-
     /// <summary>The minute a time falls in, as text both stores write alike: <c>2030-01-01T08:05</c>.</summary>
     private const string MinuteOfUpdate = "DATE_FORMAT(updated_at, '%Y-%m-%dT%H:%i')";
 
@@ -74,38 +71,23 @@ internal static class MySqlStatisticsSql
         var index = query.Status is not null ? "idx_workflow_instances_status_created"
             : query.WorkflowName is not null ? "idx_workflow_instances_name_created"
             : "idx_workflow_instances_created";
-        var where = string.Join(" AND ", MySqlWorkflowSql.ListConditions(query));
+        var where = string.Join(" AND ", CommonWorkflowSql.ListConditions(query));
         return $"""
-            SELECT {SummaryColumns}
+            SELECT {CommonWorkflowSql.SummaryColumns}
             FROM workflow_instances FORCE INDEX ({index})
             {(where.Length == 0 ? string.Empty : "WHERE " + where + "\n")}ORDER BY created_at DESC, id DESC
             LIMIT @Limit
             """;
     }
 
-    /// <summary>The summary of the workflow holding <c>@Key</c>, through its unique index.</summary>
-    public const string FindSummaryByKey = $"""
-        SELECT {SummaryColumns}
-        FROM workflow_instances
-        WHERE idempotency_key = @Key
-        """;
+    /// <inheritdoc cref="CommonWorkflowSql.FindSummaryByKey"/>
+    public const string FindSummaryByKey = CommonWorkflowSql.FindSummaryByKey;
 
-    /// <summary>The summary of workflow <c>@Id</c>.</summary>
-    public const string FindSummaryById = $"""
-        SELECT {SummaryColumns}
-        FROM workflow_instances
-        WHERE id = @Id
-        """;
+    /// <inheritdoc cref="CommonWorkflowSql.FindSummaryById"/>
+    public const string FindSummaryById = CommonWorkflowSql.FindSummaryById;
 
-    /// <summary>
-    /// The task gauges' rows (<c>Status</c>, <c>Count</c>): the tasks in each of the domain's unfinished statuses that has
-    /// any, read from the status prefix of idx_tasks_claim; finished tasks are not read.
-    /// </summary>
-    public static readonly string CountUnfinishedTasks = $"""
-        SELECT status AS Status, COUNT(*) AS Count
-        FROM tasks WHERE {StatusSql.AnyOf(TaskTransitions.Unfinished)}
-        GROUP BY status
-        """;
+    /// <inheritdoc cref="CommonWorkflowSql.CountUnfinishedTasks"/>
+    public static readonly string CountUnfinishedTasks = CommonWorkflowSql.CountUnfinishedTasks;
 }
 
 /// <summary>A workflow without its payload, as <see cref="MySqlStatisticsSql"/> reads it.</summary>

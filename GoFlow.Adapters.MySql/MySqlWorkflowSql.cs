@@ -13,11 +13,6 @@ namespace GoFlow.Adapters.MySql;
 /// </summary>
 internal static class MySqlWorkflowSql
 {
-    /// <summary>The workflow_instances columns a <see cref="WorkflowRow"/> is read from, in its order.</summary>
-    private const string WorkflowColumns =
-        "id AS Id, workflow_name AS WorkflowName, status AS Status, current_input AS CurrentInput, " +
-        "created_at AS CreatedAt, updated_at AS UpdatedAt";
-
     /// <summary>A keyed workflow's first task, sent with its insert (its parameters are the workflow's and <c>@Task*</c>).</summary>
     public const string InsertFirstTask = """
         INSERT INTO tasks
@@ -82,46 +77,18 @@ internal static class MySqlWorkflowSql
                 @TraceParent)
         """;
 
-    /// <summary>The workflow holding an idempotency key and the fingerprint of the request that stored it.</summary>
-    public const string SelectWorkflowByKey = $"""
-        SELECT {WorkflowColumns}, request_fingerprint AS RequestFingerprint
-        FROM workflow_instances
-        WHERE idempotency_key = @IdempotencyKey
-        """;
+    /// <inheritdoc cref="CommonWorkflowSql.SelectWorkflowByKey"/>
+    public const string SelectWorkflowByKey = CommonWorkflowSql.SelectWorkflowByKey;
 
-    /// <summary>Two result sets: the workflow (none when it does not exist), then its tasks in step order.</summary>
-    public const string SelectWorkflowAndTasks = """
-        SELECT id AS Id, workflow_name AS WorkflowName, status AS Status, current_input AS CurrentInput,
-               created_at AS CreatedAt, updated_at AS UpdatedAt
-        FROM workflow_instances
-        WHERE id = @Id;
+    /// <inheritdoc cref="CommonWorkflowSql.SelectWorkflowAndTasks"/>
+    public const string SelectWorkflowAndTasks = CommonWorkflowSql.SelectWorkflowAndTasks;
 
-        SELECT id AS Id, step_index AS StepIndex, task_name AS TaskName, status AS Status, attempt AS Attempt,
-               max_attempts AS MaxAttempts, scheduled_at AS ScheduledAt, input_payload AS InputPayload,
-               output_payload AS OutputPayload, error_message AS ErrorMessage, created_at AS CreatedAt,
-               updated_at AS UpdatedAt, worker_id AS WorkerId
-        FROM tasks
-        WHERE workflow_instance_id = @Id
-        ORDER BY step_index;
-        """;
-
-    /// <summary>Two result sets: whether the workflow exists (a count), then its activity rows oldest first.</summary>
-    public const string SelectActivity = """
-        SELECT COUNT(*) FROM workflow_instances WHERE id = @Id;
-
-        SELECT id AS Id, workflow_instance_id AS WorkflowInstanceId, task_id AS TaskId, action AS Action,
-               details AS Details, created_at AS CreatedAt
-        FROM activity_logs
-        WHERE workflow_instance_id = @Id
-        ORDER BY id;
-        """;
+    /// <inheritdoc cref="CommonWorkflowSql.SelectActivity"/>
+    public const string SelectActivity = CommonWorkflowSql.SelectActivity;
 
     /// <summary>
     /// One page of the list, newest first: at most @Limit rows (the caller asks for one more than the page holds, to know
-    /// whether another page follows), the filters that are set ANDed, and, for a page after the first, only the rows
-    /// after the last one read: <c>created_at &lt;= @AfterCreatedAt</c>, a bound the server seeks to in the index, narrowed
-    /// by the tie-break on id, together the same as <c>(created_at, id) &lt; (@AfterCreatedAt, @AfterId)</c>. Of that
-    /// bound and created_before, only the tighter is written (the other follows from it). Each filter combination reads
+    /// whether another page follows), under <see cref="CommonWorkflowSql.ListConditions"/>. Each filter combination reads
     /// one list index in order, with no sort, forced: left to itself the optimizer may read a status's or a name's rows
     /// from the newest on and skip those before the position, which it takes to be few, so that a late page would
     /// cost more than the first.
@@ -131,40 +98,13 @@ internal static class MySqlWorkflowSql
         var index = query.Status is not null ? "idx_workflow_instances_status_created"
             : query.WorkflowName is not null ? "idx_workflow_instances_name_created"
             : "idx_workflow_instances_created";
-        var where = string.Join(" AND ", ListConditions(query));
+        var where = string.Join(" AND ", CommonWorkflowSql.ListConditions(query));
         return $"""
-            SELECT {WorkflowColumns}
+            SELECT {CommonWorkflowSql.WorkflowColumns}
             FROM workflow_instances FORCE INDEX ({index})
             {(where.Length == 0 ? string.Empty : "WHERE " + where + "\n")}ORDER BY created_at DESC, id DESC
             LIMIT @Limit
             """;
-    }
-
-    internal static IEnumerable<string> ListConditions(WorkflowListQuery query)
-    {
-        if (query.Status is not null)
-        {
-            yield return "status = @Status";
-        }
-
-        if (query.WorkflowName is not null)
-        {
-            yield return "workflow_name = @WorkflowName";
-        }
-
-        if (query.CreatedAfter is not null)
-        {
-            yield return "created_at > @CreatedAfter";
-        }
-
-        if (query.After is { } after && (query.CreatedBefore is not { } before || after.CreatedAt < before))
-        {
-            yield return "created_at <= @AfterCreatedAt AND (created_at < @AfterCreatedAt OR id < @AfterId)";
-        }
-        else if (query.CreatedBefore is not null)
-        {
-            yield return "created_at < @CreatedBefore";
-        }
     }
 
     // Cancel and retry start by locking every task of the workflow, in step order, with a locking read that waits for
@@ -212,20 +152,9 @@ internal static class MySqlWorkflowSql
         SELECT workflow_name AS WorkflowName, status AS Status FROM workflow_instances WHERE id = @Id FOR UPDATE;
         """;
 
-    /// <summary>
-    /// WorkflowTask.Retry: PENDING, due at @DueAt, with @FreshAttempts more attempts after the ones used (the attempt number
-    /// keeps counting up, so a late write of an earlier attempt stays fenced out); the lease cleared, the error kept.
-    /// </summary>
-    public static readonly string RetryTask = $"""
-        UPDATE tasks
-        SET status = {StatusSql.To(TaskTransitions.Retry)}, max_attempts = attempt + @FreshAttempts, scheduled_at = @DueAt, lease_owner = NULL,
-            lease_expires_at = NULL, updated_at = @Now
-        WHERE workflow_instance_id = @Id AND step_index = @StepIndex AND {StatusSql.From(TaskTransitions.Retry)}
-        """;
+    /// <inheritdoc cref="CommonWorkflowSql.RetryTask"/>
+    public static readonly string RetryTask = CommonWorkflowSql.RetryTask;
 
-    public static readonly string RetryWorkflow = $"""
-        UPDATE workflow_instances
-        SET status = {StatusSql.To(WorkflowTransitions.Retry)}, updated_at = @Now
-        WHERE id = @Id AND {StatusSql.From(WorkflowTransitions.Retry)}
-        """;
+    /// <inheritdoc cref="CommonWorkflowSql.RetryWorkflow"/>
+    public static readonly string RetryWorkflow = CommonWorkflowSql.RetryWorkflow;
 }

@@ -11,9 +11,6 @@ namespace GoFlow.Adapters.Sqlite;
 /// </summary>
 internal static class SqliteStatisticsSql
 {
-    private const string SummaryColumns =
-        "id AS Id, workflow_name AS WorkflowName, status AS Status, created_at AS CreatedAt, updated_at AS UpdatedAt";
-
     /// <summary>The minute a time falls in: SqliteTime's fixed-width text cut after the minutes, <c>2030-01-01T08:05</c>.</summary>
     private const string MinuteOfUpdate = "substr(updated_at, 1, 16)";
 
@@ -55,38 +52,23 @@ internal static class SqliteStatisticsSql
     /// <summary>A page of summaries with the list's conditions (<see cref="SqliteWorkflowSql.ListWorkflows"/>), without current_input.</summary>
     public static string ListSummaries(WorkflowListQuery query)
     {
-        var where = string.Join(" AND ", SqliteWorkflowSql.ListConditions(query));
+        var where = string.Join(" AND ", CommonWorkflowSql.ListConditions(query));
         return $"""
-            SELECT {SummaryColumns}
+            SELECT {CommonWorkflowSql.SummaryColumns}
             FROM workflow_instances
             {(where.Length == 0 ? string.Empty : "WHERE " + where + "\n")}ORDER BY created_at DESC, id DESC
             LIMIT @Limit
             """;
     }
 
-    /// <summary>The summary of the workflow holding <c>@Key</c>, through its unique index.</summary>
-    public const string FindSummaryByKey = $"""
-        SELECT {SummaryColumns}
-        FROM workflow_instances
-        WHERE idempotency_key = @Key
-        """;
+    /// <inheritdoc cref="CommonWorkflowSql.FindSummaryByKey"/>
+    public const string FindSummaryByKey = CommonWorkflowSql.FindSummaryByKey;
 
-    /// <summary>The summary of workflow <c>@Id</c>.</summary>
-    public const string FindSummaryById = $"""
-        SELECT {SummaryColumns}
-        FROM workflow_instances
-        WHERE id = @Id
-        """;
+    /// <inheritdoc cref="CommonWorkflowSql.FindSummaryById"/>
+    public const string FindSummaryById = CommonWorkflowSql.FindSummaryById;
 
-    /// <summary>
-    /// The task gauges' rows (<c>Status</c>, <c>Count</c>): the tasks in each of the domain's unfinished statuses that has
-    /// any, read from the status prefix of idx_tasks_claim, which begins with the status; finished tasks are not read.
-    /// </summary>
-    public static readonly string CountUnfinishedTasks = $"""
-        SELECT status AS Status, COUNT(*) AS Count
-        FROM tasks WHERE {StatusSql.AnyOf(TaskTransitions.Unfinished)}
-        GROUP BY status
-        """;
+    /// <inheritdoc cref="CommonWorkflowSql.CountUnfinishedTasks"/>
+    public static readonly string CountUnfinishedTasks = CommonWorkflowSql.CountUnfinishedTasks;
 }
 
 /// <summary>A workflow without its payload, as <see cref="SqliteStatisticsSql"/> reads it.</summary>

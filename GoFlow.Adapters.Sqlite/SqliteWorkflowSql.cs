@@ -18,11 +18,6 @@ namespace GoFlow.Adapters.Sqlite;
 /// </remarks>
 internal static class SqliteWorkflowSql
 {
-    /// <summary>The workflow_instances columns a <see cref="WorkflowRow"/> is read from, in its order.</summary>
-    private const string WorkflowColumns =
-        "id AS Id, workflow_name AS WorkflowName, status AS Status, current_input AS CurrentInput, " +
-        "created_at AS CreatedAt, updated_at AS UpdatedAt";
-
     public const string InsertWorkflow = """
         INSERT INTO workflow_instances (id, workflow_name, status, current_input, created_at, updated_at, trace_parent)
         VALUES (@Id, @WorkflowName, @Status, @CurrentInput, @CreatedAt, @UpdatedAt, @TraceParent)
@@ -42,12 +37,8 @@ internal static class SqliteWorkflowSql
         ON CONFLICT (idempotency_key) DO NOTHING
         """;
 
-    /// <summary>The workflow holding an idempotency key and the fingerprint of the request that stored it.</summary>
-    public const string SelectWorkflowByKey = $"""
-        SELECT {WorkflowColumns}, request_fingerprint AS RequestFingerprint
-        FROM workflow_instances
-        WHERE idempotency_key = @IdempotencyKey
-        """;
+    /// <inheritdoc cref="CommonWorkflowSql.SelectWorkflowByKey"/>
+    public const string SelectWorkflowByKey = CommonWorkflowSql.SelectWorkflowByKey;
 
     /// <summary>Inserts a workflow's first task, with the workflow.</summary>
     public const string InsertTask = """
@@ -59,78 +50,27 @@ internal static class SqliteWorkflowSql
              @CreatedAt, @UpdatedAt)
         """;
 
-    /// <summary>Two result sets: the workflow (none when it does not exist), then its tasks in step order.</summary>
-    public const string SelectWorkflowAndTasks = """
-        SELECT id AS Id, workflow_name AS WorkflowName, status AS Status, current_input AS CurrentInput,
-               created_at AS CreatedAt, updated_at AS UpdatedAt
-        FROM workflow_instances
-        WHERE id = @Id;
+    /// <inheritdoc cref="CommonWorkflowSql.SelectWorkflowAndTasks"/>
+    public const string SelectWorkflowAndTasks = CommonWorkflowSql.SelectWorkflowAndTasks;
 
-        SELECT id AS Id, step_index AS StepIndex, task_name AS TaskName, status AS Status, attempt AS Attempt,
-               max_attempts AS MaxAttempts, scheduled_at AS ScheduledAt, input_payload AS InputPayload,
-               output_payload AS OutputPayload, error_message AS ErrorMessage, created_at AS CreatedAt,
-               updated_at AS UpdatedAt, worker_id AS WorkerId
-        FROM tasks
-        WHERE workflow_instance_id = @Id
-        ORDER BY step_index;
-        """;
-
-    /// <summary>Two result sets: whether the workflow exists (a count), then its activity rows oldest first.</summary>
-    public const string SelectActivity = """
-        SELECT COUNT(*) FROM workflow_instances WHERE id = @Id;
-
-        SELECT id AS Id, workflow_instance_id AS WorkflowInstanceId, task_id AS TaskId, action AS Action,
-               details AS Details, created_at AS CreatedAt
-        FROM activity_logs
-        WHERE workflow_instance_id = @Id
-        ORDER BY id;
-        """;
+    /// <inheritdoc cref="CommonWorkflowSql.SelectActivity"/>
+    public const string SelectActivity = CommonWorkflowSql.SelectActivity;
 
     /// <summary>
     /// One page of the list, newest first: at most @Limit rows (the caller asks for one more than the page holds, to know
-    /// whether another page follows), the filters that are set ANDed, and, for a page after the first, only the rows
-    /// after the last one read: <c>created_at &lt;= @AfterCreatedAt</c>, a bound the index is searched from, narrowed by
-    /// the tie-break on id, together the same as <c>(created_at, id) &lt; (@AfterCreatedAt, @AfterId)</c>. Of that bound
-    /// and created_before, only the tighter is written: SQLite searches from one upper bound, not necessarily the
-    /// tighter, and would otherwise read the rows between them on every page. Every filter combination reads one of the
-    /// list indexes (idx_workflow_instances_created, _status_created, _name_created) in order, with no sort.
+    /// whether another page follows), under <see cref="CommonWorkflowSql.ListConditions"/>. Every filter combination
+    /// reads one of the list indexes (idx_workflow_instances_created, _status_created, _name_created) in order, with no
+    /// sort.
     /// </summary>
     public static string ListWorkflows(WorkflowListQuery query)
     {
-        var where = string.Join(" AND ", ListConditions(query));
+        var where = string.Join(" AND ", CommonWorkflowSql.ListConditions(query));
         return $"""
-            SELECT {WorkflowColumns}
+            SELECT {CommonWorkflowSql.WorkflowColumns}
             FROM workflow_instances
             {(where.Length == 0 ? string.Empty : "WHERE " + where + "\n")}ORDER BY created_at DESC, id DESC
             LIMIT @Limit
             """;
-    }
-
-    internal static IEnumerable<string> ListConditions(WorkflowListQuery query)
-    {
-        if (query.Status is not null)
-        {
-            yield return "status = @Status";
-        }
-
-        if (query.WorkflowName is not null)
-        {
-            yield return "workflow_name = @WorkflowName";
-        }
-
-        if (query.CreatedAfter is not null)
-        {
-            yield return "created_at > @CreatedAfter";
-        }
-
-        if (query.After is { } after && (query.CreatedBefore is not { } before || after.CreatedAt < before))
-        {
-            yield return "created_at <= @AfterCreatedAt AND (created_at < @AfterCreatedAt OR id < @AfterId)";
-        }
-        else if (query.CreatedBefore is not null)
-        {
-            yield return "created_at < @CreatedBefore";
-        }
     }
 
     /// <summary>
@@ -153,20 +93,9 @@ internal static class SqliteWorkflowSql
     public const string SelectWorkflowState =
         "SELECT workflow_name AS WorkflowName, status AS Status FROM workflow_instances WHERE id = @Id";
 
-    public static readonly string RetryWorkflow = $"""
-        UPDATE workflow_instances
-        SET status = {StatusSql.To(WorkflowTransitions.Retry)}, updated_at = @Now
-        WHERE id = @Id AND {StatusSql.From(WorkflowTransitions.Retry)}
-        """;
+    /// <inheritdoc cref="CommonWorkflowSql.RetryWorkflow"/>
+    public static readonly string RetryWorkflow = CommonWorkflowSql.RetryWorkflow;
 
-    /// <summary>
-    /// WorkflowTask.Retry: PENDING, due at @DueAt, with @FreshAttempts more attempts after the ones used (the attempt number
-    /// keeps counting up, so a late write of an earlier attempt stays fenced out); the lease cleared, the error kept.
-    /// </summary>
-    public static readonly string RetryTask = $"""
-        UPDATE tasks
-        SET status = {StatusSql.To(TaskTransitions.Retry)}, max_attempts = attempt + @FreshAttempts, scheduled_at = @DueAt, lease_owner = NULL,
-            lease_expires_at = NULL, updated_at = @Now
-        WHERE workflow_instance_id = @Id AND step_index = @StepIndex AND {StatusSql.From(TaskTransitions.Retry)}
-        """;
+    /// <inheritdoc cref="CommonWorkflowSql.RetryTask"/>
+    public static readonly string RetryTask = CommonWorkflowSql.RetryTask;
 }

@@ -1,4 +1,5 @@
 using GoFlow.Adapters.Dashboard.Pages;
+using GoFlow.Adapters.Routing;
 using GoFlow.Domain;
 using GoFlow.Ports.Driving;
 using GoFlow.Ports.ReadModels;
@@ -21,6 +22,9 @@ internal static class DashboardApi
     /// <summary>The longest search text: a workflow id is 36 characters and an Idempotency-Key at most 255.</summary>
     public const int MaxSearchLength = 255;
 
+    /// <summary>The search's one parameter: a workflow id or an Idempotency-Key.</summary>
+    public const string SearchParameter = "q";
+
     private const string InvalidFilters = "The list's filters are not valid.";
 
     public static void Map(IEndpointRouteBuilder endpoints)
@@ -29,11 +33,12 @@ internal static class DashboardApi
             .ExcludeFromDescription()
             .AddEndpointFilter(SecurityHeaders.AddAsync);
 
-        group.MapGet("/overview", GetOverview);
-        group.MapGet("/definitions", GetDefinitions);
-        group.MapGet("/workflows", ListWorkflows);
-        group.MapGet("/workflows/{id}", GetWorkflow);
-        group.MapGet("/search", Search);
+        // Each read answers GET and HEAD, names the query parameters it binds, and is refused any other (QueryParameters).
+        group.MapMethods("/overview", ReadMethods.Methods, GetOverview).AddEndpointFilter(QueryParameters.Only());
+        group.MapMethods("/definitions", ReadMethods.Methods, GetDefinitions).AddEndpointFilter(QueryParameters.Only());
+        group.MapMethods("/workflows", ReadMethods.Methods, ListWorkflows).AddEndpointFilter(QueryParameters.Only(ListRequest.Parameters));
+        group.MapMethods("/workflows/{id}", ReadMethods.Methods, GetWorkflow).AddEndpointFilter(QueryParameters.Only());
+        group.MapMethods("/search", ReadMethods.Methods, Search).AddEndpointFilter(QueryParameters.Only(SearchParameter));
     }
 
     public static async Task<JsonHttpResult<OverviewResponse>> GetOverview(
@@ -55,15 +60,9 @@ internal static class DashboardApi
         [FromQuery(Name = ListRequest.CreatedAfterParameter)] string? createdAfter,
         [FromQuery(Name = ListRequest.CreatedBeforeParameter)] string? createdBefore,
         [FromQuery(Name = ListRequest.CursorParameter)] string? cursor,
-        HttpRequest request,
         [FromServices] IListWorkflowSummaries summaries,
         CancellationToken cancellationToken)
     {
-        if (ListRequest.RefusedParameters(request.Query) is { Count: > 0 } refused)
-        {
-            return TypedResults.ValidationProblem(refused, title: InvalidFilters);
-        }
-
         if (new ListRequest(status, workflowName, createdAfter, createdBefore, cursor).Parse(out var errors) is not { } query)
         {
             return TypedResults.ValidationProblem(errors, title: InvalidFilters);
@@ -91,7 +90,7 @@ internal static class DashboardApi
     }
 
     public static async Task<Results<JsonHttpResult<SummaryResponse>, ProblemHttpResult, ValidationProblem>> Search(
-        [FromQuery(Name = "q")] string? text,
+        [FromQuery(Name = SearchParameter)] string? text,
         [FromServices] IFindWorkflow findWorkflow,
         CancellationToken cancellationToken)
     {
@@ -99,7 +98,7 @@ internal static class DashboardApi
         if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxSearchLength)
         {
             return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["q"] = [$"Type a workflow id or an Idempotency-Key (1 to {MaxSearchLength} characters)."] },
+                new Dictionary<string, string[]> { [SearchParameter] = [$"Type a workflow id or an Idempotency-Key (1 to {MaxSearchLength} characters)."] },
                 title: "Nothing to search for.");
         }
 

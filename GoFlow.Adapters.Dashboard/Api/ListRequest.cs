@@ -17,53 +17,17 @@ internal sealed record ListRequest(
     /// <summary>The width of <c>workflow_instances.workflow_name</c>: no stored workflow has a longer name.</summary>
     public const int MaxWorkflowNameLength = 255;
 
-    /// <summary>
-    /// The most refused names one answer lists: a target of 8 KiB holds thousands of names, and an answer naming each
-    /// with its reason would be fifty times the request.
-    /// </summary>
-    public const int MaxRefusedParameters = 10;
-
-    // The query parameters' names: the handler binds by these, the errors are keyed by them, and Parameters lists them,
-    // so a filter the handler reads is never one the list refuses.
+    // The query parameters' names: the handler binds by these, the errors are keyed by them, and Parameters lists them
+    // for QueryParameters, so a filter the handler reads is never one the list refuses.
     public const string StatusParameter = "status";
     public const string WorkflowNameParameter = "workflow_name";
     public const string CreatedAfterParameter = "created_after";
     public const string CreatedBeforeParameter = "created_before";
     public const string CursorParameter = "cursor";
 
-    /// <summary>Every parameter the list reads, each at most once.</summary>
+    /// <summary>Every parameter the list reads, each at most once (<see cref="QueryParameters"/>).</summary>
     public static readonly IReadOnlyList<string> Parameters =
         [StatusParameter, WorkflowNameParameter, CreatedAfterParameter, CreatedBeforeParameter, CursorParameter];
-
-    /// <summary>
-    /// The reasons, keyed by the name as sent, to refuse <paramref name="query"/> before its values are read: a name the
-    /// list does not read (a misspelt filter would otherwise list every workflow as if none were asked for), or one of
-    /// its parameters sent more than once (the binder joins repeated values with a comma, which for a workflow name is a
-    /// valid and wrong filter; the REST API refuses a repeat too, ADR 0016). Names are matched as the binder matches
-    /// them, ignoring case. Empty when the names are fine. At most <see cref="MaxRefusedParameters"/> are named.
-    /// </summary>
-    public static Dictionary<string, string[]> RefusedParameters(IQueryCollection query)
-    {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        foreach (var (name, values) in query)
-        {
-            if (errors.Count == MaxRefusedParameters)
-            {
-                break;
-            }
-
-            if (!Parameters.Contains(name, StringComparer.OrdinalIgnoreCase))
-            {
-                errors[name] = [$"The list reads no parameter of this name; it reads {string.Join(", ", Parameters)}."];
-            }
-            else if (values.Count > 1)
-            {
-                errors[name] = [$"Send one {name} parameter, not several."];
-            }
-        }
-
-        return errors;
-    }
 
     /// <summary>
     /// The query, or null with the reasons keyed by parameter (<paramref name="errors"/>). Empty values mean "no

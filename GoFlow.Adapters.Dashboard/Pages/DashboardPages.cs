@@ -1,3 +1,4 @@
+using GoFlow.Adapters.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,10 +26,10 @@ internal static class DashboardPages
 
         foreach (var route in PageRoutes)
         {
-            group.MapGet(route, GetPage);
+            group.MapMethods(route, ReadMethods.Methods, GetPage);
         }
 
-        group.MapGet("/assets/{name}", GetAsset);
+        group.MapMethods("/assets/{name}", ReadMethods.Methods, GetAsset);
     }
 
     public static Results<FileContentHttpResult, NotFound> GetPage([FromServices] DashboardAssets assets) =>

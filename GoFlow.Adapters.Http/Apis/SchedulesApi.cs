@@ -1,5 +1,6 @@
 using GoFlow.Adapters.Http.Contracts;
 using GoFlow.Adapters.Http.OpenApi;
+using GoFlow.Adapters.Routing;
 using GoFlow.Ports.Driving;
 using GoFlow.Ports.ReadModels;
 using Microsoft.AspNetCore.Builder;

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using GoFlow.Adapters.Http.Contracts;
 using GoFlow.Adapters.Http.OpenApi;
 using GoFlow.Adapters.Http.Requests;
+using GoFlow.Adapters.Routing;
 using GoFlow.Domain;
 using GoFlow.Domain.Transitions;
 using GoFlow.Ports.Driven;

@@ -1,4 +1,5 @@
 using GoFlow.Adapters.Http.Apis;
+using GoFlow.Adapters.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;

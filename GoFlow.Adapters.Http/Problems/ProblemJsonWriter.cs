@@ -33,7 +33,9 @@ internal sealed class ProblemJsonWriter(IOptions<HttpJsonOptions> jsonOptions, I
         problem.Title ??= ReasonPhrases.GetReasonPhrase(problem.Status.Value);
         problemOptions.Value.CustomizeProblemDetails?.Invoke(context);
         problem.Extensions.TryAdd(_traceIdMember, Activity.Current?.Id ?? httpContext.TraceIdentifier);
+        // Written as the type it is: a validation problem (HttpValidationProblemDetails) written as its base type would
+        // lose the errors that name the wrong fields.
         return new ValueTask(httpContext.Response.WriteAsJsonAsync(
-            problem, jsonOptions.Value.SerializerOptions, ContentType, httpContext.RequestAborted));
+            problem, problem.GetType(), jsonOptions.Value.SerializerOptions, ContentType, httpContext.RequestAborted));
     }
 }

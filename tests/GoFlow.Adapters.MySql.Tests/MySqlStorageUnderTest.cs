@@ -69,22 +69,7 @@ internal sealed class MySqlStorageUnderTest : IStorageUnderTest
             : null;
     }
 
-    public async Task<string> SnapshotAsync()
-    {
-        var workflows = await Database.QueryAsync<string>(
-            "SELECT JSON_ARRAY(id, workflow_name, status, current_input, created_at, updated_at, idempotency_key, request_fingerprint) FROM workflow_instances ORDER BY id");
-        var tasks = await Database.QueryAsync<string>(
-            """
-            SELECT JSON_ARRAY(id, workflow_instance_id, step_index, task_name, status, attempt, max_attempts, input_payload,
-                              output_payload, error_message, lease_owner, lease_expires_at, scheduled_at, created_at, updated_at)
-            FROM tasks ORDER BY id
-            """);
-        var activity = await Database.QueryAsync<string>(
-            "SELECT JSON_ARRAY(id, workflow_instance_id, task_id, action, details, created_at) FROM activity_logs ORDER BY id");
-        var signals = await Database.QueryAsync<string>(
-            "SELECT JSON_ARRAY(workflow_instance_id, name, payload, idempotency_key, request_fingerprint, received_at) FROM workflow_signals ORDER BY workflow_instance_id, name");
-        return string.Join('\n', workflows.Concat(tasks).Concat(activity).Concat(signals));
-    }
+    public Task<string> SnapshotAsync() => SqlStoreSnapshot.TakeAsync(query => Database.QueryAsync<string>(query));
 
     public async ValueTask DisposeAsync()
     {

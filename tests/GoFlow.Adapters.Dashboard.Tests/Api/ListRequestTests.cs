@@ -1,8 +1,6 @@
 using GoFlow.Adapters.Dashboard.Api;
 using GoFlow.Domain;
 using GoFlow.Ports.ReadModels;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Primitives;
 
 namespace GoFlow.Adapters.Dashboard.Tests.Api;
 
@@ -73,46 +71,4 @@ public sealed class ListRequestTests
         Assert.That(new ListRequest(null, null, null, null, cursor).Parse(out var errors), Is.Null);
         Assert.That(errors.Keys, Is.EquivalentTo(new[] { "cursor" }));
     }
-
-    [Test]
-    public void RefusedParameters_EveryParameterOnceInAnyCase_RefusesNothing()
-    {
-        var query = Query(("STATUS", "FAILED"), ("workflow_name", "OrderProcess"), ("created_after", ""), ("created_before", ""), ("Cursor", ""));
-
-        Assert.That(ListRequest.RefusedParameters(query), Is.Empty);
-    }
-
-    [TestCase("statuss", TestName = "RefusedParameters_MisspeltFilter_IsRefusedByName")]
-    [TestCase("limit", TestName = "RefusedParameters_TheRestApisLimit_IsRefusedByName")]
-    [TestCase("", TestName = "RefusedParameters_EmptyName_IsRefused")]
-    public void RefusedParameters_UnknownName_IsRefusedByName(string name)
-    {
-        var errors = ListRequest.RefusedParameters(Query(("status", "FAILED"), (name, "x")));
-
-        Assert.That(errors.Keys, Is.EquivalentTo(new[] { name }));
-        Assert.That(errors[name][0], Does.StartWith("The list reads no parameter of this name"));
-    }
-
-    [Test]
-    public void RefusedParameters_RepeatedParameter_IsRefusedByName()
-    {
-        var errors = ListRequest.RefusedParameters(Query(("workflow_name", "a"), ("workflow_name", "b"), ("status", "FAILED")));
-
-        Assert.That(errors, Is.EquivalentTo(new Dictionary<string, string[]>
-        {
-            ["workflow_name"] = ["Send one workflow_name parameter, not several."],
-        }));
-    }
-
-    [Test]
-    public void RefusedParameters_ThousandsOfUnknownNames_NamesAFewOnly()
-    {
-        var errors = ListRequest.RefusedParameters(Query([.. Enumerable.Range(0, 2_000).Select(index => ($"p{index}", ""))]));
-
-        Assert.That(errors, Has.Count.EqualTo(ListRequest.MaxRefusedParameters));
-    }
-
-    private static QueryCollection Query(params (string Name, string Value)[] pairs) => new(
-        pairs.GroupBy(pair => pair.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(
-            group => group.Key, group => new StringValues([.. group.Select(pair => pair.Value)]), StringComparer.OrdinalIgnoreCase));
 }

@@ -117,6 +117,21 @@ public sealed class HostileRequestTests
         await HttpJson.ReadProblemAsync(response, 404);
     }
 
+    /// <summary>
+    /// Only the API's one document is a route: any other name is routing's 404 problem, not the OpenAPI library's own
+    /// text/plain 404, which also repeated the name as sent.
+    /// </summary>
+    [TestCase("/openapi/v2.json")]
+    [TestCase("/openapi/..%2fv1.json")]
+    [TestCase("/openapi/%3Cscript%3E.json")]
+    public async Task OpenApi_DocumentNoneHas_Answers404Problem(string path)
+    {
+        using var response = await _app.Client.GetAsync(path);
+
+        var problem = await HttpJson.ReadProblemAsync(response, 404);
+        Assert.That(problem.ToJsonString(), Does.Not.Contain("script").And.Not.Contain("v2"));
+    }
+
     [TestCase("text/html")]
     [TestCase("application/xml")]
     public async Task WrongMethod_ClientAcceptsNoJson_StillAnswers405ProblemWithAllow(string accept)

@@ -5,6 +5,7 @@ using GoFlow.Adapters.Http.Tests.Support;
 using GoFlow.Domain;
 using GoFlow.Ports.Driving;
 using GoFlow.Ports.ReadModels;
+using GoFlow.TestSupport;
 using Moq;
 
 namespace GoFlow.Adapters.Http.Tests.Apis;

@@ -4,8 +4,9 @@ using GoFlow.Adapters.Http.Tests.Support;
 namespace GoFlow.Adapters.Http.Tests.Hosted;
 
 /// <summary>
-/// The routes the host maps outside the API (the probes, the metrics) through the real host: GET and HEAD answer,
-/// every other method is a 405 problem with <c>Allow: GET, HEAD</c> and changes nothing.
+/// The routes the host maps outside the API (the probes, the metrics, the dashboard's pages, assets and reads) through
+/// the real host: GET and HEAD answer, every other method is a 405 problem with <c>Allow: GET, HEAD</c> and changes
+/// nothing. (A link checker or an uptime probe sends HEAD; RFC 9110 section 9.3.2.)
 /// </summary>
 public sealed class ReadRouteMethodsTests
 {
@@ -29,6 +30,15 @@ public sealed class ReadRouteMethodsTests
     [TestCase("/health/live")]
     [TestCase("/health/ready")]
     [TestCase("/metrics")]
+    [TestCase("/dashboard")]
+    [TestCase("/dashboard/workflows")]
+    [TestCase("/dashboard/start")]
+    [TestCase("/dashboard/assets/app.js")]
+    [TestCase("/dashboard/api/overview")]
+    [TestCase("/dashboard/api/definitions")]
+    [TestCase("/dashboard/api/workflows?status=FAILED")]
+    [TestCase("/dashboard/api/workflows/01a24395-28ab-7388-8cd6-d7b4cccd9ded")]
+    [TestCase("/dashboard/api/search?q=no-such-key")]
     public async Task ReadRoute_GetAndHead_AreAnswered(string path)
     {
         using var get = await _host.Client.GetAsync(path);
@@ -46,6 +56,9 @@ public sealed class ReadRouteMethodsTests
     [TestCase("DELETE", "/metrics")]
     [TestCase("PATCH", "/metrics")]
     [TestCase("POST", "/metrics")]
+    [TestCase("DELETE", "/dashboard/workflows")]
+    [TestCase("PUT", "/dashboard/api/overview")]
+    [TestCase("POST", "/dashboard/api/search?q=x")]
     public async Task ReadRoute_OtherMethods_Answer405ProblemWithAllow(string method, string path)
     {
         using var response = await _host.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));

@@ -56,6 +56,25 @@ public sealed class ProblemTypesTests
         }
     }
 
+    /// <summary>
+    /// A validation problem keeps the errors that say which field is wrong whatever the client accepts: GoFlow's writer,
+    /// which answers the clients ASP.NET Core's declines, writes the problem as what it is, not as its base type.
+    /// </summary>
+    [TestCase("application/json")]
+    [TestCase("text/html")]
+    [TestCase("*/*;q=abc")]
+    public async Task ValidationProblem_AnyAcceptHeader_KeepsItsErrors(string accept)
+    {
+        await using var app = await AdapterApp.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/workflows?limit=abc");
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+
+        using var response = await app.Client.SendAsync(request);
+
+        var problem = await HttpJson.ReadProblemAsync(response, StatusCodes.Status400BadRequest);
+        Assert.That(problem["errors"]?["limit"], Is.Not.Null, problem.ToJsonString());
+    }
+
     /// <summary>A host that sets its own customisation of problems, rather than adding to it, keeps GoFlow's types and runs its own.</summary>
     [Test]
     public void CustomizeProblemDetails_SetByTheHostAfterGoFlow_StillGivesTheType()

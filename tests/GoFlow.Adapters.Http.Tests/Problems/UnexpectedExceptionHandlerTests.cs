@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using GoFlow.Adapters.Http.Tests.Support;
 using GoFlow.Ports.Driven;
 using GoFlow.Ports.Driving;
+using GoFlow.TestSupport;
 using Microsoft.Extensions.Logging;
 using Moq;
 

@@ -4,6 +4,7 @@ using GoFlow.Adapters.Http.Security;
 using GoFlow.Adapters.Http.Tests.Support;
 using GoFlow.Domain;
 using GoFlow.Ports.Driving;
+using GoFlow.TestSupport;
 using Microsoft.AspNetCore.Http;
 using Moq;
 

@@ -1,4 +1,5 @@
 using GoFlow.Adapters.Http.Tests.Support;
+using GoFlow.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using GoFlow.Host.Tests.Configuration;
+using GoFlow.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;

@@ -1,4 +1,5 @@
 using System.Net;
+using GoFlow.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;

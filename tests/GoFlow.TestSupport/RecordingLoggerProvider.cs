@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace GoFlow.Adapters.Http.Tests.Support;
+namespace GoFlow.TestSupport;
 
-/// <summary>Keeps every log entry in memory.</summary>
-internal sealed class RecordingLoggerProvider : ILoggerProvider
+/// <summary>Keeps every log entry of every level in memory, for a test to read what was logged.</summary>
+public sealed class RecordingLoggerProvider : ILoggerProvider
 {
     private readonly ConcurrentQueue<LogEntry> _entries = new();
 
@@ -29,4 +29,5 @@ internal sealed class RecordingLoggerProvider : ILoggerProvider
     }
 }
 
-internal sealed record LogEntry(string Category, LogLevel Level, string Message, Exception? Exception);
+/// <summary>One log entry as it was written.</summary>
+public sealed record LogEntry(string Category, LogLevel Level, string Message, Exception? Exception);
