@@ -34,6 +34,9 @@ public static class MySqlServiceCollectionExtensions
         services.AddSingleton(provider => MySqlConnectionSettings.CreateDataSource(
             provider.GetRequiredService<IOptions<MySqlOptions>>().Value,
             provider.GetService<ILoggerFactory>()));
+        // Disposed with the container (the host's stop), before the pool it took its connections from.
+        services.AddSingleton(provider => new HeldConnections(
+            provider.GetRequiredService<MySqlDataSource>(), provider.GetRequiredService<IOptions<MySqlOptions>>().Value));
         services.AddSingleton<MySqlWorkflowRepository>();
         services.AddSingleton<IWorkflowRepository>(provider => provider.GetRequiredService<MySqlWorkflowRepository>());
         services.AddSingleton<IWorkflowRetention>(provider => provider.GetRequiredService<MySqlWorkflowRepository>());
