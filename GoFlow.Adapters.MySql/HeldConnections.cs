@@ -17,9 +17,9 @@ namespace GoFlow.Adapters.MySql;
 internal sealed class HeldConnections : IAsyncDisposable, IDisposable
 {
     /// <summary>
-    /// The most connections kept: the hot transactions run at most about this many at once (two writers of completions,
-    /// two of starts, the claim loop, and a completion group's items written one by one after a refusal); one beyond it
-    /// goes back to the pool. Never more than half of <see cref="MySqlOptions.MaxOpenConnections"/>, so the other reads
+    /// The most connections kept: a host's hot transactions run at most five at once (two writers of completions and two
+    /// of starts, GroupCommit's MaxConcurrentWrites, and the claim loop), and one more is kept for the moment a writer
+    /// starts before another's connection is back; one beyond it goes back to the pool. Never more than half of <see cref="MySqlOptions.MaxOpenConnections"/>, so the other reads
     /// and writes always find connections in the pool.
     /// </summary>
     public const int MostKept = 6;
