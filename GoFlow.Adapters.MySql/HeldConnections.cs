@@ -19,8 +19,8 @@ internal sealed class HeldConnections : IAsyncDisposable, IDisposable
     /// <summary>
     /// The most connections kept: a host's hot transactions run at most five at once (two writers of completions and two
     /// of starts, GroupCommit's MaxConcurrentWrites, and the claim loop), and one more is kept for the moment a writer
-    /// starts before another's connection is back; one beyond it goes back to the pool. Never more than half of <see cref="MySqlOptions.MaxOpenConnections"/>, so the other reads
-    /// and writes always find connections in the pool.
+    /// starts before another's connection is back; one beyond it goes back to the pool. Never more than half of
+    /// <see cref="MySqlOptions.MaxOpenConnections"/>, so the other reads and writes always find connections in the pool.
     /// </summary>
     public const int MostKept = 6;
 
@@ -111,26 +111,34 @@ internal sealed class HeldConnections : IAsyncDisposable, IDisposable
     {
         while (TryPop() is { } kept)
         {
-            if (Stopwatch.GetElapsedTime(kept.IdleSince) < _idleBeforePing || await PingAsync(kept.Connection, cancellationToken))
+            if (Stopwatch.GetElapsedTime(kept.IdleSince) < _idleBeforePing || await IsAliveAsync(kept.Connection, cancellationToken))
             {
                 return kept;
             }
-
-            await kept.Connection.DisposeAsync();
         }
 
         return new Kept(await _dataSource.OpenConnectionAsync(cancellationToken), Stopwatch.GetTimestamp());
     }
 
-    private static async Task<bool> PingAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    /// <summary>Pings <paramref name="connection"/>, and disposes it unless it answered (a cancelled ping included).</summary>
+    private static async Task<bool> IsAliveAsync(MySqlConnection connection, CancellationToken cancellationToken)
     {
+        var alive = false;
         try
         {
-            return await connection.PingAsync(cancellationToken);
+            alive = await connection.PingAsync(cancellationToken);
+            return alive;
         }
         catch (Exception exception) when (MySqlAvailability.IsConnectionFailure(exception))
         {
             return false;
+        }
+        finally
+        {
+            if (!alive)
+            {
+                await connection.DisposeAsync();
+            }
         }
     }
 
