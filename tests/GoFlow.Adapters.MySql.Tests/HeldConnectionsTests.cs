@@ -129,6 +129,17 @@ internal sealed class HeldConnectionsTests : MySqlDatabaseFixture
     }
 
     [Test]
+    public async Task RunAsync_MoreAtOnceThanTheBound_KeepsNoMoreThanHalfOfMaxOpenConnections()
+    {
+        await using var held = new HeldConnections(_dataSource, new MySqlOptions { MaxOpenConnections = 4 });
+        await ProbeAtOnceAsync(held, count: 3, MarkTheSession + SessionProbe);
+
+        var next = await ProbeAtOnceAsync(held, count: 3, SessionProbe);
+
+        Assert.That(next.Count(session => session.Probe == "kept"), Is.EqualTo(2), "two came from the set, one from the pool, reset");
+    }
+
+    [Test]
     public async Task DisposeAsync_TheAdaptersServices_ClosesEveryHeldSession()
     {
         var services = new ServiceCollection();
@@ -157,41 +168,45 @@ internal sealed class HeldConnectionsTests : MySqlDatabaseFixture
         GC.KeepAlive(held);
     }
 
-    /// <summary>Runs <see cref="SessionProbe"/> (after <paramref name="statements"/>' own) in a transaction on a held connection.</summary>
-    private static Task<Session> ProbeAsync(HeldConnections held, string statements) =>
+    /// <summary>
+    /// Runs <paramref name="statements"/> (ending with <see cref="SessionProbe"/>) in a transaction on a held connection,
+    /// then <paramref name="beforeTheEnd"/>, then rolls back.
+    /// </summary>
+    private static Task<Session> ProbeAsync(HeldConnections held, string statements, Func<Task>? beforeTheEnd = null) =>
         held.RunAsync(
             async transaction =>
             {
                 await using var command = new MySqlCommand(InlineTransaction.Begin(statements), transaction.Connection);
                 transaction.Begun();
                 var answer = Convert.ToString(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture)!.Split(':');
+                if (beforeTheEnd is not null)
+                {
+                    await beforeTheEnd();
+                }
+
                 await transaction.RollbackAsync(CancellationToken.None);
                 return new Session(long.Parse(answer[0], CultureInfo.InvariantCulture), answer[1], long.Parse(answer[2], CultureInfo.InvariantCulture));
             },
             CancellationToken.None);
 
     /// <summary>Makes <paramref name="held"/> keep <paramref name="count"/> sessions: as many probes at once, all ended cleanly.</summary>
-    private static async Task<List<long>> HoldSessionsAsync(HeldConnections held, int count)
+    private static async Task<List<long>> HoldSessionsAsync(HeldConnections held, int count) =>
+        [.. (await ProbeAtOnceAsync(held, count, SessionProbe)).Select(session => session.Id)];
+
+    /// <summary><see cref="ProbeAsync"/> <paramref name="count"/> times at once: each holds its connection until all run.</summary>
+    private static async Task<Session[]> ProbeAtOnceAsync(HeldConnections held, int count, string statements)
     {
         var allRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var running = 0;
-        var probes = Enumerable.Range(0, count).Select(_ => held.RunAsync(
-            async transaction =>
+        return await Task.WhenAll(Enumerable.Range(0, count).Select(_ => ProbeAsync(held, statements, async () =>
+        {
+            if (Interlocked.Increment(ref running) == count)
             {
-                await using var command = new MySqlCommand(InlineTransaction.Begin("SELECT CONNECTION_ID();"), transaction.Connection);
-                transaction.Begun();
-                var id = Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
-                if (Interlocked.Increment(ref running) == count)
-                {
-                    allRunning.SetResult();
-                }
+                allRunning.SetResult();
+            }
 
-                await allRunning.Task;
-                await transaction.RollbackAsync(CancellationToken.None);
-                return id;
-            },
-            CancellationToken.None)).ToList();
-        return [.. await Task.WhenAll(probes)];
+            await allRunning.Task;
+        })));
     }
 
     /// <summary>Kills <paramref name="sessions"/> from a session of its own, and waits until the server has ended them.</summary>
