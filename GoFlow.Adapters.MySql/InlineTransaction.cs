@@ -27,6 +27,17 @@ internal sealed class InlineTransaction(MySqlConnection connection) : IAsyncDisp
 
     private bool _open;
 
+    private bool _ended;
+
+    /// <summary>The connection the transaction runs on.</summary>
+    public MySqlConnection Connection => connection;
+
+    /// <summary>
+    /// Whether the transaction was begun and then ended with the server's answer: committed, or rolled back. Its
+    /// connection is then outside any transaction and may be used again as it is (<see cref="HeldConnections"/>).
+    /// </summary>
+    public bool Ended => _ended && !_open;
+
     /// <summary><paramref name="statements"/> preceded by the begin: the command that carries them opens the transaction.</summary>
     public static string Begin(string statements) => BeginText + statements;
 
@@ -40,10 +51,14 @@ internal sealed class InlineTransaction(MySqlConnection connection) : IAsyncDisp
     public static StringBuilder Commit(StringBuilder statements) => statements.Append(CommitText);
 
     /// <summary>The command that carries the begin is about to run: from now on the server may hold a transaction.</summary>
-    public void Begun() => _open = true;
+    public void Begun()
+    {
+        _open = true;
+        _ended = false;
+    }
 
     /// <summary>The command that carried the commit has run without an error: the transaction is committed.</summary>
-    public void Committed() => _open = false;
+    public void Committed() => End();
 
     /// <summary>
     /// Commits in a round trip of its own, where the transaction's last statement is followed by a check that may still
@@ -53,7 +68,7 @@ internal sealed class InlineTransaction(MySqlConnection connection) : IAsyncDisp
     {
         await using var command = new MySqlCommand("COMMIT;", connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
-        _open = false;
+        End();
     }
 
     /// <summary>Ends the transaction without writing anything: nothing was written in it, or what was must not stay.</summary>
@@ -63,7 +78,13 @@ internal sealed class InlineTransaction(MySqlConnection connection) : IAsyncDisp
         // open, for DisposeAsync to end.
         await using var command = new MySqlCommand("ROLLBACK;", connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
+        End();
+    }
+
+    private void End()
+    {
         _open = false;
+        _ended = true;
     }
 
     /// <summary>

@@ -44,7 +44,8 @@ public sealed class MySqlOptions
 
     /// <summary>
     /// The most connections open at once, in use or idle (Go's <c>SetMaxOpenConns</c>); maps to MySqlConnector's
-    /// <c>MaximumPoolSize</c>. A caller that needs one more waits for one to be returned. Default: 25 connections.
+    /// <c>MaximumPoolSize</c>. A caller that needs one more waits for one to be returned. Up to 6 of them, never more than
+    /// half, stay open for the hot transactions between uses (ADR 0040). Default: 25 connections.
     /// </summary>
     [Range(1, 10_000, ErrorMessage = "MySql:MaxOpenConnections must be between {1} and {2}.")]
     public int MaxOpenConnections { get; set; } = 25;
@@ -61,7 +62,8 @@ public sealed class MySqlOptions
 
     /// <summary>
     /// How long a connection may live before the pool closes it instead of reusing it (Go's <c>SetConnMaxLifetime</c>);
-    /// maps to MySqlConnector's <c>ConnectionLifeTime</c>, which counts whole seconds (a fraction rounds up).
+    /// maps to MySqlConnector's <c>ConnectionLifeTime</c>, which counts whole seconds (a fraction rounds up). A connection
+    /// the hot transactions hold is handed back to the pool once it has been held this long.
     /// <see cref="TimeSpan.Zero"/> means no limit. Default: 5 minutes.
     /// </summary>
     public TimeSpan MaxLifetime { get; set; } = TimeSpan.FromMinutes(5);

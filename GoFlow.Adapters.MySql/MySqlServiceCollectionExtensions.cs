@@ -18,7 +18,8 @@ public static class MySqlServiceCollectionExtensions
     /// <summary>
     /// Stores GoFlow's workflows in MySQL: binds and validates <see cref="MySqlOptions"/> from the <c>MySql</c>
     /// configuration section (a bad value stops the host at start), and registers the connection pool
-    /// (<see cref="MySqlDataSource"/>), <see cref="IWorkflowRepository"/>, <see cref="ITaskQueue"/>, the store's
+    /// (<see cref="MySqlDataSource"/>) with the few connections the hot transactions hold open between uses (closed when
+    /// the container is disposed), <see cref="IWorkflowRepository"/>, <see cref="ITaskQueue"/>, the store's
     /// <see cref="StoreLimits"/> and the start-up step
     /// that applies schema.sql. Register it before the worker, so the schema is in place before the worker starts.
     /// Adds the health check <c>mysql</c>, tagged <c>ready</c>: the database answers and its tables are there.
@@ -34,6 +35,9 @@ public static class MySqlServiceCollectionExtensions
         services.AddSingleton(provider => MySqlConnectionSettings.CreateDataSource(
             provider.GetRequiredService<IOptions<MySqlOptions>>().Value,
             provider.GetService<ILoggerFactory>()));
+        // Disposed with the container (the host's stop), before the pool it took its connections from.
+        services.AddSingleton(provider => new HeldConnections(
+            provider.GetRequiredService<MySqlDataSource>(), provider.GetRequiredService<IOptions<MySqlOptions>>().Value));
         services.AddSingleton<MySqlWorkflowRepository>();
         services.AddSingleton<IWorkflowRepository>(provider => provider.GetRequiredService<MySqlWorkflowRepository>());
         services.AddSingleton<IWorkflowRetention>(provider => provider.GetRequiredService<MySqlWorkflowRepository>());

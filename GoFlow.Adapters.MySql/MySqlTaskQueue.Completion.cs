@@ -20,71 +20,80 @@ internal sealed partial class MySqlTaskQueue
                 return recorded;
             }
 
-            // The times written are answered too (a handed-over task's), so they are cut as the column keeps them.
-            var storedNow = MySqlTime.Kept(now);
-
             // Three round trips whatever the group size: begin with locking the tasks and reading their claims, write,
             // log with the commit (ADR 0034).
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = new InlineTransaction(connection);
-
-            var claims = await LockCompletedTasksAsync(connection, transaction, completions, cancellationToken);
-            var held = completions.Where(completion => IsHeld(completion.Task, claims)).ToList();
-            var recordedBefore = completions.Where(completion => WasCompletedByThisClaim(completion.Task, claims)).ToList();
-            if (held.Count == 0 && recordedBefore.Count == 0)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return recorded;
-            }
-
-            await AcknowledgeAgainAsync(connection, recordedBefore, storedNow, recorded, cancellationToken);
-            if (held.Count == 0)
-            {
-                await transaction.CommitAsync(cancellationToken);
-                return recorded;
-            }
-
-            var group = new CompletionGroup(held, storedNow);
-            var nextTaskIds = new Dictionary<Guid, long>(group.Advancing.Count);
-            await using (var command = PositionalCommand.Rent(connection))
-            {
-                command.CommandText = MySqlTaskQueueSql.CompleteHeldTasks(group);
-                group.AddValuesTo(command);
-                await using var results = await command.ExecuteReaderAsync(cancellationToken);
-                await ExpectRowCountAsync(results, group.Count, "tasks held by their claim", cancellationToken);
-                if (group.Advancing.Count > 0)
-                {
-                    await ExpectRowCountAsync(results, group.Advancing.Count, $"{StatusNames.Running} workflows going on to a next step", cancellationToken);
-                }
-
-                if (group.Finishing.Count > 0)
-                {
-                    await ExpectRowCountAsync(results, group.Finishing.Count, $"{StatusNames.Running} workflows finishing", cancellationToken);
-                }
-
-                // The next steps' ids, by column position: id, workflow id.
-                while (group.Advancing.Count > 0 && await results.ReadAsync(cancellationToken))
-                {
-                    nextTaskIds.Add(results.GetGuid(1), results.GetInt64(0));
-                }
-            }
-
-            // At most two rows a completion (TransitionLog.Completed): its task, then its workflow finishing or its next
-            // task handed over.
-            var activity = new List<NewActivity>(2 * held.Count);
-            foreach (var completion in held)
-            {
-                var nextTask = completion.Advance is { HandsOver: true } advance
-                    ? completion.Task.HandedOver(new TaskId(nextTaskIds[completion.Task.WorkflowId.Value]), advance, completion.OutputPayload, storedNow)
-                    : null;
-                activity.AddRange(TransitionLog.Completed(
-                    completion.Task.Subject, completion.Task.WorkflowName, completion.Advance is null, nextTask?.Subject, storedNow));
-                recorded.Add(completion, nextTask);
-            }
-
-            await ActivityLog.AppendAndCommitAsync(connection, transaction, activity, cancellationToken);
-            return recorded;
+            return await heldConnections.RunAsync(
+                transaction => CompleteAsync(transaction, completions, recorded, now, cancellationToken), cancellationToken);
         });
+
+    private static async Task<IReadOnlyDictionary<TaskCompletion, ClaimedTask?>> CompleteAsync(
+        InlineTransaction transaction,
+        IReadOnlyList<TaskCompletion> completions,
+        Dictionary<TaskCompletion, ClaimedTask?> recorded,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var connection = transaction.Connection;
+
+        // The times written are answered too (a handed-over task's), so they are cut as the column keeps them.
+        var storedNow = MySqlTime.Kept(now);
+        var claims = await LockCompletedTasksAsync(connection, transaction, completions, cancellationToken);
+        var held = completions.Where(completion => IsHeld(completion.Task, claims)).ToList();
+        var recordedBefore = completions.Where(completion => WasCompletedByThisClaim(completion.Task, claims)).ToList();
+        if (held.Count == 0 && recordedBefore.Count == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return recorded;
+        }
+
+        await AcknowledgeAgainAsync(connection, recordedBefore, storedNow, recorded, cancellationToken);
+        if (held.Count == 0)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return recorded;
+        }
+
+        var group = new CompletionGroup(held, storedNow);
+        var nextTaskIds = new Dictionary<Guid, long>(group.Advancing.Count);
+        await using (var command = PositionalCommand.Rent(connection))
+        {
+            command.CommandText = MySqlTaskQueueSql.CompleteHeldTasks(group);
+            group.AddValuesTo(command);
+            await using var results = await command.ExecuteReaderAsync(cancellationToken);
+            await ExpectRowCountAsync(results, group.Count, "tasks held by their claim", cancellationToken);
+            if (group.Advancing.Count > 0)
+            {
+                await ExpectRowCountAsync(results, group.Advancing.Count, $"{StatusNames.Running} workflows going on to a next step", cancellationToken);
+            }
+
+            if (group.Finishing.Count > 0)
+            {
+                await ExpectRowCountAsync(results, group.Finishing.Count, $"{StatusNames.Running} workflows finishing", cancellationToken);
+            }
+
+            // The next steps' ids, by column position: id, workflow id.
+            while (group.Advancing.Count > 0 && await results.ReadAsync(cancellationToken))
+            {
+                nextTaskIds.Add(results.GetGuid(1), results.GetInt64(0));
+            }
+        }
+
+        // At most two rows a completion (TransitionLog.Completed): its task, then its workflow finishing or its next
+        // task handed over.
+        var activity = new List<NewActivity>(2 * held.Count);
+        foreach (var completion in held)
+        {
+            var nextTask = completion.Advance is { HandsOver: true } advance
+                ? completion.Task.HandedOver(new TaskId(nextTaskIds[completion.Task.WorkflowId.Value]), advance, completion.OutputPayload, storedNow)
+                : null;
+            activity.AddRange(TransitionLog.Completed(
+                completion.Task.Subject, completion.Task.WorkflowName, completion.Advance is null, nextTask?.Subject, storedNow));
+            recorded.Add(completion, nextTask);
+        }
+
+        await ActivityLog.AppendAndCommitAsync(connection, transaction, activity, cancellationToken);
+        return recorded;
+    }
 
     /// <summary>Whether the row locked for <paramref name="task"/> still carries its claim: RUNNING, same owner, same attempt.</summary>
     private static bool IsHeld(ClaimedTask task, Dictionary<long, HeldClaimRow> claims) =>

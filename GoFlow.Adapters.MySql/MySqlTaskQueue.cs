@@ -13,85 +13,91 @@ namespace GoFlow.Adapters.MySql;
 /// tasks, then workflow_instances, then activity_logs (see <see cref="MySqlTaskQueueSql"/>). Every write a holder makes is guarded
 /// by its claim and checks the row count before anything else is written.
 /// </remarks>
-internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource) : ITaskQueue
+/// <param name="dataSource">The pool the rarer transactions take their connections from.</param>
+/// <param name="heldConnections">The connections the claim and the group completion run on (ADR 0040).</param>
+internal sealed partial class MySqlTaskQueue(MySqlDataSource dataSource, HeldConnections heldConnections) : ITaskQueue
 {
     public Task<IReadOnlyList<ClaimedTask>> ClaimAsync(ClaimRequest claim, CancellationToken cancellationToken) =>
-        MySqlAvailability.RunAsync<IReadOnlyList<ClaimedTask>>(async () =>
+        MySqlAvailability.RunAsync(() =>
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(claim.MaxTasks);
-            var now = MySqlTime.ToDatabase(claim.Now);
 
             // Three round trips whatever the batch size: begin with locking the candidates, mark them and log them, commit
             // (ADR 0034). The commit stays a round trip of its own: the marking's row count is checked before it.
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = new InlineTransaction(connection);
-
-            var candidates = await SelectClaimCandidatesAsync(connection, transaction, now, claim.MaxTasks, cancellationToken);
-            if (candidates.Count == 0)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return [];
-            }
-
-            // The rows are locked, so what is written below is exactly what the claim hands out: the attempt the
-            // claim's transition counts, this claim's owner and lease. Later writes are guarded by those.
-            var started = candidates.SelectMany(candidate => TaskTransitions.Claim.Log(
-                new ActivitySubject(
-                    new WorkflowId(candidate.WorkflowInstanceId), new TaskId(candidate.Id), candidate.TaskName, TaskTransitions.Claim.AttemptAfter(candidate.Attempt), claim.Owner),
-                claim.Now)).ToList();
-            var workflowIds = candidates.Select(candidate => candidate.WorkflowInstanceId).Distinct().ToList();
-            await using var values = PositionalCommand.Rent(connection);
-            values.AddValue(claim.Owner);
-            values.AddValue(MySqlTime.ToDatabase(claim.LeaseExpiresAt));
-            values.AddValue(claim.Owner);
-            values.AddValue(now);
-            foreach (var candidate in candidates)
-            {
-                values.AddValue(candidate.Id);
-            }
-
-            values.AddValue(now);
-            for (var pass = 0; pass < 2; pass++)
-            {
-                foreach (var workflowId in workflowIds)
-                {
-                    values.AddValue(workflowId);
-                }
-            }
-
-            var sql = MySqlTaskQueueSql.MarkClaimedAndSelectWorkflows(candidates.Count, workflowIds.Count, started.Count);
-            ActivityLog.AppendPositional(sql, values, started);
-            values.CommandText = sql.ToString();
-
-            var workflows = new Dictionary<Guid, ClaimedWorkflowRow>(workflowIds.Count);
-            await using (var results = await values.ExecuteReaderAsync(cancellationToken))
-            {
-                await results.ReadAsync(cancellationToken);
-                var marked = results.GetInt64(0);
-                if (marked != candidates.Count)
-                {
-                    // The candidates are locked by this transaction, so only a broken invariant gets here.
-                    throw new InvalidOperationException(
-                        $"Claimed {marked} of {candidates.Count} PENDING tasks locked in the same transaction; nothing was changed.");
-                }
-
-                await results.NextResultAsync(cancellationToken);
-                while (await results.ReadAsync(cancellationToken))
-                {
-                    var workflow = new ClaimedWorkflowRow(
-                        results.GetGuid(0), results.GetString(1), results.IsDBNull(2) ? null : results.GetString(2));
-                    workflows.Add(workflow.Id, workflow);
-                }
-
-                // The activity insert's outcome: an error there surfaces here, before the commit.
-                while (await results.NextResultAsync(cancellationToken))
-                {
-                }
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-            return [.. candidates.Select(candidate => ToClaimedTask(candidate, workflows[candidate.WorkflowInstanceId], claim))];
+            return heldConnections.RunAsync(transaction => ClaimAsync(transaction, claim, cancellationToken), cancellationToken);
         });
+
+    private static async Task<IReadOnlyList<ClaimedTask>> ClaimAsync(
+        InlineTransaction transaction, ClaimRequest claim, CancellationToken cancellationToken)
+    {
+        var connection = transaction.Connection;
+        var now = MySqlTime.ToDatabase(claim.Now);
+        var candidates = await SelectClaimCandidatesAsync(connection, transaction, now, claim.MaxTasks, cancellationToken);
+        if (candidates.Count == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return [];
+        }
+
+        // The rows are locked, so what is written below is exactly what the claim hands out: the attempt the
+        // claim's transition counts, this claim's owner and lease. Later writes are guarded by those.
+        var started = candidates.SelectMany(candidate => TaskTransitions.Claim.Log(
+            new ActivitySubject(
+                new WorkflowId(candidate.WorkflowInstanceId), new TaskId(candidate.Id), candidate.TaskName, TaskTransitions.Claim.AttemptAfter(candidate.Attempt), claim.Owner),
+            claim.Now)).ToList();
+        var workflowIds = candidates.Select(candidate => candidate.WorkflowInstanceId).Distinct().ToList();
+        await using var values = PositionalCommand.Rent(connection);
+        values.AddValue(claim.Owner);
+        values.AddValue(MySqlTime.ToDatabase(claim.LeaseExpiresAt));
+        values.AddValue(claim.Owner);
+        values.AddValue(now);
+        foreach (var candidate in candidates)
+        {
+            values.AddValue(candidate.Id);
+        }
+
+        values.AddValue(now);
+        for (var pass = 0; pass < 2; pass++)
+        {
+            foreach (var workflowId in workflowIds)
+            {
+                values.AddValue(workflowId);
+            }
+        }
+
+        var sql = MySqlTaskQueueSql.MarkClaimedAndSelectWorkflows(candidates.Count, workflowIds.Count, started.Count);
+        ActivityLog.AppendPositional(sql, values, started);
+        values.CommandText = sql.ToString();
+
+        var workflows = new Dictionary<Guid, ClaimedWorkflowRow>(workflowIds.Count);
+        await using (var results = await values.ExecuteReaderAsync(cancellationToken))
+        {
+            await results.ReadAsync(cancellationToken);
+            var marked = results.GetInt64(0);
+            if (marked != candidates.Count)
+            {
+                // The candidates are locked by this transaction, so only a broken invariant gets here.
+                throw new InvalidOperationException(
+                    $"Claimed {marked} of {candidates.Count} PENDING tasks locked in the same transaction; nothing was changed.");
+            }
+
+            await results.NextResultAsync(cancellationToken);
+            while (await results.ReadAsync(cancellationToken))
+            {
+                var workflow = new ClaimedWorkflowRow(
+                    results.GetGuid(0), results.GetString(1), results.IsDBNull(2) ? null : results.GetString(2));
+                workflows.Add(workflow.Id, workflow);
+            }
+
+            // The activity insert's outcome: an error there surfaces here, before the commit.
+            while (await results.NextResultAsync(cancellationToken))
+            {
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return [.. candidates.Select(candidate => ToClaimedTask(candidate, workflows[candidate.WorkflowInstanceId], claim))];
+    }
 
     /// <summary>
     /// Begins <paramref name="transaction"/> with <see cref="MySqlTaskQueueSql.SelectClaimCandidates"/> and reads its rows by

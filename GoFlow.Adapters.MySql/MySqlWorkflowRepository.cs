@@ -8,7 +8,10 @@ using MySqlConnector;
 
 namespace GoFlow.Adapters.MySql;
 
-internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource) : IWorkflowRepository, IWorkflowRetention
+/// <param name="dataSource">The pool every transaction but a group of starts takes its connection from.</param>
+/// <param name="heldConnections">The connections a group of starts runs on (ADR 0040).</param>
+internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource, HeldConnections heldConnections)
+    : IWorkflowRepository, IWorkflowRetention
 {
     public Task CreateManyAsync(IReadOnlyList<NewWorkflow> workflows, CancellationToken cancellationToken) =>
         MySqlAvailability.RunAsync(async () =>
@@ -55,12 +58,16 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
             ActivityLog.AddValues(values, created);
             values.CommandText = MySqlWorkflowSql.CreateMany(workflows.Count);
 
-            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            await using var transaction = new InlineTransaction(connection);
-            values.Connection = connection;
-            transaction.Begun();
-            await values.ExecuteNonQueryAsync(cancellationToken);
-            transaction.Committed();
+            await heldConnections.RunAsync(
+                async transaction =>
+                {
+                    values.Connection = transaction.Connection;
+                    transaction.Begun();
+                    await values.ExecuteNonQueryAsync(cancellationToken);
+                    transaction.Committed();
+                    return true;
+                },
+                cancellationToken);
         });
 
     public Task<WorkflowDetails?> FindAsync(WorkflowId id, CancellationToken cancellationToken) =>

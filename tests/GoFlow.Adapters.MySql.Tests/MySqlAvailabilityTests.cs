@@ -50,7 +50,9 @@ internal sealed class MySqlAvailabilityTests : MySqlDatabaseFixture
             ConnectionString = $"Server=127.0.0.1;Port={ClosedPort()};User ID=goflow;Password=goflow;Database=goflow",
         });
 
-        var call = Operations[operation](new MySqlWorkflowRepository(dataSource), new MySqlTaskQueue(dataSource));
+        await using var heldConnections = new HeldConnections(dataSource, new MySqlOptions());
+        var call = Operations[operation](
+            new MySqlWorkflowRepository(dataSource, heldConnections), new MySqlTaskQueue(dataSource, heldConnections));
 
         var thrown = Assert.ThrowsAsync<StoreUnavailableException>(async () => await call);
         Assert.That(thrown!.InnerException, Is.InstanceOf<MySqlException>());

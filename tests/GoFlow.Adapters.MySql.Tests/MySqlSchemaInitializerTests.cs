@@ -33,16 +33,17 @@ internal sealed partial class MySqlSchemaInitializerTests
     public async Task ApplyAsync_Twice_KeepsTablesAndRows()
     {
         await using var dataSource = CreateDataSource();
+        await using var heldConnections = new HeldConnections(dataSource, new MySqlOptions());
         var initializer = CreateInitializer(dataSource);
         await initializer.ApplyAsync(CancellationToken.None);
-        var workflow = await new WorkflowBuilder().CreateAsync(new MySqlWorkflowRepository(dataSource));
+        var workflow = await new WorkflowBuilder().CreateAsync(new MySqlWorkflowRepository(dataSource, heldConnections));
 
         await initializer.ApplyAsync(CancellationToken.None);
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(await TablesAsync(), Is.EqualTo(GoFlowTables));
-            Assert.That(await new MySqlWorkflowRepository(dataSource).FindAsync(workflow.Id, CancellationToken.None), Is.Not.Null);
+            Assert.That(await new MySqlWorkflowRepository(dataSource, heldConnections).FindAsync(workflow.Id, CancellationToken.None), Is.Not.Null);
         }
     }
 
@@ -86,12 +87,13 @@ internal sealed partial class MySqlSchemaInitializerTests
             """,
             new { Id = workflowId.ToString(), Now = TestTimes.Start.UtcDateTime });
         await using var dataSource = CreateDataSource();
+        await using var heldConnections = new HeldConnections(dataSource, new MySqlOptions());
         var initializer = CreateInitializer(dataSource);
 
         await initializer.ApplyAsync(CancellationToken.None);
         await initializer.ApplyAsync(CancellationToken.None);
 
-        var repository = new MySqlWorkflowRepository(dataSource);
+        var repository = new MySqlWorkflowRepository(dataSource, heldConnections);
         var created = await new WorkflowBuilder().WithMaxAttempts(5).CreateAsync(repository);
         using (Assert.EnterMultipleScope())
         {
@@ -144,12 +146,13 @@ internal sealed partial class MySqlSchemaInitializerTests
             """,
             new { Id = oldWorkflow.ToString(), Then = storedBefore.UtcDateTime });
         await using var dataSource = CreateDataSource();
+        await using var heldConnections = new HeldConnections(dataSource, new MySqlOptions());
         var initializer = CreateInitializer(dataSource);
 
         await initializer.ApplyAsync(CancellationToken.None);
         await initializer.ApplyAsync(CancellationToken.None);
 
-        var repository = new MySqlWorkflowRepository(dataSource);
+        var repository = new MySqlWorkflowRepository(dataSource, heldConnections);
         var (first, firstTask) = new WorkflowBuilder().Build();
         var (second, secondTask) = new WorkflowBuilder().Build();
         var key = new Ports.Driven.IdempotencyKey("k-1", new string('a', 64));
@@ -180,10 +183,11 @@ internal sealed partial class MySqlSchemaInitializerTests
     {
         // The schema as releases before ADR 0029 shipped it: tasks with idx_tasks_lease.
         await using var dataSource = CreateDataSource();
+        await using var heldConnections = new HeldConnections(dataSource, new MySqlOptions());
         var initializer = CreateInitializer(dataSource);
         await initializer.ApplyAsync(CancellationToken.None);
         await _database.ExecuteAsync("ALTER TABLE tasks ADD KEY idx_tasks_lease (status, lease_expires_at)");
-        var workflow = await new WorkflowBuilder().CreateAsync(new MySqlWorkflowRepository(dataSource));
+        var workflow = await new WorkflowBuilder().CreateAsync(new MySqlWorkflowRepository(dataSource, heldConnections));
 
         await initializer.ApplyAsync(CancellationToken.None);
         await initializer.ApplyAsync(CancellationToken.None);
@@ -191,7 +195,7 @@ internal sealed partial class MySqlSchemaInitializerTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(await IndexesAsync("tasks"), Is.EqualTo(new[] { "idx_tasks_claim", "PRIMARY", "uq_tasks_workflow_step" }));
-            Assert.That((await new MySqlWorkflowRepository(dataSource).FindAsync(workflow.Id, CancellationToken.None))!.Tasks,
+            Assert.That((await new MySqlWorkflowRepository(dataSource, heldConnections).FindAsync(workflow.Id, CancellationToken.None))!.Tasks,
                 Has.Count.EqualTo(1), "the task stored before the upgrade is kept");
         }
     }

@@ -13,15 +13,17 @@ namespace GoFlow.Adapters.MySql.Tests;
 internal sealed class MySqlStorageUnderTest : IStorageUnderTest
 {
     private readonly MySqlDataSource _dataSource;
+    private readonly HeldConnections _heldConnections;
 
     private MySqlStorageUnderTest(TestDatabase database)
     {
         Database = database;
         _dataSource = MySqlConnectionSettings.CreateDataSource(new MySqlOptions { ConnectionString = database.ConnectionString });
-        var repository = new MySqlWorkflowRepository(_dataSource);
+        _heldConnections = new HeldConnections(_dataSource, new MySqlOptions());
+        var repository = new MySqlWorkflowRepository(_dataSource, _heldConnections);
         Repository = repository;
         Retention = repository;
-        Queue = new MySqlTaskQueue(_dataSource);
+        Queue = new MySqlTaskQueue(_dataSource, _heldConnections);
         Statistics = new MySqlWorkflowStatistics(_dataSource);
         TaskStatistics = new MySqlTaskStatistics(_dataSource);
         Summaries = new MySqlWorkflowSummaries(_dataSource);
@@ -73,6 +75,7 @@ internal sealed class MySqlStorageUnderTest : IStorageUnderTest
 
     public async ValueTask DisposeAsync()
     {
+        await _heldConnections.DisposeAsync();
         await _dataSource.DisposeAsync();
         await Database.DisposeAsync();
     }

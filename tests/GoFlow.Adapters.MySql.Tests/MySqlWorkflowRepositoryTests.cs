@@ -34,7 +34,8 @@ internal sealed class MySqlWorkflowRepositoryTests : MySqlDatabaseFixture
         var connectionString = new MySqlConnector.MySqlConnectionStringBuilder(Database.ConnectionString) { ConnectionReset = false }.ConnectionString;
         await using var dataSource = MySqlConnectionSettings.CreateDataSource(
             new MySqlOptions { ConnectionString = connectionString, MaxOpenConnections = 1 });
-        var repository = new MySqlWorkflowRepository(dataSource);
+        await using var heldConnections = new HeldConnections(dataSource, new MySqlOptions { MaxOpenConnections = 1 });
+        var repository = new MySqlWorkflowRepository(dataSource, heldConnections);
         var builder = new WorkflowBuilder();
         var (workflow, _) = builder.Build();
         var brokenTask = WorkflowTask.Create(workflow.Id, builder.Definition.FirstStep, "not json", TestTimes.Start);
