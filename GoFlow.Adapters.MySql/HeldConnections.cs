@@ -68,7 +68,8 @@ internal sealed class HeldConnections : IAsyncDisposable, IDisposable
             keep = transaction.Ended;
             return result;
         }
-        catch (Exception exception) when (MySqlAvailability.IsConnectionFailure(exception))
+        catch (Exception exception) when (MySqlAvailability.IsConnectionFailure(exception)
+            && !MySqlAvailability.IsPacketTooLarge(exception))
         {
             // The server went away or ended this session: the other idle sessions were likely ended with it (a restart),
             // and their next users would fail one by one. The pool's reset checks each before it is used again.
@@ -89,7 +90,10 @@ internal sealed class HeldConnections : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Closes every connection kept; a connection in use when this runs is closed when its transaction ends.</summary>
+    /// <summary>
+    /// Hands every connection kept back to the pool (the data source, disposed after this by the container, closes
+    /// them); a connection in use when this runs is handed back when its transaction ends.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         foreach (var kept in StopKeeping())
@@ -129,7 +133,8 @@ internal sealed class HeldConnections : IAsyncDisposable, IDisposable
             alive = await connection.PingAsync(cancellationToken);
             return alive;
         }
-        catch (Exception exception) when (MySqlAvailability.IsConnectionFailure(exception))
+        catch (Exception exception) when (MySqlAvailability.IsConnectionFailure(exception)
+            && !MySqlAvailability.IsPacketTooLarge(exception))
         {
             return false;
         }
@@ -153,7 +158,8 @@ internal sealed class HeldConnections : IAsyncDisposable, IDisposable
     private async Task GiveBackAsync(Kept kept)
     {
         // The pool's lifetime (MySqlOptions.MaxLifetime) holds for a held connection too, counted from when it was taken:
-        // a connection older than that goes back to the pool, which closes it if its session is older still.
+        // a connection held that long goes back to the pool, which closes it if its session is older than the lifetime.
+        // A session taken near the end of its life can so last up to about twice MaxLifetime.
         var expired = _maxLifetime > TimeSpan.Zero && Stopwatch.GetElapsedTime(kept.TakenAt) > _maxLifetime;
         lock (_gate)
         {

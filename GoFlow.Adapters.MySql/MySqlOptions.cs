@@ -63,7 +63,8 @@ public sealed class MySqlOptions
     /// <summary>
     /// How long a connection may live before the pool closes it instead of reusing it (Go's <c>SetConnMaxLifetime</c>);
     /// maps to MySqlConnector's <c>ConnectionLifeTime</c>, which counts whole seconds (a fraction rounds up). A connection
-    /// the hot transactions hold is handed back to the pool once it has been held this long.
+    /// the hot transactions hold is handed back to the pool once it has been held this long, so its session can live up
+    /// to about twice this (ADR 0040).
     /// <see cref="TimeSpan.Zero"/> means no limit. Default: 5 minutes.
     /// </summary>
     public TimeSpan MaxLifetime { get; set; } = TimeSpan.FromMinutes(5);

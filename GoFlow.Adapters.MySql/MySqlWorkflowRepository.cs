@@ -65,6 +65,8 @@ internal sealed partial class MySqlWorkflowRepository(MySqlDataSource dataSource
                     transaction.Begun();
                     await values.ExecuteNonQueryAsync(cancellationToken);
                     transaction.Committed();
+                    // The connection goes back to the held set when this returns: the command no longer points at it.
+                    values.Connection = null;
                     return true;
                 },
                 cancellationToken);

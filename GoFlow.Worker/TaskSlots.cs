@@ -60,22 +60,31 @@ internal sealed class TaskSlots(int count)
     public async Task<int> TakeAsync(
         int most, int enough, TimeSpan gather, TimeProvider clock, CancellationToken cancellationToken)
     {
-        await WhenFree(1).WaitAsync(cancellationToken);
-        if (enough > 1)
+        while (true)
         {
-            // Not enough slots by the deadline is not a failure: the claim takes what is free then.
-            await WhenFree(Math.Min(enough, count))
-                .WaitAsync(gather, clock, cancellationToken)
-                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            cancellationToken.ThrowIfCancellationRequested();
-        }
+            await WhenFree(1).WaitAsync(cancellationToken);
+            if (enough > 1)
+            {
+                // Not enough slots by the deadline is not a failure: the claim takes what is free then.
+                await WhenFree(Math.Min(enough, count))
+                    .WaitAsync(gather, clock, cancellationToken)
+                    .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
 
-        lock (_gate)
-        {
-            _enoughFree = null;
-            var taken = Math.Min(count - _taken, most);
-            _taken += taken;
-            return taken;
+            lock (_gate)
+            {
+                _enoughFree = null;
+                var taken = Math.Min(count - _taken, most);
+                _taken += taken;
+                if (taken > 0)
+                {
+                    return taken;
+                }
+            }
+
+            // A step handed over took the slot back (TakeBackAsync) between the wake-up and the lock: wait again
+            // rather than claim nothing.
         }
     }
 

@@ -176,7 +176,12 @@ internal sealed partial class TaskWorker(
                 var current = next;
                 next = null;
                 using var running = runningAttempts.Add(current, _shutdownDeadline.Token);
-                await hold.TakeHandlerSlotAsync();
+                if (!_shutdownDeadline.IsCancellationRequested)
+                {
+                    // Past the deadline a release needs no handler slot: waiting for one could outlast the process.
+                    await hold.TakeHandlerSlotAsync();
+                }
+
                 if (_shutdownDeadline.IsCancellationRequested)
                 {
                     // Handed over after the shutdown deadline, when StopAsync may have released the running tasks

@@ -27,9 +27,12 @@ public interface IExecuteTask
     /// <param name="task">The claimed task to run.</param>
     /// <param name="handOver">As for <see cref="ExecuteAsync(ClaimedTask, bool, CancellationToken)"/>.</param>
     /// <param name="handlerReturned">
-    /// Called at most once, before the returned task completes, on the step's own thread; it must return at once. Not
-    /// called means the whole call counts as the handler's. The default implementation never calls it, so an
-    /// implementation of the other overload alone keeps its handler slot until its record is written.
+    /// Called at most once, before the returned task completes, on the step's own thread. The caller may run work of its
+    /// own in it before it returns (GoFlow's worker lets its claim loop run on up to the claim's first wait), so that time
+    /// counts in the step's span and duration. Not called means the whole call counts as the handler's. The default
+    /// implementation never calls it, so an implementation of the other overload alone keeps its handler slot until its
+    /// record is written; a mock set up on the other overload only answers this one with its default (a null task for
+    /// a loose Moq mock): set this one up too.
     /// </param>
     /// <param name="cancellationToken">Fires on shutdown or when the lease was lost.</param>
     Task<AttemptResult> ExecuteAsync(

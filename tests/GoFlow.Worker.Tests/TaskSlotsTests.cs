@@ -130,6 +130,23 @@ public sealed class TaskSlotsTests
     }
 
     [Test]
+    public async Task TakeAsync_AHandedOverStepTakesBackTheSlotDuringTheGather_WaitsForTheNextRatherThanTakingNone()
+    {
+        await _slots.TakeAsync(most: 4, enough: 1, Gather, _clock, CancellationToken.None);
+        _slots.TryStartRecording();
+        var take = _slots.TakeAsync(most: 4, enough: 4, Gather, _clock, CancellationToken.None);
+
+        await _slots.TakeBackAsync().WaitAsync(WorkerHarness.Deadline);
+        _clock.Advance(Gather);
+        var completedWithNoneFree = take.IsCompleted;
+        _slots.Free();
+        _clock.Advance(Gather); // the freed slot is one of the four the claim gathers for again
+
+        Assert.That(completedWithNoneFree, Is.False, "a claim of no slots would claim nothing and fail");
+        Assert.That(await take.WaitAsync(WorkerHarness.Deadline), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task WhenAllFreeAsync_ARecordWaitsAfterEverySlotIsFree_CompletesOnceItEnds()
     {
         await _slots.TakeAsync(most: 1, enough: 1, Gather, _clock, CancellationToken.None);
