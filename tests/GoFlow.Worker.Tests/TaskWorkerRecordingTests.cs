@@ -215,17 +215,7 @@ public sealed class TaskWorkerRecordingTests
             return secondHandler.Task;
         });
         _harness.OnExecute(handedOver, (_, _) => Task.FromResult(new AttemptResult(AttemptOutcome.Completed)));
-        var handedOverReleased = new TaskCompletionSource();
-        _harness.ReleaseTask.Setup(r => r.ReleaseAsync(It.IsAny<ClaimedTask>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((ClaimedTask task, CancellationToken _) =>
-            {
-                if (task == handedOver)
-                {
-                    handedOverReleased.TrySetResult();
-                }
-
-                return true;
-            });
+        var handedOverReleased = _harness.ReleaseAllWatching(handedOver);
         using var worker = _harness.CreateWorker();
         await worker.StartAsync(CancellationToken.None);
         Task stopping = Task.CompletedTask;
@@ -239,7 +229,7 @@ public sealed class TaskWorkerRecordingTests
 
             // No shutdown deadline: only the stop of claiming, while the handler holds the only slot.
             stopping = worker.StopAsync(CancellationToken.None);
-            await handedOverReleased.Task.WaitAsync(Deadline);
+            await handedOverReleased.WaitAsync(Deadline);
             secondStillRunning = !secondHandler.Task.IsCompleted;
             await WorkerHarness.UntilAsync(
                 () => _harness.RunningAttempts.Snapshot().Any(running => running.Task == handedOver), listed => !listed);
