@@ -8,7 +8,7 @@ namespace GoFlow.Adapters.Http.Tests.Hosted;
 /// <summary>
 /// Seeded mutations of real requests through the real host on the real database: ids and next_cursor values the API
 /// gave out, changed a character at a time; query parameters repeated and mangled; odd Accept, Content-Type,
-/// Content-Encoding, Idempotency-Key, Host, conditional and range headers; every method on every route. None may get a 5xx, and every error is an RFC 9457
+/// Content-Encoding, Idempotency-Key, Host, Origin, Sec-Fetch-Site, conditional and range headers; every method on every route. None may get a 5xx, and every error is an RFC 9457
 /// problem without internals. The seed is chosen as <see cref="FuzzRun"/> says.
 /// </summary>
 public sealed class RequestFuzzTests
@@ -227,6 +227,14 @@ public sealed class RequestFuzzTests
             request.Headers.TryAddWithoutValidation(
                 Pick(random, ["If-None-Match", "If-Match", "If-Modified-Since", "Range", "Accept-Charset", "Accept-Encoding", "Accept-Language"]),
                 Pick(random, ["*", "\"x\"", "W/\"x\", \"y\"", "bytes=0-1", "bytes=5-1", "iso-8859-1", "gzip;q=0, identity;q=0", "Thu, 01 Jan 1970 00:00:00 GMT", "é", ""]));
+        }
+
+        if (random.Next(6) == 0)
+        {
+            // A browser's word on where the request comes from: a change from another site is a 403 problem.
+            request.Headers.TryAddWithoutValidation(
+                Pick(random, ["Origin", "Sec-Fetch-Site"]),
+                Pick(random, ["https://evil.example", "null", "http://localhost", "cross-site", "same-origin", "same-site", "none", ""]));
         }
 
         if (random.Next(8) == 0)
