@@ -88,7 +88,8 @@ public static class HttpServiceCollectionExtensions
     /// handler and status-code pages, so that unexpected errors, unknown routes (404) and wrong methods (405) all answer
     /// as <c>application/problem+json</c>, then the limits on the request target and headers (<see cref="ApiOptions"/>:
     /// 414 or 431), then the API key check, which (when keys are configured) answers 401 to every request without a valid
-    /// key except the health checks, <c>/health</c> and below, then the refusal of a body sent to an endpoint that takes
+    /// key except the health checks, <c>/health</c> and below, then the refusal of a change a browser sends for a page of
+    /// another site (403: cross-site request forgery, ADR 0008), then the refusal of a body sent to an endpoint that takes
     /// none (<see cref="MapGroupTakingNoBody"/>: 400). Call it before mapping endpoints, and after routing has chosen the
     /// endpoint: a <c>WebApplication</c> routes first unless the application calls <c>UseRouting()</c> itself, which must
     /// then come before this call, or the body rule finds no endpoint to ask and lets every body through.
@@ -102,6 +103,7 @@ public static class HttpServiceCollectionExtensions
         app.UseStatusCodePages();
         app.UseMiddleware<RequestHeadLimits>();
         app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseMiddleware<CrossSiteWriteRefusal>();
         app.UseMiddleware<UnexpectedBodyRefusal>();
 
         return app;

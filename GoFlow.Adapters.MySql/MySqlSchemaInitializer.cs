@@ -68,21 +68,11 @@ internal sealed partial class MySqlSchemaInitializer(
     {
         foreach (var (table, column, add) in MySqlSchemaSql.AddedColumns)
         {
-            var existing = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                MySqlSchemaSql.CountColumnsNamed, new { Table = table, Column = column }, cancellationToken: cancellationToken));
-            if (existing > 0)
+            if (await ChangeUnlessDoneAsync(
+                    connection, MySqlSchemaSql.CountColumnsNamed, new { Table = table, Column = column }, donePresent: true,
+                    add, MySqlErrorCode.DuplicateFieldName, cancellationToken))
             {
-                continue;
-            }
-
-            try
-            {
-                await connection.ExecuteAsync(new CommandDefinition(add, cancellationToken: cancellationToken));
                 LogColumnAdded(logger, table, column, database);
-            }
-            catch (MySqlException exception) when (exception.ErrorCode == MySqlErrorCode.DuplicateFieldName)
-            {
-                // Another host starting at the same moment added it first.
             }
         }
     }
@@ -91,21 +81,11 @@ internal sealed partial class MySqlSchemaInitializer(
     {
         foreach (var (table, index, add) in MySqlSchemaSql.AddedIndexes)
         {
-            var existing = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                MySqlSchemaSql.CountIndexesNamed, new { Table = table, Index = index }, cancellationToken: cancellationToken));
-            if (existing > 0)
+            if (await ChangeUnlessDoneAsync(
+                    connection, MySqlSchemaSql.CountIndexesNamed, new { Table = table, Index = index }, donePresent: true,
+                    add, MySqlErrorCode.DuplicateKeyName, cancellationToken))
             {
-                continue;
-            }
-
-            try
-            {
-                await connection.ExecuteAsync(new CommandDefinition(add, cancellationToken: cancellationToken));
                 LogIndexAdded(logger, index, table, database);
-            }
-            catch (MySqlException exception) when (exception.ErrorCode == MySqlErrorCode.DuplicateKeyName)
-            {
-                // Another host starting at the same moment added it first.
             }
         }
     }
@@ -114,22 +94,46 @@ internal sealed partial class MySqlSchemaInitializer(
     {
         foreach (var (table, index, drop) in MySqlSchemaSql.DroppedIndexes)
         {
-            var existing = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                MySqlSchemaSql.CountIndexesNamed, new { Table = table, Index = index }, cancellationToken: cancellationToken));
-            if (existing == 0)
+            if (await ChangeUnlessDoneAsync(
+                    connection, MySqlSchemaSql.CountIndexesNamed, new { Table = table, Index = index }, donePresent: false,
+                    drop, MySqlErrorCode.CannotDropFieldOrKey, cancellationToken))
             {
-                continue;
-            }
-
-            try
-            {
-                await connection.ExecuteAsync(new CommandDefinition(drop, cancellationToken: cancellationToken));
                 LogIndexDropped(logger, index, table, database);
             }
-            catch (MySqlException exception) when (exception.ErrorCode == MySqlErrorCode.CannotDropFieldOrKey)
-            {
-                // Another host starting at the same moment dropped it first.
-            }
+        }
+    }
+
+    /// <summary>
+    /// Makes one schema change unless it is made already: a column or an index is added when
+    /// <paramref name="countNamed"/> finds none of its name (<paramref name="donePresent"/>), dropped when it finds one.
+    /// Hosts starting at the same moment may race to make it: the one that loses gets <paramref name="doneByAnother"/>
+    /// from the server, which means the change is made all the same.
+    /// </summary>
+    /// <returns>Whether this host made the change.</returns>
+    private static async Task<bool> ChangeUnlessDoneAsync(
+        MySqlConnection connection,
+        string countNamed,
+        object names,
+        bool donePresent,
+        string change,
+        MySqlErrorCode doneByAnother,
+        CancellationToken cancellationToken)
+    {
+        var present = await connection.ExecuteScalarAsync<long>(
+            new CommandDefinition(countNamed, names, cancellationToken: cancellationToken)) > 0;
+        if (present == donePresent)
+        {
+            return false;
+        }
+
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(change, cancellationToken: cancellationToken));
+            return true;
+        }
+        catch (MySqlException exception) when (exception.ErrorCode == doneByAnother)
+        {
+            return false;
         }
     }
 

@@ -66,19 +66,8 @@ internal static class MySqlStatisticsSql
     /// A page of summaries, through the index the list uses for the same filter (see <see cref="MySqlWorkflowSql.ListWorkflows"/>)
     /// and with the same conditions, but without current_input.
     /// </summary>
-    public static string ListSummaries(WorkflowListQuery query)
-    {
-        var index = query.Status is not null ? "idx_workflow_instances_status_created"
-            : query.WorkflowName is not null ? "idx_workflow_instances_name_created"
-            : "idx_workflow_instances_created";
-        var where = string.Join(" AND ", CommonWorkflowSql.ListConditions(query));
-        return $"""
-            SELECT {CommonWorkflowSql.SummaryColumns}
-            FROM workflow_instances FORCE INDEX ({index})
-            {(where.Length == 0 ? string.Empty : "WHERE " + where + "\n")}ORDER BY created_at DESC, id DESC
-            LIMIT @Limit
-            """;
-    }
+    public static string ListSummaries(WorkflowListQuery query) =>
+        CommonWorkflowSql.ListPage(CommonWorkflowSql.SummaryColumns, query, MySqlWorkflowSql.ListIndexHint(query));
 
     /// <inheritdoc cref="CommonWorkflowSql.FindSummaryByKey"/>
     public const string FindSummaryByKey = CommonWorkflowSql.FindSummaryByKey;

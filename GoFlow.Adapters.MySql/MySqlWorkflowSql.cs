@@ -88,23 +88,21 @@ internal static class MySqlWorkflowSql
 
     /// <summary>
     /// One page of the list, newest first: at most @Limit rows (the caller asks for one more than the page holds, to know
-    /// whether another page follows), under <see cref="CommonWorkflowSql.ListConditions"/>. Each filter combination reads
+    /// whether another page follows), under <see cref="CommonWorkflowSql.ListPage"/>'s conditions. Each filter combination reads
     /// one list index in order, with no sort, forced: left to itself the optimizer may read a status's or a name's rows
     /// from the newest on and skip those before the position, which it takes to be few, so that a late page would
     /// cost more than the first.
     /// </summary>
-    public static string ListWorkflows(WorkflowListQuery query)
+    public static string ListWorkflows(WorkflowListQuery query) =>
+        CommonWorkflowSql.ListPage(CommonWorkflowSql.WorkflowColumns, query, ListIndexHint(query));
+
+    /// <summary>The list index a page with <paramref name="query"/>'s filters reads (see <see cref="ListWorkflows"/>), forced.</summary>
+    public static string ListIndexHint(WorkflowListQuery query)
     {
         var index = query.Status is not null ? "idx_workflow_instances_status_created"
             : query.WorkflowName is not null ? "idx_workflow_instances_name_created"
             : "idx_workflow_instances_created";
-        var where = string.Join(" AND ", CommonWorkflowSql.ListConditions(query));
-        return $"""
-            SELECT {CommonWorkflowSql.WorkflowColumns}
-            FROM workflow_instances FORCE INDEX ({index})
-            {(where.Length == 0 ? string.Empty : "WHERE " + where + "\n")}ORDER BY created_at DESC, id DESC
-            LIMIT @Limit
-            """;
+        return $"FORCE INDEX ({index})";
     }
 
     // Cancel and retry start by locking every task of the workflow, in step order, with a locking read that waits for

@@ -23,17 +23,19 @@ internal sealed class PositionalCommand : IAsyncDisposable
     /// <summary>The ints below this are boxed once (<see cref="AddValue(int)"/>).</summary>
     private const int SmallInts = 64;
 
-    private static readonly Stack<PositionalCommand> Pool = new(PooledCommands);
+    private static readonly CommandPool Shared = new();
 
     private static readonly object[] BoxedSmallInts = [.. Enumerable.Range(0, SmallInts).Select(value => (object)value)];
 
+    private readonly CommandPool _pool;
     private readonly MySqlCommand _command = new();
     private readonly List<MySqlParameter> _holders = [];
     private int _used;
     private bool _rented;
 
-    private PositionalCommand()
+    private PositionalCommand(CommandPool pool)
     {
+        _pool = pool;
     }
 
     /// <summary>The statements the values are for, one <c>?</c> per value, in the order the values are added.</summary>
@@ -57,20 +59,8 @@ internal sealed class PositionalCommand : IAsyncDisposable
     public int Count => _used;
 
     /// <summary>A command on <paramref name="connection"/> in <paramref name="transaction"/> (both may be set later), with no values yet.</summary>
-    public static PositionalCommand Rent(MySqlConnection? connection = null, MySqlTransaction? transaction = null)
-    {
-        PositionalCommand? command;
-        lock (Pool)
-        {
-            Pool.TryPop(out command);
-        }
-
-        command ??= new PositionalCommand();
-        command._rented = true;
-        command._command.Connection = connection;
-        command._command.Transaction = transaction;
-        return command;
-    }
+    public static PositionalCommand Rent(MySqlConnection? connection = null, MySqlTransaction? transaction = null) =>
+        Shared.Rent(connection, transaction);
 
     /// <summary>Adds the next value, the one the next <c>?</c> of the text stands for.</summary>
     public void AddValue(object? value)
@@ -140,14 +130,45 @@ internal sealed class PositionalCommand : IAsyncDisposable
             return ValueTask.CompletedTask;
         }
 
-        lock (Pool)
+        _pool.Keep(this);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// The commands kept for reuse. Production rents from one shared by the process (<see cref="PositionalCommand.Rent"/>);
+    /// a test of the pool itself rents from one of its own, so that what it observes (the same command handed out again)
+    /// does not depend on what other tests, or a host's background work, rent from the shared one meanwhile.
+    /// </summary>
+    internal sealed class CommandPool
+    {
+        private readonly Stack<PositionalCommand> _kept = new(PooledCommands);
+
+        /// <summary>A command on <paramref name="connection"/> in <paramref name="transaction"/> (both may be set later), with no values yet.</summary>
+        public PositionalCommand Rent(MySqlConnection? connection = null, MySqlTransaction? transaction = null)
         {
-            if (Pool.Count < PooledCommands)
+            PositionalCommand? command;
+            lock (_kept)
             {
-                Pool.Push(this);
+                _kept.TryPop(out command);
             }
+
+            command ??= new PositionalCommand(this);
+            command._rented = true;
+            command._command.Connection = connection;
+            command._command.Transaction = transaction;
+            return command;
         }
 
-        return ValueTask.CompletedTask;
+        /// <summary>Keeps a command given back, cleared, unless the pool is full.</summary>
+        public void Keep(PositionalCommand command)
+        {
+            lock (_kept)
+            {
+                if (_kept.Count < PooledCommands)
+                {
+                    _kept.Push(command);
+                }
+            }
+        }
     }
 }

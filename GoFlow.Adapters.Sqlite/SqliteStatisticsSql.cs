@@ -50,16 +50,8 @@ internal static class SqliteStatisticsSql
         """;
 
     /// <summary>A page of summaries with the list's conditions (<see cref="SqliteWorkflowSql.ListWorkflows"/>), without current_input.</summary>
-    public static string ListSummaries(WorkflowListQuery query)
-    {
-        var where = string.Join(" AND ", CommonWorkflowSql.ListConditions(query));
-        return $"""
-            SELECT {CommonWorkflowSql.SummaryColumns}
-            FROM workflow_instances
-            {(where.Length == 0 ? string.Empty : "WHERE " + where + "\n")}ORDER BY created_at DESC, id DESC
-            LIMIT @Limit
-            """;
-    }
+    public static string ListSummaries(WorkflowListQuery query) =>
+        CommonWorkflowSql.ListPage(CommonWorkflowSql.SummaryColumns, query);
 
     /// <inheritdoc cref="CommonWorkflowSql.FindSummaryByKey"/>
     public const string FindSummaryByKey = CommonWorkflowSql.FindSummaryByKey;

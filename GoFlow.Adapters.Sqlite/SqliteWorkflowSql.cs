@@ -58,20 +58,12 @@ internal static class SqliteWorkflowSql
 
     /// <summary>
     /// One page of the list, newest first: at most @Limit rows (the caller asks for one more than the page holds, to know
-    /// whether another page follows), under <see cref="CommonWorkflowSql.ListConditions"/>. Every filter combination
+    /// whether another page follows), under <see cref="CommonWorkflowSql.ListPage"/>'s conditions. Every filter combination
     /// reads one of the list indexes (idx_workflow_instances_created, _status_created, _name_created) in order, with no
     /// sort.
     /// </summary>
-    public static string ListWorkflows(WorkflowListQuery query)
-    {
-        var where = string.Join(" AND ", CommonWorkflowSql.ListConditions(query));
-        return $"""
-            SELECT {CommonWorkflowSql.WorkflowColumns}
-            FROM workflow_instances
-            {(where.Length == 0 ? string.Empty : "WHERE " + where + "\n")}ORDER BY created_at DESC, id DESC
-            LIMIT @Limit
-            """;
-    }
+    public static string ListWorkflows(WorkflowListQuery query) =>
+        CommonWorkflowSql.ListPage(CommonWorkflowSql.WorkflowColumns, query);
 
     /// <summary>
     /// The workflow's PENDING or RUNNING task is cancelled, its lease cleared: a heartbeat no longer renews it and its

@@ -27,15 +27,19 @@ internal sealed class ChainHold
     public bool Recording { get; private set; }
 
     /// <summary>Before a handed-over step runs: takes a handler slot back if the chain gave its own up.</summary>
-    public Task TakeHandlerSlotAsync()
+    /// <returns>
+    /// Whether the chain holds a handler slot now; false when the worker stopped claiming before one was free, the
+    /// chain keeping its recording place (<see cref="TaskSlots.TakeBackAsync"/>).
+    /// </returns>
+    public async Task<bool> TakeHandlerSlotAsync()
     {
-        if (!Recording)
+        // Completes without a wait, and without allocating, when the chain kept its slot or one is free.
+        if (Recording && await _slots.TakeBackAsync())
         {
-            return Task.CompletedTask;
+            Recording = false;
         }
 
-        Recording = false;
-        return _slots.TakeBackAsync();
+        return !Recording;
     }
 
     /// <summary>The chain ended: frees what it holds.</summary>

@@ -19,8 +19,12 @@ namespace GoFlow.Worker;
 /// </remarks>
 internal sealed class TaskSlots(int count)
 {
+    private static readonly Task<bool> SlotTaken = Task.FromResult(true);
+    private static readonly Task<bool> NoSlot = Task.FromResult(false);
+
     private readonly Lock _gate = new();
-    private readonly Queue<TaskCompletionSource> _handedOver = new();
+    private readonly Queue<TaskCompletionSource<bool>> _handedOver = new();
+    private bool _takingBackEnded;
     private int _taken;
     private int _recording;
     private int _wanted;
@@ -105,9 +109,14 @@ internal sealed class TaskSlots(int count)
     /// <summary>
     /// A step handed over by a recorded one takes a handler slot back for its own handler: at once when one is free,
     /// else before the claim loop gets the next freed one. It keeps its recording place while it waits, so it stays
-    /// counted in what the worker holds.
+    /// counted in what the worker holds. Once the worker has stopped claiming (<see cref="EndTakingBack"/>) it waits no
+    /// more: the slots it would wait for may be held by handlers that run until the shutdown deadline, or past it.
     /// </summary>
-    public Task TakeBackAsync()
+    /// <returns>
+    /// True once the step holds a handler slot instead of its recording place; false, the step keeping its recording
+    /// place, when the worker stopped claiming before a slot was free.
+    /// </returns>
+    public Task<bool> TakeBackAsync()
     {
         lock (_gate)
         {
@@ -116,14 +125,36 @@ internal sealed class TaskSlots(int count)
                 // A free slot means no step waits for one: each freed slot goes to a waiting step first.
                 _taken++;
                 _recording--;
-                return Task.CompletedTask;
+                return SlotTaken;
+            }
+
+            if (_takingBackEnded)
+            {
+                return NoSlot;
             }
 
             // Its handler runs off the thread that frees the slot: that thread is another step's, inside its own.
-            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             _handedOver.Enqueue(waiter);
             return waiter.Task;
         }
+    }
+
+    /// <summary>
+    /// The worker stopped claiming: the steps handed over and waiting for a handler slot stop waiting (their
+    /// <see cref="TakeBackAsync"/> answers false), and so does every later one that finds no slot free.
+    /// </summary>
+    public void EndTakingBack()
+    {
+        List<TaskCompletionSource<bool>> waiting;
+        lock (_gate)
+        {
+            _takingBackEnded = true;
+            waiting = [.. _handedOver];
+            _handedOver.Clear();
+        }
+
+        waiting.ForEach(waiter => waiter.TrySetResult(false));
     }
 
     /// <returns>False, changing nothing, when the step was to take a recording place and none is free.</returns>
@@ -131,7 +162,7 @@ internal sealed class TaskSlots(int count)
     {
         TaskCompletionSource? waiter = null;
         TaskCompletionSource? allFree = null;
-        List<TaskCompletionSource>? handedOver = null;
+        List<TaskCompletionSource<bool>>? handedOver = null;
         lock (_gate)
         {
             if (toRecording && _recording == count)
@@ -160,7 +191,7 @@ internal sealed class TaskSlots(int count)
             }
         }
 
-        handedOver?.ForEach(next => next.TrySetResult());
+        handedOver?.ForEach(next => next.TrySetResult(true));
         waiter?.TrySetResult();
         allFree?.TrySetResult();
         return true;

@@ -107,6 +107,9 @@ internal sealed partial class TaskWorker(
             }
         }
 
+        // A step handed over and waiting for a handler slot is released rather than left waiting for one.
+        _slots.EndTakingBack();
+
         // Every slot and recording place free means every task ended; StopAsync's deadline cancels the ones that take too long.
         await _slots.WhenAllFreeAsync();
         LogStopped(_options.WorkerId);
@@ -176,10 +179,14 @@ internal sealed partial class TaskWorker(
                 var current = next;
                 next = null;
                 using var running = runningAttempts.Add(current, _shutdownDeadline.Token);
-                if (!_shutdownDeadline.IsCancellationRequested)
+                // Past the deadline a release needs no handler slot: waiting for one could outlast the process.
+                if (!_shutdownDeadline.IsCancellationRequested && !await hold.TakeHandlerSlotAsync())
                 {
-                    // Past the deadline a release needs no handler slot: waiting for one could outlast the process.
-                    await hold.TakeHandlerSlotAsync();
+                    // The worker stopped claiming while the step waited for a handler slot, which handlers running on
+                    // to the deadline (or ignoring it) could hold: the step has not started, so it is handed back to
+                    // PENDING for any worker now, as a step a stopping worker does not ask to be handed (ADR 0041).
+                    await ReleaseAsync(current);
+                    break;
                 }
 
                 if (_shutdownDeadline.IsCancellationRequested)

@@ -104,6 +104,15 @@ internal static class StartWorkflowRequestReader
                 $"{Describe(request.ContentType)}."));
         }
 
+        if (!IsIdentityCoded(request))
+        {
+            // No decoder is in the pipeline: a compressed body would be parsed as its compressed bytes, and a body
+            // labelled compressed that is not would be taken as sent. RFC 9110 section 15.5.16: 415.
+            return (null, new StartRequestOutcome.UnsupportedMediaType(
+                "The request body must be sent without a content coding (no Content-Encoding, or identity); GoFlow " +
+                "decodes none. Nothing was changed."));
+        }
+
         ReadOnlyMemory<byte>? body;
         try
         {
@@ -203,6 +212,23 @@ internal static class StartWorkflowRequestReader
     /// <c>+json</c> suffix, which means a different format such as a merge patch), with at most one <c>charset</c>,
     /// quoted or not (RFC 9110 gives both the same meaning), naming UTF-8.
     /// </summary>
+    /// <summary>Whether every coding the request's Content-Encoding names (none, most often) is identity.</summary>
+    private static bool IsIdentityCoded(HttpRequest request)
+    {
+        foreach (var value in request.Headers.ContentEncoding)
+        {
+            foreach (var coding in (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!coding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
     private static bool IsUtf8Json(string? contentType)
     {
         if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
@@ -257,7 +283,7 @@ internal abstract record StartRequestOutcome
 
     public sealed record Command(StartWorkflowCommand Value) : StartRequestOutcome;
 
-    /// <summary>The body is not declared as (UTF-8) JSON.</summary>
+    /// <summary>The body is not declared as (UTF-8) JSON, or is declared in a content coding (Content-Encoding) GoFlow does not decode.</summary>
     public sealed record UnsupportedMediaType(string Detail) : StartRequestOutcome;
 
     /// <summary>The body is larger than <see cref="ApiOptions.MaxRequestBodyBytes"/>.</summary>

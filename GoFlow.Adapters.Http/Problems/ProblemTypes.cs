@@ -19,6 +19,7 @@ internal static class ProblemTypes
     {
         [StatusCodes.Status400BadRequest] = Rfc9110 + "15.5.1",
         [StatusCodes.Status401Unauthorized] = Rfc9110 + "15.5.2",
+        [StatusCodes.Status403Forbidden] = Rfc9110 + "15.5.4",
         [StatusCodes.Status404NotFound] = Rfc9110 + "15.5.5",
         [StatusCodes.Status405MethodNotAllowed] = Rfc9110 + "15.5.6",
         [StatusCodes.Status408RequestTimeout] = Rfc9110 + "15.5.9",

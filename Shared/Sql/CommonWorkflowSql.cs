@@ -73,14 +73,32 @@ internal static class CommonWorkflowSql
         """;
 
     /// <summary>
-    /// The conditions of a list page or a summaries page, ANDed by the caller: the filters that are set, and, for a page
+    /// One page of workflows, newest first: <paramref name="columns"/> (<see cref="WorkflowColumns"/> for the list,
+    /// <see cref="SummaryColumns"/> for the dashboard's summaries) of at most @Limit rows (the caller asks for one more than
+    /// the page holds, to know whether another page follows), under <see cref="ListConditions"/>. The list and the
+    /// summaries are the same page of the same rows: a store's index hint (<paramref name="indexHint"/>, MySQL's
+    /// <c>FORCE INDEX</c>) is the only thing a store adds.
+    /// </summary>
+    public static string ListPage(string columns, WorkflowListQuery query, string indexHint = "")
+    {
+        var where = string.Join(" AND ", ListConditions(query));
+        return $"""
+            SELECT {columns}
+            FROM workflow_instances{(indexHint.Length == 0 ? string.Empty : " " + indexHint)}
+            {(where.Length == 0 ? string.Empty : "WHERE " + where + "\n")}ORDER BY created_at DESC, id DESC
+            LIMIT @Limit
+            """;
+    }
+
+    /// <summary>
+    /// The conditions of a list page or a summaries page, ANDed: the filters that are set, and, for a page
     /// after the first, only the rows after the last one read: <c>created_at &lt;= @AfterCreatedAt</c>, a bound the index
     /// is searched from, narrowed by the tie-break on id, together the same as
     /// <c>(created_at, id) &lt; (@AfterCreatedAt, @AfterId)</c>. Of that bound and created_before, only the tighter is
     /// written: the other follows from it, and SQLite searches from one upper bound, not necessarily the tighter, so it
     /// would otherwise read the rows between them on every page.
     /// </summary>
-    public static IEnumerable<string> ListConditions(WorkflowListQuery query)
+    private static IEnumerable<string> ListConditions(WorkflowListQuery query)
     {
         if (query.Status is not null)
         {

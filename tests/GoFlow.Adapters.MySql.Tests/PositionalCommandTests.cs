@@ -6,17 +6,20 @@ namespace GoFlow.Adapters.MySql.Tests;
 /// <summary>
 /// A pooled command comes back empty: a value, a text, a connection or a transaction left over from its last use would
 /// be bound to the next statement, or keep a payload alive in the pool. Observed as a user of the pool sees it: what the
-/// next use runs on the real server, and what the pool still keeps alive once a use has returned.
+/// next use runs on the real server, and what the pool still keeps alive once a use has returned. Each test rents from a
+/// pool of its own: what another test, or a host's background work, rents from the process's shared pool meanwhile
+/// cannot take the command a test expects back, whatever runs in parallel.
 /// </summary>
 internal sealed class PositionalCommandTests : MySqlDatabaseFixture
 {
     [Test]
     public async Task Rent_AfterAUseWithMoreValues_RunsOnlyTheNewValues()
     {
-        var first = await UseInATransactionAsync("x", 1L, null);
+        var pool = new PositionalCommand.CommandPool();
+        var first = await UseInATransactionAsync(pool, "x", 1L, null);
 
         await using var connection = await OpenAsync();
-        await using var second = PositionalCommand.Rent(connection);
+        await using var second = pool.Rent(connection);
         Assert.That(second, Is.SameAs(first), "the pool hands the same command out again");
         second.CommandText = "SELECT ?, ?";
         second.AddValue("y");
@@ -35,9 +38,10 @@ internal sealed class PositionalCommandTests : MySqlDatabaseFixture
     [Test]
     public async Task Rent_WithoutAConnectionAfterAUseOnOne_HasNoText()
     {
-        var first = await UseInATransactionAsync("x");
+        var pool = new PositionalCommand.CommandPool();
+        var first = await UseInATransactionAsync(pool, "x");
 
-        await using var second = PositionalCommand.Rent();
+        await using var second = pool.Rent();
 
         Assert.Multiple(() =>
         {
@@ -49,7 +53,8 @@ internal sealed class PositionalCommandTests : MySqlDatabaseFixture
     [Test]
     public void DisposeAsync_AfterAUse_KeepsNoPayloadConnectionOrTransaction()
     {
-        var used = UseAndGiveBack(Database.ConnectionString);
+        var pool = new PositionalCommand.CommandPool();
+        var used = UseAndGiveBack(pool, Database.ConnectionString);
 
         // What the pool holds on to between uses is what a full collection cannot free: the use ran in a method of its
         // own that has returned, so nothing but the pooled command can still reach the payload, the connection or the
@@ -71,12 +76,13 @@ internal sealed class PositionalCommandTests : MySqlDatabaseFixture
     [Test]
     public async Task DisposeAsync_Twice_GivesTheCommandBackOnce()
     {
-        var command = PositionalCommand.Rent();
+        var pool = new PositionalCommand.CommandPool();
+        var command = pool.Rent();
         await command.DisposeAsync();
         await command.DisposeAsync();
 
-        await using var first = PositionalCommand.Rent();
-        await using var second = PositionalCommand.Rent();
+        await using var first = pool.Rent();
+        await using var second = pool.Rent();
 
         Assert.That(second, Is.Not.SameAs(first));
     }
@@ -84,8 +90,9 @@ internal sealed class PositionalCommandTests : MySqlDatabaseFixture
     [Test]
     public async Task AddValue_ANullOrASmallOrLargeInt_SendsItAsItIs()
     {
+        var pool = new PositionalCommand.CommandPool();
         await using var connection = await OpenAsync();
-        await using var command = PositionalCommand.Rent(connection);
+        await using var command = pool.Rent(connection);
         command.CommandText = "SELECT ?, ?, ?";
         command.AddValue(null);
         command.AddValue(3);
@@ -105,11 +112,12 @@ internal sealed class PositionalCommandTests : MySqlDatabaseFixture
     /// Runs <c>SELECT ?, ...</c> with <paramref name="values"/> in a driver's transaction, commits it and gives the
     /// command back: the use a leftover would come from.
     /// </summary>
-    private async Task<PositionalCommand> UseInATransactionAsync(params object?[] values)
+    private async Task<PositionalCommand> UseInATransactionAsync(
+        PositionalCommand.CommandPool pool, params object?[] values)
     {
         await using var connection = await OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var command = PositionalCommand.Rent(connection, transaction);
+        var command = pool.Rent(connection, transaction);
         command.CommandText = "SELECT " + string.Join(", ", values.Select(_ => "?"));
         foreach (var value in values)
         {
@@ -140,13 +148,13 @@ internal sealed class PositionalCommandTests : MySqlDatabaseFixture
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static (PositionalCommand Command, WeakReference Payload, WeakReference Connection, WeakReference Transaction)
-        UseAndGiveBack(string connectionString)
+        UseAndGiveBack(PositionalCommand.CommandPool pool, string connectionString)
     {
         var payload = new string('p', 64);
         using var connection = new MySqlConnection(connectionString);
         connection.Open();
         using var transaction = connection.BeginTransaction();
-        var command = PositionalCommand.Rent(connection, transaction);
+        var command = pool.Rent(connection, transaction);
         command.CommandText = "SELECT ?";
         command.AddValue(payload);
         using (var reader = command.ExecuteReaderAsync(CancellationToken.None).GetAwaiter().GetResult())

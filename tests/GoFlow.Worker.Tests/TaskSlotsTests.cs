@@ -147,6 +147,51 @@ public sealed class TaskSlotsTests
     }
 
     [Test]
+    public async Task EndTakingBack_AHandedOverStepWaitsForASlot_EndsItsWaitWithoutASlotAndKeepsItsRecordingPlace()
+    {
+        await _slots.TakeAsync(most: 4, enough: 1, Gather, _clock, CancellationToken.None);
+        _slots.TryStartRecording();
+        await _slots.TakeAsync(most: 4, enough: 1, Gather, _clock, CancellationToken.None);
+        var handedOver = _slots.TakeBackAsync();
+        var waitedAtFirst = !handedOver.IsCompleted;
+
+        _slots.EndTakingBack();
+
+        Assert.That(waitedAtFirst, Is.True, "every slot was taken");
+        Assert.That(await handedOver.WaitAsync(WorkerHarness.Deadline), Is.False, "no slot was taken");
+        Assert.That((_slots.InUse, _slots.Held), Is.EqualTo((4, 5)), "the step keeps its recording place");
+        _slots.Free();
+        Assert.That((_slots.InUse, _slots.Held), Is.EqualTo((3, 4)), "the freed slot went to no one");
+        _slots.EndRecording();
+        Assert.That(_slots.Held, Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task TakeBackAsync_AfterEndTakingBackWithEverySlotTaken_AnswersFalseAtOnce()
+    {
+        await _slots.TakeAsync(most: 4, enough: 1, Gather, _clock, CancellationToken.None);
+        _slots.TryStartRecording();
+        await _slots.TakeAsync(most: 4, enough: 1, Gather, _clock, CancellationToken.None);
+        _slots.EndTakingBack();
+
+        var handedOver = _slots.TakeBackAsync();
+
+        Assert.That(handedOver.IsCompletedSuccessfully, Is.True, "nothing is waited for once the worker stopped claiming");
+        Assert.That(await handedOver, Is.False);
+    }
+
+    [Test]
+    public async Task TakeBackAsync_AfterEndTakingBackWithASlotFree_TakesIt()
+    {
+        await _slots.TakeAsync(most: 1, enough: 1, Gather, _clock, CancellationToken.None);
+        _slots.TryStartRecording();
+        _slots.EndTakingBack();
+
+        Assert.That(await _slots.TakeBackAsync(), Is.True);
+        Assert.That((_slots.InUse, _slots.Held), Is.EqualTo((1, 1)));
+    }
+
+    [Test]
     public async Task WhenAllFreeAsync_ARecordWaitsAfterEverySlotIsFree_CompletesOnceItEnds()
     {
         await _slots.TakeAsync(most: 1, enough: 1, Gather, _clock, CancellationToken.None);

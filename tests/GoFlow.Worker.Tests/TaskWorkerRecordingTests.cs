@@ -193,6 +193,60 @@ public sealed class TaskWorkerRecordingTests
         _harness.VerifyNeverExecuted(neverClaimed);
     }
 
+    [Test]
+    public async Task StopAsync_AHandedOverStepWaitsForASlotAHandlerHolds_ReleasesTheStepWithoutWaitingForTheHandler()
+    {
+        _harness.Options.MaxConcurrency = 1;
+        var tasks = WorkerHarness.Tasks(3);
+        var (first, second, handedOver) = (tasks[0], tasks[1], tasks[2]);
+        _harness.ClaimReturns([first, second]);
+        var firstRecord = new TaskCompletionSource<AttemptResult>();
+        _harness.OnExecute(first, (handlerReturned, _) =>
+        {
+            handlerReturned();
+            return firstRecord.Task;
+        });
+        var secondRunning = new TaskCompletionSource();
+        var secondHandler = new TaskCompletionSource<AttemptResult>();
+        _harness.OnExecute(second, (_, _) =>
+        {
+            // A handler that ignores its cancellation token and runs on: the stop must not wait for its slot.
+            secondRunning.TrySetResult();
+            return secondHandler.Task;
+        });
+        _harness.OnExecute(handedOver, (_, _) => Task.FromResult(new AttemptResult(AttemptOutcome.Completed)));
+        var handedOverReleased = _harness.ReleaseAllWatching(handedOver);
+        using var worker = _harness.CreateWorker();
+        await worker.StartAsync(CancellationToken.None);
+        Task stopping = Task.CompletedTask;
+        bool secondStillRunning;
+        try
+        {
+            await secondRunning.Task.WaitAsync(Deadline);
+            firstRecord.SetResult(new AttemptResult(AttemptOutcome.Completed, handedOver));
+            await WorkerHarness.UntilAsync(
+                () => _harness.RunningAttempts.Snapshot().Any(running => running.Task == handedOver), listed => listed);
+
+            // No shutdown deadline: only the stop of claiming, while the handler holds the only slot.
+            stopping = worker.StopAsync(CancellationToken.None);
+            await handedOverReleased.WaitAsync(Deadline);
+            secondStillRunning = !secondHandler.Task.IsCompleted;
+            await WorkerHarness.UntilAsync(
+                () => _harness.RunningAttempts.Snapshot().Any(running => running.Task == handedOver), listed => !listed);
+        }
+        finally
+        {
+            firstRecord.TrySetResult(new AttemptResult(AttemptOutcome.Completed));
+            secondHandler.TrySetResult(new AttemptResult(AttemptOutcome.Completed));
+        }
+
+        await stopping.WaitAsync(Deadline);
+
+        Assert.That(secondStillRunning, Is.True, "the step was released while the handler still held the slot");
+        _harness.VerifyNeverExecuted(handedOver);
+        Assert.That(_harness.RunningAttempts.IsEmpty, Is.True);
+    }
+
     /// <summary>Completes as <paramref name="condition"/> does, within the deadline, after running <paramref name="then"/> either way.</summary>
     private static async Task ThenAsync(Task condition, Action then)
     {

@@ -141,24 +141,14 @@ public sealed class TaskWorkerShutdownTests
             await finish.Task;
             return new AttemptResult(AttemptOutcome.Completed, handedOver);
         });
-        var handedOverReleased = new TaskCompletionSource();
-        _harness.ReleaseTask.Setup(r => r.ReleaseAsync(It.IsAny<ClaimedTask>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((ClaimedTask task, CancellationToken _) =>
-            {
-                if (task == handedOver)
-                {
-                    handedOverReleased.TrySetResult();
-                }
-
-                return true;
-            });
+        var handedOverReleased = _harness.ReleaseAllWatching(handedOver);
         using var worker = _harness.CreateWorker();
         await worker.StartAsync(CancellationToken.None);
         await started.Task.WaitAsync(Deadline);
 
         await StopPastTheDeadlineAsync(worker);
         finish.SetResult();
-        await handedOverReleased.Task.WaitAsync(Deadline);
+        await handedOverReleased.WaitAsync(Deadline);
 
         _harness.VerifyNeverExecuted(handedOver);
     }

@@ -159,6 +159,23 @@ internal sealed class WorkerHarness
             });
     }
 
+    /// <summary>Releases every task asked to be released; the answer completes once <paramref name="watched"/> is.</summary>
+    public Task ReleaseAllWatching(ClaimedTask watched)
+    {
+        var released = new TaskCompletionSource();
+        ReleaseTask.Setup(r => r.ReleaseAsync(It.IsAny<ClaimedTask>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((ClaimedTask task, CancellationToken _) =>
+            {
+                if (task == watched)
+                {
+                    released.TrySetResult();
+                }
+
+                return true;
+            });
+        return released.Task;
+    }
+
     /// <summary>Renews every lease asked for, handing each command to <paramref name="renewed"/> first.</summary>
     public void RenewAll(Action<RenewLeasesCommand> renewed) =>
         RenewLeases.Setup(r => r.RenewAsync(It.IsAny<RenewLeasesCommand>(), It.IsAny<CancellationToken>()))

@@ -153,6 +153,34 @@ public sealed class RefusedRequestTests
         await HttpJson.ReadProblemAsync(response, 415);
     }
 
+    [TestCase("gzip")]
+    [TestCase("br")]
+    [TestCase("identity, gzip")]
+    public async Task PostWorkflows_BodyInAContentCoding_Answers415AndStartsNothing(string contentEncoding)
+    {
+        // A valid start, labelled compressed: read as sent it would start a workflow; GoFlow decodes no coding.
+        var content = HttpJson.Body("""{"workflow_name": "OrderProcess"}""");
+        content.Headers.TryAddWithoutValidation("Content-Encoding", contentEncoding);
+
+        using var response = await _api.Client.PostAsync("/workflows", content);
+
+        var detail = (await HttpJson.ReadProblemAsync(response, 415))["detail"]!.GetValue<string>();
+        Assert.That(detail, Does.Contain("Content-Encoding"));
+    }
+
+    [Test]
+    public async Task PostWorkflows_BodyInTheIdentityCoding_IsReadAsSent()
+    {
+        // Refused on purpose: an unknown name, so this fixture's database stays empty; the answer shows the body was read.
+        var content = HttpJson.Body("""{"workflow_name": "ShipParcel"}""");
+        content.Headers.ContentEncoding.Add("identity");
+
+        using var response = await _api.Client.PostAsync("/workflows", content);
+
+        var problem = await HttpJson.ReadProblemAsync(response, 400);
+        Assert.That(problem["errors"]?["workflow_name"]?[0]?.GetValue<string>(), Does.Contain("ShipParcel"));
+    }
+
     [Test]
     public async Task PostWorkflows_KilobytesOfContentType_Answers415QuotingOnlyItsStart()
     {

@@ -8,7 +8,7 @@ namespace GoFlow.Adapters.Http.Tests.Hosted;
 /// <summary>
 /// Seeded mutations of real requests through the real host on the real database: ids and next_cursor values the API
 /// gave out, changed a character at a time; query parameters repeated and mangled; odd Accept, Content-Type,
-/// Idempotency-Key and Host headers; every method on every route. None may get a 5xx, and every error is an RFC 9457
+/// Content-Encoding, Idempotency-Key, Host, Origin, Sec-Fetch-Site, conditional and range headers; every method on every route. None may get a 5xx, and every error is an RFC 9457
 /// problem without internals. The seed is chosen as <see cref="FuzzRun"/> says.
 /// </summary>
 public sealed class RequestFuzzTests
@@ -160,7 +160,17 @@ public sealed class RequestFuzzTests
         AddHeaders(random, request);
         request.Content = new ByteArrayContent(SignalBodies[random.Next(SignalBodies.Length)]);
         request.Content.Headers.TryAddWithoutValidation("Content-Type", random.Next(4) == 0 ? Pick(random, ContentTypes) : "application/json");
+        AddContentEncoding(random, request.Content);
         return request;
+    }
+
+    /// <summary>Now and then a Content-Encoding: GoFlow decodes none, so any but identity is a 415.</summary>
+    private static void AddContentEncoding(Random random, HttpContent content)
+    {
+        if (random.Next(6) == 0)
+        {
+            content.Headers.TryAddWithoutValidation("Content-Encoding", Pick(random, ["gzip", "identity", "br, gzip", "IDENTITY", "", "x-garbage"]));
+        }
     }
 
     /// <summary>A few list parameters, valid or not, some of them repeated.</summary>
@@ -208,6 +218,23 @@ public sealed class RequestFuzzTests
         {
             request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(Pick(random, ["{}", "", "{\"workflow_name\":\"OrderProcess\"}", "[", "null"])));
             request.Content.Headers.TryAddWithoutValidation("Content-Type", Pick(random, ContentTypes));
+            AddContentEncoding(random, request.Content);
+        }
+
+        if (random.Next(6) == 0)
+        {
+            // Conditional, range and negotiation headers GoFlow does not act on: they must change no answer into an error.
+            request.Headers.TryAddWithoutValidation(
+                Pick(random, ["If-None-Match", "If-Match", "If-Modified-Since", "Range", "Accept-Charset", "Accept-Encoding", "Accept-Language"]),
+                Pick(random, ["*", "\"x\"", "W/\"x\", \"y\"", "bytes=0-1", "bytes=5-1", "iso-8859-1", "gzip;q=0, identity;q=0", "Thu, 01 Jan 1970 00:00:00 GMT", "é", ""]));
+        }
+
+        if (random.Next(6) == 0)
+        {
+            // A browser's word on where the request comes from: a change from another site is a 403 problem.
+            request.Headers.TryAddWithoutValidation(
+                Pick(random, ["Origin", "Sec-Fetch-Site"]),
+                Pick(random, ["https://evil.example", "null", "http://localhost", "cross-site", "same-origin", "same-site", "none", ""]));
         }
 
         if (random.Next(8) == 0)

@@ -166,6 +166,10 @@ public sealed class SignalEndToEndTests(Store kind)
         await HttpJson.ReadProblemAsync(otherName, 404);
         using var notAnObject = await _host.Client.PostAsync($"/workflows/{id}/signals/approved", HttpJson.Body("[1]"));
         await HttpJson.ReadProblemAsync(notAnObject, 400);
+        var compressed = HttpJson.Body("""{"ok": true}""");
+        compressed.Headers.ContentEncoding.Add("gzip");
+        using var inAContentCoding = await _host.Client.PostAsync($"/workflows/{id}/signals/approved", compressed);
+        await HttpJson.ReadProblemAsync(inAContentCoding, 415);
         Assert.That(await CountRowsAsync(), Is.EqualTo(rows), "no refusal stored anything");
     }
 
