@@ -54,7 +54,9 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton<ConfiguredSchedules>();
 
         services.AddSingleton<IValidator<StartWorkflowCommand>, StartWorkflowCommandValidator>();
-        services.AddScoped<IStartWorkflow, StartWorkflow>();
+        // Holds only singletons and nothing to dispose: transient spares each start's scope the cache of its scoped
+        // services (docs/benchmarks.md, issue 16, round ten).
+        services.AddTransient<IStartWorkflow, StartWorkflow>();
         services.AddScoped<IDeliverSignal, DeliverSignal>();
         services.AddScoped<IGetWorkflow, GetWorkflow>();
         services.AddScoped<IGetWorkflowActivity, GetWorkflowActivity>();
