@@ -29,7 +29,7 @@ internal sealed class HeldConnectionsTests : MySqlDatabaseFixture
             (SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'COM_COMMIT'));
         """;
 
-    /// <summary>The session's id, its transactions' isolation, and the SET statements it ran (in place of the commits).</summary>
+    /// <summary>The session's id, its transactions' isolation, and the SET statements it ran.</summary>
     private const string IsolationProbe = """
         SELECT CONCAT_WS(':', CONNECTION_ID(), @@SESSION.tx_isolation,
             (SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'COM_SET_OPTION'));
@@ -48,20 +48,16 @@ internal sealed class HeldConnectionsTests : MySqlDatabaseFixture
     public async Task HotTransactions_OneAfterAnother_RunOnTheSameSessionWithoutItBeingReset()
     {
         await using var held = new HeldConnections(_dataSource, new MySqlOptions());
-        var repository = new MySqlWorkflowRepository(_dataSource, held);
-        var queue = new MySqlTaskQueue(_dataSource, held);
         var before = await ProbeAsync(held, MarkTheSession + SessionProbe);
 
-        await new WorkflowBuilder().Named("Single").WithTasks("Only").CreateAsync(repository);
-        var claimed = await queue.ClaimAsync(new ClaimBuilder().Build(), CancellationToken.None);
-        await queue.CompleteAsync([new TaskCompletion(claimed[0], "{}", Advance: null)], Now, CancellationToken.None);
+        await StartClaimAndCompleteAsync(held);
         var after = await ProbeAsync(held, SessionProbe);
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(after.Id, Is.EqualTo(before.Id), "the same session");
             Assert.That(after.Probe, Is.EqualTo("kept"), "no reset put the session's variable back");
-            Assert.That(after.Commits - before.Commits, Is.EqualTo(3), "the start, the claim and the completion committed on it");
+            Assert.That(after.Counted - before.Counted, Is.EqualTo(3), "the start, the claim and the completion committed on it");
         }
     }
 
@@ -69,20 +65,16 @@ internal sealed class HeldConnectionsTests : MySqlDatabaseFixture
     public async Task HotTransactions_OnAHeldSession_RunReadCommittedWithNoSetStatementEach()
     {
         await using var held = new HeldConnections(_dataSource, new MySqlOptions());
-        var repository = new MySqlWorkflowRepository(_dataSource, held);
-        var queue = new MySqlTaskQueue(_dataSource, held);
         var before = await ProbeAsync(held, IsolationProbe);
 
-        await new WorkflowBuilder().Named("Single").WithTasks("Only").CreateAsync(repository);
-        var claimed = await queue.ClaimAsync(new ClaimBuilder().Build(), CancellationToken.None);
-        await queue.CompleteAsync([new TaskCompletion(claimed[0], "{}", Advance: null)], Now, CancellationToken.None);
+        await StartClaimAndCompleteAsync(held);
         var after = await ProbeAsync(held, IsolationProbe);
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(after.Id, Is.EqualTo(before.Id), "the same session");
             Assert.That(after.Probe, Is.EqualTo("READ-COMMITTED"), "the session's isolation, which its transactions take");
-            Assert.That(after.Commits - before.Commits, Is.Zero, "SET statements sent by the start, the claim and the completion");
+            Assert.That(after.Counted - before.Counted, Is.Zero, "SET statements sent by the start, the claim and the completion");
         }
     }
 
@@ -218,6 +210,15 @@ internal sealed class HeldConnectionsTests : MySqlDatabaseFixture
         GC.KeepAlive(held);
     }
 
+    /// <summary>The three hot transactions, one after another, on <paramref name="held"/>: a start, its claim, its completion.</summary>
+    private async Task StartClaimAndCompleteAsync(HeldConnections held)
+    {
+        var queue = new MySqlTaskQueue(_dataSource, held);
+        await new WorkflowBuilder().Named("Single").WithTasks("Only").CreateAsync(new MySqlWorkflowRepository(_dataSource, held));
+        var claimed = await queue.ClaimAsync(new ClaimBuilder().Build(), CancellationToken.None);
+        await queue.CompleteAsync([new TaskCompletion(claimed[0], "{}", Advance: null)], Now, CancellationToken.None);
+    }
+
     /// <summary>
     /// Runs <paramref name="statements"/> (ending with <see cref="SessionProbe"/>) in a transaction on a held connection,
     /// then <paramref name="beforeTheEnd"/>, then rolls back.
@@ -281,5 +282,6 @@ internal sealed class HeldConnectionsTests : MySqlDatabaseFixture
         await Database.QueryAsync<long>(
             "SELECT ID FROM information_schema.PROCESSLIST WHERE ID IN @Sessions", new { Sessions = sessions });
 
-    private sealed record Session(long Id, string Probe, long Commits);
+    /// <summary>What a probe read: the session, its marker or isolation, and the count it reads (commits or SETs).</summary>
+    private sealed record Session(long Id, string Probe, long Counted);
 }
