@@ -4,9 +4,10 @@ using MySqlConnector;
 namespace GoFlow.Adapters.MySql;
 
 /// <summary>
-/// A READ COMMITTED transaction (on a session set up by <see cref="SetSessionIsolationAsync"/>) whose begin travels at the head of its first command and whose commit at the tail of
-/// its last, instead of a round trip each (ADR 0034). The driver's own transaction costs two round trips more per
-/// transaction; a group of starts then takes one round trip in all instead of three.
+/// A READ COMMITTED transaction (its session set up once by <see cref="SetSessionIsolationAsync"/>) whose begin travels
+/// at the head of its first command and whose commit at the tail of its last, instead of a round trip each (ADR 0034).
+/// The driver's own transaction costs two round trips more per transaction; a group of starts then takes one round trip
+/// in all instead of three.
 /// </summary>
 /// <remarks>
 /// The server runs a command's statements in order and stops at the first that fails, so a commit at the tail runs only
