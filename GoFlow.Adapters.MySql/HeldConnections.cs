@@ -121,7 +121,18 @@ internal sealed class HeldConnections : IAsyncDisposable, IDisposable
             }
         }
 
-        return new Kept(await _dataSource.OpenConnectionAsync(cancellationToken), Stopwatch.GetTimestamp());
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await InlineTransaction.SetSessionIsolationAsync(connection, cancellationToken);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+
+        return new Kept(connection, Stopwatch.GetTimestamp());
     }
 
     /// <summary>Pings <paramref name="connection"/>, and disposes it unless it answered (a cancelled ping included).</summary>

@@ -29,6 +29,12 @@ internal sealed class HeldConnectionsTests : MySqlDatabaseFixture
             (SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'COM_COMMIT'));
         """;
 
+    /// <summary>The session's id, its transactions' isolation, and the SET statements it ran.</summary>
+    private const string IsolationProbe = """
+        SELECT CONCAT_WS(':', CONNECTION_ID(), @@SESSION.tx_isolation,
+            (SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'COM_SET_OPTION'));
+        """;
+
     private MySqlDataSource _dataSource = null!;
 
     [SetUp]
@@ -42,20 +48,56 @@ internal sealed class HeldConnectionsTests : MySqlDatabaseFixture
     public async Task HotTransactions_OneAfterAnother_RunOnTheSameSessionWithoutItBeingReset()
     {
         await using var held = new HeldConnections(_dataSource, new MySqlOptions());
-        var repository = new MySqlWorkflowRepository(_dataSource, held);
-        var queue = new MySqlTaskQueue(_dataSource, held);
         var before = await ProbeAsync(held, MarkTheSession + SessionProbe);
 
-        await new WorkflowBuilder().Named("Single").WithTasks("Only").CreateAsync(repository);
-        var claimed = await queue.ClaimAsync(new ClaimBuilder().Build(), CancellationToken.None);
-        await queue.CompleteAsync([new TaskCompletion(claimed[0], "{}", Advance: null)], Now, CancellationToken.None);
+        await StartClaimAndCompleteAsync(held);
         var after = await ProbeAsync(held, SessionProbe);
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(after.Id, Is.EqualTo(before.Id), "the same session");
             Assert.That(after.Probe, Is.EqualTo("kept"), "no reset put the session's variable back");
-            Assert.That(after.Commits - before.Commits, Is.EqualTo(3), "the start, the claim and the completion committed on it");
+            Assert.That(after.Counted - before.Counted, Is.EqualTo(3), "the start, the claim and the completion committed on it");
+        }
+    }
+
+    [Test]
+    public async Task HotTransactions_OnAHeldSession_RunReadCommittedWithNoSetStatementEach()
+    {
+        await using var held = new HeldConnections(_dataSource, new MySqlOptions());
+        var before = await ProbeAsync(held, IsolationProbe);
+
+        await StartClaimAndCompleteAsync(held);
+        var after = await ProbeAsync(held, IsolationProbe);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(after.Id, Is.EqualTo(before.Id), "the same session");
+            Assert.That(after.Probe, Is.EqualTo("READ-COMMITTED"), "the session's isolation, which its transactions take");
+            Assert.That(after.Counted - before.Counted, Is.Zero, "SET statements sent by the start, the claim and the completion");
+        }
+    }
+
+    [Test]
+    public async Task DisposeAsync_AHeldSessionHandedBack_ThePoolsNextUserHasTheServersDefaultIsolation()
+    {
+        // One connection kept at most, and the pool hands the one it took back to the next user.
+        var options = new MySqlOptions { ConnectionString = Database.ConnectionString, MaxOpenConnections = 2 };
+        await using var pool = MySqlConnectionSettings.CreateDataSource(options);
+        long heldSession;
+        await using (var held = new HeldConnections(pool, options))
+        {
+            heldSession = (await ProbeAsync(held, IsolationProbe)).Id;
+        }
+
+        await using var next = await pool.OpenConnectionAsync();
+        await using var command = new MySqlCommand(IsolationProbe, next);
+        var answer = Convert.ToString(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture)!.Split(':');
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(long.Parse(answer[0], CultureInfo.InvariantCulture), Is.EqualTo(heldSession), "the test's own setup: the same session");
+            Assert.That(answer[1], Is.EqualTo("REPEATABLE-READ"), "the pool's reset put the server's default back");
         }
     }
 
@@ -168,6 +210,15 @@ internal sealed class HeldConnectionsTests : MySqlDatabaseFixture
         GC.KeepAlive(held);
     }
 
+    /// <summary>The three hot transactions, one after another, on <paramref name="held"/>: a start, its claim, its completion.</summary>
+    private async Task StartClaimAndCompleteAsync(HeldConnections held)
+    {
+        var queue = new MySqlTaskQueue(_dataSource, held);
+        await new WorkflowBuilder().Named("Single").WithTasks("Only").CreateAsync(new MySqlWorkflowRepository(_dataSource, held));
+        var claimed = await queue.ClaimAsync(new ClaimBuilder().Build(), CancellationToken.None);
+        await queue.CompleteAsync([new TaskCompletion(claimed[0], "{}", Advance: null)], Now, CancellationToken.None);
+    }
+
     /// <summary>
     /// Runs <paramref name="statements"/> (ending with <see cref="SessionProbe"/>) in a transaction on a held connection,
     /// then <paramref name="beforeTheEnd"/>, then rolls back.
@@ -231,5 +282,6 @@ internal sealed class HeldConnectionsTests : MySqlDatabaseFixture
         await Database.QueryAsync<long>(
             "SELECT ID FROM information_schema.PROCESSLIST WHERE ID IN @Sessions", new { Sessions = sessions });
 
-    private sealed record Session(long Id, string Probe, long Commits);
+    /// <summary>What a probe read: the session, its marker or isolation, and the count it reads (commits or SETs).</summary>
+    private sealed record Session(long Id, string Probe, long Counted);
 }
