@@ -59,11 +59,13 @@ internal sealed class HeldConnections : IAsyncDisposable, IDisposable
     /// </summary>
     public async Task<T> RunAsync<T>(Func<InlineTransaction, Task<T>> body, CancellationToken cancellationToken)
     {
-        var kept = await TakeAsync(cancellationToken);
-        var transaction = new InlineTransaction(kept.Connection);
+        Kept? kept = null;
+        InlineTransaction? transaction = null;
         var keep = false;
         try
         {
+            kept = await TakeAsync(cancellationToken);
+            transaction = new InlineTransaction(kept.Connection);
             var result = await body(transaction);
             keep = transaction.Ended;
             return result;
@@ -71,8 +73,9 @@ internal sealed class HeldConnections : IAsyncDisposable, IDisposable
         catch (Exception exception) when (MySqlAvailability.IsConnectionFailure(exception)
             && !MySqlAvailability.IsPacketTooLarge(exception))
         {
-            // The server went away or ended this session: the other idle sessions were likely ended with it (a restart),
-            // and their next users would fail one by one. The pool's reset checks each before it is used again.
+            // The server went away or ended this session (or refused a new one, or its isolation): the other idle
+            // sessions were likely ended with it (a restart), and their next users would fail one by one. The pool's
+            // reset checks each before it is used again.
             await ReleaseIdleAsync();
             throw;
         }
@@ -80,11 +83,11 @@ internal sealed class HeldConnections : IAsyncDisposable, IDisposable
         {
             if (keep)
             {
-                await GiveBackAsync(kept);
+                await GiveBackAsync(kept!);
             }
-            else
+            else if (kept is not null)
             {
-                await transaction.DisposeAsync();
+                await transaction!.DisposeAsync();
                 await kept.Connection.DisposeAsync();
             }
         }

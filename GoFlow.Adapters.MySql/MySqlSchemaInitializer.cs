@@ -69,7 +69,7 @@ internal sealed partial class MySqlSchemaInitializer(
         foreach (var (table, column, add) in MySqlSchemaSql.AddedColumns)
         {
             if (await ChangeUnlessDoneAsync(
-                    connection, MySqlSchemaSql.CountColumnsNamed, new { Table = table, Column = column }, donePresent: true,
+                    connection, MySqlSchemaSql.CountColumnsNamed, new { Table = table, Column = column }, madeWhenPresent: true,
                     add, MySqlErrorCode.DuplicateFieldName, cancellationToken))
             {
                 LogColumnAdded(logger, table, column, database);
@@ -82,7 +82,7 @@ internal sealed partial class MySqlSchemaInitializer(
         foreach (var (table, index, add) in MySqlSchemaSql.AddedIndexes)
         {
             if (await ChangeUnlessDoneAsync(
-                    connection, MySqlSchemaSql.CountIndexesNamed, new { Table = table, Index = index }, donePresent: true,
+                    connection, MySqlSchemaSql.CountIndexesNamed, new { Table = table, Index = index }, madeWhenPresent: true,
                     add, MySqlErrorCode.DuplicateKeyName, cancellationToken))
             {
                 LogIndexAdded(logger, index, table, database);
@@ -95,7 +95,7 @@ internal sealed partial class MySqlSchemaInitializer(
         foreach (var (table, index, drop) in MySqlSchemaSql.DroppedIndexes)
         {
             if (await ChangeUnlessDoneAsync(
-                    connection, MySqlSchemaSql.CountIndexesNamed, new { Table = table, Index = index }, donePresent: false,
+                    connection, MySqlSchemaSql.CountIndexesNamed, new { Table = table, Index = index }, madeWhenPresent: false,
                     drop, MySqlErrorCode.CannotDropFieldOrKey, cancellationToken))
             {
                 LogIndexDropped(logger, index, table, database);
@@ -104,8 +104,8 @@ internal sealed partial class MySqlSchemaInitializer(
     }
 
     /// <summary>
-    /// Makes one schema change unless it is made already: a column or an index is added when
-    /// <paramref name="countNamed"/> finds none of its name (<paramref name="donePresent"/>), dropped when it finds one.
+    /// Makes one schema change unless it is made already, as <paramref name="countNamed"/> tells: an addition is made
+    /// when a column or an index of its name is present (<paramref name="madeWhenPresent"/> true), a drop when none is.
     /// Hosts starting at the same moment may race to make it: the one that loses gets <paramref name="doneByAnother"/>
     /// from the server, which means the change is made all the same.
     /// </summary>
@@ -114,14 +114,14 @@ internal sealed partial class MySqlSchemaInitializer(
         MySqlConnection connection,
         string countNamed,
         object names,
-        bool donePresent,
+        bool madeWhenPresent,
         string change,
         MySqlErrorCode doneByAnother,
         CancellationToken cancellationToken)
     {
         var present = await connection.ExecuteScalarAsync<long>(
             new CommandDefinition(countNamed, names, cancellationToken: cancellationToken)) > 0;
-        if (present == donePresent)
+        if (present == madeWhenPresent)
         {
             return false;
         }

@@ -162,7 +162,8 @@ internal sealed partial class TaskWorker(
     /// hands over none; then frees what the chain holds. While a step's result waits for its record the chain gives its
     /// handler slot up for a recording place, and a step handed over takes one back before any new claim (ADR 0041),
     /// listed meanwhile, so its lease is renewed. A chain ends early once the worker stops claiming: a stopping worker
-    /// asks for no hand-over, and the next step is left PENDING for any worker.
+    /// asks for no hand-over, and the next step is left PENDING for any worker; a step already handed over that finds no
+    /// free slot then is released to PENDING without running (TaskSlots.EndTakingBack).
     /// </summary>
     /// <remarks>
     /// Each step of the chain runs in this one method's loop rather than in a method of its own: every step waits for its

@@ -107,7 +107,9 @@ internal static class StartWorkflowRequestReader
         if (!IsIdentityCoded(request))
         {
             // No decoder is in the pipeline: a compressed body would be parsed as its compressed bytes, and a body
-            // labelled compressed that is not would be taken as sent. RFC 9110 section 15.5.16: 415.
+            // labelled compressed that is not would be taken as sent. RFC 9110 section 15.5.16: 415, with the codings
+            // that would have been taken in Accept-Encoding.
+            request.HttpContext.Response.Headers.AcceptEncoding = "identity";
             return (null, new StartRequestOutcome.UnsupportedMediaType(
                 "The request body must be sent without a content coding (no Content-Encoding, or identity); GoFlow " +
                 "decodes none. Nothing was changed."));
@@ -207,11 +209,6 @@ internal static class StartWorkflowRequestReader
                 $"The request body is not valid JSON: the error is at line {line + 1}, byte {position + 1} of that line.")
             : "The request body is not valid JSON.";
 
-    /// <summary>
-    /// Whether the body is declared as <c>application/json</c> in UTF-8: that media type only (not another one with a
-    /// <c>+json</c> suffix, which means a different format such as a merge patch), with at most one <c>charset</c>,
-    /// quoted or not (RFC 9110 gives both the same meaning), naming UTF-8.
-    /// </summary>
     /// <summary>Whether every coding the request's Content-Encoding names (none, most often) is identity.</summary>
     private static bool IsIdentityCoded(HttpRequest request)
     {
@@ -229,6 +226,11 @@ internal static class StartWorkflowRequestReader
         return true;
     }
 
+    /// <summary>
+    /// Whether the body is declared as <c>application/json</c> in UTF-8: that media type only (not another one with a
+    /// <c>+json</c> suffix, which means a different format such as a merge patch), with at most one <c>charset</c>,
+    /// quoted or not (RFC 9110 gives both the same meaning), naming UTF-8.
+    /// </summary>
     private static bool IsUtf8Json(string? contentType)
     {
         if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType)

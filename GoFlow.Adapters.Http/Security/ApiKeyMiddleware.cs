@@ -36,6 +36,12 @@ internal sealed partial class ApiKeyMiddleware(
     public static bool IsExempt(PathString path) =>
         path.StartsWithSegments(HealthPathPrefix, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Whether this middleware let <paramref name="context"/>'s request through on a configured key it presented.</summary>
+    public static bool AcceptedAKey(HttpContext context) => context.Items.ContainsKey(KeyAccepted);
+
+    // The mark AcceptedAKey looks for: an object of this class's own, so no other code can set it by name.
+    private static readonly object KeyAccepted = new();
+
     public async Task InvokeAsync(HttpContext context)
     {
         if (!keys.AreRequired
@@ -49,6 +55,7 @@ internal sealed partial class ApiKeyMiddleware(
         var refusal = Check(context.Request.Headers.Authorization);
         if (refusal is null)
         {
+            context.Items[KeyAccepted] = true;
             await next(context);
             return;
         }

@@ -14,7 +14,11 @@ namespace GoFlow.Adapters.Http.Security;
 /// methods are judged; reads are left alone (a cross-site page cannot read their answers). Clients that are not
 /// browsers send neither header this looks at, and pass. The rule is Go's <c>net/http.CrossOriginProtection</c>:
 /// <c>Sec-Fetch-Site</c> decides when the browser sent it, else <c>Origin</c> must name the host the request was sent
-/// to (ADR 0008).
+/// to (ADR 0008). Two differences: TRACE is let through with the reads (no route answers it, and browsers cannot send
+/// it), and so is a request that presented a configured API key (<see cref="ApiKeyMiddleware.AcceptedAKey"/>): a
+/// browser attaches an Authorization header only when a page's script sets it, which for another origin takes a CORS
+/// preflight that the host, or the application embedding GoFlow, chose to allow, and a page that holds the key is not
+/// forging anyone's request.
 /// </summary>
 internal sealed partial class CrossSiteWriteRefusal(
     RequestDelegate next,
@@ -27,7 +31,7 @@ internal sealed partial class CrossSiteWriteRefusal(
     {
         var request = context.Request;
         if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)
-            || HttpMethods.IsTrace(request.Method) || !IsCrossSite(request))
+            || HttpMethods.IsTrace(request.Method) || ApiKeyMiddleware.AcceptedAKey(context) || !IsCrossSite(request))
         {
             return next(context);
         }
@@ -63,8 +67,16 @@ internal sealed partial class CrossSiteWriteRefusal(
 
         return origin.Count != 1
             || !Uri.TryCreate(origin[0], UriKind.Absolute, out var originUri)
-            || !string.Equals(originUri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
+            || !NamesTheHost(originUri, request.Host);
     }
+
+    /// <summary>
+    /// Whether <paramref name="origin"/> names <paramref name="host"/>: the same host, and the same port, a port left out
+    /// on either side being the origin's scheme's default (<c>https://x</c> names <c>x:443</c>).
+    /// </summary>
+    private static bool NamesTheHost(Uri origin, HostString host) =>
+        string.Equals(origin.Host, host.Host, StringComparison.OrdinalIgnoreCase)
+        && (host.Port is { } port ? origin.Port == port : origin.IsDefaultPort);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused a cross-site {Method} with 403")]
     private static partial void LogRefused(ILogger logger, string method);

@@ -166,6 +166,9 @@ public sealed class RefusedRequestTests
 
         var detail = (await HttpJson.ReadProblemAsync(response, 415))["detail"]!.GetValue<string>();
         Assert.That(detail, Does.Contain("Content-Encoding"));
+        // RFC 9110 section 15.5.16: a 415 for a content coding names the codings that would have been taken.
+        Assert.That(response.Headers.TryGetValues("Accept-Encoding", out var accepted) ? string.Join(",", accepted) : null,
+            Is.EqualTo("identity"));
     }
 
     [Test]

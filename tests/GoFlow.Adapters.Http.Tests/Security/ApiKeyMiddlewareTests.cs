@@ -130,6 +130,26 @@ public sealed class ApiKeyMiddlewareTests
             port => port.StartAsync(It.IsAny<StartWorkflowCommand>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
+    [Test]
+    public async Task PostWorkflows_WithKeyFromAPageOfAnotherOrigin_CallsTheUseCase()
+    {
+        // A browser app of another origin, let through by a CORS policy of the application embedding GoFlow: its script
+        // set the key, which no forged request can carry, so the cross-site refusal does not apply.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/workflows")
+        {
+            Content = HttpJson.Body("""{"workflow_name": "OrderProcess"}"""),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        request.Headers.TryAddWithoutValidation("Sec-Fetch-Site", "cross-site");
+        request.Headers.TryAddWithoutValidation("Origin", "https://app.example");
+
+        using var response = await _app.Client.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        _app.Ports.StartWorkflow.Verify(
+            port => port.StartAsync(It.IsAny<StartWorkflowCommand>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
     [TestCase("GET", "/workflows")]
     [TestCase("GET", "/workflows?status=FAILED&limit=10")]
     [TestCase("POST", "/workflows/01936f4e-8a2b-7c3d-9e4f-0a1b2c3d4e5f/cancel")]

@@ -27,6 +27,27 @@ public sealed class CrossSiteWriteRefusalTests
     public bool IsCrossSite_OnlyAnOrigin_ComparesItWithTheHost(string origin) =>
         CrossSiteWriteRefusal.IsCrossSite(Request(("Origin", origin)));
 
+    [TestCase("x:443", "https://x", ExpectedResult = false)]
+    [TestCase("x", "http://x:80", ExpectedResult = false)]
+    [TestCase("x", "http://x:8080", ExpectedResult = true)]
+    [TestCase("x:80", "https://x", ExpectedResult = true)]
+    [TestCase("[::1]:8080", "http://[::1]:8080", ExpectedResult = false)]
+    [TestCase("[::1]:8080", "http://[::2]:8080", ExpectedResult = true)]
+    public bool IsCrossSite_OnlyAnOrigin_TakesALeftOutPortForTheSchemesDefault(string host, string origin)
+    {
+        var request = Request(("Origin", origin));
+        request.Host = new HostString(host);
+        return CrossSiteWriteRefusal.IsCrossSite(request);
+    }
+
+    [Test]
+    public void IsCrossSite_TwoOrigins_IsCrossSite()
+    {
+        var request = Request(("Origin", "http://localhost:8080"), ("Origin", "http://localhost:8080"));
+
+        Assert.That(CrossSiteWriteRefusal.IsCrossSite(request), Is.True);
+    }
+
     [Test]
     public void IsCrossSite_NeitherHeader_IsNotCrossSite() =>
         Assert.That(CrossSiteWriteRefusal.IsCrossSite(Request()), Is.False, "clients that are not browsers send neither");
